@@ -1,0 +1,70 @@
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { DialectName } from '@comptoir/db';
+import type { Ctx } from './context';
+import type { CentralDb } from './db/schema';
+import { installErrorHandler } from './errors';
+import type { RouteDeps } from './routes';
+import { installAuthGuard } from './modules/auth/auth.guard';
+import { authRoutes } from './modules/auth/auth.routes';
+import { productRoutes } from './modules/catalog/product.routes';
+import { customerRoutes } from './modules/customers/customer.routes';
+import { demoRoutes } from './modules/demo/demo.routes';
+import { registerRoutes } from './modules/registers/register.routes';
+import { stockRoutes } from './modules/stock/stock.routes';
+import { syncRoutes } from './modules/sync/sync.routes';
+import { healthRoutes } from './modules/system/health.routes';
+import { tamperRoutes } from './modules/tamper/tamper.routes';
+import { ticketRoutes } from './modules/tickets/ticket.routes';
+import { userRoutes } from './modules/users/user.routes';
+
+export interface DemoLinks {
+  set(registerId: string, up: boolean): Promise<void>;
+  list(): { registerId: string; up: boolean }[];
+}
+
+export interface CentralDeps {
+  db: Kysely<CentralDb>;
+  dialect: DialectName;
+  /** A pino logger, or false for silence (the default). */
+  logger?: Logger | false;
+  clock?: () => Date;
+  heartbeatIntervalMs?: number;
+  demoLinks?: DemoLinks;
+}
+
+/** A push of 500 signed tickets is well under this. */
+const BODY_LIMIT = 32 * 1024 * 1024;
+
+/** Builds the central server (not listening): routes → services → repositories, one error handler. */
+export function buildCentral(deps: CentralDeps): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: deps.logger ? deps.logger : undefined,
+    logger: deps.logger ? undefined : false,
+    bodyLimit: BODY_LIMIT,
+    // Per-request logs would drown the ingest (thousands of pushes); errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+  } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
+  const clock = deps.clock ?? (() => new Date());
+  const baseCtx = (): Ctx => ({ db: deps.db, dialect: deps.dialect, clock, log: app.log });
+  const routeDeps: RouteDeps = {
+    ctxOf: (request) => ({ ...baseCtx(), log: request.log, ...(request.principal ? { user: request.principal } : {}) }),
+    heartbeatIntervalMs: deps.heartbeatIntervalMs ?? 1000,
+  };
+
+  installErrorHandler(app);
+  installAuthGuard(app, baseCtx);
+  healthRoutes(app, routeDeps);
+  authRoutes(app, routeDeps);
+  registerRoutes(app, routeDeps);
+  productRoutes(app, routeDeps);
+  customerRoutes(app, routeDeps);
+  userRoutes(app, routeDeps);
+  ticketRoutes(app, routeDeps);
+  stockRoutes(app, routeDeps);
+  tamperRoutes(app, routeDeps);
+  syncRoutes(app, routeDeps);
+  if (deps.demoLinks) demoRoutes(app, deps.demoLinks);
+  return app;
+}

@@ -1,0 +1,22 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { DialectName } from '@comptoir/db';
+import type { CentralDb } from './db/schema';
+
+/** Who is calling: a back-office user (session token) or an enrolled register (register token). */
+export type Principal =
+  | { kind: 'user'; userId: string; role: 'admin' | 'manager' | 'cashier'; storeId: string | null }
+  | { kind: 'register'; registerId: string; storeId: string };
+
+/** Passed first to every service call. `db` may be a transaction. */
+export interface Ctx {
+  db: Kysely<CentralDb>;
+  dialect: DialectName;
+  clock: () => Date;
+  log: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
+  user?: Principal;
+}
+
+export function nowIso(ctx: Pick<Ctx, 'clock'>): string {
+  return ctx.clock().toISOString();
+}

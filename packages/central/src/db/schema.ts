@@ -1,0 +1,212 @@
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+// Kysely table interfaces of the central database (one schema for SQLite and PostgreSQL).
+// Portability rules: booleans are integers 0/1, JSON is text, timestamps are ISO-8601 UTC text,
+// ids are text (randomUUID); composite primary keys rather than autoincrement.
+
+export interface StoresTable {
+  id: string;
+  name: string;
+  address: string;
+  siret: string;
+  vat_number: string;
+  timezone: string;
+  change_version: number;
+}
+
+export interface RegistersTable {
+  id: string;
+  store_id: string;
+  name: string;
+  /** sha256 of the one-time enrolment code; null once used. */
+  enrol_code_hash: string | null;
+  enrolled_at: string | null;
+  public_key_pem: string | null;
+  /** sha256 of the register's bearer token. */
+  token_hash: string | null;
+  mode: string | null;
+  last_seen_at: string | null;
+  autonomous_since: string | null;
+  pending_records: Generated<number>;
+  last_sos_copy_at: string | null;
+  last_sos_copy_kind: string | null;
+  sos_checksum: string | null;
+  change_version_seen: Generated<number>;
+  /** JSON array of cron expressions. */
+  sos_schedule: Generated<string>;
+  created_at: string;
+}
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  display_name: string;
+  role: 'admin' | 'manager' | 'cashier';
+  password_hash: string | null;
+  pin_hash: string | null;
+  store_id: string | null;
+  active: number;
+  change_version: number;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  user_id: string;
+  expires_at: string;
+}
+
+export interface ProductsTable {
+  sku: string;
+  label: string;
+  price_cents: number;
+  vat_rate: number;
+  category: string;
+  active: number;
+  change_version: number;
+  updated_at: string;
+}
+
+export interface BarcodesTable {
+  code: string;
+  sku: string;
+}
+
+export interface CustomersTable {
+  id: string;
+  store_id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  active: number;
+  change_version: number;
+}
+
+export interface StockLevelsTable {
+  store_id: string;
+  sku: string;
+  quantity: number;
+}
+
+export interface StockMovementsTable {
+  id: string;
+  store_id: string;
+  sku: string;
+  delta: number;
+  reason: 'sale' | 'return' | 'reception' | 'adjustment';
+  register_id: string | null;
+  ticket_number: number | null;
+  created_at: string;
+}
+
+export interface RecordsTable {
+  register_id: string;
+  chain: string;
+  number: number;
+  recorded_at: string;
+  /** The payload exactly as signed (JSON text). */
+  payload: string;
+  prev_signature: string;
+  signature: string;
+  integrated_at: string;
+}
+
+export interface ChainHeadsTable {
+  register_id: string;
+  chain: string;
+  last_number: number;
+  last_signature: string;
+}
+
+export interface TicketsTable {
+  register_id: string;
+  number: number;
+  store_id: string;
+  kind: 'sale' | 'return';
+  total_cents: number;
+  sold_at: string;
+  sold_offline: number;
+  integrated_at: string;
+  customer_id: string | null;
+  cashier_id: string;
+  original_register_id: string | null;
+  original_number: number | null;
+  /** JSON array of anomaly strings (flagged for review, never a reason to refuse). */
+  anomalies: string;
+  signature: string;
+}
+
+export interface TicketLinesTable {
+  register_id: string;
+  number: number;
+  line_no: number;
+  sku: string;
+  label: string;
+  quantity: number;
+  unit_price_cents: number;
+  vat_rate: number;
+  discount_cents: number;
+  total_cents: number;
+}
+
+export interface TicketPaymentsTable {
+  register_id: string;
+  number: number;
+  seq: number;
+  method: string;
+  amount_cents: number;
+}
+
+export interface TicketVatTable {
+  register_id: string;
+  number: number;
+  rate: number;
+  base_cents: number;
+  vat_cents: number;
+  total_cents: number;
+}
+
+export interface TamperAlertsTable {
+  id: string;
+  register_id: string;
+  chain: string;
+  number: number;
+  reason: string;
+  created_at: string;
+}
+
+export interface CountersTable {
+  name: string;
+  value: number;
+}
+
+export interface CentralDb {
+  stores: StoresTable;
+  registers: RegistersTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  products: ProductsTable;
+  barcodes: BarcodesTable;
+  customers: CustomersTable;
+  stock_levels: StockLevelsTable;
+  stock_movements: StockMovementsTable;
+  records: RecordsTable;
+  chain_heads: ChainHeadsTable;
+  tickets: TicketsTable;
+  ticket_lines: TicketLinesTable;
+  ticket_payments: TicketPaymentsTable;
+  ticket_vat: TicketVatTable;
+  tamper_alerts: TamperAlertsTable;
+  counters: CountersTable;
+}
+
+export type StoreRow = Selectable<StoresTable>;
+export type RegisterRow = Selectable<RegistersTable>;
+export type UserRow = Selectable<UsersTable>;
+export type ProductRow = Selectable<ProductsTable>;
+export type CustomerRow = Selectable<CustomersTable>;
+export type TicketRow = Selectable<TicketsTable>;
+export type NewTicket = Insertable<TicketsTable>;
+
+/** The name of the one row of `counters` holding the global monotonic change version. */
+export const CHANGE_COUNTER = 'change_version';
+export const DEFAULT_SOS_SCHEDULE = ['0 0 6 * * *', '0 0 13 * * *'];

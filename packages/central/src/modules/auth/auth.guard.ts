@@ -1,0 +1,57 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ComptoirError } from '@comptoir/protocol';
+import type { Ctx, Principal } from '../../context';
+import { authenticate } from './auth.service';
+
+/**
+ * Who may call a route:
+ * - public: anyone (health, login, enrolment — the one-time code is the credential);
+ * - register: an enrolled register's token (the /api/sync/* routes, and nothing else);
+ * - staff: admin or manager (the back office);
+ * - admin: admin only (creating users and registers).
+ * Cashiers have no access to the back-office API: they log in on registers.
+ */
+export type Access = 'public' | 'register' | 'staff' | 'admin';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+export function installAuthGuard(app: FastifyInstance, baseCtx: () => Ctx): void {
+  app.addHook('onRequest', async (request) => {
+    // A route that forgets to say who may call it is staff-only, never public; no route → 404.
+    const access = request.routeOptions.config?.access ?? (request.routeOptions.url ? 'staff' : 'public');
+    if (access === 'public') return;
+    const token = bearer(request);
+    if (!token) throw new ComptoirError('UNAUTHENTICATED', 'Missing bearer token');
+    const principal = await authenticate(baseCtx(), token);
+    if (!principal) throw new ComptoirError('UNAUTHENTICATED', 'Unknown or expired token');
+    if (access === 'register') {
+      if (principal.kind !== 'register') throw new ComptoirError('FORBIDDEN', 'Only an enrolled register may call the sync API');
+    } else if (principal.kind !== 'user') {
+      throw new ComptoirError('FORBIDDEN', 'A register token may call only /api/sync/*');
+    } else if (access === 'admin' ? principal.role !== 'admin' : principal.role === 'cashier') {
+      throw new ComptoirError('FORBIDDEN', `Role ${principal.role} may not do this`);
+    }
+    request.principal = principal;
+  });
+}
+
+function bearer(request: FastifyRequest): string | null {
+  const h = request.headers.authorization;
+  if (typeof h !== 'string') return null;
+  const m = /^Bearer\s+(\S+)$/i.exec(h);
+  return m?.[1] ?? null;
+}
+
+/** The authenticated register of a sync route (the guard guarantees it). */
+export function registerOf(request: FastifyRequest): Extract<Principal, { kind: 'register' }> {
+  const p = request.principal;
+  if (p?.kind !== 'register') throw new ComptoirError('FORBIDDEN', 'Register token required');
+  return p;
+}

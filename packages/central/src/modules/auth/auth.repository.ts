@@ -1,0 +1,26 @@
+import type { Ctx } from '../../context';
+
+export function findUserByUsername(ctx: Ctx, username: string) {
+  return ctx.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+}
+
+export async function insertSession(ctx: Ctx, tokenHash: string, userId: string, expiresAt: string): Promise<void> {
+  await ctx.db.insertInto('sessions').values({ token_hash: tokenHash, user_id: userId, expires_at: expiresAt }).execute();
+}
+
+export function findSessionUser(ctx: Ctx, tokenHash: string) {
+  return ctx.db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(['users.id', 'users.role', 'users.store_id', 'users.active', 'sessions.expires_at'])
+    .where('sessions.token_hash', '=', tokenHash)
+    .executeTakeFirst();
+}
+
+export function findRegisterByTokenHash(ctx: Ctx, tokenHash: string) {
+  return ctx.db.selectFrom('registers').select(['id', 'store_id']).where('token_hash', '=', tokenHash).executeTakeFirst();
+}
+
+export async function deleteExpiredSessions(ctx: Ctx, now: string): Promise<void> {
+  await ctx.db.deleteFrom('sessions').where('expires_at', '<', now).execute();
+}

@@ -1,0 +1,37 @@
+import { ComptoirError, type AdminLoginRequest, type LoginResponse } from '@comptoir/protocol';
+import type { Ctx, Principal } from '../../context';
+import { findRegisterByTokenHash, findSessionUser, findUserByUsername, insertSession, deleteExpiredSessions } from './auth.repository';
+import { hashSecret, newToken, sha256Hex, verifySecret } from './password';
+
+export const SESSION_TTL_MS = 12 * 3600 * 1000;
+
+// A hash of nothing anyone knows: verified when the user does not exist, so that the answer takes
+// the same time whether the username exists or not.
+let decoyHash: Promise<string> | undefined;
+
+/** Back-office login. The token is returned once; only its sha256 is stored (any instance can check it). */
+export async function login(ctx: Ctx, req: AdminLoginRequest): Promise<LoginResponse> {
+  const user = await findUserByUsername(ctx, req.username);
+  decoyHash ??= hashSecret(newToken('cu'));
+  const ok = await verifySecret(req.password, user?.password_hash ?? (await decoyHash));
+  if (!user || !ok || user.active !== 1) throw new ComptoirError('INVALID_CREDENTIALS', 'Unknown user or wrong password');
+  const token = newToken('cu');
+  const now = ctx.clock();
+  const expiresAt = new Date(now.getTime() + SESSION_TTL_MS).toISOString();
+  await deleteExpiredSessions(ctx, now.toISOString());
+  await insertSession(ctx, sha256Hex(token), user.id, expiresAt);
+  return { token, role: user.role, expiresAt };
+}
+
+/** Resolves a bearer token to who is calling; null when unknown, expired or deactivated. */
+export async function authenticate(ctx: Ctx, token: string): Promise<Principal | null> {
+  const hash = sha256Hex(token);
+  if (token.startsWith('cr_')) {
+    const reg = await findRegisterByTokenHash(ctx, hash);
+    return reg ? { kind: 'register', registerId: reg.id, storeId: reg.store_id } : null;
+  }
+  if (!token.startsWith('cu_')) return null;
+  const session = await findSessionUser(ctx, hash);
+  if (!session || session.active !== 1 || session.expires_at <= ctx.clock().toISOString()) return null;
+  return { kind: 'user', userId: session.id, role: session.role, storeId: session.store_id };
+}

@@ -1,0 +1,73 @@
+import type { Updateable } from 'kysely';
+import type { Ctx } from '../../context';
+import type { RegistersTable } from '../../db/schema';
+
+const FLEET_COLUMNS = [
+  'registers.id', 'registers.name', 'registers.store_id', 'registers.enrolled_at', 'registers.mode',
+  'registers.last_seen_at', 'registers.autonomous_since', 'registers.pending_records', 'registers.last_sos_copy_at',
+  'registers.last_sos_copy_kind', 'registers.sos_checksum', 'registers.sos_schedule',
+] as const;
+
+function fleetQuery(ctx: Ctx) {
+  return ctx.db
+    .selectFrom('registers')
+    .select(FLEET_COLUMNS)
+    .select((eb) =>
+      eb
+        .selectFrom('tamper_alerts')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .whereRef('tamper_alerts.register_id', '=', 'registers.id')
+        .as('tamper_alerts'),
+    );
+}
+export type FleetRow = Awaited<ReturnType<ReturnType<typeof fleetQuery>['executeTakeFirstOrThrow']>>;
+
+export function listFleet(ctx: Ctx): Promise<FleetRow[]> {
+  return fleetQuery(ctx).orderBy('registers.store_id').orderBy('registers.name').orderBy('registers.id').execute();
+}
+
+export function findFleetRow(ctx: Ctx, id: string): Promise<FleetRow | undefined> {
+  return fleetQuery(ctx).where('registers.id', '=', id).executeTakeFirst();
+}
+
+export function findRegister(ctx: Ctx, id: string) {
+  return ctx.db.selectFrom('registers').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function insertRegister(
+  ctx: Ctx,
+  row: { id: string; storeId: string; name: string; enrolCodeHash: string; createdAt: string },
+): Promise<void> {
+  await ctx.db
+    .insertInto('registers')
+    .values({ id: row.id, store_id: row.storeId, name: row.name, enrol_code_hash: row.enrolCodeHash, created_at: row.createdAt })
+    .execute();
+}
+
+/** Uses the one-time code: succeeds for exactly one caller (conditional update). */
+export async function consumeEnrolCode(
+  ctx: Ctx,
+  codeHash: string,
+  set: { enrolledAt: string; publicKeyPem: string; tokenHash: string },
+): Promise<string | null> {
+  const reg = await ctx.db
+    .selectFrom('registers')
+    .select('id')
+    .where('enrol_code_hash', '=', codeHash)
+    .where('enrolled_at', 'is', null)
+    .executeTakeFirst();
+  if (!reg) return null;
+  const res = await ctx.db
+    .updateTable('registers')
+    .set({ enrol_code_hash: null, enrolled_at: set.enrolledAt, public_key_pem: set.publicKeyPem, token_hash: set.tokenHash })
+    .where('id', '=', reg.id)
+    .where('enrol_code_hash', '=', codeHash)
+    .where('enrolled_at', 'is', null)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1 ? reg.id : null;
+}
+
+export async function updateRegister(ctx: Ctx, id: string, set: Updateable<RegistersTable>): Promise<number> {
+  const res = await ctx.db.updateTable('registers').set(set).where('id', '=', id).executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}

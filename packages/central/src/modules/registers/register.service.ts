@@ -1,0 +1,141 @@
+import { randomUUID, createPublicKey } from 'node:crypto';
+import { Cron } from 'croner';
+import {
+  CHAINS,
+  ComptoirError,
+  type CreateRegisterRequest,
+  type EnrolRequest,
+  type EnrolResponse,
+  type FleetRegister,
+} from '@comptoir/protocol';
+import { GENESIS_SIGNATURE } from '@comptoir/domain';
+import { nowIso, type Ctx } from '../../context';
+import { nextChangeVersion } from '../../db/change-version';
+import { newEnrolCode, newToken, sha256Hex } from '../auth/password';
+import { resolveStoreId } from '../stores/store.service';
+import {
+  consumeEnrolCode,
+  findFleetRow,
+  findRegister,
+  insertRegister,
+  listFleet,
+  updateRegister,
+  type FleetRow,
+} from './register.repository';
+
+/** A register not heard from for longer than this is shown offline in the fleet view. */
+export const ONLINE_WINDOW_MS = 5000;
+
+export async function createRegister(ctx: Ctx, req: CreateRegisterRequest): Promise<{ id: string; enrolCode: string }> {
+  const storeId = await resolveStoreId(ctx, req.storeId);
+  const id = randomUUID();
+  const enrolCode = newEnrolCode();
+  await insertRegister(ctx, { id, storeId, name: req.name, enrolCodeHash: sha256Hex(enrolCode), createdAt: nowIso(ctx) });
+  return { id, enrolCode };
+}
+
+export async function listRegisters(ctx: Ctx): Promise<{ items: FleetRegister[]; total: number }> {
+  const rows = await listFleet(ctx);
+  const now = ctx.clock().getTime();
+  const items = rows.map((r) => toFleet(r, now));
+  return { items, total: items.length };
+}
+
+/**
+ * Enrolment: the one-time code is the credential. Phases: validate the public key (EC P-256 SPKI),
+ * consume the code (single use, even under concurrent calls), create the register's chain heads at
+ * genesis, hand out the register's bearer token (stored as sha256 only).
+ */
+export async function enrolRegister(ctx: Ctx, req: EnrolRequest): Promise<EnrolResponse> {
+  assertP256PublicKey(req.publicKeyPem);
+  const token = newToken('cr');
+  const at = nowIso(ctx);
+  return ctx.db.transaction().execute(async (trx) => {
+    const tctx = { ...ctx, db: trx };
+    const id = await consumeEnrolCode(tctx, sha256Hex(req.enrolCode.trim().toUpperCase()), {
+      enrolledAt: at,
+      publicKeyPem: req.publicKeyPem,
+      tokenHash: sha256Hex(token),
+    });
+    if (!id) throw new ComptoirError('ENROL_CODE_INVALID', 'Unknown or already used enrolment code');
+    await trx
+      .insertInto('chain_heads')
+      .values(CHAINS.map((chain) => ({ register_id: id, chain, last_number: 0, last_signature: GENESIS_SIGNATURE })))
+      .onConflict((oc) => oc.columns(['register_id', 'chain']).doNothing())
+      .execute();
+    const reg = await findRegister(tctx, id);
+    if (!reg) throw new ComptoirError('INTERNAL', 'register vanished during enrolment');
+    return { registerId: id, registerName: reg.name, storeId: reg.store_id, token };
+  });
+}
+
+function assertP256PublicKey(pem: string): void {
+  let ok = false;
+  try {
+    const key = createPublicKey({ key: pem, format: 'pem', type: 'spki' });
+    ok = key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
+  } catch {
+    ok = false;
+  }
+  if (!ok) {
+    throw new ComptoirError('VALIDATION', 'publicKeyPem must be an EC P-256 public key (SPKI PEM)', {
+      issues: [{ path: ['publicKeyPem'], message: 'not an EC P-256 SPKI public key' }],
+    });
+  }
+}
+
+/**
+ * Remote configuration of the SOS copy schedule. Every expression is checked with croner (6-field
+ * expressions with seconds allowed); the change version is bumped so registers see a change.
+ */
+export async function setSosSchedule(ctx: Ctx, registerId: string, cron: string[]): Promise<FleetRegister> {
+  const invalid: { index: number; expression: string; reason: string }[] = [];
+  cron.forEach((expression, index) => {
+    try {
+      new Cron(expression, { paused: true });
+    } catch (e) {
+      invalid.push({ index, expression, reason: e instanceof Error ? e.message : String(e) });
+    }
+  });
+  if (invalid.length > 0) {
+    const first = invalid[0]!;
+    throw new ComptoirError('VALIDATION', `Invalid cron expression "${first.expression}": ${first.reason}`, { invalid });
+  }
+  return ctx.db.transaction().execute(async (trx) => {
+    const tctx = { ...ctx, db: trx };
+    const n = await updateRegister(tctx, registerId, { sos_schedule: JSON.stringify(cron) });
+    if (n === 0) throw new ComptoirError('NOT_FOUND', `Unknown register ${registerId}`, { registerId });
+    await nextChangeVersion(trx);
+    const row = await findFleetRow(tctx, registerId);
+    return toFleet(row!, ctx.clock().getTime());
+  });
+}
+
+export function parseSchedule(json: string): string[] {
+  try {
+    const v: unknown = JSON.parse(json);
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+function toFleet(r: FleetRow, nowMs: number): FleetRegister {
+  const lastSeen = r.last_seen_at;
+  return {
+    id: r.id,
+    name: r.name,
+    storeId: r.store_id,
+    enrolled: r.enrolled_at !== null,
+    mode: (r.mode as FleetRegister['mode']) ?? null,
+    online: lastSeen !== null && nowMs - Date.parse(lastSeen) <= ONLINE_WINDOW_MS,
+    lastSeenAt: lastSeen,
+    autonomousSince: r.autonomous_since,
+    pendingRecords: Number(r.pending_records),
+    lastSosCopyAt: r.last_sos_copy_at,
+    lastSosCopyKind: (r.last_sos_copy_kind as FleetRegister['lastSosCopyKind']) ?? null,
+    sosChecksum: r.sos_checksum,
+    sosSchedule: parseSchedule(r.sos_schedule),
+    tamperAlerts: Number(r.tamper_alerts ?? 0),
+  };
+}

@@ -1,0 +1,233 @@
+import { ComptoirError, type PushResponse, type SignedRecord, type TicketPayload } from '@comptoir/protocol';
+import { GENESIS_SIGNATURE, type SignedRecord as SignableSignedRecord } from '@comptoir/domain';
+import { verifySignatures } from './signature-pool';
+import { nowIso, type Ctx } from '../../context';
+import { recordTamperAlert, type TamperReason } from '../tamper/tamper.service';
+import {
+  addStockDeltas,
+  advanceHead,
+  insertIngestRows,
+  lockHeads,
+  productPrices,
+  stockQuantities,
+  storedSignatures,
+  type Head,
+  type IngestRows,
+} from './ingest.repository';
+
+// Exactly-once ingest of a register's signed records (DESIGN §4).
+//
+// Phases of one push:
+//  1. outside any transaction: every record belongs to the authenticated register (else 403
+//     FOREIGN_RECORD, nothing stored); every signature is verified (pure CPU, on worker threads,
+//     with the register's parsed public key cached), so the transaction stays short;
+//  2. ONE transaction: lock/read the chain heads once, read stored signatures of possible replays,
+//     walk the records in order against in-memory heads (replay / gap / chain break / accept),
+//     insert everything with multi-row inserts, apply ticket effects (stock deltas aggregated per
+//     sku, anomalies flagged), advance the heads;
+//  3. a refused batch is rolled back entirely; a tamper alert is then recorded in its own transaction.
+// Invariants: the stored records of a chain are gapless, each one's prevSignature is the previous
+// one's signature, and the head row always names the last stored record (advanced in the same
+// transaction as the inserts). A ticket's business anomalies never refuse it.
+
+/** The signed form of a record: fields exactly as received (zod may normalise the parsed copy). */
+export type RawRecord = SignableSignedRecord;
+
+class TamperDetected extends Error {
+  constructor(readonly chain: string, readonly number: number, readonly reason: TamperReason) {
+    super(`tamper alert on ${chain} #${number}: ${reason}`);
+  }
+}
+
+export async function pushRecords(
+  ctx: Ctx,
+  register: { registerId: string; storeId: string },
+  records: SignedRecord[],
+  raw: RawRecord[],
+): Promise<PushResponse> {
+  const { registerId, storeId } = register;
+
+  // Phase 1: ownership, then signatures.
+  const foreign = records.find((r) => r.registerId !== registerId);
+  if (foreign) {
+    throw new ComptoirError('FOREIGN_RECORD', 'A register may push only its own records', {
+      registerId: foreign.registerId,
+      chain: foreign.chain,
+      number: foreign.number,
+    });
+  }
+  const reg = await ctx.db.selectFrom('registers').select(['public_key_pem']).where('id', '=', registerId).executeTakeFirst();
+  if (!reg?.public_key_pem) throw new ComptoirError('NOT_ENROLLED', 'This register has no public key');
+  const signatureOk = await verifySignatures(reg.public_key_pem, raw);
+
+  // Phase 2: one transaction.
+  const integratedAt = nowIso(ctx);
+  try {
+    return await ctx.db.transaction().execute(async (trx) => {
+      const tctx: Ctx = { ...ctx, db: trx };
+      const heads = await lockHeads(tctx, registerId);
+      const dbHeads = new Map([...heads].map(([c, h]) => [c, h.number]));
+
+      // Signatures already stored for records at or below the heads (possible replays).
+      const replayNumbers = new Map<string, number[]>();
+      for (const r of records) {
+        if (r.number <= (dbHeads.get(r.chain) ?? 0)) replayNumbers.set(r.chain, [...(replayNumbers.get(r.chain) ?? []), r.number]);
+      }
+      const stored = new Map<string, Map<number, string>>();
+      for (const [chain, numbers] of replayNumbers) stored.set(chain, await storedSignatures(tctx, registerId, chain, numbers));
+
+      // Walk in order.
+      const accepted: number[] = [];
+      const inBatch = new Map<string, string>();
+      let replayed = 0;
+      const advanced = new Set<string>();
+      records.forEach((r, i) => {
+        const head: Head = heads.get(r.chain) ?? { number: 0, signature: GENESIS_SIGNATURE };
+        const signature = raw[i]!.signature;
+        if (r.number <= head.number) {
+          const held = stored.get(r.chain)?.get(r.number) ?? inBatch.get(`${r.chain}#${r.number}`);
+          if (held === signature) {
+            replayed++;
+            return;
+          }
+          throw new TamperDetected(r.chain, r.number, 'replay_signature_differs');
+        }
+        if (r.number > head.number + 1) {
+          throw new ComptoirError('CHAIN_GAP', `Chain ${r.chain}: expected record ${head.number + 1}, got ${r.number}`, {
+            chain: r.chain,
+            expected: head.number + 1,
+            got: r.number,
+          });
+        }
+        if (raw[i]!.prevSignature !== head.signature) throw new TamperDetected(r.chain, r.number, 'prev_mismatch');
+        if (!signatureOk[i]) throw new TamperDetected(r.chain, r.number, 'bad_signature');
+        accepted.push(i);
+        inBatch.set(`${r.chain}#${r.number}`, signature);
+        heads.set(r.chain, { number: r.number, signature });
+        advanced.add(r.chain);
+      });
+
+      if (accepted.length > 0) {
+        const rows = await buildEffects(tctx, { registerId, storeId, integratedAt }, accepted.map((i) => ({ record: records[i]!, raw: raw[i]! })));
+        await insertIngestRows(tctx, rows.rows);
+        await addStockDeltas(tctx, storeId, rows.deltas);
+        for (const chain of advanced) await advanceHead(tctx, registerId, chain, heads.get(chain)!);
+      }
+      return {
+        integrated: accepted.length,
+        replayed,
+        heads: Object.fromEntries([...heads].map(([chain, h]) => [chain, h.number])),
+      };
+    });
+  } catch (e) {
+    if (!(e instanceof TamperDetected)) throw e;
+    // Phase 3: the batch is rolled back; the alert is recorded on its own so that it stays.
+    ctx.log.warn({ registerId, chain: e.chain, number: e.number, reason: e.reason }, 'tamper alert');
+    await recordTamperAlert(ctx, { registerId, chain: e.chain, number: e.number, reason: e.reason });
+    throw new ComptoirError('TAMPER_ALERT', e.message, { chain: e.chain, number: e.number, reason: e.reason });
+  }
+}
+
+/**
+ * Rows to insert for accepted records, and the stock deltas per sku. Reads the named products and
+ * their stock once for the whole batch. Anomalies (flagged, never refused):
+ * `unknown_product:SKU`, `price_differs:SKU:central=X:ticket=Y` (sales only: a return refunds the
+ * original price), `negative_stock:SKU` (the ticket takes the store's stock below zero).
+ * Training tickets are records only: no ticket row, no stock movement (never counted in totals).
+ */
+async function buildEffects(
+  ctx: Ctx,
+  at: { registerId: string; storeId: string; integratedAt: string },
+  batch: { record: SignedRecord; raw: RawRecord }[],
+): Promise<{ rows: IngestRows; deltas: Map<string, number> }> {
+  const { registerId, storeId, integratedAt } = at;
+  const rows: IngestRows = { records: [], tickets: [], lines: [], payments: [], vat: [], movements: [] };
+  const tickets: { record: SignedRecord; payload: TicketPayload; signature: string }[] = [];
+  for (const { record, raw } of batch) {
+    rows.records.push({
+      register_id: registerId,
+      chain: record.chain,
+      number: record.number,
+      recorded_at: raw.recordedAt,
+      payload: JSON.stringify(raw.payload),
+      prev_signature: raw.prevSignature,
+      signature: raw.signature,
+      integrated_at: integratedAt,
+    });
+    if (record.chain === 'ticket' && record.payload.type === 'ticket') tickets.push({ record, payload: record.payload, signature: raw.signature });
+  }
+  const deltas = new Map<string, number>();
+  if (tickets.length === 0) return { rows, deltas };
+
+  const skus = [...new Set(tickets.flatMap((t) => t.payload.lines.map((l) => l.sku)))];
+  const [prices, stock] = await Promise.all([productPrices(ctx, skus), stockQuantities(ctx, storeId, skus)]);
+
+  for (const { record, payload, signature } of tickets) {
+    const anomalies: string[] = [];
+    const number = record.number;
+    payload.lines.forEach((line, index) => {
+      const central = prices.get(line.sku);
+      if (central === undefined) pushOnce(anomalies, `unknown_product:${line.sku}`);
+      else if (payload.kind === 'sale' && central !== line.unitPriceCents) {
+        pushOnce(anomalies, `price_differs:${line.sku}:central=${central}:ticket=${line.unitPriceCents}`);
+      }
+      // Sales take stock out, returns put it back (return lines may carry negative quantities).
+      const delta = payload.kind === 'sale' ? -Math.abs(line.quantity) : Math.abs(line.quantity);
+      const after = (stock.get(line.sku) ?? 0) + delta;
+      stock.set(line.sku, after);
+      deltas.set(line.sku, (deltas.get(line.sku) ?? 0) + delta);
+      // An unknown product is flagged as such; its stock is not a meaningful second anomaly.
+      if (central !== undefined && delta < 0 && after < 0) pushOnce(anomalies, `negative_stock:${line.sku}`);
+      rows.lines.push({
+        register_id: registerId,
+        number,
+        line_no: line.lineNo,
+        sku: line.sku,
+        label: line.label,
+        quantity: line.quantity,
+        unit_price_cents: line.unitPriceCents,
+        vat_rate: line.vatRate,
+        discount_cents: line.discountCents,
+        total_cents: line.totalCents,
+      });
+      rows.movements.push({
+        // Deterministic: one movement per ticket line, appended in key order (cheap to index).
+        id: `${registerId}:${number}:${index + 1}`,
+        store_id: storeId,
+        sku: line.sku,
+        delta,
+        reason: payload.kind,
+        register_id: registerId,
+        ticket_number: number,
+        created_at: integratedAt,
+      });
+    });
+    payload.payments.forEach((p, seq) =>
+      rows.payments.push({ register_id: registerId, number, seq: seq + 1, method: p.method, amount_cents: p.amountCents }),
+    );
+    for (const v of payload.vat) {
+      rows.vat.push({ register_id: registerId, number, rate: v.rate, base_cents: v.baseCents, vat_cents: v.vatCents, total_cents: v.totalCents });
+    }
+    rows.tickets.push({
+      register_id: registerId,
+      number,
+      store_id: storeId,
+      kind: payload.kind,
+      total_cents: payload.totalCents,
+      sold_at: record.recordedAt,
+      sold_offline: payload.soldOffline ? 1 : 0,
+      integrated_at: integratedAt,
+      customer_id: payload.customerId,
+      cashier_id: payload.cashierId,
+      original_register_id: payload.original?.registerId ?? null,
+      original_number: payload.original?.number ?? null,
+      anomalies: JSON.stringify(anomalies),
+      signature,
+    });
+  }
+  return { rows, deltas };
+}
+
+function pushOnce(list: string[], item: string): void {
+  if (!list.includes(item)) list.push(item);
+}

@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { openDatabase } from '@comptoir/db';
+import { buildCentral, type DemoLinks } from './app';
+import { migrateCentral } from './db/migrations';
+import type { CentralDb } from './db/schema';
+import { DEMO_CASHIERS } from './seed/demo-catalog';
+import { DEMO_ADMIN_USERNAME, DEMO_MANAGER, seedDemo } from './seed/demo-seed';
+
+export interface StartCentralOptions {
+  dataDir: string;
+  port: number;
+  host?: string;
+  /** postgres://… ; default: SQLite at `${dataDir}/central.sqlite`. */
+  databaseUrl?: string;
+  seed?: 'demo';
+  logger: Logger | false;
+  demoLinks?: DemoLinks;
+  heartbeatIntervalMs?: number;
+}
+
+export interface DemoCredentials {
+  admin: { username: string; password: string };
+  cashier: { login: string; pin: string };
+  storeId: string;
+  /** Extra (beyond the DESIGN §8 fields): the demo manager's back-office login. */
+  manager?: { username: string; password: string };
+}
+
+/** Phases: open the database, migrate, seed if asked (idempotent), listen. */
+export async function startCentralServer(opts: StartCentralOptions): Promise<{ url: string; app: FastifyInstance; close(): Promise<void> }> {
+  await mkdir(opts.dataDir, { recursive: true });
+  const opened = openDatabase<CentralDb>(opts.databaseUrl ?? join(opts.dataDir, 'central.sqlite'));
+  try {
+    await migrateCentral(opened.db, opened.dialect);
+    if (opts.seed === 'demo') await seedDemoWithCredentials(opened.db, opts.dataDir);
+  } catch (e) {
+    await opened.close();
+    throw e;
+  }
+  const app = buildCentral({
+    db: opened.db,
+    dialect: opened.dialect,
+    logger: opts.logger,
+    ...(opts.demoLinks ? { demoLinks: opts.demoLinks } : {}),
+    ...(opts.heartbeatIntervalMs ? { heartbeatIntervalMs: opts.heartbeatIntervalMs } : {}),
+  });
+  try {
+    await app.listen({ port: opts.port, host: opts.host ?? '127.0.0.1' });
+  } catch (e) {
+    await app.close();
+    await opened.close();
+    throw e;
+  }
+  const host = opts.host && opts.host !== '0.0.0.0' && opts.host !== '::' ? opts.host : '127.0.0.1';
+  const address = app.server.address();
+  const port = address && typeof address !== 'string' ? address.port : opts.port;
+  if (opts.logger) opts.logger.info({ database: opened.description, port }, 'central server listening');
+  let closed = false;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    app,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      await opened.close();
+    },
+  };
+}
+
+/**
+ * Seeds the demo shop and keeps `${dataDir}/credentials.json` true: the admin password is generated
+ * at the first seed and kept in that file; if the file was lost, a new password is set and written.
+ */
+async function seedDemoWithCredentials(db: Parameters<typeof seedDemo>[0], dataDir: string): Promise<DemoCredentials> {
+  const file = join(dataDir, 'credentials.json');
+  let previous: DemoCredentials | null = null;
+  try {
+    previous = JSON.parse(await readFile(file, 'utf8')) as DemoCredentials;
+  } catch {
+    previous = null;
+  }
+  const adminPassword = previous?.admin?.password ?? randomBytes(12).toString('base64url');
+  const managerPassword = previous?.manager?.password ?? randomBytes(12).toString('base64url');
+  const { storeId } = await seedDemo(db, { adminPassword, managerPassword, resetAdminPassword: previous === null });
+  const credentials: DemoCredentials = {
+    admin: { username: DEMO_ADMIN_USERNAME, password: adminPassword },
+    cashier: { login: DEMO_CASHIERS[0]!.login, pin: DEMO_CASHIERS[0]!.pin },
+    storeId,
+    manager: { username: DEMO_MANAGER.username, password: managerPassword },
+  };
+  if (previous === null || JSON.stringify(previous) !== JSON.stringify(credentials)) {
+    const tmp = `${file}.tmp`;
+    await writeFile(tmp, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+    await rename(tmp, file);
+  }
+  return credentials;
+}

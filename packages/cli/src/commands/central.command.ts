@@ -1,0 +1,31 @@
+import { mkdirSync } from 'node:fs';
+import { startCentralServer } from '@comptoir/central';
+import { CentralConfig, parseConfig, withEnv } from '../config';
+import { createLogger } from '../logger';
+import { stopOnSignals } from './signals';
+
+export async function runCentral(flags: Record<string, unknown>): Promise<void> {
+  const config = parseConfig(
+    CentralConfig,
+    withEnv(flags, {
+      data: 'COMPTOIR_DATA',
+      port: 'COMPTOIR_PORT',
+      host: 'COMPTOIR_HOST',
+      databaseUrl: 'COMPTOIR_DATABASE_URL',
+      seed: 'COMPTOIR_SEED',
+      logLevel: 'COMPTOIR_LOG_LEVEL',
+    }),
+  );
+  mkdirSync(config.data, { recursive: true });
+  const logger = createLogger(config.logLevel, 'central');
+  const central = await startCentralServer({
+    dataDir: config.data,
+    port: config.port,
+    host: config.host,
+    databaseUrl: config.databaseUrl,
+    seed: config.seed,
+    logger,
+  });
+  logger.info({ url: central.url }, 'central server ready');
+  stopOnSignals(logger, () => central.close());
+}

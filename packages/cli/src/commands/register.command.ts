@@ -1,0 +1,33 @@
+import { mkdirSync } from 'node:fs';
+import { startRegisterAgent } from '@comptoir/register';
+import { RegisterConfig, parseConfig, withEnv } from '../config';
+import { createLogger } from '../logger';
+import { stopOnSignals } from './signals';
+
+export async function runRegister(flags: Record<string, unknown>): Promise<void> {
+  const config = parseConfig(
+    RegisterConfig,
+    withEnv(flags, {
+      data: 'COMPTOIR_DATA',
+      central: 'COMPTOIR_CENTRAL_URL',
+      port: 'COMPTOIR_PORT',
+      host: 'COMPTOIR_HOST',
+      enrol: 'COMPTOIR_ENROL_CODE',
+      heartbeatMs: 'COMPTOIR_HEARTBEAT_MS',
+      logLevel: 'COMPTOIR_LOG_LEVEL',
+    }),
+  );
+  mkdirSync(config.data, { recursive: true });
+  const logger = createLogger(config.logLevel, 'register');
+  const agent = await startRegisterAgent({
+    dataDir: config.data,
+    port: config.port,
+    host: config.host,
+    centralUrl: config.central,
+    enrolCode: config.enrol,
+    heartbeatIntervalMs: config.heartbeatMs,
+    logger,
+  });
+  logger.info({ url: agent.url }, 'register agent ready');
+  stopOnSignals(logger, () => agent.close());
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+/**
+ * The one configuration schema. Each command's options come from its flags, else from `COMPTOIR_*`
+ * environment variables, else defaults; they are parsed once, in `main`, and passed down.
+ */
+const Port = z.coerce.number().int().min(0).max(65535);
+const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+
+export const CentralConfig = z.object({
+  data: z.string().min(1, 'a data directory is required (--data or COMPTOIR_DATA)'),
+  port: Port.default(4000),
+  host: z.string().default('127.0.0.1'),
+  databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  seed: z.enum(['demo']).optional(),
+  logLevel: LogLevel,
+});
+export type CentralConfig = z.infer<typeof CentralConfig>;
+
+export const RegisterConfig = z.object({
+  data: z.string().min(1, 'a data directory is required (--data or COMPTOIR_DATA)'),
+  central: z.url({ message: 'the central server URL is required (--central or COMPTOIR_CENTRAL_URL)' }),
+  port: Port.default(4101),
+  host: z.string().default('127.0.0.1'),
+  enrol: z.string().optional(),
+  heartbeatMs: z.coerce.number().int().min(50).max(60000).default(1000),
+  logLevel: LogLevel,
+});
+export type RegisterConfig = z.infer<typeof RegisterConfig>;
+
+export const DemoConfig = z.object({
+  data: z.string().default('.data/demo'),
+  registers: z.coerce.number().int().min(1).max(20).default(2),
+  port: Port.default(4000),
+  host: z.string().default('127.0.0.1'),
+  logLevel: LogLevel,
+});
+export type DemoConfig = z.infer<typeof DemoConfig>;
+
+export const VerifyConfig = z.object({
+  data: z.string().min(1).optional(),
+  databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+}).refine((c) => c.data || c.databaseUrl, 'give --data DIR or --database-url');
+export type VerifyConfig = z.infer<typeof VerifyConfig>;
+
+/** Flags win over `COMPTOIR_<NAME>` variables; undefined values are left to the schema defaults. */
+export function withEnv(flags: Record<string, unknown>, names: Record<string, string>, env = process.env) {
+  const merged: Record<string, unknown> = {};
+  for (const [key, envName] of Object.entries(names)) {
+    merged[key] = flags[key] ?? env[envName] ?? undefined;
+  }
+  return merged;
+}
+
+export function parseConfig<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  const r = schema.safeParse(input);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `  --${i.path.join('.') || 'options'}: ${i.message}`);
+    throw new ConfigError(`invalid options:\n${lines.join('\n')}`);
+  }
+  return r.data;
+}
+
+export class ConfigError extends Error {}

@@ -1,0 +1,61 @@
+import { Command } from 'commander';
+import { ConfigError } from './config';
+import { runCentral } from './commands/central.command';
+import { runRegister } from './commands/register.command';
+import { runDemo } from './commands/demo.command';
+import { runVerify } from './commands/verify.command';
+
+const program = new Command()
+  .name('comptoir')
+  .description('Comptoir point of sale: central server, register agents, demo and chain verification')
+  .showHelpAfterError();
+
+program
+  .command('central')
+  .description('run the central server')
+  .option('--data <dir>', 'data directory (SQLite file, credentials) [COMPTOIR_DATA]')
+  .option('--port <port>', 'HTTP port (default 4000) [COMPTOIR_PORT]')
+  .option('--host <host>', 'listen address (default 127.0.0.1) [COMPTOIR_HOST]')
+  .option('--database-url <url>', 'PostgreSQL URL instead of the embedded SQLite [COMPTOIR_DATABASE_URL]')
+  .option('--seed <name>', 'seed data: demo [COMPTOIR_SEED]')
+  .option('--log-level <level>', 'log level [COMPTOIR_LOG_LEVEL]')
+  .action((flags) => runCentral(flags));
+
+program
+  .command('register')
+  .description('run a register agent (its local SOS database and the cashier API)')
+  .option('--data <dir>', 'data directory of this register [COMPTOIR_DATA]')
+  .option('--central <url>', 'central server URL [COMPTOIR_CENTRAL_URL]')
+  .option('--port <port>', 'HTTP port (default 4101) [COMPTOIR_PORT]')
+  .option('--host <host>', 'listen address (default 127.0.0.1) [COMPTOIR_HOST]')
+  .option('--enrol <code>', 'one-time enrolment code from the central server [COMPTOIR_ENROL_CODE]')
+  .option('--heartbeat-ms <ms>', 'heartbeat interval (default 1000) [COMPTOIR_HEARTBEAT_MS]')
+  .option('--log-level <level>', 'log level [COMPTOIR_LOG_LEVEL]')
+  .action((flags) => runRegister(flags));
+
+program
+  .command('demo')
+  .description('run a demo shop: central server + registers on embedded SQLite, links that can be cut')
+  .option('--data <dir>', 'data directory (default .data/demo) [COMPTOIR_DATA]')
+  .option('--registers <n>', 'number of registers (default 2)')
+  .option('--port <port>', 'central port; registers take the next ones (default 4000) [COMPTOIR_PORT]')
+  .option('--host <host>', 'listen address (default 127.0.0.1) [COMPTOIR_HOST]')
+  .option('--log-level <level>', 'log level [COMPTOIR_LOG_LEVEL]')
+  .action((flags) => runDemo(flags));
+
+program
+  .command('verify')
+  .description('verify the signed chains of a register or central database; exits 1 on a break')
+  .option('--data <dir>', 'data directory holding register.sqlite or central.sqlite')
+  .option('--database-url <url>', 'central PostgreSQL URL')
+  .action((flags) => runVerify(flags));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof ConfigError) {
+    console.error(e.message);
+    process.exit(2);
+  }
+  throw e;
+}

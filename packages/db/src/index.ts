@@ -1,0 +1,4 @@
+export * from './sqlite';
+export * from './postgres';
+export * from './database';
+export * from './migrate';

@@ -1,0 +1,20 @@
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+
+/**
+ * Opens a SQLite file for Comptoir. Invariants: WAL journal and synchronous=FULL, so a committed
+ * transaction survives a power cut (an acknowledged sale is never lost); foreign keys enforced;
+ * a writer waits for a lock instead of failing at once.
+ */
+export function openSqliteFile(file: string, opts: { readonly?: boolean } = {}): Database.Database {
+  const sqlite = new Database(file, { readonly: opts.readonly ?? false });
+  if (!opts.readonly) sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  return sqlite;
+}
+
+export function sqliteKysely<DB>(sqlite: Database.Database): Kysely<DB> {
+  return new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+}

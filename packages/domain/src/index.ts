@@ -1,0 +1,19 @@
+export { ok, err, type Result, type Ok, type Err } from './result';
+export { isCents, sumCents, formatCents } from './money';
+export { FRENCH_VAT_RATES, splitVatInclusive, type VatSplit } from './vat';
+export { priceLines, type LineInput, type PricedLine, type PricedCart, type VatLine } from './cart';
+export { PAYMENT_METHODS, settlePayments, type PaymentMethod, type Payment, type Settlement } from './payment';
+export { buildReturnLines, type ReturnRequest } from './return';
+export {
+  GENESIS_SIGNATURE,
+  canonicalRecordString,
+  generateSigningKeyPair,
+  signRecord,
+  verifyRecord,
+  verifyChain,
+  type SignableRecord,
+  type SignedRecord,
+  type ChainCheck,
+  type SigningKeyPair,
+} from './signing';
+export { reportChain, type ChainReport } from './chain-report';

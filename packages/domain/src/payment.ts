@@ -1,0 +1,68 @@
+import { formatCents, isCents } from './money';
+import { err, ok, type Result } from './result';
+
+export const PAYMENT_METHODS = ['cash', 'card', 'cheque'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
+export type Payment = { method: PaymentMethod; amountCents: number };
+export type Settlement = { payments: Payment[]; changeCents: number };
+
+export function isPaymentMethod(x: unknown): x is PaymentMethod {
+  return (PAYMENT_METHODS as readonly unknown[]).includes(x);
+}
+
+/**
+ * Checks the tender of a ticket.
+ * Invariants of a successful result: changeCents ≥ 0 and sum(amounts) - changeCents === totalCents.
+ * - Sale (total ≥ 0): every amount > 0; sum ≥ total; change = sum - total and change ≤ cash
+ *   tendered (only cash is handed back); a zero total needs no payment.
+ * - Refund (total < 0): every amount < 0; sum === total exactly; never any change.
+ * Throws (programmer error) if totalCents is not an integer of cents.
+ */
+export function settlePayments(totalCents: number, payments: readonly Payment[]): Result<Settlement> {
+  if (!isCents(totalCents)) throw new RangeError(`settlePayments: not an integer amount of cents: ${totalCents}`);
+  const refund = totalCents < 0;
+
+  let sum = 0;
+  let cash = 0;
+  const normalised: Payment[] = [];
+  for (const [i, p] of payments.entries()) {
+    if (!isPaymentMethod(p.method)) {
+      return err('PAYMENT_METHOD_INVALID', `Payment ${i + 1}: unknown method ${JSON.stringify(p.method)}`);
+    }
+    const amount = p.amountCents;
+    if (!isCents(amount) || (refund ? amount >= 0 : amount <= 0)) {
+      return err(
+        'PAYMENT_AMOUNT_INVALID',
+        `Payment ${i + 1}: amount must be a ${refund ? 'negative' : 'positive'} integer of cents (got ${amount})`,
+      );
+    }
+    sum += amount;
+    if (!isCents(sum)) return err('PAYMENT_AMOUNT_INVALID', 'The sum of payments exceeds the representable range');
+    if (p.method === 'cash') cash += amount;
+    normalised.push({ method: p.method, amountCents: amount });
+  }
+
+  if (refund) {
+    if (sum !== totalCents) {
+      return err(
+        'REFUND_MISMATCH',
+        `Refund payments total ${sum} cents (${formatCents(sum)}) but the refund is ${totalCents} cents (${formatCents(totalCents)})`,
+      );
+    }
+    return ok({ payments: normalised, changeCents: 0 });
+  }
+
+  if (sum < totalCents) {
+    const missing = totalCents - sum;
+    return err('PAYMENT_SHORT', `Payment is short by ${missing} cents (${formatCents(missing)} missing)`);
+  }
+  const change = sum - totalCents;
+  if (change > cash) {
+    return err(
+      'CHANGE_NOT_CASH',
+      `Overpayment of ${change} cents exceeds the cash tendered (${cash} cents): card and cheque cannot be overpaid`,
+    );
+  }
+  return ok({ payments: normalised, changeCents: change });
+}

@@ -1,0 +1,176 @@
+import { z } from 'zod';
+import { Cents, Id, IsoDateTime, Sku, VatRate } from './common';
+import { RegisterMode, SosCopyKind } from './sync';
+import { TicketLine, TicketPayment, VatLine } from './record';
+
+// Bodies of the central server's HTTP API (DESIGN §8). Types are inferred, never hand-written.
+
+export const Role = z.enum(['admin', 'manager', 'cashier']);
+export type Role = z.infer<typeof Role>;
+
+export const AdminLoginRequest = z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(200) });
+export type AdminLoginRequest = z.infer<typeof AdminLoginRequest>;
+export const LoginResponse = z.object({ token: z.string(), role: Role, expiresAt: IsoDateTime });
+export type LoginResponse = z.infer<typeof LoginResponse>;
+
+export const CreateRegisterRequest = z.object({ name: z.string().trim().min(1).max(100), storeId: Id.optional() });
+export type CreateRegisterRequest = z.infer<typeof CreateRegisterRequest>;
+export const CreateRegisterResponse = z.object({ id: Id, enrolCode: z.string() });
+
+export const FleetRegister = z.object({
+  id: Id,
+  name: z.string(),
+  storeId: Id,
+  enrolled: z.boolean(),
+  mode: RegisterMode.nullable(),
+  /** false when the register has not been heard from for a while (it may be off, or cut off). */
+  online: z.boolean(),
+  lastSeenAt: IsoDateTime.nullable(),
+  autonomousSince: IsoDateTime.nullable(),
+  pendingRecords: z.number().int().nonnegative(),
+  lastSosCopyAt: IsoDateTime.nullable(),
+  lastSosCopyKind: SosCopyKind.nullable(),
+  sosChecksum: z.string().nullable(),
+  sosSchedule: z.array(z.string()),
+  tamperAlerts: z.number().int().nonnegative(),
+});
+export type FleetRegister = z.infer<typeof FleetRegister>;
+
+export const SosScheduleRequest = z.object({ cron: z.array(z.string().min(1).max(100)).max(24) });
+
+export const Product = z.object({
+  sku: Sku,
+  label: z.string(),
+  priceCents: Cents.nonnegative(),
+  vatRate: VatRate,
+  category: z.string(),
+  barcodes: z.array(z.string()),
+});
+export type Product = z.infer<typeof Product>;
+
+export const CreateProductRequest = z.object({
+  sku: Sku,
+  label: z.string().trim().min(1).max(200),
+  priceCents: Cents.nonnegative(),
+  vatRate: VatRate,
+  category: z.string().trim().max(100).default(''),
+  barcodes: z.array(z.string().regex(/^[0-9A-Za-z-]{1,64}$/)).max(20).default([]),
+});
+export type CreateProductRequest = z.infer<typeof CreateProductRequest>;
+
+export const PatchProductRequest = z
+  .object({ priceCents: Cents.nonnegative().optional(), label: z.string().trim().min(1).max(200).optional() })
+  .refine((p) => p.priceCents !== undefined || p.label !== undefined, 'nothing to change');
+export type PatchProductRequest = z.infer<typeof PatchProductRequest>;
+
+export const CentralTicket = z.object({
+  registerId: Id,
+  number: z.number().int().positive(),
+  storeId: Id,
+  kind: z.enum(['sale', 'return']),
+  totalCents: Cents,
+  soldAt: IsoDateTime,
+  soldOffline: z.boolean(),
+  integratedAt: IsoDateTime,
+  anomalies: z.array(z.string()),
+  customerId: Id.nullable(),
+  cashierId: Id,
+  original: z.object({ registerId: Id, number: z.number().int() }).nullable(),
+  signature: z.string(),
+  lines: z.array(TicketLine).optional(),
+  payments: z.array(TicketPayment).optional(),
+  vat: z.array(VatLine).optional(),
+});
+export type CentralTicket = z.infer<typeof CentralTicket>;
+
+export const TicketsQuery = z.object({
+  registerId: Id.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+  /** `?detail=1`: each ticket with its lines, payments and VAT lines. */
+  detail: z.enum(['0', '1', 'true', 'false']).optional(),
+});
+
+export const StockLevel = z.object({ sku: Sku, storeId: Id, quantity: z.number().int() });
+export const StockQuery = z.object({ storeId: Id.optional() });
+
+export const Customer = z.object({
+  id: Id,
+  storeId: Id,
+  name: z.string(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+});
+export type Customer = z.infer<typeof Customer>;
+
+export const DemoLinkRequest = z.object({ up: z.boolean() });
+
+
+// ---- added by central (additive) ----
+
+export const ProductsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+  /** Search: part of the label or SKU (case-insensitive), or an exact barcode. */
+  q: z.string().trim().max(100).optional(),
+});
+
+export const CustomersQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+  q: z.string().trim().max(100).optional(),
+  storeId: Id.optional(),
+});
+
+export const CreateCustomerRequest = z.object({
+  name: z.string().trim().min(1).max(200),
+  email: z.string().trim().email().max(200).nullable().optional(),
+  phone: z.string().trim().min(3).max(40).nullable().optional(),
+  /** Defaults to the only/first store. */
+  storeId: Id.optional(),
+});
+export type CreateCustomerRequest = z.infer<typeof CreateCustomerRequest>;
+
+export const CreateUserRequest = z
+  .object({
+    username: z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits and . _ @ - only'),
+    displayName: z.string().trim().min(1).max(200),
+    role: Role,
+    password: z.string().min(8).max(200).optional(),
+    pin: z.string().regex(/^[0-9]{4,8}$/, 'PIN is 4 to 8 digits').optional(),
+    storeId: Id.nullable().optional(),
+  })
+  .refine((u) => u.role !== 'cashier' || u.pin !== undefined, { message: 'a cashier needs a PIN', path: ['pin'] })
+  .refine((u) => u.role === 'cashier' || u.password !== undefined, { message: 'an admin or manager needs a password', path: ['password'] });
+export type CreateUserRequest = z.infer<typeof CreateUserRequest>;
+
+export const UserSummary = z.object({
+  id: Id,
+  username: z.string(),
+  displayName: z.string(),
+  role: Role,
+  storeId: Id.nullable(),
+  active: z.boolean(),
+  hasPin: z.boolean(),
+});
+export type UserSummary = z.infer<typeof UserSummary>;
+
+export const TamperAlert = z.object({
+  id: Id,
+  registerId: Id,
+  chain: z.string(),
+  number: z.number().int(),
+  /** prev_mismatch | bad_signature | replay_signature_differs */
+  reason: z.string(),
+  createdAt: IsoDateTime,
+});
+export type TamperAlert = z.infer<typeof TamperAlert>;
+
+export const TamperAlertsQuery = z.object({
+  registerId: Id.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+export const DemoLink = z.object({ registerId: Id, up: z.boolean() });
+export type DemoLink = z.infer<typeof DemoLink>;

@@ -1,0 +1,52 @@
+/**
+ * The one catalogue of coded errors. Every failure that crosses HTTP carries one of these codes;
+ * `HTTP_STATUS` is the one place that maps a code to a status (central and register both use it).
+ */
+export const ERROR_CODES = {
+  VALIDATION: 400,
+  BAD_REQUEST: 400,
+  UNAUTHENTICATED: 401,
+  INVALID_CREDENTIALS: 401,
+  FORBIDDEN: 403,
+  FOREIGN_RECORD: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  CHAIN_GAP: 409,
+  ENROL_CODE_INVALID: 401,
+  ALREADY_ENROLLED: 409,
+  NOT_ENROLLED: 409,
+  TAMPER_ALERT: 422,
+  CHAIN_BLOCKED: 423,
+  SALE_REFUSED: 422,
+  PAYMENT_REFUSED: 422,
+  RETURN_REFUSED: 422,
+  UNKNOWN_PRODUCT: 422,
+  UNKNOWN_CUSTOMER: 422,
+  UNAVAILABLE_OFFLINE: 503,
+  CENTRAL_UNREACHABLE: 502,
+  /** A SOS copy failed verification (counts or checksum): the previous copy is kept. */
+  COPY_REJECTED: 502,
+  INTERNAL: 500,
+} as const satisfies Record<string, number>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export function httpStatusOf(code: ErrorCode): number {
+  return ERROR_CODES[code];
+}
+
+/** The one error class thrown by services; routes never build error bodies themselves. */
+export class ComptoirError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'ComptoirError';
+  }
+
+  get status(): number {
+    return httpStatusOf(this.code);
+  }
+}

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { Cents, Id, IsoDateTime, Sku, VatRate } from './common';
+
+/**
+ * Records: everything a register produces. Each belongs to one of the register's chains and is
+ * identified by (registerId, chain, number), numbers gapless from 1 per chain. The signature covers
+ * the canonical string of (registerId, chain, number, recordedAt, payload, prevSignature)
+ * (see @comptoir/domain signing). Records are facts: never edited, never deleted.
+ */
+export const CHAINS = ['ticket', 'duplicate', 'closure', 'event', 'archive', 'training'] as const;
+export const Chain = z.enum(CHAINS);
+export type Chain = z.infer<typeof Chain>;
+
+export const PaymentMethod = z.enum(['cash', 'card', 'cheque']);
+export type PaymentMethod = z.infer<typeof PaymentMethod>;
+
+export const TicketLine = z.object({
+  lineNo: z.number().int().positive(),
+  sku: Sku,
+  label: z.string().max(200),
+  quantity: z.number().int().refine((q) => q !== 0, 'quantity must not be 0'),
+  unitPriceCents: Cents.nonnegative(),
+  vatRate: VatRate,
+  discountCents: Cents.nonnegative(),
+  totalCents: Cents,
+});
+export type TicketLine = z.infer<typeof TicketLine>;
+
+export const VatLine = z.object({
+  rate: VatRate,
+  baseCents: Cents,
+  vatCents: Cents,
+  totalCents: Cents,
+});
+export type VatLine = z.infer<typeof VatLine>;
+
+export const TicketPayment = z.object({ method: PaymentMethod, amountCents: Cents });
+export type TicketPayment = z.infer<typeof TicketPayment>;
+
+/** A sale or a return (a negative ticket referencing the original). */
+export const TicketPayload = z.object({
+  type: z.literal('ticket'),
+  kind: z.enum(['sale', 'return']),
+  storeId: Id,
+  cashierId: Id,
+  customerId: Id.nullable(),
+  soldOffline: z.boolean(),
+  lines: z.array(TicketLine).min(1),
+  vat: z.array(VatLine).min(1),
+  totalCents: Cents,
+  payments: z.array(TicketPayment),
+  changeCents: Cents.nonnegative(),
+  /** For a return: the ticket it refunds (same register chain or another register of the store). */
+  original: z.object({ registerId: Id, number: z.number().int().positive() }).nullable(),
+});
+export type TicketPayload = z.infer<typeof TicketPayload>;
+
+export const EVENT_TYPES = [
+  'register_start',
+  'register_stop',
+  'enrolment',
+  'login',
+  'logout',
+  'offline_start',
+  'offline_end',
+  'reintegration_start',
+  'reintegration_end',
+  'sos_copy',
+  'config_change',
+  'chain_check_failure',
+] as const;
+export const EventType = z.enum(EVENT_TYPES);
+export type EventType = z.infer<typeof EventType>;
+
+/** A technical event (JET). */
+export const EventPayload = z.object({
+  type: z.literal('event'),
+  event: EventType,
+  details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+});
+export type EventPayload = z.infer<typeof EventPayload>;
+
+/** A reprint: numbered in its own chain, marked DUPLICATA on paper. */
+export const DuplicatePayload = z.object({
+  type: z.literal('duplicate'),
+  ticketNumber: z.number().int().positive(),
+  cashierId: Id,
+});
+export type DuplicatePayload = z.infer<typeof DuplicatePayload>;
+
+export const RecordPayload = z.discriminatedUnion('type', [TicketPayload, EventPayload, DuplicatePayload]);
+export type RecordPayload = z.infer<typeof RecordPayload>;
+
+/** Which payload type each chain carries (the training chain carries training tickets). */
+export const PAYLOAD_TYPE_OF_CHAIN: Record<Chain, RecordPayload['type'] | null> = {
+  ticket: 'ticket',
+  training: 'ticket',
+  event: 'event',
+  duplicate: 'duplicate',
+  closure: null,
+  archive: null,
+};
+
+export const SignedRecord = z
+  .object({
+    registerId: Id,
+    chain: Chain,
+    number: z.number().int().positive(),
+    recordedAt: IsoDateTime,
+    payload: RecordPayload,
+    prevSignature: z.string().max(200),
+    signature: z.string().min(1).max(200),
+  })
+  .refine((r) => PAYLOAD_TYPE_OF_CHAIN[r.chain] === r.payload.type, {
+    message: 'payload type does not belong to this chain',
+    path: ['payload', 'type'],
+  });
+export type SignedRecord = z.infer<typeof SignedRecord>;

@@ -1,0 +1,150 @@
+import { z } from 'zod';
+import { Cents, Id, IsoDateTime, Sku, VatRate } from './common';
+import { Chain, SignedRecord } from './record';
+
+/** Heads: the last number held per chain (0 or absent = nothing yet). */
+export const ChainHeads = z.partialRecord(Chain, z.number().int().nonnegative());
+export type ChainHeads = z.infer<typeof ChainHeads>;
+
+// ---- enrolment (no token: the one-time code is the credential) ----
+export const EnrolRequest = z.object({
+  enrolCode: z.string().min(6).max(64),
+  publicKeyPem: z.string().min(100).max(2000).startsWith('-----BEGIN PUBLIC KEY-----'),
+});
+export type EnrolRequest = z.infer<typeof EnrolRequest>;
+export const EnrolResponse = z.object({
+  registerId: Id,
+  registerName: z.string(),
+  storeId: Id,
+  /** Bearer token the register uses for every sync call. Shown once. */
+  token: z.string(),
+});
+export type EnrolResponse = z.infer<typeof EnrolResponse>;
+
+// ---- push ----
+export const MAX_PUSH_BATCH = 500;
+export const PushRequest = z.object({ records: z.array(SignedRecord).min(1).max(MAX_PUSH_BATCH) });
+export type PushRequest = z.infer<typeof PushRequest>;
+export const PushResponse = z.object({
+  /** Records newly integrated by this call. */
+  integrated: z.number().int().nonnegative(),
+  /** Records the central server already held with the same signature (replays). */
+  replayed: z.number().int().nonnegative(),
+  heads: ChainHeads,
+});
+export type PushResponse = z.infer<typeof PushResponse>;
+/** details of a CHAIN_GAP error: the register resends from `expected`. */
+export const ChainGapDetails = z.object({ chain: Chain, expected: z.number().int().positive(), got: z.number().int() });
+
+// ---- heartbeat ----
+export const RegisterMode = z.enum(['connected', 'autonomous', 'reintegrating']);
+export type RegisterMode = z.infer<typeof RegisterMode>;
+export const SosCopyKind = z.enum(['enrolment', 'scheduled', 'manual', 'incremental']);
+export type SosCopyKind = z.infer<typeof SosCopyKind>;
+
+export const HeartbeatRequest = z.object({
+  mode: RegisterMode,
+  pendingRecords: z.number().int().nonnegative(),
+  lastSosCopyAt: IsoDateTime.nullable(),
+  lastSosCopyKind: SosCopyKind.nullable(),
+  sosChecksum: z.string().nullable(),
+  changeVersion: z.number().int().nonnegative(),
+  autonomousSince: IsoDateTime.nullable(),
+});
+export type HeartbeatRequest = z.infer<typeof HeartbeatRequest>;
+
+export const RegisterConfig = z.object({
+  sosSchedule: z.array(z.string()),
+  heartbeatIntervalMs: z.number().int().positive(),
+});
+export type RegisterConfig = z.infer<typeof RegisterConfig>;
+
+export const HeartbeatResponse = z.object({
+  serverTime: IsoDateTime,
+  heads: ChainHeads,
+  /** Latest change version of what the SOS copy holds: the register pulls `changes` when behind. */
+  changeVersion: z.number().int().nonnegative(),
+  config: RegisterConfig,
+});
+export type HeartbeatResponse = z.infer<typeof HeartbeatResponse>;
+
+// ---- what the SOS copy holds ----
+export const StoreIdentity = z.object({
+  id: Id,
+  name: z.string(),
+  address: z.string(),
+  siret: z.string(),
+  vatNumber: z.string(),
+  timezone: z.string(),
+});
+export type StoreIdentity = z.infer<typeof StoreIdentity>;
+
+export const CopyProduct = z.object({
+  sku: Sku,
+  label: z.string(),
+  priceCents: Cents.nonnegative(),
+  vatRate: VatRate,
+  category: z.string(),
+  barcodes: z.array(z.string()),
+  active: z.boolean(),
+});
+export type CopyProduct = z.infer<typeof CopyProduct>;
+
+export const CopyCustomer = z.object({
+  id: Id,
+  name: z.string(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  active: z.boolean(),
+});
+export type CopyCustomer = z.infer<typeof CopyCustomer>;
+
+export const CopyCashier = z.object({
+  id: Id,
+  login: z.string(),
+  displayName: z.string(),
+  role: z.enum(['admin', 'manager', 'cashier']),
+  pinHash: z.string().nullable(),
+  active: z.boolean(),
+});
+export type CopyCashier = z.infer<typeof CopyCashier>;
+
+export const CopyStock = z.object({ sku: Sku, quantity: z.number().int() });
+export type CopyStock = z.infer<typeof CopyStock>;
+
+export const SnapshotManifest = z.object({
+  changeVersion: z.number().int().nonnegative(),
+  counts: z.object({
+    products: z.number().int().nonnegative(),
+    customers: z.number().int().nonnegative(),
+    cashiers: z.number().int().nonnegative(),
+    stock: z.number().int().nonnegative(),
+  }),
+  /** sha256 (hex) of the canonical JSON of the snapshot body without the manifest. */
+  checksum: z.string(),
+  createdAt: IsoDateTime,
+});
+export type SnapshotManifest = z.infer<typeof SnapshotManifest>;
+
+export const Snapshot = z.object({
+  manifest: SnapshotManifest,
+  store: StoreIdentity,
+  paymentMethods: z.array(z.enum(['cash', 'card', 'cheque'])),
+  products: z.array(CopyProduct),
+  customers: z.array(CopyCustomer),
+  cashiers: z.array(CopyCashier),
+  stock: z.array(CopyStock),
+});
+export type Snapshot = z.infer<typeof Snapshot>;
+
+// ---- incremental changes ----
+export const ChangesQuery = z.object({ since: z.coerce.number().int().nonnegative() });
+export const ChangesResponse = z.object({
+  changeVersion: z.number().int().nonnegative(),
+  store: StoreIdentity.nullable(),
+  products: z.array(CopyProduct),
+  customers: z.array(CopyCustomer),
+  cashiers: z.array(CopyCashier),
+});
+export type ChangesResponse = z.infer<typeof ChangesResponse>;
+

@@ -1,0 +1,32 @@
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { RegisterContext } from './context';
+import { installErrorHandler } from './http/error-handler';
+import { authRoutes } from './auth/auth.routes';
+import { saleRoutes } from './sales/sale.routes';
+import { catalogRoutes } from './catalog/catalog.routes';
+import { statusRoutes } from './status/status.routes';
+import type { AgentHandle } from './sync/register-agent';
+
+export interface RegisterDeps {
+  /** The local database and services' context (ctx.db is the Kysely instance). */
+  ctx: RegisterContext;
+  /** Status and manual copy (the sync side). */
+  agent: AgentHandle;
+  logger?: Logger;
+}
+
+/** The register agent's local HTTP API (served to the cashier screen). Does not listen. */
+export function buildRegister(deps: RegisterDeps): FastifyInstance {
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 1024 * 1024,
+  }) as unknown as FastifyInstance;
+  installErrorHandler(app);
+  authRoutes(app, deps.ctx);
+  saleRoutes(app, deps.ctx);
+  catalogRoutes(app, deps.ctx);
+  statusRoutes(app, deps.ctx, deps.agent);
+  return app;
+}

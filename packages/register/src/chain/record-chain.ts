@@ -1,0 +1,52 @@
+import { GENESIS_SIGNATURE, signRecord } from '@comptoir/domain';
+import { ComptoirError, type Chain, type EventPayload, type EventType, type RecordPayload, type SignedRecord } from '@comptoir/protocol';
+import type { RegisterContext } from '../context';
+import type { RecordRow } from '../db/statements';
+
+export type Appended = { number: number; signature: string; recordedAt: string; seq: number };
+
+/**
+ * Appends the next record of `chain`: reads the head, numbers it head + 1 (gapless from 1), signs
+ * it over the previous signature, inserts it and its outbox row.
+ * Invariant: MUST run inside a `ctx.sqlite.transaction` (synchronous), so the head cannot move
+ * between the read and the insert, and the record, its effects and its outbox row commit together.
+ */
+export function appendRecord(ctx: RegisterContext, chain: Chain, payload: RecordPayload, recordedAt: string): Appended {
+  const identity = ctx.identity;
+  if (!identity) throw new ComptoirError('NOT_ENROLLED', 'This register is not enrolled yet');
+  const head = ctx.q.chainHead.get(chain);
+  const number = head ? head.number + 1 : 1;
+  const prevSignature = head ? head.signature : GENESIS_SIGNATURE;
+  const signature = signRecord(identity.privateKey, {
+    registerId: identity.registerId,
+    chain,
+    number,
+    recordedAt,
+    payload,
+    prevSignature,
+  });
+  const seq = ctx.q.nextSeq.get()!.seq;
+  ctx.q.insertRecord.run(chain, number, recordedAt, JSON.stringify(payload), prevSignature, signature, seq);
+  ctx.q.insertOutbox.run(seq, chain, number);
+  return { number, signature, recordedAt, seq };
+}
+
+/** Writes one signed technical event (JET) in its own transaction, then schedules a push. */
+export function writeEvent(ctx: RegisterContext, event: EventType, details: EventPayload['details'] = {}): Appended {
+  const payload: EventPayload = { type: 'event', event, details };
+  const appended = ctx.sqlite.transaction(() => appendRecord(ctx, 'event', payload, ctx.now().toISOString()))();
+  ctx.recordsAppended();
+  return appended;
+}
+
+export function toSignedRecord(registerId: string, row: RecordRow): SignedRecord {
+  return {
+    registerId,
+    chain: row.chain as Chain,
+    number: row.number,
+    recordedAt: row.recorded_at,
+    payload: JSON.parse(row.payload) as RecordPayload,
+    prevSignature: row.prev_signature,
+    signature: row.signature,
+  };
+}

@@ -1,0 +1,53 @@
+import type { KeyObject } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { RegisterMode } from '@comptoir/protocol';
+import type { RegisterDatabase } from './db/schema';
+import { prepareStatements, type Statements } from './db/statements';
+
+/** Who the register is, once enrolled. The private key is parsed once (signing is on the hot path). */
+export interface Identity {
+  registerId: string;
+  registerName: string;
+  storeId: string;
+  token: string;
+  privateKey: KeyObject;
+  publicKeyPem: string;
+}
+
+/**
+ * What every service receives first. Invariant: every write goes through `sqlite.transaction(...)`
+ * (synchronous better-sqlite3 transactions on the one connection), so nothing can interleave with a
+ * write transaction: reading a chain head and inserting the next number is atomic by construction.
+ * Kysely (same connection) is used for migrations and for reads outside the hot path only.
+ */
+export interface RegisterContext {
+  db: Kysely<RegisterDatabase>;
+  sqlite: Database.Database;
+  q: Statements;
+  logger: Logger;
+  identity: Identity | null;
+  /** Current link mode (set by the link monitor; `autonomous` until it knows better). */
+  mode(): RegisterMode;
+  /** Called after every commit that appended records (schedules an outbox push; never awaits). */
+  recordsAppended(): void;
+  now(): Date;
+}
+
+export function createContext(args: {
+  db: Kysely<RegisterDatabase>;
+  sqlite: Database.Database;
+  logger: Logger;
+}): RegisterContext {
+  return {
+    db: args.db,
+    sqlite: args.sqlite,
+    q: prepareStatements(args.sqlite),
+    logger: args.logger,
+    identity: null,
+    mode: () => 'autonomous',
+    recordsAppended: () => {},
+    now: () => new Date(),
+  };
+}

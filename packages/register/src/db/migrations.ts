@@ -1,0 +1,74 @@
+import { sql, type Kysely, type Migration } from 'kysely';
+
+// Migrations of the register's local database, applied in name order at start (migrateToLatest).
+// Never edit a migration that has shipped: add a new one.
+
+const m0001: Migration = {
+  async up(db: Kysely<any>) {
+    await sql`CREATE TABLE register_meta (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      register_id TEXT, register_name TEXT, store_id TEXT, central_url TEXT, token TEXT,
+      private_key_pem TEXT, public_key_pem TEXT, enrolled_at TEXT,
+      change_version INTEGER NOT NULL DEFAULT 0,
+      last_copy_at TEXT, last_copy_kind TEXT, last_copy_checksum TEXT, last_copy_counts TEXT,
+      sos_schedule TEXT NOT NULL DEFAULT '[]'
+    )`.execute(db);
+    await sql`INSERT INTO register_meta (id) VALUES (1)`.execute(db);
+
+    // ---- the SOS copy (replaced atomically by a full copy, upserted by incremental changes) ----
+    await sql`CREATE TABLE copy_store (id TEXT PRIMARY KEY, name TEXT NOT NULL, address TEXT NOT NULL,
+      siret TEXT NOT NULL, vat_number TEXT NOT NULL, timezone TEXT NOT NULL)`.execute(db);
+    await sql`CREATE TABLE copy_payment_methods (method TEXT PRIMARY KEY)`.execute(db);
+    await sql`CREATE TABLE products (sku TEXT PRIMARY KEY, label TEXT NOT NULL, price_cents INTEGER NOT NULL,
+      vat_rate INTEGER NOT NULL, category TEXT NOT NULL, barcodes TEXT NOT NULL, active INTEGER NOT NULL)`.execute(db);
+    await sql`CREATE INDEX products_label ON products (label COLLATE NOCASE)`.execute(db);
+    await sql`CREATE TABLE barcodes (code TEXT NOT NULL, sku TEXT NOT NULL, PRIMARY KEY (code, sku))`.execute(db);
+    await sql`CREATE INDEX barcodes_sku ON barcodes (sku)`.execute(db);
+    await sql`CREATE TABLE customers (id TEXT PRIMARY KEY, name TEXT NOT NULL, email TEXT, phone TEXT,
+      active INTEGER NOT NULL)`.execute(db);
+    await sql`CREATE TABLE cashiers (id TEXT PRIMARY KEY, login TEXT NOT NULL, display_name TEXT NOT NULL,
+      role TEXT NOT NULL, pin_hash TEXT, active INTEGER NOT NULL)`.execute(db);
+    await sql`CREATE INDEX cashiers_login ON cashiers (login)`.execute(db);
+    await sql`CREATE TABLE stock_levels (sku TEXT PRIMARY KEY, quantity INTEGER NOT NULL)`.execute(db);
+
+    // ---- the register's own signed records: append-only ----
+    await sql`CREATE TABLE records (
+      chain TEXT NOT NULL, number INTEGER NOT NULL CHECK (number > 0), recorded_at TEXT NOT NULL,
+      payload TEXT NOT NULL, prev_signature TEXT NOT NULL, signature TEXT NOT NULL,
+      seq INTEGER NOT NULL UNIQUE,
+      PRIMARY KEY (chain, number)
+    ) WITHOUT ROWID`.execute(db);
+    // A record waits in the outbox until central acknowledges it (seq = records.seq).
+    await sql`CREATE TABLE outbox (seq INTEGER PRIMARY KEY, chain TEXT NOT NULL, number INTEGER NOT NULL,
+      UNIQUE (chain, number))`.execute(db);
+    await sql`CREATE TABLE integrations (chain TEXT NOT NULL, number INTEGER NOT NULL, integrated_at TEXT NOT NULL,
+      PRIMARY KEY (chain, number)) WITHOUT ROWID`.execute(db);
+
+    // ---- local lookups (derived from records, written in the same transaction) ----
+    await sql`CREATE TABLE tickets (number INTEGER PRIMARY KEY, kind TEXT NOT NULL, total_cents INTEGER NOT NULL,
+      sold_at TEXT NOT NULL, cashier_id TEXT NOT NULL, customer_id TEXT, client_sale_id TEXT UNIQUE,
+      sold_offline INTEGER NOT NULL, original_register_id TEXT, original_number INTEGER)`.execute(db);
+    await sql`CREATE INDEX tickets_original ON tickets (original_number) WHERE original_number IS NOT NULL`.execute(db);
+    await sql`CREATE TABLE returned_quantities (original_number INTEGER NOT NULL, line_no INTEGER NOT NULL,
+      return_number INTEGER NOT NULL, quantity INTEGER NOT NULL CHECK (quantity > 0),
+      PRIMARY KEY (original_number, line_no, return_number)) WITHOUT ROWID`.execute(db);
+    await sql`CREATE TABLE stock_movements (id INTEGER PRIMARY KEY, sku TEXT NOT NULL, delta INTEGER NOT NULL,
+      ticket_number INTEGER NOT NULL, at TEXT NOT NULL)`.execute(db);
+    await sql`CREATE TABLE sessions (token_hash TEXT PRIMARY KEY, cashier_id TEXT NOT NULL, created_at TEXT NOT NULL,
+      expires_at TEXT NOT NULL) WITHOUT ROWID`.execute(db);
+
+    // Invariant (NF525, DESIGN §6): signed facts are never edited nor deleted, whoever writes SQL.
+    for (const t of ['records', 'tickets', 'returned_quantities', 'stock_movements']) {
+      await sql
+        .raw(`CREATE TRIGGER ${t}_no_update BEFORE UPDATE ON ${t} BEGIN SELECT RAISE(ABORT, '${t} are append-only'); END`)
+        .execute(db);
+      await sql
+        .raw(`CREATE TRIGGER ${t}_no_delete BEFORE DELETE ON ${t} BEGIN SELECT RAISE(ABORT, '${t} are append-only'); END`)
+        .execute(db);
+    }
+  },
+};
+
+export const registerMigrations: Record<string, Migration> = {
+  '0001_initial': m0001,
+};

@@ -1,0 +1,152 @@
+import type { Generated } from 'kysely';
+
+// Kysely types of the register's local SQLite database (the SOS copy + the register's own records).
+// Booleans are stored as 0/1 integers, JSON as TEXT, times as ISO-8601 UTC strings.
+
+export interface RegisterMetaTable {
+  /** Always 1: one register per database file. */
+  id: number;
+  register_id: string | null;
+  register_name: string | null;
+  store_id: string | null;
+  central_url: string | null;
+  token: string | null;
+  private_key_pem: string | null;
+  public_key_pem: string | null;
+  enrolled_at: string | null;
+  change_version: number;
+  last_copy_at: string | null;
+  last_copy_kind: string | null;
+  last_copy_checksum: string | null;
+  /** JSON object of row counts of the last full copy. */
+  last_copy_counts: string | null;
+  /** JSON array of cron expressions (remote configuration). */
+  sos_schedule: string;
+}
+
+export interface CopyStoreTable {
+  id: string;
+  name: string;
+  address: string;
+  siret: string;
+  vat_number: string;
+  timezone: string;
+}
+
+export interface CopyPaymentMethodTable {
+  method: string;
+}
+
+export interface ProductTable {
+  sku: string;
+  label: string;
+  price_cents: number;
+  vat_rate: number;
+  category: string;
+  /** JSON array, in the order central sent it (checksummed as is). */
+  barcodes: string;
+  active: number;
+}
+
+export interface BarcodeTable {
+  code: string;
+  sku: string;
+}
+
+export interface CustomerTable {
+  id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  active: number;
+}
+
+export interface CashierTable {
+  id: string;
+  login: string;
+  display_name: string;
+  role: string;
+  pin_hash: string | null;
+  active: number;
+}
+
+export interface StockLevelTable {
+  sku: string;
+  quantity: number;
+}
+
+export interface RecordTable {
+  chain: string;
+  number: number;
+  recorded_at: string;
+  payload: string;
+  prev_signature: string;
+  signature: string;
+  /** Global insertion order across chains (outbox rows reuse it, so a requeue keeps chain order). */
+  seq: number;
+}
+
+export interface OutboxTable {
+  seq: number;
+  chain: string;
+  number: number;
+}
+
+export interface IntegrationTable {
+  chain: string;
+  number: number;
+  integrated_at: string;
+}
+
+export interface TicketTable {
+  number: number;
+  kind: string;
+  total_cents: number;
+  sold_at: string;
+  cashier_id: string;
+  customer_id: string | null;
+  client_sale_id: string | null;
+  sold_offline: number;
+  original_register_id: string | null;
+  original_number: number | null;
+}
+
+export interface ReturnedQuantityTable {
+  original_number: number;
+  line_no: number;
+  return_number: number;
+  quantity: number;
+}
+
+export interface StockMovementTable {
+  id: Generated<number>;
+  sku: string;
+  delta: number;
+  ticket_number: number;
+  at: string;
+}
+
+export interface SessionTable {
+  token_hash: string;
+  cashier_id: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface RegisterDatabase {
+  register_meta: RegisterMetaTable;
+  copy_store: CopyStoreTable;
+  copy_payment_methods: CopyPaymentMethodTable;
+  products: ProductTable;
+  barcodes: BarcodeTable;
+  customers: CustomerTable;
+  cashiers: CashierTable;
+  stock_levels: StockLevelTable;
+  records: RecordTable;
+  outbox: OutboxTable;
+  integrations: IntegrationTable;
+  tickets: TicketTable;
+  returned_quantities: ReturnedQuantityTable;
+  stock_movements: StockMovementTable;
+  sessions: SessionTable;
+}

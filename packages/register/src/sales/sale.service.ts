@@ -1,0 +1,220 @@
+import { buildReturnLines, priceLines, settlePayments, type LineInput, type PricedCart } from '@comptoir/domain';
+import {
+  ComptoirError,
+  type ReturnRequest,
+  type SaleRequest,
+  type SaleResponse,
+  type TicketPayload,
+} from '@comptoir/protocol';
+import type { Actor } from '../auth/auth.service';
+import { appendRecord } from '../chain/record-chain';
+import type { RegisterContext } from '../context';
+import type { ProductRow } from '../db/statements';
+
+export type SaleOutcome = { created: boolean; sale: SaleResponse };
+
+function requireIdentity(ctx: RegisterContext) {
+  if (!ctx.identity) throw new ComptoirError('NOT_ENROLLED', 'This register is not enrolled yet');
+  return ctx.identity;
+}
+
+/** Local product by SKU, else by barcode; inactive or unknown → 422 UNKNOWN_PRODUCT. */
+function findProduct(ctx: RegisterContext, code: string): ProductRow {
+  const p = ctx.q.productBySku.get(code) ?? ctx.q.productByBarcode.get(code);
+  if (!p || p.active !== 1) {
+    throw new ComptoirError('UNKNOWN_PRODUCT', `Unknown product: ${code}`, { sku: code });
+  }
+  return p;
+}
+
+function checkMethods(ctx: RegisterContext, payments: readonly { method: string }[]): void {
+  for (const p of payments) {
+    if (!ctx.q.paymentMethod.get(p.method)) {
+      throw new ComptoirError('PAYMENT_REFUSED', `Payment method not accepted in this store: ${p.method}`);
+    }
+  }
+}
+
+function priced(cart: ReturnType<typeof priceLines>, code: 'SALE_REFUSED' | 'RETURN_REFUSED'): PricedCart {
+  if (!cart.ok) throw new ComptoirError(code, cart.message, { reason: cart.code });
+  return cart.value;
+}
+
+/**
+ * Records a sale. Phases, all in ONE synchronous SQLite transaction (nothing else can run on the
+ * connection meanwhile, so numbering is gapless and duplicate-free under any concurrency):
+ *   1. idempotency: a known `clientSaleId` returns the ticket already made (created=false);
+ *   2. pricing from the SOS copy (SKU, then barcode), customer check, payment settlement;
+ *   3. chain head → next number → signature → record + outbox row (appendRecord);
+ *   4. ticket row + stock movements;
+ * commit; then a push is scheduled (never awaited: a sale never waits for the network).
+ * Any refusal throws before anything is written (the transaction rolls back).
+ */
+export function createSale(ctx: RegisterContext, req: SaleRequest, actor: Actor): SaleOutcome {
+  const identity = requireIdentity(ctx);
+  const outcome = ctx.sqlite.transaction((): SaleOutcome => {
+    if (req.clientSaleId) {
+      const known = ctx.q.ticketByClientSaleId.get(req.clientSaleId);
+      if (known) return { created: false, sale: loadSaleResponse(ctx, known.number) };
+    }
+    const inputs: LineInput[] = new Array(req.lines.length);
+    for (let i = 0; i < req.lines.length; i++) {
+      const l = req.lines[i]!;
+      const p = findProduct(ctx, l.sku);
+      inputs[i] = {
+        sku: p.sku,
+        label: p.label,
+        unitPriceCents: p.price_cents,
+        vatRate: p.vat_rate,
+        quantity: l.quantity,
+        discountCents: l.discountCents ?? 0,
+      };
+    }
+    if (req.customerId !== undefined && !ctx.q.customerActive.get(req.customerId)) {
+      throw new ComptoirError('UNKNOWN_CUSTOMER', `Unknown customer: ${req.customerId}`);
+    }
+    const cart = priced(priceLines(inputs), 'SALE_REFUSED');
+    checkMethods(ctx, req.payments);
+    const settled = settlePayments(cart.totalCents, req.payments);
+    if (!settled.ok) throw new ComptoirError('PAYMENT_REFUSED', settled.message, { reason: settled.code });
+
+    const soldAt = ctx.now().toISOString();
+    const soldOffline = ctx.mode() !== 'connected';
+    const payload: TicketPayload = {
+      type: 'ticket',
+      kind: 'sale',
+      storeId: identity.storeId,
+      cashierId: actor.cashierId,
+      customerId: req.customerId ?? null,
+      soldOffline,
+      lines: cart.lines.map(ticketLine),
+      vat: cart.vat,
+      totalCents: cart.totalCents,
+      payments: settled.value.payments,
+      changeCents: settled.value.changeCents,
+      original: null,
+    };
+    const rec = appendRecord(ctx, 'ticket', payload, soldAt);
+    ctx.q.insertTicket.run(
+      rec.number, 'sale', cart.totalCents, soldAt, actor.cashierId, payload.customerId,
+      req.clientSaleId ?? null, soldOffline ? 1 : 0, null, null,
+    );
+    for (const line of payload.lines) {
+      ctx.q.insertMovement.run(line.sku, -line.quantity, rec.number, soldAt);
+      ctx.q.moveStock.run(line.sku, -line.quantity);
+    }
+    return { created: true, sale: response(identity.registerId, rec.number, rec.signature, payload, soldAt) };
+  })();
+  if (outcome.created) ctx.recordsAppended();
+  return outcome;
+}
+
+/**
+ * Records a return: a negative ticket against a ticket of this register. Same transaction
+ * discipline as a sale. Quantities already returned come from `returned_quantities`, so the lines
+ * of a ticket can never be refunded beyond what was sold, across any number of partial returns.
+ * Refunds are given as positive amounts and stored as negative payments.
+ */
+export function createReturn(ctx: RegisterContext, req: ReturnRequest, actor: Actor): SaleOutcome {
+  const identity = requireIdentity(ctx);
+  const outcome = ctx.sqlite.transaction((): SaleOutcome => {
+    if (req.clientSaleId) {
+      const known = ctx.q.ticketByClientSaleId.get(req.clientSaleId);
+      if (known) return { created: false, sale: loadSaleResponse(ctx, known.number) };
+    }
+    if (req.original.registerId !== undefined && req.original.registerId !== identity.registerId) {
+      throw new ComptoirError('RETURN_REFUSED', 'Only tickets of this register can be returned here');
+    }
+    const original = ctx.q.ticketByNumber.get(req.original.number);
+    if (!original || original.kind !== 'sale') {
+      throw new ComptoirError('RETURN_REFUSED', `No sale numbered ${req.original.number} on this register`);
+    }
+    const originalPayload = loadTicketPayload(ctx, original.number);
+    const already: Record<number, number> = {};
+    for (const r of ctx.q.returnedByLine.all(original.number)) already[r.line_no] = r.quantity;
+    const built = buildReturn(originalPayload, already, req);
+    const cart = priced(priceLines(built), 'RETURN_REFUSED');
+    checkMethods(ctx, req.refunds);
+    const refunds = req.refunds.map((r) => ({ method: r.method, amountCents: -r.amountCents }));
+    const settled = settlePayments(cart.totalCents, refunds);
+    if (!settled.ok) throw new ComptoirError('PAYMENT_REFUSED', settled.message, { reason: settled.code });
+
+    const soldAt = ctx.now().toISOString();
+    const soldOffline = ctx.mode() !== 'connected';
+    const payload: TicketPayload = {
+      type: 'ticket',
+      kind: 'return',
+      storeId: identity.storeId,
+      cashierId: actor.cashierId,
+      customerId: original.customer_id,
+      soldOffline,
+      lines: cart.lines.map(ticketLine),
+      vat: cart.vat,
+      totalCents: cart.totalCents,
+      payments: settled.value.payments,
+      changeCents: 0,
+      original: { registerId: identity.registerId, number: original.number },
+    };
+    const rec = appendRecord(ctx, 'ticket', payload, soldAt);
+    ctx.q.insertTicket.run(
+      rec.number, 'return', cart.totalCents, soldAt, actor.cashierId, payload.customerId,
+      req.clientSaleId ?? null, soldOffline ? 1 : 0, identity.registerId, original.number,
+    );
+    const perLine = new Map<number, number>();
+    for (const l of req.lines) perLine.set(l.lineNo, (perLine.get(l.lineNo) ?? 0) + l.quantity);
+    for (const [lineNo, qty] of perLine) ctx.q.insertReturned.run(original.number, lineNo, rec.number, qty);
+    for (const line of payload.lines) {
+      ctx.q.insertMovement.run(line.sku, -line.quantity, rec.number, soldAt);
+      ctx.q.moveStock.run(line.sku, -line.quantity);
+    }
+    return { created: true, sale: response(identity.registerId, rec.number, rec.signature, payload, soldAt) };
+  })();
+  if (outcome.created) ctx.recordsAppended();
+  return outcome;
+}
+
+function buildReturn(original: TicketPayload, already: Record<number, number>, req: ReturnRequest): LineInput[] {
+  const r = buildReturnLines(original.lines, already, req.lines);
+  if (!r.ok) throw new ComptoirError('RETURN_REFUSED', r.message, { reason: r.code });
+  return r.value;
+}
+
+function ticketLine(l: PricedCart['lines'][number]): TicketPayload['lines'][number] {
+  return {
+    lineNo: l.lineNo,
+    sku: l.sku,
+    label: l.label,
+    quantity: l.quantity,
+    unitPriceCents: l.unitPriceCents,
+    vatRate: l.vatRate,
+    discountCents: l.discountCents,
+    totalCents: l.totalCents,
+  };
+}
+
+function response(registerId: string, number: number, signature: string, p: TicketPayload, soldAt: string): SaleResponse {
+  return {
+    registerId,
+    number,
+    kind: p.kind,
+    totalCents: p.totalCents,
+    changeCents: p.changeCents,
+    soldOffline: p.soldOffline,
+    lines: p.lines,
+    vat: p.vat,
+    payments: p.payments,
+    signature,
+    soldAt,
+  };
+}
+
+function loadTicketPayload(ctx: RegisterContext, number: number): TicketPayload {
+  const row = ctx.q.recordByKey.get('ticket', number);
+  if (!row) throw new ComptoirError('INTERNAL', `Ticket ${number} has no record`);
+  return JSON.parse(row.payload) as TicketPayload;
+}
+
+function loadSaleResponse(ctx: RegisterContext, number: number): SaleResponse {
+  const row = ctx.q.recordByKey.get('ticket', number)!;
+  return response(ctx.identity!.registerId, number, row.signature, JSON.parse(row.payload) as TicketPayload, row.recorded_at);
+}

@@ -1,0 +1,98 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { migrateToLatest, openSqliteFile, sqliteKysely } from '@comptoir/db';
+import type { RegisterStatus } from '@comptoir/protocol';
+import { buildRegister } from './app';
+import { writeEvent } from './chain/record-chain';
+import { createContext, type RegisterContext } from './context';
+import { startCheckpointer } from './db/checkpointer';
+import { registerMigrations } from './db/migrations';
+import type { RegisterDatabase } from './db/schema';
+import { loadIdentity } from './sync/enrolment.service';
+import { RegisterAgent } from './sync/register-agent';
+
+export interface RegisterAgentOptions {
+  dataDir: string;
+  port: number;
+  host?: string;
+  centralUrl: string;
+  enrolCode?: string;
+  logger: Logger;
+  heartbeatIntervalMs?: number;
+  requestTimeoutMs?: number;
+  failuresBeforeAutonomous?: number;
+}
+
+export interface RunningRegister {
+  url: string;
+  app: FastifyInstance;
+  /** The services' context (e.g. to call createSale without HTTP in a benchmark). */
+  ctx: RegisterContext;
+  agent: RegisterAgent;
+  close(): Promise<void>;
+  status(): RegisterStatus;
+}
+
+/**
+ * Starts a register agent. Phases: open `${dataDir}/register.sqlite` (WAL, synchronous=FULL) and
+ * migrate → load identity (or enrol with `enrolCode` and make the first full copy) → `register_start`
+ * event → link monitor's first heartbeat (≤ requestTimeoutMs; decides connected/autonomous) and
+ * outbox push of anything left from a previous run → listen.
+ * close(): stop listening → stop the link → `register_stop` event → close the database.
+ */
+export async function startRegisterAgent(opts: RegisterAgentOptions): Promise<RunningRegister> {
+  mkdirSync(opts.dataDir, { recursive: true });
+  const file = join(opts.dataDir, 'register.sqlite');
+  const sqlite = openSqliteFile(file);
+  const db = sqliteKysely<RegisterDatabase>(sqlite);
+  const checkpointer = startCheckpointer(sqlite, file);
+  const logger = opts.logger;
+  let agent: RegisterAgent | null = null;
+  try {
+    await migrateToLatest(db, registerMigrations);
+    const ctx = createContext({ db, sqlite, logger });
+    ctx.identity = loadIdentity(ctx);
+    const heartbeatIntervalMs = opts.heartbeatIntervalMs ?? 1000;
+    agent = new RegisterAgent(ctx, {
+      centralUrl: opts.centralUrl,
+      heartbeatIntervalMs,
+      requestTimeoutMs: opts.requestTimeoutMs ?? Math.min(800, heartbeatIntervalMs),
+      failuresBeforeAutonomous: opts.failuresBeforeAutonomous ?? 2,
+    });
+    await agent.enrolIfNeeded(opts.enrolCode);
+    if (ctx.identity) writeEvent(ctx, 'register_start', { pid: process.pid });
+    await agent.start();
+
+    const app = buildRegister({ ctx, agent, logger });
+    await app.listen({ port: opts.port, host: opts.host ?? '127.0.0.1' });
+    const address = app.server.address();
+    const port = address && typeof address !== 'string' ? address.port : opts.port;
+    const url = `http://${opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1'}:${port}`;
+    logger.info({ url, registerId: ctx.identity?.registerId ?? null, mode: ctx.mode() }, 'register agent started');
+
+    const running = agent;
+    let closing: Promise<void> | null = null;
+    return {
+      url,
+      app,
+      ctx,
+      agent: running,
+      status: () => running.status(),
+      close: () =>
+        (closing ??= (async () => {
+          await app.close();
+          await running.stop();
+          if (ctx.identity) writeEvent(ctx, 'register_stop', {});
+          await checkpointer.stop();
+          await db.destroy();
+        })()),
+    };
+  } catch (e) {
+    await agent?.stop().catch(() => {});
+    await checkpointer.stop();
+    await db.destroy().catch(() => {});
+    throw e;
+  }
+}

@@ -1,0 +1,43 @@
+import type { RegisterStatus } from '@comptoir/protocol';
+import type { RegisterContext } from '../context';
+
+/** What the link side knows (absent when the register is not enrolled: no link at all). */
+export interface LinkState {
+  mode: RegisterStatus['mode'];
+  autonomousSince: string | null;
+  lastContactAt: string | null;
+  reintegration: RegisterStatus['reintegration'];
+  blockedChains: RegisterStatus['blockedChains'];
+}
+
+type MetaRow = {
+  change_version: number;
+  last_copy_at: string | null;
+  last_copy_kind: RegisterStatus['lastSosCopyKind'];
+  last_copy_checksum: string | null;
+  sos_schedule: string;
+};
+
+export function readStatus(ctx: RegisterContext, link: LinkState | null): RegisterStatus {
+  const meta = ctx.sqlite
+    .prepare('SELECT change_version, last_copy_at, last_copy_kind, last_copy_checksum, sos_schedule FROM register_meta WHERE id = 1')
+    .get() as MetaRow;
+  const id = ctx.identity;
+  return {
+    registerId: id?.registerId ?? null,
+    registerName: id?.registerName ?? null,
+    storeId: id?.storeId ?? null,
+    enrolled: id !== null,
+    mode: link?.mode ?? 'autonomous',
+    autonomousSince: link?.autonomousSince ?? null,
+    pendingRecords: ctx.q.outboxCount.get()!.n,
+    reintegration: link?.reintegration ?? null,
+    lastSosCopyAt: meta.last_copy_at,
+    lastSosCopyKind: meta.last_copy_kind,
+    sosChecksum: meta.last_copy_checksum,
+    sosSchedule: JSON.parse(meta.sos_schedule) as string[],
+    changeVersion: meta.change_version,
+    blockedChains: link?.blockedChains ?? [],
+    lastContactAt: link?.lastContactAt ?? null,
+  };
+}

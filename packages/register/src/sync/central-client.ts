@@ -1,0 +1,134 @@
+import { Agent, request } from 'undici';
+import type { z } from 'zod';
+import {
+  ChangesResponse,
+  EnrolResponse,
+  ErrorBody,
+  HeartbeatResponse,
+  PushResponse,
+  Snapshot,
+  type EnrolRequest,
+  type HeartbeatRequest,
+  type PushRequest,
+} from '@comptoir/protocol';
+
+/**
+ * Why a call to central failed. `network`: no answer in time (refused, reset, black hole, timeout,
+ * unparsable answer) — counts against the link. `http`: central answered with an error body.
+ */
+export class CentralCallError extends Error {
+  constructor(
+    readonly kind: 'network' | 'http',
+    message: string,
+    readonly status = 0,
+    readonly code = '',
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'CentralCallError';
+  }
+}
+
+export interface CentralClientOptions {
+  baseUrl: string;
+  token?: string | null;
+  /** Deadline of short calls (heartbeat): connection + headers + body, in total. */
+  requestTimeoutMs: number;
+}
+
+/**
+ * HTTP client of the central sync API. Every body goes through its protocol schema both ways.
+ * Invariant: every call has a hard total deadline (AbortSignal.timeout) on top of undici's
+ * connect/headers/body timeouts, so a black hole (connection accepted, nothing answered) fails as
+ * surely as a refused connection, and a timed-out request destroys its socket (no keep-alive socket
+ * hangs forever). Idle keep-alive sockets are dropped after a few seconds.
+ */
+export class CentralClient {
+  private readonly agent: Agent;
+  token: string | null;
+
+  constructor(private readonly opts: CentralClientOptions) {
+    this.token = opts.token ?? null;
+    this.agent = new Agent({
+      connect: { timeout: opts.requestTimeoutMs },
+      headersTimeout: opts.requestTimeoutMs,
+      bodyTimeout: opts.requestTimeoutMs,
+      keepAliveTimeout: 4_000,
+      keepAliveMaxTimeout: 10_000,
+      connections: 4,
+    });
+  }
+
+  enrol(body: EnrolRequest): Promise<EnrolResponse> {
+    return this.call('POST', '/api/registers/enrol', body, EnrolResponse, this.opts.requestTimeoutMs * 10, false);
+  }
+
+  heartbeat(body: HeartbeatRequest): Promise<HeartbeatResponse> {
+    return this.call('POST', '/api/sync/heartbeat', body, HeartbeatResponse, this.opts.requestTimeoutMs);
+  }
+
+  /** A batch may take central a while to verify and apply: a longer deadline than the heartbeat. */
+  push(body: PushRequest): Promise<PushResponse> {
+    return this.call('POST', '/api/sync/push', body, PushResponse, Math.max(this.opts.requestTimeoutMs * 4, 3_000));
+  }
+
+  snapshot(): Promise<Snapshot> {
+    return this.call('GET', '/api/sync/snapshot', undefined, Snapshot, 120_000, true, 15_000);
+  }
+
+  changes(since: number): Promise<ChangesResponse> {
+    return this.call('GET', `/api/sync/changes?since=${since}`, undefined, ChangesResponse, 30_000, true, 10_000);
+  }
+
+  close(): Promise<void> {
+    return this.agent.destroy();
+  }
+
+  private async call<S extends z.ZodType>(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    schema: S,
+    timeoutMs: number,
+    auth = true,
+    /** Longest wait for the headers, or between two chunks of the body (default: the whole deadline). */
+    idleMs = timeoutMs,
+  ): Promise<z.infer<S>> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (auth && this.token) headers.authorization = `Bearer ${this.token}`;
+    let status: number;
+    let text: string;
+    try {
+      const res = await request(new URL(path, this.opts.baseUrl), {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        dispatcher: this.agent,
+        signal: AbortSignal.timeout(timeoutMs),
+        headersTimeout: idleMs,
+        bodyTimeout: idleMs,
+      });
+      status = res.statusCode;
+      text = await res.body.text();
+    } catch (e) {
+      throw new CentralCallError('network', `${method} ${path}: ${(e as Error).message || String(e)}`);
+    }
+    let json: unknown;
+    try {
+      json = text.length ? JSON.parse(text) : undefined;
+    } catch {
+      throw new CentralCallError('network', `${method} ${path}: answer is not JSON (status ${status})`, status);
+    }
+    if (status < 200 || status >= 300) {
+      const err = ErrorBody.safeParse(json);
+      const e = err.success ? err.data.error : { code: 'HTTP_' + status, message: text.slice(0, 200), details: {} };
+      throw new CentralCallError('http', `${method} ${path}: ${status} ${e.code}: ${e.message}`, status, e.code, e.details ?? {});
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      throw new CentralCallError('http', `${method} ${path}: answer does not match the protocol: ${parsed.error.message}`, status, 'PROTOCOL');
+    }
+    return parsed.data;
+  }
+}

@@ -1,0 +1,178 @@
+import type { HeartbeatResponse, RegisterMode } from '@comptoir/protocol';
+import type { RegisterContext } from '../context';
+import { writeEvent } from '../chain/record-chain';
+import { CentralCallError, type CentralClient } from './central-client';
+import type { LinkReporter, OutboxPusher } from './outbox';
+
+export interface LinkMonitorOptions {
+  heartbeatIntervalMs: number;
+  failuresBeforeAutonomous: number;
+}
+
+export interface LinkHooks {
+  /** A heartbeat answered while connected: apply config, pull changes when behind (never awaited). */
+  onConnectedHeartbeat(res: HeartbeatResponse): void;
+  /** Last phase of reintegration: catch the copy up with central (throws on failure). */
+  catchUp(): Promise<void>;
+  heartbeatBody(): Parameters<CentralClient['heartbeat']>[0];
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Modes (DESIGN §3):
+ *   CONNECTED ──K consecutive failures (heartbeat or push)──▶ AUTONOMOUS
+ *   AUTONOMOUS ──heartbeat answered──▶ REINTEGRATING ──outbox drained up to the cut, changes pulled──▶ CONNECTED
+ *   REINTEGRATING ──K consecutive failures──▶ AUTONOMOUS (same offline period: no new offline_start)
+ * Each transition writes a signed event (offline_start, reintegration_start, reintegration_end,
+ * offline_end). Invariants: a sale never waits for any of this (sales only read `mode`); heartbeats
+ * keep running during reintegration; one heartbeat in flight at a time; after a failure the next
+ * heartbeat is sent at once, so K failures against a black hole take ≈ K × timeout.
+ */
+export class LinkMonitor implements LinkReporter {
+  mode: RegisterMode = 'connected';
+  autonomousSince: string | null = null;
+  lastContactAt: string | null = null;
+  /** Progress of the current reintegration: records up to `targetSeq` (the cut) must be pushed. */
+  progress: { targetSeq: number; total: number } | null = null;
+  outbox!: OutboxPusher;
+  private failures: number;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private reintegrating: Promise<void> | null = null;
+  private beating: Promise<void> | null = null;
+
+  constructor(
+    private readonly ctx: RegisterContext,
+    private readonly client: CentralClient,
+    private readonly hooks: LinkHooks,
+    private readonly opts: LinkMonitorOptions,
+  ) {
+    // At start nothing proves the link is up: the first failure already means autonomous.
+    this.failures = Math.max(0, opts.failuresBeforeAutonomous - 1);
+  }
+
+  /** Runs the first heartbeat (bounded by its timeout), then keeps beating. */
+  async start(): Promise<void> {
+    await this.beat();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.beating?.catch(() => {});
+  }
+
+  canPush(): boolean {
+    return !this.stopped && this.mode !== 'autonomous';
+  }
+
+  linkOk(): void {
+    this.failures = 0;
+    this.lastContactAt = this.ctx.now().toISOString();
+  }
+
+  linkFailed(reason: string): void {
+    this.failures++;
+    if (this.failures >= this.opts.failuresBeforeAutonomous && this.mode !== 'autonomous') this.goAutonomous(reason);
+  }
+
+  reintegrationStatus(): { done: number; total: number } | null {
+    if (this.mode !== 'reintegrating' || !this.progress) return null;
+    const left = this.outbox.remainingUpTo(this.progress.targetSeq);
+    return { done: Math.max(0, this.progress.total - left), total: this.progress.total };
+  }
+
+  private goAutonomous(reason: string): void {
+    const sameOutage = this.mode === 'reintegrating';
+    this.mode = 'autonomous';
+    if (sameOutage) {
+      this.ctx.logger.warn({ reason }, 'link lost again during reintegration: back to autonomous mode');
+      return;
+    }
+    this.autonomousSince = this.ctx.now().toISOString();
+    const pending = this.ctx.q.outboxCount.get()!.n;
+    writeEvent(this.ctx, 'offline_start', { pending, reason: reason.slice(0, 200) });
+    this.ctx.logger.warn({ reason, pending }, 'central unreachable: autonomous mode');
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.beat(), Math.max(0, delayMs));
+  }
+
+  private beat(): Promise<void> {
+    const run = async () => {
+      const started = performance.now();
+      let failed = false;
+      try {
+        const res = await this.client.heartbeat(this.hooks.heartbeatBody());
+        if (this.stopped) return;
+        this.linkOk();
+        if (this.mode === 'connected') {
+          this.outbox.kick();
+          this.hooks.onConnectedHeartbeat(res);
+        } else {
+          this.reintegrate();
+        }
+      } catch (e) {
+        if (this.stopped) return;
+        failed = true;
+        const msg = e instanceof CentralCallError ? e.message : String(e);
+        this.ctx.logger.debug({ err: msg }, 'heartbeat failed');
+        this.linkFailed(`heartbeat: ${msg}`);
+      } finally {
+        this.beating = null;
+        const elapsed = performance.now() - started;
+        // Phase: confirm a first failure at once; otherwise keep the cadence.
+        this.schedule(failed && this.mode !== 'autonomous' ? 0 : this.opts.heartbeatIntervalMs - elapsed);
+      }
+    };
+    this.beating = run();
+    return this.beating;
+  }
+
+  /**
+   * Reintegration. Phases: `reintegration_start` (with the count waiting) → push everything created up
+   * to that point, in order, while sales go on (they queue behind) → pull the changes missed →
+   * `reintegration_end` + `offline_end` (with the outage duration) → connected.
+   * Abandoned (mode back to autonomous) if the link fails again; resumed by the next answered heartbeat.
+   */
+  private reintegrate(): void {
+    if (this.reintegrating || this.stopped) return;
+    this.reintegrating = (async () => {
+      if (this.mode === 'autonomous') {
+        this.mode = 'reintegrating';
+        const count = this.ctx.q.outboxCount.get()!.n;
+        const ev = writeEvent(this.ctx, 'reintegration_start', { count });
+        this.progress = { targetSeq: ev.seq, total: count + 1 };
+        this.ctx.logger.info({ count }, 'central reachable again: reintegrating');
+      }
+      const target = this.progress?.targetSeq ?? Number.MAX_SAFE_INTEGER;
+      while (!this.stopped && this.mode === 'reintegrating' && this.outbox.remainingUpTo(target) > 0) {
+        const outcome = await this.outbox.drain();
+        if (outcome !== 'done' && this.mode === 'reintegrating') await sleep(Math.min(200, this.opts.heartbeatIntervalMs));
+      }
+      if (this.stopped || this.mode !== 'reintegrating') return;
+      try {
+        await this.hooks.catchUp();
+      } catch (e) {
+        this.ctx.logger.warn({ err: String(e) }, 'reintegration: catching up the copy failed');
+        if (e instanceof CentralCallError && (e.kind === 'network' || e.status >= 500)) this.linkFailed(`changes: ${e.message}`);
+        return;
+      }
+      if (this.stopped || this.mode !== 'reintegrating') return;
+      const since = this.autonomousSince;
+      const durationMs = since ? this.ctx.now().getTime() - Date.parse(since) : 0;
+      this.mode = 'connected';
+      writeEvent(this.ctx, 'reintegration_end', { pushed: this.progress?.total ?? 0 });
+      writeEvent(this.ctx, 'offline_end', { durationMs, since });
+      this.ctx.logger.info({ durationMs, pushed: this.progress?.total ?? 0 }, 'reintegration done: connected');
+      this.autonomousSince = null;
+      this.progress = null;
+      this.outbox.kick();
+    })().finally(() => {
+      this.reintegrating = null;
+    });
+  }
+}

@@ -1,0 +1,204 @@
+import { ChainGapDetails, MAX_PUSH_BATCH, PushRequest, type ChainHeads } from '@comptoir/protocol';
+import type { RegisterContext } from '../context';
+import type { RecordRow } from '../db/statements';
+import { toSignedRecord } from '../chain/record-chain';
+import { CentralCallError, type CentralClient } from './central-client';
+
+/** What the pusher needs from the link monitor. */
+export interface LinkReporter {
+  /** False in autonomous mode: only heartbeats probe the link then. */
+  canPush(): boolean;
+  linkOk(): void;
+  linkFailed(reason: string): void;
+}
+
+type BatchOutcome = 'pushed' | 'empty' | 'failed';
+export type DrainOutcome = 'done' | 'failed' | 'paused';
+
+/**
+ * The outbox pusher. Invariants:
+ * - a record stays in the outbox until central's answered head for its chain covers it; then, in one
+ *   transaction, its `integrations` row is written and its outbox row deleted (records themselves are
+ *   never deleted, so anything can be requeued);
+ * - records are pushed in `seq` order (= creation order, hence chain order), ≤ MAX_PUSH_BATCH per call,
+ *   ONE push in flight at a time;
+ * - CHAIN_GAP (central lost records, e.g. restored database): the chain is requeued from `expected`;
+ * - TAMPER_ALERT: that chain is blocked (status.blockedChains), the other chains keep flowing;
+ * - network failure / 5xx: one failure for the link monitor, retry with backoff ≤ the heartbeat interval.
+ */
+export class OutboxPusher {
+  readonly blocked = new Map<string, string>();
+  private scheduled = false;
+  private again = false;
+  private current: Promise<DrainOutcome> | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private failures = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly ctx: RegisterContext,
+    private readonly client: CentralClient,
+    private readonly link: LinkReporter,
+    private readonly opts: { maxRetryDelayMs: number },
+  ) {}
+
+  /** Coalesced: every commit of one tick leads to one drain, on the next turn of the loop. */
+  kick(): void {
+    if (this.scheduled || this.stopped) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.drain();
+    });
+  }
+
+  /** Pushes until the outbox is empty (or the link fails). Joins the drain already running, if any. */
+  drain(): Promise<DrainOutcome> {
+    this.again = true;
+    if (!this.current) {
+      this.current = this.run()
+        .catch((e: unknown): DrainOutcome => {
+          this.ctx.logger.error({ err: e }, 'outbox push crashed');
+          this.scheduleRetry();
+          return 'failed';
+        })
+        .then((outcome) => {
+          this.current = null;
+          if (this.again && outcome !== 'failed') this.kick();
+          return outcome;
+        });
+    }
+    return this.current;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+  }
+
+  /** Outbox rows created up to `seq` that still wait (blocked chains excluded). */
+  remainingUpTo(seq: number): number {
+    const { sql, args } = this.blockedFilter('seq <= ?');
+    return (this.ctx.sqlite.prepare(`SELECT count(*) AS n FROM outbox WHERE ${sql}`).get(seq, ...args) as { n: number }).n;
+  }
+
+  private async run(): Promise<DrainOutcome> {
+    while (this.again) {
+      this.again = false;
+      for (;;) {
+        if (this.stopped || !this.link.canPush()) return 'paused';
+        const r = await this.pushBatch();
+        if (r === 'failed') {
+          this.scheduleRetry();
+          return 'failed';
+        }
+        if (r === 'empty') break;
+      }
+    }
+    this.failures = 0;
+    return 'done';
+  }
+
+  private scheduleRetry(): void {
+    if (this.stopped || this.retryTimer) return;
+    this.failures++;
+    const delay = Math.min(this.opts.maxRetryDelayMs, 50 * 2 ** Math.min(this.failures, 10));
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.kick();
+    }, delay);
+  }
+
+  private blockedFilter(base: string): { sql: string; args: string[] } {
+    const args = [...this.blocked.keys()];
+    if (args.length === 0) return { sql: base, args };
+    return { sql: `${base} AND chain NOT IN (${args.map(() => '?').join(', ')})`, args };
+  }
+
+  private nextBatch(): RecordRow[] {
+    if (this.blocked.size === 0) return this.ctx.q.outboxBatch.all(MAX_PUSH_BATCH);
+    const args = [...this.blocked.keys()];
+    return this.ctx.sqlite
+      .prepare(
+        `SELECT r.* FROM outbox o JOIN records r ON r.chain = o.chain AND r.number = o.number
+         WHERE o.chain NOT IN (${args.map(() => '?').join(', ')}) ORDER BY o.seq LIMIT ?`,
+      )
+      .all(...args, MAX_PUSH_BATCH) as RecordRow[];
+  }
+
+  private async pushBatch(): Promise<BatchOutcome> {
+    const identity = this.ctx.identity;
+    if (!identity) return 'empty';
+    const rows = this.nextBatch();
+    if (rows.length === 0) return 'empty';
+    const body = PushRequest.parse({ records: rows.map((r) => toSignedRecord(identity.registerId, r)) });
+    let res;
+    try {
+      res = await this.client.push(body);
+    } catch (e) {
+      if (!(e instanceof CentralCallError)) throw e;
+      if (e.kind === 'network' || e.status >= 500) {
+        this.link.linkFailed(`push: ${e.message}`);
+        return 'failed';
+      }
+      this.link.linkOk();
+      if (e.code === 'CHAIN_GAP') return this.requeue(e.details) ? 'pushed' : 'failed';
+      if (e.code === 'TAMPER_ALERT') {
+        const chain = String(e.details.chain ?? '');
+        const reason = `tamper alert at ${chain} #${String(e.details.number)}: ${String(e.details.reason ?? e.message)}`;
+        this.blocked.set(chain, reason);
+        this.ctx.logger.error({ chain, details: e.details }, `chain blocked by central: ${reason}`);
+        return 'pushed';
+      }
+      this.ctx.logger.error({ status: e.status, code: e.code, details: e.details }, `push refused: ${e.message}`);
+      return 'failed';
+    }
+    this.link.linkOk();
+    const acked = this.ack(res.heads);
+    if (acked === 0) {
+      this.ctx.logger.warn({ heads: res.heads, first: rows[0]?.number }, 'push acknowledged nothing; retrying later');
+      return 'failed';
+    }
+    return 'pushed';
+  }
+
+  /** Everything ≤ the answered head of its chain is integrated (one transaction). */
+  private ack(heads: ChainHeads): number {
+    const at = this.ctx.now().toISOString();
+    return this.ctx.sqlite.transaction(() => {
+      let n = 0;
+      for (const [chain, head] of Object.entries(heads)) {
+        if (!head) continue;
+        this.ctx.q.markIntegrated.run(at, chain, head);
+        n += this.ctx.q.deleteOutbox.run(chain, head).changes;
+      }
+      return n;
+    })();
+  }
+
+  /** CHAIN_GAP: put back every record of the chain from `expected` on (with their original seq). */
+  private requeue(details: Record<string, unknown>): boolean {
+    const gap = ChainGapDetails.safeParse(details);
+    if (!gap.success) {
+      this.ctx.logger.error({ details }, 'CHAIN_GAP without usable details');
+      return false;
+    }
+    const { chain, expected } = gap.data;
+    const inserted = this.ctx.sqlite.transaction(() => {
+      const n = this.ctx.sqlite
+        .prepare(
+          `INSERT OR IGNORE INTO outbox (seq, chain, number) SELECT seq, chain, number FROM records
+           WHERE chain = ? AND number >= ?`,
+        )
+        .run(chain, expected).changes;
+      this.ctx.sqlite.prepare('DELETE FROM integrations WHERE chain = ? AND number >= ?').run(chain, expected);
+      return n;
+    })();
+    if (inserted === 0) {
+      this.ctx.logger.error({ chain, expected }, 'central expects a record this register cannot resend');
+      return false;
+    }
+    this.ctx.logger.warn({ chain, expected, requeued: inserted }, 'central lost records: requeued');
+    return true;
+  }
+}

@@ -1,0 +1,130 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from './ports';
+import { spawnNode, waitForHttp, type ChildHandle } from './process';
+
+/** The real `comptoir` command, run in its own process exactly as a user runs it. */
+export const COMPTOIR_BIN = resolve(fileURLToPath(import.meta.url), '../../../cli/src/main.ts');
+
+export interface Credentials {
+  admin: { username: string; password: string };
+  cashier: { login: string; pin: string };
+  storeId: string;
+}
+
+export interface CentralProcess {
+  url: string;
+  port: number;
+  dataDir: string;
+  handle: ChildHandle;
+  credentials(): Credentials;
+  /** Starts the same central server again (same data, same port) after a stop or a kill -9. */
+  restart(): Promise<void>;
+}
+
+export async function startCentralProcess(opts: {
+  dataDir: string;
+  port?: number;
+  databaseUrl?: string;
+  seed?: boolean;
+  name?: string;
+}): Promise<CentralProcess> {
+  const port = opts.port ?? (await freePort());
+  const url = `http://127.0.0.1:${port}`;
+  const args = [COMPTOIR_BIN, 'central', '--data', opts.dataDir, '--port', String(port)];
+  if (opts.databaseUrl) args.push('--database-url', opts.databaseUrl);
+  if (opts.seed ?? true) args.push('--seed', 'demo');
+  const spawnIt = async () => {
+    const handle = spawnNode(args, { name: opts.name ?? 'central', env: { COMPTOIR_LOG_LEVEL: 'warn' } });
+    await waitForHttp(`${url}/api/health`, { child: handle, timeoutMs: 30_000 });
+    return handle;
+  };
+  const central: CentralProcess = {
+    url,
+    port,
+    dataDir: opts.dataDir,
+    handle: await spawnIt(),
+    credentials: () => JSON.parse(readFileSync(join(opts.dataDir, 'credentials.json'), 'utf8')) as Credentials,
+    async restart() {
+      central.handle = await spawnIt();
+    },
+  };
+  return central;
+}
+
+export interface RegisterProcess {
+  url: string;
+  port: number;
+  dataDir: string;
+  handle: ChildHandle;
+  restart(opts?: { centralUrl?: string }): Promise<void>;
+}
+
+export async function startRegisterProcess(opts: {
+  dataDir: string;
+  centralUrl: string;
+  enrolCode?: string;
+  port?: number;
+  heartbeatMs?: number;
+  name?: string;
+}): Promise<RegisterProcess> {
+  const port = opts.port ?? (await freePort());
+  const url = `http://127.0.0.1:${port}`;
+  const spawnIt = async (centralUrl: string, enrolCode?: string) => {
+    const args = [COMPTOIR_BIN, 'register', '--data', opts.dataDir, '--central', centralUrl, '--port', String(port)];
+    if (enrolCode) args.push('--enrol', enrolCode);
+    if (opts.heartbeatMs) args.push('--heartbeat-ms', String(opts.heartbeatMs));
+    const handle = spawnNode(args, { name: opts.name ?? 'register', env: { COMPTOIR_LOG_LEVEL: 'warn' } });
+    await waitForHttp(`${url}/api/status`, { child: handle, timeoutMs: 30_000 });
+    return handle;
+  };
+  let centralUrl = opts.centralUrl;
+  const register: RegisterProcess = {
+    url,
+    port,
+    dataDir: opts.dataDir,
+    handle: await spawnIt(centralUrl, opts.enrolCode),
+    async restart(r = {}) {
+      centralUrl = r.centralUrl ?? centralUrl;
+      register.handle = await spawnIt(centralUrl);
+    },
+  };
+  return register;
+}
+
+/** A small JSON client for the tests: returns status and body, never throws on 4xx/5xx. */
+export async function http<T = any>(
+  base: string,
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown; timeoutMs?: number } = {},
+): Promise<{ status: number; body: T }> {
+  const res = await fetch(new URL(path, base), {
+    method,
+    headers: {
+      ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+    },
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+}
+
+/** Polls `check` until it returns a truthy value; throws with `what` after `timeoutMs`. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined | null | false>, timeoutMs = 15_000, intervalMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}

@@ -1,0 +1,10 @@
+// Test helpers for Comptoir: real processes, real sockets, real databases.
+export { startFaultProxy } from './fault-proxy';
+export type { FaultMode, FaultProxy, FaultProxyOptions, FaultProxyStats, FaultTarget } from './fault-proxy';
+export { freePort } from './ports';
+export { tempDir } from './tmp';
+export type { TempDir } from './tmp';
+export { onProcessExit } from './exit-hooks';
+export { startPostgres, hasPostgres, type PostgresServer } from './postgres';
+export { spawnNode, waitForHttp, type ChildHandle } from './process';
+export { COMPTOIR_BIN, startCentralProcess, startRegisterProcess, http, eventually, type CentralProcess, type RegisterProcess, type Credentials } from './comptoir';

@@ -1,0 +1,107 @@
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import pg from 'pg';
+import { freePort } from './ports';
+import { onProcessExit } from './exit-hooks';
+
+export interface PostgresServer {
+  /** URL of the server's `postgres` database (for administration). */
+  url: string;
+  /** Creates a fresh, empty database and returns its URL. */
+  createDatabase(name: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** Where initdb and postgres live: PATH first, then Debian's /usr/lib/postgresql/<version>/bin. */
+function binDir(): string | null {
+  const candidates = (process.env.PATH ?? '').split(delimiter);
+  try {
+    const versions = readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a));
+    candidates.push(...versions.map((v) => `/usr/lib/postgresql/${v}/bin`));
+  } catch {
+    // no Debian PostgreSQL
+  }
+  return candidates.find((d) => d && existsSync(join(d, 'initdb')) && existsSync(join(d, 'postgres'))) ?? null;
+}
+
+export function hasPostgres(): boolean {
+  if (process.env.COMPTOIR_TEST_NO_POSTGRES === '1') return false;
+  return Boolean(process.env.COMPTOIR_TEST_DATABASE_URL) || binDir() !== null;
+}
+
+/**
+ * A real, throwaway PostgreSQL server for tests and benchmarks, or the server named by
+ * `COMPTOIR_TEST_DATABASE_URL` (then `stop()` leaves it running). PostgreSQL refuses to run as
+ * root, so under root the cluster belongs to the `postgres` user. Durability settings (fsync,
+ * synchronous_commit, full_page_writes) are off: this server's data is thrown away, and tests
+ * measure behaviour, not the disk.
+ */
+export async function startPostgres(): Promise<PostgresServer> {
+  const external = process.env.COMPTOIR_TEST_DATABASE_URL;
+  if (external) return { url: external, createDatabase: (name) => createDatabase(external, name), stop: async () => {} };
+
+  const bin = binDir();
+  if (!bin) throw new Error('PostgreSQL binaries (initdb, postgres) not found: install postgresql or set COMPTOIR_TEST_DATABASE_URL');
+  const dir = mkdtempSync(join(tmpdir(), 'comptoir-pg-'));
+  chmodSync(dir, 0o777);
+  const asRoot = process.getuid?.() === 0;
+  const ids = asRoot
+    ? { uid: Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), gid: Number(execFileSync('id', ['-g', 'postgres']).toString().trim()) }
+    : {};
+  if (asRoot) chownSync(dir, ids.uid!, ids.gid!);
+  const data = join(dir, 'data');
+  execFileSync(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], { ...ids, stdio: 'ignore' });
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    join(bin, 'postgres'),
+    ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'],
+    { ...ids, stdio: 'ignore' },
+  );
+  const unhook = onProcessExit(() => {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const client = new pg.Client({ connectionString: url });
+    try {
+      await client.connect();
+      await client.end();
+      break;
+    } catch {
+      await client.end().catch(() => undefined);
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error('PostgreSQL did not start');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return {
+    url,
+    createDatabase: (name) => createDatabase(url, name),
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGINT'); // fast shutdown
+        await exited;
+      }
+      unhook();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function createDatabase(adminUrl: string, name: string): Promise<string> {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`invalid database name: ${name}`);
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`create database ${name}`);
+  } finally {
+    await client.end();
+  }
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
