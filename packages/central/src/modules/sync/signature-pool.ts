@@ -16,7 +16,7 @@ interface PoolWorker {
 }
 
 const CORES = availableParallelism();
-const SIZE = CORES >= 4 ? Math.min(4, CORES - 2) : 0;
+const SIZE = Number(process.env.COMPTOIR_VERIFY_WORKERS ?? (CORES >= 4 ? Math.min(4, CORES - 2) : 0));
 const MIN_PER_WORKER = 64;
 let workers: PoolWorker[] | null = null;
 let broken = process.env.COMPTOIR_VERIFY_IN_THREAD === '1';
