@@ -69,6 +69,9 @@ export async function benchSaleCommit(): Promise<void> {
     line('bare durable SQLite commit (baseline)', `p50 ${fmt(baseline.p50)}  p99 ${fmt(baseline.p99)}  max ${fmt(baseline.max)}`);
     line(`sale commit, connected (${SALES} sales, 100k catalog)`, `p50 ${fmt(connected.p50)}  p99 ${fmt(connected.p99)}  max ${fmt(connected.max)}`);
     line('  ratio sale / bare commit (p50, p99)', `${(connected.p50 / baseline.p50).toFixed(2)}×, ${(connected.p99 / baseline.p99).toFixed(2)}×`);
+    // The cut runs below are paced (a sale every ~2 ms, as at busy tills); so is this reference.
+    const paced = await salesForDuration(3000);
+    line('sale commit, connected, paced like the cut runs (3 s)', `p50 ${fmt(paced.p50)}  p99 ${fmt(paced.p99)}  slowest ${fmt(paced.max)} (${paced.n} sales)`);
 
     for (const [name, mode] of [['link refused', { kind: 'refuse' }], ['black hole', { kind: 'blackhole' }]] as [string, FaultMode][]) {
       await link.setMode(mode);

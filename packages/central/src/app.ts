@@ -8,12 +8,14 @@ import { installErrorHandler } from './errors';
 import type { RouteDeps } from './routes';
 import { installAuthGuard } from './modules/auth/auth.guard';
 import { authRoutes } from './modules/auth/auth.routes';
+import { backofficeRoutes } from './modules/backoffice/backoffice.routes';
 import { productRoutes } from './modules/catalog/product.routes';
 import { customerRoutes } from './modules/customers/customer.routes';
 import { demoRoutes } from './modules/demo/demo.routes';
 import { registerRoutes } from './modules/registers/register.routes';
 import { stockRoutes } from './modules/stock/stock.routes';
 import { syncRoutes } from './modules/sync/sync.routes';
+import { sosRoutes } from './modules/sos/sos.routes';
 import { healthRoutes } from './modules/system/health.routes';
 import { tamperRoutes } from './modules/tamper/tamper.routes';
 import { ticketRoutes } from './modules/tickets/ticket.routes';
@@ -32,6 +34,10 @@ export interface CentralDeps {
   clock?: () => Date;
   heartbeatIntervalMs?: number;
   demoLinks?: DemoLinks;
+  /** Built back office (default: packages/backoffice-web/dist). */
+  backofficeDir?: string;
+  /** Recent documents per customer in the SOS copy (default 10). */
+  sosDocumentsPerCustomer?: number;
 }
 
 /** A push of 500 signed tickets is well under this. */
@@ -51,6 +57,7 @@ export function buildCentral(deps: CentralDeps): FastifyInstance {
   const routeDeps: RouteDeps = {
     ctxOf: (request) => ({ ...baseCtx(), log: request.log, ...(request.principal ? { user: request.principal } : {}) }),
     heartbeatIntervalMs: deps.heartbeatIntervalMs ?? 1000,
+    ...(deps.sosDocumentsPerCustomer !== undefined ? { sosDocumentsPerCustomer: deps.sosDocumentsPerCustomer } : {}),
   };
 
   installErrorHandler(app);
@@ -65,6 +72,9 @@ export function buildCentral(deps: CentralDeps): FastifyInstance {
   stockRoutes(app, routeDeps);
   tamperRoutes(app, routeDeps);
   syncRoutes(app, routeDeps);
+  sosRoutes(app, routeDeps, baseCtx);
   if (deps.demoLinks) demoRoutes(app, deps.demoLinks);
+  // Last: the back office's API, then its web app (the SPA fallback answers GETs no route took).
+  backofficeRoutes(app, routeDeps, { links: deps.demoLinks, staticDir: deps.backofficeDir });
   return app;
 }

@@ -5,4 +5,6 @@ import type { Ctx } from './context';
 export interface RouteDeps {
   ctxOf(request: FastifyRequest): Ctx;
   heartbeatIntervalMs: number;
+  /** Recent documents per customer in the SOS copy (default 10). */
+  sosDocumentsPerCustomer?: number;
 }

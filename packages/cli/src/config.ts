@@ -24,6 +24,8 @@ export const RegisterConfig = z.object({
   host: z.string().default('127.0.0.1'),
   enrol: z.string().optional(),
   heartbeatMs: z.coerce.number().int().min(50).max(60000).default(1000),
+  /** URL central uses to reach this register (prepare-outage); default: the listen URL. */
+  advertiseUrl: z.url({ message: 'must be a URL, e.g. http://10.0.0.12:4101' }).optional(),
   logLevel: LogLevel,
 });
 export type RegisterConfig = z.infer<typeof RegisterConfig>;
@@ -42,6 +44,14 @@ export const VerifyConfig = z.object({
   databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
 }).refine((c) => c.data || c.databaseUrl, 'give --data DIR or --database-url');
 export type VerifyConfig = z.infer<typeof VerifyConfig>;
+
+export const SosCopyConfig = z.object({
+  register: z.url({ message: 'the register URL is required (--register or COMPTOIR_REGISTER_URL)' }),
+  login: z.string().min(1, 'a login is required (--login or COMPTOIR_LOGIN)'),
+  pin: z.string().regex(/^[0-9]{4,8}$/, 'the PIN is 4 to 8 digits (--pin or COMPTOIR_PIN)'),
+  timeoutMs: z.coerce.number().int().min(1000).default(300_000),
+});
+export type SosCopyConfig = z.infer<typeof SosCopyConfig>;
 
 /** Flags win over `COMPTOIR_<NAME>` variables; undefined values are left to the schema defaults. */
 export function withEnv(flags: Record<string, unknown>, names: Record<string, string>, env = process.env) {

@@ -4,6 +4,7 @@ import { runCentral } from './commands/central.command';
 import { runRegister } from './commands/register.command';
 import { runDemo } from './commands/demo.command';
 import { runVerify } from './commands/verify.command';
+import { runSosCopy } from './commands/sos-copy.command';
 
 const program = new Command()
   .name('comptoir')
@@ -30,6 +31,7 @@ program
   .option('--host <host>', 'listen address (default 127.0.0.1) [COMPTOIR_HOST]')
   .option('--enrol <code>', 'one-time enrolment code from the central server [COMPTOIR_ENROL_CODE]')
   .option('--heartbeat-ms <ms>', 'heartbeat interval (default 1000) [COMPTOIR_HEARTBEAT_MS]')
+  .option('--advertise-url <url>', 'URL the central server uses to reach this register (default: its listen URL) [COMPTOIR_ADVERTISE_URL]')
   .option('--log-level <level>', 'log level [COMPTOIR_LOG_LEVEL]')
   .action((flags) => runRegister(flags));
 
@@ -49,6 +51,15 @@ program
   .option('--data <dir>', 'data directory holding register.sqlite or central.sqlite')
   .option('--database-url <url>', 'central PostgreSQL URL')
   .action((flags) => runVerify(flags));
+
+program
+  .command('sos-copy')
+  .description('make a verified full SOS copy on a running register now (logs in with a PIN)')
+  .option('--register <url>', 'register URL, e.g. http://127.0.0.1:4101 [COMPTOIR_REGISTER_URL]')
+  .option('--login <login>', 'login of a user of the register [COMPTOIR_LOGIN]')
+  .option('--pin <pin>', 'that user\'s PIN [COMPTOIR_PIN]')
+  .option('--timeout-ms <ms>', 'longest wait for the copy (default 300000) [COMPTOIR_TIMEOUT_MS]')
+  .action((flags) => runSosCopy(flags));
 
 try {
   await program.parseAsync(process.argv);

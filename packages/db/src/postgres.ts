@@ -8,5 +8,8 @@ pg.types.setTypeParser(1700, (v) => Number(v));
 
 export function postgresKysely<DB>(url: string, opts: { max?: number } = {}): { db: Kysely<DB>; pool: pg.Pool } {
   const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10 });
+  // An idle pooled connection may be closed by the server (restart, failover, shutdown): the pool
+  // drops it and opens another on next use. Without a listener that 'error' would kill the process.
+  pool.on('error', () => {});
   return { db: new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }), pool };
 }

@@ -33,6 +33,14 @@ export const FleetRegister = z.object({
   sosChecksum: z.string().nullable(),
   sosSchedule: z.array(z.string()),
   tamperAlerts: z.number().int().nonnegative(),
+  // ---- SOS copy freshness (issue 3; optional for older readers) ----
+  /** Row counts of the register's last full copy. */
+  sosCounts: z.record(z.string(), z.number().int()).nullable().optional(),
+  /** Central change version minus the version the register's copy holds (0 = up to date). */
+  changeVersionLag: z.number().int().nonnegative().nullable().optional(),
+  nextSosCopyAt: IsoDateTime.nullable().optional(),
+  /** The register's own API URL (reported in its heartbeat), used by prepare-outage. */
+  advertisedUrl: z.string().nullable().optional(),
 });
 export type FleetRegister = z.infer<typeof FleetRegister>;
 

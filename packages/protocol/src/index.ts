@@ -5,3 +5,6 @@ export * from './sync';
 export * from './central-api';
 export * from './register-api';
 export * from './checksum';
+export * from './sos-copy';
+export * from './cashier-api';
+export * from './backoffice-api';

@@ -21,6 +21,12 @@ export const RegisterStatus = z.object({
   changeVersion: z.number().int().nonnegative(),
   blockedChains: z.array(z.object({ chain: z.string(), reason: z.string() })),
   lastContactAt: IsoDateTime.nullable(),
+  // ---- SOS copy freshness (issue 3; optional for older readers) ----
+  sosCounts: z.record(z.string(), z.number().int()).nullable().optional(),
+  /** Latest change version central announced minus the copy's version (0 = up to date). */
+  changeVersionLag: z.number().int().nonnegative().nullable().optional(),
+  nextSosCopyAt: IsoDateTime.nullable().optional(),
+  advertisedUrl: z.string().nullable().optional(),
 });
 export type RegisterStatus = z.infer<typeof RegisterStatus>;
 

@@ -50,6 +50,12 @@ export const HeartbeatRequest = z.object({
   sosChecksum: z.string().nullable(),
   changeVersion: z.number().int().nonnegative(),
   autonomousSince: IsoDateTime.nullable(),
+  /** The register's own API URL, for central-initiated copies (prepare-outage). */
+  advertisedUrl: z.url().max(500).nullable().optional(),
+  /** Row counts of the last full copy. */
+  sosCounts: z.record(z.string(), z.number().int().nonnegative()).nullable().optional(),
+  /** Next scheduled full copy (store time zone applied), null when no schedule. */
+  nextSosCopyAt: IsoDateTime.nullable().optional(),
 });
 export type HeartbeatRequest = z.infer<typeof HeartbeatRequest>;
 
@@ -112,6 +118,17 @@ export type CopyCashier = z.infer<typeof CopyCashier>;
 export const CopyStock = z.object({ sku: Sku, quantity: z.number().int() });
 export type CopyStock = z.infer<typeof CopyStock>;
 
+/** A recent document (ticket summary) of a customer of the store: the last N per customer. */
+export const CopyDocument = z.object({
+  customerId: Id,
+  registerId: Id,
+  number: z.number().int().positive(),
+  kind: z.enum(['sale', 'return']),
+  totalCents: Cents,
+  soldAt: IsoDateTime,
+});
+export type CopyDocument = z.infer<typeof CopyDocument>;
+
 export const SnapshotManifest = z.object({
   changeVersion: z.number().int().nonnegative(),
   counts: z.object({
@@ -119,10 +136,16 @@ export const SnapshotManifest = z.object({
     customers: z.number().int().nonnegative(),
     cashiers: z.number().int().nonnegative(),
     stock: z.number().int().nonnegative(),
+    documents: z.number().int().nonnegative().default(0),
   }),
-  /** sha256 (hex) of the canonical JSON of the snapshot body without the manifest. */
+  /** sha256 (hex) over the canonical lines of the body (see checksum.ts: one definition, both sides). */
   checksum: z.string(),
   createdAt: IsoDateTime,
+  /**
+   * The register's `ticket` chain head at central when the copy was read: the copy's stock already
+   * holds the effect of tickets up to it; the register re-applies its own later movements.
+   */
+  ticketHead: z.number().int().nonnegative().optional(),
 });
 export type SnapshotManifest = z.infer<typeof SnapshotManifest>;
 
@@ -134,6 +157,7 @@ export const Snapshot = z.object({
   customers: z.array(CopyCustomer),
   cashiers: z.array(CopyCashier),
   stock: z.array(CopyStock),
+  documents: z.array(CopyDocument).default([]),
 });
 export type Snapshot = z.infer<typeof Snapshot>;
 
@@ -145,6 +169,7 @@ export const ChangesResponse = z.object({
   products: z.array(CopyProduct),
   customers: z.array(CopyCustomer),
   cashiers: z.array(CopyCashier),
+  documents: z.array(CopyDocument).default([]),
 });
 export type ChangesResponse = z.infer<typeof ChangesResponse>;
 

@@ -6,6 +6,8 @@ import { authRoutes } from './auth/auth.routes';
 import { saleRoutes } from './sales/sale.routes';
 import { catalogRoutes } from './catalog/catalog.routes';
 import { statusRoutes } from './status/status.routes';
+import { remoteCopyRoutes } from './sync/remote-copy.routes';
+import { cashierScreenRoutes } from './web/cashier-screen.routes';
 import type { AgentHandle } from './sync/register-agent';
 
 export interface RegisterDeps {
@@ -14,6 +16,8 @@ export interface RegisterDeps {
   /** Status and manual copy (the sync side). */
   agent: AgentHandle;
   logger?: Logger;
+  /** The built cashier screen (default: packages/cashier-web/dist). */
+  cashierWebDir?: string;
 }
 
 /** The register agent's local HTTP API (served to the cashier screen). Does not listen. */
@@ -28,5 +32,7 @@ export function buildRegister(deps: RegisterDeps): FastifyInstance {
   saleRoutes(app, deps.ctx);
   catalogRoutes(app, deps.ctx);
   statusRoutes(app, deps.ctx, deps.agent);
+  remoteCopyRoutes(app, deps.agent);
+  cashierScreenRoutes(app, deps.ctx, deps.cashierWebDir);
   return app;
 }

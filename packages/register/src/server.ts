@@ -23,6 +23,10 @@ export interface RegisterAgentOptions {
   heartbeatIntervalMs?: number;
   requestTimeoutMs?: number;
   failuresBeforeAutonomous?: number;
+  /** The URL central uses to reach this register's API (prepare-outage); default: the listen URL. */
+  advertiseUrl?: string;
+  /** Subscribe to central's change events (push hint); default true. */
+  changeEvents?: boolean;
 }
 
 export interface RunningRegister {
@@ -60,6 +64,7 @@ export async function startRegisterAgent(opts: RegisterAgentOptions): Promise<Ru
       heartbeatIntervalMs,
       requestTimeoutMs: opts.requestTimeoutMs ?? Math.min(800, heartbeatIntervalMs),
       failuresBeforeAutonomous: opts.failuresBeforeAutonomous ?? 2,
+      ...(opts.changeEvents !== undefined ? { changeEvents: opts.changeEvents } : {}),
     });
     await agent.enrolIfNeeded(opts.enrolCode);
     if (ctx.identity) writeEvent(ctx, 'register_start', { pid: process.pid });
@@ -70,6 +75,7 @@ export async function startRegisterAgent(opts: RegisterAgentOptions): Promise<Ru
     const address = app.server.address();
     const port = address && typeof address !== 'string' ? address.port : opts.port;
     const url = `http://${opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1'}:${port}`;
+    agent.advertisedUrl = opts.advertiseUrl ?? url;
     logger.info({ url, registerId: ctx.identity?.registerId ?? null, mode: ctx.mode() }, 'register agent started');
 
     const running = agent;

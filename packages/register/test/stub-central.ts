@@ -10,6 +10,8 @@ import {
   HeartbeatRequest,
   PushRequest,
   snapshotChecksum,
+  snapshotLines,
+  canonicalLineText,
   type ChainHeads,
   type ChangesResponse,
   type CopyCashier,
@@ -178,6 +180,16 @@ export function buildStubCentral(state: StubState): FastifyInstance {
     return snap;
   });
 
+  // The streamed copy (NDJSON, manifest last), same definition as the real central.
+  app.get('/api/sync/snapshot/stream', async (req, reply) => {
+    if (!auth(req.headers.authorization)) return reply.code(401).send(fail('UNAUTHENTICATED', 'token', 401).body);
+    const { manifest, ...body } = snapshotOf(state);
+    if (state.corruptSnapshot) body.products = body.products.map((p) => ({ ...p, priceCents: p.priceCents + 1 }));
+    const lines = [...snapshotLines(body)].map(canonicalLineText);
+    lines.push(JSON.stringify({ t: 'manifest', r: manifest }));
+    return reply.type('application/x-ndjson').send(`${lines.join('\n')}\n`);
+  });
+
   app.get('/api/sync/changes', async (req, reply) => {
     if (!auth(req.headers.authorization)) return reply.code(401).send(fail('UNAUTHENTICATED', 'token', 401).body);
     const since = Number((req.query as { since?: string }).since ?? 0);
@@ -187,6 +199,7 @@ export function buildStubCentral(state: StubState): FastifyInstance {
       products: [...state.products.values()].filter((p) => p.version > since).map(strip),
       customers: [...state.customers.values()].filter((c) => c.version > since).map(strip),
       cashiers: [...state.cashiers.values()].filter((c) => c.version > since).map(strip),
+      documents: [],
     };
     return res;
   });
@@ -201,11 +214,12 @@ export function snapshotOf(state: StubState): Snapshot {
     customers: [...state.customers.values()].map(strip),
     cashiers: [...state.cashiers.values()].map(strip),
     stock: state.stock,
+    documents: [],
   };
   return {
     manifest: {
       changeVersion: state.changeVersion,
-      counts: { products: body.products.length, customers: body.customers.length, cashiers: body.cashiers.length, stock: body.stock.length },
+      counts: { products: body.products.length, customers: body.customers.length, cashiers: body.cashiers.length, stock: body.stock.length, documents: 0 },
       checksum: snapshotChecksum(body),
       createdAt: new Date().toISOString(),
     },

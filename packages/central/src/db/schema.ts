@@ -35,6 +35,11 @@ export interface RegistersTable {
   /** JSON array of cron expressions. */
   sos_schedule: Generated<string>;
   created_at: string;
+  /** The register's own API URL (heartbeat), for central-initiated copies. */
+  advertised_url: string | null;
+  /** JSON object: row counts of the register's last full copy. */
+  sos_counts: string | null;
+  next_sos_copy_at: string | null;
 }
 
 export interface UsersTable {
@@ -179,6 +184,22 @@ export interface CountersTable {
   value: number;
 }
 
+/** Back office: who acknowledged a flagged ticket, and when (one row per ticket). */
+export interface TicketReviewsTable {
+  register_id: string;
+  number: number;
+  acknowledged_by: string;
+  acknowledged_at: string;
+  note: string;
+}
+
+/** Back office: who made a reception or an adjustment, and why (one row per stock movement). */
+export interface StockMovementNotesTable {
+  movement_id: string;
+  user_id: string;
+  note: string;
+}
+
 export interface CentralDb {
   stores: StoresTable;
   registers: RegistersTable;
@@ -197,6 +218,8 @@ export interface CentralDb {
   ticket_vat: TicketVatTable;
   tamper_alerts: TamperAlertsTable;
   counters: CountersTable;
+  ticket_reviews: TicketReviewsTable;
+  stock_movement_notes: StockMovementNotesTable;
 }
 
 export type StoreRow = Selectable<StoresTable>;

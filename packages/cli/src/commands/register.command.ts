@@ -14,6 +14,7 @@ export async function runRegister(flags: Record<string, unknown>): Promise<void>
       host: 'COMPTOIR_HOST',
       enrol: 'COMPTOIR_ENROL_CODE',
       heartbeatMs: 'COMPTOIR_HEARTBEAT_MS',
+      advertiseUrl: 'COMPTOIR_ADVERTISE_URL',
       logLevel: 'COMPTOIR_LOG_LEVEL',
     }),
   );
@@ -26,6 +27,7 @@ export async function runRegister(flags: Record<string, unknown>): Promise<void>
     centralUrl: config.central,
     enrolCode: config.enrol,
     heartbeatIntervalMs: config.heartbeatMs,
+    ...(config.advertiseUrl ? { advertiseUrl: config.advertiseUrl } : {}),
     logger,
   });
   logger.info({ url: agent.url }, 'register agent ready');

@@ -69,6 +69,18 @@ const m0001: Migration = {
   },
 };
 
+// SOS copy (issue 3): the recent documents of the store's customers (last N tickets each), part of
+// the copy. Full copies replace it with the other copy tables (staging tables + renames).
+const m0002SosCopy: Migration = {
+  async up(db: Kysely<any>) {
+    await sql`CREATE TABLE customer_documents (register_id TEXT NOT NULL, number INTEGER NOT NULL,
+      customer_id TEXT NOT NULL, kind TEXT NOT NULL, total_cents INTEGER NOT NULL, sold_at TEXT NOT NULL,
+      PRIMARY KEY (register_id, number))`.execute(db);
+    await sql`CREATE INDEX customer_documents_customer ON customer_documents (customer_id, sold_at)`.execute(db);
+  },
+};
+
 export const registerMigrations: Record<string, Migration> = {
   '0001_initial': m0001,
+  '0002_sos_copy': m0002SosCopy,
 };

@@ -75,6 +75,16 @@ export interface StockLevelTable {
   quantity: number;
 }
 
+/** A recent document of a customer of the store (part of the SOS copy). */
+export interface CustomerDocumentTable {
+  register_id: string;
+  number: number;
+  customer_id: string;
+  kind: string;
+  total_cents: number;
+  sold_at: string;
+}
+
 export interface RecordTable {
   chain: string;
   number: number;
@@ -142,6 +152,7 @@ export interface RegisterDatabase {
   customers: CustomerTable;
   cashiers: CashierTable;
   stock_levels: StockLevelTable;
+  customer_documents: CustomerDocumentTable;
   records: RecordTable;
   outbox: OutboxTable;
   integrations: IntegrationTable;

@@ -78,32 +78,15 @@ export function createSale(ctx: RegisterContext, req: SaleRequest, actor: Actor)
     const settled = settlePayments(cart.totalCents, req.payments);
     if (!settled.ok) throw new ComptoirError('PAYMENT_REFUSED', settled.message, { reason: settled.code });
 
-    const soldAt = ctx.now().toISOString();
-    const soldOffline = ctx.mode() !== 'connected';
-    const payload: TicketPayload = {
-      type: 'ticket',
+    return commitTicket(ctx, identity, actor, {
       kind: 'sale',
-      storeId: identity.storeId,
-      cashierId: actor.cashierId,
       customerId: req.customerId ?? null,
-      soldOffline,
-      lines: cart.lines.map(ticketLine),
-      vat: cart.vat,
-      totalCents: cart.totalCents,
+      cart,
       payments: settled.value.payments,
       changeCents: settled.value.changeCents,
       original: null,
-    };
-    const rec = appendRecord(ctx, 'ticket', payload, soldAt);
-    ctx.q.insertTicket.run(
-      rec.number, 'sale', cart.totalCents, soldAt, actor.cashierId, payload.customerId,
-      req.clientSaleId ?? null, soldOffline ? 1 : 0, null, null,
-    );
-    for (const line of payload.lines) {
-      ctx.q.insertMovement.run(line.sku, -line.quantity, rec.number, soldAt);
-      ctx.q.moveStock.run(line.sku, -line.quantity);
-    }
-    return { created: true, sale: response(identity.registerId, rec.number, rec.signature, payload, soldAt) };
+      clientSaleId: req.clientSaleId ?? null,
+    }).outcome;
   })();
   if (outcome.created) ctx.recordsAppended();
   return outcome;
@@ -139,38 +122,69 @@ export function createReturn(ctx: RegisterContext, req: ReturnRequest, actor: Ac
     const settled = settlePayments(cart.totalCents, refunds);
     if (!settled.ok) throw new ComptoirError('PAYMENT_REFUSED', settled.message, { reason: settled.code });
 
-    const soldAt = ctx.now().toISOString();
-    const soldOffline = ctx.mode() !== 'connected';
-    const payload: TicketPayload = {
-      type: 'ticket',
+    const { outcome, number } = commitTicket(ctx, identity, actor, {
       kind: 'return',
-      storeId: identity.storeId,
-      cashierId: actor.cashierId,
       customerId: original.customer_id,
-      soldOffline,
-      lines: cart.lines.map(ticketLine),
-      vat: cart.vat,
-      totalCents: cart.totalCents,
+      cart,
       payments: settled.value.payments,
       changeCents: 0,
       original: { registerId: identity.registerId, number: original.number },
-    };
-    const rec = appendRecord(ctx, 'ticket', payload, soldAt);
-    ctx.q.insertTicket.run(
-      rec.number, 'return', cart.totalCents, soldAt, actor.cashierId, payload.customerId,
-      req.clientSaleId ?? null, soldOffline ? 1 : 0, identity.registerId, original.number,
-    );
+      clientSaleId: req.clientSaleId ?? null,
+    });
     const perLine = new Map<number, number>();
     for (const l of req.lines) perLine.set(l.lineNo, (perLine.get(l.lineNo) ?? 0) + l.quantity);
-    for (const [lineNo, qty] of perLine) ctx.q.insertReturned.run(original.number, lineNo, rec.number, qty);
-    for (const line of payload.lines) {
-      ctx.q.insertMovement.run(line.sku, -line.quantity, rec.number, soldAt);
-      ctx.q.moveStock.run(line.sku, -line.quantity);
-    }
-    return { created: true, sale: response(identity.registerId, rec.number, rec.signature, payload, soldAt) };
+    for (const [lineNo, qty] of perLine) ctx.q.insertReturned.run(original.number, lineNo, number, qty);
+    return outcome;
   })();
   if (outcome.created) ctx.recordsAppended();
   return outcome;
+}
+
+/**
+ * Phases 3–4, shared by sales and returns (inside the caller's transaction): stamp the ticket
+ * (time, offline flag), sign and chain it with its outbox row, then its ticket row and one stock
+ * movement per line (a return line has a negative quantity, so it puts stock back).
+ */
+function commitTicket(
+  ctx: RegisterContext,
+  identity: { registerId: string; storeId: string },
+  actor: Actor,
+  t: {
+    kind: TicketPayload['kind'];
+    customerId: string | null;
+    cart: PricedCart;
+    payments: TicketPayload['payments'];
+    changeCents: number;
+    original: TicketPayload['original'];
+    clientSaleId: string | null;
+  },
+): { outcome: SaleOutcome; number: number } {
+  const soldAt = ctx.now().toISOString();
+  const soldOffline = ctx.mode() !== 'connected';
+  const payload: TicketPayload = {
+    type: 'ticket',
+    kind: t.kind,
+    storeId: identity.storeId,
+    cashierId: actor.cashierId,
+    customerId: t.customerId,
+    soldOffline,
+    lines: t.cart.lines.map(ticketLine),
+    vat: t.cart.vat,
+    totalCents: t.cart.totalCents,
+    payments: t.payments,
+    changeCents: t.changeCents,
+    original: t.original,
+  };
+  const rec = appendRecord(ctx, 'ticket', payload, soldAt);
+  ctx.q.insertTicket.run(
+    rec.number, t.kind, t.cart.totalCents, soldAt, actor.cashierId, t.customerId,
+    t.clientSaleId, soldOffline ? 1 : 0, t.original?.registerId ?? null, t.original?.number ?? null,
+  );
+  for (const line of payload.lines) {
+    ctx.q.insertMovement.run(line.sku, -line.quantity, rec.number, soldAt);
+    ctx.q.moveStock.run(line.sku, -line.quantity);
+  }
+  return { outcome: { created: true, sale: response(identity.registerId, rec.number, rec.signature, payload, soldAt) }, number: rec.number };
 }
 
 function buildReturn(original: TicketPayload, already: Record<number, number>, req: ReturnRequest): LineInput[] {

@@ -76,6 +76,60 @@ export class CentralClient {
     return this.call('GET', '/api/sync/snapshot', undefined, Snapshot, 120_000, true, 15_000);
   }
 
+  /**
+   * The streamed full copy (NDJSON, manifest last). Resolves once the headers are in (an error
+   * status throws here, like any call); the body is then read by the caller, chunk by chunk, under
+   * an idle deadline between chunks and a total deadline.
+   */
+  async snapshotStream(totalMs = 300_000, idleMs = 15_000): Promise<AsyncIterable<Buffer>> {
+    const path = '/api/sync/snapshot/stream';
+    let res;
+    try {
+      res = await request(new URL(path, this.opts.baseUrl), {
+        method: 'GET',
+        headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
+        dispatcher: this.agent,
+        signal: AbortSignal.timeout(totalMs),
+        headersTimeout: idleMs,
+        bodyTimeout: idleMs,
+      });
+    } catch (e) {
+      throw new CentralCallError('network', `GET ${path}: ${(e as Error).message || String(e)}`);
+    }
+    if (res.statusCode < 200 || res.statusCode >= 300) {
+      const text = await res.body.text().catch(() => '');
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      const err = ErrorBody.safeParse(json);
+      const e = err.success ? err.data.error : { code: 'HTTP_' + res.statusCode, message: text.slice(0, 200), details: {} };
+      throw new CentralCallError('http', `GET ${path}: ${res.statusCode} ${e.code}: ${e.message}`, res.statusCode, e.code, e.details ?? {});
+    }
+    return res.body as AsyncIterable<Buffer>;
+  }
+
+  /** Opens the change-events stream (SSE push hint); the caller reads and closes it. */
+  async events(): Promise<{ body: AsyncIterable<Buffer>; close(): void }> {
+    const ac = new AbortController();
+    const res = await request(new URL('/api/sync/events', this.opts.baseUrl), {
+      method: 'GET',
+      headers: { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), accept: 'text/event-stream' },
+      dispatcher: this.agent,
+      signal: ac.signal,
+      headersTimeout: this.opts.requestTimeoutMs * 4,
+      // Keep-alive comments arrive every 15 s: silence beyond that means the stream is dead.
+      bodyTimeout: 40_000,
+    });
+    if (res.statusCode !== 200) {
+      await res.body.dump().catch(() => {});
+      throw new CentralCallError('http', `GET /api/sync/events: ${res.statusCode}`, res.statusCode);
+    }
+    return { body: res.body as AsyncIterable<Buffer>, close: () => ac.abort() };
+  }
+
   changes(since: number): Promise<ChangesResponse> {
     return this.call('GET', `/api/sync/changes?since=${since}`, undefined, ChangesResponse, 30_000, true, 10_000);
   }

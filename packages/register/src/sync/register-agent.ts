@@ -1,4 +1,4 @@
-import { ComptoirError, type HeartbeatRequest, type HeartbeatResponse, type SosCopyKind, type SosCopyResult } from '@comptoir/protocol';
+import { ComptoirError, type HeartbeatRequest, type HeartbeatResponse, type RegisterStatus, type SosCopyKind, type SosCopyResult } from '@comptoir/protocol';
 import type { RegisterContext } from '../context';
 import { writeEvent } from '../chain/record-chain';
 import { readStatus } from '../status/status.service';
@@ -7,22 +7,35 @@ import { enrol } from './enrolment.service';
 import { LinkMonitor } from './link-monitor';
 import { OutboxPusher } from './outbox';
 import { pullChanges, runFullCopy, toComptoir } from './sos-copy.service';
-import { SosScheduler } from './sos-scheduler';
+import { SosScheduler, missedScheduledCopy } from './sos-scheduler';
+import { verifyRemoteCopy } from './remote-copy';
+import { ChangeEventsListener } from './change-events-listener';
 
 export interface AgentOptions {
   centralUrl: string;
   heartbeatIntervalMs: number;
   requestTimeoutMs: number;
   failuresBeforeAutonomous: number;
+  /** Subscribe to central's change events (SSE push hint); default true. */
+  changeEvents?: boolean;
 }
 
 /** What the HTTP app needs from the agent. */
 export interface AgentHandle {
-  status(): ReturnType<typeof readStatus>;
+  status(): RegisterStatus;
   manualCopy(): Promise<SosCopyResult>;
+  /** A copy asked by central (prepare-outage): the signed headers are verified first. */
+  remoteCopy(headers: Record<string, string | string[] | undefined>): Promise<SosCopyResult>;
 }
 
-type MetaRow = { change_version: number; last_copy_at: string | null; last_copy_kind: string | null; last_copy_checksum: string | null; sos_schedule: string };
+type MetaRow = {
+  change_version: number;
+  last_copy_at: string | null;
+  last_copy_kind: string | null;
+  last_copy_checksum: string | null;
+  last_copy_counts: string | null;
+  sos_schedule: string;
+};
 
 /**
  * The register's sync side: enrolment, link monitor, outbox pusher, SOS copies (full, scheduled,
@@ -36,6 +49,12 @@ export class RegisterAgent implements AgentHandle {
   private readonly scheduler: SosScheduler;
   private copyChain: Promise<unknown> = Promise.resolve();
   private pulling = false;
+  private events: ChangeEventsListener | null = null;
+  /** Latest change version central announced (heartbeat or change event): the copy's lag. */
+  private centralVersion: number | null = null;
+  private catchUpFailedAt: number | null = null;
+  /** The register's own API URL, reported to central (set once listening). */
+  advertisedUrl: string | null = null;
 
   constructor(
     private readonly ctx: RegisterContext,
@@ -43,7 +62,10 @@ export class RegisterAgent implements AgentHandle {
   ) {
     this.client = new CentralClient({ baseUrl: opts.centralUrl, token: ctx.identity?.token ?? null, requestTimeoutMs: opts.requestTimeoutMs });
     this.scheduler = new SosScheduler(ctx.logger, () => {
-      if (this.link?.mode !== 'connected') return;
+      if (this.link?.mode !== 'connected') {
+        ctx.logger.warn('scheduled SOS copy skipped: central unreachable (the copy runs when the link is back)');
+        return;
+      }
       this.copy('scheduled').catch((e: unknown) => ctx.logger.error({ err: String(e) }, 'scheduled SOS copy failed'));
     });
   }
@@ -82,20 +104,74 @@ export class RegisterAgent implements AgentHandle {
     this.outbox = outbox;
     this.ctx.mode = () => link.mode;
     this.ctx.recordsAppended = () => outbox.kick();
-    this.scheduler.set(JSON.parse(this.meta().sos_schedule) as string[]);
+    this.scheduler.set(JSON.parse(this.meta().sos_schedule) as string[], this.storeTimezone());
     await link.start();
     outbox.kick();
+    if (this.opts.changeEvents !== false) {
+      this.events = new ChangeEventsListener(this.ctx, this.client, (version) => this.onChangeVersion(version));
+      this.events.start();
+    }
+  }
+
+  /**
+   * A scheduled copy missed while the register was off (or cut off) runs now. Checked at start and
+   * whenever the link is (back) up; at most one such copy at a time.
+   */
+  private catchUpMissedCopy(): void {
+    const m = this.meta();
+    const schedule = JSON.parse(m.sos_schedule) as string[];
+    if (this.pulling || !missedScheduledCopy(schedule, this.storeTimezone(), m.last_copy_at, this.ctx.now())) return;
+    // After a failed catch-up, wait a minute before trying again (not a full copy every heartbeat).
+    if (this.catchUpFailedAt !== null && this.ctx.now().getTime() - this.catchUpFailedAt < 60_000) return;
+    this.ctx.logger.info({ lastCopyAt: m.last_copy_at }, 'a scheduled SOS copy was missed: copying now');
+    this.pulling = true;
+    this.copy('scheduled')
+      .then(() => (this.catchUpFailedAt = null))
+      .catch((e: unknown) => {
+        this.catchUpFailedAt = this.ctx.now().getTime();
+        this.ctx.logger.error({ err: String(e) }, 'missed scheduled SOS copy failed');
+      })
+      .finally(() => (this.pulling = false));
+  }
+
+  private storeTimezone(): string | null {
+    const row = this.ctx.sqlite.prepare('SELECT timezone FROM copy_store LIMIT 1').get() as { timezone: string } | undefined;
+    return row?.timezone || null;
+  }
+
+  /** A change event: pull when the copy is behind (same path as after a heartbeat). */
+  private onChangeVersion(version: number): void {
+    this.centralVersion = Math.max(this.centralVersion ?? 0, version);
+    if (this.link?.mode !== 'connected' || this.pulling) return;
+    const m = this.meta();
+    if (m.last_copy_at === null || version <= m.change_version) return;
+    this.pulling = true;
+    this.serialized(() => pullChanges(this.ctx, this.client))
+      .catch((e: unknown) => this.ctx.logger.warn({ err: String(e) }, 'incremental refresh failed'))
+      .finally(() => (this.pulling = false));
   }
 
   async stop(): Promise<void> {
     this.scheduler.stop();
+    this.events?.stop();
     await this.link?.stop();
     this.outbox?.stop();
     await this.copyChain.catch(() => {});
     await this.client.close().catch(() => {});
   }
 
-  status() {
+  status(): RegisterStatus {
+    const m = this.meta();
+    return {
+      ...this.coreStatus(),
+      sosCounts: m.last_copy_counts ? (JSON.parse(m.last_copy_counts) as Record<string, number>) : null,
+      changeVersionLag: this.centralVersion === null ? null : Math.max(0, this.centralVersion - m.change_version),
+      nextSosCopyAt: this.scheduler.nextRun()?.toISOString() ?? null,
+      advertisedUrl: this.advertisedUrl,
+    };
+  }
+
+  private coreStatus() {
     const link = this.link;
     return readStatus(
       this.ctx,
@@ -120,6 +196,11 @@ export class RegisterAgent implements AgentHandle {
     return this.copy('manual');
   }
 
+  async remoteCopy(headers: Record<string, string | string[] | undefined>): Promise<SosCopyResult> {
+    verifyRemoteCopy(this.ctx, headers);
+    return this.manualCopy();
+  }
+
   private copy(kind: SosCopyKind): Promise<SosCopyResult> {
     return this.serialized(async () => {
       try {
@@ -138,7 +219,7 @@ export class RegisterAgent implements AgentHandle {
 
   private meta(): MetaRow {
     return this.ctx.sqlite
-      .prepare('SELECT change_version, last_copy_at, last_copy_kind, last_copy_checksum, sos_schedule FROM register_meta WHERE id = 1')
+      .prepare('SELECT change_version, last_copy_at, last_copy_kind, last_copy_checksum, last_copy_counts, sos_schedule FROM register_meta WHERE id = 1')
       .get() as MetaRow;
   }
 
@@ -152,16 +233,21 @@ export class RegisterAgent implements AgentHandle {
       sosChecksum: m.last_copy_checksum,
       changeVersion: m.change_version,
       autonomousSince: this.link?.autonomousSince ?? null,
+      ...(this.advertisedUrl ? { advertisedUrl: this.advertisedUrl } : {}),
+      sosCounts: m.last_copy_counts ? (JSON.parse(m.last_copy_counts) as Record<string, number>) : null,
+      nextSosCopyAt: this.scheduler.nextRun()?.toISOString() ?? null,
     };
   }
 
   /** Phases after an answered heartbeat while connected: remote config → missing copy or changes. */
   private onConnectedHeartbeat(res: HeartbeatResponse): void {
     const m = this.meta();
+    this.centralVersion = res.changeVersion;
     const schedule = JSON.stringify(res.config.sosSchedule);
+    // The store's time zone arrives with the copy: re-applied after every heartbeat (idempotent).
+    this.scheduler.set(res.config.sosSchedule, this.storeTimezone());
     if (schedule !== m.sos_schedule) {
       this.ctx.sqlite.prepare('UPDATE register_meta SET sos_schedule = ? WHERE id = 1').run(schedule);
-      this.scheduler.set(res.config.sosSchedule);
       writeEvent(this.ctx, 'config_change', { sosSchedule: schedule });
       this.ctx.logger.info({ sosSchedule: res.config.sosSchedule }, 'SOS copy schedule changed');
     }
@@ -171,6 +257,8 @@ export class RegisterAgent implements AgentHandle {
       this.copy('enrolment')
         .catch((e: unknown) => this.ctx.logger.error({ err: String(e) }, 'SOS copy failed'))
         .finally(() => (this.pulling = false));
+    } else if (missedScheduledCopy(res.config.sosSchedule, this.storeTimezone(), m.last_copy_at, this.ctx.now())) {
+      this.catchUpMissedCopy();
     } else if (res.changeVersion > m.change_version) {
       this.pulling = true;
       this.serialized(() => pullChanges(this.ctx, this.client))

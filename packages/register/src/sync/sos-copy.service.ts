@@ -1,8 +1,8 @@
 import {
   ComptoirError,
-  snapshotChecksum,
   type ChangesResponse,
   type CopyCashier,
+  type CopyDocument,
   type CopyCustomer,
   type CopyProduct,
   type Snapshot,
@@ -10,66 +10,21 @@ import {
   type SosCopyResult,
 } from '@comptoir/protocol';
 import type { RegisterContext } from '../context';
-import { writeEvent } from '../chain/record-chain';
 import { CentralCallError, type CentralClient } from './central-client';
+import { runStreamedCopy } from './streamed-copy.service';
 
-// The SOS copy (DESIGN §5): a full copy replaces the copy tables atomically and verified; an
-// incremental refresh upserts what changed since the copy's change version.
+// The SOS copy (DESIGN §5): a full copy replaces the copy tables atomically and verified (streamed
+// into staging tables, then swapped: streamed-copy.service.ts); an incremental refresh upserts what
+// changed since the copy's change version.
 
 type CopyBody = Omit<Snapshot, 'manifest'>;
 
 /**
- * Full copy. Phases: fetch the snapshot (schema-validated) → check the manifest's counts and
- * recompute the checksum over what was received → replace every copy table in ONE transaction and
- * check the stored counts before committing (a mismatch or a crash rolls back: the previous copy
- * stays intact) → record the copy in meta → `sos_copy` event.
+ * Full copy: streamed from central into staging tables, verified against its manifest, swapped in
+ * atomically (see streamed-copy.service.ts). Kept under this name for callers.
  */
-export async function runFullCopy(ctx: RegisterContext, client: CentralClient, kind: SosCopyKind): Promise<SosCopyResult> {
-  const started = performance.now();
-  let snap: Snapshot;
-  try {
-    snap = await client.snapshot();
-  } catch (e) {
-    throw toComptoir(e);
-  }
-  const { manifest, ...body } = snap;
-  const counts = {
-    products: body.products.length,
-    customers: body.customers.length,
-    cashiers: body.cashiers.length,
-    stock: body.stock.length,
-  };
-  for (const k of Object.keys(counts) as (keyof typeof counts)[]) {
-    if (counts[k] !== manifest.counts[k]) {
-      throw new ComptoirError('COPY_REJECTED', `Copy refused: ${k} count ${counts[k]} differs from the manifest (${manifest.counts[k]})`);
-    }
-  }
-  const received = snapshotChecksum(body);
-  if (received !== manifest.checksum) {
-    throw new ComptoirError('COPY_REJECTED', 'Copy refused: checksum of what was received differs from the manifest');
-  }
-  const at = ctx.now().toISOString();
-  ctx.sqlite.transaction(() => {
-    replaceCopy(ctx, body);
-    // Phase: verify what was stored before committing (counts; the checksum was verified on what was
-    // received, and recomputing it over 100k stored products would block the loop ~2 s more).
-    const stored = storedCounts(ctx);
-    for (const k of Object.keys(counts) as (keyof typeof counts)[]) {
-      if (stored[k] !== counts[k]) {
-        throw new ComptoirError('COPY_REJECTED', `Copy refused: ${stored[k]} ${k} stored, ${counts[k]} received`);
-      }
-    }
-    ctx.sqlite
-      .prepare(
-        `UPDATE register_meta SET change_version = ?, last_copy_at = ?, last_copy_kind = ?, last_copy_checksum = ?,
-           last_copy_counts = ? WHERE id = 1`,
-      )
-      .run(manifest.changeVersion, at, kind, manifest.checksum, JSON.stringify(counts));
-  })();
-  const durationMs = Math.round(performance.now() - started);
-  writeEvent(ctx, 'sos_copy', { kind, checksum: manifest.checksum, changeVersion: manifest.changeVersion, ...counts });
-  ctx.logger.info({ kind, counts, changeVersion: manifest.changeVersion, durationMs }, 'SOS copy done');
-  return { ok: true, kind, at, changeVersion: manifest.changeVersion, counts, checksum: manifest.checksum, durationMs };
+export function runFullCopy(ctx: RegisterContext, client: CentralClient, kind: SosCopyKind): Promise<SosCopyResult> {
+  return runStreamedCopy(ctx, client, kind);
 }
 
 /** Replaces every copy table with `body` (caller holds the transaction). */
@@ -86,11 +41,8 @@ export function replaceCopy(ctx: RegisterContext, body: CopyBody): void {
   upsertCashiers(ctx, body.cashiers);
   const st = db.prepare('INSERT INTO stock_levels (sku, quantity) VALUES (?, ?)');
   for (const s of body.stock) st.run(s.sku, s.quantity);
-}
-
-function storedCounts(ctx: RegisterContext): Record<'products' | 'customers' | 'cashiers' | 'stock', number> {
-  const n = (t: string) => (ctx.sqlite.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
-  return { products: n('products'), customers: n('customers'), cashiers: n('cashiers'), stock: n('stock_levels') };
+  db.prepare('DELETE FROM customer_documents').run();
+  upsertDocuments(ctx, body.documents);
 }
 
 /** The copy as stored, in the snapshot's shape (e.g. to re-verify it against its checksum). */
@@ -130,6 +82,11 @@ export function readCopy(ctx: RegisterContext): CopyBody {
       }[]
     ).map((r) => ({ id: r.id, login: r.login, displayName: r.display_name, role: r.role, pinHash: r.pin_hash, active: r.active === 1 })),
     stock: db.prepare('SELECT sku, quantity FROM stock_levels').all() as { sku: string; quantity: number }[],
+    documents: (
+      db.prepare('SELECT customer_id, register_id, number, kind, total_cents, sold_at FROM customer_documents').all() as {
+        customer_id: string; register_id: string; number: number; kind: 'sale' | 'return'; total_cents: number; sold_at: string;
+      }[]
+    ).map((r) => ({ customerId: r.customer_id, registerId: r.register_id, number: r.number, kind: r.kind, totalCents: r.total_cents, soldAt: r.sold_at })),
   };
 }
 
@@ -148,16 +105,48 @@ export function applyChanges(ctx: RegisterContext, changes: ChangesResponse): bo
     upsertProducts(ctx, changes.products);
     upsertCustomers(ctx, changes.customers);
     upsertCashiers(ctx, changes.cashiers);
+    upsertDocuments(ctx, changes.documents);
     ctx.sqlite.prepare('UPDATE register_meta SET change_version = ? WHERE id = 1').run(changes.changeVersion);
     return true;
   })();
+}
+
+/** Rows upserted per transaction by an incremental refresh; a sale waits at most one chunk. */
+const CHANGES_CHUNK = 1000;
+
+/**
+ * Incremental refresh of any size without blocking sales: rows upserted in chunks of CHANGES_CHUNK
+ * (one transaction each, a yield between), the version recorded only with the LAST chunk. Upserts
+ * are idempotent, so a crash between chunks re-pulls from the old version and converges; a sale in
+ * between sees a mix of old and new rows of the same refresh, never a half-written row.
+ */
+export async function applyChangesInChunks(ctx: RegisterContext, changes: ChangesResponse): Promise<boolean> {
+  const rows = changes.products.length + changes.customers.length + changes.cashiers.length + changes.documents.length;
+  if (rows <= CHANGES_CHUNK) return applyChanges(ctx, changes);
+  const version = () => (ctx.sqlite.prepare('SELECT change_version FROM register_meta WHERE id = 1').get() as { change_version: number }).change_version;
+  if (changes.changeVersion <= version()) return false;
+  const empty = { ...changes, store: null, products: [], customers: [], cashiers: [], documents: [] };
+  const parts: ChangesResponse[] = [];
+  for (let i = 0; i < changes.products.length; i += CHANGES_CHUNK) parts.push({ ...empty, products: changes.products.slice(i, i + CHANGES_CHUNK) });
+  for (let i = 0; i < changes.customers.length; i += CHANGES_CHUNK) parts.push({ ...empty, customers: changes.customers.slice(i, i + CHANGES_CHUNK) });
+  for (let i = 0; i < changes.documents.length; i += CHANGES_CHUNK) parts.push({ ...empty, documents: changes.documents.slice(i, i + CHANGES_CHUNK) });
+  for (const part of parts) {
+    ctx.sqlite.transaction(() => {
+      upsertProducts(ctx, part.products);
+      upsertCustomers(ctx, part.customers);
+      upsertDocuments(ctx, part.documents);
+    })();
+    await new Promise((r) => setImmediate(r));
+  }
+  // Last chunk: store, cashiers and the version, together.
+  return applyChanges(ctx, { ...empty, changeVersion: changes.changeVersion, store: changes.store, cashiers: changes.cashiers });
 }
 
 /** Pulls and applies the changes since the copy's version; true when something was applied. */
 export async function pullChanges(ctx: RegisterContext, client: CentralClient): Promise<boolean> {
   const meta = ctx.sqlite.prepare('SELECT change_version FROM register_meta WHERE id = 1').get() as { change_version: number };
   const changes = await client.changes(meta.change_version);
-  const applied = applyChanges(ctx, changes);
+  const applied = await applyChangesInChunks(ctx, changes);
   if (applied) {
     ctx.logger.debug({ changeVersion: changes.changeVersion, products: changes.products.length }, 'incremental refresh applied');
   }
@@ -196,6 +185,14 @@ function upsertCashiers(ctx: RegisterContext, cashiers: readonly CopyCashier[]):
     'INSERT OR REPLACE INTO cashiers (id, login, display_name, role, pin_hash, active) VALUES (?, ?, ?, ?, ?, ?)',
   );
   for (const c of cashiers) up.run(c.id, c.login, c.displayName, c.role, c.pinHash, c.active ? 1 : 0);
+}
+
+function upsertDocuments(ctx: RegisterContext, documents: readonly CopyDocument[]): void {
+  if (documents.length === 0) return;
+  const up = ctx.sqlite.prepare(
+    'INSERT OR REPLACE INTO customer_documents (register_id, number, customer_id, kind, total_cents, sold_at) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  for (const d of documents) up.run(d.registerId, d.number, d.customerId, d.kind, d.totalCents, d.soldAt);
 }
 
 export function toComptoir(e: unknown): Error {

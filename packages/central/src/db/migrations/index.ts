@@ -1,10 +1,16 @@
 import type { Kysely, Migration } from 'kysely';
 import { migrateToLatest, type DialectName } from '@comptoir/db';
 import { initialMigration } from './0001-initial';
+import { backofficeMigration } from './0002-backoffice';
+import { sosCopyMigration } from './0003-sos-copy';
 
 /** Every migration of the central database, by name (applied in name order). */
 export function centralMigrations(dialect: DialectName): Record<string, Migration> {
-  return { '0001-initial': initialMigration(dialect) };
+  return {
+    '0001-initial': initialMigration(dialect),
+    '0002-backoffice': backofficeMigration(dialect),
+    '0003-sos-copy': sosCopyMigration(dialect),
+  };
 }
 
 export function migrateCentral(db: Kysely<any>, dialect: DialectName): Promise<string[]> {

@@ -10,7 +10,7 @@ import {
 } from '@comptoir/protocol';
 import { GENESIS_SIGNATURE } from '@comptoir/domain';
 import { nowIso, type Ctx } from '../../context';
-import { nextChangeVersion } from '../../db/change-version';
+import { currentChangeVersion, nextChangeVersion } from '../../db/change-version';
 import { newEnrolCode, newToken, sha256Hex } from '../auth/password';
 import { resolveStoreId } from '../stores/store.service';
 import {
@@ -35,9 +35,9 @@ export async function createRegister(ctx: Ctx, req: CreateRegisterRequest): Prom
 }
 
 export async function listRegisters(ctx: Ctx): Promise<{ items: FleetRegister[]; total: number }> {
-  const rows = await listFleet(ctx);
+  const [rows, changeVersion] = await Promise.all([listFleet(ctx), currentChangeVersion(ctx.db)]);
   const now = ctx.clock().getTime();
-  const items = rows.map((r) => toFleet(r, now));
+  const items = rows.map((r) => toFleet(r, now, changeVersion));
   return { items, total: items.length };
 }
 
@@ -107,8 +107,18 @@ export async function setSosSchedule(ctx: Ctx, registerId: string, cron: string[
     if (n === 0) throw new ComptoirError('NOT_FOUND', `Unknown register ${registerId}`, { registerId });
     await nextChangeVersion(trx);
     const row = await findFleetRow(tctx, registerId);
-    return toFleet(row!, ctx.clock().getTime());
+    return toFleet(row!, ctx.clock().getTime(), await currentChangeVersion(trx));
   });
+}
+
+function parseCounts(json: string | null): Record<string, number> | null {
+  if (!json) return null;
+  try {
+    const v: unknown = JSON.parse(json);
+    return v && typeof v === 'object' ? (v as Record<string, number>) : null;
+  } catch {
+    return null;
+  }
 }
 
 export function parseSchedule(json: string): string[] {
@@ -120,7 +130,7 @@ export function parseSchedule(json: string): string[] {
   }
 }
 
-function toFleet(r: FleetRow, nowMs: number): FleetRegister {
+function toFleet(r: FleetRow, nowMs: number, changeVersion: number): FleetRegister {
   const lastSeen = r.last_seen_at;
   return {
     id: r.id,
@@ -137,5 +147,9 @@ function toFleet(r: FleetRow, nowMs: number): FleetRegister {
     sosChecksum: r.sos_checksum,
     sosSchedule: parseSchedule(r.sos_schedule),
     tamperAlerts: Number(r.tamper_alerts ?? 0),
+    sosCounts: parseCounts(r.sos_counts),
+    changeVersionLag: r.last_seen_at === null ? null : Math.max(0, changeVersion - Number(r.change_version_seen)),
+    nextSosCopyAt: r.next_sos_copy_at,
+    advertisedUrl: r.advertised_url,
   };
 }

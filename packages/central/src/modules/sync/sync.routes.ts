@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import { ChangesQuery, HeartbeatRequest, PushRequest } from '@comptoir/protocol';
+import { ChangesQuery, HeartbeatRequest, PushRequest, SNAPSHOT_STREAM_TYPE } from '@comptoir/protocol';
 import type { RouteDeps } from '../../routes';
 import { registerOf } from '../auth/auth.guard';
 import { pushRecords, type RawRecord } from './ingest.service';
-import { changesSince, heartbeat, snapshot } from './sync.service';
+import { DEFAULT_SOS_DOCUMENTS_PER_CUSTOMER, changesSince, heartbeat, snapshot } from './sync.service';
+import { snapshotStream } from './snapshot-stream.service';
 
 // The sync API: register tokens only (enrolment, which has no token yet, lives in registers).
-export function syncRoutes(app: FastifyInstance, { ctxOf, heartbeatIntervalMs }: RouteDeps): void {
+export function syncRoutes(app: FastifyInstance, { ctxOf, heartbeatIntervalMs, sosDocumentsPerCustomer }: RouteDeps): void {
   app.post('/api/sync/push', { config: { access: 'register' } }, async (request) => {
     const req = PushRequest.parse(request.body);
     // Signatures are checked against the records exactly as received (the parsed copy may be normalised).
@@ -16,9 +17,16 @@ export function syncRoutes(app: FastifyInstance, { ctxOf, heartbeatIntervalMs }:
   app.post('/api/sync/heartbeat', { config: { access: 'register' } }, async (request) =>
     heartbeat(ctxOf(request), registerOf(request).registerId, HeartbeatRequest.parse(request.body), heartbeatIntervalMs),
   );
-  app.get('/api/sync/snapshot', { config: { access: 'register' } }, async (request) =>
-    snapshot(ctxOf(request), registerOf(request).storeId),
-  );
+  app.get('/api/sync/snapshot', { config: { access: 'register' } }, async (request) => {
+    const reg = registerOf(request);
+    return snapshot(ctxOf(request), reg.storeId, reg.registerId, sosDocumentsPerCustomer ?? DEFAULT_SOS_DOCUMENTS_PER_CUSTOMER);
+  });
+  /** The streamed copy (NDJSON, manifest last): what registers use for every full copy. */
+  app.get('/api/sync/snapshot/stream', { config: { access: 'register' } }, async (request, reply) => {
+    const reg = registerOf(request);
+    const stream = await snapshotStream(ctxOf(request), reg.storeId, reg.registerId, sosDocumentsPerCustomer ?? DEFAULT_SOS_DOCUMENTS_PER_CUSTOMER);
+    return reply.type(SNAPSHOT_STREAM_TYPE).send(stream);
+  });
   app.get('/api/sync/changes', { config: { access: 'register' } }, async (request) =>
     changesSince(ctxOf(request), registerOf(request).storeId, ChangesQuery.parse(request.query).since),
   );

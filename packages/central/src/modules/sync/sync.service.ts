@@ -4,13 +4,14 @@ import {
   type ChangesResponse,
   type CopyCashier,
   type CopyCustomer,
+  type CopyDocument,
   type CopyProduct,
   type HeartbeatRequest,
   type HeartbeatResponse,
   type Snapshot,
   type StoreIdentity,
 } from '@comptoir/protocol';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { nowIso, type Ctx } from '../../context';
 import { currentChangeVersion } from '../../db/change-version';
 import type { CentralDb, CustomerRow, ProductRow, StoreRow, UserRow } from '../../db/schema';
@@ -43,6 +44,9 @@ export async function heartbeat(
       change_version_seen: req.changeVersion,
       autonomous_since: req.autonomousSince,
       last_seen_at: now,
+      ...(req.advertisedUrl !== undefined ? { advertised_url: req.advertisedUrl } : {}),
+      ...(req.sosCounts !== undefined ? { sos_counts: req.sosCounts === null ? null : JSON.stringify(req.sosCounts) } : {}),
+      ...(req.nextSosCopyAt !== undefined ? { next_sos_copy_at: req.nextSosCopyAt } : {}),
     })
     .where('id', '=', registerId)
     .returning(['sos_schedule'])
@@ -93,11 +97,23 @@ async function readConsistently<T>(ctx: Ctx, fn: (db: Kysely<CentralDb>) => Prom
   return tx.execute(fn);
 }
 
+/** Default number of recent documents per customer held in the copy (DESIGN §5). */
+export const DEFAULT_SOS_DOCUMENTS_PER_CUSTOMER = 10;
+
+export interface CopyRead {
+  changeVersion: number;
+  /** The register's `ticket` head at central, read in the same transaction. */
+  ticketHead: number;
+  body: Omit<Snapshot, 'manifest'>;
+}
+
 /**
- * The full SOS copy of a register's store, read in one transaction together with the change version
- * it corresponds to; the manifest carries counts and the checksum of the body.
+ * Reads everything a register of `storeId` sells from, in ONE read transaction (a consistent view
+ * with the change version it corresponds to): store, payment methods, active products with their
+ * barcodes, active customers of the store and their last `documentsPerCustomer` tickets, active PIN
+ * holders of the store (or of every store), the store's stock levels.
  */
-export async function snapshot(ctx: Ctx, storeId: string): Promise<Snapshot> {
+export async function readCopyBody(ctx: Ctx, storeId: string, registerId: string, documentsPerCustomer: number): Promise<CopyRead> {
   return readConsistently(ctx, async (db) => {
     const changeVersion = await currentChangeVersion(db);
     const store = await db.selectFrom('stores').selectAll().where('id', '=', storeId).executeTakeFirst();
@@ -121,24 +137,75 @@ export async function snapshot(ctx: Ctx, storeId: string): Promise<Snapshot> {
       .orderBy('id')
       .execute();
     const stock = await db.selectFrom('stock_levels').select(['sku', 'quantity']).where('store_id', '=', storeId).orderBy('sku').execute();
-    const body: Omit<Snapshot, 'manifest'> = {
-      store: toStore(store),
-      paymentMethods: [...PAYMENT_METHODS],
-      products: products.map((p) => toCopyProduct(p, codes.get(p.sku) ?? [])),
-      customers: customers.map(toCopyCustomer),
-      cashiers: users.map(toCopyCashier),
-      stock: stock.map((s) => ({ sku: s.sku, quantity: Number(s.quantity) })),
-    };
+    const documents = documentsPerCustomer > 0 ? await recentDocuments(db, storeId, documentsPerCustomer) : [];
+    const head = await db
+      .selectFrom('chain_heads')
+      .select('last_number')
+      .where('register_id', '=', registerId)
+      .where('chain', '=', 'ticket')
+      .executeTakeFirst();
+    const activeCustomers = new Set(customers.map((c) => c.id));
     return {
-      manifest: {
-        changeVersion,
-        counts: { products: body.products.length, customers: body.customers.length, cashiers: body.cashiers.length, stock: body.stock.length },
-        checksum: snapshotChecksum(body),
-        createdAt: nowIso(ctx),
+      changeVersion,
+      ticketHead: Number(head?.last_number ?? 0),
+      body: {
+        store: toStore(store),
+        paymentMethods: [...PAYMENT_METHODS],
+        products: products.map((p) => toCopyProduct(p, codes.get(p.sku) ?? [])),
+        customers: customers.map(toCopyCustomer),
+        cashiers: users.map(toCopyCashier),
+        stock: stock.map((s) => ({ sku: s.sku, quantity: Number(s.quantity) })),
+        documents: documents.filter((d) => activeCustomers.has(d.customerId)),
       },
-      ...body,
     };
   });
+}
+
+/** The last `n` tickets of each customer of the store, newest first per customer (window function: both dialects). */
+async function recentDocuments(db: Kysely<CentralDb>, storeId: string, n: number): Promise<CopyDocument[]> {
+  const { rows } = await sql<{
+    customer_id: string; register_id: string; number: number | string; kind: 'sale' | 'return'; total_cents: number | string; sold_at: string;
+  }>`SELECT customer_id, register_id, number, kind, total_cents, sold_at FROM (
+        SELECT customer_id, register_id, number, kind, total_cents, sold_at,
+          ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY sold_at DESC, register_id DESC, number DESC) AS rn
+        FROM tickets WHERE store_id = ${storeId} AND customer_id IS NOT NULL) recent
+      WHERE rn <= ${n}`.execute(db);
+  return rows.map((r) => ({
+    customerId: r.customer_id,
+    registerId: r.register_id,
+    number: Number(r.number),
+    kind: r.kind,
+    totalCents: Number(r.total_cents),
+    soldAt: r.sold_at,
+  }));
+}
+
+/**
+ * The full SOS copy as one JSON document (kept for tools and tests; registers use the streamed
+ * copy, see snapshot-stream.service.ts). Same body, same checksum definition.
+ */
+export async function snapshot(ctx: Ctx, storeId: string, registerId = '', documentsPerCustomer = DEFAULT_SOS_DOCUMENTS_PER_CUSTOMER): Promise<Snapshot> {
+  const { changeVersion, ticketHead, body } = await readCopyBody(ctx, storeId, registerId, documentsPerCustomer);
+  return {
+    manifest: {
+      changeVersion,
+      counts: copyCounts(body),
+      checksum: snapshotChecksum(body),
+      createdAt: nowIso(ctx),
+      ticketHead,
+    },
+    ...body,
+  };
+}
+
+export function copyCounts(body: Omit<Snapshot, 'manifest'>): Snapshot['manifest']['counts'] {
+  return {
+    products: body.products.length,
+    customers: body.customers.length,
+    cashiers: body.cashiers.length,
+    stock: body.stock.length,
+    documents: body.documents.length,
+  };
 }
 
 /**
@@ -171,6 +238,8 @@ export async function changesSince(ctx: Ctx, storeId: string, since: number): Pr
       products: products.map((p) => toCopyProduct(p, codes.get(p.sku) ?? [])),
       customers: customers.map(toCopyCustomer),
       cashiers: users.map(toCopyCashier),
+      // Recent documents travel with full copies only; a register's own tickets are local anyway.
+      documents: [],
     };
   });
 }

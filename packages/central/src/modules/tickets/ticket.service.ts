@@ -3,7 +3,8 @@ import type { Ctx } from '../../context';
 import type { TicketRow } from '../../db/schema';
 import { findTicket, findTicketDetails, findTickets } from './ticket.repository';
 
-function toTicket(r: TicketRow): CentralTicket {
+/** The API form of a stored ticket row (shared by the tickets and documents views). */
+export function toTicket(r: TicketRow): CentralTicket {
   return {
     registerId: r.register_id,
     number: Number(r.number),

@@ -1,0 +1,38 @@
+// Display helpers. Money stays integer cents until this last step.
+
+export type Lang = 'fr' | 'en';
+
+export function money(cents: number, lang: Lang): string {
+  return new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency: 'EUR' }).format(cents / 100);
+}
+
+export function dateTime(iso: string | null | undefined, lang: Lang): string {
+  if (!iso) return '—';
+  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'short', timeStyle: 'medium' }).format(new Date(iso));
+}
+
+export function duration(ms: number | null | undefined, lang: Lang): string {
+  if (ms === null || ms === undefined) return '—';
+  const s = Math.round(ms / 1000);
+  if (s < 60) return lang === 'fr' ? `${s} s` : `${s}s`;
+  const m = Math.round(s / 60);
+  if (m < 120) return `${m} min`;
+  const h = Math.round(m / 60);
+  if (h < 48) return `${h} h`;
+  return lang === 'fr' ? `${Math.round(h / 24)} j` : `${Math.round(h / 24)} d`;
+}
+
+export function percentBp(bp: number, lang: Lang): string {
+  return `${(bp / 100).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB')} %`;
+}
+
+/** "12,50" or "12.50" (euros) → 1250 cents; null when not a valid amount. */
+export function parseEuros(text: string): number | null {
+  const m = /^\s*(\d{1,9})(?:[.,](\d{1,2}))?\s*€?\s*$/.exec(text);
+  if (!m) return null;
+  return Number(m[1]) * 100 + Number((m[2] ?? '0').padEnd(2, '0'));
+}
+
+export function todayIso(): string {
+  return new Date().toISOString().slice(0, 10);
+}

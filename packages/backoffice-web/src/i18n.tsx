@@ -1,0 +1,109 @@
+import { createContext, useContext } from 'react';
+import type { Lang } from './format';
+
+// French by default, English available. Every visible string comes from here.
+const fr = {
+  appName: 'Comptoir — back office',
+  username: 'Identifiant', password: 'Mot de passe', login: 'Se connecter', logout: 'Se déconnecter', loginFailed: 'Connexion refusée',
+  nav: { dashboard: 'Tableau de bord', fleet: 'Caisses', documents: 'Documents', catalog: 'Catalogue', stock: 'Stock', customers: 'Clients', users: 'Utilisateurs', review: 'À vérifier' },
+  mode: { connected: 'Connectée', autonomous: 'Autonome', reintegrating: 'Réintégration', unknown: 'Jamais vue' },
+  fleet: {
+    title: 'Parc de caisses', register: 'Caisse', store: 'Magasin', mode: 'Mode', lastSeen: 'Dernier contact', waiting: 'En attente',
+    lastCopy: 'Dernière copie SOS', checksum: 'Empreinte', tamper: 'Alertes', schedule: 'Planification des copies',
+    silent: 'Sans nouvelles depuis', staleCopy: 'Copie ancienne', noCopy: 'Aucune copie', copyNow: 'Copier maintenant',
+    cut: 'Couper le lien', restore: 'Rétablir le lien', linkDown: 'Lien coupé (démo)', prepare: 'Préparer une coupure prévue',
+    prepareHelp: 'Copie SOS vérifiée de toutes les caisses du magasin, maintenant.', edit: 'Modifier', save: 'Enregistrer', cancel: 'Annuler',
+    addLine: 'Ajouter une heure', cronHelp: 'Expressions cron (secondes facultatives), une par ligne.', invalidCron: 'Expression invalide',
+    saved: 'Planification enregistrée', inferred: 'déduit : pas de nouvelles', copyRequested: 'Copie demandée', results: 'Résultats par caisse',
+  },
+  docs: {
+    title: 'Documents', all: 'Tous', store: 'Magasin', register: 'Caisse', customer: 'Client', from: 'Du', to: 'Au', offline: 'Vendu hors ligne',
+    anomalies: 'Anomalies', number: 'N°', soldAt: 'Vendu le', integratedAt: 'Intégré le', delay: 'Délai', total: 'Total', kind: 'Type',
+    sale: 'Vente', return: 'Retour', yes: 'Oui', no: 'Non', none: 'Aucun document', lines: 'Lignes', payments: 'Règlements', vat: 'TVA',
+    signature: 'Signature', chain: 'Position dans la chaîne', prev: 'Signature précédente', head: 'Dernier numéro reçu', invoice: 'Facture PDF',
+    qty: 'Qté', unit: 'PU', label: 'Article', rate: 'Taux', base: 'Base HT', vatAmount: 'TVA', back: 'Retour', cashier: 'Caissier',
+    invoiceFor: 'Facturer à', filter: 'Filtrer', reset: 'Effacer', prev_page: 'Précédent', next_page: 'Suivant', documentsOf: 'Documents du client',
+    reviewed: 'Vérifié par',
+  },
+  catalog: {
+    title: 'Catalogue', search: 'Rechercher (libellé, SKU, code-barres)', sku: 'SKU', label: 'Libellé', price: 'Prix TTC', vat: 'TVA', category: 'Catégorie',
+    barcodes: 'Codes-barres', import: 'Importer un CSV', export: 'Exporter en CSV', importing: 'Import en cours', rejected: 'Lignes refusées',
+    line: 'Ligne', reasons: 'Raisons', created: 'créés', updated: 'mis à jour', done: 'Import terminé', newProduct: 'Nouveau produit', create: 'Créer',
+    categories: 'Catégories', invalidPrice: 'Prix invalide', csvHelp: 'Colonnes : sku;label;priceCents;vatRate;category;barcodes (prix en centimes, TVA en points de base : 2000 = 20 %, codes séparés par |).',
+  },
+  stock: {
+    title: 'Stock', quantity: 'Quantité', ledger: 'Mouvements', reception: 'Réception de marchandise', adjustment: 'Ajustement', reason: 'Motif',
+    delta: 'Écart', date: 'Date', kind: 'Nature', by: 'Par', note: 'Note', receive: 'Réceptionner', adjust: 'Ajuster',
+    reasons: { sale: 'Vente', return: 'Retour', reception: 'Réception', adjustment: 'Ajustement' },
+  },
+  customers: { title: 'Clients', name: 'Nom', email: 'E-mail', phone: 'Téléphone', create: 'Créer le client', newCustomer: 'Nouveau client', search: 'Rechercher' },
+  users: {
+    title: 'Utilisateurs', username: 'Identifiant', displayName: 'Nom affiché', role: 'Rôle', active: 'Actif', pin: 'Code PIN', hasPin: 'PIN défini',
+    newUser: 'Nouvel utilisateur', create: 'Créer', newPin: 'Nouveau PIN', newPassword: 'Nouveau mot de passe', deactivate: 'Désactiver', activate: 'Réactiver',
+    roles: { admin: 'Administrateur', manager: 'Gérant', cashier: 'Caissier' }, adminOnly: 'Réservé aux administrateurs.',
+  },
+  dash: { title: "Ventes du jour", tickets: 'Tickets', total: "Chiffre d'affaires", perHour: 'Par heure', offline: 'Tickets hors ligne', delayAvg: 'Délai moyen d’intégration', delayMax: 'Délai max', date: 'Jour' },
+  review: { title: 'Tickets à vérifier', open: 'À traiter', acknowledged: 'Traités', acknowledge: 'Marquer comme vérifié', by: 'Vérifié par', at: 'Le', note: 'Note', empty: 'Rien à vérifier' },
+  anomaly: { price_differs: 'Prix différent du prix central', unknown_product: 'Produit inconnu', negative_stock: 'Stock négatif' } as Record<string, string>,
+  saved: 'Enregistré', error: 'Erreur', loading: 'Chargement…', unavailable: 'Indisponible',
+};
+export type Messages = typeof fr;
+
+const en: Messages = {
+  appName: 'Comptoir — back office',
+  username: 'Username', password: 'Password', login: 'Log in', logout: 'Log out', loginFailed: 'Login refused',
+  nav: { dashboard: 'Dashboard', fleet: 'Registers', documents: 'Documents', catalog: 'Catalog', stock: 'Stock', customers: 'Customers', users: 'Users', review: 'Review' },
+  mode: { connected: 'Connected', autonomous: 'Autonomous', reintegrating: 'Reintegrating', unknown: 'Never seen' },
+  fleet: {
+    title: 'Register fleet', register: 'Register', store: 'Store', mode: 'Mode', lastSeen: 'Last seen', waiting: 'Waiting',
+    lastCopy: 'Last SOS copy', checksum: 'Checksum', tamper: 'Alerts', schedule: 'Copy schedule',
+    silent: 'Not heard from for', staleCopy: 'Old copy', noCopy: 'No copy yet', copyNow: 'Copy now',
+    cut: 'Cut link', restore: 'Restore link', linkDown: 'Link cut (demo)', prepare: 'Prepare for a planned outage',
+    prepareHelp: 'A verified SOS copy on every register of the store, now.', edit: 'Edit', save: 'Save', cancel: 'Cancel',
+    addLine: 'Add a time', cronHelp: 'Cron expressions (seconds optional), one per line.', invalidCron: 'Invalid expression',
+    saved: 'Schedule saved', inferred: 'inferred: silent', copyRequested: 'Copy requested', results: 'Result per register',
+  },
+  docs: {
+    title: 'Documents', all: 'All', store: 'Store', register: 'Register', customer: 'Customer', from: 'From', to: 'To', offline: 'Sold offline',
+    anomalies: 'Anomalies', number: 'No.', soldAt: 'Sold at', integratedAt: 'Integrated at', delay: 'Delay', total: 'Total', kind: 'Kind',
+    sale: 'Sale', return: 'Return', yes: 'Yes', no: 'No', none: 'No documents', lines: 'Lines', payments: 'Payments', vat: 'VAT',
+    signature: 'Signature', chain: 'Chain position', prev: 'Previous signature', head: 'Last number held', invoice: 'Invoice PDF',
+    qty: 'Qty', unit: 'Unit', label: 'Item', rate: 'Rate', base: 'Net', vatAmount: 'VAT', back: 'Back', cashier: 'Cashier',
+    invoiceFor: 'Invoice to', filter: 'Filter', reset: 'Clear', prev_page: 'Previous', next_page: 'Next', documentsOf: 'Documents of the customer',
+    reviewed: 'Reviewed by',
+  },
+  catalog: {
+    title: 'Catalog', search: 'Search (label, SKU, barcode)', sku: 'SKU', label: 'Label', price: 'Price incl. VAT', vat: 'VAT', category: 'Category',
+    barcodes: 'Barcodes', import: 'Import a CSV', export: 'Export as CSV', importing: 'Importing', rejected: 'Rejected rows',
+    line: 'Line', reasons: 'Reasons', created: 'created', updated: 'updated', done: 'Import finished', newProduct: 'New product', create: 'Create',
+    categories: 'Categories', invalidPrice: 'Invalid price', csvHelp: 'Columns: sku;label;priceCents;vatRate;category;barcodes (price in cents, VAT in basis points: 2000 = 20 %, barcodes separated by |).',
+  },
+  stock: {
+    title: 'Stock', quantity: 'Quantity', ledger: 'Movements', reception: 'Goods reception', adjustment: 'Adjustment', reason: 'Reason',
+    delta: 'Delta', date: 'Date', kind: 'Kind', by: 'By', note: 'Note', receive: 'Receive', adjust: 'Adjust',
+    reasons: { sale: 'Sale', return: 'Return', reception: 'Reception', adjustment: 'Adjustment' },
+  },
+  customers: { title: 'Customers', name: 'Name', email: 'Email', phone: 'Phone', create: 'Create customer', newCustomer: 'New customer', search: 'Search' },
+  users: {
+    title: 'Users', username: 'Username', displayName: 'Display name', role: 'Role', active: 'Active', pin: 'PIN', hasPin: 'PIN set',
+    newUser: 'New user', create: 'Create', newPin: 'New PIN', newPassword: 'New password', deactivate: 'Deactivate', activate: 'Reactivate',
+    roles: { admin: 'Administrator', manager: 'Manager', cashier: 'Cashier' }, adminOnly: 'Administrators only.',
+  },
+  dash: { title: "Today's sales", tickets: 'Tickets', total: 'Revenue', perHour: 'Per hour', offline: 'Offline tickets', delayAvg: 'Average integration delay', delayMax: 'Max delay', date: 'Day' },
+  review: { title: 'Tickets to review', open: 'Open', acknowledged: 'Done', acknowledge: 'Mark as reviewed', by: 'Reviewed by', at: 'At', note: 'Note', empty: 'Nothing to review' },
+  anomaly: { price_differs: 'Price differs from central price', unknown_product: 'Unknown product', negative_stock: 'Negative stock' },
+  saved: 'Saved', error: 'Error', loading: 'Loading…', unavailable: 'Unavailable',
+};
+
+export const MESSAGES: Record<Lang, Messages> = { fr, en };
+export const I18n = createContext<{ lang: Lang; t: Messages }>({ lang: 'fr', t: fr });
+export function useI18n(): { lang: Lang; t: Messages } {
+  return useContext(I18n);
+}
+
+/** "price_differs:SKU1" → "Prix différent du prix central (SKU1)". */
+export function anomalyText(t: Messages, a: string): string {
+  const [kind, arg] = a.split(':', 2);
+  const text = t.anomaly[kind ?? ''] ?? kind ?? a;
+  return arg ? `${text} (${arg})` : text;
+}

@@ -1,0 +1,195 @@
+import { useState } from 'react';
+import type { ImportResult, Product, RejectedRow } from '@comptoir/protocol';
+import { api, apiCsv, apiText, qs } from '../api.client';
+import { csvChunks } from '../csv-chunks';
+import { money, parseEuros, percentBp } from '../format';
+import { useI18n } from '../i18n';
+import { ErrorLine, errorText, Pager, Section, useLoad } from '../ui/common';
+
+const VAT_RATES = [2000, 1000, 550, 210, 0];
+
+export function CatalogScreen() {
+  const { t, lang } = useI18n();
+  const [q, setQ] = useState('');
+  const [offset, setOffset] = useState(0);
+  const list = useLoad(() => api<{ items: Product[]; total: number }>('GET', `/api/products${qs({ q, limit: 50, offset })}`), [q, offset]);
+  const categories = useLoad(() => api<{ items: { name: string; products: number }[] }>('GET', '/api/catalog/categories'), []);
+  const [editing, setEditing] = useState<string | null>(null);
+
+  async function exportCsv() {
+    const text = await apiText('GET', '/api/catalog/export.csv');
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
+    a.download = 'catalogue.csv';
+    a.click();
+  }
+
+  return (
+    <div>
+      <h1>{t.catalog.title}</h1>
+      <CsvImport onDone={() => { void list.reload(); void categories.reload(); }} />
+      <NewProduct onCreated={() => void list.reload()} />
+      <Section title={t.catalog.title} actions={<button data-testid="export-csv" onClick={() => void exportCsv()}>{t.catalog.export}</button>}>
+        <div className="muted small">
+          {t.catalog.categories} : {categories.data?.items.map((c) => `${c.name || '—'} (${c.products})`).join(' · ')}
+        </div>
+        <input className="search" data-testid="catalog-search" placeholder={t.catalog.search} value={q} onChange={(e) => { setOffset(0); setQ(e.target.value); }} />
+        <ErrorLine error={list.error} />
+        <table className="grid" data-testid="catalog">
+          <thead><tr><th>{t.catalog.sku}</th><th>{t.catalog.label}</th><th>{t.catalog.category}</th><th className="num">{t.catalog.price}</th><th className="num">{t.catalog.vat}</th><th>{t.catalog.barcodes}</th><th /></tr></thead>
+          <tbody>
+            {list.data?.items.map((p) =>
+              editing === p.sku ? (
+                <ProductEditor key={p.sku} p={p} onDone={() => { setEditing(null); void list.reload(); }} />
+              ) : (
+                <tr key={p.sku} data-testid={`product-${p.sku}`}>
+                  <td className="mono">{p.sku}</td>
+                  <td>{p.label}</td>
+                  <td>{p.category}</td>
+                  <td className="num" data-testid={`price-${p.sku}`}>{money(p.priceCents, lang)}</td>
+                  <td className="num">{percentBp(p.vatRate, lang)}</td>
+                  <td className="mono small">{p.barcodes.join(' ')}</td>
+                  <td><button className="link" data-testid={`edit-${p.sku}`} onClick={() => setEditing(p.sku)}>{t.fleet.edit}</button></td>
+                </tr>
+              ),
+            )}
+          </tbody>
+        </table>
+        <Pager offset={offset} limit={50} total={list.data?.total ?? 0} onChange={setOffset} />
+      </Section>
+    </div>
+  );
+}
+
+function ProductEditor({ p, onDone }: { p: Product; onDone(): void }) {
+  const { t } = useI18n();
+  const [f, setF] = useState({ label: p.label, price: (p.priceCents / 100).toFixed(2).replace('.', ','), vatRate: p.vatRate, category: p.category, barcodes: p.barcodes.join(' ') });
+  const [error, setError] = useState<string | null>(null);
+  async function save() {
+    const priceCents = parseEuros(f.price);
+    if (priceCents === null) return setError(t.catalog.invalidPrice);
+    try {
+      await api('PUT', `/api/products/${encodeURIComponent(p.sku)}`, { label: f.label, priceCents, vatRate: f.vatRate, category: f.category, barcodes: f.barcodes.split(/\s+/).filter(Boolean) });
+      onDone();
+    } catch (e) {
+      setError(errorText(e));
+    }
+  }
+  return (
+    <tr className="editor-row" data-testid={`product-editor-${p.sku}`}>
+      <td className="mono">{p.sku}</td>
+      <td><input value={f.label} onChange={(e) => setF({ ...f, label: e.target.value })} /></td>
+      <td><input value={f.category} onChange={(e) => setF({ ...f, category: e.target.value })} /></td>
+      <td><input data-testid={`price-input-${p.sku}`} className="short" value={f.price} onChange={(e) => setF({ ...f, price: e.target.value })} /></td>
+      <td>
+        <select value={f.vatRate} onChange={(e) => setF({ ...f, vatRate: Number(e.target.value) })}>
+          {[...new Set([...VAT_RATES, p.vatRate])].map((r) => <option key={r} value={r}>{percentBp(r, 'fr')}</option>)}
+        </select>
+      </td>
+      <td><input value={f.barcodes} onChange={(e) => setF({ ...f, barcodes: e.target.value })} /></td>
+      <td>
+        <button data-testid={`save-${p.sku}`} onClick={() => void save()}>{t.fleet.save}</button>
+        <button onClick={onDone}>{t.fleet.cancel}</button>
+        <ErrorLine error={error} />
+      </td>
+    </tr>
+  );
+}
+
+function NewProduct({ onCreated }: { onCreated(): void }) {
+  const { t } = useI18n();
+  const [f, setF] = useState({ sku: '', label: '', price: '', vatRate: 2000, category: '', barcodes: '' });
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <Section title={t.catalog.newProduct}>
+      <form
+        className="inline-form"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          const priceCents = parseEuros(f.price);
+          if (priceCents === null) return setError(t.catalog.invalidPrice);
+          try {
+            await api('POST', '/api/products', { sku: f.sku, label: f.label, priceCents, vatRate: f.vatRate, category: f.category, barcodes: f.barcodes.split(/\s+/).filter(Boolean) });
+            setF({ sku: '', label: '', price: '', vatRate: 2000, category: '', barcodes: '' });
+            setError(null);
+            onCreated();
+          } catch (err) {
+            setError(errorText(err));
+          }
+        }}
+      >
+        <input placeholder={t.catalog.sku} value={f.sku} onChange={(e) => setF({ ...f, sku: e.target.value })} />
+        <input placeholder={t.catalog.label} value={f.label} onChange={(e) => setF({ ...f, label: e.target.value })} />
+        <input className="short" placeholder={t.catalog.price} value={f.price} onChange={(e) => setF({ ...f, price: e.target.value })} />
+        <select value={f.vatRate} onChange={(e) => setF({ ...f, vatRate: Number(e.target.value) })}>
+          {VAT_RATES.map((r) => <option key={r} value={r}>{percentBp(r, 'fr')}</option>)}
+        </select>
+        <input placeholder={t.catalog.category} value={f.category} onChange={(e) => setF({ ...f, category: e.target.value })} />
+        <input placeholder={t.catalog.barcodes} value={f.barcodes} onChange={(e) => setF({ ...f, barcodes: e.target.value })} />
+        <button type="submit">{t.catalog.create}</button>
+      </form>
+      <ErrorLine error={error} />
+    </Section>
+  );
+}
+
+/** CSV import in 1,000-row chunks: a real progress bar, and one report of every rejected row. */
+function CsvImport({ onDone }: { onDone(): void }) {
+  const { t } = useI18n();
+  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
+  const [report, setReport] = useState<{ rows: number; created: number; updated: number; rejected: RejectedRow[] } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  async function importFile(file: File) {
+    setReport(null);
+    setError(null);
+    const chunks = csvChunks(await file.text());
+    const total = chunks.reduce((s, c) => s + c.records, 0);
+    const sum = { rows: 0, created: 0, updated: 0, rejected: [] as RejectedRow[] };
+    setProgress({ done: 0, total });
+    try {
+      for (const c of chunks) {
+        const r = await apiCsv<ImportResult>(`/api/catalog/import?firstLine=${c.firstLine}`, c.body);
+        sum.rows += r.rows;
+        sum.created += r.created;
+        sum.updated += r.updated;
+        sum.rejected.push(...r.rejected);
+        setProgress({ done: sum.rows, total });
+      }
+      setReport(sum);
+    } catch (e) {
+      setError(errorText(e));
+      setReport(sum);
+    }
+    onDone();
+  }
+
+  return (
+    <Section title={t.catalog.import}>
+      <p className="muted small">{t.catalog.csvHelp}</p>
+      <input type="file" accept=".csv,text/csv" data-testid="import-file" onChange={(e) => { const f = e.target.files?.[0]; if (f) void importFile(f); e.target.value = ''; }} />
+      {progress && (
+        <div className="progress-line">
+          <progress data-testid="import-progress" max={progress.total || 1} value={progress.done} />
+          <span>{progress.done} / {progress.total}</span>
+        </div>
+      )}
+      <ErrorLine error={error} />
+      {report && (
+        <div className="notice" data-testid="import-report" data-rejected={report.rejected.length}>
+          <strong>{t.catalog.done}</strong> : {report.rows} — {report.created} {t.catalog.created}, {report.updated} {t.catalog.updated}, {report.rejected.length} {t.catalog.rejected.toLowerCase()}
+          {report.rejected.length > 0 && (
+            <table className="grid small">
+              <thead><tr><th>{t.catalog.line}</th><th>{t.catalog.sku}</th><th>{t.catalog.reasons}</th></tr></thead>
+              <tbody>
+                {report.rejected.slice(0, 500).map((r) => (
+                  <tr key={r.line} data-testid={`import-rejected-${r.line}`}><td>{r.line}</td><td className="mono">{r.sku ?? '—'}</td><td>{r.reasons.join(' ; ')}</td></tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+      )}
+    </Section>
+  );
+}

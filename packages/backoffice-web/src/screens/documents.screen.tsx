@@ -1,0 +1,140 @@
+import { useState } from 'react';
+import type { DocumentsResponse, DocumentSummary, FleetResponse, Store } from '@comptoir/protocol';
+import { api, qs } from '../api.client';
+import { dateTime, duration, money } from '../format';
+import { anomalyText, useI18n } from '../i18n';
+import { ErrorLine, Link, Pager, useLoad } from '../ui/common';
+
+const PAGE = 50;
+
+interface Filters {
+  storeId: string;
+  registerId: string;
+  customerId: string;
+  from: string;
+  to: string;
+  soldOffline: string;
+  anomalies: string;
+}
+
+export function DocumentsScreen({ initial }: { initial: URLSearchParams }) {
+  const { t } = useI18n();
+  const [f, setF] = useState<Filters>({
+    storeId: initial.get('storeId') ?? '',
+    registerId: initial.get('registerId') ?? '',
+    customerId: initial.get('customerId') ?? '',
+    from: initial.get('from') ?? '',
+    to: initial.get('to') ?? '',
+    soldOffline: initial.get('soldOffline') ?? '',
+    anomalies: initial.get('anomalies') ?? '',
+  });
+  const [offset, setOffset] = useState(0);
+  const stores = useLoad(() => api<{ items: Store[] }>('GET', '/api/stores'), []);
+  const fleet = useLoad(() => api<FleetResponse>('GET', '/api/fleet'), []);
+  const customers = useLoad(() => api<{ items: { id: string; name: string }[] }>('GET', '/api/customers?limit=1000'), []);
+  const docs = useLoad(() => api<DocumentsResponse>('GET', `/api/documents${qs({ ...f, limit: PAGE, offset })}`), [JSON.stringify(f), offset], 5000);
+  const set = (k: keyof Filters) => (e: { target: { value: string } }) => {
+    setOffset(0);
+    setF({ ...f, [k]: e.target.value });
+  };
+  return (
+    <div>
+      <h1>{t.docs.title}</h1>
+      <div className="filters card">
+        <label>
+          {t.docs.store}
+          <select data-testid="filter-store" value={f.storeId} onChange={set('storeId')}>
+            <option value="">{t.docs.all}</option>
+            {stores.data?.items.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
+          </select>
+        </label>
+        <label>
+          {t.docs.register}
+          <select data-testid="filter-register" value={f.registerId} onChange={set('registerId')}>
+            <option value="">{t.docs.all}</option>
+            {fleet.data?.items.map((r) => <option key={r.id} value={r.id}>{r.name}</option>)}
+          </select>
+        </label>
+        <label>
+          {t.docs.customer}
+          <select data-testid="filter-customer" value={f.customerId} onChange={set('customerId')}>
+            <option value="">{t.docs.all}</option>
+            {customers.data?.items.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+          </select>
+        </label>
+        <label>
+          {t.docs.from}
+          <input type="date" data-testid="filter-from" value={f.from} onChange={set('from')} />
+        </label>
+        <label>
+          {t.docs.to}
+          <input type="date" data-testid="filter-to" value={f.to} onChange={set('to')} />
+        </label>
+        <label>
+          {t.docs.offline}
+          <select data-testid="filter-offline" value={f.soldOffline} onChange={set('soldOffline')}>
+            <option value="">{t.docs.all}</option>
+            <option value="true">{t.docs.yes}</option>
+            <option value="false">{t.docs.no}</option>
+          </select>
+        </label>
+        <label>
+          {t.docs.anomalies}
+          <select data-testid="filter-anomalies" value={f.anomalies} onChange={set('anomalies')}>
+            <option value="">{t.docs.all}</option>
+            <option value="true">{t.docs.yes}</option>
+            <option value="false">{t.docs.no}</option>
+          </select>
+        </label>
+        <button onClick={() => setF({ storeId: '', registerId: '', customerId: '', from: '', to: '', soldOffline: '', anomalies: '' })}>{t.docs.reset}</button>
+      </div>
+      <ErrorLine error={docs.error} />
+      <DocumentTable items={docs.data?.items ?? []} />
+      <Pager offset={offset} limit={PAGE} total={docs.data?.total ?? 0} onChange={setOffset} />
+    </div>
+  );
+}
+
+export function DocumentTable({ items }: { items: DocumentSummary[] }) {
+  const { t, lang } = useI18n();
+  if (items.length === 0) return <p className="muted">{t.docs.none}</p>;
+  return (
+    <table className="grid" data-testid="documents">
+      <thead>
+        <tr>
+          <th>{t.docs.register}</th>
+          <th>{t.docs.number}</th>
+          <th>{t.docs.kind}</th>
+          <th>{t.docs.customer}</th>
+          <th>{t.docs.soldAt}</th>
+          <th>{t.docs.integratedAt}</th>
+          <th>{t.docs.offline}</th>
+          <th>{t.docs.anomalies}</th>
+          <th className="num">{t.docs.total}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((d) => (
+          <tr key={`${d.registerId}/${d.number}`} data-testid={`doc-${d.registerId}-${d.number}`} data-offline={String(d.soldOffline)}>
+            <td>{d.registerName ?? d.registerId}</td>
+            <td>
+              <Link to={`/documents/${encodeURIComponent(d.registerId)}/${d.number}`} testId={`doc-link-${d.registerId}-${d.number}`}>
+                {d.number}
+              </Link>
+            </td>
+            <td>{d.kind === 'sale' ? t.docs.sale : t.docs.return}</td>
+            <td>{d.customerId ? <Link to={`/customers/${encodeURIComponent(d.customerId)}`}>{d.customerName ?? d.customerId}</Link> : '—'}</td>
+            <td>{dateTime(d.soldAt, lang)}</td>
+            <td data-testid={`doc-integrated-${d.registerId}-${d.number}`}>
+              {dateTime(d.integratedAt, lang)}
+              {d.soldOffline && <div className="muted small">+{duration(d.integrationDelayMs, lang)}</div>}
+            </td>
+            <td>{d.soldOffline ? <span className="badge warn">{t.docs.yes}</span> : t.docs.no}</td>
+            <td>{d.anomalies.length ? d.anomalies.map((a) => <div key={a} className="badge danger">{anomalyText(t, a)}</div>) : '—'}</td>
+            <td className="num">{money(d.totalCents, lang)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,231 @@
+import { Fragment, useState } from 'react';
+import type { FleetResponse, FleetView, Store } from '@comptoir/protocol';
+import { api } from '../api.client';
+import { cronPreview } from '../cron-preview';
+import { dateTime, duration } from '../format';
+import { useI18n } from '../i18n';
+import { ErrorLine, errorText, Section, useLoad } from '../ui/common';
+
+/** Live fleet: polled every second (the registers' heartbeat period). */
+const POLL_MS = 1000;
+
+type OutageItem = { registerId: string; name: string; status: 'ok' | 'failed' | 'unreachable'; checksum?: string; reason?: string; counts?: Record<string, number>; durationMs?: number };
+
+export function FleetScreen() {
+  const { t } = useI18n();
+  const fleet = useLoad(() => api<FleetResponse>('GET', '/api/fleet'), [], POLL_MS);
+  const stores = useLoad(() => api<{ items: Store[] }>('GET', '/api/stores'), []);
+  const [outage, setOutage] = useState<Record<string, { busy: boolean; items?: OutageItem[]; error?: string }>>({});
+
+  async function prepare(storeId: string) {
+    setOutage((o) => ({ ...o, [storeId]: { busy: true } }));
+    try {
+      const res = await api<{ items: OutageItem[] }>('POST', `/api/stores/${encodeURIComponent(storeId)}/prepare-outage`);
+      setOutage((o) => ({ ...o, [storeId]: { busy: false, items: res.items } }));
+    } catch (e) {
+      setOutage((o) => ({ ...o, [storeId]: { busy: false, error: errorText(e) } }));
+    }
+    void fleet.reload();
+  }
+
+  const byStore = new Map<string, FleetView[]>();
+  for (const r of fleet.data?.items ?? []) byStore.set(r.storeId, [...(byStore.get(r.storeId) ?? []), r]);
+  const storeName = (id: string) => stores.data?.items.find((s) => s.id === id)?.name ?? id;
+
+  return (
+    <div>
+      <h1>{t.fleet.title}</h1>
+      <ErrorLine error={fleet.error} />
+      {[...byStore].map(([storeId, regs]) => (
+        <Section
+          key={storeId}
+          title={storeName(storeId)}
+          actions={
+            <button data-testid={`prepare-outage-${storeId}`} disabled={outage[storeId]?.busy} title={t.fleet.prepareHelp} onClick={() => void prepare(storeId)}>
+              {outage[storeId]?.busy ? t.loading : t.fleet.prepare}
+            </button>
+          }
+        >
+          {outage[storeId]?.error && <ErrorLine error={outage[storeId]!.error} />}
+          {outage[storeId]?.items && (
+            <div className="notice" data-testid={`prepare-outage-result-${storeId}`}>
+              <strong>{t.fleet.results}</strong>
+              <ul>
+                {outage[storeId]!.items!.map((i) => (
+                  <li key={i.registerId} data-status={i.status}>
+                    {i.name} : {i.status === 'ok' ? `✓ ${i.checksum?.slice(0, 12)}… (${duration(i.durationMs, 'fr')})` : `✗ ${i.status} — ${i.reason ?? ''}`}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
+          <table className="grid">
+            <thead>
+              <tr>
+                <th>{t.fleet.register}</th>
+                <th>{t.fleet.mode}</th>
+                <th>{t.fleet.lastSeen}</th>
+                <th>{t.fleet.waiting}</th>
+                <th>{t.fleet.lastCopy}</th>
+                <th>{t.fleet.tamper}</th>
+                <th>{t.fleet.schedule}</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {regs.map((r) => (
+                <FleetRow key={r.id} r={r} demo={fleet.data?.demo ?? false} onChanged={() => void fleet.reload()} />
+              ))}
+            </tbody>
+          </table>
+        </Section>
+      ))}
+    </div>
+  );
+}
+
+function FleetRow({ r, demo, onChanged }: { r: FleetView; demo: boolean; onChanged(): void }) {
+  const { t, lang } = useI18n();
+  const [editing, setEditing] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const mode = r.shownMode ?? 'unknown';
+
+  async function act(fn: () => Promise<unknown>, ok: string) {
+    setError(null);
+    try {
+      await fn();
+      setMessage(ok);
+      onChanged();
+    } catch (e) {
+      setError(errorText(e));
+    }
+  }
+
+  return (
+    <Fragment>
+      <tr data-testid={`fleet-row-${r.id}`} data-mode={mode} data-online={String(!r.silent && r.online)} data-link={r.linkUp === null ? 'none' : String(r.linkUp)} className={`mode-${mode}`}>
+        <td>
+          <strong>{r.name}</strong>
+          {r.linkUp === false && <div className="badge warn">{t.fleet.linkDown}</div>}
+        </td>
+        <td>
+          <span className={`badge mode ${mode}`} data-testid={`fleet-mode-${r.id}`}>
+            {t.mode[mode]}
+          </span>
+          {r.silent && (
+            <div className="muted small" title={t.fleet.inferred}>
+              {t.fleet.silent} {duration(r.silentForMs, lang)}
+            </div>
+          )}
+        </td>
+        <td>{dateTime(r.lastSeenAt, lang)}</td>
+        <td data-testid={`fleet-pending-${r.id}`} className={r.pendingRecords > 0 ? 'num warn-text' : 'num'}>
+          {r.pendingRecords}
+        </td>
+        <td>
+          {r.lastSosCopyAt ? (
+            <>
+              <div>
+                {dateTime(r.lastSosCopyAt, lang)} · {r.lastSosCopyKind ?? ''}
+              </div>
+              <div className="muted small mono" title={r.sosChecksum ?? ''}>
+                {r.sosChecksum?.slice(0, 16)}…
+              </div>
+              {r.copyStale && <span className="badge warn">{t.fleet.staleCopy} ({duration(r.copyAgeMs, lang)})</span>}
+            </>
+          ) : (
+            <span className="badge warn">{t.fleet.noCopy}</span>
+          )}
+        </td>
+        <td className={r.tamperAlerts > 0 ? 'num danger-text' : 'num'} data-testid={`fleet-tamper-${r.id}`}>
+          {r.tamperAlerts}
+        </td>
+        <td>
+          <ul className="plain small" data-testid={`schedule-current-${r.id}`}>
+            {r.sosSchedule.map((c) => (
+              <li key={c} title={c}>
+                {cronPreview(c, lang) ?? c}
+              </li>
+            ))}
+          </ul>
+          <button className="link" data-testid={`schedule-edit-${r.id}`} onClick={() => setEditing(!editing)}>
+            {t.fleet.edit}
+          </button>
+        </td>
+        <td className="actions">
+          <button data-testid={`copy-now-${r.id}`} onClick={() => void act(() => api('POST', `/api/registers/${encodeURIComponent(r.id)}/copy-now`), t.fleet.copyRequested)}>
+            {t.fleet.copyNow}
+          </button>
+          {demo && r.linkUp !== null && (
+            <button
+              data-testid={`link-toggle-${r.id}`}
+              className={r.linkUp ? 'danger' : ''}
+              onClick={() => void act(() => api('POST', `/api/demo/links/${encodeURIComponent(r.id)}`, { up: !r.linkUp }), t.saved)}
+            >
+              {r.linkUp ? t.fleet.cut : t.fleet.restore}
+            </button>
+          )}
+          {message && <div className="ok small">{message}</div>}
+          <ErrorLine error={error} />
+        </td>
+      </tr>
+      {editing && (
+        <tr className="editor-row">
+          <td colSpan={8}>
+            <ScheduleEditor
+              r={r}
+              onDone={(saved) => {
+                setEditing(false);
+                if (saved) {
+                  setMessage(t.fleet.saved);
+                  onChanged();
+                }
+              }}
+            />
+          </td>
+        </tr>
+      )}
+    </Fragment>
+  );
+}
+
+function ScheduleEditor({ r, onDone }: { r: FleetView; onDone(saved: boolean): void }) {
+  const { t, lang } = useI18n();
+  const [text, setText] = useState(r.sosSchedule.join('\n'));
+  const [error, setError] = useState<string | null>(null);
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  return (
+    <div className="schedule-editor">
+      <p className="muted small">{t.fleet.cronHelp}</p>
+      <div className="row">
+        <textarea data-testid={`schedule-input-${r.id}`} rows={Math.max(3, lines.length + 1)} value={text} onChange={(e) => setText(e.target.value)} />
+        <ul className="plain" data-testid={`schedule-preview-${r.id}`}>
+          {lines.map((l, i) => {
+            const p = cronPreview(l, lang);
+            return (
+              <li key={i} className={p ? '' : 'danger-text'}>
+                <code>{l}</code> → {p ?? t.fleet.invalidCron}
+              </li>
+            );
+          })}
+        </ul>
+      </div>
+      <button
+        data-testid={`schedule-save-${r.id}`}
+        onClick={async () => {
+          try {
+            await api('PUT', `/api/registers/${encodeURIComponent(r.id)}/sos-schedule`, { cron: lines });
+            onDone(true);
+          } catch (e) {
+            setError(errorText(e));
+          }
+        }}
+      >
+        {t.fleet.save}
+      </button>
+      <button onClick={() => onDone(false)}>{t.fleet.cancel}</button>
+      <ErrorLine error={error} />
+    </div>
+  );
+}

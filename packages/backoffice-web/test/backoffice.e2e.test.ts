@@ -1,0 +1,183 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { COMPTOIR_BIN, eventually, http, spawnNode, tempDir, type ChildHandle } from '@comptoir/testing';
+
+// The back office in a real browser (Debian's chromium through playwright-core) against a real
+// `comptoir demo` (central + 2 registers in their own process, links cuttable from the back office).
+
+const WEB_DIR = resolve(fileURLToPath(import.meta.url), '../..');
+const ARTIFACTS = resolve(WEB_DIR, '../../test-artifacts');
+const CHROMIUM = process.env.COMPTOIR_CHROMIUM ?? '/usr/bin/chromium';
+
+interface DemoInfo {
+  centralUrl: string;
+  admin: { username: string; password: string };
+  cashier: { login: string; pin: string };
+  storeId: string;
+  registers: { id: string; name: string; url: string }[];
+}
+
+let demo: ChildHandle | undefined;
+let cleanup: (() => Promise<void>) | undefined;
+let browser: Browser | undefined;
+let page: Page;
+let info: DemoInfo;
+let adminToken: string;
+
+async function shot(name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `backoffice-${name}.png`), fullPage: true });
+}
+
+const row = (id: string) => `[data-testid="fleet-row-${id}"]`;
+
+before(async () => {
+  // The central server serves dist/: build it when missing (CI builds it first, see the report).
+  if (!existsSync(join(WEB_DIR, 'dist', 'index.html'))) {
+    const r = spawnSync(process.execPath, [resolve(WEB_DIR, '../../node_modules/vite/bin/vite.js'), 'build'], { cwd: WEB_DIR, stdio: 'inherit' });
+    assert.equal(r.status, 0, 'vite build');
+  }
+  const dir = await tempDir('comptoir-backoffice-');
+  cleanup = dir.cleanup;
+  demo = spawnNode([COMPTOIR_BIN, 'demo', '--data', dir.path, '--port', '0'], { name: 'demo', env: { COMPTOIR_LOG_LEVEL: 'warn' } });
+  const file = join(dir.path, 'demo.json');
+  info = await eventually('demo.json written', async () => (existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as DemoInfo) : null), 60_000);
+  adminToken = (await http(info.centralUrl, 'POST', '/api/auth/login', { body: info.admin })).body.token;
+  for (const r of info.registers) {
+    await eventually(`${r.name} connected`, async () => (await http(r.url, 'GET', '/api/status')).body.mode === 'connected', 30_000);
+  }
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  });
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+});
+
+after(async () => {
+  await browser?.close();
+  await demo?.stop();
+  await cleanup?.();
+});
+
+describe('back office in a browser', () => {
+  it('logs in with username and password (Enter submits); a wrong password is refused', async () => {
+    await page.goto(`${info.centralUrl}/`);
+    await page.getByTestId('username').fill(info.admin.username);
+    await page.getByTestId('password').fill('wrong-password');
+    await page.getByTestId('password').press('Enter');
+    await page.getByTestId('error').waitFor();
+    assert.match((await page.getByTestId('error').textContent()) ?? '', /INVALID_CREDENTIALS/);
+    await page.getByTestId('password').fill(info.admin.password);
+    await page.getByTestId('password').press('Enter');
+    await page.getByTestId('nav-fleet').waitFor();
+    assert.match((await page.getByTestId('who').textContent()) ?? '', /admin/);
+  });
+
+  it('the fleet row of a register switches to autonomous when its link is cut, and back when restored', async () => {
+    const reg = info.registers[0]!;
+    await page.getByTestId('nav-fleet').click();
+    await page.waitForSelector(`${row(reg.id)}[data-mode="connected"]`);
+    await shot('fleet-connected');
+    await page.getByTestId(`link-toggle-${reg.id}`).click();
+    await page.waitForSelector(`${row(reg.id)}[data-mode="autonomous"]`, { timeout: 20_000 });
+    assert.equal(await page.locator(row(reg.id)).getAttribute('data-link'), 'false');
+    await shot('fleet-autonomous');
+    // The other register is untouched.
+    assert.equal(await page.locator(row(info.registers[1]!.id)).getAttribute('data-mode'), 'connected');
+    await page.getByTestId(`link-toggle-${reg.id}`).click();
+    await page.waitForSelector(`${row(reg.id)}[data-mode="connected"]`, { timeout: 30_000 });
+    assert.equal(await page.locator(row(reg.id)).getAttribute('data-online'), 'true');
+  });
+
+  it('an offline customer ticket appears in Documents with its integration time', async () => {
+    const reg = info.registers[1]!;
+    const customers = (await http(info.centralUrl, 'GET', '/api/customers?limit=5', { token: adminToken })).body.items;
+    const customer = customers[0];
+    const product = (await http(info.centralUrl, 'GET', '/api/products?limit=1', { token: adminToken })).body.items[0];
+    const cashier = (await http(reg.url, 'POST', '/api/auth/login', { body: info.cashier })).body.token;
+
+    assert.equal((await http(info.centralUrl, 'POST', `/api/demo/links/${reg.id}`, { token: adminToken, body: { up: false } })).status, 200);
+    await eventually('register autonomous', async () => (await http(reg.url, 'GET', '/api/status')).body.mode === 'autonomous', 20_000);
+    const sale = await http(reg.url, 'POST', '/api/sales', {
+      token: cashier,
+      body: { lines: [{ sku: product.sku, quantity: 1 }], payments: [{ method: 'card', amountCents: product.priceCents }], customerId: customer.id },
+    });
+    assert.equal(sale.status, 201, JSON.stringify(sale.body));
+    assert.equal(sale.body.soldOffline, true);
+    assert.equal((await http(info.centralUrl, 'POST', `/api/demo/links/${reg.id}`, { token: adminToken, body: { up: true } })).status, 200);
+
+    await page.goto(`${info.centralUrl}/documents?soldOffline=true&customerId=${encodeURIComponent(customer.id)}`);
+    const docRow = page.getByTestId(`doc-${reg.id}-${sale.body.number}`);
+    await docRow.waitFor({ timeout: 30_000 }); // the list refreshes every 5 s until the ticket is integrated
+    assert.equal(await docRow.getAttribute('data-offline'), 'true');
+    const integrated = (await page.getByTestId(`doc-integrated-${reg.id}-${sale.body.number}`).textContent()) ?? '';
+    assert.match(integrated, /\d{2}\/\d{2}\/\d{4}/, `integration time shown: ${integrated}`);
+    await shot('documents-offline');
+    await page.getByTestId(`doc-link-${reg.id}-${sale.body.number}`).click();
+    await page.getByTestId('document-detail').waitFor();
+    assert.equal(await page.getByTestId('detail-offline').textContent(), 'Oui');
+    assert.match((await page.getByTestId('detail-chain').textContent()) ?? '', new RegExp(`ticket n° ${sale.body.number} /`));
+    await shot('document-detail');
+  });
+
+  it('imports a 10,000-row CSV with one bad row: progress, report of the bad row, good rows stored', async () => {
+    const lines = ['sku;label;priceCents;vatRate;category;barcodes'];
+    for (let i = 1; i <= 10_000; i++) lines.push(`IMP${String(i).padStart(5, '0')};Article importé ${i};${100 + i};2000;Import;`);
+    lines[5001] = 'IMP05001;Article sans prix;douze;2000;Import;'; // line 5002 of the file
+    await page.getByTestId('nav-catalog').click();
+    await page.getByTestId('import-file').setInputFiles({ name: 'catalogue.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) });
+    await page.getByTestId('import-report').waitFor({ timeout: 120_000 });
+    assert.equal(await page.getByTestId('import-report').getAttribute('data-rejected'), '1');
+    const bad = page.getByTestId('import-rejected-5002');
+    assert.match((await bad.textContent()) ?? '', /IMP05001.*priceCents/);
+    assert.equal(await page.getByTestId('import-progress').getAttribute('value'), '10000');
+    await shot('catalog-import');
+    const good = await http(info.centralUrl, 'GET', '/api/products/IMP09999', { token: adminToken });
+    assert.equal(good.status, 200);
+    assert.equal(good.body.priceCents, 100 + 9999);
+    assert.equal((await http(info.centralUrl, 'GET', '/api/products/IMP05001', { token: adminToken })).status, 404, 'the bad row is not stored');
+  });
+
+  it('a schedule change made in the fleet view reaches the register', async () => {
+    const reg = info.registers[0]!;
+    await page.getByTestId('nav-fleet').click();
+    await page.getByTestId(`schedule-edit-${reg.id}`).click();
+    await page.getByTestId(`schedule-input-${reg.id}`).fill('0 30 5 * * *\n0 0 14 * * 1-5');
+    const preview = (await page.getByTestId(`schedule-preview-${reg.id}`).textContent()) ?? '';
+    assert.match(preview, /Tous les jours à 05:30/);
+    assert.match(preview, /lundi à vendredi/);
+    await shot('fleet-schedule');
+    await page.getByTestId(`schedule-save-${reg.id}`).click();
+    const status = await eventually(
+      'register status shows the new schedule',
+      async () => {
+        const s = (await http(reg.url, 'GET', '/api/status')).body;
+        return JSON.stringify(s.sosSchedule) === JSON.stringify(['0 30 5 * * *', '0 0 14 * * 1-5']) ? s : null;
+      },
+      20_000,
+    );
+    assert.deepEqual(status.sosSchedule, ['0 30 5 * * *', '0 0 14 * * 1-5']);
+    // A bad expression is refused with a clear message and nothing changes.
+    await page.getByTestId(`schedule-edit-${reg.id}`).click();
+    await page.getByTestId(`schedule-input-${reg.id}`).fill('every morning');
+    await page.getByTestId(`schedule-save-${reg.id}`).click();
+    await page.getByTestId('error').first().waitFor();
+    const fleet = (await http(info.centralUrl, 'GET', '/api/fleet', { token: adminToken })).body;
+    assert.deepEqual(fleet.items.find((r: { id: string }) => r.id === reg.id).sosSchedule, ['0 30 5 * * *', '0 0 14 * * 1-5']);
+  });
+
+  it('dashboard shows today\'s sales with a chart, in French and in English', async () => {
+    await page.getByTestId('nav-dashboard').click();
+    await page.getByTestId('hour-chart').first().waitFor();
+    assert.match((await page.locator('h1').first().textContent()) ?? '', /Ventes du jour/);
+    await shot('dashboard');
+    await page.getByTestId('lang').selectOption('en');
+    assert.match((await page.locator('h1').first().textContent()) ?? '', /Today's sales/);
+    await page.getByTestId('lang').selectOption('fr');
+  });
+});

@@ -1,0 +1,89 @@
+/// <reference lib="dom" />
+import type { LocalCustomer, LocalProduct, SaleRequest } from '@comptoir/protocol';
+
+// The sale being built on screen. Pure state transitions (a reducer); the register prices the
+// sale again from its own copy when it is posted, so these totals are a preview only.
+// Invariant: quantities ≥ 1, 0 ≤ discount ≤ line gross. Saved in sessionStorage so a reload
+// (even offline) keeps the sale in progress.
+
+export type CartLine = {
+  key: number;
+  sku: string;
+  label: string;
+  unitPriceCents: number;
+  vatRate: number;
+  quantity: number;
+  discountCents: number;
+};
+
+export type Cart = { lines: CartLine[]; customer: LocalCustomer | null; nextKey: number };
+
+export type CartAction =
+  | { type: 'add'; product: LocalProduct }
+  | { type: 'quantity'; key: number; quantity: number }
+  | { type: 'discount'; key: number; discountCents: number }
+  | { type: 'remove'; key: number }
+  | { type: 'customer'; customer: LocalCustomer | null }
+  | { type: 'clear' };
+
+export const emptyCart: Cart = { lines: [], customer: null, nextKey: 1 };
+
+const gross = (l: CartLine) => l.unitPriceCents * l.quantity;
+export const lineTotal = (l: CartLine) => gross(l) - l.discountCents;
+export const cartTotal = (c: Cart) => c.lines.reduce((s, l) => s + lineTotal(l), 0);
+export const cartCount = (c: Cart) => c.lines.reduce((s, l) => s + l.quantity, 0);
+
+export function cartReducer(cart: Cart, a: CartAction): Cart {
+  switch (a.type) {
+    case 'add': {
+      // A second scan of the same product (without discount) adds one unit to its line.
+      const same = cart.lines.find((l) => l.sku === a.product.sku && l.discountCents === 0);
+      if (same) return cartReducer(cart, { type: 'quantity', key: same.key, quantity: same.quantity + 1 });
+      const line: CartLine = {
+        key: cart.nextKey,
+        sku: a.product.sku,
+        label: a.product.label,
+        unitPriceCents: a.product.priceCents,
+        vatRate: a.product.vatRate,
+        quantity: 1,
+        discountCents: 0,
+      };
+      return { ...cart, lines: [...cart.lines, line], nextKey: cart.nextKey + 1 };
+    }
+    case 'quantity': {
+      const q = Math.max(1, Math.min(10000, Math.floor(a.quantity)));
+      return {
+        ...cart,
+        lines: cart.lines.map((l) => (l.key === a.key ? { ...l, quantity: q, discountCents: Math.min(l.discountCents, l.unitPriceCents * q) } : l)),
+      };
+    }
+    case 'discount':
+      return {
+        ...cart,
+        lines: cart.lines.map((l) => (l.key === a.key ? { ...l, discountCents: Math.max(0, Math.min(gross(l), Math.floor(a.discountCents))) } : l)),
+      };
+    case 'remove':
+      return { ...cart, lines: cart.lines.filter((l) => l.key !== a.key) };
+    case 'customer':
+      return { ...cart, customer: a.customer };
+    case 'clear':
+      return emptyCart;
+  }
+}
+
+export function saleLines(cart: Cart): SaleRequest['lines'] {
+  return cart.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, ...(l.discountCents > 0 ? { discountCents: l.discountCents } : {}) }));
+}
+
+const KEY = 'comptoir.cart';
+export function loadCart(): Cart {
+  try {
+    const raw = sessionStorage.getItem(KEY);
+    return raw ? (JSON.parse(raw) as Cart) : emptyCart;
+  } catch {
+    return emptyCart;
+  }
+}
+export function saveCart(cart: Cart): void {
+  sessionStorage.setItem(KEY, JSON.stringify(cart));
+}

@@ -1,0 +1,35 @@
+import { formatTime } from './money.format';
+import { useScreen } from './screen.context';
+
+/**
+ * Always visible: the link mode as the register agent reports it (polled every second), and how
+ * many records wait to reach the central server. The cashier reads a mode, never a network error.
+ */
+export function ConnectionBanner() {
+  const { t, lang, status } = useScreen();
+  let mode = 'down';
+  let text = t('agentDown');
+  if (status && !status.enrolled) {
+    mode = 'autonomous';
+    text = t('notEnrolled');
+  } else if (status?.mode === 'connected') {
+    mode = 'connected';
+    text = t('connected');
+  } else if (status?.mode === 'autonomous') {
+    mode = 'autonomous';
+    text = status.autonomousSince ? t('autonomousSince', { time: formatTime(status.autonomousSince, lang) }) : t('autonomous');
+  } else if (status?.mode === 'reintegrating') {
+    mode = 'reintegrating';
+    text = t('reintegrating', { done: status.reintegration?.done ?? 0, total: status.reintegration?.total ?? status.pendingRecords });
+  }
+  const pending = status?.pendingRecords ?? 0;
+  return (
+    <div className={`banner banner-${mode}`} role="status" aria-live="polite">
+      <span className="banner-dot" aria-hidden="true" />
+      <span data-testid="connection-mode" data-mode={status?.mode ?? 'down'}>{text}</span>
+      <span data-testid="pending-count" data-count={pending} className={pending > 0 ? 'pending pending-some' : 'pending'}>
+        {t('pending', { n: pending })}
+      </span>
+    </div>
+  );
+}

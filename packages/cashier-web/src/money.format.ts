@@ -1,0 +1,39 @@
+/// <reference lib="dom" />
+// Money on screen: integer cents in, French (or English) euros out. Parsing accepts "12,5", "12.50", "12".
+
+const formatters = new Map<string, Intl.NumberFormat>();
+
+export function formatCents(cents: number, lang: 'fr' | 'en' = 'fr'): string {
+  let f = formatters.get(lang);
+  if (!f) {
+    f = new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-IE', { style: 'currency', currency: 'EUR' });
+    formatters.set(lang, f);
+  }
+  return f.format(cents / 100);
+}
+
+/** "12,50" → 1250; null when not a non-negative amount with at most 2 decimals. */
+export function parseEuros(text: string): number | null {
+  const t = text.trim().replace(/\s|€/g, '').replace(',', '.');
+  if (!/^\d+(\.\d{0,2})?$/.test(t)) return null;
+  const [units, dec = ''] = t.split('.');
+  return Number(units) * 100 + Number((dec + '00').slice(0, 2));
+}
+
+/** VAT rate in basis points → "20 %" / "5,5 %". */
+export function formatRate(bp: number, lang: 'fr' | 'en' = 'fr'): string {
+  const s = (bp / 100).toString();
+  return `${lang === 'fr' ? s.replace('.', ',') : s} %`;
+}
+
+export function formatTime(iso: string, lang: 'fr' | 'en' = 'fr'): string {
+  return new Date(iso).toLocaleTimeString(lang === 'fr' ? 'fr-FR' : 'en-GB', { hour: '2-digit', minute: '2-digit' });
+}
+
+/** Date and time; `timeZone` (the store's, on receipts) defaults to the screen's own. */
+export function formatDateTime(iso: string, lang: 'fr' | 'en' = 'fr', timeZone?: string): string {
+  return new Date(iso).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB', {
+    ...(timeZone ? { timeZone } : {}),
+    year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+  });
+}

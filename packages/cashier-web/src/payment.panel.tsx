@@ -1,0 +1,145 @@
+import { useMemo, useState } from 'react';
+import type { PaymentMethod, SaleResponse } from '@comptoir/protocol';
+import { api } from './api.client';
+import { cartTotal, saleLines, type Cart } from './cart.state';
+import { errorText } from './i18n.messages';
+import { formatCents, parseEuros } from './money.format';
+import { useScreen } from './screen.context';
+
+type Tender = { method: PaymentMethod; amountCents: number };
+
+/** Next banknote amounts above `due` (quick cash buttons). */
+function quickCash(due: number): number[] {
+  const notes = [500, 1000, 2000, 5000, 10000];
+  const out = new Set<number>();
+  for (const n of notes) {
+    const v = Math.ceil(due / n) * n;
+    if (v > due) out.add(v);
+  }
+  return [...out].sort((a, b) => a - b).slice(0, 4);
+}
+
+/**
+ * Payment. Phases: tenders are added (cash, card, cheque; several = mixed) → the cashier confirms
+ * (for a card: once the external terminal accepted it) → one POST /api/sales with an idempotency
+ * key, so a retry after a lost answer never records the sale twice. Refusals are shown as the
+ * register words them; nothing is recorded then.
+ */
+export function PaymentPanel(props: { cart: Cart; onDone: (sale: SaleResponse) => void; onCancel: () => void }) {
+  const { t, lang } = useScreen();
+  const total = cartTotal(props.cart);
+  const [tenders, setTenders] = useState<Tender[]>([]);
+  const [amountText, setAmountText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const clientSaleId = useMemo(() => crypto.randomUUID(), []);
+
+  const paid = tenders.reduce((s, p) => s + p.amountCents, 0);
+  const due = Math.max(0, total - paid);
+  const change = Math.max(0, paid - total);
+  const hasCard = tenders.some((p) => p.method === 'card');
+
+  function addTender(method: PaymentMethod, amount?: number) {
+    const typed = amountText.trim() ? parseEuros(amountText) : null;
+    const cents = amount ?? typed ?? due;
+    if (cents <= 0) return;
+    setTenders((ts) => [...ts, { method, amountCents: cents }]);
+    setAmountText('');
+    setError(null);
+  }
+
+  async function confirm() {
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const sale = await api.sell({
+        lines: saleLines(props.cart),
+        payments: tenders,
+        clientSaleId,
+        ...(props.cart.customer ? { customerId: props.cart.customer.id } : {}),
+      });
+      props.onDone(sale);
+    } catch (e) {
+      setError(errorText(t, e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="modal" role="dialog" aria-label={t('payment')}>
+      <div className="modal-card payment">
+        <h2>
+          {t('payment')} — {t('total')} <span data-testid="payment-total">{formatCents(total, lang)}</span>
+        </h2>
+        <div className="payment-due">
+          <span>{t('due')}</span>
+          <strong data-testid="payment-due" data-cents={due}>
+            {formatCents(due, lang)}
+          </strong>
+        </div>
+        <label className="amount">
+          {t('amount')}
+          <input
+            data-testid="payment-amount"
+            inputMode="decimal"
+            placeholder={formatCents(due, lang)}
+            value={amountText}
+            onChange={(e) => setAmountText(e.target.value)}
+          />
+        </label>
+        <div className="methods">
+          <button className="method" data-testid="pay-cash" disabled={due === 0 && !amountText} onClick={() => addTender('cash')}>
+            {t('cash')}
+          </button>
+          <button className="method" data-testid="pay-card" disabled={due === 0} onClick={() => addTender('card', amountText ? undefined : due)}>
+            {t('card')}
+          </button>
+          <button className="method" data-testid="pay-cheque" disabled={due === 0} onClick={() => addTender('cheque', amountText ? undefined : due)}>
+            {t('cheque')}
+          </button>
+        </div>
+        {due > 0 && (
+          <div className="quick">
+            {quickCash(due).map((v) => (
+              <button key={v} className="secondary" data-testid={`quick-cash-${v}`} onClick={() => addTender('cash', v)}>
+                {formatCents(v, lang)}
+              </button>
+            ))}
+          </div>
+        )}
+        <ul className="tenders" data-testid="tenders">
+          {tenders.map((p, i) => (
+            <li key={i} data-testid="tender" data-method={p.method}>
+              <span>{t(p.method)}</span>
+              <span>{formatCents(p.amountCents, lang)}</span>
+              <button className="small danger" onClick={() => setTenders((ts) => ts.filter((_, k) => k !== i))}>
+                {t('removePayment')}
+              </button>
+            </li>
+          ))}
+        </ul>
+        {change > 0 && (
+          <p className="change" data-testid="payment-change" data-cents={change}>
+            {t('changeDue', { amount: formatCents(change, lang) })}
+          </p>
+        )}
+        {hasCard && due === 0 && <p className="hint">{t('cardConfirm')}</p>}
+        {error && (
+          <p className="error" role="alert" data-testid="payment-error">
+            {error}
+          </p>
+        )}
+        <div className="modal-actions">
+          <button className="secondary" data-testid="payment-cancel" onClick={props.onCancel}>
+            {t('cancel')} (Échap)
+          </button>
+          <button className="primary big" data-testid="confirm-payment" disabled={busy || (total > 0 && due > 0)} onClick={() => void confirm()}>
+            {t('confirm')}
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,181 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { LocalTicket, PaymentMethod, ReturnableTicket, ReturnQuote, SaleResponse } from '@comptoir/protocol';
+import { api } from './api.client';
+import { errorText } from './i18n.messages';
+import { formatCents, formatDateTime } from './money.format';
+import { useScreen } from './screen.context';
+
+/**
+ * Returns: find a sale of this register (scan or type its number, or pick a recent one), choose the
+ * quantities to return, refund. The refund amount is quoted by the register with the same rules
+ * it applies when recording (discount shares included); the return is a negative ticket.
+ */
+export function ReturnsScreen(props: { onDone: (sale: SaleResponse) => void }) {
+  const { t, lang } = useScreen();
+  const [numberText, setNumberText] = useState('');
+  const [found, setFound] = useState<ReturnableTicket | null>(null);
+  const [quantities, setQuantities] = useState<Record<number, number>>({});
+  const [quote, setQuote] = useState<ReturnQuote | null>(null);
+  const [recent, setRecent] = useState<LocalTicket[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const clientSaleId = useMemo(() => crypto.randomUUID(), [found]);
+
+  useEffect(() => {
+    api.recentTickets().then((r) => setRecent(r.items.filter((x) => x.kind === 'sale')), () => {});
+  }, []);
+
+  const lines = Object.entries(quantities)
+    .filter(([, q]) => q > 0)
+    .map(([lineNo, quantity]) => ({ lineNo: Number(lineNo), quantity }));
+
+  useEffect(() => {
+    if (!found || lines.length === 0) return setQuote(null);
+    let live = true;
+    api.quoteReturn({ original: { number: found.ticket.number }, lines }).then(
+      (q) => live && (setQuote(q), setError(null)),
+      (e: unknown) => live && (setQuote(null), setError(errorText(t, e))),
+    );
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [found, JSON.stringify(lines)]);
+
+  async function find(n: number) {
+    setError(null);
+    setFound(null);
+    setQuantities({});
+    try {
+      setFound(await api.returnable(n));
+      setNumberText(String(n));
+    } catch (e) {
+      setError(errorText(t, e));
+    }
+  }
+
+  async function refund(method: PaymentMethod) {
+    if (!found || !quote || busy) return;
+    setBusy(true);
+    try {
+      const sale = await api.refund({
+        original: { number: found.ticket.number },
+        lines,
+        refunds: quote.totalCents === 0 ? [] : [{ method, amountCents: -quote.totalCents }],
+        clientSaleId,
+      });
+      setFound(null);
+      setQuantities({});
+      setNumberText('');
+      props.onDone(sale);
+    } catch (e) {
+      setError(errorText(t, e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="page returns">
+      <form
+        className="row-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const n = Number(numberText.trim());
+          if (Number.isInteger(n) && n > 0) void find(n);
+        }}
+      >
+        <input
+          autoFocus
+          data-testid="return-ticket-input"
+          inputMode="numeric"
+          placeholder={t('ticketNumber')}
+          value={numberText}
+          onChange={(e) => setNumberText(e.target.value.replace(/\D/g, ''))}
+        />
+        <button className="primary" data-testid="return-find">
+          {t('find')}
+        </button>
+      </form>
+      {error && (
+        <p className="error" role="alert" data-testid="return-error">
+          {error}
+        </p>
+      )}
+      {found ? (
+        <div className="return-ticket" data-testid="return-ticket" data-number={found.ticket.number}>
+          <h2>
+            {t('ticketNo')} {found.ticket.number} — {formatDateTime(found.ticket.soldAt, lang)} — {formatCents(found.ticket.totalCents, lang)}
+          </h2>
+          <table className="table">
+            <thead>
+              <tr>
+                <th />
+                <th>{t('soldQty')}</th>
+                <th>{t('returnedQty')}</th>
+                <th>{t('toReturn')}</th>
+                <th className="num">{t('total')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {found.ticket.lines.map((l) => {
+                const info = found.lines.find((x) => x.lineNo === l.lineNo)!;
+                const left = info.sold - info.returned;
+                const q = quantities[l.lineNo] ?? 0;
+                const set = (v: number) => setQuantities((qs) => ({ ...qs, [l.lineNo]: Math.max(0, Math.min(left, v)) }));
+                return (
+                  <tr key={l.lineNo} data-testid="return-line" data-line={l.lineNo}>
+                    <td>{l.label}</td>
+                    <td>{info.sold}</td>
+                    <td>{info.returned}</td>
+                    <td className="line-controls">
+                      <button className="qty" disabled={q === 0} onClick={() => set(q - 1)}>
+                        −
+                      </button>
+                      <span data-testid={`return-qty-${l.lineNo}`}>{q}</span>
+                      <button className="qty" data-testid={`return-plus-${l.lineNo}`} disabled={q >= left} onClick={() => set(q + 1)}>
+                        +
+                      </button>
+                    </td>
+                    <td className="num">{formatCents(l.totalCents, lang)}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          <div className="cart-total">
+            <span>{t('refundAmount')}</span>
+            <strong data-testid="refund-amount" data-cents={quote ? -quote.totalCents : 0}>
+              {formatCents(quote ? -quote.totalCents : 0, lang)}
+            </strong>
+          </div>
+          <div className="methods">
+            <span>{t('refundBy')}</span>
+            {(['cash', 'card', 'cheque'] as const).map((m) => (
+              <button key={m} className="method" data-testid={`refund-${m}`} disabled={!quote || busy} onClick={() => void refund(m)}>
+                {t(m)}
+              </button>
+            ))}
+          </div>
+        </div>
+      ) : (
+        <div>
+          <h3>{t('recentTickets')}</h3>
+          <ul className="list">
+            {recent.map((r) => (
+              <li key={r.number}>
+                <button className="list-row" data-testid="recent-ticket" onClick={() => void find(r.number)}>
+                  <span>
+                    {t('ticketNo')} {r.number}
+                  </span>
+                  <span>{formatDateTime(r.soldAt, lang)}</span>
+                  <span>{formatCents(r.totalCents, lang)}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+}

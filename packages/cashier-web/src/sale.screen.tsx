@@ -1,0 +1,291 @@
+import { memo, useCallback, useEffect, useRef, useState, type Dispatch } from 'react';
+import { flushSync } from 'react-dom';
+import type { LocalProduct, ShelfCategory } from '@comptoir/protocol';
+import { api } from './api.client';
+import { cartTotal, lineTotal, type Cart, type CartAction, type CartLine } from './cart.state';
+import { errorText } from './i18n.messages';
+import { formatCents, parseEuros } from './money.format';
+import { useScreen } from './screen.context';
+
+/**
+ * Selling: shelves (categories → product tiles), search by name/SKU/barcode, and the scan path.
+ * Scan path (keyboard-wedge scanner: characters then Enter in the search field): one exact lookup
+ * on the register (SKU, else barcode), then one line added — nothing else runs in between.
+ */
+export function SaleScreen(props: {
+  cart: Cart;
+  dispatch: Dispatch<CartAction>;
+  onPay: () => void;
+  onPickCustomer: () => void;
+  searchRef: React.RefObject<HTMLInputElement | null>;
+}) {
+  const { t, lang } = useScreen();
+  const { cart, dispatch } = props;
+  const [categories, setCategories] = useState<ShelfCategory[]>([]);
+  const [category, setCategory] = useState<string | null>(null);
+  const [products, setProducts] = useState<LocalProduct[]>([]);
+  const [query, setQuery] = useState('');
+  const [results, setResults] = useState<LocalProduct[] | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [discountFor, setDiscountFor] = useState<number | null>(null);
+  const shelfCache = useRef(new Map<string, LocalProduct[]>());
+  const searchTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  useEffect(() => {
+    api
+      .categories()
+      .then((c) => {
+        setCategories(c.items);
+        setCategory((cur) => cur ?? c.items[0]?.name ?? null);
+      })
+      .catch((e: unknown) => setMessage(errorText(t, e)));
+  }, [t]);
+
+  useEffect(() => {
+    if (!category) return;
+    const cached = shelfCache.current.get(category);
+    if (cached) return setProducts(cached);
+    api
+      .productsIn(category)
+      .then((r) => {
+        shelfCache.current.set(category, r.items);
+        setProducts(r.items);
+      })
+      .catch((e: unknown) => setMessage(errorText(t, e)));
+  }, [category, t]);
+
+  // Keyboard-wedge friendliness: a character typed while no field has the focus goes to the search.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const el = document.activeElement;
+      const typing = el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement;
+      if (!typing && e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey) props.searchRef.current?.focus();
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [props.searchRef]);
+
+  const add = useCallback(
+    (p: LocalProduct) => {
+      dispatch({ type: 'add', product: p });
+      setMessage(null);
+    },
+    [dispatch],
+  );
+
+  function onQueryChange(q: string) {
+    setQuery(q);
+    if (searchTimer.current) clearTimeout(searchTimer.current);
+    if (!q.trim()) return setResults(null);
+    // Debounced live search: a scanner's burst of characters never triggers it before its Enter.
+    searchTimer.current = setTimeout(() => {
+      api
+        .search(q.trim())
+        .then((r) => setResults(r.items))
+        .catch((e: unknown) => setMessage(errorText(t, e)));
+    }, 250);
+  }
+
+  async function onEnter() {
+    const code = query.trim();
+    if (!code) return;
+    if (searchTimer.current) clearTimeout(searchTimer.current);
+    setQuery('');
+    try {
+      const product = await api.byCode(code);
+      // The scan path renders the new line at once (no deferred render between answer and screen).
+      flushSync(() => add(product));
+      setResults(null);
+    } catch (e) {
+      const only = results?.length === 1 ? results[0] : undefined;
+      if (only) {
+        add(only);
+        setResults(null);
+      } else if ((e as { code?: string }).code === 'NOT_FOUND') {
+        setMessage(t('unknownCode', { code }));
+      } else {
+        setMessage(errorText(t, e));
+      }
+    }
+  }
+
+  const shown = results ?? products;
+  const total = cartTotal(cart);
+  return (
+    <div className="sale">
+      <section className="shelf">
+        <input
+          ref={props.searchRef}
+          data-testid="product-search"
+          className="search"
+          placeholder={t('searchPlaceholder')}
+          value={query}
+          autoComplete="off"
+          enterKeyHint="enter"
+          onChange={(e) => onQueryChange(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              void onEnter();
+            } else if (e.key === 'Escape') {
+              onQueryChange('');
+            }
+          }}
+        />
+        {message && (
+          <p className="error" role="alert" data-testid="sale-message">
+            {message}
+          </p>
+        )}
+        {results ? (
+          <p className="hint">{t('searchResults', { q: query })}</p>
+        ) : (
+          <nav className="categories">
+            {categories.map((c) => (
+              <button
+                key={c.name}
+                data-testid="category"
+                className={c.name === category ? 'category active' : 'category'}
+                onClick={() => setCategory(c.name)}
+              >
+                {c.name}
+              </button>
+            ))}
+          </nav>
+        )}
+        <ProductGrid products={shown} empty={shown.length === 0 && results !== null} onAdd={add} />
+      </section>
+
+      <aside className="cart">
+        <div className="cart-customer">
+          <span data-testid="cart-customer">{cart.customer ? cart.customer.name : t('noCustomer')}</span>
+          {cart.customer ? (
+            <button className="small secondary" data-testid="customer-detach" onClick={() => dispatch({ type: 'customer', customer: null })}>
+              {t('detach')}
+            </button>
+          ) : (
+            <button className="small secondary" data-testid="customer-pick" onClick={props.onPickCustomer}>
+              {t('chooseCustomer')} (F6)
+            </button>
+          )}
+        </div>
+        <ol className="cart-lines" data-testid="cart-lines">
+          {cart.lines.length === 0 && <li className="hint">{t('cartEmpty')}</li>}
+          {cart.lines.map((l) => (
+            <CartLineRow key={l.key} line={l} dispatch={dispatch} editing={discountFor === l.key} onEditDiscount={setDiscountFor} />
+          ))}
+        </ol>
+        <div className="cart-total">
+          <span>{t('total')}</span>
+          <strong data-testid="cart-total" data-cents={total}>
+            {formatCents(total, lang)}
+          </strong>
+        </div>
+        <div className="cart-actions">
+          <button className="secondary" data-testid="cart-clear" disabled={cart.lines.length === 0} onClick={() => dispatch({ type: 'clear' })}>
+            {t('clearCart')}
+          </button>
+          <button className="primary big" data-testid="pay" disabled={cart.lines.length === 0} onClick={props.onPay}>
+            {t('pay')} (F4)
+          </button>
+        </div>
+      </aside>
+    </div>
+  );
+}
+
+function DiscountEditor(props: { initial: number; onDone: (cents: number) => void }) {
+  const { t } = useScreen();
+  const [text, setText] = useState(props.initial ? (props.initial / 100).toFixed(2) : '');
+  const cents = parseEuros(text);
+  return (
+    <form
+      className="discount-editor"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (cents !== null) props.onDone(cents);
+      }}
+    >
+      <input autoFocus data-testid="discount-input" inputMode="decimal" value={text} placeholder="0,00 €" onChange={(e) => setText(e.target.value)} />
+      <button className="small primary" data-testid="discount-apply" disabled={cents === null}>
+        OK
+      </button>
+      <span className="hint">{t('discount')} (€)</span>
+    </form>
+  );
+}
+
+/** The shelf's tiles: re-rendered only when the products shown change (not on every cart change). */
+const ProductGrid = memo(function ProductGrid(props: { products: LocalProduct[]; empty: boolean; onAdd: (p: LocalProduct) => void }) {
+  const { t, lang } = useScreen();
+  return (
+    <div className="grid">
+      {props.empty && <p className="hint">{t('noResults')}</p>}
+      {props.products.map((p) => (
+        <button key={p.sku} className="tile" data-testid="product-tile" data-sku={p.sku} onClick={() => props.onAdd(p)}>
+          <span className="tile-label">{p.label}</span>
+          <span className="tile-price">{formatCents(p.priceCents, lang)}</span>
+          {p.stock !== null && <span className={p.stock <= 0 ? 'tile-stock low' : 'tile-stock'}>{t('stock')} {p.stock}</span>}
+        </button>
+      ))}
+    </div>
+  );
+});
+
+/** One cart line: re-rendered only when that line changes. */
+const CartLineRow = memo(function CartLineRow(props: {
+  line: CartLine;
+  dispatch: Dispatch<CartAction>;
+  editing: boolean;
+  onEditDiscount: (key: number | null) => void;
+}) {
+  const { t, lang } = useScreen();
+  const { line: l, dispatch } = props;
+  return (
+    <li className="cart-line" data-testid="cart-line" data-sku={l.sku} data-quantity={l.quantity}>
+      <div className="line-head">
+        <span className="line-label">{l.label}</span>
+        <span className="line-total" data-testid="line-total">{formatCents(lineTotal(l), lang)}</span>
+      </div>
+      <div className="line-controls">
+        <button className="qty" data-testid="qty-minus" aria-label="-" onClick={() => dispatch({ type: 'quantity', key: l.key, quantity: l.quantity - 1 })}>
+          −
+        </button>
+        <input
+          className="qty-input"
+          data-testid="qty-input"
+          inputMode="numeric"
+          value={l.quantity}
+          onChange={(e) => {
+            const q = Number(e.target.value.replace(/\D/g, ''));
+            if (q >= 1) dispatch({ type: 'quantity', key: l.key, quantity: q });
+          }}
+        />
+        <button className="qty" data-testid="qty-plus" aria-label="+" onClick={() => dispatch({ type: 'quantity', key: l.key, quantity: l.quantity + 1 })}>
+          +
+        </button>
+        <span className="unit">× {formatCents(l.unitPriceCents, lang)}</span>
+        <button className="small secondary" data-testid="line-discount" onClick={() => props.onEditDiscount(props.editing ? null : l.key)}>
+          {t('discount')}
+        </button>
+        <button className="small danger" data-testid="line-remove" onClick={() => dispatch({ type: 'remove', key: l.key })}>
+          {t('remove')}
+        </button>
+      </div>
+      {l.discountCents > 0 && (
+        <div className="line-discount" data-testid="line-discount-amount">
+          {t('discount')} −{formatCents(l.discountCents, lang)}
+        </div>
+      )}
+      {props.editing && (
+        <DiscountEditor
+          initial={l.discountCents}
+          onDone={(cents) => {
+            dispatch({ type: 'discount', key: l.key, discountCents: cents });
+            props.onEditDiscount(null);
+          }}
+        />
+      )}
+    </li>
+  );
+});

@@ -1,0 +1,60 @@
+import { useEffect, useState } from 'react';
+import type { Receipt, SaleResponse } from '@comptoir/protocol';
+import { api } from './api.client';
+import { errorText } from './i18n.messages';
+import { formatCents } from './money.format';
+import { ReceiptView } from './receipt.view';
+import { useScreen } from './screen.context';
+
+/** After a sale or a refund: its number, the change to give back, the receipt, print and reprint. */
+export function TicketDoneModal(props: { sale: SaleResponse; onClose: () => void }) {
+  const { t, lang } = useScreen();
+  const { sale } = props;
+  const [receipt, setReceipt] = useState<Receipt | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    api.receipt(sale.number).then(setReceipt, (e: unknown) => setError(errorText(t, e)));
+  }, [sale.number, t]);
+
+  async function reprint() {
+    try {
+      setReceipt(await api.duplicate(sale.number));
+      setTimeout(() => window.print(), 0);
+    } catch (e) {
+      setError(errorText(t, e));
+    }
+  }
+
+  return (
+    <div className="modal" role="dialog">
+      <div className="modal-card done">
+        <div className="done-head">
+          <h2>{sale.kind === 'return' ? t('returnDone') : t('saleDone')}</h2>
+          <p className="done-number">
+            {t('ticketNo')} <strong data-testid="receipt-number">{sale.number}</strong>
+          </p>
+          {sale.changeCents > 0 && (
+            <p className="change big" data-testid="change-due">
+              {t('changeDue', { amount: formatCents(sale.changeCents, lang) })}
+            </p>
+          )}
+          {sale.soldOffline && <p className="hint" data-testid="sold-offline">{t('offlineSale')}</p>}
+          {error && <p className="error" role="alert">{error}</p>}
+          <div className="modal-actions vertical">
+            <button className="primary big" data-testid="new-sale" autoFocus onClick={props.onClose}>
+              {t('newSale')} (Entrée)
+            </button>
+            <button className="secondary" data-testid="print-receipt" onClick={() => window.print()}>
+              {t('print')}
+            </button>
+            <button className="secondary" data-testid="reprint" onClick={() => void reprint()}>
+              {t('reprint')}
+            </button>
+          </div>
+        </div>
+        <div className="receipt-paper print-area">{receipt && <ReceiptView receipt={receipt} />}</div>
+      </div>
+    </div>
+  );
+}

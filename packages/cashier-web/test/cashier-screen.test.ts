@@ -1,0 +1,319 @@
+/// <reference lib="dom" />
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { eventually, http } from '@comptoir/testing';
+import { ensureBuilt, launchChromium, screenshot, setLink, startDemo, waitForText, type DemoShop } from './support/cashier-browser';
+
+/**
+ * The cashier screen in a real browser against a real demo shop (central + one register, each in
+ * the demo process, the register's link cuttable from the central API). Tests run in order on one
+ * page, as one cashier's shift: sale by clicks, sale by scanning, sale during a cut, return,
+ * reload while offline, lock, X report.
+ */
+let shop: DemoShop;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let reg: { id: string; url: string };
+let apiToken: string;
+const pageErrors: string[] = [];
+type Product = { sku: string; label: string; priceCents: number; barcodes: string[] };
+let catalog: Product[];
+
+before(async () => {
+  ensureBuilt();
+  shop = await startDemo(1);
+  reg = shop.registers[0]!;
+  browser = await launchChromium();
+  context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  apiToken = (await http(reg.url, 'POST', '/api/auth/login', { body: shop.cashier })).body.token;
+  catalog = (await http(shop.centralUrl, 'GET', '/api/products?limit=200', { token: shop.adminToken })).body.items;
+});
+
+after(async () => {
+  await browser?.close();
+  await shop?.stop();
+});
+
+async function registerTicket(n: number) {
+  const r = await http(reg.url, 'GET', `/api/tickets/${n}`, { token: apiToken });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  return r.body;
+}
+
+async function scan(code: string) {
+  const search = page.getByTestId('product-search');
+  await search.click();
+  await page.keyboard.type(code);
+  await page.keyboard.press('Enter');
+}
+
+async function cartLines() {
+  return page.getByTestId('cart-line').evaluateAll((els) => els.map((e) => ({ sku: e.getAttribute('data-sku'), quantity: Number(e.getAttribute('data-quantity')) })));
+}
+
+async function payExactCashAndConfirm(): Promise<number> {
+  await page.getByTestId('pay').click();
+  await page.getByTestId('pay-cash').click();
+  await page.getByTestId('confirm-payment').click();
+  const n = Number(await waitForText(page, 'receipt-number', /^\d+$/));
+  return n;
+}
+
+async function newSale() {
+  await page.getByTestId('new-sale').click();
+  await page.getByTestId('product-search').waitFor();
+}
+
+test('served by the register: the screen, its assets, and JSON 404 for unknown API paths', async () => {
+  const home = await fetch(reg.url + '/');
+  assert.equal(home.status, 200);
+  assert.match(home.headers.get('content-type') ?? '', /text\/html/);
+  const html = await home.text();
+  const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+  assert.ok(asset, 'index.html references a hashed script');
+  const js = await fetch(reg.url + asset);
+  assert.equal(js.status, 200);
+  assert.match(js.headers.get('cache-control') ?? '', /immutable/);
+  const deep = await fetch(reg.url + '/caisse/retours');
+  assert.equal(deep.status, 200, 'client-side routes fall back to index.html');
+  const unknownApi = await http(reg.url, 'GET', '/api/nope');
+  assert.equal(unknownApi.status, 404);
+  assert.equal(unknownApi.body.error.code, 'NOT_FOUND');
+});
+
+test('login with a wrong PIN is refused, then the cashier signs in with login + PIN (Enter submits)', async () => {
+  await page.goto(reg.url);
+  await waitForText(page, 'connection-mode', /Connecté/);
+  await page.getByTestId('login-input').fill(shop.cashier.login);
+  await page.getByTestId('pin-input').fill('0000');
+  await page.getByTestId('pin-input').press('Enter');
+  await waitForText(page, 'login-error', /incorrect/);
+  await page.getByTestId('pin-input').fill(shop.cashier.pin);
+  await page.getByTestId('pin-input').press('Enter');
+  await page.getByTestId('product-search').waitFor();
+  await screenshot(page, '01-sale-screen-1024x768');
+});
+
+let clickSaleNumber = 0;
+test('a full sale by clicks: category, tiles, quantity, line discount, removed line, cash, receipt', async () => {
+  const categories = page.getByTestId('category');
+  assert.ok((await categories.count()) >= 3, 'shelves by category');
+  await categories.nth(1).click();
+  const tiles = page.getByTestId('product-tile');
+  await tiles.first().waitFor();
+  const [a, b, c] = await tiles.evaluateAll((els) => els.slice(0, 3).map((e) => e.getAttribute('data-sku')!));
+  await tiles.nth(0).click();
+  await tiles.nth(0).click();
+  await tiles.nth(1).click();
+  await tiles.nth(2).click();
+  assert.deepEqual(await cartLines(), [
+    { sku: a, quantity: 2 },
+    { sku: b, quantity: 1 },
+    { sku: c, quantity: 1 },
+  ]);
+  // Remove the third line, discount the second by 0,10 €.
+  await page.getByTestId('cart-line').nth(2).getByTestId('line-remove').click();
+  await page.getByTestId('cart-line').nth(1).getByTestId('line-discount').click();
+  await page.getByTestId('discount-input').fill('0,10');
+  await page.getByTestId('discount-apply').click();
+  assert.deepEqual(await cartLines(), [
+    { sku: a, quantity: 2 },
+    { sku: b, quantity: 1 },
+  ]);
+  const shownTotal = Number(await page.getByTestId('cart-total').getAttribute('data-cents'));
+  const priceOf = (sku: string | null | undefined) => catalog.find((p) => p.sku === sku)!.priceCents;
+  assert.equal(shownTotal, priceOf(a) * 2 + priceOf(b) - 10);
+
+  await page.getByTestId('pay').click();
+  assert.equal(Number(await page.getByTestId('payment-due').getAttribute('data-cents')), shownTotal);
+  await page.getByTestId('pay-cash').click();
+  assert.equal(Number(await page.getByTestId('payment-due').getAttribute('data-cents')), 0, 'pay-cash proposes the exact amount');
+  await page.getByTestId('confirm-payment').click();
+  clickSaleNumber = Number(await waitForText(page, 'receipt-number', /^\d+$/));
+  const receipt = page.getByTestId('receipt');
+  await receipt.waitFor();
+  const text = (await receipt.textContent()) ?? '';
+  for (const mention of ['Comptoir Saint-Martin', 'SIRET 91234567500017', 'FR65912345675', `Ticket n° ${clickSaleNumber}`, 'Caisse 1', 'Marie Dubois', 'Signature', 'Logiciel Comptoir', 'TVA']) {
+    assert.ok(text.includes(mention), `receipt mentions ${mention}: ${text}`);
+  }
+  await screenshot(page, '02-receipt-1024x768');
+
+  const ticket = await registerTicket(clickSaleNumber);
+  assert.equal(ticket.totalCents, shownTotal);
+  assert.deepEqual(ticket.lines.map((l: any) => [l.sku, l.quantity, l.discountCents]), [[a, 2, 0], [b, 1, 10]]);
+  assert.deepEqual(ticket.payments, [{ method: 'cash', amountCents: shownTotal }]);
+
+  // A reprint is a numbered DUPLICATA.
+  await page.getByTestId('reprint').click();
+  await waitForText(page, 'receipt-duplicata', /DUPLICATA/);
+  await newSale();
+  assert.deepEqual(await cartLines(), [], 'the cart is empty after the sale');
+});
+
+test('a sale by scanning: barcode + Enter, SKU + Enter, a repeated scan, an unknown code; mixed card + cash', async () => {
+  const [p1, p2] = catalog.filter((p) => p.barcodes.length > 0).slice(5, 7) as [Product, Product];
+  await scan(p1.barcodes[0]!);
+  await page.locator(`[data-testid="cart-line"][data-sku="${p1.sku}"]`).waitFor();
+  await scan(p2.sku);
+  await page.locator(`[data-testid="cart-line"][data-sku="${p2.sku}"]`).waitFor();
+  await scan(p1.barcodes[0]!);
+  await page.locator(`[data-testid="cart-line"][data-sku="${p1.sku}"][data-quantity="2"]`).waitFor();
+  await scan('0000000000017');
+  await waitForText(page, 'sale-message', /Code inconnu : 0000000000017/);
+  assert.deepEqual(await cartLines(), [
+    { sku: p1.sku, quantity: 2 },
+    { sku: p2.sku, quantity: 1 },
+  ]);
+  const total = p1.priceCents * 2 + p2.priceCents;
+  await page.getByTestId('pay').click();
+  await page.getByTestId('payment-amount').fill('1');
+  await page.getByTestId('pay-card').click();
+  await page.getByTestId('pay-cash').click();
+  await page.getByTestId('confirm-payment').click();
+  const n = Number(await waitForText(page, 'receipt-number', /^\d+$/));
+  const ticket = await registerTicket(n);
+  assert.equal(ticket.totalCents, total);
+  assert.deepEqual(ticket.payments, [{ method: 'card', amountCents: 100 }, { method: 'cash', amountCents: total - 100 }]);
+  await newSale();
+});
+
+test('a refused payment shows the reason and records nothing', async () => {
+  const p = catalog[10]!;
+  await scan(p.sku);
+  await page.locator(`[data-testid="cart-line"][data-sku="${p.sku}"]`).waitFor();
+  const before = (await http(reg.url, 'GET', '/api/tickets?limit=1', { token: apiToken })).body.total;
+  await page.getByTestId('pay').click();
+  // More by card than due: a card is never given change.
+  await page.getByTestId('payment-amount').fill(String((p.priceCents + 1000) / 100));
+  await page.getByTestId('pay-card').click();
+  await page.getByTestId('confirm-payment').click();
+  await waitForText(page, 'payment-error', /Paiement refusé/);
+  const afterCount = (await http(reg.url, 'GET', '/api/tickets?limit=1', { token: apiToken })).body.total;
+  assert.equal(afterCount, before);
+  await page.getByTestId('payment-cancel').click();
+  await page.getByTestId('cart-clear').click();
+});
+
+let offlineSaleNumber = 0;
+test('a sale while the link is cut: banner autonomous, sale recorded, integrated after the restore', async () => {
+  await setLink(shop, reg.id, false);
+  const banner = await waitForText(page, 'connection-mode', /autonome depuis \d\d:\d\d/);
+  assert.match(banner, /Mode autonome/);
+  // Attach a customer to see the documents' status change later.
+  await page.getByTestId('customer-pick').click();
+  await page.getByTestId('customer-search').fill('Camille');
+  await page.getByTestId('customer-row').first().getByTestId('customer-attach').click();
+  await waitForText(page, 'cart-customer', /Camille Laurent/);
+  const p = catalog[3]!;
+  await scan(p.barcodes[0] ?? p.sku);
+  await page.locator(`[data-testid="cart-line"][data-sku="${p.sku}"]`).waitFor();
+  offlineSaleNumber = await payExactCashAndConfirm();
+  await page.getByTestId('sold-offline').waitFor();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="pending-count"]')?.getAttribute('data-count')) >= 1);
+  await screenshot(page, '03-offline-sale-1024x768');
+  await newSale();
+
+  // Degraded mode: the manual SOS copy is greyed with its reason; documents come from the local copy.
+  await page.getByTestId('tab-report').click();
+  assert.equal(await page.getByTestId('sos-copy').isDisabled(), true);
+  await waitForText(page, 'sos-unavailable', /injoignable/);
+  await page.getByTestId('tab-customers').click();
+  await page.getByTestId('customer-search').fill('Camille');
+  await page.getByTestId('customer-row').first().locator('.list-row').click();
+  await waitForText(page, 'doc-status', /en attente/);
+  await screenshot(page, '04-customer-documents-offline-1024x768');
+
+  await setLink(shop, reg.id, true);
+  await waitForText(page, 'connection-mode', /Connecté/, 30_000);
+  const central = await eventually('offline ticket integrated centrally', async () => {
+    const list = (await http(shop.centralUrl, 'GET', `/api/tickets?registerId=${reg.id}&limit=1000`, { token: shop.adminToken })).body.items;
+    return list.find((t: any) => t.number === offlineSaleNumber);
+  }, 30_000);
+  assert.equal(central.soldOffline, true);
+  assert.ok(central.integratedAt);
+  await waitForText(page, 'doc-status', /intégré à \d\d:\d\d/);
+  await waitForText(page, 'pending-count', /^0 /);
+  await page.getByTestId('tab-sell').click();
+});
+
+test('a return: find the ticket by number, return one unit, refund in cash', async () => {
+  await page.getByTestId('tab-returns').click();
+  await page.getByTestId('return-ticket-input').fill(String(clickSaleNumber));
+  await page.getByTestId('return-ticket-input').press('Enter');
+  await page.getByTestId('return-ticket').waitFor();
+  const original = await registerTicket(clickSaleNumber);
+  await page.getByTestId('return-plus-1').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="refund-amount"]')?.getAttribute('data-cents')) > 0);
+  const refund = Number(await page.getByTestId('refund-amount').getAttribute('data-cents'));
+  assert.equal(refund, original.lines[0].unitPriceCents, 'one unit of line 1, no discount on it');
+  await page.getByTestId('refund-cash').click();
+  const n = Number(await waitForText(page, 'receipt-number', /^\d+$/));
+  const ret = await registerTicket(n);
+  assert.equal(ret.kind, 'return');
+  assert.equal(ret.totalCents, -refund);
+  assert.deepEqual(ret.original, { registerId: reg.id, number: clickSaleNumber });
+  assert.deepEqual(ret.payments, [{ method: 'cash', amountCents: -refund }]);
+  await newSale();
+
+  // What was returned is shown, and cannot be returned twice beyond what was sold.
+  await page.getByTestId('tab-returns').click();
+  await page.getByTestId('return-ticket-input').fill(String(clickSaleNumber));
+  await page.getByTestId('return-find').click();
+  await page.getByTestId('return-ticket').waitFor();
+  await page.getByTestId('return-plus-1').click();
+  assert.equal(await page.getByTestId('return-plus-1').isDisabled(), true, '2 sold, 1 returned: 1 left');
+  await page.getByTestId('tab-sell').click();
+});
+
+test('a reload while offline keeps the session, the cart and the banner; the sale still goes through', async () => {
+  await setLink(shop, reg.id, false);
+  await waitForText(page, 'connection-mode', /autonome/);
+  const p = catalog[20]!;
+  await scan(p.sku);
+  await page.locator(`[data-testid="cart-line"][data-sku="${p.sku}"]`).waitFor();
+  await page.reload();
+  await waitForText(page, 'connection-mode', /autonome depuis/);
+  await page.locator(`[data-testid="cart-line"][data-sku="${p.sku}"]`).waitFor();
+  const n = await payExactCashAndConfirm();
+  assert.equal((await registerTicket(n)).soldOffline, true);
+  await screenshot(page, '05-after-offline-reload-1024x768');
+  await newSale();
+  await setLink(shop, reg.id, true);
+  await waitForText(page, 'connection-mode', /Connecté/, 30_000);
+});
+
+test('lock: the session token dies at once, the cashier unlocks with the PIN', async () => {
+  const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('comptoir.session')!).token as string);
+  assert.equal((await http(reg.url, 'GET', '/api/reports/x', { token })).status, 200);
+  await page.keyboard.press('F9');
+  await page.getByTestId('pin-input').waitFor();
+  assert.equal((await http(reg.url, 'GET', '/api/reports/x', { token })).status, 401);
+  assert.equal(await page.getByTestId('login-input').inputValue(), shop.cashier.login);
+  await page.getByTestId('pin-input').fill(shop.cashier.pin);
+  await page.getByTestId('pin-input').press('Enter');
+  await page.getByTestId('product-search').waitFor();
+});
+
+test('X report on screen matches the register totals; English is available; 1920×1080 layout', async () => {
+  await page.getByTestId('tab-report').click();
+  const report = (await http(reg.url, 'GET', '/api/reports/x', { token: apiToken })).body;
+  assert.ok(report.ticketCount >= 5);
+  assert.equal(report.returnCount, 1);
+  await waitForText(page, 'x-ticket-count', new RegExp(`^${report.ticketCount}$`));
+  assert.equal(Number(await page.getByTestId('x-total').getAttribute('data-cents')), report.totalCents);
+  await page.getByTestId('sos-copy').click();
+  await waitForText(page, 'sos-result', /Copie SOS vérifiée/, 60_000);
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await screenshot(page, '06-x-report-1920x1080');
+  await page.getByTestId('lang-toggle').click();
+  await waitForText(page, 'connection-mode', /connected/);
+  await page.getByTestId('tab-sell').click();
+  await screenshot(page, '07-sale-english-1920x1080');
+  await page.getByTestId('lang-toggle').click();
+  await page.setViewportSize({ width: 1024, height: 768 });
+  assert.deepEqual(pageErrors, [], 'no uncaught error in the page');
+});

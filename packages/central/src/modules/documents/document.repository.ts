@@ -1,0 +1,82 @@
+import type { Ctx } from '../../context';
+import type { DocumentsQuery } from '@comptoir/protocol';
+
+/** Day bounds as stored ISO strings (UTC): `from` inclusive, `to` inclusive of the whole day. */
+function dayStart(day: string): string {
+  return `${day}T00:00:00.000Z`;
+}
+function nextDayStart(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000).toISOString();
+}
+
+export type DocumentFilter = Omit<DocumentsQuery, 'limit' | 'offset'> & {
+  reviewStatus?: 'open' | 'acknowledged' | 'all';
+  /** Exactly one ticket of `registerId`. */
+  number?: number;
+};
+
+function filtered(ctx: Ctx, f: DocumentFilter) {
+  let q = ctx.db
+    .selectFrom('tickets')
+    .leftJoin('registers', 'registers.id', 'tickets.register_id')
+    .leftJoin('customers', 'customers.id', 'tickets.customer_id')
+    .leftJoin('ticket_reviews', (j) =>
+      j.onRef('ticket_reviews.register_id', '=', 'tickets.register_id').onRef('ticket_reviews.number', '=', 'tickets.number'),
+    )
+    .leftJoin('users as reviewer', 'reviewer.id', 'ticket_reviews.acknowledged_by');
+  if (f.storeId) q = q.where('tickets.store_id', '=', f.storeId);
+  if (f.registerId) q = q.where('tickets.register_id', '=', f.registerId);
+  if (f.number !== undefined) q = q.where('tickets.number', '=', f.number);
+  if (f.customerId) q = q.where('tickets.customer_id', '=', f.customerId);
+  if (f.from) q = q.where('tickets.sold_at', '>=', dayStart(f.from));
+  if (f.to) q = q.where('tickets.sold_at', '<', nextDayStart(f.to));
+  if (f.soldOffline !== undefined) q = q.where('tickets.sold_offline', '=', f.soldOffline ? 1 : 0);
+  if (f.anomalies !== undefined) q = q.where('tickets.anomalies', f.anomalies ? '<>' : '=', '[]');
+  if (f.reviewStatus === 'open') q = q.where('ticket_reviews.register_id', 'is', null);
+  if (f.reviewStatus === 'acknowledged') q = q.where('ticket_reviews.register_id', 'is not', null);
+  return q;
+}
+
+/** A page of tickets, most recent sale first, with register and customer names and any review. */
+export async function findDocuments(ctx: Ctx, f: DocumentFilter, limit: number, offset: number) {
+  const [rows, count] = await Promise.all([
+    filtered(ctx, f)
+      .selectAll('tickets')
+      .select([
+        'registers.name as register_name',
+        'customers.name as customer_name',
+        'ticket_reviews.acknowledged_at as review_at',
+        'ticket_reviews.note as review_note',
+        'reviewer.username as review_by',
+      ])
+      .orderBy('tickets.sold_at', 'desc')
+      .orderBy('tickets.register_id')
+      .orderBy('tickets.number', 'desc')
+      .limit(limit)
+      .offset(offset)
+      .execute(),
+    filtered(ctx, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+export type DocumentRow = Awaited<ReturnType<typeof findDocuments>>['rows'][number];
+
+/** The ticket's record in its register's `ticket` chain, and the chain's head. */
+export async function findChainPosition(ctx: Ctx, registerId: string, number: number) {
+  const [record, head] = await Promise.all([
+    ctx.db
+      .selectFrom('records')
+      .select(['chain', 'number', 'recorded_at', 'prev_signature', 'signature'])
+      .where('register_id', '=', registerId)
+      .where('chain', '=', 'ticket')
+      .where('number', '=', number)
+      .executeTakeFirst(),
+    ctx.db
+      .selectFrom('chain_heads')
+      .select('last_number')
+      .where('register_id', '=', registerId)
+      .where('chain', '=', 'ticket')
+      .executeTakeFirst(),
+  ]);
+  return record ? { record, headNumber: Number(head?.last_number ?? record.number) } : null;
+}

@@ -1,0 +1,75 @@
+import { ComptoirError, type CustomerDetail, type DocumentDetail, type DocumentSummary, type DocumentsQuery, type PatchCustomerRequest, type Customer } from '@comptoir/protocol';
+import type { Ctx } from '../../context';
+import { nextChangeVersion } from '../../db/change-version';
+import { getTicket, toTicket } from '../tickets/ticket.service';
+import { findChainPosition, findDocuments, type DocumentFilter, type DocumentRow } from './document.repository';
+
+export function toDocument(r: DocumentRow): DocumentSummary & { review: DocumentDetail['review'] } {
+  return {
+    ...toTicket(r),
+    registerName: r.register_name,
+    customerName: r.customer_name,
+    integrationDelayMs: Math.max(0, Date.parse(r.integrated_at) - Date.parse(r.sold_at)),
+    review: r.review_at ? { acknowledgedBy: r.review_by ?? '?', acknowledgedAt: r.review_at, note: r.review_note ?? '' } : null,
+  };
+}
+
+export async function listDocuments(ctx: Ctx, query: DocumentsQuery & { reviewStatus?: DocumentFilter['reviewStatus'] }) {
+  const { limit, offset, ...filter } = query;
+  const { rows, total } = await findDocuments(ctx, filter, limit, offset);
+  return { items: rows.map(toDocument), total };
+}
+
+/** One ticket with lines, payments, VAT, its place in the signed chain and any review. */
+export async function getDocument(ctx: Ctx, registerId: string, number: number): Promise<DocumentDetail> {
+  // getTicket validates the key and loads lines, payments and VAT; the summary adds names and review.
+  const ticket = await getTicket(ctx, registerId, number);
+  const [{ rows }, chain] = await Promise.all([
+    findDocuments(ctx, { registerId, number }, 1, 0),
+    findChainPosition(ctx, registerId, number),
+  ]);
+  const summary = toDocument(rows[0]!);
+  return {
+    ...summary,
+    lines: ticket.lines ?? [],
+    payments: ticket.payments ?? [],
+    vat: ticket.vat ?? [],
+    chain: chain
+      ? {
+          chain: chain.record.chain,
+          number: Number(chain.record.number),
+          recordedAt: chain.record.recorded_at,
+          prevSignature: chain.record.prev_signature,
+          signature: chain.record.signature,
+          headNumber: chain.headNumber,
+        }
+      : null,
+  };
+}
+
+export async function getCustomerDetail(ctx: Ctx, id: string, page: { limit: number; offset: number }): Promise<CustomerDetail> {
+  const c = await ctx.db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!c) throw new ComptoirError('NOT_FOUND', `Unknown customer ${id}`, { customerId: id });
+  const docs = await listDocuments(ctx, { customerId: id, ...page });
+  return { id: c.id, storeId: c.store_id, name: c.name, email: c.email, phone: c.phone, documents: docs.items, documentsTotal: docs.total };
+}
+
+/** Edit of a customer under a new change version (the store's registers pull it). */
+export async function patchCustomer(ctx: Ctx, id: string, req: PatchCustomerRequest): Promise<Customer> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const version = await nextChangeVersion(trx);
+    const res = await trx
+      .updateTable('customers')
+      .set({
+        ...(req.name !== undefined ? { name: req.name } : {}),
+        ...(req.email !== undefined ? { email: req.email } : {}),
+        ...(req.phone !== undefined ? { phone: req.phone } : {}),
+        change_version: version,
+      })
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 0) throw new ComptoirError('NOT_FOUND', `Unknown customer ${id}`, { customerId: id });
+    const c = await trx.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    return { id: c.id, storeId: c.store_id, name: c.name, email: c.email, phone: c.phone };
+  });
+}

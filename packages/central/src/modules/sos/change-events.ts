@@ -1,0 +1,81 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Ctx } from '../../context';
+import { currentChangeVersion } from '../../db/change-version';
+
+/**
+ * Push hint for incremental refresh (DESIGN §5): `GET /api/sync/events` is a Server-Sent Events
+ * stream that says `event: change` with `{changeVersion}` whenever the change version moves; the
+ * register then pulls `changes` as it would after a heartbeat. Invariants: the hint carries no data
+ * (a lost hint only delays a refresh until the next heartbeat); the version is read from the
+ * database, polled only while someone listens, so it works the same with several central instances
+ * and on both dialects.
+ */
+export class ChangeEvents {
+  private readonly listeners = new Set<FastifyReply>();
+  private timer: NodeJS.Timeout | null = null;
+  private last = -1;
+  private polling = false;
+
+  constructor(
+    private readonly baseCtx: () => Ctx,
+    private readonly pollMs = 50,
+    private readonly keepAliveMs = 15_000,
+  ) {}
+
+  async subscribe(reply: FastifyReply): Promise<void> {
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+    const version = await currentChangeVersion(this.baseCtx().db);
+    raw.write(`retry: 1000\nevent: change\ndata: ${JSON.stringify({ changeVersion: version })}\n\n`);
+    this.listeners.add(reply);
+    const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), this.keepAliveMs);
+    raw.on('close', () => {
+      clearInterval(keepAlive);
+      this.listeners.delete(reply);
+    });
+    if (this.last < 0) this.last = version;
+    this.ensurePolling();
+  }
+
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    for (const r of this.listeners) r.raw.end();
+    this.listeners.clear();
+  }
+
+  private ensurePolling(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.poll(), this.pollMs);
+  }
+
+  private async poll(): Promise<void> {
+    if (this.listeners.size === 0) {
+      if (this.timer) clearInterval(this.timer);
+      this.timer = null;
+      this.last = -1;
+      return;
+    }
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      const version = await currentChangeVersion(this.baseCtx().db);
+      if (version !== this.last) {
+        this.last = version;
+        const msg = `event: change\ndata: ${JSON.stringify({ changeVersion: version })}\n\n`;
+        for (const r of this.listeners) r.raw.write(msg);
+      }
+    } catch {
+      // database busy or closing: the next poll tries again
+    } finally {
+      this.polling = false;
+    }
+  }
+}
+
+export function installChangeEvents(app: FastifyInstance, events: ChangeEvents): void {
+  app.addHook('onClose', async () => events.close());
+  // Fastify waits for open connections on close: end the event streams first.
+  app.addHook('preClose', async () => events.close());
+}

@@ -1,0 +1,362 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DIALECTS, startTestCentral, stopSharedPostgres, type TestCentral } from './fixtures/central';
+import type { FakeRegister } from './fixtures/records';
+
+after(stopSharedPostgres);
+
+function hasPdftotext(): boolean {
+  try {
+    execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** No response of the back-office API ever carries a secret or its hash. */
+function assertNoSecrets(json: unknown): void {
+  const text = JSON.stringify(json);
+  assert.doesNotMatch(text, /scrypt\$/, 'no password or PIN hash in a response');
+  assert.doesNotMatch(text, /password_hash|pin_hash|passwordHash|pinHash/);
+}
+
+for (const dialect of DIALECTS) {
+  describe(`back office API [${dialect}]`, () => {
+    let c: TestCentral;
+    let reg: FakeRegister;
+    let cashierToken: string;
+    let customerId: string;
+    before(async () => {
+      c = await startTestCentral(dialect);
+      await c.addProduct('PAIN', 120, 10);
+      await c.addProduct('CAFE', 250, 1);
+      reg = await c.enrolRegister('Caisse 1');
+      const cust = await c.call('POST', '/api/customers', c.adminToken, { name: 'Mme Dupont', email: 'dupont@example.fr' });
+      customerId = cust.json.id;
+      // Ticket 1: online sale; 2: offline customer sale with a price anomaly; 3: negative stock.
+      const push = await c.call('POST', '/api/sync/push', reg.token, {
+        records: [
+          reg.sale([{ sku: 'PAIN', quantity: 2, unitPriceCents: 120 }]),
+          reg.sale([{ sku: 'PAIN', quantity: 1, unitPriceCents: 99 }], { soldOffline: true, customerId }),
+          reg.sale([{ sku: 'CAFE', quantity: 3, unitPriceCents: 250 }]),
+        ],
+      });
+      assert.equal(push.status, 200, JSON.stringify(push.json));
+      const login = await c.call('POST', '/api/auth/login', null, { username: 'marie', password: 'cashier-password-1' });
+      cashierToken = login.json.token;
+    });
+    after(async () => c?.close());
+
+    it('every new endpoint refuses no token (401) and a cashier (403)', async () => {
+      const endpoints: [string, string, unknown?][] = [
+        ['GET', '/api/fleet'], ['GET', '/api/stores'], ['GET', '/api/documents'], ['GET', `/api/documents/${reg.id}/1`],
+        ['GET', `/api/documents/${reg.id}/2/invoice.pdf`], ['GET', `/api/customers/${customerId}`], ['PATCH', `/api/customers/${customerId}`, { name: 'X' }],
+        ['PUT', '/api/products/PAIN', { label: 'Pain', priceCents: 1, vatRate: 550, category: '', barcodes: [] }], ['GET', '/api/catalog/export.csv'],
+        ['GET', '/api/catalog/categories'], ['GET', '/api/stock'], ['GET', '/api/stock/PAIN/movements'],
+        ['POST', '/api/stock/receptions', { lines: [{ sku: 'PAIN', quantity: 1 }] }], ['POST', '/api/stock/adjustments', { sku: 'PAIN', delta: 1, reason: 'casse' }],
+        ['GET', '/api/dashboard'], ['GET', '/api/review'], ['POST', `/api/review/${reg.id}/2/ack`, {}], ['PATCH', '/api/users/u-cashier', { displayName: 'M' }],
+      ];
+      for (const [m, url, body] of endpoints) {
+        assert.equal((await c.call(m, url, null, body)).status, 401, `${m} ${url} without token`);
+        assert.equal((await c.call(m, url, cashierToken, body)).status, 403, `${m} ${url} as cashier`);
+        assert.equal((await c.call(m, url, reg.token, body)).status, 403, `${m} ${url} with a register token`);
+      }
+      // Users are admin-only: a manager is refused.
+      assert.equal((await c.call('PATCH', '/api/users/u-cashier', c.managerToken, { displayName: 'M' })).status, 403);
+    });
+
+    it('fleet: reported mode while heard from, autonomous once silent for > 3 s', async () => {
+      const hb = await c.call('POST', '/api/sync/heartbeat', reg.token, {
+        mode: 'connected', pendingRecords: 0, lastSosCopyAt: c.now.value.toISOString(), lastSosCopyKind: 'scheduled',
+        sosChecksum: 'abc123', changeVersion: 1, autonomousSince: null,
+      });
+      assert.equal(hb.status, 200, JSON.stringify(hb.json));
+      let f = await c.call('GET', '/api/fleet', c.managerToken);
+      assert.equal(f.status, 200, JSON.stringify(f.json));
+      let row = f.json.items.find((r: any) => r.id === reg.id);
+      assert.equal(row.shownMode, 'connected');
+      assert.equal(row.silent, false);
+      assert.equal(row.copyStale, false);
+      assert.equal(row.linkUp, null, 'no demo links outside demo mode');
+      const saved = c.now.value;
+      c.now.value = new Date(saved.getTime() + 3500);
+      f = await c.call('GET', '/api/fleet', c.managerToken);
+      assert.equal(f.status, 200, JSON.stringify(f.json));
+      row = f.json.items.find((r: any) => r.id === reg.id);
+      assert.equal(row.mode, 'connected', 'the reported mode is kept');
+      assert.equal(row.shownMode, 'autonomous', 'silent → shown autonomous');
+      assert.equal(row.silent, true);
+      // A copy older than a day is flagged (a heartbeat reports a 25-hour-old copy).
+      c.now.value = saved;
+      await c.call('POST', '/api/sync/heartbeat', reg.token, {
+        mode: 'connected', pendingRecords: 0, lastSosCopyAt: new Date(saved.getTime() - 25 * 3600 * 1000).toISOString(), lastSosCopyKind: 'scheduled',
+        sosChecksum: 'abc123', changeVersion: 1, autonomousSince: null,
+      });
+      row = (await c.call('GET', '/api/fleet', c.managerToken)).json.items.find((r: any) => r.id === reg.id);
+      assert.equal(row.copyStale, true);
+    });
+
+    it('stores are listed', async () => {
+      const s = await c.call('GET', '/api/stores', c.managerToken);
+      assert.equal(s.status, 200);
+      assert.equal(s.json.items[0].id, c.storeId);
+    });
+
+    it('documents: filters by register, customer, offline, anomalies, dates; bad filters are 400', async () => {
+      const all = await c.call('GET', '/api/documents', c.managerToken);
+      assert.equal(all.status, 200);
+      assert.equal(all.json.total, 3);
+      const offline = await c.call('GET', `/api/documents?soldOffline=true`, c.managerToken);
+      assert.deepEqual(offline.json.items.map((d: any) => d.number), [2]);
+      const d = offline.json.items[0];
+      assert.equal(d.customerName, 'Mme Dupont');
+      assert.equal(d.registerName, 'Caisse 1');
+      assert.ok(d.integratedAt && typeof d.integrationDelayMs === 'number');
+      assert.equal((await c.call('GET', `/api/documents?customerId=${customerId}`, c.managerToken)).json.total, 1);
+      assert.equal((await c.call('GET', `/api/documents?registerId=${reg.id}`, c.managerToken)).json.total, 3);
+      assert.equal((await c.call('GET', `/api/documents?registerId=nope`, c.managerToken)).json.total, 0);
+      assert.equal((await c.call('GET', `/api/documents?anomalies=true`, c.managerToken)).json.total, 2);
+      assert.equal((await c.call('GET', `/api/documents?from=2099-01-01`, c.managerToken)).json.total, 0);
+      assert.equal((await c.call('GET', `/api/documents?storeId=${c.storeId}&from=2025-03-14&to=2025-03-14`, c.managerToken)).json.total, 3);
+      for (const bad of ['from=14/03/2025', 'soldOffline=maybe', 'limit=0', 'limit=5000', 'offset=-1']) {
+        const r = await c.call('GET', `/api/documents?${bad}`, c.managerToken);
+        assert.equal(r.status, 400, bad);
+        assert.equal(r.json.error.code, 'VALIDATION');
+      }
+    });
+
+    it('document detail: lines, payments, VAT, chain position; unknown is 404', async () => {
+      const r = await c.call('GET', `/api/documents/${reg.id}/2`, c.adminToken);
+      assert.equal(r.status, 200);
+      assert.equal(r.json.lines.length, 1);
+      assert.equal(r.json.payments[0].method, 'cash');
+      assert.equal(r.json.vat[0].rate, 550);
+      assert.equal(r.json.chain.chain, 'ticket');
+      assert.equal(r.json.chain.number, 2);
+      assert.equal(r.json.chain.headNumber, 3);
+      assert.equal(r.json.chain.signature, r.json.signature);
+      assert.equal((await c.call('GET', `/api/documents/${reg.id}/99`, c.adminToken)).status, 404);
+      assert.equal((await c.call('GET', `/api/documents/${reg.id}/zero`, c.adminToken)).status, 400);
+    });
+
+    it('invoice PDF: a real PDF naming the ticket; no customer → 400; unknown customer → 404', async () => {
+      const res = await c.app.inject({ method: 'GET', url: `/api/documents/${reg.id}/2/invoice.pdf`, headers: { authorization: `Bearer ${c.managerToken}` } });
+      assert.equal(res.statusCode, 200);
+      assert.equal(res.headers['content-type'], 'application/pdf');
+      const pdf = res.rawPayload;
+      assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
+      assert.ok(pdf.length > 1000, `PDF size ${pdf.length}`);
+      assert.match(pdf.subarray(-64).toString('latin1'), /%%EOF/);
+      if (hasPdftotext()) {
+        const dir = mkdtempSync(join(tmpdir(), 'invoice-'));
+        writeFileSync(join(dir, 'i.pdf'), pdf);
+        const text = execFileSync('pdftotext', ['-layout', join(dir, 'i.pdf'), '-'], { encoding: 'utf8' });
+        assert.match(text, /FACTURE/);
+        assert.match(text, /ticket n° 2 /);
+        assert.match(text, /Mme Dupont/);
+        assert.match(text, /0,99 €/);
+        assert.match(text, /Boulangerie Test/);
+      } else {
+        console.warn('pdftotext not installed (Debian poppler-utils): PDF text not checked');
+      }
+      const noCustomer = await c.call('GET', `/api/documents/${reg.id}/1/invoice.pdf`, c.managerToken);
+      assert.equal(noCustomer.status, 400);
+      const forCustomer = await c.app.inject({ method: 'GET', url: `/api/documents/${reg.id}/1/invoice.pdf?customerId=${customerId}&lang=en`, headers: { authorization: `Bearer ${c.managerToken}` } });
+      assert.equal(forCustomer.statusCode, 200);
+      assert.equal((await c.call('GET', `/api/documents/${reg.id}/1/invoice.pdf?customerId=ghost`, c.managerToken)).status, 404);
+      assert.equal((await c.call('GET', `/api/documents/${reg.id}/1/invoice.pdf?lang=de`, c.managerToken)).status, 400);
+    });
+
+    it('customer page lists their documents; edit bumps the change version; bad edit is 400 and stores nothing', async () => {
+      const r = await c.call('GET', `/api/customers/${customerId}`, c.managerToken);
+      assert.equal(r.status, 200);
+      assert.equal(r.json.documentsTotal, 1);
+      assert.equal(r.json.documents[0].number, 2);
+      const before = await c.db.selectFrom('customers').select('change_version').where('id', '=', customerId).executeTakeFirstOrThrow();
+      const bad = await c.call('PATCH', `/api/customers/${customerId}`, c.managerToken, { email: 'not-an-email' });
+      assert.equal(bad.status, 400);
+      assert.equal((await c.call('PATCH', `/api/customers/${customerId}`, c.managerToken, {})).status, 400);
+      const ok = await c.call('PATCH', `/api/customers/${customerId}`, c.managerToken, { phone: '0601020304' });
+      assert.equal(ok.status, 200);
+      assert.equal(ok.json.phone, '0601020304');
+      assert.equal(ok.json.email, 'dupont@example.fr');
+      const afterRow = await c.db.selectFrom('customers').select('change_version').where('id', '=', customerId).executeTakeFirstOrThrow();
+      assert.ok(Number(afterRow.change_version) > Number(before.change_version));
+      assert.equal((await c.call('GET', '/api/customers/ghost', c.managerToken)).status, 404);
+      assert.equal((await c.call('PATCH', '/api/customers/ghost', c.managerToken, { name: 'X' })).status, 404);
+    });
+
+    it('catalog: full edit with barcodes reaches the registers through changes; conflicts and bad input refused', async () => {
+      const v0 = (await c.call('POST', '/api/sync/heartbeat', reg.token, { mode: 'connected', pendingRecords: 0, lastSosCopyAt: null, lastSosCopyKind: null, sosChecksum: null, changeVersion: 0, autonomousSince: null })).json.changeVersion;
+      const put = await c.call('PUT', '/api/products/PAIN', c.managerToken, { label: 'Pain de campagne', priceCents: 135, vatRate: 550, category: 'Boulangerie', barcodes: ['3012345678901'] });
+      assert.equal(put.status, 200, JSON.stringify(put.json));
+      assert.deepEqual(put.json.barcodes, ['3012345678901']);
+      const changes = await c.call('GET', `/api/sync/changes?since=${v0}`, reg.token);
+      const p = changes.json.products.find((x: any) => x.sku === 'PAIN');
+      assert.equal(p.priceCents, 135, 'the price change is in the incremental refresh');
+      const clash = await c.call('PUT', '/api/products/CAFE', c.managerToken, { label: 'Café', priceCents: 250, vatRate: 550, category: '', barcodes: ['3012345678901'] });
+      assert.equal(clash.status, 409);
+      assert.deepEqual((await c.call('GET', '/api/products/CAFE', c.managerToken)).json.barcodes, [], 'nothing stored');
+      assert.equal((await c.call('PUT', '/api/products/CAFE', c.managerToken, { label: '', priceCents: -1, vatRate: 550, category: '', barcodes: [] })).status, 400);
+      assert.equal((await c.call('PUT', '/api/products/NOPE', c.managerToken, { label: 'x', priceCents: 1, vatRate: 550, category: '', barcodes: [] })).status, 404);
+      const cats = await c.call('GET', '/api/catalog/categories', c.managerToken);
+      assert.ok(cats.json.items.some((x: any) => x.name === 'Boulangerie'));
+    });
+
+    it('CSV import: good rows stored, bad rows reported with line and reason and not stored; export round-trips', async () => {
+      // PAIN owns barcode 3012345678901 (also set by the catalog test; repeated so this test stands alone).
+      await c.call('PUT', '/api/products/PAIN', c.managerToken, { label: 'Pain de campagne', priceCents: 135, vatRate: 550, category: 'Boulangerie', barcodes: ['3012345678901'] });
+      const csv = [
+        'sku;label;priceCents;vatRate;category;barcodes',
+        'NEW1;Croissant;110;550;Viennoiserie;3000000000011',
+        'NEW2;;110;550;Viennoiserie;', // no label
+        'NEW3;Brioche;1,20;550;Viennoiserie;', // price not in cents
+        'NEW4;"Pain; aux noix";380;550;Boulangerie;3000000000028|3000000000035',
+        'NEW5;Tarte;900;550;;3012345678901', // barcode of PAIN
+        'NEW1;Croissant bis;120;550;;', // duplicate sku
+        'CAFE;Café moulu;260;550;Épicerie;',
+      ].join('\n');
+      const r = await c.app.inject({ method: 'POST', url: '/api/catalog/import?firstLine=2', headers: { authorization: `Bearer ${c.managerToken}`, 'content-type': 'text/csv' }, payload: csv });
+      assert.equal(r.statusCode, 200, r.body);
+      const res = JSON.parse(r.body);
+      assert.equal(res.rows, 7);
+      assert.equal(res.created, 2);
+      assert.equal(res.updated, 1);
+      assert.deepEqual(res.rejected.map((x: any) => x.line), [3, 4, 6, 7]);
+      assert.match(res.rejected[0].reasons.join(), /label/);
+      assert.match(res.rejected[1].reasons.join(), /priceCents/);
+      assert.match(res.rejected[2].reasons.join(), /already belongs to PAIN/);
+      assert.match(res.rejected[3].reasons.join(), /earlier in the file/);
+      const skus = (await c.db.selectFrom('products').select('sku').execute()).map((x) => x.sku).sort();
+      assert.deepEqual(skus, ['CAFE', 'NEW1', 'NEW4', 'PAIN']);
+      assert.equal((await c.call('GET', '/api/products/NEW4', c.managerToken)).json.label, 'Pain; aux noix');
+      assert.equal((await c.call('GET', '/api/products/CAFE', c.managerToken)).json.priceCents, 260);
+      const exp = await c.app.inject({ method: 'GET', url: '/api/catalog/export.csv', headers: { authorization: `Bearer ${c.managerToken}` } });
+      assert.equal(exp.statusCode, 200);
+      assert.match(exp.headers['content-type'] as string, /text\/csv/);
+      assert.match(exp.body, /^sku;label;priceCents;vatRate;category;barcodes\n/);
+      assert.match(exp.body, /NEW4;"Pain; aux noix";380;550;Boulangerie;3000000000028\|3000000000035/);
+      const again = await c.app.inject({ method: 'POST', url: '/api/catalog/import', headers: { authorization: `Bearer ${c.managerToken}`, 'content-type': 'text/csv' }, payload: exp.body });
+      const againRes = JSON.parse(again.body);
+      assert.equal(againRes.rejected.length, 0, JSON.stringify(againRes.rejected));
+      assert.equal(againRes.updated, 4);
+      // A file without the required columns is refused whole.
+      const noCols = await c.app.inject({ method: 'POST', url: '/api/catalog/import', headers: { authorization: `Bearer ${c.managerToken}`, 'content-type': 'text/csv' }, payload: 'foo;bar\n1;2\n' });
+      assert.equal(noCols.statusCode, 400);
+      assert.equal((await c.call('POST', '/api/catalog/import', c.managerToken, { csv: 'x' })).status, 400, 'JSON instead of CSV');
+    });
+
+    it('stock: levels, reception and adjustment as deltas with who and why; ledger shows sales too', async () => {
+      const lv = await c.call('GET', '/api/stock?q=cafe', c.managerToken);
+      assert.equal(lv.status, 200);
+      assert.equal(lv.json.items[0].quantity, -2, '1 in stock, 3 sold');
+      const rec = await c.call('POST', '/api/stock/receptions', c.managerToken, { note: 'Livraison Métro', lines: [{ sku: 'CAFE', quantity: 12 }, { sku: 'PAIN', quantity: 5 }] });
+      assert.equal(rec.status, 201, JSON.stringify(rec.json));
+      assert.deepEqual(rec.json.levels, [{ sku: 'CAFE', quantity: 10 }, { sku: 'PAIN', quantity: 12 }]);
+      const adj = await c.call('POST', '/api/stock/adjustments', c.managerToken, { sku: 'CAFE', delta: -1, reason: 'Paquet abîmé' });
+      assert.equal(adj.status, 201);
+      assert.equal((await c.call('GET', '/api/stock/CAFE', c.managerToken)).json.quantity, 9);
+      const ledger = await c.call('GET', '/api/stock/CAFE/movements', c.managerToken);
+      assert.equal(ledger.status, 200);
+      assert.equal(ledger.json.quantity, 9);
+      const kinds = ledger.json.items.map((m: any) => `${m.reason}:${m.delta}`).sort();
+      assert.deepEqual(kinds, ['adjustment:-1', 'reception:12', 'sale:-3']);
+      const a = ledger.json.items.find((m: any) => m.reason === 'adjustment');
+      assert.equal(a.note, 'Paquet abîmé');
+      assert.equal(a.by, 'gerant');
+      const count = async () => Number((await c.db.selectFrom('stock_movements').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      const n0 = await count();
+      for (const bad of [
+        ['/api/stock/receptions', { lines: [] }],
+        ['/api/stock/receptions', { lines: [{ sku: 'CAFE', quantity: 0 }] }],
+        ['/api/stock/adjustments', { sku: 'CAFE', delta: 0, reason: 'rien' }],
+        ['/api/stock/adjustments', { sku: 'CAFE', delta: 2 }],
+        ['/api/stock/adjustments', { sku: 'CAFE', delta: 2, reason: 'x' }],
+      ] as const) {
+        assert.equal((await c.call('POST', bad[0], c.managerToken, bad[1])).status, 400, JSON.stringify(bad[1]));
+      }
+      const unknown = await c.call('POST', '/api/stock/receptions', c.managerToken, { lines: [{ sku: 'CAFE', quantity: 1 }, { sku: 'GHOST', quantity: 1 }] });
+      assert.equal(unknown.status, 404);
+      assert.equal(await count(), n0, 'nothing stored by refused moves');
+      assert.equal((await c.call('POST', '/api/stock/receptions', c.managerToken, { storeId: 'nope', lines: [{ sku: 'CAFE', quantity: 1 }] })).status, 404);
+    });
+
+    it('users: admin edits role, PIN, activity; never a hash in a response; self-demotion refused', async () => {
+      const list = await c.call('GET', '/api/users', c.adminToken);
+      assertNoSecrets(list.json);
+      const before = await c.db.selectFrom('users').select(['pin_hash', 'change_version']).where('id', '=', 'u-cashier').executeTakeFirstOrThrow();
+      const r = await c.call('PATCH', '/api/users/u-cashier', c.adminToken, { pin: '4321', displayName: 'Marie L.' });
+      assert.equal(r.status, 200);
+      assertNoSecrets(r.json);
+      assert.equal(r.json.displayName, 'Marie L.');
+      assert.equal(r.json.hasPin, true);
+      const afterRow = await c.db.selectFrom('users').select(['pin_hash', 'change_version']).where('id', '=', 'u-cashier').executeTakeFirstOrThrow();
+      assert.notEqual(afterRow.pin_hash, before.pin_hash);
+      assert.ok(Number(afterRow.change_version) > Number(before.change_version), 'the new PIN reaches the registers');
+      assert.equal((await c.call('PATCH', '/api/users/u-cashier', c.adminToken, { pin: '12' })).status, 400);
+      assert.equal((await c.call('PATCH', '/api/users/u-cashier', c.adminToken, {})).status, 400);
+      assert.equal((await c.call('PATCH', '/api/users/u-admin', c.adminToken, { role: 'manager' })).status, 409);
+      assert.equal((await c.call('PATCH', '/api/users/u-admin', c.adminToken, { active: false })).status, 409);
+      assert.equal((await c.call('PATCH', '/api/users/ghost', c.adminToken, { displayName: 'x' })).status, 404);
+      // Deactivating the manager ends their sessions at once.
+      const m = await c.call('POST', '/api/auth/login', null, { username: 'gerant', password: 'manager-password-1' });
+      assert.equal((await c.call('PATCH', '/api/users/u-manager', c.adminToken, { active: false })).status, 200);
+      assert.equal((await c.call('GET', '/api/fleet', m.json.token)).status, 401);
+      assert.equal((await c.call('PATCH', '/api/users/u-manager', c.adminToken, { active: true })).status, 200);
+      c.managerToken = (await c.call('POST', '/api/auth/login', null, { username: 'gerant', password: 'manager-password-1' })).json.token;
+      for (const url of ['/api/fleet', '/api/documents', `/api/customers/${customerId}`, '/api/review?status=all']) assertNoSecrets((await c.call('GET', url, c.adminToken)).json);
+    });
+
+    it('dashboard: the day per store and hour, offline tickets and their delay', async () => {
+      const r = await c.call('GET', '/api/dashboard?date=2025-03-14', c.managerToken);
+      assert.equal(r.status, 200);
+      const s = r.json.stores[0];
+      assert.equal(s.tickets, 3);
+      assert.equal(s.totalCents, 240 + 99 + 750);
+      assert.equal(s.perHour.length, 24);
+      assert.equal(s.perHour.reduce((a: number, h: any) => a + h.tickets, 0), 3);
+      assert.equal(s.offlineTickets, 1);
+      assert.ok(s.offlineDelayMs.max >= 0);
+      assert.equal((await c.call('GET', '/api/dashboard?date=2025-03-15', c.managerToken)).json.stores[0].tickets, 0);
+      assert.equal((await c.call('GET', '/api/dashboard?date=yesterday', c.managerToken)).status, 400);
+    });
+
+    it('review queue: flagged tickets acknowledged once, with who and when', async () => {
+      const open = await c.call('GET', '/api/review', c.managerToken);
+      assert.equal(open.status, 200);
+      assert.deepEqual(open.json.items.map((i: any) => i.number).sort(), [2, 3]);
+      const ack = await c.call('POST', `/api/review/${reg.id}/2/ack`, c.managerToken, { note: 'prix promo' });
+      assert.equal(ack.status, 200, JSON.stringify(ack.json));
+      assert.equal(ack.json.review.acknowledgedBy, 'gerant');
+      assert.equal(ack.json.review.note, 'prix promo');
+      assert.equal(ack.json.review.acknowledgedAt, c.now.value.toISOString());
+      assert.equal((await c.call('POST', `/api/review/${reg.id}/2/ack`, c.adminToken, {})).status, 409, 'once');
+      assert.equal((await c.call('POST', `/api/review/${reg.id}/1/ack`, c.adminToken, {})).status, 409, 'no anomaly');
+      assert.equal((await c.call('POST', `/api/review/${reg.id}/42/ack`, c.adminToken, {})).status, 404);
+      assert.equal((await c.call('POST', `/api/review/${reg.id}/3/ack`, c.adminToken, { note: 5 })).status, 400);
+      assert.deepEqual((await c.call('GET', '/api/review', c.managerToken)).json.items.map((i: any) => i.number), [3]);
+      assert.deepEqual((await c.call('GET', '/api/review?status=acknowledged', c.managerToken)).json.items.map((i: any) => i.number), [2]);
+      assert.equal((await c.call('GET', '/api/review?status=nope', c.managerToken)).status, 400);
+      // The signed ticket is untouched.
+      const t = await c.call('GET', `/api/tickets/${reg.id}/2`, c.managerToken);
+      assert.equal(t.json.anomalies.length, 1);
+    });
+
+    it('serves the web app: SPA fallback for app paths, JSON 404 for unknown API paths', async () => {
+      const api404 = await c.app.inject({ method: 'GET', url: '/api/nothing-here' });
+      assert.equal(api404.statusCode, 404);
+      assert.equal(JSON.parse(api404.body).error.code, 'NOT_FOUND');
+      const page = await c.app.inject({ method: 'GET', url: '/fleet' });
+      // 200 with the app when built, 503 with instructions when not: either way HTML, never JSON.
+      assert.ok(page.statusCode === 200 || page.statusCode === 503, String(page.statusCode));
+      assert.match(page.headers['content-type'] as string, /text\/html/);
+      const escape = await c.app.inject({ method: 'GET', url: '/..%2f..%2fpackage.json' });
+      assert.doesNotMatch(escape.body, /"name": "@comptoir/);
+    });
+  });
+}

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { Cents, Id, IsoDateTime, Sku, VatRate } from './common';
+import { PaymentMethod, TicketLine, VatLine } from './record';
+import { LocalCustomer, LocalTicket } from './register-api';
+
+// Bodies of the register endpoints that exist for the cashier screen (packages/cashier-web):
+// shelf browsing, scan lookup, receipts and reprints, customer documents, X report, logout.
+// Everything here is answered from the register's local database, connected or not.
+
+/** `GET /api/categories` → the shelves of the SOS copy, by name. */
+export const ShelfCategory = z.object({ name: z.string(), productCount: z.number().int().nonnegative() });
+export type ShelfCategory = z.infer<typeof ShelfCategory>;
+
+/** `GET /api/categories/:name/products?limit=&offset=` (by label). */
+export const CategoryParams = z.object({ name: z.string().min(1).max(200) });
+export const CategoryProductsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(200),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+/** `GET /api/products/by-code/:code`: exact SKU, else exact barcode (a scan). */
+export const ProductCodeParams = z.object({ code: Sku });
+
+/** Who prints the receipt: the store's legal identity (SOS copy) and the register. */
+export const ReceiptStore = z.object({
+  storeId: Id,
+  name: z.string(),
+  address: z.string(),
+  siret: z.string(),
+  vatNumber: z.string(),
+  timezone: z.string(),
+  registerId: Id,
+  registerName: z.string(),
+  softwareName: z.string(),
+  softwareVersion: z.string(),
+});
+export type ReceiptStore = z.infer<typeof ReceiptStore>;
+
+/**
+ * A receipt, as printed (HTML on 80 mm paper, or ESC/POS). Carries every NF525 mention: store,
+ * SIRET, VAT number, ticket number, date, register, cashier, lines, per-VAT totals, payments,
+ * change, signature extract, software version; `duplicate` is set on a reprint (DUPLICATA).
+ */
+export const Receipt = z.object({
+  store: ReceiptStore,
+  ticket: LocalTicket,
+  cashierName: z.string(),
+  customerName: z.string().nullable(),
+  /** Characters 3, 7, 13 and 19 of the ticket's signature (the usual printed extract). */
+  signatureExtract: z.string(),
+  duplicate: z
+    .object({ number: z.number().int().positive(), printedAt: IsoDateTime, cashierName: z.string(), signatureExtract: z.string() })
+    .nullable(),
+});
+export type Receipt = z.infer<typeof Receipt>;
+
+/** `GET /api/customers/:id/documents`: the customer's tickets known to this register. */
+export const CustomerParams = z.object({ id: Id });
+export const CustomerDocuments = z.object({
+  customer: LocalCustomer,
+  /** Where the list comes from: the register's own tickets (local copy), connected or not. */
+  source: z.literal('local'),
+  items: z.array(LocalTicket),
+  total: z.number().int().nonnegative(),
+});
+export type CustomerDocuments = z.infer<typeof CustomerDocuments>;
+
+/** `GET /api/reports/x`: running totals since the last closure (or the start of the store's day). */
+export const XReport = z.object({
+  registerId: Id,
+  registerName: z.string(),
+  from: IsoDateTime,
+  at: IsoDateTime,
+  ticketCount: z.number().int().nonnegative(),
+  saleCount: z.number().int().nonnegative(),
+  returnCount: z.number().int().nonnegative(),
+  totalCents: Cents,
+  /** Net per method: cash is net of the change given back; refunds are negative. */
+  payments: z.array(z.object({ method: PaymentMethod, amountCents: Cents, count: z.number().int().nonnegative() })),
+  vat: z.array(z.object({ rate: VatRate, baseCents: Cents, vatCents: Cents, totalCents: Cents })),
+});
+export type XReport = z.infer<typeof XReport>;
+
+/** `GET /api/tickets/:number/returnable`: what is left to return on a sale of this register. */
+export const ReturnableTicket = z.object({
+  ticket: LocalTicket,
+  lines: z.array(z.object({ lineNo: z.number().int().positive(), sold: z.number().int(), returned: z.number().int().nonnegative() })),
+});
+export type ReturnableTicket = z.infer<typeof ReturnableTicket>;
+
+/** `POST /api/returns/quote`: the refund a return would give, priced exactly as `POST /api/returns` will. Writes nothing. */
+export const ReturnQuoteRequest = z.object({
+  original: z.object({ number: z.number().int().positive() }),
+  lines: z.array(z.object({ lineNo: z.number().int().positive(), quantity: z.number().int().positive() })).min(1),
+});
+export type ReturnQuoteRequest = z.infer<typeof ReturnQuoteRequest>;
+export const ReturnQuote = z.object({
+  /** Negative: the amount to refund is -totalCents. */
+  totalCents: Cents,
+  lines: z.array(TicketLine),
+  vat: z.array(VatLine),
+});
+export type ReturnQuote = z.infer<typeof ReturnQuote>;

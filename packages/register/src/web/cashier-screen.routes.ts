@@ -1,0 +1,20 @@
+import type { FastifyInstance } from 'fastify';
+import type { RegisterContext } from '../context';
+import { sessionRoutes } from '../auth/session.routes';
+import { shelfRoutes } from '../catalog/shelf.routes';
+import { customerDocumentRoutes } from '../customers/customer-documents.routes';
+import { receiptRoutes } from '../receipts/receipt.routes';
+import { xReportRoutes } from '../reports/x-report.routes';
+import { returnQuoteRoutes } from '../returns/return-quote.routes';
+import { cashierWebRoutes } from './cashier-web.routes';
+
+/** Everything the cashier screen needs beyond the core register API, and the screen itself. */
+export function cashierScreenRoutes(app: FastifyInstance, ctx: RegisterContext, webDir?: string): void {
+  sessionRoutes(app, ctx);
+  shelfRoutes(app, ctx);
+  receiptRoutes(app, ctx);
+  customerDocumentRoutes(app, ctx);
+  xReportRoutes(app, ctx);
+  returnQuoteRoutes(app, ctx);
+  cashierWebRoutes(app, webDir);
+}
