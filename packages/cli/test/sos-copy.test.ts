@@ -140,6 +140,14 @@ describe('SOS copy', () => {
         assert.equal((await registerStatus(reg)).sosChecksum, item.checksum, 'the register holds the copy reported');
       }
       assert.equal(r.body.ok, 2);
+      // "Copy now" for one register (back office): the same verified copy, one result.
+      const one = await http(shop.central.url, 'POST', `/api/registers/${shop.registers[1]!.id}/copy-now`, { token: shop.adminToken, timeoutMs: 120_000 });
+      assert.equal(one.status, 200, JSON.stringify(one.body));
+      assert.equal(one.body.status, 'ok');
+      assert.equal((await registerStatus(shop.registers[1]!)).sosChecksum, one.body.checksum);
+      const down = await http(shop.central.url, 'POST', `/api/registers/${stopped.id}/copy-now`, { token: shop.adminToken, timeoutMs: 120_000 });
+      assert.equal(down.body.status, 'unreachable');
+      assert.equal((await http(shop.central.url, 'POST', '/api/registers/nope/copy-now', { token: shop.adminToken })).status, 404);
       // A forged call to a register is refused, and nothing is copied.
       const reg = shop.registers[0]!;
       const before = (await registerStatus(reg)).lastSosCopyAt;

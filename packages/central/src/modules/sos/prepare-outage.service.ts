@@ -51,6 +51,30 @@ export async function prepareOutage(ctx: Ctx, storeId: string, opts: PrepareOuta
   }
 }
 
+/**
+ * "Copy now" for one register (back office): the same signed call as prepare-outage, for one
+ * register; the answer is that register's result item (ok / failed / unreachable).
+ */
+export async function copyRegisterNow(ctx: Ctx, registerId: string, opts: PrepareOutageOptions = DEFAULT_PREPARE_OUTAGE): Promise<PrepareOutageItem> {
+  const r = await ctx.db
+    .selectFrom('registers')
+    .select(['id', 'name', 'store_id', 'enrolled_at', 'token_hash', 'advertised_url'])
+    .where('id', '=', registerId)
+    .executeTakeFirst();
+  if (!r) throw new ComptoirError('NOT_FOUND', `No register ${registerId}`);
+  if (ctx.user?.kind === 'user' && ctx.user.storeId !== null && ctx.user.storeId !== r.store_id) {
+    throw new ComptoirError('FORBIDDEN', 'A manager may copy only the registers of their own store', { registerId });
+  }
+  const agent = new Agent({ connect: { timeout: opts.connectTimeoutMs }, headersTimeout: opts.copyTimeoutMs, bodyTimeout: opts.copyTimeoutMs });
+  try {
+    const item = await copyOne(ctx, agent, r, opts);
+    ctx.log.info({ registerId, status: item.status }, 'copy-now done');
+    return item;
+  } finally {
+    await agent.close().catch(() => {});
+  }
+}
+
 type RegisterTarget = { id: string; name: string; enrolled_at: string | null; token_hash: string | null; advertised_url: string | null };
 
 async function copyOne(ctx: Ctx, agent: Agent, r: RegisterTarget, opts: PrepareOutageOptions): Promise<PrepareOutageItem> {

@@ -4,14 +4,17 @@ import { Id } from '@comptoir/protocol';
 import type { Ctx } from '../../context';
 import type { RouteDeps } from '../../routes';
 import { ChangeEvents, installChangeEvents } from './change-events';
-import { prepareOutage } from './prepare-outage.service';
+import { copyRegisterNow, prepareOutage } from './prepare-outage.service';
 
-const StoreParams = z.object({ id: Id });
+const IdParams = z.object({ id: Id });
 
-/** SOS copy routes of the central server: store-wide prepare-outage, change push hint (SSE). */
+/** SOS copy routes of the central server: store-wide prepare-outage, one register's copy-now, change push hint (SSE). */
 export function sosRoutes(app: FastifyInstance, { ctxOf }: RouteDeps, baseCtx: () => Ctx): void {
   app.post('/api/stores/:id/prepare-outage', { config: { access: 'staff' } }, async (request) =>
-    prepareOutage(ctxOf(request), StoreParams.parse(request.params).id),
+    prepareOutage(ctxOf(request), IdParams.parse(request.params).id),
+  );
+  app.post('/api/registers/:id/copy-now', { config: { access: 'staff' } }, async (request) =>
+    copyRegisterNow(ctxOf(request), IdParams.parse(request.params).id),
   );
   const events = new ChangeEvents(baseCtx);
   installChangeEvents(app, events);
