@@ -96,6 +96,8 @@ describe('register agent (enrolled, connected)', () => {
     });
     assert.equal(t.kind, 'sale');
     assert.equal(t.cashierId, 'cashier-1');
+    // The acknowledgement commit skips its fsync; every sale after it is durable again (FULL = 2).
+    assert.equal(reg.ctx.sqlite.pragma('synchronous', { simple: true }), 2);
   });
 
   test('the sale service commits record + outbox row before any push', () => {
