@@ -26,6 +26,8 @@ export const RegisterConfig = z.object({
   heartbeatMs: z.coerce.number().int().min(50).max(60000).default(1000),
   /** URL central uses to reach this register (prepare-outage); default: the listen URL. */
   advertiseUrl: z.url({ message: 'must be a URL, e.g. http://10.0.0.12:4101' }).optional(),
+  /** ESC/POS receipt printer on the network; default: none (no paper, receipts stay reprintable). */
+  printer: z.string().regex(/^tcp:\/\/(\[[^\]]+\]|[^:/\s]+)(:\d{1,5})?\/?$/, 'must be tcp://HOST:PORT, e.g. tcp://192.168.1.50:9100').optional(),
   logLevel: LogLevel,
 });
 export type RegisterConfig = z.infer<typeof RegisterConfig>;

@@ -1,10 +1,8 @@
 import { Command } from 'commander';
 import { ConfigError } from './config';
-import { runCentral } from './commands/central.command';
-import { runRegister } from './commands/register.command';
-import { runDemo } from './commands/demo.command';
-import { runVerify } from './commands/verify.command';
-import { runSosCopy } from './commands/sos-copy.command';
+
+// Each command's module is loaded only when that command runs: a register agent must not carry the
+// central server's code (PDF, PostgreSQL, back office…) in its memory — tills are modest PCs.
 
 const program = new Command()
   .name('comptoir')
@@ -20,7 +18,7 @@ program
   .option('--database-url <url>', 'PostgreSQL URL instead of the embedded SQLite [COMPTOIR_DATABASE_URL]')
   .option('--seed <name>', 'seed data: demo [COMPTOIR_SEED]')
   .option('--log-level <level>', 'log level [COMPTOIR_LOG_LEVEL]')
-  .action((flags) => runCentral(flags));
+  .action(async (flags) => (await import('./commands/central.command')).runCentral(flags));
 
 program
   .command('register')
@@ -32,8 +30,9 @@ program
   .option('--enrol <code>', 'one-time enrolment code from the central server [COMPTOIR_ENROL_CODE]')
   .option('--heartbeat-ms <ms>', 'heartbeat interval (default 1000) [COMPTOIR_HEARTBEAT_MS]')
   .option('--advertise-url <url>', 'URL the central server uses to reach this register (default: its listen URL) [COMPTOIR_ADVERTISE_URL]')
+  .option('--printer <url>', 'ESC/POS receipt printer, tcp://HOST:PORT (default: none) [COMPTOIR_PRINTER]')
   .option('--log-level <level>', 'log level [COMPTOIR_LOG_LEVEL]')
-  .action((flags) => runRegister(flags));
+  .action(async (flags) => (await import('./commands/register.command')).runRegister(flags));
 
 program
   .command('demo')
@@ -43,14 +42,14 @@ program
   .option('--port <port>', 'central port; registers take the next ones (default 4000) [COMPTOIR_PORT]')
   .option('--host <host>', 'listen address (default 127.0.0.1) [COMPTOIR_HOST]')
   .option('--log-level <level>', 'log level [COMPTOIR_LOG_LEVEL]')
-  .action((flags) => runDemo(flags));
+  .action(async (flags) => (await import('./commands/demo.command')).runDemo(flags));
 
 program
   .command('verify')
   .description('verify the signed chains of a register or central database; exits 1 on a break')
   .option('--data <dir>', 'data directory holding register.sqlite or central.sqlite')
   .option('--database-url <url>', 'central PostgreSQL URL')
-  .action((flags) => runVerify(flags));
+  .action(async (flags) => (await import('./commands/verify.command')).runVerify(flags));
 
 program
   .command('sos-copy')
@@ -59,7 +58,7 @@ program
   .option('--login <login>', 'login of a user of the register [COMPTOIR_LOGIN]')
   .option('--pin <pin>', 'that user\'s PIN [COMPTOIR_PIN]')
   .option('--timeout-ms <ms>', 'longest wait for the copy (default 300000) [COMPTOIR_TIMEOUT_MS]')
-  .action((flags) => runSosCopy(flags));
+  .action(async (flags) => (await import('./commands/sos-copy.command')).runSosCopy(flags));
 
 try {
   await program.parseAsync(process.argv);

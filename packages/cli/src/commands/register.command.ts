@@ -15,6 +15,7 @@ export async function runRegister(flags: Record<string, unknown>): Promise<void>
       enrol: 'COMPTOIR_ENROL_CODE',
       heartbeatMs: 'COMPTOIR_HEARTBEAT_MS',
       advertiseUrl: 'COMPTOIR_ADVERTISE_URL',
+      printer: 'COMPTOIR_PRINTER',
       logLevel: 'COMPTOIR_LOG_LEVEL',
     }),
   );
@@ -28,6 +29,7 @@ export async function runRegister(flags: Record<string, unknown>): Promise<void>
     enrolCode: config.enrol,
     heartbeatIntervalMs: config.heartbeatMs,
     ...(config.advertiseUrl ? { advertiseUrl: config.advertiseUrl } : {}),
+    ...(config.printer ? { printer: config.printer } : {}),
     logger,
   });
   logger.info({ url: agent.url }, 'register agent ready');

@@ -1,8 +1,9 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TicketNumberParams } from '@comptoir/protocol';
 import type { RegisterContext } from '../context';
 import { authenticate } from '../auth/auth.service';
 import { buildReceipt, printDuplicate } from './receipt.service';
+import { printerStatus, receiptPrinterOf } from './receipt-printer';
 import { readStoreIdentity } from './store-identity.service';
 
 export function receiptRoutes(app: FastifyInstance, ctx: RegisterContext): void {
@@ -16,9 +17,55 @@ export function receiptRoutes(app: FastifyInstance, ctx: RegisterContext): void 
     return buildReceipt(ctx, TicketNumberParams.parse(req.params).number);
   });
 
-  /** A reprint: a signed record of the `duplicate` chain. */
+  /** A reprint: a signed record of the `duplicate` chain (sent to the printer after the answer). */
   app.post('/api/tickets/:number/duplicates', async (req, reply) => {
     const actor = authenticate(ctx, req.headers.authorization);
-    return reply.code(201).send(await printDuplicate(ctx, TicketNumberParams.parse(req.params).number, actor));
+    const receipt = await printDuplicate(ctx, TicketNumberParams.parse(req.params).number, actor);
+    const printer = receiptPrinterOf(ctx);
+    if (printer) afterResponse.set(req, () => void printer.print(receipt));
+    return reply.code(201).send(receipt);
   });
+
+  /** The receipt printer: configured or not, and the outcome of the recent print jobs. */
+  app.get('/api/printer', async (req) => {
+    authenticate(ctx, req.headers.authorization);
+    return printerStatus(ctx);
+  });
+
+  // Every new sale or return (201) is printed once its answer has been sent: the commit and the
+  // acknowledgement never wait for paper. A replayed sale (200, same clientSaleId) is not reprinted.
+  if (!receiptPrinterOf(ctx)) return;
+  const printed = new Set(['/api/sales', '/api/returns']);
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (req.method !== 'POST' || reply.statusCode !== 201 || !printed.has(req.routeOptions.url ?? '')) return payload;
+    const number = typeof payload === 'string' ? ticketNumberOf(payload) : null;
+    if (number !== null) afterResponse.set(req, () => void printTicket(ctx, number));
+    return payload;
+  });
+  app.addHook('onResponse', async (req) => {
+    const job = afterResponse.get(req);
+    afterResponse.delete(req);
+    job?.();
+  });
+}
+
+const afterResponse = new WeakMap<FastifyRequest, () => void>();
+
+function ticketNumberOf(body: string): number | null {
+  try {
+    const n = (JSON.parse(body) as { number?: unknown }).number;
+    return typeof n === 'number' && Number.isInteger(n) ? n : null;
+  } catch {
+    return null;
+  }
+}
+
+async function printTicket(ctx: RegisterContext, number: number): Promise<void> {
+  const printer = receiptPrinterOf(ctx);
+  if (!printer) return;
+  try {
+    await printer.print(await buildReceipt(ctx, number));
+  } catch (e) {
+    printer.recordFailure(number, `receipt not built: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }

@@ -1,0 +1,348 @@
+// ESC/POS receipts sent to a network printer (raw TCP). The "printer" is a real local TCP listener
+// (node:net) that decodes what it receives: ESC/FS/GS commands are stripped and listed, the text is
+// read in code page 858. A register with a printer prints every new sale, return and duplicate after
+// answering; a printer that is down never fails a sale, and the failure is reported by GET /api/printer.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server, type Socket } from 'node:net';
+import type { Receipt } from '@comptoir/protocol';
+import type { RunningRegister } from '../src/index';
+import { encodeReceiptEscPos, euros } from '../src/receipts/escpos-receipt';
+import { parsePrinterUrl, sendToPrinter } from '../src/receipts/receipt-printer';
+import { StubCentral } from './stub-central';
+import { api, eventually, startTestRegister, tmp } from './helpers';
+
+// ---- the decoding printer ----
+
+/** Bytes above 0x7F that French receipts use, in code page 858 (the rest decode as "?"). */
+const CP858: Record<number, string> = {
+  0x80: 'Ç', 0x82: 'é', 0x83: 'â', 0x85: 'à', 0x87: 'ç', 0x88: 'ê', 0x89: 'ë', 0x8a: 'è', 0x8b: 'ï', 0x8c: 'î',
+  0x90: 'É', 0x93: 'ô', 0x96: 'û', 0x97: 'ù', 0xc4: '─', 0xcd: '═', 0xd5: '€', 0xf8: '°',
+};
+
+/** Argument byte counts of the ESC/POS commands a receipt may use; anything else fails the test. */
+const ESC_ARGS: Record<string, number> = { '@': 0, '2': 0, '3': 1, '!': 1, '-': 1, E: 1, G: 1, M: 1, a: 1, d: 1, J: 1, t: 1, R: 1, V: 1 };
+const GS_ARGS: Record<string, number> = { '!': 1, B: 1, b: 1 };
+const FS_ARGS: Record<string, number> = { '.': 0, '&': 0, C: 1 };
+
+interface Decoded {
+  text: string;
+  /** Each command as e.g. "ESC @", "GS V 0" (arguments in decimal). */
+  commands: string[];
+}
+
+function decodeEscPos(bytes: Uint8Array): Decoded {
+  let text = '';
+  const commands: string[] = [];
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i]!;
+    if (b === 0x1b || b === 0x1d || b === 0x1c) {
+      const prefix = b === 0x1b ? 'ESC' : b === 0x1d ? 'GS' : 'FS';
+      const op = String.fromCharCode(bytes[i + 1]!);
+      let n = (b === 0x1b ? ESC_ARGS : b === 0x1d ? GS_ARGS : FS_ARGS)[op];
+      if (b === 0x1d && op === 'V') n = bytes[i + 2]! >= 65 ? 2 : 1; // GS V m [n]
+      if (n === undefined) throw new Error(`unknown command ${prefix} ${op} (0x${bytes[i + 1]!.toString(16)}) at byte ${i}`);
+      commands.push([prefix, op, ...bytes.subarray(i + 2, i + 2 + n)].join(' '));
+      i += 2 + n;
+      continue;
+    }
+    if (b === 0x0a) text += '\n';
+    else if (b === 0x0d) {
+      /* carriage return */
+    } else if (b < 0x80) text += String.fromCharCode(b);
+    else text += CP858[b] ?? '?';
+    i++;
+  }
+  return { text, commands };
+}
+
+/** A thermal printer on a free local port: one print job per TCP connection, decoded. */
+class FakePrinter {
+  readonly jobs: Buffer[] = [];
+  private server: Server | null = null;
+  private sockets = new Set<Socket>();
+  port = 0;
+
+  async start(): Promise<void> {
+    this.server = createServer((socket) => {
+      this.sockets.add(socket);
+      const chunks: Buffer[] = [];
+      socket.on('data', (c) => chunks.push(c));
+      socket.on('end', () => this.jobs.push(Buffer.concat(chunks)));
+      socket.on('close', () => this.sockets.delete(socket));
+      socket.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as { port: number }).port;
+  }
+
+  get url(): string {
+    return `tcp://127.0.0.1:${this.port}`;
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+}
+
+/** A port with nothing listening on it (a printer that is switched off). */
+async function deadPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
+}
+
+const CUT = /^GS V (0|1|48|49|65 \d+|66 \d+)$/;
+const cash = (amountCents: number) => ({ method: 'cash', amountCents });
+
+// ---- encoding ----
+
+const sample: Receipt = {
+  store: {
+    storeId: 'store-1', name: 'Épicerie du Port', address: '1 rue du Test, Paris', siret: '12345678900011', vatNumber: 'FR00123456789',
+    timezone: 'Europe/Paris', registerId: 'reg-1', registerName: 'Caisse 1', softwareName: 'Comptoir', softwareVersion: '9.8.7',
+  },
+  ticket: {
+    registerId: 'reg-1', number: 42, kind: 'sale', totalCents: 123456, soldAt: '2026-03-14T08:05:09.000Z', soldOffline: false,
+    cashierId: 'cashier-1', customerId: 'cust-1',
+    lines: [
+      { lineNo: 1, sku: 'CAFE', label: 'Café moulu 250 g', quantity: 2, unitPriceCents: 450, vatRate: 550, discountCents: 50, totalCents: 850 },
+      { lineNo: 2, sku: 'TV', label: 'Téléviseur', quantity: 1, unitPriceCents: 122606, vatRate: 2000, discountCents: 0, totalCents: 122606 },
+    ],
+    vat: [
+      { rate: 550, baseCents: 806, vatCents: 44, totalCents: 850 },
+      { rate: 2000, baseCents: 102172, vatCents: 20434, totalCents: 122606 },
+    ],
+    payments: [{ method: 'card', amountCents: 120000 }, { method: 'cash', amountCents: 5000 }],
+    changeCents: 1544, signature: 'abcdefghijklmnopqrstuvwxyz', integratedAt: null, original: null,
+  },
+  cashierName: 'Alice', customerName: 'Marie Curie', signatureExtract: 'cgms', duplicate: null,
+};
+
+describe('ESC/POS receipt encoding', () => {
+  test('every NF525 mention is printed, then a cut', () => {
+    const { text, commands } = decodeEscPos(encodeReceiptEscPos(sample));
+    assert.equal(commands[0], 'ESC @', 'starts by initializing the printer');
+    for (const s of [
+      'Épicerie du Port', '1 rue du Test', 'SIRET 12345678900011', 'N° TVA FR00123456789', 'Vente - Ticket n° 42',
+      '14/03/2026 09:05:09', 'Caisse : Caisse 1', 'Caissier : Alice', 'Client : Marie Curie',
+      'Café moulu 250 g', '2 x 4,50 € (TVA 5,5 %) - Remise 0,50 €', 'Téléviseur', 'TOTAL TTC', '1 234,56 €',
+      '5,5 %', '8,06 €', '0,44 €', '1 021,72 €', '204,34 €', 'Carte', '1 200,00 €', 'Espèces', '50,00 €', 'Rendu', '15,44 €',
+      'Signature cgms', 'Logiciel Comptoir 9.8.7',
+    ]) {
+      assert.ok(text.includes(s), `missing ${JSON.stringify(s)} in:\n${text}`);
+    }
+    assert.ok(!text.includes('DUPLICATA'));
+    assert.match(commands.at(-1)!, CUT, 'ends with a cut');
+    assert.ok(text.split('\n').every((l) => l.length <= 48), 'fits 48 columns');
+  });
+
+  test('a reprint says DUPLICATA, with its number and signature extract', () => {
+    const dup: Receipt = { ...sample, duplicate: { number: 3, printedAt: '2026-03-14T10:00:00.000Z', cashierName: 'Bob', signatureExtract: 'WXYZ' } };
+    const { text, commands } = decodeEscPos(encodeReceiptEscPos(dup));
+    assert.ok(text.includes('DUPLICATA'));
+    assert.ok(text.includes('Duplicata n° 3 - 14/03/2026 11:00:00'), text);
+    assert.ok(text.includes('Signature cgms / WXYZ'));
+    assert.ok(text.includes('Ticket n° 42'));
+    assert.match(commands.at(-1)!, CUT);
+  });
+
+  test('a return prints its original ticket and negative amounts', () => {
+    const ret: Receipt = {
+      ...sample,
+      ticket: { ...sample.ticket, kind: 'return', number: 43, totalCents: -850, original: { registerId: 'reg-1', number: 42 }, payments: [{ method: 'cash', amountCents: -850 }], changeCents: 0 },
+    };
+    const { text } = decodeEscPos(encodeReceiptEscPos(ret));
+    assert.ok(text.includes('Retour - Ticket n° 43'));
+    assert.ok(text.includes("Ticket d'origine n° 42"));
+    assert.ok(text.includes('-8,50 €'));
+    assert.equal(euros(-123456789), '-1 234 567,89 €');
+  });
+
+  test('printer URLs', () => {
+    assert.deepEqual(parsePrinterUrl('tcp://10.0.0.9:9100'), { host: '10.0.0.9', port: 9100 });
+    assert.deepEqual(parsePrinterUrl('tcp://printer.local'), { host: 'printer.local', port: 9100 });
+    assert.deepEqual(parsePrinterUrl('tcp://[::1]:9101'), { host: '::1', port: 9101 });
+    assert.throws(() => parsePrinterUrl('http://printer:9100'));
+    assert.throws(() => parsePrinterUrl('tcp://printer:99999'));
+  });
+
+  test('sendToPrinter: the listener receives the bytes; a closed port is refused', async () => {
+    const printer = new FakePrinter();
+    await printer.start();
+    try {
+      const bytes = encodeReceiptEscPos(sample);
+      await sendToPrinter({ host: '127.0.0.1', port: printer.port }, bytes);
+      const got = await eventually(() => printer.jobs[0]);
+      assert.deepEqual(new Uint8Array(got), bytes);
+    } finally {
+      await printer.stop();
+    }
+    await assert.rejects(sendToPrinter({ host: '127.0.0.1', port: await deadPort() }, new Uint8Array([0x1b, 0x40])), /ECONNREFUSED/);
+  });
+});
+
+// ---- through the register's HTTP API ----
+
+async function startRegisterWith(printer: string | undefined) {
+  const central = new StubCentral();
+  await central.start();
+  const dir = await tmp();
+  const reg = await startTestRegister(dir.path, central.url, { enrolCode: 'ENROL-0001', ...(printer ? { printer } : {}) });
+  const login = await api(reg.url, 'POST', '/api/auth/login', { body: { login: 'alice', pin: '1234' } });
+  assert.equal(login.status, 200, JSON.stringify(login.body));
+  return {
+    reg,
+    token: login.body.token as string,
+    async stop() {
+      await reg.close();
+      await central.stop();
+      await dir.cleanup();
+    },
+  };
+}
+
+describe('register with a network printer', () => {
+  const printer = new FakePrinter();
+  let env: Awaited<ReturnType<typeof startRegisterWith>>;
+  let reg: RunningRegister;
+
+  before(async () => {
+    await printer.start();
+    env = await startRegisterWith(printer.url);
+    reg = env.reg;
+  });
+  after(async () => {
+    await env?.stop();
+    await printer.stop();
+  });
+
+  const jobsFor = async (ticket: number) => {
+    const st = await api(reg.url, 'GET', '/api/printer', { token: env.token });
+    assert.equal(st.status, 200);
+    return (st.body.jobs as Array<{ ticketNumber: number; kind: string; printed: boolean | null; reason: string | null; duplicateNumber: number | null }>).filter(
+      (j) => j.ticketNumber === ticket,
+    );
+  };
+
+  test('a sale is printed after it is committed, a duplicate prints DUPLICATA, a return prints too', async () => {
+    const sale = await api(reg.url, 'POST', '/api/sales', {
+      token: env.token,
+      body: { lines: [{ sku: 'CAFE', quantity: 2 }, { sku: 'VIN', quantity: 1 }], payments: [cash(2500)] },
+    });
+    assert.equal(sale.status, 201, JSON.stringify(sale.body));
+    const n = sale.body.number as number;
+
+    const first = await eventually(() => printer.jobs[0]);
+    const { text, commands } = decodeEscPos(first);
+    for (const s of [
+      `Ticket n° ${n}`, 'Boutique test', 'SIRET 12345678900011', 'N° TVA FR00123456789', 'Caisse : Caisse 1', 'Caissier : Alice',
+      'Café moulu 250 g', 'Vin rouge 75 cl', '21,90 €', '9,00 €', '12,90 €', 'Espèces', '25,00 €', 'Rendu', '3,10 €', 'Logiciel Comptoir',
+    ]) {
+      assert.ok(text.includes(s), `missing ${JSON.stringify(s)} in:\n${text}`);
+    }
+    const receipt = await api(reg.url, 'GET', `/api/tickets/${n}/receipt`, { token: env.token });
+    assert.ok(text.includes(`Signature ${receipt.body.signatureExtract}`));
+    assert.ok(!text.includes('DUPLICATA'));
+    assert.match(commands.at(-1)!, CUT);
+    const job = await eventually(async () => (await jobsFor(n)).find((j) => j.printed !== null));
+    assert.deepEqual({ printed: job.printed, reason: job.reason, kind: job.kind }, { printed: true, reason: null, kind: 'ticket' });
+
+    // A replayed sale (same clientSaleId → 200) is not printed again.
+    const clientSaleId = '7b0e2c3a-4f1d-4a8e-9c2b-1d2e3f4a5b6c';
+    const once = await api(reg.url, 'POST', '/api/sales', { token: env.token, body: { clientSaleId, lines: [{ sku: 'LIVRE', quantity: 1 }], payments: [cash(799)] } });
+    assert.equal(once.status, 201, JSON.stringify(once.body));
+    await eventually(() => printer.jobs.length === 2);
+    const again = await api(reg.url, 'POST', '/api/sales', { token: env.token, body: { clientSaleId, lines: [{ sku: 'LIVRE', quantity: 1 }], payments: [cash(799)] } });
+    assert.equal(again.status, 200);
+
+    const dup = await api(reg.url, 'POST', `/api/tickets/${n}/duplicates`, { token: env.token });
+    assert.equal(dup.status, 201, JSON.stringify(dup.body));
+    await eventually(() => printer.jobs.length === 3);
+    const reprint = decodeEscPos(printer.jobs[2]!);
+    assert.ok(reprint.text.includes('DUPLICATA'), reprint.text);
+    assert.ok(reprint.text.includes(`Duplicata n° ${dup.body.duplicate.number}`));
+    assert.ok(reprint.text.includes(`Ticket n° ${n}`));
+    assert.ok(reprint.text.includes('SIRET 12345678900011'));
+    assert.match(reprint.commands.at(-1)!, CUT);
+    const dupJob = await eventually(async () => (await jobsFor(n)).find((j) => j.kind === 'duplicate' && j.printed !== null));
+    assert.equal(dupJob.printed, true);
+    assert.equal(dupJob.duplicateNumber, dup.body.duplicate.number);
+
+    const ret = await api(reg.url, 'POST', '/api/returns', {
+      token: env.token,
+      body: { original: { number: n }, lines: [{ lineNo: 1, quantity: 1 }], refunds: [cash(450)] },
+    });
+    assert.equal(ret.status, 201, JSON.stringify(ret.body));
+    await eventually(() => printer.jobs.length === 4);
+    const back = decodeEscPos(printer.jobs[3]!).text;
+    assert.ok(back.includes(`Retour - Ticket n° ${ret.body.number}`), back);
+    assert.ok(back.includes(`Ticket d'origine n° ${n}`));
+    assert.ok(back.includes('-4,50 €'));
+    assert.equal(printer.jobs.length, 4, 'the replayed sale was not printed');
+  });
+});
+
+describe('register with a printer that is down', () => {
+  let env: Awaited<ReturnType<typeof startRegisterWith>>;
+  let url: string;
+
+  before(async () => {
+    url = `tcp://127.0.0.1:${await deadPort()}`;
+    env = await startRegisterWith(url);
+  });
+  after(async () => {
+    await env?.stop();
+  });
+
+  test('the sale succeeds, the failure is reported, and the receipt stays reprintable', async () => {
+    const { reg, token } = env;
+    const sale = await api(reg.url, 'POST', '/api/sales', { token, body: { lines: [{ sku: 'CAFE', quantity: 1 }], payments: [cash(450)] } });
+    assert.equal(sale.status, 201, JSON.stringify(sale.body));
+    const n = sale.body.number as number;
+
+    const job = await eventually(async () => {
+      const st = await api(reg.url, 'GET', '/api/printer', { token });
+      return (st.body.jobs as any[]).find((j) => j.ticketNumber === n && j.printed !== null);
+    });
+    assert.equal(job.printed, false);
+    assert.match(job.reason, /ECONNREFUSED/);
+    const st = await api(reg.url, 'GET', '/api/printer', { token });
+    assert.equal(st.body.configured, true);
+    assert.equal(st.body.printer, url);
+
+    assert.equal((await api(reg.url, 'GET', `/api/tickets/${n}/receipt`, { token })).status, 200);
+    const dup = await api(reg.url, 'POST', `/api/tickets/${n}/duplicates`, { token });
+    assert.equal(dup.status, 201, 'a reprint is still recorded while the printer is down');
+    const dupJob = await eventually(async () => {
+      const s = await api(reg.url, 'GET', '/api/printer', { token });
+      return (s.body.jobs as any[]).find((j) => j.kind === 'duplicate' && j.printed !== null);
+    });
+    assert.equal(dupJob.printed, false);
+
+    const next = await api(reg.url, 'POST', '/api/sales', { token, body: { lines: [{ sku: 'CAFE', quantity: 1 }], payments: [cash(450)] } });
+    assert.equal(next.status, 201, 'selling goes on');
+  });
+});
+
+describe('register without a printer (the default)', () => {
+  let env: Awaited<ReturnType<typeof startRegisterWith>>;
+  before(async () => {
+    env = await startRegisterWith(undefined);
+  });
+  after(async () => {
+    await env?.stop();
+  });
+
+  test('no paper: the sale and its receipt are there, the printer is reported as not configured', async () => {
+    const { reg, token } = env;
+    const sale = await api(reg.url, 'POST', '/api/sales', { token, body: { lines: [{ sku: 'CAFE', quantity: 1 }], payments: [cash(450)] } });
+    assert.equal(sale.status, 201);
+    assert.equal((await api(reg.url, 'GET', `/api/tickets/${sale.body.number}/receipt`, { token })).status, 200);
+    const st = await api(reg.url, 'GET', '/api/printer', { token });
+    assert.deepEqual(st.body, { configured: false, printer: null, jobs: [] });
+  });
+});
