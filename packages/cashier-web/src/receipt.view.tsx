@@ -1,6 +1,7 @@
 import type { Receipt } from '@comptoir/protocol';
 import { formatCents, formatDateTime, formatRate } from './money.format';
 import { useScreen } from './screen.context';
+import { VatTable } from './vat-table.view';
 
 /**
  * The receipt as printed on 80 mm thermal paper (see `@media print` in styles.css), with the NF525
@@ -68,26 +69,7 @@ export function ReceiptView({ receipt }: { receipt: Receipt }) {
         <span>{t('total')} TTC</span>
         <strong>{money(ticket.totalCents)}</strong>
       </div>
-      <table className="receipt-vat">
-        <thead>
-          <tr>
-            <th>{t('rate')}</th>
-            <th className="num">{t('base')}</th>
-            <th className="num">{t('vat')}</th>
-            <th className="num">{t('ttc')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {ticket.vat.map((v) => (
-            <tr key={v.rate}>
-              <td>{formatRate(v.rate, lang)}</td>
-              <td className="num">{money(v.baseCents)}</td>
-              <td className="num">{money(v.vatCents)}</td>
-              <td className="num">{money(v.totalCents)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <VatTable vat={ticket.vat} className="receipt-vat" />
       <div className="receipt-payments">
         {ticket.payments.map((p, i) => (
           <div key={i} className="row">

@@ -2,8 +2,9 @@ import { useEffect, useState } from 'react';
 import type { SosCopyResult, XReport } from '@comptoir/protocol';
 import { api } from './api.client';
 import { errorText } from './i18n.messages';
-import { formatCents, formatDateTime, formatRate, formatTime } from './money.format';
+import { formatCents, formatDateTime, formatTime } from './money.format';
 import { useScreen } from './screen.context';
+import { VatTable } from './vat-table.view';
 
 /** X report (running totals since the last closure, read-only) and the manual SOS copy. */
 export function ReportScreen() {
@@ -98,26 +99,7 @@ export function ReportScreen() {
               </tbody>
             </table>
             <h3>{t('byVat')}</h3>
-            <table className="table">
-              <thead>
-                <tr>
-                  <th>{t('rate')}</th>
-                  <th className="num">{t('base')}</th>
-                  <th className="num">{t('vat')}</th>
-                  <th className="num">{t('ttc')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.vat.map((v) => (
-                  <tr key={v.rate}>
-                    <td>{formatRate(v.rate, lang)}</td>
-                    <td className="num">{money(v.baseCents)}</td>
-                    <td className="num">{money(v.vatCents)}</td>
-                    <td className="num">{money(v.totalCents)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <VatTable vat={report.vat} className="table" />
             <button className="secondary" data-testid="x-refresh" onClick={() => void load()}>
               {t('refresh')}
             </button>

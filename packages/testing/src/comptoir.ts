@@ -67,6 +67,8 @@ export async function startRegisterProcess(opts: {
   enrolCode?: string;
   port?: number;
   heartbeatMs?: number;
+  /** Extra environment of the register process (e.g. NODE_OPTIONS, as a till's launcher sets it). */
+  env?: Record<string, string>;
   name?: string;
 }): Promise<RegisterProcess> {
   const port = opts.port ?? (await freePort());
@@ -75,7 +77,7 @@ export async function startRegisterProcess(opts: {
     const args = [COMPTOIR_BIN, 'register', '--data', opts.dataDir, '--central', centralUrl, '--port', String(port)];
     if (enrolCode) args.push('--enrol', enrolCode);
     if (opts.heartbeatMs) args.push('--heartbeat-ms', String(opts.heartbeatMs));
-    const handle = spawnNode(args, { name: opts.name ?? 'register', env: { COMPTOIR_LOG_LEVEL: 'warn' } });
+    const handle = spawnNode(args, { name: opts.name ?? 'register', env: { COMPTOIR_LOG_LEVEL: 'warn', ...opts.env } });
     await waitForHttp(`${url}/api/status`, { child: handle, timeoutMs: 30_000 });
     return handle;
   };

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { LocalCustomer, LocalProduct } from '@comptoir/protocol';
 import type { RegisterContext } from '../context';
+import { toLocalProduct } from './local-product';
 
 // Lookups in the SOS copy (work the same connected or autonomous).
 
@@ -34,15 +35,7 @@ export async function searchProducts(ctx: RegisterContext, s: Search): Promise<{
     .execute();
   const { n } = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return {
-    items: rows.map((r) => ({
-      sku: r.sku,
-      label: r.label,
-      priceCents: r.price_cents,
-      vatRate: r.vat_rate,
-      category: r.category,
-      barcodes: JSON.parse(r.barcodes) as string[],
-      stock: r.quantity ?? null,
-    })),
+    items: rows.map(toLocalProduct),
     total: Number(n),
   };
 }

@@ -1,33 +1,12 @@
 import { ComptoirError, type LocalProduct, type ShelfCategory } from '@comptoir/protocol';
 import type { RegisterContext } from '../context';
+import { toLocalProduct, type ProductRowWithStock } from './local-product';
 
 // The cashier screen's shelves and scans, answered from the SOS copy (same connected or autonomous).
 // Invariant: a scan lookup is two indexed point reads (SKU primary key, then barcode primary key):
 // its cost does not grow with the catalog.
 
-type ProductRowWithStock = {
-  sku: string;
-  label: string;
-  price_cents: number;
-  vat_rate: number;
-  category: string;
-  barcodes: string;
-  quantity: number | null;
-};
-
 const COLUMNS = 'p.sku, p.label, p.price_cents, p.vat_rate, p.category, p.barcodes, s.quantity';
-
-function toProduct(r: ProductRowWithStock): LocalProduct {
-  return {
-    sku: r.sku,
-    label: r.label,
-    priceCents: r.price_cents,
-    vatRate: r.vat_rate,
-    category: r.category,
-    barcodes: JSON.parse(r.barcodes) as string[],
-    stock: r.quantity ?? null,
-  };
-}
 
 export function createShelfService(ctx: RegisterContext) {
   const bySku = ctx.sqlite.prepare<[string], ProductRowWithStock>(
@@ -53,7 +32,7 @@ export function createShelfService(ctx: RegisterContext) {
     byCode(code: string): LocalProduct {
       const row = bySku.get(code) ?? byBarcode.get(code);
       if (!row) throw new ComptoirError('NOT_FOUND', `Unknown product code: ${code}`, { code });
-      return toProduct(row);
+      return toLocalProduct(row);
     },
     categories(): { items: ShelfCategory[]; total: number } {
       const items = categories.all().map((r) => ({ name: r.name, productCount: r.n }));
@@ -61,7 +40,7 @@ export function createShelfService(ctx: RegisterContext) {
     },
     productsIn(category: string, page: { limit: number; offset: number }): { items: LocalProduct[]; total: number } {
       return {
-        items: inCategory.all(category, page.limit, page.offset).map(toProduct),
+        items: inCategory.all(category, page.limit, page.offset).map(toLocalProduct),
         total: countInCategory.get(category)!.n,
       };
     },
