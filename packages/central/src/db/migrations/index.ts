@@ -3,6 +3,7 @@ import { migrateToLatest, type DialectName } from '@comptoir/db';
 import { initialMigration } from './0001-initial';
 import { backofficeMigration } from './0002-backoffice';
 import { sosCopyMigration } from './0003-sos-copy';
+import { ingestIndexesMigration } from './0004-ingest-indexes';
 
 /** Every migration of the central database, by name (applied in name order). */
 export function centralMigrations(dialect: DialectName): Record<string, Migration> {
@@ -10,6 +11,7 @@ export function centralMigrations(dialect: DialectName): Record<string, Migratio
     '0001-initial': initialMigration(dialect),
     '0002-backoffice': backofficeMigration(dialect),
     '0003-sos-copy': sosCopyMigration(dialect),
+    '0004-ingest-indexes': ingestIndexesMigration(dialect),
   };
 }
 

@@ -1,4 +1,4 @@
-import { sql, type Insertable } from 'kysely';
+import { CompiledQuery, sql, type Insertable } from 'kysely';
 import { CHAINS } from '@comptoir/protocol';
 import { GENESIS_SIGNATURE } from '@comptoir/domain';
 import type { Ctx } from '../../context';
@@ -112,11 +112,68 @@ export interface IngestRows {
   movements: Insertable<CentralDb['stock_movements']>[];
 }
 
+/**
+ * SQLite: one short statement per table, whatever the row count: the rows travel as ONE JSON array
+ * parameter, read back by json_each (the SQLite counterpart of PostgreSQL's unnest). A multi-row
+ * VALUES list of 500 tickets costs more to build, compile and prepare (Kysely, then better-sqlite3
+ * prepares every statement afresh) than the inserts themselves. Values keep their type: JSON
+ * integers come back as INTEGER, strings as TEXT, null as NULL.
+ */
+async function insertJsonRows<T extends keyof CentralDb & string>(ctx: Ctx, table: T, rows: Insertable<CentralDb[T]>[]): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = Object.keys(rows[0] as object);
+  const tuples = JSON.stringify(rows.map((r) => columns.map((c) => (r as Record<string, unknown>)[c] ?? null)));
+  if (LONE_SURROGATE_ESCAPE.test(tuples)) return insertChunked(ctx.db, table, rows, ctx.dialect);
+  const text =
+    `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) ` +
+    `select ${columns.map((_, i) => `value ->> ${i}`).join(', ')} from json_each(?)`;
+  await ctx.db.executeQuery(CompiledQuery.raw(text, [tuples]));
+}
+
+/**
+ * JSON.stringify writes a lone UTF-16 surrogate (text that is not valid Unicode) as a \udXXX escape,
+ * which PostgreSQL's JSON parser refuses and SQLite's may decode differently from a bound string:
+ * such rows (rare, odd text in a register's record) take the bound-parameter path, as before.
+ * May match a literal backslash followed by "ud8…" too: that only costs the slower path.
+ */
+const LONE_SURROGATE_ESCAPE = /\\ud[89a-f]/i;
+
+/** Integer columns of the tables the ingest writes (every other column is text). */
+const INGEST_INTEGER_COLUMNS = new Set([
+  'number', 'total_cents', 'sold_offline', 'original_number', 'line_no', 'quantity', 'unit_price_cents',
+  'vat_rate', 'discount_cents', 'seq', 'amount_cents', 'rate', 'base_cents', 'vat_cents', 'delta', 'ticket_number',
+]);
+
+/**
+ * PostgreSQL: one statement per table, the rows as ONE json parameter read by json_to_recordset.
+ * JSON.stringify of the row objects is native and allocates little, where unnest's per-column
+ * arrays go through pg's per-element array escaping in JavaScript (and a heap of garbage).
+ */
+async function insertJsonRecordset<T extends keyof CentralDb & string>(ctx: Ctx, table: T, rows: Insertable<CentralDb[T]>[]): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = Object.keys(rows[0] as object);
+  const list = columns.map((c) => `"${c}"`).join(', ');
+  const types = columns.map((c) => `"${c}" ${INGEST_INTEGER_COLUMNS.has(c) ? 'bigint' : 'text'}`).join(', ');
+  const json = JSON.stringify(rows);
+  if (LONE_SURROGATE_ESCAPE.test(json)) return insertChunked(ctx.db, table, rows, ctx.dialect);
+  const text = `insert into "${table}" (${list}) select ${list} from json_to_recordset($1::json) as x(${types})`;
+  await ctx.db.executeQuery(CompiledQuery.raw(text, [json]));
+}
+
 export async function insertIngestRows(ctx: Ctx, rows: IngestRows): Promise<void> {
-  await insertChunked(ctx.db, 'records', rows.records, ctx.dialect);
-  await insertChunked(ctx.db, 'tickets', rows.tickets, ctx.dialect);
-  await insertChunked(ctx.db, 'ticket_lines', rows.lines, ctx.dialect);
-  await insertChunked(ctx.db, 'ticket_payments', rows.payments, ctx.dialect);
-  await insertChunked(ctx.db, 'ticket_vat', rows.vat, ctx.dialect);
-  await insertChunked(ctx.db, 'stock_movements', rows.movements, ctx.dialect);
+  if (ctx.dialect === 'postgres') {
+    await insertJsonRecordset(ctx, 'records', rows.records);
+    await insertJsonRecordset(ctx, 'tickets', rows.tickets);
+    await insertJsonRecordset(ctx, 'ticket_lines', rows.lines);
+    await insertJsonRecordset(ctx, 'ticket_payments', rows.payments);
+    await insertJsonRecordset(ctx, 'ticket_vat', rows.vat);
+    await insertJsonRecordset(ctx, 'stock_movements', rows.movements);
+    return;
+  }
+  await insertJsonRows(ctx, 'records', rows.records);
+  await insertJsonRows(ctx, 'tickets', rows.tickets);
+  await insertJsonRows(ctx, 'ticket_lines', rows.lines);
+  await insertJsonRows(ctx, 'ticket_payments', rows.payments);
+  await insertJsonRows(ctx, 'ticket_vat', rows.vat);
+  await insertJsonRows(ctx, 'stock_movements', rows.movements);
 }

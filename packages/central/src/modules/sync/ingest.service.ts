@@ -44,6 +44,8 @@ export async function pushRecords(
   register: { registerId: string; storeId: string },
   records: SignedRecord[],
   raw: RawRecord[],
+  /** The request body's JSON text, whose `records` are `raw`: lets a worker verify the signatures. */
+  body?: string,
 ): Promise<PushResponse> {
   const { registerId, storeId } = register;
 
@@ -58,7 +60,7 @@ export async function pushRecords(
   }
   const reg = await ctx.db.selectFrom('registers').select(['public_key_pem']).where('id', '=', registerId).executeTakeFirst();
   if (!reg?.public_key_pem) throw new ComptoirError('NOT_ENROLLED', 'This register has no public key');
-  const signatureOk = await verifySignatures(reg.public_key_pem, raw);
+  const signatureOk = await verifySignatures(reg.public_key_pem, raw, body);
 
   // Phase 2: one transaction.
   const integratedAt = nowIso(ctx);

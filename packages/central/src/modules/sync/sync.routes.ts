@@ -6,13 +6,26 @@ import { pushRecords, type RawRecord } from './ingest.service';
 import { DEFAULT_SOS_DOCUMENTS_PER_CUSTOMER, changesSince, heartbeat, snapshot } from './sync.service';
 import { snapshotStream } from './snapshot-stream.service';
 
+/** The JSON text of each push request's body, as received (dropped with the request). */
+const rawBodies = new WeakMap<object, string>();
+
 // The sync API: register tokens only (enrolment, which has no token yet, lives in registers).
 export function syncRoutes(app: FastifyInstance, { ctxOf, heartbeatIntervalMs, sosDocumentsPerCustomer }: RouteDeps): void {
-  app.post('/api/sync/push', { config: { access: 'register' } }, async (request) => {
-    const req = PushRequest.parse(request.body);
-    // Signatures are checked against the records exactly as received (the parsed copy may be normalised).
-    const raw = (request.body as { records: RawRecord[] }).records;
-    return pushRecords(ctxOf(request), registerOf(request), req.records, raw);
+  // The push route lives in its own scope, whose JSON parser also keeps the body's text: signature
+  // workers parse that text themselves (one string copy) instead of being sent the parsed records.
+  app.register(async (scope) => {
+    const parseJson = scope.getDefaultJsonParser('error', 'error');
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+      rawBodies.set(request, body as string);
+      parseJson(request, body as string, done);
+    });
+    scope.post('/api/sync/push', { config: { access: 'register' } }, async (request) => {
+      const req = PushRequest.parse(request.body);
+      // Signatures are checked against the records exactly as received (the parsed copy may be normalised).
+      const raw = (request.body as { records: RawRecord[] }).records;
+      return pushRecords(ctxOf(request), registerOf(request), req.records, raw, rawBodies.get(request));
+    });
   });
   app.post('/api/sync/heartbeat', { config: { access: 'register' } }, async (request) =>
     heartbeat(ctxOf(request), registerOf(request).registerId, HeartbeatRequest.parse(request.body), heartbeatIntervalMs),
