@@ -1,16 +1,8 @@
 import type { LocalProduct } from '@comptoir/protocol';
+import type { ProductTable } from '../db/schema';
 
 /** A product of the SOS copy joined with its local stock level (null when the copy has none). */
-export type ProductRowWithStock = {
-  sku: string;
-  label: string;
-  price_cents: number;
-  vat_rate: number;
-  category: string;
-  /** JSON array of barcodes. */
-  barcodes: string;
-  quantity: number | null;
-};
+export type ProductRowWithStock = Omit<ProductTable, 'active'> & { quantity: number | null };
 
 export function toLocalProduct(r: ProductRowWithStock): LocalProduct {
   return {

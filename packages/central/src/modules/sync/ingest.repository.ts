@@ -161,19 +161,11 @@ async function insertJsonRecordset<T extends keyof CentralDb & string>(ctx: Ctx,
 }
 
 export async function insertIngestRows(ctx: Ctx, rows: IngestRows): Promise<void> {
-  if (ctx.dialect === 'postgres') {
-    await insertJsonRecordset(ctx, 'records', rows.records);
-    await insertJsonRecordset(ctx, 'tickets', rows.tickets);
-    await insertJsonRecordset(ctx, 'ticket_lines', rows.lines);
-    await insertJsonRecordset(ctx, 'ticket_payments', rows.payments);
-    await insertJsonRecordset(ctx, 'ticket_vat', rows.vat);
-    await insertJsonRecordset(ctx, 'stock_movements', rows.movements);
-    return;
-  }
-  await insertJsonRows(ctx, 'records', rows.records);
-  await insertJsonRows(ctx, 'tickets', rows.tickets);
-  await insertJsonRows(ctx, 'ticket_lines', rows.lines);
-  await insertJsonRows(ctx, 'ticket_payments', rows.payments);
-  await insertJsonRows(ctx, 'ticket_vat', rows.vat);
-  await insertJsonRows(ctx, 'stock_movements', rows.movements);
+  const insert = ctx.dialect === 'postgres' ? insertJsonRecordset : insertJsonRows;
+  await insert(ctx, 'records', rows.records);
+  await insert(ctx, 'tickets', rows.tickets);
+  await insert(ctx, 'ticket_lines', rows.lines);
+  await insert(ctx, 'ticket_payments', rows.payments);
+  await insert(ctx, 'ticket_vat', rows.vat);
+  await insert(ctx, 'stock_movements', rows.movements);
 }
