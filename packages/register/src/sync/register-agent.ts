@@ -1,5 +1,6 @@
 import { ComptoirError, type HeartbeatRequest, type HeartbeatResponse, type RegisterStatus, type SosCopyKind, type SosCopyResult } from '@comptoir/protocol';
 import type { RegisterContext } from '../context';
+import type { RegisterMetaTable } from '../db/schema';
 import { writeEvent } from '../chain/record-chain';
 import { readStatus } from '../status/status.service';
 import { CentralClient } from './central-client';
@@ -28,14 +29,10 @@ export interface AgentHandle {
   remoteCopy(headers: Record<string, string | string[] | undefined>): Promise<SosCopyResult>;
 }
 
-type MetaRow = {
-  change_version: number;
-  last_copy_at: string | null;
-  last_copy_kind: string | null;
-  last_copy_checksum: string | null;
-  last_copy_counts: string | null;
-  sos_schedule: string;
-};
+type MetaRow = Pick<
+  RegisterMetaTable,
+  'change_version' | 'last_copy_at' | 'last_copy_kind' | 'last_copy_checksum' | 'last_copy_counts' | 'sos_schedule'
+>;
 
 /**
  * The register's sync side: enrolment, link monitor, outbox pusher, SOS copies (full, scheduled,

@@ -10,6 +10,7 @@ import {
   type SosCopyResult,
 } from '@comptoir/protocol';
 import type { RegisterContext } from '../context';
+import type { ProductTable } from '../db/schema';
 import { CentralCallError, type CentralClient } from './central-client';
 import { runStreamedCopy } from './streamed-copy.service';
 
@@ -59,9 +60,7 @@ export function readCopy(ctx: RegisterContext): CopyBody {
       (r) => r.method,
     ),
     products: (
-      db.prepare('SELECT sku, label, price_cents, vat_rate, category, barcodes, active FROM products').all() as {
-        sku: string; label: string; price_cents: number; vat_rate: number; category: string; barcodes: string; active: number;
-      }[]
+      db.prepare('SELECT sku, label, price_cents, vat_rate, category, barcodes, active FROM products').all() as ProductTable[]
     ).map((r) => ({
       sku: r.sku,
       label: r.label,
