@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { COMPTOIR_BIN, eventually, http, spawnNode, tempDir, type ChildHandle } from '@comptoir/testing';
 
 // The back office in a real browser (Debian's chromium through playwright-core) against a real
@@ -35,6 +35,19 @@ async function shot(name: string): Promise<void> {
 }
 
 const row = (id: string) => `[data-testid="fleet-row-${id}"]`;
+
+/** The element's text once it matches `re` (screens render after a fetch or a state change); fails with the last text. */
+async function textMatching(locator: Locator, re: RegExp, timeoutMs = 10_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = (await locator.textContent()) ?? '';
+    if (re.test(text) || Date.now() > deadline) {
+      assert.match(text, re);
+      return text;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 before(async () => {
   // The central server serves dist/: build it when missing (CI builds it first, see the report).
@@ -70,12 +83,11 @@ describe('back office in a browser', () => {
     await page.getByTestId('username').fill(info.admin.username);
     await page.getByTestId('password').fill('wrong-password');
     await page.getByTestId('password').press('Enter');
-    await page.getByTestId('error').waitFor();
-    assert.match((await page.getByTestId('error').textContent()) ?? '', /INVALID_CREDENTIALS/);
+    await textMatching(page.getByTestId('error'), /INVALID_CREDENTIALS/);
     await page.getByTestId('password').fill(info.admin.password);
     await page.getByTestId('password').press('Enter');
     await page.getByTestId('nav-fleet').waitFor();
-    assert.match((await page.getByTestId('who').textContent()) ?? '', /admin/);
+    await textMatching(page.getByTestId('who'), /admin/);
   });
 
   it('the fleet row of a register switches to autonomous when its link is cut, and back when restored', async () => {
@@ -115,13 +127,12 @@ describe('back office in a browser', () => {
     const docRow = page.getByTestId(`doc-${reg.id}-${sale.body.number}`);
     await docRow.waitFor({ timeout: 30_000 }); // the list refreshes every 5 s until the ticket is integrated
     assert.equal(await docRow.getAttribute('data-offline'), 'true');
-    const integrated = (await page.getByTestId(`doc-integrated-${reg.id}-${sale.body.number}`).textContent()) ?? '';
-    assert.match(integrated, /\d{2}\/\d{2}\/\d{4}/, `integration time shown: ${integrated}`);
+    await textMatching(page.getByTestId(`doc-integrated-${reg.id}-${sale.body.number}`), /\d{2}\/\d{2}\/\d{4}/);
     await shot('documents-offline');
     await page.getByTestId(`doc-link-${reg.id}-${sale.body.number}`).click();
     await page.getByTestId('document-detail').waitFor();
-    assert.equal(await page.getByTestId('detail-offline').textContent(), 'Oui');
-    assert.match((await page.getByTestId('detail-chain').textContent()) ?? '', new RegExp(`ticket n° ${sale.body.number} /`));
+    await textMatching(page.getByTestId('detail-offline'), /^Oui$/);
+    await textMatching(page.getByTestId('detail-chain'), new RegExp(`ticket n° ${sale.body.number} /`));
     await shot('document-detail');
   });
 
@@ -133,8 +144,7 @@ describe('back office in a browser', () => {
     await page.getByTestId('import-file').setInputFiles({ name: 'catalogue.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) });
     await page.getByTestId('import-report').waitFor({ timeout: 120_000 });
     assert.equal(await page.getByTestId('import-report').getAttribute('data-rejected'), '1');
-    const bad = page.getByTestId('import-rejected-5002');
-    assert.match((await bad.textContent()) ?? '', /IMP05001.*priceCents/);
+    await textMatching(page.getByTestId('import-rejected-5002'), /IMP05001.*priceCents/);
     assert.equal(await page.getByTestId('import-progress').getAttribute('value'), '10000');
     await shot('catalog-import');
     const good = await http(info.centralUrl, 'GET', '/api/products/IMP09999', { token: adminToken });
@@ -148,8 +158,7 @@ describe('back office in a browser', () => {
     await page.getByTestId('nav-fleet').click();
     await page.getByTestId(`schedule-edit-${reg.id}`).click();
     await page.getByTestId(`schedule-input-${reg.id}`).fill('0 30 5 * * *\n0 0 14 * * 1-5');
-    const preview = (await page.getByTestId(`schedule-preview-${reg.id}`).textContent()) ?? '';
-    assert.match(preview, /Tous les jours à 05:30/);
+    const preview = await textMatching(page.getByTestId(`schedule-preview-${reg.id}`), /Tous les jours à 05:30/);
     assert.match(preview, /lundi à vendredi/);
     await shot('fleet-schedule');
     await page.getByTestId(`schedule-save-${reg.id}`).click();
@@ -174,10 +183,10 @@ describe('back office in a browser', () => {
   it('dashboard shows today\'s sales with a chart, in French and in English', async () => {
     await page.getByTestId('nav-dashboard').click();
     await page.getByTestId('hour-chart').first().waitFor();
-    assert.match((await page.locator('h1').first().textContent()) ?? '', /Ventes du jour/);
+    await textMatching(page.locator('h1').first(), /Ventes du jour/);
     await shot('dashboard');
     await page.getByTestId('lang').selectOption('en');
-    assert.match((await page.locator('h1').first().textContent()) ?? '', /Today's sales/);
+    await textMatching(page.locator('h1').first(), /Today's sales/);
     await page.getByTestId('lang').selectOption('fr');
   });
 });

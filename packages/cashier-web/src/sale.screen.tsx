@@ -23,7 +23,9 @@ export function SaleScreen(props: {
   const { cart, dispatch } = props;
   const [categories, setCategories] = useState<ShelfCategory[]>([]);
   const [category, setCategory] = useState<string | null>(null);
-  const [products, setProducts] = useState<LocalProduct[]>([]);
+  // The tiles shown and the shelf they belong to: a shelf is fetched on first visit, so for a moment
+  // after a category click the previous shelf's tiles are still the ones on screen.
+  const [shelf, setShelf] = useState<{ category: string | null; items: LocalProduct[] }>({ category: null, items: [] });
   const [query, setQuery] = useState('');
   const [results, setResults] = useState<LocalProduct[] | null>(null);
   const [message, setMessage] = useState<string | null>(null);
@@ -44,12 +46,12 @@ export function SaleScreen(props: {
   useEffect(() => {
     if (!category) return;
     const cached = shelfCache.current.get(category);
-    if (cached) return setProducts(cached);
+    if (cached) return setShelf({ category, items: cached });
     api
       .productsIn(category)
       .then((r) => {
         shelfCache.current.set(category, r.items);
-        setProducts(r.items);
+        setShelf({ category, items: r.items });
       })
       .catch((e: unknown) => setMessage(errorText(t, e)));
   }, [category, t]);
@@ -109,7 +111,7 @@ export function SaleScreen(props: {
     }
   }
 
-  const shown = results ?? products;
+  const shown = results ?? shelf.items;
   const total = cartTotal(cart);
   return (
     <div className="sale">
@@ -153,7 +155,7 @@ export function SaleScreen(props: {
             ))}
           </nav>
         )}
-        <ProductGrid products={shown} empty={shown.length === 0 && results !== null} onAdd={add} />
+        <ProductGrid products={shown} shelf={results ? null : shelf.category} empty={shown.length === 0 && results !== null} onAdd={add} />
       </section>
 
       <aside className="cart">
@@ -216,10 +218,10 @@ function DiscountEditor(props: { initial: number; onDone: (cents: number) => voi
 }
 
 /** The shelf's tiles: re-rendered only when the products shown change (not on every cart change). */
-const ProductGrid = memo(function ProductGrid(props: { products: LocalProduct[]; empty: boolean; onAdd: (p: LocalProduct) => void }) {
+const ProductGrid = memo(function ProductGrid(props: { products: LocalProduct[]; shelf: string | null; empty: boolean; onAdd: (p: LocalProduct) => void }) {
   const { t, lang } = useScreen();
   return (
-    <div className="grid">
+    <div className="grid" data-testid="product-grid" data-shelf={props.shelf ?? ''}>
       {props.empty && <p className="hint">{t('noResults')}</p>}
       {props.products.map((p) => (
         <button key={p.sku} className="tile" data-testid="product-tile" data-sku={p.sku} onClick={() => props.onAdd(p)}>

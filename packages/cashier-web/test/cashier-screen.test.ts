@@ -1,15 +1,17 @@
 /// <reference lib="dom" />
-import { after, before, test } from 'node:test';
+import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { eventually, http } from '@comptoir/testing';
-import { ensureBuilt, launchChromium, screenshot, setLink, startDemo, waitForText, type DemoShop } from './support/cashier-browser';
+import { ensureBuilt, launchChromium, screenshot, setLink as setDemoLink, startDemo, waitForText, type DemoShop } from './support/cashier-browser';
 
 /**
  * The cashier screen in a real browser against a real demo shop (central + one register, each in
  * the demo process, the register's link cuttable from the central API). Tests run in order on one
  * page, as one cashier's shift: sale by clicks, sale by scanning, sale during a cut, return,
- * reload while offline, lock, X report.
+ * reload while offline, lock, X report. A test that fails must not take the next ones with it:
+ * before each test the screen is brought back to a signed-in, empty sale screen with the link up
+ * when the previous one left it elsewhere (a dialog open, lines in the cart, the link cut).
  */
 let shop: DemoShop;
 let browser: Browser;
@@ -38,6 +40,37 @@ after(async () => {
   await shop?.stop();
 });
 
+let signedIn = false;
+let linkCut = false;
+async function setLink(up: boolean) {
+  await setDemoLink(shop, reg.id, up);
+  linkCut = !up;
+}
+
+beforeEach(async () => {
+  if (!signedIn) return;
+  if (linkCut) {
+    await setLink(true);
+    await waitForText(page, 'connection-mode', /Connecté|connected/, 30_000);
+  }
+  const clean =
+    (await page.getByTestId('product-search').isVisible()) &&
+    (await page.getByTestId('cart-line').count()) === 0 &&
+    (await page.getByRole('dialog').count()) === 0;
+  if (clean) return;
+  // A reload keeps the session and the cart (sessionStorage) and closes any dialog.
+  await page.goto(reg.url);
+  await page.locator('[data-testid="product-search"], [data-testid="pin-input"]').first().waitFor();
+  if (await page.getByTestId('pin-input').isVisible()) {
+    await page.getByTestId('login-input').fill(shop.cashier.login);
+    await page.getByTestId('pin-input').fill(shop.cashier.pin);
+    await page.getByTestId('pin-input').press('Enter');
+    await page.getByTestId('product-search').waitFor();
+  }
+  if (await page.getByTestId('cart-clear').isEnabled()) await page.getByTestId('cart-clear').click();
+  await waitForCart([]);
+});
+
 async function registerTicket(n: number) {
   const r = await http(reg.url, 'GET', `/api/tickets/${n}`, { token: apiToken });
   assert.equal(r.status, 200, JSON.stringify(r.body));
@@ -53,6 +86,21 @@ async function scan(code: string) {
 
 async function cartLines() {
   return page.getByTestId('cart-line').evaluateAll((els) => els.map((e) => ({ sku: e.getAttribute('data-sku'), quantity: Number(e.getAttribute('data-quantity')) })));
+}
+
+/** Waits until the cart shows exactly these lines, in this order; fails with what it last showed. */
+async function waitForCart(expected: { sku: string | null | undefined; quantity: number }[], timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const lines = await cartLines();
+    try {
+      assert.deepEqual(lines, expected);
+      return;
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 async function payExactCashAndConfirm(): Promise<number> {
@@ -95,6 +143,7 @@ test('login with a wrong PIN is refused, then the cashier signs in with login + 
   await page.getByTestId('pin-input').fill(shop.cashier.pin);
   await page.getByTestId('pin-input').press('Enter');
   await page.getByTestId('product-search').waitFor();
+  signedIn = true;
   await screenshot(page, '01-sale-screen-1024x768');
 });
 
@@ -102,7 +151,10 @@ let clickSaleNumber = 0;
 test('a full sale by clicks: category, tiles, quantity, line discount, removed line, cash, receipt', async () => {
   const categories = page.getByTestId('category');
   assert.ok((await categories.count()) >= 3, 'shelves by category');
+  const shelfName = (await categories.nth(1).textContent())!;
   await categories.nth(1).click();
+  // The shelf is fetched on first visit: the tiles to click are those of this shelf, not the last one.
+  await page.locator(`[data-testid="product-grid"][data-shelf="${shelfName}"]`).waitFor();
   const tiles = page.getByTestId('product-tile');
   await tiles.first().waitFor();
   const [a, b, c] = await tiles.evaluateAll((els) => els.slice(0, 3).map((e) => e.getAttribute('data-sku')!));
@@ -110,7 +162,7 @@ test('a full sale by clicks: category, tiles, quantity, line discount, removed l
   await tiles.nth(0).click();
   await tiles.nth(1).click();
   await tiles.nth(2).click();
-  assert.deepEqual(await cartLines(), [
+  await waitForCart([
     { sku: a, quantity: 2 },
     { sku: b, quantity: 1 },
     { sku: c, quantity: 1 },
@@ -120,12 +172,13 @@ test('a full sale by clicks: category, tiles, quantity, line discount, removed l
   await page.getByTestId('cart-line').nth(1).getByTestId('line-discount').click();
   await page.getByTestId('discount-input').fill('0,10');
   await page.getByTestId('discount-apply').click();
-  assert.deepEqual(await cartLines(), [
+  await waitForCart([
     { sku: a, quantity: 2 },
     { sku: b, quantity: 1 },
   ]);
-  const shownTotal = Number(await page.getByTestId('cart-total').getAttribute('data-cents'));
   const priceOf = (sku: string | null | undefined) => catalog.find((p) => p.sku === sku)!.priceCents;
+  await page.locator(`[data-testid="cart-total"][data-cents="${priceOf(a) * 2 + priceOf(b) - 10}"]`).waitFor();
+  const shownTotal = Number(await page.getByTestId('cart-total').getAttribute('data-cents'));
   assert.equal(shownTotal, priceOf(a) * 2 + priceOf(b) - 10);
 
   await page.getByTestId('pay').click();
@@ -151,7 +204,7 @@ test('a full sale by clicks: category, tiles, quantity, line discount, removed l
   await page.getByTestId('reprint').click();
   await waitForText(page, 'receipt-duplicata', /DUPLICATA/);
   await newSale();
-  assert.deepEqual(await cartLines(), [], 'the cart is empty after the sale');
+  await waitForCart([]);
 });
 
 test('a sale by scanning: barcode + Enter, SKU + Enter, a repeated scan, an unknown code; mixed card + cash', async () => {
@@ -164,7 +217,7 @@ test('a sale by scanning: barcode + Enter, SKU + Enter, a repeated scan, an unkn
   await page.locator(`[data-testid="cart-line"][data-sku="${p1.sku}"][data-quantity="2"]`).waitFor();
   await scan('0000000000017');
   await waitForText(page, 'sale-message', /Code inconnu : 0000000000017/);
-  assert.deepEqual(await cartLines(), [
+  await waitForCart([
     { sku: p1.sku, quantity: 2 },
     { sku: p2.sku, quantity: 1 },
   ]);
@@ -200,7 +253,7 @@ test('a refused payment shows the reason and records nothing', async () => {
 
 let offlineSaleNumber = 0;
 test('a sale while the link is cut: banner autonomous, sale recorded, integrated after the restore', async () => {
-  await setLink(shop, reg.id, false);
+  await setLink(false);
   const banner = await waitForText(page, 'connection-mode', /autonome depuis \d\d:\d\d/);
   assert.match(banner, /Mode autonome/);
   // Attach a customer to see the documents' status change later.
@@ -227,7 +280,7 @@ test('a sale while the link is cut: banner autonomous, sale recorded, integrated
   await waitForText(page, 'doc-status', /en attente/);
   await screenshot(page, '04-customer-documents-offline-1024x768');
 
-  await setLink(shop, reg.id, true);
+  await setLink(true);
   await waitForText(page, 'connection-mode', /Connecté/, 30_000);
   const central = await eventually('offline ticket integrated centrally', async () => {
     const list = (await http(shop.centralUrl, 'GET', `/api/tickets?registerId=${reg.id}&limit=1000`, { token: shop.adminToken })).body.items;
@@ -240,12 +293,25 @@ test('a sale while the link is cut: banner autonomous, sale recorded, integrated
   await page.getByTestId('tab-sell').click();
 });
 
+let returnsMade = 0;
 test('a return: find the ticket by number, return one unit, refund in cash', async () => {
+  // The ticket to return: the one sold by clicks, or one sold through the API if that test failed.
+  let original = clickSaleNumber ? await registerTicket(clickSaleNumber) : null;
+  if (!original) {
+    const [a, b] = catalog.slice(30, 32) as [Product, Product];
+    const total = a.priceCents * 2 + b.priceCents - 10;
+    const sale = await http(reg.url, 'POST', '/api/sales', {
+      token: apiToken,
+      body: { lines: [{ sku: a.sku, quantity: 2 }, { sku: b.sku, quantity: 1, discountCents: 10 }], payments: [{ method: 'cash', amountCents: total }] },
+    });
+    assert.equal(sale.status, 201, JSON.stringify(sale.body));
+    clickSaleNumber = sale.body.number;
+    original = await registerTicket(clickSaleNumber);
+  }
   await page.getByTestId('tab-returns').click();
   await page.getByTestId('return-ticket-input').fill(String(clickSaleNumber));
   await page.getByTestId('return-ticket-input').press('Enter');
   await page.getByTestId('return-ticket').waitFor();
-  const original = await registerTicket(clickSaleNumber);
   await page.getByTestId('return-plus-1').click();
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="refund-amount"]')?.getAttribute('data-cents')) > 0);
   const refund = Number(await page.getByTestId('refund-amount').getAttribute('data-cents'));
@@ -257,6 +323,7 @@ test('a return: find the ticket by number, return one unit, refund in cash', asy
   assert.equal(ret.totalCents, -refund);
   assert.deepEqual(ret.original, { registerId: reg.id, number: clickSaleNumber });
   assert.deepEqual(ret.payments, [{ method: 'cash', amountCents: -refund }]);
+  returnsMade += 1;
   await newSale();
 
   // What was returned is shown, and cannot be returned twice beyond what was sold.
@@ -270,7 +337,7 @@ test('a return: find the ticket by number, return one unit, refund in cash', asy
 });
 
 test('a reload while offline keeps the session, the cart and the banner; the sale still goes through', async () => {
-  await setLink(shop, reg.id, false);
+  await setLink(false);
   await waitForText(page, 'connection-mode', /autonome/);
   const p = catalog[20]!;
   await scan(p.sku);
@@ -282,7 +349,7 @@ test('a reload while offline keeps the session, the cart and the banner; the sal
   assert.equal((await registerTicket(n)).soldOffline, true);
   await screenshot(page, '05-after-offline-reload-1024x768');
   await newSale();
-  await setLink(shop, reg.id, true);
+  await setLink(true);
   await waitForText(page, 'connection-mode', /Connecté/, 30_000);
 });
 
@@ -301,8 +368,8 @@ test('lock: the session token dies at once, the cashier unlocks with the PIN', a
 test('X report on screen matches the register totals; English is available; 1920×1080 layout', async () => {
   await page.getByTestId('tab-report').click();
   const report = (await http(reg.url, 'GET', '/api/reports/x', { token: apiToken })).body;
-  assert.ok(report.ticketCount >= 5);
-  assert.equal(report.returnCount, 1);
+  assert.ok(report.ticketCount >= 1);
+  assert.equal(report.returnCount, returnsMade);
   await waitForText(page, 'x-ticket-count', new RegExp(`^${report.ticketCount}$`));
   assert.equal(Number(await page.getByTestId('x-total').getAttribute('data-cents')), report.totalCents);
   await page.getByTestId('sos-copy').click();
