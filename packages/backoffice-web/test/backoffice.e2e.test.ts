@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { COMPTOIR_BIN, eventually, http, spawnNode, tempDir, type ChildHandle } from '@comptoir/testing';
+import { eventually, http, spawnComptoir, tempDir, type ChildHandle } from '@comptoir/testing';
 
 // The back office in a real browser (Debian's chromium through playwright-core) against a real
 // `comptoir demo` (central + 2 registers in their own process, links cuttable from the back office).
@@ -57,7 +57,7 @@ before(async () => {
   }
   const dir = await tempDir('comptoir-backoffice-');
   cleanup = dir.cleanup;
-  demo = spawnNode([COMPTOIR_BIN, 'demo', '--data', dir.path, '--port', '0'], { name: 'demo', env: { COMPTOIR_LOG_LEVEL: 'warn' } });
+  demo = spawnComptoir(['demo', '--data', dir.path, '--port', '0'], { name: 'demo', env: { COMPTOIR_LOG_LEVEL: 'warn' } });
   const file = join(dir.path, 'demo.json');
   info = await eventually('demo.json written', async () => (existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as DemoInfo) : null), 60_000);
   adminToken = (await http(info.centralUrl, 'POST', '/api/auth/login', { body: info.admin })).body.token;

@@ -2,7 +2,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMPTOIR_BIN, eventually, http, spawnNode, tempDir, type ChildHandle } from '@comptoir/testing';
+import { eventually, http, spawnComptoir, tempDir, type ChildHandle } from '@comptoir/testing';
 
 /** `comptoir demo` as a newcomer runs it: cut a register's link, sell, restore, see it integrated. */
 let demo: ChildHandle | undefined;
@@ -15,7 +15,7 @@ after(async () => {
 test('demo: central + 2 registers, a link cut and restored from the central API', async () => {
   const dir = await tempDir('comptoir-demo-');
   cleanup = dir.cleanup;
-  demo = spawnNode([COMPTOIR_BIN, 'demo', '--data', dir.path, '--port', '0'], { name: 'demo', env: { COMPTOIR_LOG_LEVEL: 'warn' } });
+  demo = spawnComptoir(['demo', '--data', dir.path, '--port', '0'], { name: 'demo', env: { COMPTOIR_LOG_LEVEL: 'warn' } });
   const file = join(dir.path, 'demo.json');
   const info = await eventually('demo.json written', async () => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null), 60_000);
   assert.equal(info.registers.length, 2);

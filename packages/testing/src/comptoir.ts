@@ -2,10 +2,18 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './ports';
-import { spawnNode, waitForHttp, type ChildHandle } from './process';
+import { spawnNode, waitForHttp, type ChildHandle, type SpawnNodeOptions } from './process';
 
-/** The real `comptoir` command, run in its own process exactly as a user runs it. */
-export const COMPTOIR_BIN = resolve(fileURLToPath(import.meta.url), '../../../cli/src/main.ts');
+/**
+ * The real `comptoir` command, run in its own process exactly as a user runs it: the bundle made by
+ * `npm run build` (scripts/run-tests.mjs rebuilds it before every run, so it is never stale).
+ */
+export const COMPTOIR_BIN = resolve(fileURLToPath(import.meta.url), '../../../cli/bin/comptoir.js');
+
+/** Runs `comptoir ...args` in its own process (plain Node, no TypeScript loader, as on a till). */
+export function spawnComptoir(args: string[], opts: Omit<SpawnNodeOptions, 'typescript'>): ChildHandle {
+  return spawnNode([COMPTOIR_BIN, ...args], { ...opts, typescript: false });
+}
 
 export interface Credentials {
   admin: { username: string; password: string };
@@ -32,11 +40,11 @@ export async function startCentralProcess(opts: {
 }): Promise<CentralProcess> {
   const port = opts.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
-  const args = [COMPTOIR_BIN, 'central', '--data', opts.dataDir, '--port', String(port)];
+  const args = ['central', '--data', opts.dataDir, '--port', String(port)];
   if (opts.databaseUrl) args.push('--database-url', opts.databaseUrl);
   if (opts.seed ?? true) args.push('--seed', 'demo');
   const spawnIt = async () => {
-    const handle = spawnNode(args, { name: opts.name ?? 'central', env: { COMPTOIR_LOG_LEVEL: 'warn' } });
+    const handle = spawnComptoir(args, { name: opts.name ?? 'central', env: { COMPTOIR_LOG_LEVEL: 'warn' } });
     await waitForHttp(`${url}/api/health`, { child: handle, timeoutMs: 30_000 });
     return handle;
   };
@@ -74,10 +82,10 @@ export async function startRegisterProcess(opts: {
   const port = opts.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const spawnIt = async (centralUrl: string, enrolCode?: string) => {
-    const args = [COMPTOIR_BIN, 'register', '--data', opts.dataDir, '--central', centralUrl, '--port', String(port)];
+    const args = ['register', '--data', opts.dataDir, '--central', centralUrl, '--port', String(port)];
     if (enrolCode) args.push('--enrol', enrolCode);
     if (opts.heartbeatMs) args.push('--heartbeat-ms', String(opts.heartbeatMs));
-    const handle = spawnNode(args, { name: opts.name ?? 'register', env: { COMPTOIR_LOG_LEVEL: 'warn', ...opts.env } });
+    const handle = spawnComptoir(args, { name: opts.name ?? 'register', env: { COMPTOIR_LOG_LEVEL: 'warn', ...opts.env } });
     await waitForHttp(`${url}/api/status`, { child: handle, timeoutMs: 30_000 });
     return handle;
   };

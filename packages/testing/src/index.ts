@@ -7,4 +7,4 @@ export type { TempDir } from './tmp';
 export { onProcessExit } from './exit-hooks';
 export { startPostgres, hasPostgres, type PostgresServer } from './postgres';
 export { spawnNode, waitForHttp, type ChildHandle } from './process';
-export { COMPTOIR_BIN, startCentralProcess, startRegisterProcess, http, eventually, type CentralProcess, type RegisterProcess, type Credentials } from './comptoir';
+export { COMPTOIR_BIN, spawnComptoir, startCentralProcess, startRegisterProcess, http, eventually, type CentralProcess, type RegisterProcess, type Credentials } from './comptoir';

@@ -18,6 +18,8 @@ export interface SpawnNodeOptions {
   env?: Record<string, string | undefined>;
   /** Also append the raw output to this file. */
   logFile?: string;
+  /** Run the script through tsx's loader (TypeScript); off for plain JavaScript such as the bundled `comptoir`. Default on. */
+  typescript?: boolean;
 }
 
 export interface ChildHandle {
@@ -83,9 +85,9 @@ onProcessExit(() => {
   for (const child of live) killGroup(child, 'SIGKILL');
 });
 
-/** Runs `node --import tsx ...scriptArgs` as a separate process. */
+/** Runs `node --import tsx ...scriptArgs` (or `node ...scriptArgs` with `typescript: false`) as a separate process. */
 export function spawnNode(scriptArgs: string[], opts: SpawnNodeOptions): ChildHandle {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...scriptArgs], {
+  const child = spawn(process.execPath, [...(opts.typescript === false ? [] : ['--import', 'tsx']), ...scriptArgs], {
     cwd: opts.cwd,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { COMPTOIR_BIN, eventually, http, spawnNode, tempDir, type ChildHandle } from '@comptoir/testing';
+import { eventually, http, spawnComptoir, tempDir, type ChildHandle } from '@comptoir/testing';
 
 // A real shop and a real browser for the cashier screen's tests: `comptoir demo` in its own
 // process (central + registers on embedded SQLite, links that can be cut), Debian's Chromium
@@ -42,7 +42,7 @@ export async function startDemo(registers = 1): Promise<DemoShop> {
   const dir = await tempDir('comptoir-cashier-web-');
   let demo: ChildHandle | undefined;
   try {
-    demo = spawnNode([COMPTOIR_BIN, 'demo', '--data', dir.path, '--port', '0', '--registers', String(registers)], {
+    demo = spawnComptoir(['demo', '--data', dir.path, '--port', '0', '--registers', String(registers)], {
       name: 'demo',
       env: { COMPTOIR_LOG_LEVEL: 'warn' },
     });

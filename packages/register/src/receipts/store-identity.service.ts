@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { ComptoirError, type ReceiptStore } from '@comptoir/protocol';
 import type { RegisterContext } from '../context';
 
 /** The software name and version printed on every receipt (NF525 mention), read once. */
 const SOFTWARE = (() => {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = createRequire(import.meta.url)('@comptoir/register/package.json') as { version: string };
   return { name: 'Comptoir', version: pkg.version };
 })();
 

@@ -1,12 +1,15 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { ComptoirError } from '@comptoir/protocol';
 
-/** Where `npm run build -w @comptoir/cashier-web` writes the cashier screen. */
-export const DEFAULT_CASHIER_WEB_DIR = fileURLToPath(new URL('../../../cashier-web/dist/', import.meta.url));
+/**
+ * Where `npm run build -w @comptoir/cashier-web` writes the cashier screen: found through the
+ * workspace package, so it holds from the TypeScript sources and from the bundled command alike.
+ */
+export const DEFAULT_CASHIER_WEB_DIR = join(dirname(createRequire(import.meta.url).resolve('@comptoir/cashier-web/package.json')), 'dist') + sep;
 
 const NOT_BUILT = `<!doctype html><html lang="fr"><meta charset="utf-8"><title>Comptoir</title>
 <body style="font-family:sans-serif;padding:2rem"><h1>Écran de caisse non construit</h1>

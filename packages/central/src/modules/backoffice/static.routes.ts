@@ -1,11 +1,14 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { extname, join, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, extname, join, resolve, sep } from 'node:path';
+import { createRequire } from 'node:module';
 import type { FastifyInstance } from 'fastify';
 import { ComptoirError } from '@comptoir/protocol';
 
-/** Where `npm run build -w @comptoir/backoffice-web` writes the back office. */
-export const DEFAULT_BACKOFFICE_DIR = fileURLToPath(new URL('../../../../backoffice-web/dist/', import.meta.url));
+/**
+ * Where `npm run build -w @comptoir/backoffice-web` writes the back office: found through the
+ * workspace package, so it holds from the TypeScript sources and from the bundled command alike.
+ */
+export const DEFAULT_BACKOFFICE_DIR = join(dirname(createRequire(import.meta.url).resolve('@comptoir/backoffice-web/package.json')), 'dist') + sep;
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
