@@ -17,7 +17,7 @@ export function ConnectionBanner() {
     text = t('connected');
   } else if (status?.mode === 'autonomous') {
     mode = 'autonomous';
-    text = status.autonomousSince ? t('autonomousSince', { time: formatTime(status.autonomousSince, lang) }) : t('autonomous');
+    text = status.autonomousSince ? t('autonomousSince', { time: formatTime(status.autonomousSince, lang, status.storeTimezone) }) : t('autonomous');
   } else if (status?.mode === 'reintegrating') {
     mode = 'reintegrating';
     text = t('reintegrating', { done: status.reintegration?.done ?? 0, total: status.reintegration?.total ?? status.pendingRecords });

@@ -74,10 +74,10 @@ export function CustomersScreen(props: { onAttach: (c: LocalCustomer) => void })
                     <td>
                       {d.kind === 'return' ? t('return') : t('sale')} {t('ticketNo')} {d.number}
                     </td>
-                    <td>{formatDateTime(d.soldAt, lang)}</td>
+                    <td>{formatDateTime(d.soldAt, lang, status?.storeTimezone)}</td>
                     <td className="num">{formatCents(d.totalCents, lang)}</td>
                     <td data-testid="doc-status" className={d.integratedAt ? 'ok' : 'warn'}>
-                      {d.integratedAt ? t('integratedAt', { time: formatTime(d.integratedAt, lang) }) : t('pendingStatus')}
+                      {d.integratedAt ? t('integratedAt', { time: formatTime(d.integratedAt, lang, status?.storeTimezone) }) : t('pendingStatus')}
                     </td>
                   </tr>
                 ))}

@@ -26,12 +26,13 @@ export function formatRate(bp: number, lang: 'fr' | 'en' = 'fr'): string {
   return `${lang === 'fr' ? s.replace('.', ',') : s} %`;
 }
 
-export function formatTime(iso: string, lang: 'fr' | 'en' = 'fr'): string {
-  return new Date(iso).toLocaleTimeString(lang === 'fr' ? 'fr-FR' : 'en-GB', { hour: '2-digit', minute: '2-digit' });
+/** Hours and minutes; `timeZone` is the store's (from the register's status), else the screen's own. */
+export function formatTime(iso: string, lang: 'fr' | 'en' = 'fr', timeZone?: string | null): string {
+  return new Date(iso).toLocaleTimeString(lang === 'fr' ? 'fr-FR' : 'en-GB', { hour: '2-digit', minute: '2-digit', ...(timeZone ? { timeZone } : {}) });
 }
 
-/** Date and time; `timeZone` (the store's, on receipts) defaults to the screen's own. */
-export function formatDateTime(iso: string, lang: 'fr' | 'en' = 'fr', timeZone?: string): string {
+/** Date and time; `timeZone` is the store's (receipts, register status), else the screen's own. */
+export function formatDateTime(iso: string, lang: 'fr' | 'en' = 'fr', timeZone?: string | null): string {
   return new Date(iso).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB', {
     ...(timeZone ? { timeZone } : {}),
     year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',

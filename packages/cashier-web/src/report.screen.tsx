@@ -34,7 +34,7 @@ export function ReportScreen() {
     <div className="page report">
       <section className="sos">
         <h2>{t('sosCopy')}</h2>
-        <p className="hint">{t('lastCopy', { time: status?.lastSosCopyAt ? formatDateTime(status.lastSosCopyAt, lang) : t('never') })}</p>
+        <p className="hint">{t('lastCopy', { time: status?.lastSosCopyAt ? formatDateTime(status.lastSosCopyAt, lang, status.storeTimezone) : t('never') })}</p>
         <button className="primary big" data-testid="sos-copy" disabled={offline || copy.state === 'running'} title={offline ? t('sosUnavailable') : ''} onClick={() => void sosCopy()}>
           {copy.state === 'running' ? t('sosRunning') : t('sosCopy')}
         </button>
@@ -47,7 +47,7 @@ export function ReportScreen() {
         {copy.state === 'done' && copy.result && (
           <p className="ok" data-testid="sos-result">
             {t('sosDone', {
-              time: formatTime(copy.result.at, lang),
+              time: formatTime(copy.result.at, lang, status?.storeTimezone),
               counts: Object.entries(copy.result.counts)
                 .map(([k, v]) => `${k} ${v}`)
                 .join(', '),
@@ -65,7 +65,7 @@ export function ReportScreen() {
         {error && <p className="error">{error}</p>}
         {report && (
           <>
-            <h2>{t('xReportTitle', { from: formatDateTime(report.from, lang) })}</h2>
+            <h2>{t('xReportTitle', { from: formatDateTime(report.from, lang, status?.storeTimezone) })}</h2>
             <div className="kpis">
               <div>
                 <span>{t('tickets')}</span>

@@ -11,7 +11,7 @@ import { useScreen } from './screen.context';
  * it applies when recording (discount shares included); the return is a negative ticket.
  */
 export function ReturnsScreen(props: { onDone: (sale: SaleResponse) => void }) {
-  const { t, lang } = useScreen();
+  const { t, lang, status } = useScreen();
   const [numberText, setNumberText] = useState('');
   const [found, setFound] = useState<ReturnableTicket | null>(null);
   const [quantities, setQuantities] = useState<Record<number, number>>({});
@@ -105,7 +105,7 @@ export function ReturnsScreen(props: { onDone: (sale: SaleResponse) => void }) {
       {found ? (
         <div className="return-ticket" data-testid="return-ticket" data-number={found.ticket.number}>
           <h2>
-            {t('ticketNo')} {found.ticket.number} — {formatDateTime(found.ticket.soldAt, lang)} — {formatCents(found.ticket.totalCents, lang)}
+            {t('ticketNo')} {found.ticket.number} — {formatDateTime(found.ticket.soldAt, lang, status?.storeTimezone)} — {formatCents(found.ticket.totalCents, lang)}
           </h2>
           <table className="table">
             <thead>
@@ -168,7 +168,7 @@ export function ReturnsScreen(props: { onDone: (sale: SaleResponse) => void }) {
                   <span>
                     {t('ticketNo')} {r.number}
                   </span>
-                  <span>{formatDateTime(r.soldAt, lang)}</span>
+                  <span>{formatDateTime(r.soldAt, lang, status?.storeTimezone)}</span>
                   <span>{formatCents(r.totalCents, lang)}</span>
                 </button>
               </li>

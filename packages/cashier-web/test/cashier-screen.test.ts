@@ -28,7 +28,8 @@ before(async () => {
   shop = await startDemo(1);
   reg = shop.registers[0]!;
   browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  // A screen whose own clock is on another time zone than the store's: times shown must be the shop's.
+  context = await browser.newContext({ viewport: { width: 1024, height: 768 }, timezoneId: 'Asia/Tokyo' });
   page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   apiToken = (await http(reg.url, 'POST', '/api/auth/login', { body: shop.cashier })).body.token;
@@ -256,6 +257,10 @@ test('a sale while the link is cut: banner autonomous, sale recorded, integrated
   await setLink(false);
   const banner = await waitForText(page, 'connection-mode', /autonome depuis \d\d:\d\d/);
   assert.match(banner, /Mode autonome/);
+  const status = (await http(reg.url, 'GET', '/api/status')).body;
+  assert.equal(status.storeTimezone, 'Europe/Paris');
+  const shopTime = new Date(status.autonomousSince).toLocaleTimeString('fr-FR', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Paris' });
+  assert.ok(banner.includes(`depuis ${shopTime}`), `the banner shows the shop's time ${shopTime}: ${banner}`);
   // Attach a customer to see the documents' status change later.
   await page.getByTestId('customer-pick').click();
   await page.getByTestId('customer-search').fill('Camille');

@@ -27,6 +27,8 @@ export const RegisterStatus = z.object({
   changeVersionLag: z.number().int().nonnegative().nullable().optional(),
   nextSosCopyAt: IsoDateTime.nullable().optional(),
   advertisedUrl: z.string().nullable().optional(),
+  /** The store's IANA time zone (from the copy): the screen shows times as the shop's clocks do. */
+  storeTimezone: z.string().nullable().optional(),
 });
 export type RegisterStatus = z.infer<typeof RegisterStatus>;
 

@@ -22,6 +22,7 @@ export function readStatus(ctx: RegisterContext, link: LinkState | null): Regist
   const meta = ctx.sqlite
     .prepare('SELECT change_version, last_copy_at, last_copy_kind, last_copy_checksum, sos_schedule FROM register_meta WHERE id = 1')
     .get() as MetaRow;
+  const store = ctx.sqlite.prepare('SELECT timezone FROM copy_store LIMIT 1').get() as { timezone: string } | undefined;
   const id = ctx.identity;
   return {
     registerId: id?.registerId ?? null,
@@ -39,5 +40,6 @@ export function readStatus(ctx: RegisterContext, link: LinkState | null): Regist
     changeVersion: meta.change_version,
     blockedChains: link?.blockedChains ?? [],
     lastContactAt: link?.lastContactAt ?? null,
+    storeTimezone: store?.timezone || null,
   };
 }
