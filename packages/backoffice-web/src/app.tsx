@@ -14,6 +14,7 @@ import { StockScreen } from './screens/stock.screen';
 import { UsersScreen } from './screens/users.screen';
 import { DashboardScreen } from './screens/dashboard.screen';
 import { ReviewScreen } from './screens/review.screen';
+import { ClosuresScreen } from './screens/closures.screen';
 
 interface Session {
   token: string;
@@ -91,6 +92,7 @@ export function App() {
     ['fleet', t.nav.fleet],
     ['documents', t.nav.documents],
     ['review', t.nav.review],
+    ['closures', t.nav.closures],
     ['catalog', t.nav.catalog],
     ['stock', t.nav.stock],
     ['customers', t.nav.customers],
@@ -118,6 +120,9 @@ export function App() {
       break;
     case 'review':
       screen = <ReviewScreen />;
+      break;
+    case 'closures':
+      screen = <ClosuresScreen />;
       break;
     default:
       screen = <DashboardScreen />;

@@ -5,7 +5,7 @@ import type { Lang } from './format';
 const fr = {
   appName: 'Comptoir — back office',
   username: 'Identifiant', password: 'Mot de passe', login: 'Se connecter', logout: 'Se déconnecter', loginFailed: 'Connexion refusée',
-  nav: { dashboard: 'Tableau de bord', fleet: 'Caisses', documents: 'Documents', catalog: 'Catalogue', stock: 'Stock', customers: 'Clients', users: 'Utilisateurs', review: 'À vérifier' },
+  nav: { dashboard: 'Tableau de bord', fleet: 'Caisses', documents: 'Documents', catalog: 'Catalogue', stock: 'Stock', customers: 'Clients', users: 'Utilisateurs', review: 'À vérifier', closures: 'Clôtures' },
   mode: { connected: 'Connectée', autonomous: 'Autonome', reintegrating: 'Réintégration', unknown: 'Jamais vue' },
   fleet: {
     title: 'Parc de caisses', register: 'Caisse', store: 'Magasin', mode: 'Mode', lastSeen: 'Dernier contact', waiting: 'En attente',
@@ -43,6 +43,10 @@ const fr = {
     roles: { admin: 'Administrateur', manager: 'Gérant', cashier: 'Caissier' }, adminOnly: 'Réservé aux administrateurs.',
   },
   dash: { title: "Ventes du jour", tickets: 'Tickets', total: "Chiffre d'affaires", perHour: 'Par heure', offline: 'Tickets hors ligne', delayAvg: 'Délai moyen d’intégration', delayMax: 'Délai max', date: 'Jour' },
+  closures: {
+    title: 'Clôtures journalières (Z)', register: 'Caisse', number: 'Z n°', date: 'Journée', tickets: 'Tickets', total: 'Total TTC',
+    grandTotal: 'Grand total perpétuel', vat: 'TVA', integrated: 'Intégrée le', all: 'Toutes les caisses', empty: 'Aucune clôture reçue',
+  },
   review: { title: 'Tickets à vérifier', open: 'À traiter', acknowledged: 'Traités', acknowledge: 'Marquer comme vérifié', by: 'Vérifié par', at: 'Le', note: 'Note', empty: 'Rien à vérifier' },
   anomaly: { price_differs: 'Prix différent du prix central', unknown_product: 'Produit inconnu', negative_stock: 'Stock négatif' } as Record<string, string>,
   saved: 'Enregistré', error: 'Erreur', loading: 'Chargement…', unavailable: 'Indisponible',
@@ -52,7 +56,7 @@ export type Messages = typeof fr;
 const en: Messages = {
   appName: 'Comptoir — back office',
   username: 'Username', password: 'Password', login: 'Log in', logout: 'Log out', loginFailed: 'Login refused',
-  nav: { dashboard: 'Dashboard', fleet: 'Registers', documents: 'Documents', catalog: 'Catalog', stock: 'Stock', customers: 'Customers', users: 'Users', review: 'Review' },
+  nav: { dashboard: 'Dashboard', fleet: 'Registers', documents: 'Documents', catalog: 'Catalog', stock: 'Stock', customers: 'Customers', users: 'Users', review: 'Review', closures: 'Closures' },
   mode: { connected: 'Connected', autonomous: 'Autonomous', reintegrating: 'Reintegrating', unknown: 'Never seen' },
   fleet: {
     title: 'Register fleet', register: 'Register', store: 'Store', mode: 'Mode', lastSeen: 'Last seen', waiting: 'Waiting',
@@ -90,6 +94,10 @@ const en: Messages = {
     roles: { admin: 'Administrator', manager: 'Manager', cashier: 'Cashier' }, adminOnly: 'Administrators only.',
   },
   dash: { title: "Today's sales", tickets: 'Tickets', total: 'Revenue', perHour: 'Per hour', offline: 'Offline tickets', delayAvg: 'Average integration delay', delayMax: 'Max delay', date: 'Day' },
+  closures: {
+    title: 'Daily closures (Z)', register: 'Register', number: 'Z no.', date: 'Day', tickets: 'Tickets', total: 'Total incl. VAT',
+    grandTotal: 'Perpetual grand total', vat: 'VAT', integrated: 'Integrated at', all: 'All registers', empty: 'No closure received',
+  },
   review: { title: 'Tickets to review', open: 'Open', acknowledged: 'Done', acknowledge: 'Mark as reviewed', by: 'Reviewed by', at: 'At', note: 'Note', empty: 'Nothing to review' },
   anomaly: { price_differs: 'Price differs from central price', unknown_product: 'Unknown product', negative_stock: 'Negative stock' },
   saved: 'Saved', error: 'Error', loading: 'Loading…', unavailable: 'Unavailable',

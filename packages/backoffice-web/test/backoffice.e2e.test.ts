@@ -180,6 +180,22 @@ describe('back office in a browser', () => {
     assert.deepEqual(fleet.items.find((r: { id: string }) => r.id === reg.id).sosSchedule, ['0 30 5 * * *', '0 0 14 * * 1-5']);
   });
 
+  it('a daily closure (Z) made at a register appears under Closures with its totals', async () => {
+    const reg = info.registers[1]!;
+    const cashier = (await http(reg.url, 'POST', '/api/auth/login', { body: info.cashier })).body.token;
+    const z = await http(reg.url, 'POST', '/api/closures/day', { token: cashier });
+    assert.equal(z.status, 201, JSON.stringify(z.body));
+    await eventually('closure integrated at central', async () =>
+      (await http(info.centralUrl, 'GET', `/api/closures?registerId=${reg.id}`, { token: adminToken })).body.items.length > 0,
+    20_000);
+    await page.getByTestId('nav-closures').click();
+    const rowEl = page.getByTestId(`closure-${reg.id}-${z.body.number}`);
+    await rowEl.waitFor();
+    assert.equal(await rowEl.getAttribute('data-total'), String(z.body.payload.totalCents));
+    await textMatching(rowEl, new RegExp(reg.name));
+    await shot('closures');
+  });
+
   it('dashboard shows today\'s sales with a chart, in French and in English', async () => {
     await page.getByTestId('nav-dashboard').click();
     await page.getByTestId('hour-chart').first().waitFor();

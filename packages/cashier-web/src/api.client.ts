@@ -1,6 +1,8 @@
 /// <reference lib="dom" />
 import type {
   CashierLoginResponse,
+  Closure,
+  ClosureList,
   CustomerDocuments,
   ErrorBody,
   LocalCustomer,
@@ -94,4 +96,6 @@ export const api = {
   refund: (req: ReturnRequest) => request<SaleResponse>('POST', '/api/returns', req),
   sosCopy: () => request<SosCopyResult>('POST', '/api/sos-copy', undefined, 120_000),
   xReport: () => request<XReport>('GET', '/api/reports/x'),
+  closeDay: () => request<Closure>('POST', '/api/closures/day'),
+  closures: () => request<ClosureList>('GET', '/api/closures?limit=7'),
 };

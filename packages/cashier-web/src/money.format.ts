@@ -38,3 +38,14 @@ export function formatDateTime(iso: string, lang: 'fr' | 'en' = 'fr', timeZone?:
     year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
   });
 }
+
+/** A business date (YYYY-MM-DD, already the store's calendar day) as the cashier reads it. */
+export function formatBusinessDate(date: string): string {
+  const [y, m, d] = date.split('-');
+  return `${d}/${m}/${y}`;
+}
+
+/** Today's date in the store's time zone (else the screen's), as YYYY-MM-DD. */
+export function todayIn(timeZone?: string | null): string {
+  return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', ...(timeZone ? { timeZone } : {}) }).format(new Date());
+}

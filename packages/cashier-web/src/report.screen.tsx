@@ -4,9 +4,10 @@ import { api } from './api.client';
 import { errorText } from './i18n.messages';
 import { formatCents, formatDateTime, formatTime } from './money.format';
 import { useScreen } from './screen.context';
+import { ClosurePanel } from './closure.panel';
 import { VatTable } from './vat-table.view';
 
-/** X report (running totals since the last closure, read-only) and the manual SOS copy. */
+/** X report (running totals since the last closure, read-only), the daily closure (Z) and the manual SOS copy. */
 export function ReportScreen() {
   const { t, lang, status } = useScreen();
   const [report, setReport] = useState<XReport | null>(null);
@@ -106,6 +107,7 @@ export function ReportScreen() {
           </>
         )}
       </section>
+      <ClosurePanel onClosed={() => void load()} />
     </div>
   );
 }

@@ -389,3 +389,27 @@ test('X report on screen matches the register totals; English is available; 1920
   await page.setViewportSize({ width: 1024, height: 768 });
   assert.deepEqual(pageErrors, [], 'no uncaught error in the page');
 });
+
+test('daily closure (Z) from the screen: confirmed, equal to the X report, X starts again, a second Z refused', async () => {
+  await page.getByTestId('tab-report').click();
+  const x = (await http(reg.url, 'GET', '/api/reports/x', { token: apiToken })).body;
+  assert.ok(x.ticketCount >= 1);
+  await page.getByTestId('close-day').click();
+  await waitForText(page, 'close-day-confirm', /Confirmer la clôture du \d\d\/\d\d\/\d{4}/);
+  await page.getByTestId('close-day-confirm').click();
+  const result = await waitForText(page, 'closure-result', /Clôture Z n° 1 du/);
+  assert.match(result, new RegExp(`${x.ticketCount} tickets`));
+  assert.equal(Number(await page.getByTestId('closure-result').getAttribute('data-total')), x.totalCents);
+  await waitForText(page, 'x-ticket-count', /^0$/);
+  await page.getByTestId('closure-row').first().waitFor();
+  await screenshot(page, '08-closure-1024x768');
+  await page.getByTestId('close-day').click();
+  await page.getByTestId('close-day-confirm').click();
+  await waitForText(page, 'closure-error', /déjà clôturée/);
+  const closures = (await http(reg.url, 'GET', '/api/closures', { token: apiToken })).body.items;
+  assert.equal(closures.length, 1);
+  assert.equal(closures[0].payload.totalCents, x.totalCents);
+  await waitForText(page, 'closure-row', /intégrée \d\d:\d\d/);
+  await page.getByTestId('tab-sell').click();
+  assert.deepEqual(pageErrors, [], 'no uncaught error in the page');
+});

@@ -18,6 +18,7 @@ import { syncRoutes } from './modules/sync/sync.routes';
 import { sosRoutes } from './modules/sos/sos.routes';
 import { healthRoutes } from './modules/system/health.routes';
 import { tamperRoutes } from './modules/tamper/tamper.routes';
+import { closureRoutes } from './modules/closures/closure.routes';
 import { ticketRoutes } from './modules/tickets/ticket.routes';
 import { userRoutes } from './modules/users/user.routes';
 
@@ -69,6 +70,7 @@ export function buildCentral(deps: CentralDeps): FastifyInstance {
   customerRoutes(app, routeDeps);
   userRoutes(app, routeDeps);
   ticketRoutes(app, routeDeps);
+  closureRoutes(app, routeDeps);
   stockRoutes(app, routeDeps);
   tamperRoutes(app, routeDeps);
   syncRoutes(app, routeDeps);

@@ -250,5 +250,40 @@ for (const dialect of DIALECTS) {
       assert.equal(await count(c, 'tickets'), tickets);
       assert.equal(await stockOf(c, 'BAGUETTE'), before);
     });
+
+    it('a daily closure (Z) is stored as a signed record, moves nothing, and is listed by GET /api/closures', async () => {
+      const tickets = await count(c, 'tickets');
+      const payload = {
+        type: 'closure' as const,
+        period: 'day' as const,
+        businessDate: '2025-03-14',
+        firstTicket: 1,
+        lastTicket: 3,
+        ticketCount: 3,
+        saleCount: 2,
+        returnCount: 1,
+        totalCents: 1234,
+        vat: [{ rate: 550, baseCents: 1170, vatCents: 64, totalCents: 1234 }],
+        payments: [{ method: 'cash' as const, amountCents: 1234, count: 3 }],
+        grandTotalCents: 1234,
+        cashierId: 'cashier-1',
+      };
+      const z = reg.next('closure', payload);
+      const r = await push([z]);
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+      assert.equal(r.json.heads.closure, 1);
+      assert.equal(await count(c, 'tickets'), tickets);
+      const listed = await c.call('GET', `/api/closures?registerId=${reg.id}`, c.adminToken);
+      assert.equal(listed.status, 200, JSON.stringify(listed.json));
+      assert.equal(listed.json.items.length, 1);
+      assert.deepEqual(listed.json.items[0].payload, payload);
+      assert.equal(listed.json.items[0].signature, z.signature);
+      // A closure record pushed on another chain, or a malformed one, is refused and stores nothing.
+      const wrongChain = reg.sign({ ...z, chain: 'event', number: 99 } as never);
+      assert.equal((await push([wrongChain])).status, 400);
+      const malformed = reg.sign({ ...z, number: 2, payload: { ...payload, businessDate: '14/03/2025' } } as never);
+      assert.equal((await push([malformed])).status, 400);
+      assert.equal((await c.call('GET', `/api/closures?registerId=${reg.id}`, c.adminToken)).json.items.length, 1);
+    });
   });
 }

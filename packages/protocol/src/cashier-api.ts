@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Cents, Id, IsoDateTime, Sku, VatRate } from './common';
-import { PaymentMethod, TicketLine, VatLine } from './record';
+import { ClosurePayload, PaymentMethod, TicketLine, TicketTotals, VatLine } from './record';
 import { LocalCustomer, LocalTicket } from './register-api';
 
 // Bodies of the register endpoints that exist for the cashier screen (packages/cashier-web):
@@ -66,20 +66,26 @@ export const CustomerDocuments = z.object({
 export type CustomerDocuments = z.infer<typeof CustomerDocuments>;
 
 /** `GET /api/reports/x`: running totals since the last closure (or the start of the store's day). */
-export const XReport = z.object({
+export const XReport = TicketTotals.extend({
   registerId: Id,
   registerName: z.string(),
   from: IsoDateTime,
   at: IsoDateTime,
-  ticketCount: z.number().int().nonnegative(),
-  saleCount: z.number().int().nonnegative(),
-  returnCount: z.number().int().nonnegative(),
-  totalCents: Cents,
-  /** Net per method: cash is net of the change given back; refunds are negative. */
-  payments: z.array(z.object({ method: PaymentMethod, amountCents: Cents, count: z.number().int().nonnegative() })),
-  vat: z.array(z.object({ rate: VatRate, baseCents: Cents, vatCents: Cents, totalCents: Cents })),
 });
 export type XReport = z.infer<typeof XReport>;
+
+/** A daily closure (Z) as the register stored and signed it (`POST /api/closures/day`, `GET /api/closures`). */
+export const Closure = z.object({
+  number: z.number().int().positive(),
+  recordedAt: IsoDateTime,
+  signature: z.string(),
+  integratedAt: IsoDateTime.nullable(),
+  payload: ClosurePayload,
+});
+export type Closure = z.infer<typeof Closure>;
+export const ClosureList = z.object({ items: z.array(Closure) });
+export const ClosuresQuery = z.object({ limit: z.coerce.number().int().min(1).max(400).default(31) });
+export type ClosureList = z.infer<typeof ClosureList>;
 
 /** `GET /api/tickets/:number/returnable`: what is left to return on a sale of this register. */
 export const ReturnableTicket = z.object({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Cents, Id, IsoDateTime, Sku, VatRate } from './common';
 import { RegisterMode, SosCopyKind } from './sync';
-import { TicketLine, TicketPayment, VatLine } from './record';
+import { ClosurePayload, TicketLine, TicketPayment, VatLine } from './record';
 
 // Bodies of the central server's HTTP API (DESIGN §8). Types are inferred, never hand-written.
 
@@ -98,6 +98,21 @@ export const TicketsQuery = z.object({
   /** `?detail=1`: each ticket with its lines, payments and VAT lines. */
   detail: z.enum(['0', '1', 'true', 'false']).optional(),
 });
+
+/** `GET /api/closures`: the daily closures (Z) registers signed and pushed, newest first. */
+export const CentralClosuresQuery = z.object({
+  registerId: Id.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+export const CentralClosure = z.object({
+  registerId: Id,
+  number: z.number().int().positive(),
+  recordedAt: IsoDateTime,
+  integratedAt: IsoDateTime,
+  signature: z.string(),
+  payload: ClosurePayload,
+});
+export type CentralClosure = z.infer<typeof CentralClosure>;
 
 export const StockLevel = z.object({ sku: Sku, storeId: Id, quantity: z.number().int() });
 export const StockQuery = z.object({ storeId: Id.optional() });

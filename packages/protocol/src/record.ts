@@ -88,7 +88,42 @@ export const DuplicatePayload = z.object({
 });
 export type DuplicatePayload = z.infer<typeof DuplicatePayload>;
 
-export const RecordPayload = z.discriminatedUnion('type', [TicketPayload, EventPayload, DuplicatePayload]);
+/** Totals per payment method over a set of tickets: cash net of the change given back, refunds negative. */
+export const PaymentTotal = z.object({ method: PaymentMethod, amountCents: Cents, count: z.number().int().nonnegative() });
+export type PaymentTotal = z.infer<typeof PaymentTotal>;
+
+/** Sums over a set of tickets: what an X report reads and a closure signs. */
+export const TicketTotals = z.object({
+  ticketCount: z.number().int().nonnegative(),
+  saleCount: z.number().int().nonnegative(),
+  returnCount: z.number().int().nonnegative(),
+  totalCents: Cents,
+  /** Net per method: cash is net of the change given back; refunds are negative. */
+  payments: z.array(PaymentTotal),
+  vat: z.array(VatLine),
+});
+export type TicketTotals = z.infer<typeof TicketTotals>;
+
+/**
+ * A daily closure (Z), in the register's `closure` chain. It covers every ticket of the `ticket`
+ * chain after the previous closure's `lastTicket` up to its own (by number: nothing falls between
+ * two closures), and carries the perpetual grand total (every ticket since the register's first).
+ */
+export const ClosurePayload = TicketTotals.extend({
+  type: z.literal('closure'),
+  period: z.literal('day'),
+  /** The store's local date closed (YYYY-MM-DD). One day closure per date. */
+  businessDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  /** First and last ticket numbers covered; first is null when no ticket was made since the previous closure. */
+  firstTicket: z.number().int().positive().nullable(),
+  lastTicket: z.number().int().nonnegative(),
+  /** Perpetual grand total: the previous closure's plus this one's `totalCents`. */
+  grandTotalCents: Cents,
+  cashierId: Id,
+});
+export type ClosurePayload = z.infer<typeof ClosurePayload>;
+
+export const RecordPayload = z.discriminatedUnion('type', [TicketPayload, EventPayload, DuplicatePayload, ClosurePayload]);
 export type RecordPayload = z.infer<typeof RecordPayload>;
 
 /** Which payload type each chain carries (the training chain carries training tickets). */
@@ -97,7 +132,7 @@ export const PAYLOAD_TYPE_OF_CHAIN: Record<Chain, RecordPayload['type'] | null> 
   training: 'ticket',
   event: 'event',
   duplicate: 'duplicate',
-  closure: null,
+  closure: 'closure',
   archive: null,
 };
 

@@ -4,6 +4,7 @@ import { sessionRoutes } from '../auth/session.routes';
 import { shelfRoutes } from '../catalog/shelf.routes';
 import { customerDocumentRoutes } from '../customers/customer-documents.routes';
 import { receiptRoutes } from '../receipts/receipt.routes';
+import { closureRoutes } from '../closures/closure.routes';
 import { xReportRoutes } from '../reports/x-report.routes';
 import { returnQuoteRoutes } from '../returns/return-quote.routes';
 import { cashierWebRoutes } from './cashier-web.routes';
@@ -15,6 +16,7 @@ export function cashierScreenRoutes(app: FastifyInstance, ctx: RegisterContext, 
   receiptRoutes(app, ctx);
   customerDocumentRoutes(app, ctx);
   xReportRoutes(app, ctx);
+  closureRoutes(app, ctx);
   returnQuoteRoutes(app, ctx);
   cashierWebRoutes(app, webDir);
 }

@@ -4,6 +4,7 @@ import { initialMigration } from './0001-initial';
 import { backofficeMigration } from './0002-backoffice';
 import { sosCopyMigration } from './0003-sos-copy';
 import { ingestIndexesMigration } from './0004-ingest-indexes';
+import { closuresMigration } from './0005-closures';
 
 /** Every migration of the central database, by name (applied in name order). */
 export function centralMigrations(dialect: DialectName): Record<string, Migration> {
@@ -12,6 +13,7 @@ export function centralMigrations(dialect: DialectName): Record<string, Migratio
     '0002-backoffice': backofficeMigration(dialect),
     '0003-sos-copy': sosCopyMigration(dialect),
     '0004-ingest-indexes': ingestIndexesMigration(dialect),
+    '0005-closures': closuresMigration(dialect),
   };
 }
 

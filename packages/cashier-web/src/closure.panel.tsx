@@ -1,0 +1,104 @@
+import { useEffect, useState } from 'react';
+import type { Closure } from '@comptoir/protocol';
+import { api } from './api.client';
+import { errorText } from './i18n.messages';
+import { formatBusinessDate, formatCents, formatTime, todayIn } from './money.format';
+import { useScreen } from './screen.context';
+
+/**
+ * The daily closure (Z): two clicks (close, then confirm the date), then the signed result. Works
+ * offline like a sale: the closure is signed on the register and pushed when the link allows.
+ */
+export function ClosurePanel(props: { onClosed: () => void }) {
+  const { t, lang, status } = useScreen();
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState<Closure | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [recent, setRecent] = useState<Closure[]>([]);
+  const today = todayIn(status?.storeTimezone);
+  const money = (c: number) => formatCents(c, lang);
+
+  const loadRecent = () => api.closures().then((r) => setRecent(r.items), () => undefined);
+  useEffect(() => {
+    void loadRecent();
+  }, []);
+  // While a closure waits for the central server, follow it at the pace of the status poll.
+  const waiting = recent.some((c) => !c.integratedAt);
+  useEffect(() => {
+    if (waiting) void loadRecent();
+  }, [status, waiting]);
+
+  async function close() {
+    setBusy(true);
+    setError(null);
+    try {
+      const closure = await api.closeDay();
+      setDone(closure);
+      props.onClosed();
+      void loadRecent();
+    } catch (e) {
+      setError((e as { code?: string }).code === 'CONFLICT' ? t('dayAlreadyClosed', { date: formatBusinessDate(today) }) : errorText(t, e));
+    } finally {
+      setBusy(false);
+      setConfirming(false);
+    }
+  }
+
+  return (
+    <section className="closure" data-testid="closure">
+      <h2>{t('closureTitle')}</h2>
+      <p className="hint">{t('closureHint')}</p>
+      {confirming ? (
+        <div className="actions">
+          <button className="primary big" data-testid="close-day-confirm" disabled={busy} onClick={() => void close()}>
+            {t('closeDayConfirm', { date: formatBusinessDate(today) })}
+          </button>
+          <button className="secondary" data-testid="close-day-cancel" onClick={() => setConfirming(false)}>
+            {t('cancel')}
+          </button>
+        </div>
+      ) : (
+        <button className="secondary big" data-testid="close-day" onClick={() => setConfirming(true)}>
+          {t('closeDay')}
+        </button>
+      )}
+      {done && (
+        <p className="ok" data-testid="closure-result" data-number={done.number} data-total={done.payload.totalCents} data-grand-total={done.payload.grandTotalCents}>
+          {t('closureDone', {
+            n: done.number,
+            date: formatBusinessDate(done.payload.businessDate),
+            count: done.payload.ticketCount,
+            total: money(done.payload.totalCents),
+            grand: money(done.payload.grandTotalCents),
+          })}
+        </p>
+      )}
+      {error && (
+        <p className="error" role="alert" data-testid="closure-error">
+          {error}
+        </p>
+      )}
+      {recent.length > 0 && (
+        <>
+          <h3>{t('closuresRecent')}</h3>
+          <table className="table">
+            <tbody>
+              {recent.map((c) => (
+                <tr key={c.number} data-testid="closure-row" data-number={c.number}>
+                  <td>Z {c.number}</td>
+                  <td>{formatBusinessDate(c.payload.businessDate)}</td>
+                  <td className="num">{money(c.payload.totalCents)}</td>
+                  <td className="num">{money(c.payload.grandTotalCents)}</td>
+                  <td className={c.integratedAt ? 'ok' : 'warn'}>
+                    {c.integratedAt ? `${t('closureIntegrated')} ${formatTime(c.integratedAt, lang, status?.storeTimezone)}` : t('closurePending')}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
+}
