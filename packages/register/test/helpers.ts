@@ -29,24 +29,6 @@ export async function api(
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
-type Falsy = false | null | undefined;
-
-/** Polls `fn` until it returns something other than false/null/undefined (or throws no more). */
-export async function eventually<T>(fn: () => T | Falsy | Promise<T | Falsy>, timeoutMs = 5000, stepMs = 20): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== false && v !== undefined && v !== null) return v as T;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`eventually: timed out${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
-}
-
 export function startTestRegister(dataDir: string, centralUrl: string, extra: Partial<RegisterAgentOptions> = {}): Promise<RunningRegister> {
   return startRegisterAgent({
     dataDir,
@@ -57,4 +39,14 @@ export function startTestRegister(dataDir: string, centralUrl: string, extra: Pa
     requestTimeoutMs: 300,
     ...extra,
   });
+}
+
+/** A cashier session on the register (the PIN is checked against its local copy). */
+export async function cashierSession(
+  reg: RunningRegister,
+  cashier: { login: string; pin: string },
+): Promise<{ token: string; cashierId: string; displayName: string }> {
+  const r = await api(reg.url, 'POST', '/api/auth/login', { body: cashier });
+  if (r.status !== 200) throw new Error(`cashier login failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return { token: r.body.token, cashierId: r.body.cashierId, displayName: r.body.displayName };
 }

@@ -1,17 +1,20 @@
-// Link monitor, modes, outbox, against a STAND-IN central (test/stub-central.ts) until packages/central lands.
+// Link monitor, modes and outbox of the register agent (in-process) against the REAL central server
+// (`comptoir central` in its own process, one per file). The link faults are real: central's process
+// stopped and restarted, a black hole made by the TCP fault proxy between register and central, an
+// older backup of central's database restored (CHAIN_GAP), a chain head edited in central's database
+// (TAMPER_ALERT).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { eventually } from '@comptoir/testing';
 import type { RunningRegister } from '../src/index';
-import { StubCentral, initialState } from './stub-central';
-import { api, eventually, startTestRegister, tmp } from './helpers';
+import { DEMO_SKUS, assertIntegratedExactlyOnce, centralPerFile, type TestCentral } from './support/central';
+import { startEnrolledRegister, type EnrolledRegister } from './support/enrolled-register';
+import { api, cashierSession, startTestRegister, tmp } from './helpers';
 
-const saleBody = { lines: [{ sku: 'CAFE', quantity: 1 }], payments: [{ method: 'cash', amountCents: 450 }] };
+const centralOfFile = centralPerFile();
 
-async function loginAs(reg: RunningRegister): Promise<string> {
-  const r = await api(reg.url, 'POST', '/api/auth/login', { body: { login: 'alice', pin: '1234' } });
-  assert.equal(r.status, 200);
-  return r.body.token;
-}
+/** One coffee, paid in cash for more than its demo price, whatever the demo price is. */
+const saleBody = { lines: [{ sku: DEMO_SKUS.coffee, quantity: 1 }], payments: [{ method: 'cash', amountCents: 5000 }] };
 
 function localEvents(reg: RunningRegister): string[] {
   return (reg.ctx.sqlite.prepare("SELECT payload FROM records WHERE chain = 'event' ORDER BY number").all() as { payload: string }[]).map(
@@ -19,51 +22,36 @@ function localEvents(reg: RunningRegister): string[] {
   );
 }
 
-/** Every local record integrated exactly once, and per chain in number order. */
-function assertExactlyOnceInOrder(reg: RunningRegister, central: StubCentral): void {
-  const local = reg.ctx.sqlite.prepare('SELECT chain, number FROM records').all() as { chain: string; number: number }[];
-  const count = new Map<string, number>();
-  const lastByChain = new Map<string, number>();
-  for (const r of central.state.integratedLog) {
-    const k = `${r.chain}/${r.number}`;
-    count.set(k, (count.get(k) ?? 0) + 1);
-    assert.equal(r.number, (lastByChain.get(r.chain) ?? 0) + 1, `${k} arrived in order`);
-    lastByChain.set(r.chain, r.number);
-  }
-  for (const r of local) assert.equal(count.get(`${r.chain}/${r.number}`), 1, `${r.chain} #${r.number} integrated once`);
-  assert.equal(central.state.integratedLog.length, local.length);
-}
-
 async function timeToMode(reg: RunningRegister, mode: string, timeoutMs: number): Promise<number> {
   const t0 = performance.now();
-  await eventually(() => reg.status().mode === mode, timeoutMs, 10);
+  await eventually(`mode ${mode}`, async () => reg.status().mode === mode, timeoutMs, 10);
   return performance.now() - t0;
 }
 
+const drained = (reg: RunningRegister, timeoutMs = 10_000) =>
+  eventually('connected with an empty outbox', async () => reg.status().mode === 'connected' && reg.status().pendingRecords === 0, timeoutMs);
+
 describe('link cut and restore', () => {
-  const central = new StubCentral();
-  let dir: Awaited<ReturnType<typeof tmp>>;
+  let central: TestCentral;
+  let env: EnrolledRegister;
   let reg: RunningRegister;
   let token: string;
 
   before(async () => {
-    await central.start();
-    dir = await tmp();
-    reg = await startTestRegister(dir.path, central.url, { enrolCode: 'ENROL-0001' });
-    token = await loginAs(reg);
+    central = await centralOfFile();
+    env = await startEnrolledRegister(central, 'Caisse liens');
+    ({ reg, token } = env);
   });
   after(async () => {
-    await reg?.close();
-    await central.stop();
-    await dir?.cleanup();
+    await env?.close();
   });
 
   test('central stopped → autonomous quickly; sales go on; restored → reintegrating → connected, exactly once', async () => {
     const first = await api(reg.url, 'POST', '/api/sales', { token, body: saleBody });
     assert.equal(first.body.soldOffline, false);
-    await eventually(() => reg.status().pendingRecords === 0);
+    await drained(reg);
 
-    await central.stop();
+    await central.process.handle.stop();
     const detect = await timeToMode(reg, 'autonomous', 3000);
     assert.ok(detect < 2000, `autonomous after ${detect} ms`);
     assert.ok(localEvents(reg).includes('offline_start'));
@@ -80,86 +68,115 @@ describe('link cut and restore', () => {
       assert.equal(r.status, 201);
       assert.equal(r.body.soldOffline, true);
     }
-    assert.ok(Math.max(...durations) < 250, `offline sales are fast (${durations.map((d) => d.toFixed(1)).join(" ")} ms)`);
+    assert.ok(Math.max(...durations) < 250, `offline sales are fast (${durations.map((d) => d.toFixed(1)).join(' ')} ms)`);
     assert.ok(reg.status().pendingRecords >= 21);
 
     const modes = new Set<string>();
     const watch = setInterval(() => modes.add(reg.status().mode), 2);
-    await central.start();
+    await central.process.restart();
     // Sales keep going during reintegration (they queue behind).
     for (let i = 0; i < 5; i++) assert.equal((await api(reg.url, 'POST', '/api/sales', { token, body: saleBody })).status, 201);
-    await eventually(() => reg.status().mode === 'connected' && reg.status().pendingRecords === 0, 5000);
+    await drained(reg);
     clearInterval(watch);
     const events = localEvents(reg);
     for (const e of ['offline_start', 'reintegration_start', 'reintegration_end', 'offline_end']) assert.ok(events.includes(e), e);
     assert.ok(events.indexOf('reintegration_start') < events.indexOf('offline_end'));
     assert.ok(modes.has('reintegrating') || events.includes('reintegration_end'));
     assert.equal(reg.status().autonomousSince, null);
-    assertExactlyOnceInOrder(reg, central);
+    await assertIntegratedExactlyOnce(central, reg, env.initialStock);
+    const offline = (await central.tickets(env.registerId)).filter((t) => t.soldOffline).length;
+    assert.ok(offline >= 20, `central flags the sales made offline (${offline})`);
+    // The outage is in central's copy of the event chain too, and the fleet shows the register back.
+    assert.ok(central.events(env.registerId).includes('offline_end'));
+    await eventually('fleet shows the register connected again', async () => {
+      const row = await central.fleetRow(env.registerId);
+      return row.mode === 'connected' && row.online && row.autonomousSince === null && row.pendingRecords === 0;
+    });
   });
 
   test('a black hole (accepted, never answered) is detected as surely', async () => {
-    central.state.hang = true;
+    await env.link.setMode({ kind: 'blackhole' });
     const detect = await timeToMode(reg, 'autonomous', 3000);
     assert.ok(detect < 2000, `autonomous after ${detect} ms`);
     const t = performance.now();
     const r = await api(reg.url, 'POST', '/api/sales', { token, body: saleBody });
     assert.equal(r.status, 201);
     assert.ok(performance.now() - t < 100);
-    central.state.hang = false;
-    await eventually(() => reg.status().mode === 'connected' && reg.status().pendingRecords === 0, 5000);
-    assertExactlyOnceInOrder(reg, central);
+    await env.link.setMode({ kind: 'up' });
+    await drained(reg);
+    await assertIntegratedExactlyOnce(central, reg, env.initialStock);
   });
 
   test('CHAIN_GAP (central lost records): the chain is requeued from the expected number', async () => {
-    const key = 'reg-1/ticket';
-    const held = central.state.chains.get(key)!;
-    central.state.chains.set(key, held.slice(0, held.length - 5)); // "restored from an older backup"
+    await drained(reg);
+    const backup = await central.backup('before-the-last-sales');
+    const held = (await central.tickets(env.registerId)).length;
+    for (let i = 0; i < 5; i++) assert.equal((await api(reg.url, 'POST', '/api/sales', { token, body: saleBody })).status, 201);
+    await drained(reg);
+    assert.equal((await central.tickets(env.registerId)).length, held + 5);
+
+    // Central is restored from the older backup: it lost the last 5 tickets the register saw acknowledged.
+    await central.restore(backup);
+    assert.equal((await central.tickets(env.registerId)).length, held, 'central lost the last 5 tickets');
     const r = await api(reg.url, 'POST', '/api/sales', { token, body: saleBody });
-    await eventually(() => (central.state.chains.get(key)?.length ?? 0) === r.body.number, 3000);
-    assert.deepEqual(central.state.chains.get(key)!.map((x) => x.number), Array.from({ length: r.body.number }, (_, i) => i + 1));
-    await eventually(() => reg.status().pendingRecords === 0);
+    assert.equal(r.status, 201);
+    const tickets = await eventually('central holds the chain up to the new sale', async () => {
+      const t = await central.tickets(env.registerId);
+      return t.length === r.body.number ? t : null;
+    });
+    assert.deepEqual(tickets.map((x) => x.number), Array.from({ length: r.body.number }, (_, i) => i + 1));
+    await drained(reg);
+    await assertIntegratedExactlyOnce(central, reg, env.initialStock);
   });
 
+  // Last of this group: the register keeps the chain blocked until the alert is resolved.
   test('TAMPER_ALERT blocks that chain only', async () => {
-    central.state.tamperChain = 'ticket';
-    await api(reg.url, 'POST', '/api/sales', { token, body: saleBody });
-    await eventually(() => reg.status().blockedChains.some((b) => b.chain === 'ticket'), 3000);
+    await drained(reg);
+    central.forgeChainHead(env.registerId, 'ticket');
+    const sale = await api(reg.url, 'POST', '/api/sales', { token, body: saleBody });
+    assert.equal(sale.status, 201);
+    await eventually('ticket chain blocked', async () => reg.status().blockedChains.some((b) => b.chain === 'ticket'), 3000);
+    const alerts = await central.tamperAlerts(env.registerId);
+    assert.deepEqual(
+      alerts.map((a) => ({ chain: a.chain, number: a.number, reason: a.reason })),
+      [{ chain: 'ticket', number: sale.body.number, reason: 'prev_mismatch' }],
+    );
+    assert.equal((await central.fleetRow(env.registerId)).tamperAlerts, 1);
     // The event chain keeps flowing (a login writes an event).
-    const before = central.state.chains.get('reg-1/event')!.length;
-    await loginAs(reg);
-    await eventually(() => central.state.chains.get('reg-1/event')!.length > before, 3000);
-    assert.equal(reg.status().pendingRecords, 1);
-    central.state.tamperChain = null;
+    const before = central.events(env.registerId).length;
+    await cashierSession(reg, central.cashier);
+    await eventually('the login event reached central', async () => central.events(env.registerId).length > before, 3000);
+    await eventually('only the blocked ticket waits', async () => reg.status().pendingRecords === 1, 3000);
+    assert.ok(!(await central.tickets(env.registerId)).some((t) => t.number === sale.body.number), 'the refused ticket is not integrated');
   });
 });
 
 describe('restart with a pending outbox', () => {
   test('records made offline before a stop are pushed after the restart', async () => {
-    const central = new StubCentral(initialState());
-    await central.start();
+    const central = await centralOfFile();
+    const created = await central.createRegister('Caisse redémarrée');
     const dir = await tmp();
-    let reg = await startTestRegister(dir.path, central.url, { enrolCode: 'ENROL-0001' });
-    const token = await loginAs(reg);
-    await central.stop();
-    await eventually(() => reg.status().mode === 'autonomous', 3000);
-    for (let i = 0; i < 3; i++) assert.equal((await api(reg.url, 'POST', '/api/sales', { token, body: saleBody })).status, 201);
-    const pending = reg.status().pendingRecords;
-    assert.ok(pending >= 4);
-    await reg.close();
-
-    await central.start();
-    reg = await startTestRegister(dir.path, central.url); // no code: already enrolled
+    let reg = await startTestRegister(dir.path, central.url, { enrolCode: created.enrolCode });
     try {
-      assert.equal(reg.status().registerId, 'reg-1');
-      await eventually(() => reg.status().pendingRecords === 0, 5000);
-      assert.equal(central.state.chains.get('reg-1/ticket')!.length, 3);
-      const events = central.state.chains.get('reg-1/event')!.map((e) => (e.payload as { event: string }).event);
+      const { token } = await cashierSession(reg, central.cashier);
+      await central.process.handle.stop();
+      await eventually('autonomous', async () => reg.status().mode === 'autonomous', 3000);
+      for (let i = 0; i < 3; i++) assert.equal((await api(reg.url, 'POST', '/api/sales', { token, body: saleBody })).status, 201);
+      const pending = reg.status().pendingRecords;
+      assert.ok(pending >= 4);
+      await reg.close();
+
+      await central.process.restart();
+      reg = await startTestRegister(dir.path, central.url); // no code: already enrolled
+      assert.equal(reg.status().registerId, created.id);
+      await drained(reg);
+      const tickets = await central.tickets(created.id);
+      assert.deepEqual(tickets.map((t) => [t.number, t.soldOffline]), [[1, true], [2, true], [3, true]]);
+      const events = central.events(created.id);
       assert.ok(events.includes('register_stop'));
       assert.equal(events.filter((e) => e === 'register_start').length, 2);
     } finally {
       await reg.close();
-      await central.stop();
       await dir.cleanup();
     }
   });
@@ -167,20 +184,15 @@ describe('restart with a pending outbox', () => {
 
 describe('default timings', () => {
   test('black hole detected within ~2 s with the default heartbeat (1000 ms / 800 ms)', async () => {
-    const central = new StubCentral(initialState());
-    await central.start();
-    const dir = await tmp();
-    const reg = await startTestRegister(dir.path, central.url, { enrolCode: 'ENROL-0001', heartbeatIntervalMs: undefined, requestTimeoutMs: undefined });
+    const central = await centralOfFile();
+    const env = await startEnrolledRegister(central, 'Caisse réglages par défaut', { heartbeatIntervalMs: undefined, requestTimeoutMs: undefined });
     try {
-      assert.equal(reg.status().mode, 'connected');
-      central.state.hang = true;
-      const detect = await timeToMode(reg, 'autonomous', 4000);
+      assert.equal(env.reg.status().mode, 'connected');
+      await env.link.setMode({ kind: 'blackhole' });
+      const detect = await timeToMode(env.reg, 'autonomous', 4000);
       assert.ok(detect < 2900, `autonomous after ${detect} ms`);
     } finally {
-      central.state.hang = false;
-      await reg.close();
-      await central.stop();
-      await dir.cleanup();
+      await env.close();
     }
   });
 });

@@ -2,15 +2,19 @@
 // (node:net) that decodes what it receives: ESC/FS/GS commands are stripped and listed, the text is
 // read in code page 858. A register with a printer prints every new sale, return and duplicate after
 // answering; a printer that is down never fails a sale, and the failure is reported by GET /api/printer.
+// The registers are enrolled at the real central server (one `comptoir central` process for the file),
+// so receipts carry the demo store's identity and catalog as central serves them.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
+import { eventually } from '@comptoir/testing';
 import type { Receipt } from '@comptoir/protocol';
 import type { RunningRegister } from '../src/index';
 import { encodeReceiptEscPos, euros } from '../src/receipts/escpos-receipt';
 import { parsePrinterUrl, sendToPrinter } from '../src/receipts/receipt-printer';
-import { StubCentral } from './stub-central';
-import { api, eventually, startTestRegister, tmp } from './helpers';
+import { DEMO_SKUS, centralPerFile } from './support/central';
+import { startEnrolledRegister } from './support/enrolled-register';
+import { api } from './helpers';
 
 // ---- the decoding printer ----
 
@@ -176,7 +180,7 @@ describe('ESC/POS receipt encoding', () => {
     try {
       const bytes = encodeReceiptEscPos(sample);
       await sendToPrinter({ host: '127.0.0.1', port: printer.port }, bytes);
-      const got = await eventually(() => printer.jobs[0]);
+      const got = await eventually('the job received', async () => printer.jobs[0]);
       assert.deepEqual(new Uint8Array(got), bytes);
     } finally {
       await printer.stop();
@@ -187,22 +191,19 @@ describe('ESC/POS receipt encoding', () => {
 
 // ---- through the register's HTTP API ----
 
-async function startRegisterWith(printer: string | undefined) {
-  const central = new StubCentral();
-  await central.start();
-  const dir = await tmp();
-  const reg = await startTestRegister(dir.path, central.url, { enrolCode: 'ENROL-0001', ...(printer ? { printer } : {}) });
-  const login = await api(reg.url, 'POST', '/api/auth/login', { body: { login: 'alice', pin: '1234' } });
-  assert.equal(login.status, 200, JSON.stringify(login.body));
-  return {
-    reg,
-    token: login.body.token as string,
-    async stop() {
-      await reg.close();
-      await central.stop();
-      await dir.cleanup();
-    },
-  };
+const centralOfFile = centralPerFile();
+
+/** A register enrolled at the real central, with `printer` (or none), and what its receipts show. */
+async function startRegisterWith(printer: string | undefined, name: string) {
+  const central = await centralOfFile();
+  const env = await startEnrolledRegister(central, name, printer ? { printer } : {});
+  const [store, coffee, wine, pasta] = await Promise.all([
+    central.store(),
+    central.product(DEMO_SKUS.coffee),
+    central.product(DEMO_SKUS.wine),
+    central.product(DEMO_SKUS.pasta),
+  ]);
+  return { ...env, registerName: name, store, coffee, wine, pasta };
 }
 
 describe('register with a network printer', () => {
@@ -212,11 +213,11 @@ describe('register with a network printer', () => {
 
   before(async () => {
     await printer.start();
-    env = await startRegisterWith(printer.url);
+    env = await startRegisterWith(printer.url, 'Caisse imprimante');
     reg = env.reg;
   });
   after(async () => {
-    await env?.stop();
+    await env?.close();
     await printer.stop();
   });
 
@@ -229,18 +230,21 @@ describe('register with a network printer', () => {
   };
 
   test('a sale is printed after it is committed, a duplicate prints DUPLICATA, a return prints too', async () => {
+    const { coffee, wine, pasta, store } = env;
+    const total = 2 * coffee.priceCents + wine.priceCents;
     const sale = await api(reg.url, 'POST', '/api/sales', {
       token: env.token,
-      body: { lines: [{ sku: 'CAFE', quantity: 2 }, { sku: 'VIN', quantity: 1 }], payments: [cash(2500)] },
+      body: { lines: [{ sku: coffee.sku, quantity: 2 }, { sku: wine.sku, quantity: 1 }], payments: [cash(total + 310)] },
     });
     assert.equal(sale.status, 201, JSON.stringify(sale.body));
     const n = sale.body.number as number;
 
-    const first = await eventually(() => printer.jobs[0]);
+    const first = await eventually('the sale printed', async () => printer.jobs[0]);
     const { text, commands } = decodeEscPos(first);
     for (const s of [
-      `Ticket n° ${n}`, 'Boutique test', 'SIRET 12345678900011', 'N° TVA FR00123456789', 'Caisse : Caisse 1', 'Caissier : Alice',
-      'Café moulu 250 g', 'Vin rouge 75 cl', '21,90 €', '9,00 €', '12,90 €', 'Espèces', '25,00 €', 'Rendu', '3,10 €', 'Logiciel Comptoir',
+      `Ticket n° ${n}`, store.name, `SIRET ${store.siret}`, `N° TVA ${store.vatNumber}`, `Caisse : ${env.registerName}`, `Caissier : ${env.cashierName}`,
+      coffee.label, wine.label, euros(total), euros(2 * coffee.priceCents), euros(wine.priceCents), 'Espèces', euros(total + 310), 'Rendu', '3,10 €',
+      'Logiciel Comptoir',
     ]) {
       assert.ok(text.includes(s), `missing ${JSON.stringify(s)} in:\n${text}`);
     }
@@ -248,40 +252,41 @@ describe('register with a network printer', () => {
     assert.ok(text.includes(`Signature ${receipt.body.signatureExtract}`));
     assert.ok(!text.includes('DUPLICATA'));
     assert.match(commands.at(-1)!, CUT);
-    const job = await eventually(async () => (await jobsFor(n)).find((j) => j.printed !== null));
+    const job = await eventually('the job reported printed', async () => (await jobsFor(n)).find((j) => j.printed !== null));
     assert.deepEqual({ printed: job.printed, reason: job.reason, kind: job.kind }, { printed: true, reason: null, kind: 'ticket' });
 
     // A replayed sale (same clientSaleId → 200) is not printed again.
     const clientSaleId = '7b0e2c3a-4f1d-4a8e-9c2b-1d2e3f4a5b6c';
-    const once = await api(reg.url, 'POST', '/api/sales', { token: env.token, body: { clientSaleId, lines: [{ sku: 'LIVRE', quantity: 1 }], payments: [cash(799)] } });
+    const replayable = { clientSaleId, lines: [{ sku: pasta.sku, quantity: 1 }], payments: [cash(pasta.priceCents)] };
+    const once = await api(reg.url, 'POST', '/api/sales', { token: env.token, body: replayable });
     assert.equal(once.status, 201, JSON.stringify(once.body));
-    await eventually(() => printer.jobs.length === 2);
-    const again = await api(reg.url, 'POST', '/api/sales', { token: env.token, body: { clientSaleId, lines: [{ sku: 'LIVRE', quantity: 1 }], payments: [cash(799)] } });
+    await eventually('the second job', async () => printer.jobs.length === 2);
+    const again = await api(reg.url, 'POST', '/api/sales', { token: env.token, body: replayable });
     assert.equal(again.status, 200);
 
     const dup = await api(reg.url, 'POST', `/api/tickets/${n}/duplicates`, { token: env.token });
     assert.equal(dup.status, 201, JSON.stringify(dup.body));
-    await eventually(() => printer.jobs.length === 3);
+    await eventually('the duplicate printed', async () => printer.jobs.length === 3);
     const reprint = decodeEscPos(printer.jobs[2]!);
     assert.ok(reprint.text.includes('DUPLICATA'), reprint.text);
     assert.ok(reprint.text.includes(`Duplicata n° ${dup.body.duplicate.number}`));
     assert.ok(reprint.text.includes(`Ticket n° ${n}`));
-    assert.ok(reprint.text.includes('SIRET 12345678900011'));
+    assert.ok(reprint.text.includes(`SIRET ${store.siret}`));
     assert.match(reprint.commands.at(-1)!, CUT);
-    const dupJob = await eventually(async () => (await jobsFor(n)).find((j) => j.kind === 'duplicate' && j.printed !== null));
+    const dupJob = await eventually('the duplicate job reported', async () => (await jobsFor(n)).find((j) => j.kind === 'duplicate' && j.printed !== null));
     assert.equal(dupJob.printed, true);
     assert.equal(dupJob.duplicateNumber, dup.body.duplicate.number);
 
     const ret = await api(reg.url, 'POST', '/api/returns', {
       token: env.token,
-      body: { original: { number: n }, lines: [{ lineNo: 1, quantity: 1 }], refunds: [cash(450)] },
+      body: { original: { number: n }, lines: [{ lineNo: 1, quantity: 1 }], refunds: [cash(coffee.priceCents)] },
     });
     assert.equal(ret.status, 201, JSON.stringify(ret.body));
-    await eventually(() => printer.jobs.length === 4);
+    await eventually('the return printed', async () => printer.jobs.length === 4);
     const back = decodeEscPos(printer.jobs[3]!).text;
     assert.ok(back.includes(`Retour - Ticket n° ${ret.body.number}`), back);
     assert.ok(back.includes(`Ticket d'origine n° ${n}`));
-    assert.ok(back.includes('-4,50 €'));
+    assert.ok(back.includes(euros(-coffee.priceCents)));
     assert.equal(printer.jobs.length, 4, 'the replayed sale was not printed');
   });
 });
@@ -292,19 +297,20 @@ describe('register with a printer that is down', () => {
 
   before(async () => {
     url = `tcp://127.0.0.1:${await deadPort()}`;
-    env = await startRegisterWith(url);
+    env = await startRegisterWith(url, 'Caisse imprimante éteinte');
   });
   after(async () => {
-    await env?.stop();
+    await env?.close();
   });
 
   test('the sale succeeds, the failure is reported, and the receipt stays reprintable', async () => {
-    const { reg, token } = env;
-    const sale = await api(reg.url, 'POST', '/api/sales', { token, body: { lines: [{ sku: 'CAFE', quantity: 1 }], payments: [cash(450)] } });
+    const { reg, token, coffee } = env;
+    const oneCoffee = { lines: [{ sku: coffee.sku, quantity: 1 }], payments: [cash(coffee.priceCents)] };
+    const sale = await api(reg.url, 'POST', '/api/sales', { token, body: oneCoffee });
     assert.equal(sale.status, 201, JSON.stringify(sale.body));
     const n = sale.body.number as number;
 
-    const job = await eventually(async () => {
+    const job = await eventually('the failed job reported', async () => {
       const st = await api(reg.url, 'GET', '/api/printer', { token });
       return (st.body.jobs as any[]).find((j) => j.ticketNumber === n && j.printed !== null);
     });
@@ -317,13 +323,13 @@ describe('register with a printer that is down', () => {
     assert.equal((await api(reg.url, 'GET', `/api/tickets/${n}/receipt`, { token })).status, 200);
     const dup = await api(reg.url, 'POST', `/api/tickets/${n}/duplicates`, { token });
     assert.equal(dup.status, 201, 'a reprint is still recorded while the printer is down');
-    const dupJob = await eventually(async () => {
+    const dupJob = await eventually('the failed duplicate job reported', async () => {
       const s = await api(reg.url, 'GET', '/api/printer', { token });
       return (s.body.jobs as any[]).find((j) => j.kind === 'duplicate' && j.printed !== null);
     });
     assert.equal(dupJob.printed, false);
 
-    const next = await api(reg.url, 'POST', '/api/sales', { token, body: { lines: [{ sku: 'CAFE', quantity: 1 }], payments: [cash(450)] } });
+    const next = await api(reg.url, 'POST', '/api/sales', { token, body: oneCoffee });
     assert.equal(next.status, 201, 'selling goes on');
   });
 });
@@ -331,15 +337,15 @@ describe('register with a printer that is down', () => {
 describe('register without a printer (the default)', () => {
   let env: Awaited<ReturnType<typeof startRegisterWith>>;
   before(async () => {
-    env = await startRegisterWith(undefined);
+    env = await startRegisterWith(undefined, 'Caisse sans imprimante');
   });
   after(async () => {
-    await env?.stop();
+    await env?.close();
   });
 
   test('no paper: the sale and its receipt are there, the printer is reported as not configured', async () => {
-    const { reg, token } = env;
-    const sale = await api(reg.url, 'POST', '/api/sales', { token, body: { lines: [{ sku: 'CAFE', quantity: 1 }], payments: [cash(450)] } });
+    const { reg, token, coffee } = env;
+    const sale = await api(reg.url, 'POST', '/api/sales', { token, body: { lines: [{ sku: coffee.sku, quantity: 1 }], payments: [cash(coffee.priceCents)] } });
     assert.equal(sale.status, 201);
     assert.equal((await api(reg.url, 'GET', `/api/tickets/${sale.body.number}/receipt`, { token })).status, 200);
     const st = await api(reg.url, 'GET', '/api/printer', { token });

@@ -266,6 +266,32 @@ describe('fault proxy', () => {
     }
   });
 
+  it('a client that gives up during a black hole leaves no target connection open once the link is back', async () => {
+    const openAtTarget = () => new Promise<number>((r) => backend.server.getConnections((_e, n) => r(n)));
+    const until = async (want: (n: number) => boolean) => {
+      for (let i = 0; i < 100 && !want(await openAtTarget()); i++) await new Promise((r) => setTimeout(r, 20));
+      return openAtTarget();
+    };
+    // FIN (a plain close) and RST (an abort with unread data): both must leave nothing behind.
+    for (const leave of ['end', 'reset'] as const) {
+      await proxy.setMode({ kind: 'up' });
+      backend.server.closeIdleConnections();
+      assert.equal(await until((n) => n === 0), 0, 'no connection left open by earlier steps');
+      const socket = connect({ host: '127.0.0.1', port: proxy.port });
+      socket.on('error', () => undefined);
+      await new Promise<void>((r) => socket.once('connect', () => r()));
+      assert.equal(await until((n) => n === 1), 1, 'the proxy connected to the target');
+      await proxy.setMode({ kind: 'blackhole' });
+      socket.write('GET / HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n');
+      await new Promise((r) => setTimeout(r, 50));
+      if (leave === 'end') socket.destroy();
+      else socket.resetAndDestroy();
+      await new Promise((r) => setTimeout(r, 50));
+      await proxy.setMode({ kind: 'up' });
+      assert.equal(await until((n) => n === 0), 0, `the target connection is closed (client ${leave})`);
+    }
+  });
+
   it('an undici keep-alive pool is cut by blackhole and recovers', async () => {
     await proxy.setMode({ kind: 'up' });
     const dispatcher = new UndiciAgent({ keepAliveTimeout: 30_000, connections: 1 });

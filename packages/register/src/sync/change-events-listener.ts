@@ -1,3 +1,4 @@
+import { createParser } from 'eventsource-parser';
 import type { RegisterContext } from '../context';
 import type { CentralClient } from './central-client';
 
@@ -34,23 +35,21 @@ export class ChangeEventsListener {
     try {
       const { body, close } = await this.client.events();
       this.close = close;
-      let buf = '';
-      for await (const chunk of body) {
-        if (this.stopped) break;
-        buf += chunk.toString('utf8');
-        let end: number;
-        while ((end = buf.indexOf('\n\n')) >= 0) {
-          const message = buf.slice(0, end);
-          buf = buf.slice(end + 2);
-          const data = message.split('\n').find((l) => l.startsWith('data: '));
-          if (!data || !message.includes('event: change')) continue;
+      const parser = createParser({
+        onEvent: (message) => {
+          if (message.event !== 'change') return;
           try {
-            const v = (JSON.parse(data.slice(6)) as { changeVersion?: unknown }).changeVersion;
+            const v = (JSON.parse(message.data) as { changeVersion?: unknown }).changeVersion;
             if (typeof v === 'number' && Number.isInteger(v)) this.onVersion(v);
           } catch {
             // a malformed hint is ignored: the heartbeat still says the version
           }
-        }
+        },
+      });
+      const text = new TextDecoder();
+      for await (const chunk of body) {
+        if (this.stopped) break;
+        parser.feed(text.decode(chunk as Uint8Array, { stream: true }));
       }
     } catch (e) {
       const status = (e as { status?: number }).status;
