@@ -44,8 +44,9 @@ const fr = {
   },
   dash: { title: "Ventes du jour", tickets: 'Tickets', total: "Chiffre d'affaires", perHour: 'Par heure', offline: 'Tickets hors ligne', delayAvg: 'Délai moyen d’intégration', delayMax: 'Délai max', date: 'Jour' },
   closures: {
-    title: 'Clôtures journalières (Z)', register: 'Caisse', number: 'Z n°', date: 'Journée', tickets: 'Tickets', total: 'Total TTC',
+    title: 'Clôtures (Z)', register: 'Caisse', number: 'Z n°', date: 'Période', tickets: 'Tickets', total: 'Total TTC',
     grandTotal: 'Grand total perpétuel', vat: 'TVA', integrated: 'Intégrée le', all: 'Toutes les caisses', empty: 'Aucune clôture reçue',
+    periods: { day: 'Jour', month: 'Mois', year: 'Année' },
   },
   review: { title: 'Tickets à vérifier', open: 'À traiter', acknowledged: 'Traités', acknowledge: 'Marquer comme vérifié', by: 'Vérifié par', at: 'Le', note: 'Note', empty: 'Rien à vérifier' },
   anomaly: { price_differs: 'Prix différent du prix central', unknown_product: 'Produit inconnu', negative_stock: 'Stock négatif' } as Record<string, string>,
@@ -95,8 +96,9 @@ const en: Messages = {
   },
   dash: { title: "Today's sales", tickets: 'Tickets', total: 'Revenue', perHour: 'Per hour', offline: 'Offline tickets', delayAvg: 'Average integration delay', delayMax: 'Max delay', date: 'Day' },
   closures: {
-    title: 'Daily closures (Z)', register: 'Register', number: 'Z no.', date: 'Day', tickets: 'Tickets', total: 'Total incl. VAT',
+    title: 'Closures (Z)', register: 'Register', number: 'Z no.', date: 'Period', tickets: 'Tickets', total: 'Total incl. VAT',
     grandTotal: 'Perpetual grand total', vat: 'VAT', integrated: 'Integrated at', all: 'All registers', empty: 'No closure received',
+    periods: { day: 'Day', month: 'Month', year: 'Year' },
   },
   review: { title: 'Tickets to review', open: 'Open', acknowledged: 'Done', acknowledge: 'Mark as reviewed', by: 'Reviewed by', at: 'At', note: 'Note', empty: 'Nothing to review' },
   anomaly: { price_differs: 'Price differs from central price', unknown_product: 'Unknown product', negative_stock: 'Negative stock' },

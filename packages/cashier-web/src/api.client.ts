@@ -31,6 +31,7 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
   }
@@ -68,7 +69,7 @@ async function request<T>(method: string, path: string, body?: unknown, timeoutM
   if (!res.ok) {
     const err = (json as ErrorBody | undefined)?.error;
     if (res.status === 401 && token) onUnauthenticated();
-    throw new ApiError(res.status, err?.code ?? 'HTTP_' + res.status, err?.message ?? res.statusText);
+    throw new ApiError(res.status, err?.code ?? 'HTTP_' + res.status, err?.message ?? res.statusText, err?.details);
   }
   return json as T;
 }

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { Closure } from '@comptoir/protocol';
-import { api } from './api.client';
+import { api, ApiError } from './api.client';
 import { errorText } from './i18n.messages';
-import { formatBusinessDate, formatCents, formatTime, todayIn } from './money.format';
+import { formatPeriodKey, formatCents, formatTime, todayIn } from './money.format';
 import { useScreen } from './screen.context';
 
 /**
@@ -38,7 +38,8 @@ export function ClosurePanel(props: { onClosed: () => void }) {
       props.onClosed();
       void loadRecent();
     } catch (e) {
-      setError((e as { code?: string }).code === 'CONFLICT' ? t('dayAlreadyClosed', { date: formatBusinessDate(today) }) : errorText(t, e));
+      const already = e instanceof ApiError && e.code === 'CONFLICT' && e.details?.periodKey === today;
+      setError(already ? t('dayAlreadyClosed', { date: formatPeriodKey(today) }) : errorText(t, e));
     } finally {
       setBusy(false);
       setConfirming(false);
@@ -52,7 +53,7 @@ export function ClosurePanel(props: { onClosed: () => void }) {
       {confirming ? (
         <div className="actions">
           <button className="primary big" data-testid="close-day-confirm" disabled={busy} onClick={() => void close()}>
-            {t('closeDayConfirm', { date: formatBusinessDate(today) })}
+            {t('closeDayConfirm', { date: formatPeriodKey(today) })}
           </button>
           <button className="secondary" data-testid="close-day-cancel" onClick={() => setConfirming(false)}>
             {t('cancel')}
@@ -67,7 +68,7 @@ export function ClosurePanel(props: { onClosed: () => void }) {
         <p className="ok" data-testid="closure-result" data-number={done.number} data-total={done.payload.totalCents} data-grand-total={done.payload.grandTotalCents}>
           {t('closureDone', {
             n: done.number,
-            date: formatBusinessDate(done.payload.businessDate),
+            date: formatPeriodKey(done.payload.periodKey),
             count: done.payload.ticketCount,
             total: money(done.payload.totalCents),
             grand: money(done.payload.grandTotalCents),
@@ -85,9 +86,9 @@ export function ClosurePanel(props: { onClosed: () => void }) {
           <table className="table">
             <tbody>
               {recent.map((c) => (
-                <tr key={c.number} data-testid="closure-row" data-number={c.number}>
+                <tr key={c.number} data-testid="closure-row" data-number={c.number} data-period={c.payload.period}>
                   <td>Z {c.number}</td>
-                  <td>{formatBusinessDate(c.payload.businessDate)}</td>
+                  <td>{t(`period.${c.payload.period}`)} {formatPeriodKey(c.payload.periodKey)}</td>
                   <td className="num">{money(c.payload.totalCents)}</td>
                   <td className="num">{money(c.payload.grandTotalCents)}</td>
                   <td className={c.integratedAt ? 'ok' : 'warn'}>

@@ -39,10 +39,9 @@ export function formatDateTime(iso: string, lang: 'fr' | 'en' = 'fr', timeZone?:
   });
 }
 
-/** A business date (YYYY-MM-DD, already the store's calendar day) as the cashier reads it. */
-export function formatBusinessDate(date: string): string {
-  const [y, m, d] = date.split('-');
-  return `${d}/${m}/${y}`;
+/** A store-local period (YYYY-MM-DD, YYYY-MM or YYYY) as the cashier reads it: 28/11/2026, 11/2026, 2026. */
+export function formatPeriodKey(key: string): string {
+  return key.split('-').reverse().join('/');
 }
 
 /** Today's date in the store's time zone (else the screen's), as YYYY-MM-DD. */

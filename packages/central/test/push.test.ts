@@ -256,7 +256,7 @@ for (const dialect of DIALECTS) {
       const payload = {
         type: 'closure' as const,
         period: 'day' as const,
-        businessDate: '2025-03-14',
+        periodKey: '2025-03-14',
         firstTicket: 1,
         lastTicket: 3,
         ticketCount: 3,
@@ -281,7 +281,7 @@ for (const dialect of DIALECTS) {
       // A closure record pushed on another chain, or a malformed one, is refused and stores nothing.
       const wrongChain = reg.sign({ ...z, chain: 'event', number: 99 } as never);
       assert.equal((await push([wrongChain])).status, 400);
-      const malformed = reg.sign({ ...z, number: 2, payload: { ...payload, businessDate: '14/03/2025' } } as never);
+      const malformed = reg.sign({ ...z, number: 2, payload: { ...payload, periodKey: '14/03/2025' } } as never);
       assert.equal((await push([malformed])).status, 400);
       assert.equal((await c.call('GET', `/api/closures?registerId=${reg.id}`, c.adminToken)).json.items.length, 1);
     });

@@ -46,7 +46,8 @@ test('a Z made while autonomous equals the X report, resets it, and reaches cent
   assert.equal(closure.lastTicket, 5);
   for (const k of ['ticketCount', 'saleCount', 'returnCount', 'totalCents', 'payments', 'vat'] as const) assert.deepEqual(closure[k], x[k], `Z.${k} = X.${k}`);
   assert.equal(closure.grandTotalCents, closure.totalCents, 'first closure: the grand total is its own total');
-  assert.equal(closure.businessDate, new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date(z.body.recordedAt)));
+  assert.equal(closure.period, 'day');
+  assert.equal(closure.periodKey, new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date(z.body.recordedAt)));
 
   // The X report starts again after the Z; a second Z the same day is refused and writes nothing.
   assert.equal((await api('GET', '/api/reports/x')).body.ticketCount, 0);

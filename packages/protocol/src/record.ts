@@ -105,16 +105,21 @@ export const TicketTotals = z.object({
 export type TicketTotals = z.infer<typeof TicketTotals>;
 
 /**
- * A daily closure (Z), in the register's `closure` chain. It covers every ticket of the `ticket`
- * chain after the previous closure's `lastTicket` up to its own (by number: nothing falls between
- * two closures), and carries the perpetual grand total (every ticket since the register's first).
+ * A closure (Z), in the register's `closure` chain.
+ * - `day`: every ticket of the `ticket` chain after the previous day closure's `lastTicket` up to its
+ *   own (by number: nothing falls between two day closures, nothing counts twice);
+ * - `month` / `year`: the sum of the day closures of that month / year, signed when the first day
+ *   closure of the next period is made (just before it).
+ * Each carries the perpetual grand total (every ticket since the register's first, through `lastTicket`).
  */
+export const ClosurePeriod = z.enum(['day', 'month', 'year']);
+export type ClosurePeriod = z.infer<typeof ClosurePeriod>;
 export const ClosurePayload = TicketTotals.extend({
   type: z.literal('closure'),
-  period: z.literal('day'),
-  /** The store's local date closed (YYYY-MM-DD). One day closure per date. */
-  businessDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-  /** First and last ticket numbers covered; first is null when no ticket was made since the previous closure. */
+  period: ClosurePeriod,
+  /** The store-local period closed: YYYY-MM-DD (day), YYYY-MM (month), YYYY (year). One closure per period. */
+  periodKey: z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/),
+  /** First and last ticket numbers covered; first is null when the period had no ticket. */
   firstTicket: z.number().int().positive().nullable(),
   lastTicket: z.number().int().nonnegative(),
   /** Perpetual grand total: the previous closure's plus this one's `totalCents`. */

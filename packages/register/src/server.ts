@@ -30,6 +30,8 @@ export interface RegisterAgentOptions {
   changeEvents?: boolean;
   /** ESC/POS network receipt printer, `tcp://HOST:PORT`; default none (receipts stay reprintable). */
   printer?: string;
+  /** The register's clock (dates of records, business dates of closures); default the system clock. */
+  clock?: () => Date;
 }
 
 export interface RunningRegister {
@@ -64,6 +66,7 @@ export async function startRegisterAgent(opts: RegisterAgentOptions): Promise<Ru
   try {
     await migrateToLatest(db, registerMigrations);
     const ctx = createContext({ db, sqlite, logger });
+    if (opts.clock) ctx.now = opts.clock;
     ctx.identity = loadIdentity(ctx);
     if (opts.printer) attachReceiptPrinter(ctx, opts.printer);
     const heartbeatIntervalMs = opts.heartbeatIntervalMs ?? 1000;

@@ -45,7 +45,7 @@ export function ClosuresScreen() {
             <tr key={`${c.registerId}/${c.number}`} data-testid={`closure-${c.registerId}-${c.number}`} data-total={c.payload.totalCents}>
               <td>{nameOf(c.registerId)}</td>
               <td>{c.number}</td>
-              <td>{c.payload.businessDate}</td>
+              <td>{t.closures.periods[c.payload.period]} {c.payload.periodKey}</td>
               <td className="num">{c.payload.ticketCount}</td>
               <td className="num">{money(c.payload.totalCents, lang)}</td>
               <td>

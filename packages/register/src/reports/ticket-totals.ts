@@ -1,50 +1,66 @@
-import type { PaymentMethod, TicketPayload, TicketTotals } from '@comptoir/protocol';
+import type { PaymentMethod, PaymentTotal, TicketPayload, TicketTotals } from '@comptoir/protocol';
+
+export const NO_TICKETS: TicketTotals = { ticketCount: 0, saleCount: 0, returnCount: 0, totalCents: 0, payments: [], vat: [] };
 
 /**
- * Sums signed ticket payloads (the legal facts, not derived tables): counts, net total, per payment
- * method (cash net of the change given back; refunds negative) and per VAT rate. Used by the X
- * report and by closures, so that a Z always equals the X read just before it.
+ * The totals of one signed ticket payload (the legal facts, not derived tables): per payment method
+ * (counted once per ticket; cash net of the change given back; refunds negative) and per VAT rate.
  */
-export function sumTickets(tickets: Iterable<TicketPayload>): TicketTotals {
-  let ticketCount = 0;
-  let saleCount = 0;
-  let returnCount = 0;
-  let totalCents = 0;
-  const payments = new Map<PaymentMethod, { amountCents: number; count: number }>();
-  const vat = new Map<number, { baseCents: number; vatCents: number; totalCents: number }>();
-  for (const t of tickets) {
-    ticketCount++;
-    if (t.kind === 'sale') saleCount++;
-    else returnCount++;
-    totalCents += t.totalCents;
-    const seen = new Set<PaymentMethod>();
-    for (const p of t.payments) {
-      const acc = payments.get(p.method) ?? { amountCents: 0, count: 0 };
+export function ticketTotals(t: TicketPayload): TicketTotals {
+  const payments = new Map<PaymentMethod, PaymentTotal>();
+  for (const p of t.payments) {
+    const acc = payments.get(p.method) ?? { method: p.method, amountCents: 0, count: 1 };
+    acc.amountCents += p.amountCents;
+    payments.set(p.method, acc);
+  }
+  // Change is given back in cash: the drawer holds cash paid minus change.
+  if (t.changeCents > 0) {
+    const cash = payments.get('cash') ?? { method: 'cash', amountCents: 0, count: 1 };
+    cash.amountCents -= t.changeCents;
+    payments.set('cash', cash);
+  }
+  return {
+    ticketCount: 1,
+    saleCount: t.kind === 'sale' ? 1 : 0,
+    returnCount: t.kind === 'sale' ? 0 : 1,
+    totalCents: t.totalCents,
+    payments: [...payments.values()],
+    vat: t.vat.map((v) => ({ ...v })),
+  };
+}
+
+/** The totals of two sets of tickets together (a month is the sum of its days, a day of its tickets). */
+export function addTotals(a: TicketTotals, b: TicketTotals): TicketTotals {
+  const payments = new Map(a.payments.map((p) => [p.method, { ...p }]));
+  for (const p of b.payments) {
+    const acc = payments.get(p.method);
+    if (acc) {
       acc.amountCents += p.amountCents;
-      if (!seen.has(p.method)) acc.count++;
-      seen.add(p.method);
-      payments.set(p.method, acc);
-    }
-    // Change is given back in cash: the drawer holds cash paid minus change.
-    if (t.changeCents > 0) {
-      const cash = payments.get('cash') ?? { amountCents: 0, count: 0 };
-      cash.amountCents -= t.changeCents;
-      payments.set('cash', cash);
-    }
-    for (const v of t.vat) {
-      const acc = vat.get(v.rate) ?? { baseCents: 0, vatCents: 0, totalCents: 0 };
+      acc.count += p.count;
+    } else payments.set(p.method, { ...p });
+  }
+  const vat = new Map(a.vat.map((v) => [v.rate, { ...v }]));
+  for (const v of b.vat) {
+    const acc = vat.get(v.rate);
+    if (acc) {
       acc.baseCents += v.baseCents;
       acc.vatCents += v.vatCents;
       acc.totalCents += v.totalCents;
-      vat.set(v.rate, acc);
-    }
+    } else vat.set(v.rate, { ...v });
   }
   return {
-    ticketCount,
-    saleCount,
-    returnCount,
-    totalCents,
-    payments: [...payments].sort(([a], [b]) => a.localeCompare(b)).map(([method, v]) => ({ method, ...v })),
-    vat: [...vat].sort(([a], [b]) => b - a).map(([rate, v]) => ({ rate, ...v })),
+    ticketCount: a.ticketCount + b.ticketCount,
+    saleCount: a.saleCount + b.saleCount,
+    returnCount: a.returnCount + b.returnCount,
+    totalCents: a.totalCents + b.totalCents,
+    payments: [...payments.values()].sort((x, y) => x.method.localeCompare(y.method)),
+    vat: [...vat.values()].sort((x, y) => y.rate - x.rate),
   };
+}
+
+/** Sums signed ticket payloads: what the X report reads and a day closure signs (so a Z always equals the X read just before it). */
+export function sumTickets(tickets: Iterable<TicketPayload>): TicketTotals {
+  let totals = NO_TICKETS;
+  for (const t of tickets) totals = addTotals(totals, ticketTotals(t));
+  return totals;
 }

@@ -1,0 +1,116 @@
+// Closures (Z) across days, a month end and a year end, on a register whose clock the test moves
+// (the `clock` option), against the real central server. A month (year) closure is the sum of its
+// day closures, signed just before the first day closure of the next month (year); grand totals
+// run on; a clock set back cannot close a day before the last closure.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { eventually, http } from '@comptoir/testing';
+import type { Closure } from '@comptoir/protocol';
+import { DEMO_SKUS, assertIntegratedExactlyOnce, centralPerFile, type TestCentral } from './support/central';
+import { startEnrolledRegister, type EnrolledRegister } from './support/enrolled-register';
+import { api, cashierSession } from './helpers';
+
+const centralOfFile = centralPerFile();
+
+describe('closures over a month end and a year end', () => {
+  let central: TestCentral;
+  let env: EnrolledRegister;
+  // The register's clock: real time running from a chosen store-local instant (Paris is UTC+1 in winter).
+  let offsetMs = 0;
+  const setClock = (iso: string) => {
+    offsetMs = Date.parse(iso) - Date.now();
+  };
+
+  before(async () => {
+    central = await centralOfFile();
+    setClock('2026-12-30T09:00:00Z');
+    env = await startEnrolledRegister(central, 'Caisse clôtures', { clock: () => new Date(Date.now() + offsetMs) });
+  });
+  after(async () => env?.close());
+
+  /** A session valid at the register's current date (moving the clock days ahead expires the old one). */
+  async function token(): Promise<string> {
+    return (await cashierSession(env.reg, central.cashier)).token;
+  }
+
+  async function sell(t: string, quantity: number): Promise<number> {
+    const r = await api(env.reg.url, 'POST', '/api/sales', {
+      token: t,
+      body: { lines: [{ sku: DEMO_SKUS.coffee, quantity }], payments: [{ method: 'cash', amountCents: 100_00 }] },
+    });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    return r.body.totalCents as number;
+  }
+
+  async function closeDay(t: string): Promise<{ status: number; body: any }> {
+    return api(env.reg.url, 'POST', '/api/closures/day', { token: t });
+  }
+
+  test('day, day, then month + year + day at the first closure of the new year; a clock set back is refused', async () => {
+    let t = await token();
+    const d1 = (await sell(t, 1)) + (await sell(t, 2));
+    const z1 = await closeDay(t);
+    assert.equal(z1.status, 201, JSON.stringify(z1.body));
+    assert.deepEqual([z1.body.payload.period, z1.body.payload.periodKey, z1.body.payload.totalCents], ['day', '2026-12-30', d1]);
+
+    setClock('2026-12-31T17:00:00Z');
+    t = await token();
+    const d2 = await sell(t, 3);
+    const z2 = await closeDay(t);
+    assert.equal(z2.status, 201, JSON.stringify(z2.body));
+    assert.equal(z2.body.payload.periodKey, '2026-12-31');
+    assert.equal(z2.body.payload.firstTicket, 3);
+    assert.equal(z2.body.payload.grandTotalCents, d1 + d2);
+
+    setClock('2027-01-02T10:00:00Z');
+    t = await token();
+    const d3 = await sell(t, 1);
+    const z3 = await closeDay(t);
+    assert.equal(z3.status, 201, JSON.stringify(z3.body));
+    assert.equal(z3.body.payload.periodKey, '2027-01-02');
+    assert.equal(z3.body.payload.totalCents, d3);
+    assert.equal(z3.body.payload.grandTotalCents, d1 + d2 + d3);
+
+    const list: Closure[] = (await api(env.reg.url, 'GET', '/api/closures', { token: t })).body.items;
+    assert.deepEqual(
+      list.map((c) => [c.number, c.payload.period, c.payload.periodKey]),
+      [
+        [5, 'day', '2027-01-02'],
+        [4, 'year', '2026'],
+        [3, 'month', '2026-12'],
+        [2, 'day', '2026-12-31'],
+        [1, 'day', '2026-12-30'],
+      ],
+    );
+    for (const period of [list[1]!, list[2]!]) {
+      // A month (year) is its days: counts, totals, per-VAT and per-method sums; tickets 1..3.
+      assert.equal(period.payload.ticketCount, 3);
+      assert.equal(period.payload.totalCents, d1 + d2);
+      assert.equal(period.payload.grandTotalCents, d1 + d2);
+      assert.deepEqual([period.payload.firstTicket, period.payload.lastTicket], [1, 3]);
+      assert.equal(period.payload.vat.reduce((s, v) => s + v.totalCents, 0), d1 + d2);
+      assert.deepEqual(period.payload.payments, [{ method: 'cash', amountCents: d1 + d2, count: 3 }]);
+    }
+
+    // The clock set back to a day already behind the last closure: refused, nothing written.
+    setClock('2027-01-01T10:00:00Z');
+    t = await token();
+    const back = await closeDay(t);
+    assert.equal(back.status, 409);
+    assert.equal(back.body.error.details.periodKey, '2027-01-02');
+    assert.equal((await api(env.reg.url, 'GET', '/api/closures', { token: t })).body.items.length, 5);
+
+    // Every closure reaches central, signed and chained, exactly once.
+    const registerId = env.registerId;
+    const atCentral = await eventually('five closures at central', async () => {
+      const r = await http(central.url, 'GET', `/api/closures?registerId=${registerId}`, { token: central.adminToken });
+      return r.body.items.length === 5 ? r.body.items : null;
+    });
+    assert.deepEqual(
+      atCentral.map((c: Closure) => c.payload).sort((a: any, b: any) => a.periodKey.localeCompare(b.periodKey) || a.period.localeCompare(b.period)),
+      list.map((c) => c.payload).sort((a, b) => a.periodKey.localeCompare(b.periodKey) || a.period.localeCompare(b.period)),
+    );
+    await eventually('outbox drained', async () => env.reg.status().pendingRecords === 0);
+    await assertIntegratedExactlyOnce(central, env.reg, env.initialStock);
+  });
+});
