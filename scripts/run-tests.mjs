@@ -25,11 +25,14 @@ if (selected.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-// The process tests run the bundled `comptoir` (as a till does): rebuild it so it matches the sources.
-const bundle = spawnSync(process.execPath, ['packages/cli/build.mjs'], { stdio: 'inherit' });
-if (bundle.status !== 0) {
-  console.error('bundling packages/cli failed');
-  process.exit(1);
+// The process tests run the bundled `comptoir` (as a till does), and the central server's signature
+// worker is compiled JavaScript: rebuild both so they match the sources.
+for (const script of ['packages/central/build.mjs', 'packages/cli/build.mjs']) {
+  const built = spawnSync(process.execPath, [script], { stdio: 'inherit' });
+  if (built.status !== 0) {
+    console.error(`${script} failed`);
+    process.exit(1);
+  }
 }
 const concurrency = process.env.COMPTOIR_TEST_CONCURRENCY ?? '1';
 // Spec output for people; a TAP copy to count the results into one plain closing line.

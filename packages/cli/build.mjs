@@ -4,7 +4,8 @@
 // import resolved from node_modules at run time (native better-sqlite3, pg, fastify…). Each command
 // is its own chunk, loaded only when that command runs.
 import { build } from 'esbuild';
-import { copyFileSync, rmSync } from 'node:fs';
+import { NODE_BUNDLE } from '../../scripts/node-bundle.mjs';
+import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,14 +17,8 @@ rmSync(outdir, { recursive: true, force: true });
 await build({
   entryPoints: { comptoir: here('./src/main.ts') },
   outdir,
-  bundle: true,
+  ...NODE_BUNDLE,
   splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  outExtension: { '.js': '.mjs' },
-  sourcemap: true,
-  logLevel: 'warning',
   plugins: [
     {
       name: 'node-modules-stay-external',
@@ -45,7 +40,3 @@ await build({
     },
   ],
 });
-
-// Worker threads are started from a file next to the code that starts them (new URL('./…', import.meta.url)):
-// entry and chunks all sit in dist/, so the worker goes there too.
-copyFileSync(here('../central/src/modules/sync/signature.worker.mjs'), `${outdir}/signature.worker.mjs`);

@@ -1,7 +1,11 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { createPublicKey, type KeyObject } from 'node:crypto';
 import { verifyRecord, type SignedRecord } from '@comptoir/domain';
+import { publicKeyOf } from './public-keys';
+import type { SignatureCheck } from './signature-check.worker';
 
 // Signature verification is the ingest's main CPU cost (ECDSA P-256 + canonical JSON). Large
 // batches are checked on worker threads so that the main thread keeps writing other batches: pushes
@@ -12,8 +16,9 @@ import { verifyRecord, type SignedRecord } from '@comptoir/domain';
 // The worker receives the request body's text exactly as received and parses it itself, so the
 // main thread neither clones records nor canonicalises them. If a worker cannot start, or the body
 // text is not at hand, it runs in-thread. Results are identical either way: both call
-// @comptoir/domain's verifyRecord on the records as received. Workers are unref'd: they never keep
-// the process alive.
+// @comptoir/domain's verifyRecord on the records as received (the worker is signature-check.worker.ts,
+// compiled by `npm run build`; without that build every batch is checked in-thread). Workers are
+// unref'd: they never keep the process alive.
 
 type Pending = { resolve(ok: boolean[]): void; reject(e: Error): void };
 interface PoolWorker {
@@ -28,20 +33,19 @@ let workers: PoolWorker[] | null = null;
 let broken = process.env.COMPTOIR_VERIFY_IN_THREAD === '1';
 let nextId = 0;
 let rr = 0;
+const stats = { onWorkers: 0, inThread: 0 };
 
-const keyCache = new Map<string, KeyObject>();
-function keyOf(pem: string): KeyObject {
-  let key = keyCache.get(pem);
-  if (!key) {
-    if (keyCache.size > 10000) keyCache.clear();
-    key = createPublicKey(pem);
-    keyCache.set(pem, key);
-  }
-  return key;
+/** Records verified so far on worker threads and in-thread (tests check which path ran). */
+export function signaturePoolStats(): { onWorkers: number; inThread: number } {
+  return { ...stats };
 }
 
+/** The compiled worker, found through the package: from the TypeScript sources and from the bundle alike. */
+const WORKER_FILE = join(dirname(createRequire(import.meta.url).resolve('@comptoir/central/package.json')), 'dist', 'signature.worker.mjs');
+
 function verifyInThread(pem: string, records: SignedRecord[]): boolean[] {
-  const key = keyOf(pem);
+  stats.inThread += records.length;
+  const key = publicKeyOf(pem);
   return records.map((r) => {
     try {
       return verifyRecord(key, r, r.signature);
@@ -53,10 +57,13 @@ function verifyInThread(pem: string, records: SignedRecord[]): boolean[] {
 
 function startWorkers(): PoolWorker[] {
   const list: PoolWorker[] = [];
+  if (!existsSync(WORKER_FILE)) {
+    broken = true; // not built (`npm run build`): every batch is checked in-thread
+    return list;
+  }
   for (let i = 0; i < SIZE; i++) {
-    // A plain-JS entry: it registers the TypeScript loader in the worker, then loads the worker.
-    // Plain JS, no loader needed (execArgv: [] so as not to start tsx's loader in the worker).
-    const worker = new Worker(new URL('./signature.worker.mjs', import.meta.url), { execArgv: [] });
+    // Compiled JavaScript: no loader needed (execArgv: [] so as not to start tsx's loader in the worker).
+    const worker = new Worker(WORKER_FILE, { execArgv: [] });
     const pw: PoolWorker = { worker, pending: new Map() };
     worker.on('message', (m: { id: number; ok?: boolean[]; error?: string }) => {
       const p = pw.pending.get(m.id);
@@ -85,7 +92,7 @@ function onWorker(pw: PoolWorker, pem: string, body: string, from: number, to: n
     const id = ++nextId;
     if (pw.pending.size === 0) pw.worker.ref();
     pw.pending.set(id, { resolve, reject });
-    pw.worker.postMessage({ id, pem, body, from, to });
+    pw.worker.postMessage({ id, pem, body, from, to } satisfies SignatureCheck);
   });
 }
 
@@ -98,6 +105,7 @@ export async function verifySignatures(pem: string, records: SignedRecord[], bod
   if (SIZE === 0 || broken || body === undefined || records.length < MIN_PER_WORKER) return verifyInThread(pem, records);
   try {
     workers ??= startWorkers();
+    if (workers.length === 0) return verifyInThread(pem, records);
     const parts = Math.min(workers.length, Math.ceil(records.length / MIN_PER_WORKER));
     const size = Math.ceil(records.length / parts);
     const results = await Promise.all(
@@ -107,6 +115,7 @@ export async function verifySignatures(pem: string, records: SignedRecord[], bod
     );
     const ok = results.flat();
     if (ok.length !== records.length) throw new Error('signature worker answered for other records');
+    stats.onWorkers += ok.length;
     return ok;
   } catch {
     // A worker that died sets `broken`; any other failure (malformed key…) is reported in-thread.
