@@ -19,6 +19,7 @@ import { sosRoutes } from './modules/sos/sos.routes';
 import { healthRoutes } from './modules/system/health.routes';
 import { tamperRoutes } from './modules/tamper/tamper.routes';
 import { closureRoutes } from './modules/closures/closure.routes';
+import { archiveRoutes } from './modules/archives/archive.routes';
 import { ticketRoutes } from './modules/tickets/ticket.routes';
 import { userRoutes } from './modules/users/user.routes';
 
@@ -71,6 +72,7 @@ export function buildCentral(deps: CentralDeps): FastifyInstance {
   userRoutes(app, routeDeps);
   ticketRoutes(app, routeDeps);
   closureRoutes(app, routeDeps);
+  archiveRoutes(app, routeDeps);
   stockRoutes(app, routeDeps);
   tamperRoutes(app, routeDeps);
   syncRoutes(app, routeDeps);

@@ -1,6 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createPublicKey } from 'node:crypto';
 import { sql } from 'kysely';
+import { archiveBody, archiveDigest, keyFingerprint, verifyArchive } from '@comptoir/domain';
 import { DIALECTS, startTestCentral, stopSharedPostgres, type TestCentral } from './fixtures/central';
 import type { FakeRegister } from './fixtures/records';
 import { verifyCentralChains } from '../src/modules/sync/verify-chains';
@@ -284,6 +286,83 @@ for (const dialect of DIALECTS) {
       const malformed = reg.sign({ ...z, number: 2, payload: { ...payload, periodKey: '14/03/2025' } } as never);
       assert.equal((await push([malformed])).status, 400);
       assert.equal((await c.call('GET', `/api/closures?registerId=${reg.id}`, c.adminToken)).json.items.length, 1);
+    });
+
+    it('an archive record is listed by GET /api/archives and its file, rebuilt from stored records, verifies', async () => {
+      // A fresh register: its chains start at 1, so the ranges are known from what this test signs.
+      const a = await c.enrolRegister('Caisse archive');
+      const tickets = [1, 2, 3].map(() => a.sale([{ sku: 'BAGUETTE', quantity: 1, unitPriceCents: 130 }]));
+      const events = [a.event('login')];
+      const archived = [...tickets, ...events];
+      const payload = {
+        type: 'archive' as const,
+        periodKey: '2025-03',
+        ranges: [
+          { chain: 'ticket' as const, from: 1, to: 3, prevSignature: '' },
+          { chain: 'event' as const, from: 1, to: 1, prevSignature: '' },
+        ],
+        recordCount: archived.length,
+        sha256: archiveDigest(archiveBody(archived)),
+      };
+      const archive = a.next('archive', payload);
+      const r = await push([...archived, archive], a.token);
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+      assert.equal(r.json.heads.archive, 1);
+
+      const listed = await c.call('GET', `/api/archives?registerId=${a.id}`, c.adminToken);
+      assert.equal(listed.status, 200, JSON.stringify(listed.json));
+      assert.equal(listed.json.items.length, 1);
+      assert.deepEqual(listed.json.items[0].payload, payload);
+      assert.equal(listed.json.items[0].number, 1);
+      assert.equal(listed.json.items[0].signature, archive.signature);
+
+      const url = `/api/archives/${a.id}/1/file`;
+      const res = await c.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${c.managerToken}` } });
+      assert.equal(res.statusCode, 200, res.body);
+      assert.match(String(res.headers['content-type']), /^application\/x-ndjson; charset=utf-8/);
+      assert.equal(res.headers['content-disposition'], `attachment; filename="comptoir-archive-${a.id}-2025-03.ndjson"`);
+      const check = verifyArchive(res.body);
+      assert.ok(check.ok, JSON.stringify(check));
+      assert.equal(check.records, 4);
+      assert.equal(check.periodKey, '2025-03');
+      assert.equal(check.registerId, a.id);
+      assert.equal(check.keyFingerprint, keyFingerprint(createPublicKey(a.publicKeyPem)));
+      // Byte for byte what the register hashed: header line, then exactly the signed body.
+      assert.equal(res.body.slice(res.body.indexOf('\n') + 1), archiveBody(archived));
+
+      // One character changed in a record's payload breaks the file.
+      const lines = res.body.split('\n');
+      assert.ok(lines[1]!.includes('"label":"Produit BAGUETTE"'));
+      lines[1] = lines[1]!.replace('"label":"Produit BAGUETTE"', '"label":"Produit BAGUETTF"');
+      const tampered = verifyArchive(lines.join('\n'));
+      assert.equal(tampered.ok, false);
+
+      // Unknown archive: 404; no token: 401.
+      const unknown = await c.call('GET', `/api/archives/${a.id}/2/file`, c.adminToken);
+      assert.equal(unknown.status, 404);
+      assert.equal(unknown.json.error.code, 'NOT_FOUND');
+      assert.equal((await c.call('GET', url, null)).status, 401);
+      assert.equal((await c.call('GET', '/api/archives', null)).status, 401);
+
+      // An archive naming a record central does not hold yet: 409, never a partial file.
+      const unpushed = a.sale([{ sku: 'BAGUETTE', quantity: 1, unitPriceCents: 130 }]);
+      const second = a.next('archive', {
+        ...payload,
+        periodKey: '2025-04',
+        ranges: [{ chain: 'ticket', from: 4, to: 4, prevSignature: tickets[2]!.signature }],
+        recordCount: 1,
+        sha256: archiveDigest(archiveBody([unpushed])),
+      });
+      assert.equal((await push([second], a.token)).status, 200);
+      const early = await c.call('GET', `/api/archives/${a.id}/2/file`, c.adminToken);
+      assert.equal(early.status, 409, JSON.stringify(early.json));
+      assert.equal(early.json.error.code, 'CONFLICT');
+      assert.equal((await push([unpushed], a.token)).status, 200);
+      const complete = await c.app.inject({ method: 'GET', url: `/api/archives/${a.id}/2/file`, headers: { authorization: `Bearer ${c.adminToken}` } });
+      assert.equal(complete.statusCode, 200, complete.body);
+      assert.ok(verifyArchive(complete.body).ok);
+      const both = await c.call('GET', `/api/archives?registerId=${a.id}`, c.adminToken);
+      assert.deepEqual(both.json.items.map((x: any) => x.number), [2, 1], 'newest first');
     });
   });
 }

@@ -46,9 +46,10 @@ program
 
 program
   .command('verify')
-  .description('verify the signed chains of a register or central database; exits 1 on a break')
+  .description('verify the signed chains of a register or central database, or an archive file; exits 1 on a break')
   .option('--data <dir>', 'data directory holding register.sqlite or central.sqlite')
   .option('--database-url <url>', 'central PostgreSQL URL')
+  .option('--archive <file>', 'an NF525 archive file (GET /api/archives/:registerId/:number/file)')
   .action(async (flags) => (await import('./commands/verify.command')).runVerify(flags));
 
 program

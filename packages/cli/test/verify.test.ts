@@ -1,7 +1,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createPrivateKey } from 'node:crypto';
 import Database from 'better-sqlite3';
+import { GENESIS_SIGNATURE, archiveBody, archiveDigest, archiveFile, generateSigningKeyPair, signRecord, type SignedRecord } from '@comptoir/domain';
+import { tempDir } from '@comptoir/testing';
 import { openShop, sell, someProducts, waitForDrained, type Shop } from './support/shop';
 import { runVerify } from './support/verify';
 
@@ -38,4 +42,61 @@ test('verify: chains of a register and of the central server, then a tampered ti
   assert.equal(tampered.code, 1, tampered.output);
   assert.match(tampered.output, /BROKEN .*chain ticket.*record 2/);
   await reg.process.restart();
+});
+
+test('verify --archive: a good archive file is ARCHIVE OK, one byte changed is ARCHIVE BROKEN', async () => {
+  // An archive as a register makes it: two ticket records and one event, then the signed archive record.
+  const keys = generateSigningKeyPair();
+  const key = createPrivateKey(keys.privateKeyPem);
+  const heads = new Map<string, SignedRecord>();
+  let at = Date.parse('2025-03-31T18:00:00.000Z');
+  const next = (chain: string, payload: unknown): SignedRecord => {
+    const prev = heads.get(chain);
+    at += 1000;
+    const unsigned = { registerId: 'reg-archive', chain, number: (prev?.number ?? 0) + 1, recordedAt: new Date(at).toISOString(), payload, prevSignature: prev?.signature ?? GENESIS_SIGNATURE };
+    const record = { ...unsigned, signature: signRecord(key, unsigned) };
+    heads.set(chain, record);
+    return record;
+  };
+  const records = [next('ticket', { type: 'ticket', totalCents: 130 }), next('ticket', { type: 'ticket', totalCents: 260 }), next('event', { type: 'event', event: 'login' })];
+  const body = archiveBody(records);
+  const archive = next('archive', {
+    type: 'archive',
+    periodKey: '2025-03',
+    ranges: [
+      { chain: 'ticket', from: 1, to: 2, prevSignature: GENESIS_SIGNATURE },
+      { chain: 'event', from: 1, to: 1, prevSignature: GENESIS_SIGNATURE },
+    ],
+    recordCount: records.length,
+    sha256: archiveDigest(body),
+  });
+  const text = archiveFile({ registerId: 'reg-archive', publicKeyPem: keys.publicKeyPem, archive }, body);
+  const dir = await tempDir('comptoir-archive-');
+  try {
+    const good = join(dir.path, 'good.ndjson');
+    await writeFile(good, text);
+    const ok = await runVerify(undefined, ['--archive', good]);
+    assert.equal(ok.code, 0, ok.output);
+    assert.match(ok.output, /ARCHIVE OK/);
+    assert.match(ok.output, /register reg-archive/);
+    assert.match(ok.output, /period 2025-03/);
+    assert.match(ok.output, /chain ticket: records 1\.\.2 \(2 records\)/);
+    assert.match(ok.output, /key fingerprint [0-9a-f]{64}/);
+
+    // One byte changed in the second ticket's total.
+    const bad = join(dir.path, 'bad.ndjson');
+    const changed = text.replace('"totalCents":260', '"totalCents":250');
+    assert.notEqual(changed, text);
+    await writeFile(bad, changed);
+    const broken = await runVerify(undefined, ['--archive', bad]);
+    assert.equal(broken.code, 1, broken.output);
+    assert.match(broken.output, /ARCHIVE BROKEN: /);
+
+    // Two sources at once is a usage error.
+    const usage = await runVerify(dir.path, ['--archive', good]);
+    assert.equal(usage.code, 2, usage.output);
+    assert.match(usage.output, /only one of --data DIR, --database-url URL, --archive FILE/);
+  } finally {
+    await dir.cleanup();
+  }
 });

@@ -17,3 +17,4 @@ export {
   type SigningKeyPair,
 } from './signing';
 export { reportChain, type ChainReport } from './chain-report';
+export { ARCHIVE_FORMAT, archiveBody, archiveDigest, archiveFile, keyFingerprint, verifyArchive, type ArchiveCheck, type ArchiveRange } from './archive';

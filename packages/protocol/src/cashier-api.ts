@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Cents, Id, IsoDateTime, Sku, VatRate } from './common';
-import { ClosurePayload, PaymentMethod, TicketLine, TicketTotals, VatLine } from './record';
+import { ArchivePayload, ClosurePayload, PaymentMethod, TicketLine, TicketTotals, VatLine } from './record';
 import { LocalCustomer, LocalTicket } from './register-api';
 
 // Bodies of the register endpoints that exist for the cashier screen (packages/cashier-web):
@@ -74,17 +74,24 @@ export const XReport = TicketTotals.extend({
 });
 export type XReport = z.infer<typeof XReport>;
 
-/** A daily closure (Z) as the register stored and signed it (`POST /api/closures/day`, `GET /api/closures`). */
-export const Closure = z.object({
+/** One of this register's signed records, with when central integrated it (null while waiting). */
+const LocalRecordEntry = z.object({
   number: z.number().int().positive(),
   recordedAt: IsoDateTime,
   signature: z.string(),
   integratedAt: IsoDateTime.nullable(),
-  payload: ClosurePayload,
 });
+
+/** A closure (Z) as the register stored and signed it (`POST /api/closures/day`, `GET /api/closures`). */
+export const Closure = LocalRecordEntry.extend({ payload: ClosurePayload });
 export type Closure = z.infer<typeof Closure>;
 export const ClosureList = z.object({ items: z.array(Closure) });
 export const ClosuresQuery = z.object({ limit: z.coerce.number().int().min(1).max(400).default(31) });
+
+/** An archive record as the register signed it (`GET /api/archives`); its file: `GET /api/archives/:number/file`. */
+export const Archive = LocalRecordEntry.extend({ payload: ArchivePayload });
+export type Archive = z.infer<typeof Archive>;
+export const ArchiveNumberParams = z.object({ number: z.coerce.number().int().positive() });
 export type ClosureList = z.infer<typeof ClosureList>;
 
 /** `GET /api/tickets/:number/returnable`: what is left to return on a sale of this register. */

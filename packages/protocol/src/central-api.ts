@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Cents, Id, IsoDateTime, Sku, VatRate } from './common';
 import { RegisterMode, SosCopyKind } from './sync';
-import { ClosurePayload, TicketLine, TicketPayment, VatLine } from './record';
+import { ArchivePayload, ClosurePayload, TicketLine, TicketPayment, VatLine } from './record';
 
 // Bodies of the central server's HTTP API (DESIGN §8). Types are inferred, never hand-written.
 
@@ -113,6 +113,12 @@ export const CentralClosure = z.object({
   payload: ClosurePayload,
 });
 export type CentralClosure = z.infer<typeof CentralClosure>;
+
+/** `GET /api/archives`: the archive records registers signed (newest first); each one's file at `GET /api/archives/:registerId/:number/file`. */
+export const CentralArchivesQuery = CentralClosuresQuery;
+export const CentralArchive = CentralClosure.extend({ payload: ArchivePayload });
+export type CentralArchive = z.infer<typeof CentralArchive>;
+export const CentralArchiveParams = z.object({ registerId: Id, number: z.coerce.number().int().positive() });
 
 export const StockLevel = z.object({ sku: Sku, storeId: Id, quantity: z.number().int() });
 export const StockQuery = z.object({ storeId: Id.optional() });

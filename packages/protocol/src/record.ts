@@ -128,7 +128,29 @@ export const ClosurePayload = TicketTotals.extend({
 });
 export type ClosurePayload = z.infer<typeof ClosurePayload>;
 
-export const RecordPayload = z.discriminatedUnion('type', [TicketPayload, EventPayload, DuplicatePayload, ClosurePayload]);
+/**
+ * An archive (NF525): the records of every chain since the previous archive, named by range, and the
+ * SHA-256 of their canonical text (domain `archiveBody`). Signed when a month is closed.
+ */
+export const ArchivePayload = z.object({
+  type: z.literal('archive'),
+  /** The month closed (YYYY-MM). */
+  periodKey: z.string().regex(/^\d{4}-\d{2}$/),
+  ranges: z.array(
+    z.object({
+      chain: Chain,
+      from: z.number().int().positive(),
+      to: z.number().int().positive(),
+      /** Signature of record `from` − 1 ('' when `from` is 1): the link to the previous archive. */
+      prevSignature: z.string().max(200),
+    }),
+  ),
+  recordCount: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type ArchivePayload = z.infer<typeof ArchivePayload>;
+
+export const RecordPayload = z.discriminatedUnion('type', [TicketPayload, EventPayload, DuplicatePayload, ClosurePayload, ArchivePayload]);
 export type RecordPayload = z.infer<typeof RecordPayload>;
 
 /** Which payload type each chain carries (the training chain carries training tickets). */
@@ -138,7 +160,7 @@ export const PAYLOAD_TYPE_OF_CHAIN: Record<Chain, RecordPayload['type'] | null> 
   event: 'event',
   duplicate: 'duplicate',
   closure: 'closure',
-  archive: null,
+  archive: 'archive',
 };
 
 export const SignedRecord = z

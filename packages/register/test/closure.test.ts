@@ -4,8 +4,10 @@
 // run on; a clock set back cannot close a day before the last closure.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createPublicKey } from 'node:crypto';
+import { keyFingerprint, verifyArchive } from '@comptoir/domain';
 import { eventually, http } from '@comptoir/testing';
-import type { Closure } from '@comptoir/protocol';
+import type { Archive, Closure } from '@comptoir/protocol';
 import { DEMO_SKUS, assertIntegratedExactlyOnce, centralPerFile, type TestCentral } from './support/central';
 import { startEnrolledRegister, type EnrolledRegister } from './support/enrolled-register';
 import { api, cashierSession } from './helpers';
@@ -112,5 +114,44 @@ describe('closures over a month end and a year end', () => {
     );
     await eventually('outbox drained', async () => env.reg.status().pendingRecords === 0);
     await assertIntegratedExactlyOnce(central, env.reg, env.initialStock);
+  });
+
+  test('the closed month is archived: a signed archive of its tickets, its closures and the events, checkable on its own', async () => {
+    const t = await token();
+    const archives: Archive[] = (await api(env.reg.url, 'GET', '/api/archives', { token: t })).body.items;
+    assert.equal(archives.length, 1);
+    const archive = archives[0]!.payload;
+    assert.equal(archive.periodKey, '2026-12');
+    const range = (chain: string) => archive.ranges.find((r) => r.chain === chain);
+    // December's tickets only (the ticket of 2 January waits for the next archive); the closures signed up to the archive.
+    assert.deepEqual(range('ticket'), { chain: 'ticket', from: 1, to: 3, prevSignature: '' });
+    assert.deepEqual([range('closure')?.from, range('closure')?.to], [1, 4]);
+    assert.ok((range('event')?.to ?? 0) >= 1, 'the events are archived too');
+    assert.equal(archive.recordCount, archive.ranges.reduce((s, r) => s + r.to - r.from + 1, 0));
+
+    // The file, from the register: it checks on its own, with the register's key.
+    const file = await fetch(`${env.reg.url}/api/archives/${archives[0]!.number}/file`, { headers: { authorization: `Bearer ${t}` } });
+    assert.equal(file.status, 200);
+    assert.match(file.headers.get('content-disposition') ?? '', /comptoir-archive-.*-2026-12\.ndjson/);
+    const text = await file.text();
+    const check = verifyArchive(text);
+    assert.ok(check.ok, JSON.stringify(check));
+    assert.equal(check.records, archive.recordCount);
+    assert.equal(check.keyFingerprint, keyFingerprint(createPublicKey(env.reg.ctx.identity!.publicKeyPem)));
+    // One character changed in a record (a total) breaks it.
+    const tampered = text.replace(/"totalCents":(\d)/, (_m, d: string) => `"totalCents":${(Number(d) + 1) % 10}`);
+    assert.notEqual(tampered, text);
+    assert.equal(verifyArchive(tampered).ok, false);
+
+    // Central holds the archive record and rebuilds the same file, byte for byte, from its own records.
+    await eventually('archive at central', async () => {
+      const r = await http(central.url, 'GET', `/api/archives?registerId=${env.registerId}`, { token: central.adminToken });
+      return r.body.items?.length === 1;
+    });
+    const atCentral = await fetch(`${central.url}/api/archives/${env.registerId}/${archives[0]!.number}/file`, {
+      headers: { authorization: `Bearer ${central.adminToken}` },
+    });
+    assert.equal(atCentral.status, 200);
+    assert.equal(await atCentral.text(), text);
   });
 });

@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import type { CentralClosure, FleetResponse } from '@comptoir/protocol';
-import { api, qs } from '../api.client';
+import type { CentralArchive, CentralClosure, FleetResponse } from '@comptoir/protocol';
+import { api, apiBlob, qs } from '../api.client';
 import { dateTime, money, percentBp } from '../format';
 import { useI18n } from '../i18n';
-import { ErrorLine, useLoad } from '../ui/common';
+import { ErrorLine, errorText, useLoad } from '../ui/common';
 
 /** The daily closures (Z) the registers signed and pushed: what the accountant checks each day. */
 export function ClosuresScreen() {
@@ -11,7 +11,23 @@ export function ClosuresScreen() {
   const [registerId, setRegisterId] = useState('');
   const fleet = useLoad(() => api<FleetResponse>('GET', '/api/fleet'), []);
   const list = useLoad(() => api<{ items: CentralClosure[] }>('GET', `/api/closures${qs({ registerId: registerId || undefined, limit: 200 })}`), [registerId], 10_000);
+  const archives = useLoad(() => api<{ items: CentralArchive[] }>('GET', `/api/archives${qs({ registerId: registerId || undefined, limit: 200 })}`), [registerId], 10_000);
+  const [downloadError, setDownloadError] = useState<string | null>(null);
   const nameOf = (id: string) => fleet.data?.items.find((r) => r.id === id)?.name ?? id;
+
+  /** The archive file as central rebuilds it from its records (checkable with `comptoir verify --archive`). */
+  async function download(a: CentralArchive) {
+    try {
+      const blob = await apiBlob(`/api/archives/${encodeURIComponent(a.registerId)}/${a.number}/file`);
+      const link = document.createElement('a');
+      link.href = URL.createObjectURL(blob);
+      link.download = `comptoir-archive-${a.registerId}-${a.payload.periodKey}.ndjson`;
+      link.click();
+      setDownloadError(null);
+    } catch (e) {
+      setDownloadError(errorText(e));
+    }
+  }
   return (
     <div>
       <h1>{t.closures.title}</h1>
@@ -57,6 +73,23 @@ export function ClosuresScreen() {
               </td>
               <td className="num">{money(c.payload.grandTotalCents, lang)}</td>
               <td>{dateTime(c.integratedAt, lang)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>{t.closures.archives}</h2>
+      <p className="muted">{t.closures.archivesHint}</p>
+      <ErrorLine error={downloadError ?? archives.error} />
+      <table className="grid" data-testid="archives">
+        <tbody>
+          {archives.data?.items.map((a) => (
+            <tr key={`${a.registerId}/${a.number}`} data-testid={`archive-${a.registerId}-${a.number}`}>
+              <td>{nameOf(a.registerId)}</td>
+              <td>{a.payload.periodKey}</td>
+              <td className="num">{a.payload.recordCount}</td>
+              <td><code>{a.payload.sha256.slice(0, 16)}…</code></td>
+              <td>{dateTime(a.integratedAt, lang)}</td>
+              <td><button data-testid={`archive-download-${a.registerId}-${a.number}`} onClick={() => void download(a)}>{t.closures.download}</button></td>
             </tr>
           ))}
         </tbody>

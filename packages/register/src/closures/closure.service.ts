@@ -1,34 +1,20 @@
 import { ComptoirError, type Closure, type ClosurePayload, type ClosurePeriod, type TicketPayload } from '@comptoir/protocol';
 import type { Actor } from '../auth/auth.service';
+import { signArchive } from '../archives/archive.service';
 import { appendRecord } from '../chain/record-chain';
+import { recordEntries } from '../chain/record-entries';
 import type { RegisterContext } from '../context';
 import { readStoreIdentity } from '../receipts/store-identity.service';
 import { addTotals, NO_TICKETS, sumTickets } from '../reports/ticket-totals';
 
-type ClosureRow = { number: number; recorded_at: string; payload: string; signature: string; integrated_at: string | null };
-
-const toClosure = (r: ClosureRow): Closure => ({
-  number: r.number,
-  recordedAt: r.recorded_at,
-  signature: r.signature,
-  integratedAt: r.integrated_at,
-  payload: JSON.parse(r.payload) as ClosurePayload,
-});
-
-const SELECT_CLOSURES = `SELECT r.number, r.recorded_at, r.payload, r.signature, i.integrated_at FROM records r
-  LEFT JOIN integrations i ON i.chain = r.chain AND i.number = r.number WHERE r.chain = 'closure'`;
-
 /** The register's latest closure of `period` (day by default), or null before its first one. */
 export function lastClosure(ctx: RegisterContext, period: ClosurePeriod = 'day'): Closure | null {
-  const row = ctx.sqlite.prepare(`${SELECT_CLOSURES} AND json_extract(r.payload, '$.period') = ? ORDER BY r.number DESC LIMIT 1`).get(period) as
-    | ClosureRow
-    | undefined;
-  return row ? toClosure(row) : null;
+  return recordEntries<ClosurePayload>(ctx, 'closure', "AND json_extract(r.payload, '$.period') = ? ORDER BY r.number DESC LIMIT 1", period)[0] ?? null;
 }
 
 /** Newest first, every period. */
 export function listClosures(ctx: RegisterContext, limit: number): Closure[] {
-  return (ctx.sqlite.prepare(`${SELECT_CLOSURES} ORDER BY r.number DESC LIMIT ?`).all(limit) as ClosureRow[]).map(toClosure);
+  return recordEntries<ClosurePayload>(ctx, 'closure', 'ORDER BY r.number DESC LIMIT ?', limit);
 }
 
 /** The store-local calendar date (YYYY-MM-DD) of an instant. */
@@ -43,7 +29,7 @@ export function businessDate(at: Date, timeZone: string): string {
  *  2. one day closure per business date, in date order: the same date again, or a date before the
  *     previous one (a clock set back), is refused (409 CONFLICT, nothing written);
  *  3. when a month (a year) began since the previous day closure, that month (year) is closed
- *     first: the sum of its day closures;
+ *     first: the sum of its day closures; then the month is archived (archive.service.ts);
  *  4. the tickets after the previous day closure up to the head are summed from their signed
  *     payloads, and the day closure is signed into the `closure` chain with its outbox row.
  * Invariants: consecutive day closures cover consecutive ticket numbers with no gap and no overlap;
@@ -67,8 +53,11 @@ export function closeDay(ctx: RegisterContext, actor: Actor): Closure {
     }
     if (previous) {
       const last = previous.payload.periodKey;
-      if (last.slice(0, 7) !== date.slice(0, 7)) signPeriod(ctx, actor, 'month', last.slice(0, 7), now);
+      const monthEnded = last.slice(0, 7) !== date.slice(0, 7);
+      if (monthEnded) signPeriod(ctx, actor, 'month', last.slice(0, 7), now);
       if (last.slice(0, 4) !== date.slice(0, 4)) signPeriod(ctx, actor, 'year', last.slice(0, 4), now);
+      // The closed month is archived with its closures: its tickets, and every other record signed since the previous archive.
+      if (monthEnded) signArchive(ctx, last.slice(0, 7), now, previous.payload.lastTicket);
     }
     const after = previous?.payload.lastTicket ?? 0;
     const head = ctx.q.chainHead.get('ticket')?.number ?? 0;
@@ -95,11 +84,13 @@ export function closeDay(ctx: RegisterContext, actor: Actor): Closure {
 
 /** Signs the closure of a month (YYYY-MM) or a year (YYYY): the sum of its day closures, in order. */
 function signPeriod(ctx: RegisterContext, actor: Actor, period: 'month' | 'year', key: string, now: Date): Closure {
-  const days = (
-    ctx.sqlite
-      .prepare(`${SELECT_CLOSURES} AND json_extract(r.payload, '$.period') = 'day' AND substr(json_extract(r.payload, '$.periodKey'), 1, ?) = ? ORDER BY r.number`)
-      .all(key.length, key) as ClosureRow[]
-  ).map(toClosure);
+  const days = recordEntries<ClosurePayload>(
+    ctx,
+    'closure',
+    "AND json_extract(r.payload, '$.period') = 'day' AND substr(json_extract(r.payload, '$.periodKey'), 1, ?) = ? ORDER BY r.number",
+    key.length,
+    key,
+  );
   const totals = days.reduce((acc, d) => addTotals(acc, d.payload), NO_TICKETS);
   const lastDay = days[days.length - 1]!.payload;
   return sign(ctx, now, {

@@ -4,6 +4,7 @@ import { sessionRoutes } from '../auth/session.routes';
 import { shelfRoutes } from '../catalog/shelf.routes';
 import { customerDocumentRoutes } from '../customers/customer-documents.routes';
 import { receiptRoutes } from '../receipts/receipt.routes';
+import { archiveRoutes } from '../archives/archive.routes';
 import { closureRoutes } from '../closures/closure.routes';
 import { xReportRoutes } from '../reports/x-report.routes';
 import { returnQuoteRoutes } from '../returns/return-quote.routes';
@@ -17,6 +18,7 @@ export function cashierScreenRoutes(app: FastifyInstance, ctx: RegisterContext, 
   customerDocumentRoutes(app, ctx);
   xReportRoutes(app, ctx);
   closureRoutes(app, ctx);
+  archiveRoutes(app, ctx);
   returnQuoteRoutes(app, ctx);
   cashierWebRoutes(app, webDir);
 }

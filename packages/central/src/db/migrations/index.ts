@@ -5,6 +5,7 @@ import { backofficeMigration } from './0002-backoffice';
 import { sosCopyMigration } from './0003-sos-copy';
 import { ingestIndexesMigration } from './0004-ingest-indexes';
 import { closuresMigration } from './0005-closures';
+import { archivesMigration } from './0006-archives';
 
 /** Every migration of the central database, by name (applied in name order). */
 export function centralMigrations(dialect: DialectName): Record<string, Migration> {
@@ -14,6 +15,7 @@ export function centralMigrations(dialect: DialectName): Record<string, Migratio
     '0003-sos-copy': sosCopyMigration(dialect),
     '0004-ingest-indexes': ingestIndexesMigration(dialect),
     '0005-closures': closuresMigration(dialect),
+    '0006-archives': archivesMigration(dialect),
   };
 }
 

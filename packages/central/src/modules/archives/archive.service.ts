@@ -1,0 +1,75 @@
+import { ComptoirError, type ArchivePayload, type CentralArchive } from '@comptoir/protocol';
+import { archiveBody, archiveFile, type SignedRecord } from '@comptoir/domain';
+import type { Ctx } from '../../context';
+import { listChainRecords } from '../records/chain-records.service';
+
+/** NF525 archives (DESIGN §6) as the registers signed them: records of the `archive` chain. Newest first. */
+export function listArchives(ctx: Ctx, query: { registerId?: string | undefined; limit: number }): Promise<{ items: CentralArchive[] }> {
+  return listChainRecords<ArchivePayload>(ctx, 'archive', query);
+}
+
+type RecordRow = { register_id: string; chain: string; number: number; recorded_at: string; payload: string; prev_signature: string; signature: string };
+
+/** A stored row as the register signed it (numbers from PostgreSQL bigint may arrive as strings). */
+function toSigned(r: RecordRow): SignedRecord {
+  return {
+    registerId: r.register_id,
+    chain: r.chain,
+    number: Number(r.number),
+    recordedAt: r.recorded_at,
+    payload: JSON.parse(r.payload) as unknown,
+    prevSignature: r.prev_signature,
+    signature: r.signature,
+  };
+}
+
+const RECORD_COLUMNS = ['register_id', 'chain', 'number', 'recorded_at', 'payload', 'prev_signature', 'signature'] as const;
+
+/**
+ * The archive file of one archive record, rebuilt from central's own stored records: the same
+ * deterministic text the register hashed (domain `archiveBody` of the ranges' records, in ranges
+ * order), so its SHA-256 matches the signed one unless a stored record differs. Never a partial
+ * file: a range not wholly pushed yet is a 409, an unknown archive a 404.
+ */
+export async function buildArchiveFile(ctx: Ctx, registerId: string, number: number): Promise<{ filename: string; text: string }> {
+  const row = await ctx.db
+    .selectFrom('records')
+    .select(RECORD_COLUMNS)
+    .where('register_id', '=', registerId)
+    .where('chain', '=', 'archive')
+    .where('number', '=', number)
+    .executeTakeFirst();
+  if (!row) throw new ComptoirError('NOT_FOUND', `No archive ${number} of register ${registerId}`);
+  const register = await ctx.db.selectFrom('registers').select('public_key_pem').where('id', '=', registerId).executeTakeFirst();
+  // A stored record implies an enrolled register (the ingest verified it with this key).
+  if (!register?.public_key_pem) throw new ComptoirError('CONFLICT', `Register ${registerId} has no public key`);
+
+  const archive = toSigned(row);
+  const payload = archive.payload as ArchivePayload;
+  const records: SignedRecord[] = [];
+  for (const range of payload.ranges) {
+    const rows = await ctx.db
+      .selectFrom('records')
+      .select(RECORD_COLUMNS)
+      .where('register_id', '=', registerId)
+      .where('chain', '=', range.chain)
+      .where('number', '>=', range.from)
+      .where('number', '<=', range.to)
+      .orderBy('number')
+      .execute();
+    const expected = Math.max(0, range.to - range.from + 1);
+    if (rows.length !== expected) {
+      throw new ComptoirError(
+        'CONFLICT',
+        `Archive ${number} of register ${registerId}: central holds ${rows.length} of the ${expected} records of chain ${range.chain} ${range.from}..${range.to} (not all pushed yet)`,
+        { chain: range.chain, from: range.from, to: range.to, held: rows.length },
+      );
+    }
+    records.push(...rows.map(toSigned));
+  }
+  const safeId = registerId.replace(/[^A-Za-z0-9._-]/g, '_');
+  return {
+    filename: `comptoir-archive-${safeId}-${payload.periodKey}.ndjson`,
+    text: archiveFile({ registerId, publicKeyPem: register.public_key_pem, archive }, archiveBody(records)),
+  };
+}

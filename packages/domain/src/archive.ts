@@ -1,0 +1,117 @@
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import { verifyChain, verifyRecord, type SignedRecord } from './signing';
+
+// NF525 archives (DESIGN §6): a register archives each closed month. The `archive` record it signs
+// names the records archived (per chain, a range of numbers following the previous archive) and the
+// SHA-256 of their text. That text is deterministic (one canonical JSON line per signed record), so
+// the register and the central server, holding the same records, produce the same file byte for
+// byte, and anyone with the file can check it years later without Comptoir's databases.
+
+export const ARCHIVE_FORMAT = 'comptoir-archive/1';
+
+/** Records `from`..`to` of a chain; `prevSignature` is the signature of record `from` − 1 (the link to the previous archive). */
+export type ArchiveRange = { chain: string; from: number; to: number; prevSignature: string };
+
+/** One RFC 8785 canonical JSON line per signed record (its seven fields), in the order given. */
+export function archiveBody(records: readonly SignedRecord[]): string {
+  return records
+    .map(({ registerId, chain, number, recordedAt, payload, prevSignature, signature }) =>
+      canonicalize({ registerId, chain, number, recordedAt, payload, prevSignature, signature }),
+    )
+    .map((line) => `${line}\n`)
+    .join('');
+}
+
+/** SHA-256 of the archive body, lowercase hex. */
+export function archiveDigest(body: string): string {
+  return createHash('sha256').update(body, 'utf8').digest('hex');
+}
+
+/** The file: a header line (format, register, its public key, the signed archive record), then the body. */
+export function archiveFile(header: { registerId: string; publicKeyPem: string; archive: SignedRecord }, body: string): string {
+  return `${canonicalize({ format: ARCHIVE_FORMAT, ...header })}\n${body}`;
+}
+
+/** SHA-256 of the public key (SPKI DER), hex: what an auditor compares with the key registered centrally. */
+export function keyFingerprint(key: KeyObject): string {
+  return createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex');
+}
+
+export type ArchiveCheck =
+  | { ok: true; registerId: string; periodKey: string; records: number; ranges: ArchiveRange[]; keyFingerprint: string }
+  | { ok: false; reason: string; keyFingerprint?: string };
+
+/**
+ * Checks an archive file on its own: the archive record's signature under the key in the header;
+ * the body's SHA-256 against the one it signed; the body holds exactly the records of its ranges, in
+ * order, of that register; each range is a valid chain run (numbers, previous-signature links,
+ * signatures). The key itself is only as good as its fingerprint matches the registered one.
+ */
+export function verifyArchive(text: string): ArchiveCheck {
+  const newline = text.indexOf('\n');
+  if (newline < 0) return { ok: false, reason: 'no header line' };
+  let header: { format?: unknown; registerId?: unknown; publicKeyPem?: unknown; archive?: SignedRecord };
+  try {
+    header = JSON.parse(text.slice(0, newline)) as typeof header;
+  } catch {
+    return { ok: false, reason: 'header is not JSON' };
+  }
+  if (header.format !== ARCHIVE_FORMAT) return { ok: false, reason: `unknown format ${String(header.format)}` };
+  if (typeof header.registerId !== 'string' || typeof header.publicKeyPem !== 'string' || !header.archive) {
+    return { ok: false, reason: 'header lacks registerId, publicKeyPem or archive' };
+  }
+  let key: KeyObject;
+  try {
+    key = createPublicKey(header.publicKeyPem);
+  } catch {
+    return { ok: false, reason: 'public key unreadable' };
+  }
+  const fingerprint = keyFingerprint(key);
+  const fail = (reason: string): ArchiveCheck => ({ ok: false, reason, keyFingerprint: fingerprint });
+  const archive = header.archive;
+  const payload = archive.payload as { type?: unknown; periodKey?: unknown; ranges?: unknown; recordCount?: unknown; sha256?: unknown } | null;
+  if (archive.chain !== 'archive' || archive.registerId !== header.registerId || payload?.type !== 'archive') return fail('the header does not hold an archive record of this register');
+  let signed = false;
+  try {
+    signed = verifyRecord(key, archive, archive.signature);
+  } catch {
+    signed = false;
+  }
+  if (!signed) return fail('the archive record signature does not verify');
+  const body = text.slice(newline + 1);
+  if (archiveDigest(body) !== payload.sha256) return fail('the body does not match the signed SHA-256');
+
+  const ranges = payload.ranges;
+  const wellFormed = (r: unknown): r is ArchiveRange => {
+    const x = r as Partial<ArchiveRange> | null;
+    return x !== null && typeof x === 'object' && typeof x.chain === 'string' && typeof x.prevSignature === 'string' &&
+      Number.isSafeInteger(x.from) && Number.isSafeInteger(x.to) && x.from! >= 1 && x.to! >= x.from!;
+  };
+  if (!Array.isArray(ranges) || !ranges.every(wellFormed)) return fail('the archive record names malformed ranges');
+  const lines = body.split('\n').filter((l) => l.length > 0);
+  if (lines.length !== payload.recordCount) return fail(`${lines.length} records, the archive says ${String(payload.recordCount)}`);
+  let records: SignedRecord[];
+  try {
+    records = lines.map((l) => JSON.parse(l) as SignedRecord);
+  } catch {
+    return fail('a record line is not JSON');
+  }
+  if (!records.every((r) => r !== null && typeof r === 'object')) return fail('a record line is not an object');
+  let at = 0;
+  for (const range of ranges) {
+    const run = records.slice(at, at + (range.to - range.from + 1));
+    at += run.length;
+    for (const [i, r] of run.entries()) {
+      if (r.registerId !== header.registerId || r.chain !== range.chain || r.number !== range.from + i) {
+        return fail(`expected ${range.chain} #${range.from + i}, found ${String(r.chain)} #${String(r.number)}`);
+      }
+    }
+    if (run.length !== range.to - range.from + 1) return fail(`range ${range.chain} ${range.from}..${range.to} is incomplete`);
+    if (run[0]!.prevSignature !== range.prevSignature) return fail(`chain ${range.chain}: record ${range.from} does not follow the previous archive`);
+    const check = verifyChain(run, key);
+    if (!check.ok) return fail(`chain ${range.chain}: record ${check.number}: ${check.reason}`);
+  }
+  if (at !== records.length) return fail('records outside the archived ranges');
+  return { ok: true, registerId: header.registerId, periodKey: String(payload.periodKey), records: records.length, ranges, keyFingerprint: fingerprint };
+}

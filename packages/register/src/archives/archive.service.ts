@@ -1,0 +1,65 @@
+import { archiveBody, archiveDigest, archiveFile, GENESIS_SIGNATURE } from '@comptoir/domain';
+import { ComptoirError, type Archive, type ArchivePayload, type Chain, type SignedRecord } from '@comptoir/protocol';
+import { appendRecord, toSignedRecord } from '../chain/record-chain';
+import type { RegisterContext } from '../context';
+import type { RecordRow } from '../db/statements';
+import { recordEntries } from '../chain/record-entries';
+
+/** Every chain but the archives themselves, in the order an archive lists them. */
+const ARCHIVED_CHAINS: Chain[] = ['ticket', 'duplicate', 'closure', 'event', 'training'];
+
+/** Newest first. */
+export function listArchives(ctx: RegisterContext, limit: number): Archive[] {
+  return recordEntries<ArchivePayload>(ctx, 'archive', 'ORDER BY r.number DESC LIMIT ?', limit);
+}
+
+function rangeRecords(ctx: RegisterContext, registerId: string, chain: string, from: number, to: number): SignedRecord[] {
+  return (ctx.sqlite.prepare('SELECT * FROM records WHERE chain = ? AND number BETWEEN ? AND ? ORDER BY number').all(chain, from, to) as RecordRow[]).map(
+    (row) => toSignedRecord(registerId, row),
+  );
+}
+
+/**
+ * Signs the archive of a closed month: for each chain, the records after the previous archive's
+ * range up to the chain's head (the ticket chain: up to the month closure's last ticket, so a
+ * ticket of the new month waits for the next archive), and the SHA-256 of their canonical text. MUST run inside the
+ * closure's transaction (after the month closure, so the archive holds it): the heads cannot move
+ * between reading the records and signing.
+ * Invariant: consecutive archives cover consecutive numbers of every chain; each range names the
+ * signature its first record follows, so archives chain to each other as records do.
+ */
+export function signArchive(ctx: RegisterContext, periodKey: string, now: Date, lastTicket: number): Archive {
+  const registerId = ctx.identity!.registerId;
+  const previous = listArchives(ctx, 1)[0];
+  const covered = new Map((previous?.payload.ranges ?? []).map((r) => [r.chain, r.to]));
+  const ranges: ArchivePayload['ranges'] = [];
+  const records: SignedRecord[] = [];
+  for (const chain of ARCHIVED_CHAINS) {
+    const from = (covered.get(chain) ?? 0) + 1;
+    const to = chain === 'ticket' ? lastTicket : (ctx.q.chainHead.get(chain)?.number ?? 0);
+    if (to < from) continue;
+    const run = rangeRecords(ctx, registerId, chain, from, to);
+    const before = from > 1 ? rangeRecords(ctx, registerId, chain, from - 1, from - 1)[0] : undefined;
+    ranges.push({ chain, from, to, prevSignature: before ? before.signature : GENESIS_SIGNATURE });
+    records.push(...run);
+  }
+  const body = archiveBody(records);
+  const payload: ArchivePayload = { type: 'archive', periodKey, ranges, recordCount: records.length, sha256: archiveDigest(body) };
+  const appended = appendRecord(ctx, 'archive', payload, now.toISOString());
+  return { number: appended.number, recordedAt: appended.recordedAt, signature: appended.signature, integratedAt: null, payload };
+}
+
+/** The archive's file, rebuilt from the register's records (the same bytes central builds from its copy). */
+export function archiveFileOf(ctx: RegisterContext, number: number): { name: string; text: string } {
+  const identity = ctx.identity;
+  if (!identity) throw new ComptoirError('NOT_ENROLLED', 'This register is not enrolled yet');
+  const row = ctx.sqlite.prepare("SELECT * FROM records WHERE chain = 'archive' AND number = ?").get(number) as RecordRow | undefined;
+  if (!row) throw new ComptoirError('NOT_FOUND', `No archive ${number} on this register`);
+  const archive = toSignedRecord(identity.registerId, row);
+  const payload = archive.payload as ArchivePayload;
+  const records = payload.ranges.flatMap((r) => rangeRecords(ctx, identity.registerId, r.chain, r.from, r.to));
+  return {
+    name: `comptoir-archive-${identity.registerId}-${payload.periodKey}.ndjson`,
+    text: archiveFile({ registerId: identity.registerId, publicKeyPem: identity.publicKeyPem, archive }, archiveBody(records)),
+  };
+}
