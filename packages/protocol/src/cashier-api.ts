@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Cents, Id, IsoDateTime, Sku, VatRate } from './common';
-import { ArchivePayload, ClosurePayload, PaymentMethod, TicketLine, TicketTotals, VatLine } from './record';
+import { Cents, Id, IsoDateTime, Sku } from './common';
+import { ArchivePayload, ClosurePayload, TicketLine, TicketTotals, VatLine } from './record';
 import { LocalCustomer, LocalTicket } from './register-api';
 
 // Bodies of the register endpoints that exist for the cashier screen (packages/cashier-web):

@@ -1,4 +1,4 @@
-import { archiveBody, archiveDigest, archiveFile, GENESIS_SIGNATURE } from '@comptoir/domain';
+import { archiveBody, archiveDigest, archiveFile } from '@comptoir/domain';
 import { ComptoirError, type Archive, type ArchivePayload, type Chain, type SignedRecord } from '@comptoir/protocol';
 import { appendRecord, toSignedRecord } from '../chain/record-chain';
 import type { RegisterContext } from '../context';
@@ -39,8 +39,8 @@ export function signArchive(ctx: RegisterContext, periodKey: string, now: Date, 
     const to = chain === 'ticket' ? lastTicket : (ctx.q.chainHead.get(chain)?.number ?? 0);
     if (to < from) continue;
     const run = rangeRecords(ctx, registerId, chain, from, to);
-    const before = from > 1 ? rangeRecords(ctx, registerId, chain, from - 1, from - 1)[0] : undefined;
-    ranges.push({ chain, from, to, prevSignature: before ? before.signature : GENESIS_SIGNATURE });
+    // Record `from` signed the signature it follows: the link to the previous archive, without reading record `from` − 1.
+    ranges.push({ chain, from, to, prevSignature: run[0]!.prevSignature });
     records.push(...run);
   }
   const body = archiveBody(records);
