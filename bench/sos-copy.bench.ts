@@ -13,7 +13,7 @@ const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 50_000);
 const CHANGED = 100;
 
 /**
- * The SOS copy (DESIGN §5), against a real central server process with 100,000 products and
+ * The SOS copy (docs/architecture.md §5), against a real central server process with 100,000 products and
  * 50,000 customers of the store: full copy (streamed, verified, swapped) at an in-process register;
  * incremental refresh of 100 changed prices, with the push hint (SSE) and with the heartbeat only;
  * sale commit p99 while a full copy runs vs idle, in the same process and on the same disk.

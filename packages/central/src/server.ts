@@ -26,7 +26,7 @@ export interface DemoCredentials {
   admin: { username: string; password: string };
   cashier: { login: string; pin: string };
   storeId: string;
-  /** Extra (beyond the DESIGN §8 fields): the demo manager's back-office login. */
+  /** Extra (beyond the docs/architecture.md §8 fields): the demo manager's back-office login. */
   manager?: { username: string; password: string };
 }
 

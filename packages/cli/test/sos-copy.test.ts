@@ -7,7 +7,7 @@ import { growCatalog } from '../../../bench/catalog';
 import { cashierLogin, openShop, registerStatus, sell, someProducts, waitForMode, type Shop, type ShopRegister } from './support/shop';
 
 /**
- * The SOS copy end to end (DESIGN §5): real central and register processes, real HTTP through the
+ * The SOS copy end to end (docs/architecture.md §5): real central and register processes, real HTTP through the
  * fault proxy, real SQLite files. A copy is verified (a truncated stream is refused, the previous
  * copy stays), atomic (kill -9 in the middle leaves the previous copy intact), configured remotely
  * (schedule through the API, picked up live), store-wide (prepare-outage), and incremental (a price

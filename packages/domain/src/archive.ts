@@ -2,7 +2,7 @@ import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { verifyChain, verifyRecord, type SignedRecord } from './signing';
 
-// NF525 archives (DESIGN §6): a register archives each closed month. The `archive` record it signs
+// NF525 archives (docs/architecture.md §6): a register archives each closed month. The `archive` record it signs
 // names the records archived (per chain, a range of numbers following the previous archive) and the
 // SHA-256 of their text. That text is deterministic (one canonical JSON line per signed record), so
 // the register and the central server, holding the same records, produce the same file byte for

@@ -20,7 +20,7 @@ export type VatLine = { rate: number; baseCents: number; vatCents: number; total
 export type PricedCart = { lines: PricedLine[]; vat: VatLine[]; totalCents: number };
 
 /**
- * Prices a cart (DESIGN §9).
+ * Prices a cart (docs/architecture.md §9).
  * Invariants of a successful result:
  * - line total = unitPrice * quantity - sign(quantity) * discount (a discount always moves it toward 0);
  * - all quantities share one sign (a ticket is a sale or a return, never both);

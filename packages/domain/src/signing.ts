@@ -8,7 +8,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 
-// NF525 chains (DESIGN §6): each record signs a canonical string of its legal fields and of the
+// NF525 chains (docs/architecture.md §6): each record signs a canonical string of its legal fields and of the
 // previous record's signature, with the register's ECDSA P-256 key over SHA-256.
 // The canonical string format is a storage format: changing it invalidates every stored signature.
 

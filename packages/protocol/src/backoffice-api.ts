@@ -21,7 +21,7 @@ export type Store = z.infer<typeof Store>;
 /**
  * One register as the fleet view shows it. `shownMode` is what the screen shows: the mode the
  * register last reported, except that a register not heard from for more than `silentAfterMs` is
- * shown `autonomous` — cut off from central, it cannot say so itself, and by DESIGN §3 it switches
+ * shown `autonomous` — cut off from central, it cannot say so itself, and by docs/architecture.md §3 it switches
  * to autonomous within ~2 s of losing the link. `silent` says the mode is inferred, not reported.
  */
 export const FleetView = FleetRegister.extend({

@@ -3,7 +3,7 @@ import { Cents, Id, IsoDateTime, Sku, VatRate } from './common';
 import { RegisterMode, SosCopyKind } from './sync';
 import { ArchivePayload, ClosurePayload, TicketLine, TicketPayment, VatLine } from './record';
 
-// Bodies of the central server's HTTP API (DESIGN §8). Types are inferred, never hand-written.
+// Bodies of the central server's HTTP API (docs/architecture.md §8). Types are inferred, never hand-written.
 
 export const Role = z.enum(['admin', 'manager', 'cashier']);
 export type Role = z.infer<typeof Role>;

@@ -3,7 +3,7 @@ import { Id, IsoDateTime } from './common';
 import { PaymentMethod } from './record';
 import { CopyCashier, CopyCustomer, CopyDocument, CopyProduct, CopyStock, SnapshotManifest, StoreIdentity } from './sync';
 
-// The streamed SOS copy (DESIGN §5): `GET /api/sync/snapshot/stream` answers NDJSON, one line per row,
+// The streamed SOS copy (docs/architecture.md §5): `GET /api/sync/snapshot/stream` answers NDJSON, one line per row,
 // data lines first (store, payment methods, products, customers, cashiers, stock, documents — each
 // section sorted by its key in code-point order), the manifest LAST. A stream that ends without its
 // manifest (truncated) is refused by the register, so is one whose counts or checksum differ.

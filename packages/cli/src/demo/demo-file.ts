@@ -3,7 +3,7 @@ import { z } from 'zod';
 export const DemoRegister = z.object({ id: z.string(), name: z.string(), url: z.string() });
 export type DemoRegister = z.infer<typeof DemoRegister>;
 
-/** DIR/demo.json (DESIGN §8): the seed credentials plus where everything runs. */
+/** DIR/demo.json (docs/architecture.md §8): the seed credentials plus where everything runs. */
 export const DemoFile = z.object({
   admin: z.object({ username: z.string(), password: z.string() }),
   cashier: z.object({ login: z.string(), pin: z.string() }),

@@ -57,7 +57,7 @@ const m0001: Migration = {
     await sql`CREATE TABLE sessions (token_hash TEXT PRIMARY KEY, cashier_id TEXT NOT NULL, created_at TEXT NOT NULL,
       expires_at TEXT NOT NULL) WITHOUT ROWID`.execute(db);
 
-    // Invariant (NF525, DESIGN §6): signed facts are never edited nor deleted, whoever writes SQL.
+    // Invariant (NF525, docs/architecture.md §6): signed facts are never edited nor deleted, whoever writes SQL.
     for (const t of ['records', 'tickets', 'returned_quantities', 'stock_movements']) {
       await sql
         .raw(`CREATE TRIGGER ${t}_no_update BEFORE UPDATE ON ${t} BEGIN SELECT RAISE(ABORT, '${t} are append-only'); END`)

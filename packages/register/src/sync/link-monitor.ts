@@ -20,7 +20,7 @@ export interface LinkHooks {
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
- * Modes (DESIGN §3):
+ * Modes (docs/architecture.md §3):
  *   CONNECTED ──K consecutive failures (heartbeat or push)──▶ AUTONOMOUS
  *   AUTONOMOUS ──heartbeat answered──▶ REINTEGRATING ──outbox drained up to the cut, changes pulled──▶ CONNECTED
  *   REINTEGRATING ──K consecutive failures──▶ AUTONOMOUS (same offline period: no new offline_start)

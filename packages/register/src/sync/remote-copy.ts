@@ -3,7 +3,7 @@ import { ComptoirError, REMOTE_COPY_MAX_SKEW_MS, RemoteCopyHeaders, remoteCopySi
 import type { RegisterContext } from '../context';
 
 /**
- * Authenticates a copy asked by central (prepare-outage, DESIGN §5). The key is sha256(hex) of this
+ * Authenticates a copy asked by central (prepare-outage, docs/architecture.md §5). The key is sha256(hex) of this
  * register's bearer token — central stores exactly that hash, the register holds the token — so
  * only central (or the register itself) can sign, and the token never travels. Checks: headers
  * well-formed (else 400), addressed to this register, timestamp within ±REMOTE_COPY_MAX_SKEW_MS,

@@ -14,7 +14,7 @@ import type { ProductTable } from '../db/schema';
 import { CentralCallError, type CentralClient } from './central-client';
 import { runStreamedCopy } from './streamed-copy.service';
 
-// The SOS copy (DESIGN §5): a full copy replaces the copy tables atomically and verified (streamed
+// The SOS copy (docs/architecture.md §5): a full copy replaces the copy tables atomically and verified (streamed
 // into staging tables, then swapped: streamed-copy.service.ts); an incremental refresh upserts what
 // changed since the copy's change version.
 

@@ -23,7 +23,7 @@ const BATCH_ROWS = 1000;
 type Counts = { products: number; customers: number; cashiers: number; stock: number; documents: number };
 
 /**
- * Full SOS copy, streamed, verified, swapped (DESIGN §5). Phases:
+ * Full SOS copy, streamed, verified, swapped (docs/architecture.md §5). Phases:
  *  1. drop leftovers of an interrupted copy; create empty staging tables (`next_*`);
  *  2. stream the NDJSON copy from central: each line parsed and schema-checked, its canonical text
  *     hashed, its row written to staging in batches of BATCH_ROWS with a yield between batches (sales

@@ -218,7 +218,7 @@ export function initialMigration(dialect: DialectName): Migration {
   };
 }
 
-/** Signed facts are append-only (DESIGN §6): the database itself refuses UPDATE/DELETE. */
+/** Signed facts are append-only (docs/architecture.md §6): the database itself refuses UPDATE/DELETE. */
 const FULLY_APPEND_ONLY = ['records', 'ticket_lines', 'ticket_payments', 'ticket_vat'] as const;
 /** Of a ticket, everything but the review flags (`anomalies`) is a signed, immutable fact. */
 const TICKET_SIGNED_COLUMNS = [

@@ -3,7 +3,7 @@ import { archiveBody, archiveFile, type SignedRecord } from '@comptoir/domain';
 import type { Ctx } from '../../context';
 import { listChainRecords } from '../records/chain-records.service';
 
-/** NF525 archives (DESIGN §6) as the registers signed them: records of the `archive` chain. Newest first. */
+/** NF525 archives (docs/architecture.md §6) as the registers signed them: records of the `archive` chain. Newest first. */
 export function listArchives(ctx: Ctx, query: { registerId?: string | undefined; limit: number }): Promise<{ items: CentralArchive[] }> {
   return listChainRecords<ArchivePayload>(ctx, 'archive', query);
 }

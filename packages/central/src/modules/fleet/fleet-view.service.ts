@@ -4,7 +4,7 @@ import { listRegisters } from '../registers/register.service';
 
 /**
  * A register not heard from for longer than this is shown `autonomous`: three missed heartbeats
- * (1 s each by default). Cut off from central, a register cannot report its own switch; DESIGN §3
+ * (1 s each by default). Cut off from central, a register cannot report its own switch; docs/architecture.md §3
  * has it switch within ~2 s, so showing it autonomous after 3 s of silence tells the truth.
  */
 export const SILENT_AFTER_MS = 3000;

@@ -3,7 +3,7 @@ import type { Ctx } from '../../context';
 import { currentChangeVersion } from '../../db/change-version';
 
 /**
- * Push hint for incremental refresh (DESIGN §5): `GET /api/sync/events` is a Server-Sent Events
+ * Push hint for incremental refresh (docs/architecture.md §5): `GET /api/sync/events` is a Server-Sent Events
  * stream that says `event: change` with `{changeVersion}` whenever the change version moves; the
  * register then pulls `changes` as it would after a heartbeat. Invariants: the hint carries no data
  * (a lost hint only delays a refresh until the next heartbeat); the version is read from the

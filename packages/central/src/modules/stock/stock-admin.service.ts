@@ -69,7 +69,7 @@ export async function listMovements(ctx: Ctx, sku: string, query: { storeId?: st
 /**
  * Applies back-office stock moves (receptions, adjustments) in ONE transaction. Phases: check every
  * product exists (else 404, nothing stored); per line, append a movement (a delta, never an absolute
- * value — DESIGN §4), its note (who, why), and add the delta to the level (upsert).
+ * value — docs/architecture.md §4), its note (who, why), and add the delta to the level (upsert).
  */
 async function applyMoves(
   ctx: Ctx,

@@ -86,7 +86,7 @@ export async function stockQuantities(ctx: Ctx, storeId: string, skus: string[])
   return out;
 }
 
-/** Applies stock deltas (never absolute values, DESIGN §4): one multi-row upsert, in sku order. */
+/** Applies stock deltas (never absolute values, docs/architecture.md §4): one multi-row upsert, in sku order. */
 export async function addStockDeltas(ctx: Ctx, storeId: string, deltas: Map<string, number>): Promise<void> {
   const rows = [...deltas]
     .filter(([, d]) => d !== 0)

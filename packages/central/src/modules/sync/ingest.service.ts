@@ -15,7 +15,7 @@ import {
   type IngestRows,
 } from './ingest.repository';
 
-// Exactly-once ingest of a register's signed records (DESIGN §4).
+// Exactly-once ingest of a register's signed records (docs/architecture.md §4).
 //
 // Phases of one push:
 //  1. outside any transaction: every record belongs to the authenticated register (else 403

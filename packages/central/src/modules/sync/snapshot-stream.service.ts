@@ -7,7 +7,7 @@ import { copyCounts, readCopyBody } from './sync.service';
 const LINES_PER_CHUNK = 2000;
 
 /**
- * The streamed SOS copy (NDJSON, DESIGN §5). Phases: read the whole copy in ONE consistent read
+ * The streamed SOS copy (NDJSON, docs/architecture.md §5). Phases: read the whole copy in ONE consistent read
  * transaction (the database is released before the first byte is sent) → write the data lines in
  * stream order, hashing each canonical line as it is written → write the manifest (version, counts,
  * checksum, ticket head) as the LAST line. A connection cut before the manifest leaves the register

@@ -97,7 +97,7 @@ async function readConsistently<T>(ctx: Ctx, fn: (db: Kysely<CentralDb>) => Prom
   return tx.execute(fn);
 }
 
-/** Default number of recent documents per customer held in the copy (DESIGN §5). */
+/** Default number of recent documents per customer held in the copy (docs/architecture.md §5). */
 export const DEFAULT_SOS_DOCUMENTS_PER_CUSTOMER = 10;
 
 export interface CopyRead {
