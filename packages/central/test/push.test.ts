@@ -336,6 +336,7 @@ for (const dialect of DIALECTS) {
       lines[1] = lines[1]!.replace('"label":"Produit BAGUETTE"', '"label":"Produit BAGUETTF"');
       const tampered = verifyArchive(lines.join('\n'));
       assert.equal(tampered.ok, false);
+      assert.equal(!tampered.ok && tampered.reason, 'the body does not match the signed SHA-256');
 
       // Unknown archive: 404; no token: 401.
       const unknown = await c.call('GET', `/api/archives/${a.id}/2/file`, c.adminToken);

@@ -80,7 +80,10 @@ test('a Z made while autonomous equals the X report, resets it, and reaches cent
   // The closure chain verifies, at the central server and on the register.
   const verified = await runVerify(shop.central.dataDir);
   assert.equal(verified.code, 0, verified.output);
-  assert.match(verified.output, /chain closure: 1 records/);
+  assert.match(verified.output, new RegExp(`ok +register ${reg().id} chain closure: 1 records`));
+  const onRegister = await runVerify(reg().process.dataDir);
+  assert.equal(onRegister.code, 0, onRegister.output);
+  assert.match(onRegister.output, new RegExp(`ok +register ${reg().id} chain closure: 1 records`));
 });
 
 test('the closure endpoints need a cashier session; central lists closures for staff only', async () => {
