@@ -1,9 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { buildCentral } from '../src/app';
 import { DIALECTS, startTestCentral, stopSharedPostgres, type TestCentral } from './fixtures/central';
 import type { FakeRegister } from './fixtures/records';
 
@@ -144,7 +145,7 @@ for (const dialect of DIALECTS) {
       assert.equal((await c.call('GET', `/api/documents/${reg.id}/zero`, c.adminToken)).status, 400);
     });
 
-    it('invoice PDF: a real PDF naming the ticket; no customer → 400; unknown customer → 404', async () => {
+    it('invoice PDF: a real PDF naming the ticket; no customer → 400; unknown customer → 404', async (t) => {
       const res = await c.app.inject({ method: 'GET', url: `/api/documents/${reg.id}/2/invoice.pdf`, headers: { authorization: `Bearer ${c.managerToken}` } });
       assert.equal(res.statusCode, 200);
       assert.equal(res.headers['content-type'], 'application/pdf');
@@ -152,7 +153,12 @@ for (const dialect of DIALECTS) {
       assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
       assert.ok(pdf.length > 1000, `PDF size ${pdf.length}`);
       assert.match(pdf.subarray(-64).toString('latin1'), /%%EOF/);
-      if (hasPdftotext()) {
+      // The invoice's text is read back with pdftotext (Debian poppler-utils, installed by .ci/run):
+      // missing, the test fails, unless the run opts out explicitly (then it is reported skipped).
+      if (!hasPdftotext() && process.env.COMPTOIR_TEST_NO_PDFTOTEXT === '1') {
+        t.skip('COMPTOIR_TEST_NO_PDFTOTEXT=1: the PDF text is not checked');
+      } else {
+        assert.ok(hasPdftotext(), 'pdftotext is needed to read the invoice back (apt-get install poppler-utils, or COMPTOIR_TEST_NO_PDFTOTEXT=1)');
         const dir = mkdtempSync(join(tmpdir(), 'invoice-'));
         writeFileSync(join(dir, 'i.pdf'), pdf);
         const text = execFileSync('pdftotext', ['-layout', join(dir, 'i.pdf'), '-'], { encoding: 'utf8' });
@@ -161,8 +167,6 @@ for (const dialect of DIALECTS) {
         assert.match(text, /Mme Dupont/);
         assert.match(text, /0,99 €/);
         assert.match(text, /Boulangerie Test/);
-      } else {
-        console.warn('pdftotext not installed (Debian poppler-utils): PDF text not checked');
       }
       const noCustomer = await c.call('GET', `/api/documents/${reg.id}/1/invoice.pdf`, c.managerToken);
       assert.equal(noCustomer.status, 400);
@@ -351,12 +355,41 @@ for (const dialect of DIALECTS) {
       const api404 = await c.app.inject({ method: 'GET', url: '/api/nothing-here' });
       assert.equal(api404.statusCode, 404);
       assert.equal(JSON.parse(api404.body).error.code, 'NOT_FOUND');
-      const page = await c.app.inject({ method: 'GET', url: '/fleet' });
-      // 200 with the app when built, 503 with instructions when not: either way HTML, never JSON.
-      assert.ok(page.statusCode === 200 || page.statusCode === 503, String(page.statusCode));
-      assert.match(page.headers['content-type'] as string, /text\/html/);
-      const escape = await c.app.inject({ method: 'GET', url: '/..%2f..%2fpackage.json' });
-      assert.doesNotMatch(escape.body, /"name": "@comptoir/);
+      // A built back office (its own folder here, so the test does not depend on a build having run).
+      const built = mkdtempSync(join(tmpdir(), 'backoffice-'));
+      mkdirSync(join(built, 'assets'));
+      writeFileSync(join(built, 'index.html'), '<!doctype html><title>Comptoir back office</title>');
+      writeFileSync(join(built, 'assets', 'app-1234.js'), 'console.log(1)');
+      writeFileSync(join(dirname(built), `${basename(built)}-secret.txt`), 'outside');
+      const withApp = buildCentral({ db: c.db, dialect: c.dialect, backofficeDir: built });
+      const notBuilt = buildCentral({ db: c.db, dialect: c.dialect, backofficeDir: join(built, 'missing') });
+      try {
+        const page = await withApp.inject({ method: 'GET', url: '/fleet' });
+        assert.equal(page.statusCode, 200);
+        assert.match(page.headers['content-type'] as string, /text\/html/);
+        assert.match(page.body, /Comptoir back office/);
+        assert.equal(page.headers['cache-control'], 'no-cache');
+        const asset = await withApp.inject({ method: 'GET', url: '/assets/app-1234.js' });
+        assert.equal(asset.statusCode, 200);
+        assert.equal(asset.body, 'console.log(1)');
+        assert.match(asset.headers['content-type'] as string, /javascript/);
+        assert.match(String(asset.headers['cache-control']), /immutable/);
+        const unknownApi = await withApp.inject({ method: 'GET', url: '/api/nothing-here' });
+        assert.equal(unknownApi.statusCode, 404);
+        assert.equal(JSON.parse(unknownApi.body).error.code, 'NOT_FOUND');
+        const escape = await withApp.inject({ method: 'GET', url: `/..%2f${basename(built)}-secret.txt` });
+        assert.doesNotMatch(escape.body, /outside/);
+        // Not built: 503 with instructions, in HTML, never JSON.
+        const missing = await notBuilt.inject({ method: 'GET', url: '/fleet' });
+        assert.equal(missing.statusCode, 503);
+        assert.match(missing.headers['content-type'] as string, /text\/html/);
+        assert.match(missing.body, /npm run build/);
+      } finally {
+        await withApp.close();
+        await notBuilt.close();
+        rmSync(built, { recursive: true, force: true });
+        rmSync(join(dirname(built), `${basename(built)}-secret.txt`), { force: true });
+      }
     });
   });
 }

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FaultMode } from '@comptoir/testing';
-import { centralStock, centralTickets, openShop, sell, someProducts, waitForDrained, waitForMode, type CatalogItem, type Shop } from './support/shop';
+import { centralStock, centralTickets, openShop, registerEvents, sell, someProducts, waitForDrained, waitForMode, type CatalogItem, type Shop } from './support/shop';
 
 /**
  * The fault suite: a real central server and a real register process, joined by a TCP fault proxy.
@@ -24,15 +24,16 @@ describe('sales through a faulty link', () => {
   const acknowledged: { number: number; totalCents: number; soldOffline: boolean }[] = [];
 
   before(async () => {
-    shop = await openShop({ registers: 1, heartbeatMs: 250 });
+    // The default heartbeat (1000 ms, 800 ms timeout): the added latency (about 200 ms a round trip)
+    // stays well inside the timeout even on a loaded machine, so that link must stay connected.
+    shop = await openShop({ registers: 1, heartbeatMs: 1000 });
     products = await someProducts(shop, 4);
     for (const p of products) initialStock.set(p.sku, await centralStock(shop, p.sku));
   });
   after(async () => shop?.cleanup());
 
-  async function sellRound(count: number): Promise<{ latencies: number[]; offline: number }> {
+  async function sellRound(count: number): Promise<{ offline: number }> {
     const reg = shop.registers[0]!;
-    const latencies: number[] = [];
     let offline = 0;
     for (let i = 0; i < count; i += 4) {
       const wave = await Promise.all(
@@ -47,28 +48,35 @@ describe('sales through a faulty link', () => {
         acknowledged.push({ number: r.body.number, totalCents: r.body.totalCents, soldOffline: r.body.soldOffline });
         if (r.body.soldOffline) offline++;
         sold.set(p.sku, (sold.get(p.sku) ?? 0) + quantity);
-        latencies.push(r.ms);
       }
     }
-    return { latencies, offline };
+    return { offline };
   }
 
   for (const fault of FAULTS) {
     test(`${fault.name}: sales go on, then everything is integrated exactly once`, async () => {
       const reg = shop.registers[0]!;
       await waitForDrained(reg);
+      const outagesBefore = registerEvents(reg).filter((e) => e === 'offline_start').length;
       await reg.link.setMode(fault.mode);
       if (fault.goesAutonomous) {
         const s = await waitForMode(reg, 'autonomous', 10_000);
         assert.ok(s.autonomousSince, 'autonomousSince is set');
       }
-      const { latencies, offline } = await sellRound(12);
-      // A sale never waits for the network: far below any network timeout of the register.
-      assert.ok(Math.max(...latencies) < 1000, `a sale waited ${Math.max(...latencies).toFixed(0)} ms`);
+      // How long a sale takes during each fault is measured in bench/ (sale-commit.bench.ts).
+      const { offline } = await sellRound(12);
       if (fault.goesAutonomous) {
         assert.equal(offline, 12, 'sales made in autonomous mode say soldOffline');
         const s = await waitForMode(reg, 'autonomous', 1000);
         assert.ok(s.pendingRecords >= 12, `pending ${s.pendingRecords} should count the waiting tickets`);
+      } else {
+        // A slow link is still a link: sold online, pushed through it, never autonomous.
+        assert.equal(offline, 0, 'sales through a slow link are online sales');
+        const s = await waitForDrained(reg, 30_000);
+        assert.equal(s.mode, 'connected');
+        assert.equal(s.autonomousSince, null);
+        assert.equal(registerEvents(reg).filter((e) => e === 'offline_start').length, outagesBefore, 'the register never went autonomous');
+        await assertCentralMatches();
       }
       await reg.link.setMode({ kind: 'up' });
       await waitForDrained(reg, 30_000);

@@ -1,5 +1,6 @@
 import { http, eventually, startCentralProcess, startRegisterProcess, startFaultProxy, tempDir, type CentralProcess, type RegisterProcess, type FaultProxy } from '@comptoir/testing';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 
 /**
  * A real shop for end-to-end tests: a central server process, and registers in their own
@@ -120,4 +121,14 @@ export async function sell(reg: ShopRegister, items: { sku: string; priceCents: 
     },
   });
   return { ...res, ms: performance.now() - started };
+}
+
+/** The events of the register's own signed event chain, read from its file (read-only), in order. */
+export function registerEvents(reg: ShopRegister): string[] {
+  const db = new Database(join(reg.process.dataDir, 'register.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare("SELECT payload FROM records WHERE chain = 'event' ORDER BY number").all() as { payload: string }[]).map((r) => JSON.parse(r.payload).event);
+  } finally {
+    db.close();
+  }
 }
