@@ -4,15 +4,15 @@
 // the TypeScript sources and from the bundled `comptoir` alike (signature-pool.ts).
 import { build } from 'esbuild';
 import { NODE_BUNDLE } from '../../scripts/node-bundle.mjs';
-import { rmSync } from 'node:fs';
+import { buildIntoPlace } from '../../scripts/build-into-place.mjs';
 import { fileURLToPath } from 'node:url';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
-const outdir = here('./dist');
-rmSync(outdir, { recursive: true, force: true });
 
-await build({
-  entryPoints: { 'signature.worker': here('./src/modules/sync/signature-check.worker.ts') },
-  outdir,
-  ...NODE_BUNDLE,
-});
+await buildIntoPlace(here('./dist'), (outdir) =>
+  build({
+    entryPoints: { 'signature.worker': here('./src/modules/sync/signature-check.worker.ts') },
+    outdir,
+    ...NODE_BUNDLE,
+  }),
+);

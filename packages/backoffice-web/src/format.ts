@@ -32,7 +32,3 @@ export function parseEuros(text: string): number | null {
   if (!m) return null;
   return Number(m[1]) * 100 + Number((m[2] ?? '0').padEnd(2, '0'));
 }
-
-export function todayIso(): string {
-  return new Date().toISOString().slice(0, 10);
-}

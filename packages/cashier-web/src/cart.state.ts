@@ -31,7 +31,6 @@ export const emptyCart: Cart = { lines: [], customer: null, nextKey: 1 };
 const gross = (l: CartLine) => l.unitPriceCents * l.quantity;
 export const lineTotal = (l: CartLine) => gross(l) - l.discountCents;
 export const cartTotal = (c: Cart) => c.lines.reduce((s, l) => s + lineTotal(l), 0);
-export const cartCount = (c: Cart) => c.lines.reduce((s, l) => s + l.quantity, 0);
 
 export function cartReducer(cart: Cart, a: CartAction): Cart {
   switch (a.type) {

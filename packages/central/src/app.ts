@@ -23,10 +23,8 @@ import { archiveRoutes } from './modules/archives/archive.routes';
 import { ticketRoutes } from './modules/tickets/ticket.routes';
 import { userRoutes } from './modules/users/user.routes';
 
-export interface DemoLinks {
-  set(registerId: string, up: boolean): Promise<void>;
-  list(): { registerId: string; up: boolean }[];
-}
+import type { DemoLinks } from './modules/demo/demo-links';
+export type { DemoLinks };
 
 export interface CentralDeps {
   db: Kysely<CentralDb>;

@@ -2,7 +2,6 @@ import { z } from 'zod';
 
 export const Id = z.string().min(1).max(64);
 export const Cents = z.number().int().safe();
-export const PositiveCents = Cents.nonnegative();
 /** VAT rate in basis points: 2000 = 20 %. */
 export const VatRate = z.number().int().min(0).max(10000);
 export const IsoDateTime = z.iso.datetime({ offset: true });

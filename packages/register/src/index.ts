@@ -4,7 +4,7 @@ export { createContext, type RegisterContext, type Identity } from './context';
 export { createSale, createReturn, type SaleOutcome } from './sales/sale.service';
 export { authenticate, login, type Actor } from './auth/auth.service';
 export { verifyPin } from './auth/pin';
-export { replaceCopy, readCopy, applyChanges, runFullCopy } from './sync/sos-copy.service';
+export { replaceCopy, readCopy, applyChanges } from './sync/sos-copy.service';
 export { registerMigrations } from './db/migrations';
 export type { RegisterDatabase } from './db/schema';
 export { verifyRegisterChains } from './chain/verify-chains';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { freePort } from './ports';
 import { spawnNode, waitForHttp, type ChildHandle, type SpawnNodeOptions } from './process';
 
@@ -8,7 +8,7 @@ import { spawnNode, waitForHttp, type ChildHandle, type SpawnNodeOptions } from 
  * The real `comptoir` command, run in its own process exactly as a user runs it: the bundle made by
  * `npm run build` (scripts/run-tests.mjs rebuilds it before every run, so it is never stale).
  */
-export const COMPTOIR_BIN = resolve(fileURLToPath(import.meta.url), '../../../cli/bin/comptoir.js');
+export const COMPTOIR_BIN = createRequire(import.meta.url).resolve('@comptoir/cli/bin/comptoir.js');
 
 /** Runs `comptoir ...args` in its own process (plain Node, no TypeScript loader, as on a till). */
 export function spawnComptoir(args: string[], opts: Omit<SpawnNodeOptions, 'typescript'>): ChildHandle {

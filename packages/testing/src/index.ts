@@ -1,6 +1,7 @@
 // Test helpers for Comptoir: real processes, real sockets, real databases.
-export { startFaultProxy } from './fault-proxy';
-export type { FaultMode, FaultProxy, FaultProxyOptions, FaultProxyStats, FaultTarget } from './fault-proxy';
+// The cuttable link lives in its own package (the demo ships it); re-exported for the tests.
+export { startFaultProxy } from '@comptoir/link-proxy';
+export type { FaultMode, FaultProxy, FaultProxyOptions, FaultProxyStats, FaultTarget } from '@comptoir/link-proxy';
 export { freePort } from './ports';
 export { tempDir } from './tmp';
 export type { TempDir } from './tmp';

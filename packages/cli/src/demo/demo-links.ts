@@ -1,5 +1,5 @@
 import { ComptoirError } from '@comptoir/protocol';
-import { startFaultProxy, type FaultProxy } from '@comptoir/testing';
+import { startFaultProxy, type FaultProxy } from '@comptoir/link-proxy';
 
 /**
  * The demo's cuttable links, one TCP relay per register between it and the central server.

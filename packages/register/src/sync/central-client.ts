@@ -6,7 +6,6 @@ import {
   ErrorBody,
   HeartbeatResponse,
   PushResponse,
-  Snapshot,
   type EnrolRequest,
   type HeartbeatRequest,
   type PushRequest,
@@ -70,10 +69,6 @@ export class CentralClient {
   /** A batch may take central a while to verify and apply: a longer deadline than the heartbeat. */
   push(body: PushRequest): Promise<PushResponse> {
     return this.call('POST', '/api/sync/push', body, PushResponse, Math.max(this.opts.requestTimeoutMs * 4, 3_000));
-  }
-
-  snapshot(): Promise<Snapshot> {
-    return this.call('GET', '/api/sync/snapshot', undefined, Snapshot, 120_000, true, 15_000);
   }
 
   /**

@@ -74,11 +74,6 @@ export async function dropLeftovers(db: Database.Database, chunk = 5000): Promis
   }
 }
 
-/** Synchronous drop (at start, before anything else runs). */
-export function dropLeftoversNow(db: Database.Database): void {
-  for (const name of leftovers(db)) db.exec(`DROP TABLE "${name}"`);
-}
-
 export function countRows(db: Database.Database, table: string): number {
   return (db.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n;
 }

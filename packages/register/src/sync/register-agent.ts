@@ -7,7 +7,8 @@ import { CentralClient } from './central-client';
 import { enrol } from './enrolment.service';
 import { LinkMonitor } from './link-monitor';
 import { OutboxPusher } from './outbox';
-import { pullChanges, runFullCopy, toComptoir } from './sos-copy.service';
+import { pullChanges, toComptoir } from './sos-copy.service';
+import { runStreamedCopy } from './streamed-copy.service';
 import { SosScheduler, missedScheduledCopy } from './sos-scheduler';
 import { verifyRemoteCopy } from './remote-copy';
 import { ChangeEventsListener } from './change-events-listener';
@@ -201,7 +202,7 @@ export class RegisterAgent implements AgentHandle {
   private copy(kind: SosCopyKind): Promise<SosCopyResult> {
     return this.serialized(async () => {
       try {
-        return await runFullCopy(this.ctx, this.client, kind);
+        return await runStreamedCopy(this.ctx, this.client, kind);
       } catch (e) {
         throw toComptoir(e);
       }

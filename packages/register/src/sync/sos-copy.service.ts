@@ -6,8 +6,6 @@ import {
   type CopyCustomer,
   type CopyProduct,
   type Snapshot,
-  type SosCopyKind,
-  type SosCopyResult,
 } from '@comptoir/protocol';
 import type { RegisterContext } from '../context';
 import type { ProductTable } from '../db/schema';
@@ -19,14 +17,6 @@ import { runStreamedCopy } from './streamed-copy.service';
 // changed since the copy's change version.
 
 type CopyBody = Omit<Snapshot, 'manifest'>;
-
-/**
- * Full copy: streamed from central into staging tables, verified against its manifest, swapped in
- * atomically (see streamed-copy.service.ts). Kept under this name for callers.
- */
-export function runFullCopy(ctx: RegisterContext, client: CentralClient, kind: SosCopyKind): Promise<SosCopyResult> {
-  return runStreamedCopy(ctx, client, kind);
-}
 
 /** Replaces every copy table with `body` (caller holds the transaction). */
 export function replaceCopy(ctx: RegisterContext, body: CopyBody): void {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { DemoLinkRequest } from '@comptoir/protocol';
-import type { DemoLinks } from '../../app';
+import type { DemoLinks } from './demo-links';
 
 // Demo only: cut or restore the link between a register and the central server.
 export function demoRoutes(app: FastifyInstance, links: DemoLinks): void {

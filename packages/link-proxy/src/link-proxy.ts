@@ -1,4 +1,4 @@
-// TCP fault-injection proxy, placed between a register agent and the central server.
+// TCP fault-injection proxy (the shop's cuttable link), placed between a register agent and the central server.
 //
 // Shape: client ──▶ [listening socket on 127.0.0.1:port] ──▶ target (host:port)
 // Each accepted connection gets its own upstream connection. Bytes flow through two ordered lanes
