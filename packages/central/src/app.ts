@@ -17,6 +17,8 @@ import { stockRoutes } from './modules/stock/stock.routes';
 import { syncRoutes } from './modules/sync/sync.routes';
 import { sosRoutes } from './modules/sos/sos.routes';
 import { healthRoutes } from './modules/system/health.routes';
+import { centralMetrics } from './modules/system/central-metrics.service';
+import { installMetricsEndpoint } from '@comptoir/metrics';
 import { tamperRoutes } from './modules/tamper/tamper.routes';
 import { closureRoutes } from './modules/closures/closure.routes';
 import { archiveRoutes } from './modules/archives/archive.routes';
@@ -38,6 +40,8 @@ export interface CentralDeps {
   backofficeDir?: string;
   /** Recent documents per customer in the SOS copy (default 10). */
   sosDocumentsPerCustomer?: number;
+  /** Bearer token of `GET /metrics` (Prometheus); undefined = metrics disabled. */
+  metricsToken?: string;
 }
 
 /** A push of 500 signed tickets is well under this. */
@@ -54,13 +58,16 @@ export function buildCentral(deps: CentralDeps): FastifyInstance {
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
   const clock = deps.clock ?? (() => new Date());
   const baseCtx = (): Ctx => ({ db: deps.db, dialect: deps.dialect, clock, log: app.log });
+  installErrorHandler(app);
+  // First, so its latency hook sees every route; the route checks its own token (not a user's).
+  const registry = installMetricsEndpoint(app, { token: deps.metricsToken, routeConfig: { access: 'public' } });
   const routeDeps: RouteDeps = {
     ctxOf: (request) => ({ ...baseCtx(), log: request.log, ...(request.principal ? { user: request.principal } : {}) }),
     heartbeatIntervalMs: deps.heartbeatIntervalMs ?? 1000,
     ...(deps.sosDocumentsPerCustomer !== undefined ? { sosDocumentsPerCustomer: deps.sosDocumentsPerCustomer } : {}),
+    metrics: centralMetrics(registry, baseCtx),
   };
 
-  installErrorHandler(app);
   installAuthGuard(app, baseCtx);
   healthRoutes(app, routeDeps);
   authRoutes(app, routeDeps);

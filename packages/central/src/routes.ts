@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Ctx } from './context';
+import type { CentralMetrics } from './modules/system/central-metrics.service';
 
 /** What every route module receives: how to build the ctx of a request, and the app's settings. */
 export interface RouteDeps {
@@ -7,4 +8,6 @@ export interface RouteDeps {
   heartbeatIntervalMs: number;
   /** Recent documents per customer in the SOS copy (default 10). */
   sosDocumentsPerCustomer?: number;
+  /** Ingest counters and latency (a no-op when metrics are disabled). */
+  metrics: CentralMetrics;
 }

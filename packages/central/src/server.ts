@@ -20,6 +20,8 @@ export interface StartCentralOptions {
   logger: Logger | false;
   demoLinks?: DemoLinks;
   heartbeatIntervalMs?: number;
+  /** Bearer token of `GET /metrics`; undefined = metrics disabled. */
+  metricsToken?: string;
 }
 
 export interface DemoCredentials {
@@ -47,6 +49,7 @@ export async function startCentralServer(opts: StartCentralOptions): Promise<{ u
     logger: opts.logger,
     ...(opts.demoLinks ? { demoLinks: opts.demoLinks } : {}),
     ...(opts.heartbeatIntervalMs ? { heartbeatIntervalMs: opts.heartbeatIntervalMs } : {}),
+    ...(opts.metricsToken ? { metricsToken: opts.metricsToken } : {}),
   });
   try {
     await app.listen({ port: opts.port, host: opts.host ?? '127.0.0.1' });

@@ -5,6 +5,8 @@ import { z } from 'zod';
  * environment variables, else defaults; they are parsed once, in `main`, and passed down.
  */
 const Port = z.coerce.number().int().min(0).max(65535);
+/** Bearer token of `GET /metrics` (Prometheus scraper); unset = metrics disabled. */
+const MetricsToken = z.string().min(16, 'the metrics token needs at least 16 characters').regex(/^\S+$/, 'no spaces in the metrics token').optional();
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
 
 export const CentralConfig = z.object({
@@ -13,6 +15,7 @@ export const CentralConfig = z.object({
   host: z.string().default('127.0.0.1'),
   databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   seed: z.enum(['demo']).optional(),
+  metricsToken: MetricsToken,
   logLevel: LogLevel,
 });
 export type CentralConfig = z.infer<typeof CentralConfig>;
@@ -28,6 +31,7 @@ export const RegisterConfig = z.object({
   advertiseUrl: z.url({ message: 'must be a URL, e.g. http://10.0.0.12:4101' }).optional(),
   /** ESC/POS receipt printer on the network; default: none (no paper, receipts stay reprintable). */
   printer: z.string().regex(/^tcp:\/\/(\[[^\]]+\]|[^:/\s]+)(:\d{1,5})?\/?$/, 'must be tcp://HOST:PORT, e.g. tcp://192.168.1.50:9100').optional(),
+  metricsToken: MetricsToken,
   logLevel: LogLevel,
 });
 export type RegisterConfig = z.infer<typeof RegisterConfig>;

@@ -17,6 +17,7 @@ program
   .option('--host <host>', 'listen address (default 127.0.0.1) [COMPTOIR_HOST]')
   .option('--database-url <url>', 'PostgreSQL URL instead of the embedded SQLite [COMPTOIR_DATABASE_URL]')
   .option('--seed <name>', 'seed data: demo [COMPTOIR_SEED]')
+  .option('--metrics-token <token>', 'bearer token of GET /metrics (Prometheus); unset = disabled [COMPTOIR_METRICS_TOKEN]')
   .option('--log-level <level>', 'log level [COMPTOIR_LOG_LEVEL]')
   .action(async (flags) => (await import('./commands/central.command')).runCentral(flags));
 
@@ -31,6 +32,7 @@ program
   .option('--heartbeat-ms <ms>', 'heartbeat interval (default 1000) [COMPTOIR_HEARTBEAT_MS]')
   .option('--advertise-url <url>', 'URL the central server uses to reach this register (default: its listen URL) [COMPTOIR_ADVERTISE_URL]')
   .option('--printer <url>', 'ESC/POS receipt printer, tcp://HOST:PORT (default: none) [COMPTOIR_PRINTER]')
+  .option('--metrics-token <token>', 'bearer token of GET /metrics (Prometheus); unset = disabled [COMPTOIR_METRICS_TOKEN]')
   .option('--log-level <level>', 'log level [COMPTOIR_LOG_LEVEL]')
   .action(async (flags) => (await import('./commands/register.command')).runRegister(flags));
 

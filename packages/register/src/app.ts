@@ -9,6 +9,8 @@ import { statusRoutes } from './status/status.routes';
 import { remoteCopyRoutes } from './sync/remote-copy.routes';
 import { cashierScreenRoutes } from './web/cashier-screen.routes';
 import type { AgentHandle } from './sync/register-agent';
+import { installMetricsEndpoint } from '@comptoir/metrics';
+import { registerMetrics } from './status/register-metrics.service';
 
 export interface RegisterDeps {
   /** The local database and services' context (ctx.db is the Kysely instance). */
@@ -18,6 +20,8 @@ export interface RegisterDeps {
   logger?: Logger;
   /** The built cashier screen (default: packages/cashier-web/dist). */
   cashierWebDir?: string;
+  /** Bearer token of `GET /metrics` (Prometheus); undefined = metrics disabled. */
+  metricsToken?: string;
 }
 
 /** The register agent's local HTTP API (served to the cashier screen). Does not listen. */
@@ -28,8 +32,10 @@ export function buildRegister(deps: RegisterDeps): FastifyInstance {
     bodyLimit: 1024 * 1024,
   }) as unknown as FastifyInstance;
   installErrorHandler(app);
+  // First, so its latency hook sees every route; the route checks its own token.
+  const metrics = registerMetrics(installMetricsEndpoint(app, { token: deps.metricsToken }), deps.ctx, deps.agent);
   authRoutes(app, deps.ctx);
-  saleRoutes(app, deps.ctx);
+  saleRoutes(app, deps.ctx, metrics);
   catalogRoutes(app, deps.ctx);
   statusRoutes(app, deps.ctx, deps.agent);
   remoteCopyRoutes(app, deps.agent);

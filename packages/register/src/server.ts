@@ -32,6 +32,8 @@ export interface RegisterAgentOptions {
   printer?: string;
   /** The register's clock (dates of records, business dates of closures); default the system clock. */
   clock?: () => Date;
+  /** Bearer token of `GET /metrics`; undefined = metrics disabled. */
+  metricsToken?: string;
 }
 
 export interface RunningRegister {
@@ -81,7 +83,7 @@ export async function startRegisterAgent(opts: RegisterAgentOptions): Promise<Ru
     if (ctx.identity) writeEvent(ctx, 'register_start', { pid: process.pid });
     await agent.start();
 
-    const app = buildRegister({ ctx, agent, logger });
+    const app = buildRegister({ ctx, agent, logger, ...(opts.metricsToken ? { metricsToken: opts.metricsToken } : {}) });
     await app.listen({ port: opts.port, host: opts.host ?? '127.0.0.1' });
     const address = app.server.address();
     const port = address && typeof address !== 'string' ? address.port : opts.port;

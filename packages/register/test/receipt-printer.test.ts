@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
-import { eventually } from '@comptoir/testing';
+import { eventually, promSample, scrapeMetrics } from '@comptoir/testing';
 import type { Receipt } from '@comptoir/protocol';
 import type { RunningRegister } from '../src/index';
 import { encodeReceiptEscPos, euros } from '../src/receipts/escpos-receipt';
@@ -194,9 +194,11 @@ describe('ESC/POS receipt encoding', () => {
 const centralOfFile = centralPerFile();
 
 /** A register enrolled at the real central, with `printer` (or none), and what its receipts show. */
+const METRICS_TOKEN = 'printer-metrics-token-0123456789';
+
 async function startRegisterWith(printer: string | undefined, name: string) {
   const central = await centralOfFile();
-  const env = await startEnrolledRegister(central, name, printer ? { printer } : {});
+  const env = await startEnrolledRegister(central, name, { metricsToken: METRICS_TOKEN, ...(printer ? { printer } : {}) });
   const [store, coffee, wine, pasta] = await Promise.all([
     central.store(),
     central.product(DEMO_SKUS.coffee),
@@ -328,6 +330,8 @@ describe('register with a printer that is down', () => {
       return (s.body.jobs as any[]).find((j) => j.kind === 'duplicate' && j.printed !== null);
     });
     assert.equal(dupJob.printed, false);
+    const metrics = await scrapeMetrics(reg.url, METRICS_TOKEN);
+    assert.equal(promSample(metrics, 'comptoir_printer_failures_total'), 2, 'the ticket and its duplicate did not print');
 
     const next = await api(reg.url, 'POST', '/api/sales', { token, body: oneCoffee });
     assert.equal(next.status, 201, 'selling goes on');

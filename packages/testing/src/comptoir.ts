@@ -37,6 +37,8 @@ export async function startCentralProcess(opts: {
   databaseUrl?: string;
   seed?: boolean;
   name?: string;
+  /** Extra environment of the central process (e.g. COMPTOIR_METRICS_TOKEN). */
+  env?: Record<string, string>;
 }): Promise<CentralProcess> {
   const port = opts.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
@@ -44,7 +46,7 @@ export async function startCentralProcess(opts: {
   if (opts.databaseUrl) args.push('--database-url', opts.databaseUrl);
   if (opts.seed ?? true) args.push('--seed', 'demo');
   const spawnIt = async () => {
-    const handle = spawnComptoir(args, { name: opts.name ?? 'central', env: { COMPTOIR_LOG_LEVEL: 'warn' } });
+    const handle = spawnComptoir(args, { name: opts.name ?? 'central', env: { COMPTOIR_LOG_LEVEL: 'warn', ...opts.env } });
     await waitForHttp(`${url}/api/health`, { child: handle, timeoutMs: 30_000 });
     return handle;
   };

@@ -9,3 +9,4 @@ export { onProcessExit } from './exit-hooks';
 export { startPostgres, hasPostgres, type PostgresServer } from './postgres';
 export { spawnNode, waitForHttp, type ChildHandle } from './process';
 export { COMPTOIR_BIN, spawnComptoir, startCentralProcess, startRegisterProcess, http, eventually, type CentralProcess, type RegisterProcess, type Credentials } from './comptoir';
+export { promSample, scrapeMetrics } from './prometheus';

@@ -13,6 +13,7 @@ export async function runCentral(flags: Record<string, unknown>): Promise<void> 
       host: 'COMPTOIR_HOST',
       databaseUrl: 'COMPTOIR_DATABASE_URL',
       seed: 'COMPTOIR_SEED',
+      metricsToken: 'COMPTOIR_METRICS_TOKEN',
       logLevel: 'COMPTOIR_LOG_LEVEL',
     }),
   );
@@ -24,6 +25,7 @@ export async function runCentral(flags: Record<string, unknown>): Promise<void> 
     host: config.host,
     databaseUrl: config.databaseUrl,
     seed: config.seed,
+    ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
     logger,
   });
   logger.info({ url: central.url }, 'central server ready');

@@ -16,6 +16,7 @@ export async function runRegister(flags: Record<string, unknown>): Promise<void>
       heartbeatMs: 'COMPTOIR_HEARTBEAT_MS',
       advertiseUrl: 'COMPTOIR_ADVERTISE_URL',
       printer: 'COMPTOIR_PRINTER',
+      metricsToken: 'COMPTOIR_METRICS_TOKEN',
       logLevel: 'COMPTOIR_LOG_LEVEL',
     }),
   );
@@ -30,6 +31,7 @@ export async function runRegister(flags: Record<string, unknown>): Promise<void>
     heartbeatIntervalMs: config.heartbeatMs,
     ...(config.advertiseUrl ? { advertiseUrl: config.advertiseUrl } : {}),
     ...(config.printer ? { printer: config.printer } : {}),
+    ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
     logger,
   });
   logger.info({ url: agent.url }, 'register agent ready');

@@ -21,9 +21,11 @@ export interface ShopRegister {
   cashierToken: string;
 }
 
-export async function openShop(opts: { registers?: number; heartbeatMs?: number; databaseUrl?: string } = {}): Promise<Shop> {
+export async function openShop(
+  opts: { registers?: number; heartbeatMs?: number; databaseUrl?: string; /** environment of every process */ env?: Record<string, string> } = {},
+): Promise<Shop> {
   const dir = await tempDir('comptoir-e2e-');
-  const central = await startCentralProcess({ dataDir: join(dir.path, 'central'), databaseUrl: opts.databaseUrl });
+  const central = await startCentralProcess({ dataDir: join(dir.path, 'central'), databaseUrl: opts.databaseUrl, ...(opts.env ? { env: opts.env } : {}) });
   const creds = central.credentials();
   const login = await http(central.url, 'POST', '/api/auth/login', { body: creds.admin });
   if (login.status !== 200) throw new Error(`admin login failed: ${JSON.stringify(login.body)}`);
@@ -39,6 +41,7 @@ export async function openShop(opts: { registers?: number; heartbeatMs?: number;
       enrolCode: created.body.enrolCode,
       heartbeatMs: opts.heartbeatMs ?? 250,
       name: `register-${i + 1}`,
+      ...(opts.env ? { env: opts.env } : {}),
     });
     await eventually('register enrolled and connected', async () => {
       const s = await http(process.url, 'GET', '/api/status');

@@ -85,6 +85,8 @@ export class ReceiptPrinter {
   private readonly jobs: PrintJob[] = [];
   private nextId = 1;
   private chain: Promise<unknown> = Promise.resolve();
+  /** Receipts that did not print since the start (the metrics' counter). */
+  failures = 0;
 
   constructor(
     readonly url: string,
@@ -116,6 +118,7 @@ export class ReceiptPrinter {
     job.printed = false;
     job.reason = reason;
     job.finishedAt = job.queuedAt;
+    this.failures++;
     this.logger.warn({ ticket: ticketNumber, printer: this.url, reason }, 'receipt not printed');
     return job;
   }
@@ -131,6 +134,7 @@ export class ReceiptPrinter {
       } catch (e) {
         job.printed = false;
         job.reason = e instanceof Error ? e.message : String(e);
+        this.failures++;
         this.logger.warn(
           { ticket: job.ticketNumber, duplicate: job.duplicateNumber, printer: this.url, reason: job.reason },
           'receipt not printed (the receipt stays available for a reprint)',

@@ -1,20 +1,23 @@
 import type { FastifyInstance } from 'fastify';
 import { LocalTicketsQuery, ReturnRequest, SaleRequest, TicketNumberParams } from '@comptoir/protocol';
 import type { RegisterContext } from '../context';
+import type { RegisterMetrics } from '../status/register-metrics.service';
 import { authenticate } from '../auth/auth.service';
 import { createReturn, createSale } from './sale.service';
 import { getTicket, listTickets } from './ticket.service';
 
-export function saleRoutes(app: FastifyInstance, ctx: RegisterContext): void {
+export function saleRoutes(app: FastifyInstance, ctx: RegisterContext, metrics: RegisterMetrics): void {
   app.post('/api/sales', async (req, reply) => {
     const actor = authenticate(ctx, req.headers.authorization);
-    const out = createSale(ctx, SaleRequest.parse(req.body), actor);
+    const body = SaleRequest.parse(req.body);
+    const out = metrics.commit('sale', () => createSale(ctx, body, actor));
     return reply.code(out.created ? 201 : 200).send(out.sale);
   });
 
   app.post('/api/returns', async (req, reply) => {
     const actor = authenticate(ctx, req.headers.authorization);
-    const out = createReturn(ctx, ReturnRequest.parse(req.body), actor);
+    const body = ReturnRequest.parse(req.body);
+    const out = metrics.commit('return', () => createReturn(ctx, body, actor));
     return reply.code(out.created ? 201 : 200).send(out.sale);
   });
 

@@ -10,7 +10,7 @@ import { snapshotStream } from './snapshot-stream.service';
 const rawBodies = new WeakMap<object, string>();
 
 // The sync API: register tokens only (enrolment, which has no token yet, lives in registers).
-export function syncRoutes(app: FastifyInstance, { ctxOf, heartbeatIntervalMs, sosDocumentsPerCustomer }: RouteDeps): void {
+export function syncRoutes(app: FastifyInstance, { ctxOf, heartbeatIntervalMs, sosDocumentsPerCustomer, metrics }: RouteDeps): void {
   // The push route lives in its own scope, whose JSON parser also keeps the body's text: signature
   // workers parse that text themselves (one string copy) instead of being sent the parsed records.
   app.register(async (scope) => {
@@ -21,10 +21,12 @@ export function syncRoutes(app: FastifyInstance, { ctxOf, heartbeatIntervalMs, s
       parseJson(request, body as string, done);
     });
     scope.post('/api/sync/push', { config: { access: 'register' } }, async (request) => {
-      const req = PushRequest.parse(request.body);
       // Signatures are checked against the records exactly as received (the parsed copy may be normalised).
-      const raw = (request.body as { records: RawRecord[] }).records;
-      return pushRecords(ctxOf(request), registerOf(request), req.records, raw, rawBodies.get(request));
+      const raw = (request.body as { records?: RawRecord[] } | null)?.records;
+      return metrics.push(Array.isArray(raw) ? raw.length : 0, async () => {
+        const req = PushRequest.parse(request.body);
+        return pushRecords(ctxOf(request), registerOf(request), req.records, raw!, rawBodies.get(request));
+      });
     });
   });
   app.post('/api/sync/heartbeat', { config: { access: 'register' } }, async (request) =>
