@@ -106,9 +106,11 @@ export class LinkMonitor implements LinkReporter {
       const started = performance.now();
       let failed = false;
       try {
+        const epoch = this.outbox.pushEpoch();
         const res = await this.client.heartbeat(this.hooks.heartbeatBody());
         if (this.stopped) return;
         this.linkOk();
+        this.outbox.reconcile(res.heads, epoch);
         if (this.mode === 'connected') {
           this.outbox.kick();
           this.hooks.onConnectedHeartbeat(res);

@@ -23,6 +23,8 @@ export type DrainOutcome = 'done' | 'failed' | 'paused';
  * - records are pushed in `seq` order (= creation order, hence chain order), ≤ MAX_PUSH_BATCH per call,
  *   ONE push in flight at a time;
  * - CHAIN_GAP (central lost records, e.g. restored database): the chain is requeued from `expected`;
+ * - central's heads (heartbeat) below what this register saw integrated: central lost records of a
+ *   chain that may have nothing new to push (so no CHAIN_GAP would ever tell): requeued the same way;
  * - TAMPER_ALERT: that chain is blocked (status.blockedChains), the other chains keep flowing;
  * - network failure / 5xx: one failure for the link monitor, retry with backoff ≤ the heartbeat interval.
  */
@@ -34,6 +36,8 @@ export class OutboxPusher {
   private retryTimer: NodeJS.Timeout | null = null;
   private failures = 0;
   private stopped = false;
+  /** Moves on every acknowledged push: heads read before it may be older than the register's state. */
+  private acks = 0;
 
   constructor(
     private readonly ctx: RegisterContext,
@@ -69,6 +73,31 @@ export class OutboxPusher {
         });
     }
     return this.current;
+  }
+
+  /** Taken before a heartbeat is sent; `reconcile` ignores heads read across a push. */
+  pushEpoch(): number {
+    return this.acks;
+  }
+
+  /**
+   * Central's heads as a heartbeat answered them (read at `epoch`). Where central's head is below the
+   * last record this register saw integrated (central restored from an older backup), that chain is
+   * requeued from central's head + 1, exactly as a CHAIN_GAP would. Skipped while a push is in flight
+   * or when one was acknowledged since `epoch`: those heads may predate it. Returns the chains requeued.
+   */
+  reconcile(heads: ChainHeads, epoch: number): string[] {
+    if (this.current || epoch !== this.acks || this.stopped) return [];
+    const integrated = this.ctx.sqlite
+      .prepare('SELECT chain, max(number) AS n FROM integrations GROUP BY chain')
+      .all() as { chain: string; n: number }[];
+    const requeued: string[] = [];
+    for (const { chain, n } of integrated) {
+      const head = heads[chain as keyof ChainHeads] ?? 0;
+      if (n > head && this.requeue({ chain, expected: head + 1, got: n })) requeued.push(chain);
+    }
+    if (requeued.length) this.kick();
+    return requeued;
   }
 
   stop(): void {
@@ -155,6 +184,7 @@ export class OutboxPusher {
     }
     this.link.linkOk();
     const acked = this.ack(res.heads);
+    this.acks++;
     if (acked === 0) {
       this.ctx.logger.warn({ heads: res.heads, first: rows[0]?.number }, 'push acknowledged nothing; retrying later');
       return 'failed';
