@@ -4,8 +4,7 @@
 // prints its seed and the command that repeats its choices.
 import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
-import { runChaos } from '../../packages/testing/src/chaos/chaos-run';
-import { randomSeed } from '../../packages/testing/src/chaos/seeded-random';
+import { runChaos, randomSeed } from '@comptoir/testing';
 
 const { values } = parseArgs({
   options: {

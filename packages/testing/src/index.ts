@@ -10,3 +10,5 @@ export { startPostgres, hasPostgres, type PostgresServer } from './postgres';
 export { spawnNode, waitForHttp, type ChildHandle } from './process';
 export { COMPTOIR_BIN, spawnComptoir, startCentralProcess, startRegisterProcess, http, eventually, type CentralProcess, type RegisterProcess, type Credentials } from './comptoir';
 export { promSample, scrapeMetrics } from './prometheus';
+export { runChaos, FAULT_KINDS, type ChaosOptions, type ChaosReport, type FaultKind } from './chaos/chaos-run';
+export { SeededRandom, randomSeed } from './chaos/seeded-random';

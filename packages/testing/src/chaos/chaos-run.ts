@@ -15,7 +15,7 @@ import { copyFile, rm, unlink, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { http, eventually, startCentralProcess, startRegisterProcess, COMPTOIR_BIN, type CentralProcess, type RegisterProcess } from '../comptoir';
-import { startFaultProxy, type FaultProxy, type FaultMode } from '../fault-proxy';
+import { startFaultProxy, type FaultProxy, type FaultMode } from '@comptoir/link-proxy';
 import { tempDir } from '../tmp';
 import { SeededRandom } from './seeded-random';
 import { checkRun, type AckedTicket, type FinalState, type RegisterFinalState, type TicketView, type ClosureView } from './chaos-checker';
