@@ -18,3 +18,13 @@ export {
 } from './signing';
 export { reportChain, type ChainReport } from './chain-report';
 export { ARCHIVE_FORMAT, archiveBody, archiveDigest, archiveFile, keyFingerprint, verifyArchive, type ArchiveCheck, type ArchiveRange } from './archive';
+export {
+  DEFAULT_BUSINESS_DAY_CUTOFF,
+  DEFAULT_FISCAL_YEAR_START_MONTH,
+  addDays,
+  businessDay,
+  cutoffMinutes,
+  fiscalYearOf,
+  monthOf,
+  periodDays,
+} from './business-day';

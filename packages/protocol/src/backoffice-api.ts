@@ -14,7 +14,18 @@ const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
 const BoolParam = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 // ---- stores ----
-export const Store = z.object({ id: Id, name: z.string(), address: z.string(), siret: z.string(), vatNumber: z.string(), timezone: z.string() });
+export const Store = z.object({
+  id: Id,
+  name: z.string(),
+  address: z.string(),
+  siret: z.string(),
+  vatNumber: z.string(),
+  timezone: z.string(),
+  /** NF525 business day cutoff, "HH:MM" store time (default 04:00). */
+  businessDayCutoff: z.string(),
+  /** First month of the fiscal year (1–12, default 1). */
+  fiscalYearStartMonth: z.number().int(),
+});
 export type Store = z.infer<typeof Store>;
 
 // ---- fleet (live view) ----

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Cents, Id, IsoDateTime, Sku } from './common';
-import { ArchivePayload, ClosurePayload, TicketLine, TicketTotals, VatLine } from './record';
+import { ArchivePayload, ClosurePayload, DayTotals, TicketLine, VatLine } from './record';
 import { LocalCustomer, LocalTicket } from './register-api';
 
 // Bodies of the register endpoints that exist for the cashier screen (packages/cashier-web):
@@ -65,10 +65,15 @@ export const CustomerDocuments = z.object({
 });
 export type CustomerDocuments = z.infer<typeof CustomerDocuments>;
 
-/** `GET /api/reports/x`: running totals since the last closure (or the start of the store's day). */
-export const XReport = TicketTotals.extend({
+/** `GET /api/reports/x`: running totals of exactly what the next Z will close (the current business day's open tickets). */
+export const XReport = DayTotals.extend({
   registerId: Id,
   registerName: z.string(),
+  /** The business day the next Z closes (store time zone and cutoff). */
+  businessDay: z.string(),
+  /** Earlier business days still open: each gets its own automatic Z before the next sale or Z. */
+  openDaysBefore: z.number().int().nonnegative(),
+  /** The first ticket's time (else the last closure's, else now). */
   from: IsoDateTime,
   at: IsoDateTime,
 });

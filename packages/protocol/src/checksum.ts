@@ -18,7 +18,7 @@ export function canonicalLineText(line: SnapshotDataLine): string {
   switch (line.t) {
     case 'store': {
       const s = line.r;
-      return JSON.stringify({ t: 'store', r: { id: s.id, name: s.name, address: s.address, siret: s.siret, vatNumber: s.vatNumber, timezone: s.timezone } });
+      return JSON.stringify({ t: 'store', r: { id: s.id, name: s.name, address: s.address, siret: s.siret, vatNumber: s.vatNumber, timezone: s.timezone, businessDayCutoff: s.businessDayCutoff, fiscalYearStartMonth: s.fiscalYearStartMonth } });
     }
     case 'paymentMethod':
       return JSON.stringify({ t: 'paymentMethod', r: line.r });

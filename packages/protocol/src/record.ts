@@ -68,6 +68,7 @@ export const EVENT_TYPES = [
   'sos_copy',
   'config_change',
   'chain_check_failure',
+  'clock_set_back',
 ] as const;
 export const EventType = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventType>;
@@ -104,20 +105,35 @@ export const TicketTotals = z.object({
 });
 export type TicketTotals = z.infer<typeof TicketTotals>;
 
+/** Sales and returns apart (certified closures sign both, not only the net). */
+export const DayTotals = TicketTotals.extend({
+  /** Sum of the sale tickets' totals (positive). */
+  salesCents: Cents.nonnegative(),
+  /** Absolute value of the sum of the return tickets' totals. */
+  returnsCents: Cents.nonnegative(),
+  /** Per VAT rate, sale tickets only. */
+  vatSales: z.array(VatLine),
+  /** Per VAT rate, return tickets only (negative amounts, as the tickets carry them). */
+  vatReturns: z.array(VatLine),
+});
+export type DayTotals = z.infer<typeof DayTotals>;
+
 /**
  * A closure (Z), in the register's `closure` chain.
  * - `day`: every ticket of the `ticket` chain after the previous day closure's `lastTicket` up to its
  *   own (by number: nothing falls between two day closures, nothing counts twice);
- * - `month` / `year`: the sum of the day closures of that month / year, signed when the first day
- *   closure of the next period is made (just before it).
+ * - `month` / `year`: the sum of the day closures of that month / fiscal year, signed as soon as the
+ *   period is over (the first closure or sale of a later period signs it, just before itself).
  * Each carries the perpetual grand total (every ticket since the register's first, through `lastTicket`).
+ *
+ * Two versions: v1 (no `version` field, signed before issue 10; still verified and listed) and v2.
  */
 export const ClosurePeriod = z.enum(['day', 'month', 'year']);
 export type ClosurePeriod = z.infer<typeof ClosurePeriod>;
-export const ClosurePayload = TicketTotals.extend({
+const ClosureCommon = {
   type: z.literal('closure'),
   period: ClosurePeriod,
-  /** The store-local period closed: YYYY-MM-DD (day), YYYY-MM (month), YYYY (year). One closure per period. */
+  /** The store-local period closed: YYYY-MM-DD (business day), YYYY-MM (month), YYYY (fiscal year, named after the year it starts in). One closure per period. */
   periodKey: z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/),
   /** First and last ticket numbers covered; first is null when the period had no ticket. */
   firstTicket: z.number().int().positive().nullable(),
@@ -125,7 +141,26 @@ export const ClosurePayload = TicketTotals.extend({
   /** Perpetual grand total: the previous closure's plus this one's `totalCents`. */
   grandTotalCents: Cents,
   cashierId: Id,
+};
+export const ClosurePayloadV1 = TicketTotals.extend({ ...ClosureCommon, version: z.undefined().optional() });
+export type ClosurePayloadV1 = z.infer<typeof ClosurePayloadV1>;
+export const ClosurePayloadV2 = DayTotals.extend({
+  ...ClosureCommon,
+  version: z.literal(2),
+  /** True when the register closed the period by itself (a business day left open, a period over). */
+  auto: z.boolean(),
+  /** Perpetual absolute grand total: sales plus the absolute value of returns since the first ticket. */
+  grandTotalAbsCents: Cents.nonnegative(),
+  /** The cash drawer (store operations): float + net cash of tickets + in − out; null until counted / when no drawer is kept. */
+  cashExpectedCents: Cents.nullable(),
+  cashCountedCents: Cents.nullable(),
+  /** counted − expected; null when not counted. */
+  cashDifferenceCents: Cents.nullable(),
+  /** The software that signed this closure (name and version, e.g. "Comptoir 0.1.0"). */
+  softwareVersion: z.string().min(1).max(64),
 });
+export type ClosurePayloadV2 = z.infer<typeof ClosurePayloadV2>;
+export const ClosurePayload = z.discriminatedUnion('version', [ClosurePayloadV2, ClosurePayloadV1]);
 export type ClosurePayload = z.infer<typeof ClosurePayload>;
 
 /**

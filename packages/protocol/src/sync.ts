@@ -82,6 +82,10 @@ export const StoreIdentity = z.object({
   siret: z.string(),
   vatNumber: z.string(),
   timezone: z.string(),
+  /** NF525 business day: "HH:MM" store time; an instant before it belongs to the previous day's business day. */
+  businessDayCutoff: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/).default('04:00'),
+  /** First month (1–12) of the fiscal year: year closures and archives follow it. */
+  fiscalYearStartMonth: z.number().int().min(1).max(12).default(1),
 });
 export type StoreIdentity = z.infer<typeof StoreIdentity>;
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { migrateToLatest, openSqliteFile, sqliteKysely } from '@comptoir/db';
-import type { RegisterStatus } from '@comptoir/protocol';
+import { ComptoirError, type RegisterStatus } from '@comptoir/protocol';
 import { buildRegister } from './app';
 import { writeEvent } from './chain/record-chain';
 import { createContext, type RegisterContext } from './context';
@@ -12,6 +12,7 @@ import { attachReceiptPrinter } from './receipts/receipt-printer';
 import { registerMigrations } from './db/migrations';
 import type { RegisterDatabase } from './db/schema';
 import { loadIdentity } from './sync/enrolment.service';
+import { SYSTEM_CASHIER, withDaysClosed } from './closures/closure.service';
 import { RegisterAgent } from './sync/register-agent';
 
 export interface RegisterAgentOptions {
@@ -49,7 +50,7 @@ export interface RunningRegister {
 /**
  * Starts a register agent. Phases: open `${dataDir}/register.sqlite` (WAL, synchronous=FULL) and
  * migrate → load identity (or enrol with `enrolCode` and make the first full copy) → `register_start`
- * event → link monitor's first heartbeat (≤ requestTimeoutMs; decides connected/autonomous) and
+ * event → automatic Z of every business day left open and closure of every period over → link monitor's first heartbeat (≤ requestTimeoutMs; decides connected/autonomous) and
  * outbox push of anything left from a previous run → listen.
  * close(): stop listening → stop the link → `register_stop` event → close the database.
  */
@@ -81,6 +82,7 @@ export async function startRegisterAgent(opts: RegisterAgentOptions): Promise<Ru
     });
     await agent.enrolIfNeeded(opts.enrolCode);
     if (ctx.identity) writeEvent(ctx, 'register_start', { pid: process.pid });
+    if (ctx.identity) closeDaysLeftOpen(ctx);
     await agent.start();
 
     const app = buildRegister({ ctx, agent, logger, ...(opts.metricsToken ? { metricsToken: opts.metricsToken } : {}) });
@@ -112,6 +114,18 @@ export async function startRegisterAgent(opts: RegisterAgentOptions): Promise<Ru
     await agent?.stop().catch(() => {});
     await checkpointer.stop();
     await db.destroy().catch(() => {});
+    throw e;
+  }
+}
+
+/** Nothing stays open: at start, the business days and periods left open are closed (automatic Zs). */
+function closeDaysLeftOpen(ctx: RegisterContext): void {
+  try {
+    withDaysClosed(ctx, SYSTEM_CASHIER, () => {});
+    ctx.recordsAppended();
+  } catch (e) {
+    // No store in the copy yet (enrolled, first copy failed): the first sale or Z closes them.
+    if (e instanceof ComptoirError && e.code === 'NOT_FOUND') return;
     throw e;
   }
 }

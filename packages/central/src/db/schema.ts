@@ -11,6 +11,10 @@ export interface StoresTable {
   siret: string;
   vat_number: string;
   timezone: string;
+  /** NF525 business day cutoff "HH:MM" (store time). */
+  business_day_cutoff: Generated<string>;
+  /** First month (1–12) of the fiscal year. */
+  fiscal_year_start_month: Generated<number>;
   change_version: number;
 }
 

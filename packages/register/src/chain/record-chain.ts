@@ -5,16 +5,32 @@ import type { RecordRow } from '../db/statements';
 
 export type Appended = { number: number; signature: string; recordedAt: string; seq: number };
 
+/** Registers whose clock is known to be behind a chain head (the jump is already logged). */
+const clockBehind = new WeakSet<RegisterContext>();
+
 /**
- * Appends the next record of `chain`: reads the head, numbers it head + 1 (gapless from 1), signs
- * it over the previous signature, inserts it and its outbox row.
+ * Appends the next record of `chain`: reads the head, numbers it head + 1 (gapless from 1), dates it
+ * `clockAt` or, when the clock is behind the head, the head's time (a `clock_set_back` event is signed
+ * first), signs it over the previous signature, inserts it and its outbox row.
  * Invariant: MUST run inside a `ctx.sqlite.transaction` (synchronous), so the head cannot move
  * between the read and the insert, and the record, its effects and its outbox row commit together.
  */
-export function appendRecord(ctx: RegisterContext, chain: Chain, payload: RecordPayload, recordedAt: string): Appended {
+export function appendRecord(ctx: RegisterContext, chain: Chain, payload: RecordPayload, clockAt: string): Appended {
   const identity = ctx.identity;
   if (!identity) throw new ComptoirError('NOT_ENROLLED', 'This register is not enrolled yet');
-  const head = ctx.q.chainHead.get(chain);
+  let head = ctx.q.chainHead.get(chain);
+  // A record's time never goes below its chain head's: a clock set back is logged (once per jump) and
+  // the chain keeps its order (ISO-8601 UTC strings of one format compare as times).
+  let recordedAt = clockAt;
+  if (head && clockAt < head.recorded_at) {
+    const isClockEvent = payload.type === 'event' && payload.event === 'clock_set_back';
+    if (!isClockEvent && !clockBehind.has(ctx)) {
+      clockBehind.add(ctx);
+      appendRecord(ctx, 'event', { type: 'event', event: 'clock_set_back', details: { chain, headAt: head.recorded_at, clockAt } }, clockAt);
+      head = ctx.q.chainHead.get(chain)!;
+    }
+    recordedAt = head.recorded_at;
+  } else if (head) clockBehind.delete(ctx);
   const number = head ? head.number + 1 : 1;
   const prevSignature = head ? head.signature : GENESIS_SIGNATURE;
   const signature = signRecord(identity.privateKey, {

@@ -80,7 +80,16 @@ const m0002SosCopy: Migration = {
   },
 };
 
+// NF525 calendar of the store (issue 10): business day cutoff and fiscal year start, from the copy's store line.
+const m0003StoreCalendar: Migration = {
+  async up(db: Kysely<any>) {
+    await sql`ALTER TABLE copy_store ADD COLUMN business_day_cutoff TEXT NOT NULL DEFAULT '04:00'`.execute(db);
+    await sql`ALTER TABLE copy_store ADD COLUMN fiscal_year_start_month INTEGER NOT NULL DEFAULT 1`.execute(db);
+  },
+};
+
 export const registerMigrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_sos_copy': m0002SosCopy,
+  '0003_store_calendar': m0003StoreCalendar,
 };

@@ -31,6 +31,8 @@ export interface CopyStoreTable {
   siret: string;
   vat_number: string;
   timezone: string;
+  business_day_cutoff: string;
+  fiscal_year_start_month: number;
 }
 
 export interface CopyPaymentMethodTable {

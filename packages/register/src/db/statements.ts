@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 // Prepared statements of the hot paths (sale, return, chain append, outbox), compiled once at start.
 
 export type ProductRow = { sku: string; label: string; price_cents: number; vat_rate: number; active: number };
-export type HeadRow = { number: number; signature: string };
+export type HeadRow = { number: number; signature: string; recorded_at: string };
 export type RecordRow = {
   chain: string;
   number: number;
@@ -26,7 +26,7 @@ export function prepareStatements(db: Database.Database) {
     customerActive: db.prepare<[string], { id: string }>('SELECT id FROM customers WHERE id = ? AND active = 1'),
     paymentMethod: db.prepare<[string], { method: string }>('SELECT method FROM copy_payment_methods WHERE method = ?'),
     chainHead: db.prepare<[string], HeadRow>(
-      'SELECT number, signature FROM records WHERE chain = ? ORDER BY number DESC LIMIT 1',
+      'SELECT number, signature, recorded_at FROM records WHERE chain = ? ORDER BY number DESC LIMIT 1',
     ),
     nextSeq: db.prepare<[], { seq: number }>('SELECT coalesce(max(seq), 0) + 1 AS seq FROM records'),
     insertRecord: db.prepare<[string, number, string, string, string, string, number]>(

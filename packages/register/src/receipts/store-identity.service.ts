@@ -1,23 +1,19 @@
 import { createRequire } from 'node:module';
 import { ComptoirError, type ReceiptStore } from '@comptoir/protocol';
 import type { RegisterContext } from '../context';
+import type { CopyStoreTable } from '../db/schema';
 
 /** The software name and version printed on every receipt (NF525 mention), read once. */
-const SOFTWARE = (() => {
+export const SOFTWARE = (() => {
   const pkg = createRequire(import.meta.url)('@comptoir/register/package.json') as { version: string };
   return { name: 'Comptoir', version: pkg.version };
 })();
 
-type StoreRow = { id: string; name: string; address: string; siret: string; vat_number: string; timezone: string };
 
 /** The store's legal identity from the SOS copy (so receipts print the same offline). */
 export function readStoreIdentity(ctx: RegisterContext): ReceiptStore {
-  const identity = ctx.identity;
-  if (!identity) throw new ComptoirError('NOT_ENROLLED', 'This register is not enrolled yet');
-  const row = ctx.sqlite
-    .prepare('SELECT id, name, address, siret, vat_number, timezone FROM copy_store WHERE id = ?')
-    .get(identity.storeId) as StoreRow | undefined;
-  if (!row) throw new ComptoirError('NOT_FOUND', 'The store identity is not in the local copy yet (no SOS copy made)');
+  const identity = ctx.identity!;
+  const row = storeRow(ctx);
   return {
     storeId: row.id,
     name: row.name,
@@ -30,4 +26,24 @@ export function readStoreIdentity(ctx: RegisterContext): ReceiptStore {
     softwareName: SOFTWARE.name,
     softwareVersion: SOFTWARE.version,
   };
+}
+
+function storeRow(ctx: RegisterContext): CopyStoreTable {
+  const identity = ctx.identity;
+  if (!identity) throw new ComptoirError('NOT_ENROLLED', 'This register is not enrolled yet');
+  const row = ctx.sqlite.prepare('SELECT * FROM copy_store WHERE id = ?').get(identity.storeId) as CopyStoreTable | undefined;
+  if (!row) throw new ComptoirError('NOT_FOUND', 'The store identity is not in the local copy yet (no SOS copy made)');
+  return row;
+}
+
+/** The store's NF525 calendar (SOS copy): time zone, business day cutoff, fiscal year's first month. */
+export interface StoreCalendar {
+  timezone: string;
+  cutoff: string;
+  fiscalYearStartMonth: number;
+}
+
+export function readStoreCalendar(ctx: RegisterContext): StoreCalendar {
+  const row = storeRow(ctx);
+  return { timezone: row.timezone, cutoff: row.business_day_cutoff, fiscalYearStartMonth: row.fiscal_year_start_month };
 }

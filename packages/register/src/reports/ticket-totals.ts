@@ -1,12 +1,24 @@
-import type { PaymentMethod, PaymentTotal, TicketPayload, TicketTotals } from '@comptoir/protocol';
+import type { DayTotals, PaymentMethod, PaymentTotal, TicketPayload, VatLine } from '@comptoir/protocol';
 
-export const NO_TICKETS: TicketTotals = { ticketCount: 0, saleCount: 0, returnCount: 0, totalCents: 0, payments: [], vat: [] };
+export const NO_TICKETS: DayTotals = {
+  ticketCount: 0,
+  saleCount: 0,
+  returnCount: 0,
+  totalCents: 0,
+  payments: [],
+  vat: [],
+  salesCents: 0,
+  returnsCents: 0,
+  vatSales: [],
+  vatReturns: [],
+};
 
 /**
  * The totals of one signed ticket payload (the legal facts, not derived tables): per payment method
- * (counted once per ticket; cash net of the change given back; refunds negative) and per VAT rate.
+ * (counted once per ticket; cash net of the change given back; refunds negative), per VAT rate, and
+ * sales and returns apart (a return's total and VAT are negative; `returnsCents` is their absolute value).
  */
-export function ticketTotals(t: TicketPayload): TicketTotals {
+export function ticketTotals(t: TicketPayload): DayTotals {
   const payments = new Map<PaymentMethod, PaymentTotal>();
   for (const p of t.payments) {
     const acc = payments.get(p.method) ?? { method: p.method, amountCents: 0, count: 1 };
@@ -19,18 +31,37 @@ export function ticketTotals(t: TicketPayload): TicketTotals {
     cash.amountCents -= t.changeCents;
     payments.set('cash', cash);
   }
+  const sale = t.kind === 'sale';
+  const vat = t.vat.map((v) => ({ ...v }));
   return {
     ticketCount: 1,
-    saleCount: t.kind === 'sale' ? 1 : 0,
-    returnCount: t.kind === 'sale' ? 0 : 1,
+    saleCount: sale ? 1 : 0,
+    returnCount: sale ? 0 : 1,
     totalCents: t.totalCents,
     payments: [...payments.values()],
-    vat: t.vat.map((v) => ({ ...v })),
+    vat,
+    salesCents: sale ? t.totalCents : 0,
+    returnsCents: sale ? 0 : -t.totalCents,
+    vatSales: sale ? vat.map((v) => ({ ...v })) : [],
+    vatReturns: sale ? [] : vat.map((v) => ({ ...v })),
   };
 }
 
+function addVat(a: readonly VatLine[], b: readonly VatLine[]): VatLine[] {
+  const vat = new Map(a.map((v) => [v.rate, { ...v }]));
+  for (const v of b) {
+    const acc = vat.get(v.rate);
+    if (acc) {
+      acc.baseCents += v.baseCents;
+      acc.vatCents += v.vatCents;
+      acc.totalCents += v.totalCents;
+    } else vat.set(v.rate, { ...v });
+  }
+  return [...vat.values()].sort((x, y) => y.rate - x.rate);
+}
+
 /** The totals of two sets of tickets together (a month is the sum of its days, a day of its tickets). */
-export function addTotals(a: TicketTotals, b: TicketTotals): TicketTotals {
+export function addTotals(a: DayTotals, b: DayTotals): DayTotals {
   const payments = new Map(a.payments.map((p) => [p.method, { ...p }]));
   for (const p of b.payments) {
     const acc = payments.get(p.method);
@@ -39,27 +70,22 @@ export function addTotals(a: TicketTotals, b: TicketTotals): TicketTotals {
       acc.count += p.count;
     } else payments.set(p.method, { ...p });
   }
-  const vat = new Map(a.vat.map((v) => [v.rate, { ...v }]));
-  for (const v of b.vat) {
-    const acc = vat.get(v.rate);
-    if (acc) {
-      acc.baseCents += v.baseCents;
-      acc.vatCents += v.vatCents;
-      acc.totalCents += v.totalCents;
-    } else vat.set(v.rate, { ...v });
-  }
   return {
     ticketCount: a.ticketCount + b.ticketCount,
     saleCount: a.saleCount + b.saleCount,
     returnCount: a.returnCount + b.returnCount,
     totalCents: a.totalCents + b.totalCents,
     payments: [...payments.values()].sort((x, y) => x.method.localeCompare(y.method)),
-    vat: [...vat.values()].sort((x, y) => y.rate - x.rate),
+    vat: addVat(a.vat, b.vat),
+    salesCents: a.salesCents + b.salesCents,
+    returnsCents: a.returnsCents + b.returnsCents,
+    vatSales: addVat(a.vatSales, b.vatSales),
+    vatReturns: addVat(a.vatReturns, b.vatReturns),
   };
 }
 
 /** Sums signed ticket payloads: what the X report reads and a day closure signs (so a Z always equals the X read just before it). */
-export function sumTickets(tickets: Iterable<TicketPayload>): TicketTotals {
+export function sumTickets(tickets: Iterable<TicketPayload>): DayTotals {
   let totals = NO_TICKETS;
   for (const t of tickets) totals = addTotals(totals, ticketTotals(t));
   return totals;

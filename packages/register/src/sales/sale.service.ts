@@ -10,6 +10,7 @@ import type { Actor } from '../auth/auth.service';
 import { appendRecord } from '../chain/record-chain';
 import type { RegisterContext } from '../context';
 import type { ProductRow } from '../db/statements';
+import { withDaysClosed } from '../closures/closure.service';
 
 export type SaleOutcome = { created: boolean; sale: SaleResponse };
 
@@ -43,6 +44,8 @@ function priced(cart: ReturnType<typeof priceLines>, code: 'SALE_REFUSED' | 'RET
 /**
  * Records a sale. Phases, all in ONE synchronous SQLite transaction (nothing else can run on the
  * connection meanwhile, so numbering is gapless and duplicate-free under any concurrency):
+ *   0. the first sale of a business day first closes the business days left open (automatic Zs,
+ *      closure.service.ts `withDaysClosed`);
  *   1. idempotency: a known `clientSaleId` returns the ticket already made (created=false);
  *   2. pricing from the SOS copy (SKU, then barcode), customer check, payment settlement;
  *   3. chain head → next number → signature → record + outbox row (appendRecord);
@@ -52,7 +55,7 @@ function priced(cart: ReturnType<typeof priceLines>, code: 'SALE_REFUSED' | 'RET
  */
 export function createSale(ctx: RegisterContext, req: SaleRequest, actor: Actor): SaleOutcome {
   const identity = requireIdentity(ctx);
-  const outcome = ctx.sqlite.transaction((): SaleOutcome => {
+  const outcome = withDaysClosed(ctx, actor.cashierId, (): SaleOutcome => {
     if (req.clientSaleId) {
       const known = ctx.q.ticketByClientSaleId.get(req.clientSaleId);
       if (known) return { created: false, sale: loadSaleResponse(ctx, known.number) };
@@ -87,7 +90,7 @@ export function createSale(ctx: RegisterContext, req: SaleRequest, actor: Actor)
       original: null,
       clientSaleId: req.clientSaleId ?? null,
     }).outcome;
-  })();
+  });
   if (outcome.created) ctx.recordsAppended();
   return outcome;
 }
@@ -100,7 +103,7 @@ export function createSale(ctx: RegisterContext, req: SaleRequest, actor: Actor)
  */
 export function createReturn(ctx: RegisterContext, req: ReturnRequest, actor: Actor): SaleOutcome {
   const identity = requireIdentity(ctx);
-  const outcome = ctx.sqlite.transaction((): SaleOutcome => {
+  const outcome = withDaysClosed(ctx, actor.cashierId, (): SaleOutcome => {
     if (req.clientSaleId) {
       const known = ctx.q.ticketByClientSaleId.get(req.clientSaleId);
       if (known) return { created: false, sale: loadSaleResponse(ctx, known.number) };
@@ -135,7 +138,7 @@ export function createReturn(ctx: RegisterContext, req: ReturnRequest, actor: Ac
     for (const l of req.lines) perLine.set(l.lineNo, (perLine.get(l.lineNo) ?? 0) + l.quantity);
     for (const [lineNo, qty] of perLine) ctx.q.insertReturned.run(original.number, lineNo, number, qty);
     return outcome;
-  })();
+  });
   if (outcome.created) ctx.recordsAppended();
   return outcome;
 }
@@ -159,7 +162,7 @@ function commitTicket(
     clientSaleId: string | null;
   },
 ): { outcome: SaleOutcome; number: number } {
-  const soldAt = ctx.now().toISOString();
+  let soldAt = ctx.now().toISOString();
   const soldOffline = ctx.mode() !== 'connected';
   const payload: TicketPayload = {
     type: 'ticket',
@@ -176,6 +179,7 @@ function commitTicket(
     original: t.original,
   };
   const rec = appendRecord(ctx, 'ticket', payload, soldAt);
+  soldAt = rec.recordedAt;
   ctx.q.insertTicket.run(
     rec.number, t.kind, t.cart.totalCents, soldAt, actor.cashierId, t.customerId,
     t.clientSaleId, soldOffline ? 1 : 0, t.original?.registerId ?? null, t.original?.number ?? null,

@@ -8,7 +8,9 @@ import {
   type Snapshot,
 } from '@comptoir/protocol';
 import type { RegisterContext } from '../context';
-import type { ProductTable } from '../db/schema';
+import type { CopyStoreTable, ProductTable } from '../db/schema';
+
+type CopyStoreRow = CopyStoreTable;
 import { CentralCallError, type CentralClient } from './central-client';
 import { runStreamedCopy } from './streamed-copy.service';
 
@@ -39,13 +41,21 @@ export function replaceCopy(ctx: RegisterContext, body: CopyBody): void {
 /** The copy as stored, in the snapshot's shape (e.g. to re-verify it against its checksum). */
 export function readCopy(ctx: RegisterContext): CopyBody {
   const db = ctx.sqlite;
-  const store = db.prepare('SELECT id, name, address, siret, vat_number, timezone FROM copy_store LIMIT 1').get() as
-    | { id: string; name: string; address: string; siret: string; vat_number: string; timezone: string }
+  const store = db.prepare('SELECT * FROM copy_store LIMIT 1').get() as CopyStoreRow | undefined
     | undefined;
   return {
     store: store
-      ? { id: store.id, name: store.name, address: store.address, siret: store.siret, vatNumber: store.vat_number, timezone: store.timezone }
-      : { id: '', name: '', address: '', siret: '', vatNumber: '', timezone: '' },
+      ? {
+          id: store.id,
+          name: store.name,
+          address: store.address,
+          siret: store.siret,
+          vatNumber: store.vat_number,
+          timezone: store.timezone,
+          businessDayCutoff: store.business_day_cutoff,
+          fiscalYearStartMonth: store.fiscal_year_start_month,
+        }
+      : { id: '', name: '', address: '', siret: '', vatNumber: '', timezone: '', businessDayCutoff: '04:00', fiscalYearStartMonth: 1 },
     paymentMethods: (db.prepare('SELECT method FROM copy_payment_methods').all() as { method: CopyBody['paymentMethods'][number] }[]).map(
       (r) => r.method,
     ),
@@ -144,8 +154,11 @@ export async function pullChanges(ctx: RegisterContext, client: CentralClient): 
 
 function upsertStore(ctx: RegisterContext, s: Snapshot['store']): void {
   ctx.sqlite
-    .prepare('INSERT OR REPLACE INTO copy_store (id, name, address, siret, vat_number, timezone) VALUES (?, ?, ?, ?, ?, ?)')
-    .run(s.id, s.name, s.address, s.siret, s.vatNumber, s.timezone);
+    .prepare(
+      `INSERT OR REPLACE INTO copy_store (id, name, address, siret, vat_number, timezone, business_day_cutoff, fiscal_year_start_month)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(s.id, s.name, s.address, s.siret, s.vatNumber, s.timezone, s.businessDayCutoff, s.fiscalYearStartMonth);
 }
 
 function upsertProducts(ctx: RegisterContext, products: readonly CopyProduct[]): void {

@@ -109,7 +109,10 @@ async function receiveIntoStaging(
 ): Promise<{ manifest: SnapshotManifest; received: Counts; checksum: string }> {
   const db = ctx.sqlite;
   const ins = {
-    store: db.prepare(`INSERT INTO ${stagingName('copy_store')} (id, name, address, siret, vat_number, timezone) VALUES (?, ?, ?, ?, ?, ?)`),
+    store: db.prepare(
+      `INSERT INTO ${stagingName('copy_store')} (id, name, address, siret, vat_number, timezone, business_day_cutoff, fiscal_year_start_month)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
     paymentMethod: db.prepare(`INSERT INTO ${stagingName('copy_payment_methods')} (method) VALUES (?)`),
     product: db.prepare(
       `INSERT INTO ${stagingName('products')} (sku, label, price_cents, vat_rate, category, barcodes, active) VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -126,7 +129,7 @@ async function receiveIntoStaging(
     for (const l of lines) {
       switch (l.t) {
         case 'store':
-          ins.store.run(l.r.id, l.r.name, l.r.address, l.r.siret, l.r.vatNumber, l.r.timezone);
+          ins.store.run(l.r.id, l.r.name, l.r.address, l.r.siret, l.r.vatNumber, l.r.timezone, l.r.businessDayCutoff, l.r.fiscalYearStartMonth);
           break;
         case 'paymentMethod':
           ins.paymentMethod.run(l.r);

@@ -6,6 +6,7 @@ import { sosCopyMigration } from './0003-sos-copy';
 import { ingestIndexesMigration } from './0004-ingest-indexes';
 import { closuresMigration } from './0005-closures';
 import { archivesMigration } from './0006-archives';
+import { storeCalendarMigration } from './0007-store-calendar';
 
 /** Every migration of the central database, by name (applied in name order). */
 export function centralMigrations(dialect: DialectName): Record<string, Migration> {
@@ -16,6 +17,7 @@ export function centralMigrations(dialect: DialectName): Record<string, Migratio
     '0004-ingest-indexes': ingestIndexesMigration(dialect),
     '0005-closures': closuresMigration(dialect),
     '0006-archives': archivesMigration(dialect),
+    '0007-store-calendar': storeCalendarMigration(dialect),
   };
 }
 

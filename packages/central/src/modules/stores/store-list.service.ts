@@ -1,8 +1,23 @@
 import type { Store } from '@comptoir/protocol';
 import type { Ctx } from '../../context';
+import type { StoreRow } from '../../db/schema';
+
+/** A store row as the API and the SOS copy show it (identity, time zone, NF525 calendar settings). */
+export function toStore(s: StoreRow): Store {
+  return {
+    id: s.id,
+    name: s.name,
+    address: s.address,
+    siret: s.siret,
+    vatNumber: s.vat_number,
+    timezone: s.timezone,
+    businessDayCutoff: s.business_day_cutoff,
+    fiscalYearStartMonth: s.fiscal_year_start_month,
+  };
+}
 
 export async function listStores(ctx: Ctx): Promise<{ items: Store[]; total: number }> {
   const rows = await ctx.db.selectFrom('stores').selectAll().orderBy('name').orderBy('id').execute();
-  const items = rows.map((s) => ({ id: s.id, name: s.name, address: s.address, siret: s.siret, vatNumber: s.vat_number, timezone: s.timezone }));
+  const items = rows.map(toStore);
   return { items, total: items.length };
 }

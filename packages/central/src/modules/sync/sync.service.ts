@@ -9,12 +9,12 @@ import {
   type HeartbeatRequest,
   type HeartbeatResponse,
   type Snapshot,
-  type StoreIdentity,
 } from '@comptoir/protocol';
 import { sql, type Kysely } from 'kysely';
 import { nowIso, type Ctx } from '../../context';
 import { currentChangeVersion } from '../../db/change-version';
-import type { CentralDb, CustomerRow, ProductRow, StoreRow, UserRow } from '../../db/schema';
+import type { CentralDb, CustomerRow, ProductRow, UserRow } from '../../db/schema';
+import { toStore } from '../stores/store-list.service';
 import { allBarcodes, barcodesOf } from '../catalog/product.repository';
 import { parseSchedule } from '../registers/register.service';
 import { readHeads } from './ingest.repository';
@@ -61,9 +61,6 @@ export async function heartbeat(
   };
 }
 
-function toStore(s: StoreRow): StoreIdentity {
-  return { id: s.id, name: s.name, address: s.address, siret: s.siret, vatNumber: s.vat_number, timezone: s.timezone };
-}
 function toCopyProduct(p: ProductRow, barcodes: string[]): CopyProduct {
   return {
     sku: p.sku,

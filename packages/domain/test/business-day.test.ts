@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { addDays, businessDay, cutoffMinutes, fiscalYearOf, periodDays } from '../src/business-day';
+
+describe('businessDay', () => {
+  it('belongs to the previous date before the cutoff, in the store time zone', () => {
+    // Paris is UTC+1 in winter, UTC+2 in summer.
+    assert.equal(businessDay(new Date('2026-12-01T23:30:00Z'), 'Europe/Paris'), '2026-12-01'); // 00:30 on the 2nd
+    assert.equal(businessDay(new Date('2026-12-02T02:59:00Z'), 'Europe/Paris'), '2026-12-01'); // 03:59
+    assert.equal(businessDay(new Date('2026-12-02T03:00:00Z'), 'Europe/Paris'), '2026-12-02'); // 04:00
+    assert.equal(businessDay(new Date('2026-07-01T01:30:00Z'), 'Europe/Paris'), '2026-06-30'); // 03:30 summer
+    assert.equal(businessDay(new Date('2027-01-01T01:00:00Z'), 'Europe/Paris'), '2026-12-31'); // New Year's night
+    assert.equal(businessDay(new Date('2026-12-01T23:30:00Z'), 'Europe/Paris', '00:00'), '2026-12-02');
+    assert.equal(businessDay(new Date('2026-12-02T10:00:00Z'), 'America/New_York', '04:00'), '2026-12-02');
+  });
+  it('refuses a malformed cutoff', () => {
+    assert.equal(cutoffMinutes('4:00'), null);
+    assert.equal(cutoffMinutes('24:00'), null);
+    assert.equal(cutoffMinutes('04:30'), 270);
+    assert.throws(() => businessDay(new Date(), 'UTC', '25:00'), RangeError);
+  });
+  it('never runs backwards and is the local date or the day before (property)', () => {
+    const instant = fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2100, 0, 1) });
+    const cutoff = fc.tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 })).map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`);
+    const zone = fc.constantFrom('Europe/Paris', 'UTC', 'America/Cayenne', 'Indian/Reunion', 'Pacific/Noumea');
+    fc.assert(
+      fc.property(instant, fc.integer({ min: 0, max: 3 * 86_400_000 }), cutoff, zone, (t, dt, c, z) => {
+        const a = businessDay(new Date(t), z, c);
+        const b = businessDay(new Date(t + dt), z, c);
+        assert.ok(a <= b, `${a} > ${b}`);
+        const local = businessDay(new Date(t), z, '00:00');
+        assert.ok(a === local || a === addDays(local, -1));
+      }),
+    );
+  });
+});
+
+describe('fiscal periods', () => {
+  it('names a fiscal year after the year it starts in', () => {
+    assert.equal(fiscalYearOf('2026-12-31'), '2026');
+    assert.equal(fiscalYearOf('2027-03-31', 4), '2026');
+    assert.equal(fiscalYearOf('2027-04-01', 4), '2027');
+    assert.equal(fiscalYearOf('2027-02', 4), '2026');
+  });
+  it('gives the days of a month and of a fiscal year', () => {
+    assert.deepEqual(periodDays('2026-12'), { from: '2026-12-01', until: '2027-01-01' });
+    assert.deepEqual(periodDays('2027-02'), { from: '2027-02-01', until: '2027-03-01' });
+    assert.deepEqual(periodDays('2026'), { from: '2026-01-01', until: '2027-01-01' });
+    assert.deepEqual(periodDays('2026', 4), { from: '2026-04-01', until: '2027-04-01' });
+    assert.throws(() => periodDays('26'), RangeError);
+  });
+  it('every day is in its month and its fiscal year (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 40_000 }), fc.integer({ min: 1, max: 12 }), (n, start) => {
+        const day = addDays('2000-01-01', n);
+        const m = periodDays(day.slice(0, 7));
+        assert.ok(m.from <= day && day < m.until);
+        const y = periodDays(fiscalYearOf(day, start), start);
+        assert.ok(y.from <= day && day < y.until, `${day} not in ${JSON.stringify(y)}`);
+      }),
+    );
+  });
+});
