@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { DialectName } from '@comptoir/db';
 import type { Ctx } from './context';
 import type { CentralDb } from './db/schema';
-import { installErrorHandler } from './errors';
+import { installHttpContract } from '@comptoir/http';
 import type { RouteDeps } from './routes';
 import { installAuthGuard } from './modules/auth/auth.guard';
 import { authRoutes } from './modules/auth/auth.routes';
@@ -47,7 +47,7 @@ export interface CentralDeps {
 /** A push of 500 signed tickets is well under this. */
 const BODY_LIMIT = 32 * 1024 * 1024;
 
-/** Builds the central server (not listening): routes → services → repositories, one error handler. */
+/** Builds the central server (not listening): routes → services → repositories, one HTTP contract (@comptoir/http). */
 export function buildCentral(deps: CentralDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.logger ? deps.logger : undefined,
@@ -58,7 +58,11 @@ export function buildCentral(deps: CentralDeps): FastifyInstance {
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
   const clock = deps.clock ?? (() => new Date());
   const baseCtx = (): Ctx => ({ db: deps.db, dialect: deps.dialect, clock, log: app.log });
-  installErrorHandler(app);
+  installHttpContract(app, {
+    title: 'Comptoir central server',
+    description: 'Back office, fleet and sync API of the central server. See docs/api.md for auth, errors and conventions.',
+    version: '1',
+  });
   // First, so its latency hook sees every route; the route checks its own token (not a user's).
   const registry = installMetricsEndpoint(app, { token: deps.metricsToken, routeConfig: { access: 'public' } });
   const routeDeps: RouteDeps = {
@@ -69,21 +73,24 @@ export function buildCentral(deps: CentralDeps): FastifyInstance {
   };
 
   installAuthGuard(app, baseCtx);
-  healthRoutes(app, routeDeps);
-  authRoutes(app, routeDeps);
-  registerRoutes(app, routeDeps);
-  productRoutes(app, routeDeps);
-  customerRoutes(app, routeDeps);
-  userRoutes(app, routeDeps);
-  ticketRoutes(app, routeDeps);
-  closureRoutes(app, routeDeps);
-  archiveRoutes(app, routeDeps);
-  stockRoutes(app, routeDeps);
-  tamperRoutes(app, routeDeps);
-  syncRoutes(app, routeDeps);
-  sosRoutes(app, routeDeps, baseCtx);
-  if (deps.demoLinks) demoRoutes(app, deps.demoLinks);
-  // Last: the back office's API, then its web app (the SPA fallback answers GETs no route took).
-  backofficeRoutes(app, routeDeps, { links: deps.demoLinks, staticDir: deps.backofficeDir });
+  // Routes are added in a plugin, after the contract: the OpenAPI document sees each of them.
+  app.register(async (api) => {
+    healthRoutes(api, routeDeps);
+    authRoutes(api, routeDeps);
+    registerRoutes(api, routeDeps);
+    productRoutes(api, routeDeps);
+    customerRoutes(api, routeDeps);
+    userRoutes(api, routeDeps);
+    ticketRoutes(api, routeDeps);
+    closureRoutes(api, routeDeps);
+    archiveRoutes(api, routeDeps);
+    stockRoutes(api, routeDeps);
+    tamperRoutes(api, routeDeps);
+    syncRoutes(api, routeDeps);
+    sosRoutes(api, routeDeps, baseCtx);
+    if (deps.demoLinks) demoRoutes(api, deps.demoLinks);
+    // Last: the back office's API, then its web app (the SPA fallback answers GETs no route took).
+    backofficeRoutes(api, routeDeps, { links: deps.demoLinks, staticDir: deps.backofficeDir });
+  });
   return app;
 }

@@ -1,7 +1,8 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { RegisterContext } from './context';
-import { installErrorHandler } from './http/error-handler';
+import { installHttpContract } from '@comptoir/http';
+import { installSessionGuard } from './auth/session.guard';
 import { authRoutes } from './auth/auth.routes';
 import { saleRoutes } from './sales/sale.routes';
 import { catalogRoutes } from './catalog/catalog.routes';
@@ -31,14 +32,22 @@ export function buildRegister(deps: RegisterDeps): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
   }) as unknown as FastifyInstance;
-  installErrorHandler(app);
-  // First, so its latency hook sees every route; the route checks its own token.
-  const metrics = registerMetrics(installMetricsEndpoint(app, { token: deps.metricsToken }), deps.ctx, deps.agent);
-  authRoutes(app, deps.ctx);
-  saleRoutes(app, deps.ctx, metrics);
-  catalogRoutes(app, deps.ctx);
-  statusRoutes(app, deps.ctx, deps.agent);
-  remoteCopyRoutes(app, deps.agent);
-  cashierScreenRoutes(app, deps.ctx, deps.cashierWebDir);
+  installHttpContract(app, {
+    title: 'Comptoir register',
+    description: "The register agent's local API (the cashier screen's). See docs/api.md for auth, errors and conventions.",
+    version: '1',
+  });
+  installSessionGuard(app, deps.ctx);
+  // First, so its latency hook sees every route; the route checks its own token (not a session).
+  const metrics = registerMetrics(installMetricsEndpoint(app, { token: deps.metricsToken, routeConfig: { access: 'public' } }), deps.ctx, deps.agent);
+  // Routes are added in a plugin, after the contract: the OpenAPI document sees each of them.
+  app.register(async (api) => {
+    authRoutes(api, deps.ctx);
+    saleRoutes(api, deps.ctx, metrics);
+    catalogRoutes(api, deps.ctx);
+    statusRoutes(api, deps.agent);
+    remoteCopyRoutes(api, deps.agent);
+    cashierScreenRoutes(api, deps.ctx, deps.cashierWebDir);
+  });
   return app;
 }

@@ -34,11 +34,8 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[], every?: numb
 }
 
 export function errorText(e: unknown): string {
-  if (e instanceof ApiError) {
-    const issues = (e.details?.issues as { path?: unknown[]; message: string }[] | undefined) ?? [];
-    const more = issues.map((i) => `${(i.path ?? []).join('.')}: ${i.message}`).join(' ; ');
-    return `${e.message}${more ? ` — ${more}` : ''} (${e.code})`;
-  }
+  // A validation error's message already names each field (`lines.0.sku: …`): see docs/api.md.
+  if (e instanceof ApiError) return `${e.message} (${e.code})`;
   return e instanceof Error ? e.message : String(e);
 }
 

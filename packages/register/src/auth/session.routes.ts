@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from '@comptoir/http';
 import type { RegisterContext } from '../context';
-import { authenticate } from './auth.service';
+import { actorOf } from './session.guard';
 import { logout } from './session.service';
 
 export function sessionRoutes(app: FastifyInstance, ctx: RegisterContext): void {
-  app.post('/api/auth/logout', async (req, reply) => {
-    const actor = authenticate(ctx, req.headers.authorization);
-    logout(ctx, req.headers.authorization!, actor);
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.post('/api/auth/logout', { config: { access: 'cashier' }, schema: { description: 'Ends the session (204, no body).' } }, async (req, reply) => {
+    logout(ctx, req.headers.authorization!, actorOf(req));
     return reply.code(204).send();
   });
 }

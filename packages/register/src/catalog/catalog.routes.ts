@@ -1,17 +1,16 @@
 import type { FastifyInstance } from 'fastify';
-import { LocalSearchQuery } from '@comptoir/protocol';
+import type { ZodTypeProvider } from '@comptoir/http';
+import { LocalCustomer, LocalProduct, LocalSearchQuery, listOf } from '@comptoir/protocol';
 import type { RegisterContext } from '../context';
-import { authenticate } from '../auth/auth.service';
 import { searchCustomers, searchProducts } from './catalog.service';
 
 export function catalogRoutes(app: FastifyInstance, ctx: RegisterContext): void {
-  app.get('/api/products', async (req) => {
-    authenticate(ctx, req.headers.authorization);
-    return searchProducts(ctx, LocalSearchQuery.parse(req.query));
-  });
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.get('/api/products', { config: { access: 'cashier' }, schema: { querystring: LocalSearchQuery, response: { 200: listOf(LocalProduct) } } }, async (req) =>
+    searchProducts(ctx, req.query),
+  );
 
-  app.get('/api/customers', async (req) => {
-    authenticate(ctx, req.headers.authorization);
-    return searchCustomers(ctx, LocalSearchQuery.parse(req.query));
-  });
+  api.get('/api/customers', { config: { access: 'cashier' }, schema: { querystring: LocalSearchQuery, response: { 200: listOf(LocalCustomer) } } }, async (req) =>
+    searchCustomers(ctx, req.query),
+  );
 }

@@ -1,25 +1,23 @@
 import type { FastifyInstance } from 'fastify';
-import { CategoryParams, CategoryProductsQuery, ProductCodeParams } from '@comptoir/protocol';
+import type { ZodTypeProvider } from '@comptoir/http';
+import { CategoryParams, CategoryProductsQuery, LocalProduct, ProductCodeParams, ShelfCategory, listOf } from '@comptoir/protocol';
 import type { RegisterContext } from '../context';
-import { authenticate } from '../auth/auth.service';
 import { createShelfService } from './shelf.service';
 
 export function shelfRoutes(app: FastifyInstance, ctx: RegisterContext): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
   const shelf = createShelfService(ctx);
 
-  app.get('/api/categories', async (req) => {
-    authenticate(ctx, req.headers.authorization);
-    return shelf.categories();
-  });
+  api.get('/api/categories', { config: { access: 'cashier' }, schema: { response: { 200: listOf(ShelfCategory) } } }, async () => shelf.categories());
 
-  app.get('/api/categories/:name/products', async (req) => {
-    authenticate(ctx, req.headers.authorization);
-    return shelf.productsIn(CategoryParams.parse(req.params).name, CategoryProductsQuery.parse(req.query));
-  });
+  api.get(
+    '/api/categories/:name/products',
+    { config: { access: 'cashier' }, schema: { params: CategoryParams, querystring: CategoryProductsQuery, response: { 200: listOf(LocalProduct) } } },
+    async (req) => shelf.productsIn(req.params.name, req.query),
+  );
 
   /** A scan: exact SKU or barcode. */
-  app.get('/api/products/by-code/:code', async (req) => {
-    authenticate(ctx, req.headers.authorization);
-    return shelf.byCode(ProductCodeParams.parse(req.params).code);
-  });
+  api.get('/api/products/by-code/:code', { config: { access: 'cashier' }, schema: { params: ProductCodeParams, response: { 200: LocalProduct } } }, async (req) =>
+    shelf.byCode(req.params.code),
+  );
 }

@@ -1,17 +1,17 @@
 import type { FastifyInstance } from 'fastify';
-import { ClosuresQuery } from '@comptoir/protocol';
+import type { ZodTypeProvider } from '@comptoir/http';
+import { Closure, ClosureList, ClosuresQuery } from '@comptoir/protocol';
 import type { RegisterContext } from '../context';
-import { authenticate } from '../auth/auth.service';
+import { actorOf } from '../auth/session.guard';
 import { closeDay, listClosures } from './closure.service';
 
 export function closureRoutes(app: FastifyInstance, ctx: RegisterContext): void {
-  app.post('/api/closures/day', async (req, reply) => {
-    const actor = authenticate(ctx, req.headers.authorization);
-    return reply.code(201).send(closeDay(ctx, actor));
-  });
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.post('/api/closures/day', { config: { access: 'cashier' }, schema: { response: { 201: Closure } } }, async (req, reply) =>
+    reply.code(201).send(closeDay(ctx, actorOf(req))),
+  );
 
-  app.get('/api/closures', async (req) => {
-    authenticate(ctx, req.headers.authorization);
-    return { items: listClosures(ctx, ClosuresQuery.parse(req.query).limit) };
-  });
+  api.get('/api/closures', { config: { access: 'cashier' }, schema: { querystring: ClosuresQuery, response: { 200: ClosureList } } }, async (req) => ({
+    items: listClosures(ctx, req.query.limit),
+  }));
 }

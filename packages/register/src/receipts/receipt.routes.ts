@@ -1,36 +1,30 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { TicketNumberParams } from '@comptoir/protocol';
+import type { ZodTypeProvider } from '@comptoir/http';
+import { Receipt, ReceiptStore, TicketNumberParams } from '@comptoir/protocol';
 import type { RegisterContext } from '../context';
-import { authenticate } from '../auth/auth.service';
+import { actorOf } from '../auth/session.guard';
 import { buildReceipt, printDuplicate } from './receipt.service';
 import { printerStatus, receiptPrinterOf } from './receipt-printer';
 import { readStoreIdentity } from './store-identity.service';
 
 export function receiptRoutes(app: FastifyInstance, ctx: RegisterContext): void {
-  app.get('/api/store', async (req) => {
-    authenticate(ctx, req.headers.authorization);
-    return readStoreIdentity(ctx);
-  });
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.get('/api/store', { config: { access: 'cashier' }, schema: { response: { 200: ReceiptStore } } }, async () => readStoreIdentity(ctx));
 
-  app.get('/api/tickets/:number/receipt', async (req) => {
-    authenticate(ctx, req.headers.authorization);
-    return buildReceipt(ctx, TicketNumberParams.parse(req.params).number);
-  });
+  api.get('/api/tickets/:number/receipt', { config: { access: 'cashier' }, schema: { params: TicketNumberParams, response: { 200: Receipt } } }, async (req) =>
+    buildReceipt(ctx, req.params.number),
+  );
 
   /** A reprint: a signed record of the `duplicate` chain (sent to the printer after the answer). */
-  app.post('/api/tickets/:number/duplicates', async (req, reply) => {
-    const actor = authenticate(ctx, req.headers.authorization);
-    const receipt = await printDuplicate(ctx, TicketNumberParams.parse(req.params).number, actor);
+  api.post('/api/tickets/:number/duplicates', { config: { access: 'cashier' }, schema: { params: TicketNumberParams, response: { 201: Receipt } } }, async (req, reply) => {
+    const receipt = await printDuplicate(ctx, req.params.number, actorOf(req));
     const printer = receiptPrinterOf(ctx);
     if (printer) afterResponse.set(req, () => void printer.print(receipt));
     return reply.code(201).send(receipt);
   });
 
-  /** The receipt printer: configured or not, and the outcome of the recent print jobs. */
-  app.get('/api/printer', async (req) => {
-    authenticate(ctx, req.headers.authorization);
-    return printerStatus(ctx);
-  });
+  /** The receipt printer: configured or not, and the outcome of the recent print jobs (no schema yet: `PrinterStatus`). */
+  api.get('/api/printer', { config: { access: 'cashier' } }, async () => printerStatus(ctx));
 
   // Every new sale or return (201) is printed once its answer has been sent: the commit and the
   // acknowledgement never wait for paper. A replayed sale (200, same clientSaleId) is not reprinted.

@@ -1,17 +1,16 @@
 import type { FastifyInstance } from 'fastify';
-import { ReturnQuoteRequest, TicketNumberParams } from '@comptoir/protocol';
+import type { ZodTypeProvider } from '@comptoir/http';
+import { ReturnQuote, ReturnQuoteRequest, ReturnableTicket, TicketNumberParams } from '@comptoir/protocol';
 import type { RegisterContext } from '../context';
-import { authenticate } from '../auth/auth.service';
 import { quoteReturn, returnableTicket } from './return-quote.service';
 
 export function returnQuoteRoutes(app: FastifyInstance, ctx: RegisterContext): void {
-  app.get('/api/tickets/:number/returnable', async (req) => {
-    authenticate(ctx, req.headers.authorization);
-    return returnableTicket(ctx, TicketNumberParams.parse(req.params).number);
-  });
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.get('/api/tickets/:number/returnable', { config: { access: 'cashier' }, schema: { params: TicketNumberParams, response: { 200: ReturnableTicket } } }, async (req) =>
+    returnableTicket(ctx, req.params.number),
+  );
 
-  app.post('/api/returns/quote', async (req) => {
-    authenticate(ctx, req.headers.authorization);
-    return quoteReturn(ctx, ReturnQuoteRequest.parse(req.body));
-  });
+  api.post('/api/returns/quote', { config: { access: 'cashier' }, schema: { body: ReturnQuoteRequest, response: { 200: ReturnQuote } } }, async (req) =>
+    quoteReturn(ctx, req.body),
+  );
 }

@@ -1,33 +1,34 @@
 import type { FastifyInstance } from 'fastify';
-import { LocalTicketsQuery, ReturnRequest, SaleRequest, TicketNumberParams } from '@comptoir/protocol';
+import type { ZodTypeProvider } from '@comptoir/http';
+import { LocalTicket, LocalTicketsQuery, ReturnRequest, SaleRequest, SaleResponse, TicketNumberParams, listOf } from '@comptoir/protocol';
 import type { RegisterContext } from '../context';
 import type { RegisterMetrics } from '../status/register-metrics.service';
-import { authenticate } from '../auth/auth.service';
+import { actorOf } from '../auth/session.guard';
 import { createReturn, createSale } from './sale.service';
 import { getTicket, listTickets } from './ticket.service';
 
+/** 201 for a new sale or return, 200 for a replay of the same clientSaleId (same body). */
+const SaleAnswers = { 200: SaleResponse, 201: SaleResponse };
+
 export function saleRoutes(app: FastifyInstance, ctx: RegisterContext, metrics: RegisterMetrics): void {
-  app.post('/api/sales', async (req, reply) => {
-    const actor = authenticate(ctx, req.headers.authorization);
-    const body = SaleRequest.parse(req.body);
-    const out = metrics.commit('sale', () => createSale(ctx, body, actor));
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.post('/api/sales', { config: { access: 'cashier' }, schema: { body: SaleRequest, response: SaleAnswers } }, async (req, reply) => {
+    const actor = actorOf(req);
+    const out = metrics.commit('sale', () => createSale(ctx, req.body, actor));
     return reply.code(out.created ? 201 : 200).send(out.sale);
   });
 
-  app.post('/api/returns', async (req, reply) => {
-    const actor = authenticate(ctx, req.headers.authorization);
-    const body = ReturnRequest.parse(req.body);
-    const out = metrics.commit('return', () => createReturn(ctx, body, actor));
+  api.post('/api/returns', { config: { access: 'cashier' }, schema: { body: ReturnRequest, response: SaleAnswers } }, async (req, reply) => {
+    const actor = actorOf(req);
+    const out = metrics.commit('return', () => createReturn(ctx, req.body, actor));
     return reply.code(out.created ? 201 : 200).send(out.sale);
   });
 
-  app.get('/api/tickets', async (req) => {
-    authenticate(ctx, req.headers.authorization);
-    return listTickets(ctx, LocalTicketsQuery.parse(req.query));
-  });
+  api.get('/api/tickets', { config: { access: 'cashier' }, schema: { querystring: LocalTicketsQuery, response: { 200: listOf(LocalTicket) } } }, async (req) =>
+    listTickets(ctx, req.query),
+  );
 
-  app.get('/api/tickets/:number', async (req) => {
-    authenticate(ctx, req.headers.authorization);
-    return getTicket(ctx, TicketNumberParams.parse(req.params).number);
-  });
+  api.get('/api/tickets/:number', { config: { access: 'cashier' }, schema: { params: TicketNumberParams, response: { 200: LocalTicket } } }, async (req) =>
+    getTicket(ctx, req.params.number),
+  );
 }

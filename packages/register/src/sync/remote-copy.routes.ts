@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { REMOTE_COPY_PATH } from '@comptoir/protocol';
+import type { ZodTypeProvider } from '@comptoir/http';
+import { REMOTE_COPY_PATH, SosCopyResult } from '@comptoir/protocol';
 import type { AgentHandle } from './register-agent';
 
 /**
@@ -7,5 +8,8 @@ import type { AgentHandle } from './register-agent';
  * a cashier session (see remote-copy.ts). Answers the copy's result, or the error (COPY_REJECTED…).
  */
 export function remoteCopyRoutes(app: FastifyInstance, agent: AgentHandle): void {
-  app.post(REMOTE_COPY_PATH, async (request) => agent.remoteCopy(request.headers));
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.post(REMOTE_COPY_PATH, { config: { access: 'central' }, schema: { security: [], response: { 200: SosCopyResult } } }, async (request) =>
+    agent.remoteCopy(request.headers),
+  );
 }

@@ -33,7 +33,7 @@ export function cashierWebRoutes(app: FastifyInstance, dir: string = DEFAULT_CAS
       index: false,
     });
   }
-  app.get('/*', async (req, reply) => {
+  app.get('/*', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) => {
     if (req.url === '/api' || req.url.startsWith('/api/')) {
       throw new ComptoirError('NOT_FOUND', `No route ${req.method} ${req.url}`);
     }

@@ -1,22 +1,29 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { RouteAccess } from '@comptoir/http';
 import { ComptoirError } from '@comptoir/protocol';
 import type { Ctx, Principal } from '../../context';
 import { authenticate } from './auth.service';
 
 /**
- * Who may call a route:
- * - public: anyone (health, login, enrolment — the one-time code is the credential);
+ * Who may call a route of the central server (`config: { access }`):
+ * - public: anyone (health, login, enrolment — the one-time code is the credential — the back
+ *   office's static files, and the API's documentation: `GET /api/openapi.json`, `/api/docs`);
  * - register: an enrolled register's token (the /api/sync/* routes, and nothing else);
  * - staff: admin or manager (the back office);
  * - admin: admin only (creating users and registers).
  * Cashiers have no access to the back-office API: they log in on registers.
  */
-export type Access = 'public' | 'register' | 'staff' | 'admin';
+export type Access = RouteAccess;
+
+declare module '@comptoir/http' {
+  interface RouteAccessLevels {
+    register: true;
+    staff: true;
+    admin: true;
+  }
+}
 
 declare module 'fastify' {
-  interface FastifyContextConfig {
-    access?: Access;
-  }
   interface FastifyRequest {
     principal?: Principal;
   }

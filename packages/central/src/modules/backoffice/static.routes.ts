@@ -36,7 +36,7 @@ const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Comptoir</title>
 export function backofficeStaticRoutes(app: FastifyInstance, dir: string = DEFAULT_BACKOFFICE_DIR): void {
   const root = resolve(dir);
   const index = join(root, 'index.html');
-  app.get('/*', { config: { access: 'public' } }, async (request, reply) => {
+  app.get('/*', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
     const path = decodeURIComponent(request.url.split('?')[0] ?? '/');
     if (path === '/api' || path.startsWith('/api/')) throw new ComptoirError('NOT_FOUND', `No route GET ${path}`);
     if (!existsSync(index)) return reply.status(503).type('text/html; charset=utf-8').send(NOT_BUILT);

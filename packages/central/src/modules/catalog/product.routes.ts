@@ -1,19 +1,21 @@
 import type { FastifyInstance } from 'fastify';
-import { CreateProductRequest, PatchProductRequest, ProductsQuery } from '@comptoir/protocol';
+import type { ZodTypeProvider } from '@comptoir/http';
+import { CreateProductRequest, PatchProductRequest, Product, ProductsQuery, SkuParams, listOf } from '@comptoir/protocol';
 import type { RouteDeps } from '../../routes';
 import { createProduct, getProduct, listProducts, patchProduct } from './product.service';
 
 export function productRoutes(app: FastifyInstance, { ctxOf }: RouteDeps): void {
-  app.get('/api/products', { config: { access: 'staff' } }, async (request) =>
-    listProducts(ctxOf(request), ProductsQuery.parse(request.query)),
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.get('/api/products', { config: { access: 'staff' }, schema: { querystring: ProductsQuery, response: { 200: listOf(Product) } } }, async (request) =>
+    listProducts(ctxOf(request), request.query),
   );
-  app.get<{ Params: { sku: string } }>('/api/products/:sku', { config: { access: 'staff' } }, async (request) =>
+  api.get('/api/products/:sku', { config: { access: 'staff' }, schema: { params: SkuParams, response: { 200: Product } } }, async (request) =>
     getProduct(ctxOf(request), request.params.sku),
   );
-  app.post('/api/products', { config: { access: 'staff' } }, async (request, reply) =>
-    reply.status(201).send(await createProduct(ctxOf(request), CreateProductRequest.parse(request.body))),
+  api.post('/api/products', { config: { access: 'staff' }, schema: { body: CreateProductRequest, response: { 201: Product } } }, async (request, reply) =>
+    reply.status(201).send(await createProduct(ctxOf(request), request.body)),
   );
-  app.patch<{ Params: { sku: string } }>('/api/products/:sku', { config: { access: 'staff' } }, async (request) =>
-    patchProduct(ctxOf(request), request.params.sku, PatchProductRequest.parse(request.body)),
+  api.patch('/api/products/:sku', { config: { access: 'staff' }, schema: { params: SkuParams, body: PatchProductRequest, response: { 200: Product } } }, async (request) =>
+    patchProduct(ctxOf(request), request.params.sku, request.body),
   );
 }

@@ -1,10 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import { CentralClosuresQuery } from '@comptoir/protocol';
+import { z } from 'zod';
+import type { ZodTypeProvider } from '@comptoir/http';
+import { CentralClosure, CentralClosuresQuery } from '@comptoir/protocol';
 import type { RouteDeps } from '../../routes';
 import { listClosures } from './closure.service';
 
 export function closureRoutes(app: FastifyInstance, { ctxOf }: RouteDeps): void {
-  app.get('/api/closures', { config: { access: 'staff' } }, async (request) =>
-    listClosures(ctxOf(request), CentralClosuresQuery.parse(request.query)),
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.get('/api/closures', { config: { access: 'staff' }, schema: { querystring: CentralClosuresQuery, response: { 200: z.object({ items: z.array(CentralClosure) }) } } }, async (request) =>
+    listClosures(ctxOf(request), request.query),
   );
 }

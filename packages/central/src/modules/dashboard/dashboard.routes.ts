@@ -1,8 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { DashboardQuery } from '@comptoir/protocol';
+import type { ZodTypeProvider } from '@comptoir/http';
+import { DashboardQuery, DashboardResponse } from '@comptoir/protocol';
 import type { RouteDeps } from '../../routes';
 import { dashboard } from './dashboard.service';
 
 export function dashboardRoutes(app: FastifyInstance, { ctxOf }: RouteDeps): void {
-  app.get('/api/dashboard', { config: { access: 'staff' } }, async (request) => dashboard(ctxOf(request), DashboardQuery.parse(request.query)));
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.get('/api/dashboard', { config: { access: 'staff' }, schema: { querystring: DashboardQuery, response: { 200: DashboardResponse } } }, async (request) =>
+    dashboard(ctxOf(request), request.query),
+  );
 }

@@ -1,15 +1,20 @@
 import type { FastifyInstance } from 'fastify';
-import { DemoLinkRequest } from '@comptoir/protocol';
+import { z } from 'zod';
+import type { ZodTypeProvider } from '@comptoir/http';
+import { DemoLink, DemoLinkRequest, listOf } from '@comptoir/protocol';
 import type { DemoLinks } from './demo-links';
+
+const RegisterIdParams = z.object({ registerId: z.string().min(1).max(64) });
 
 // Demo only: cut or restore the link between a register and the central server.
 export function demoRoutes(app: FastifyInstance, links: DemoLinks): void {
-  app.post<{ Params: { registerId: string } }>('/api/demo/links/:registerId', { config: { access: 'staff' } }, async (request) => {
-    const { up } = DemoLinkRequest.parse(request.body);
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.post('/api/demo/links/:registerId', { config: { access: 'staff' }, schema: { params: RegisterIdParams, body: DemoLinkRequest, response: { 200: DemoLink } } }, async (request) => {
+    const { up } = request.body;
     await links.set(request.params.registerId, up);
     return { registerId: request.params.registerId, up };
   });
-  app.get('/api/demo/links', { config: { access: 'staff' } }, async () => {
+  api.get('/api/demo/links', { config: { access: 'staff' }, schema: { response: { 200: listOf(DemoLink) } } }, async () => {
     const items = links.list();
     return { items, total: items.length };
   });

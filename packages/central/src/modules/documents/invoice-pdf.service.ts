@@ -43,7 +43,7 @@ export async function invoicePdf(
 ): Promise<{ filename: string; pdf: Buffer }> {
   const doc = await getDocument(ctx, registerId, number);
   const customerId = opts.customerId ?? doc.customerId;
-  if (!customerId) throw new ComptoirError('VALIDATION', 'This ticket has no customer: say which customer to invoice (customerId)', { issues: [{ path: ['customerId'], message: 'required' }] });
+  if (!customerId) throw new ComptoirError('VALIDATION', 'This ticket has no customer: say which customer to invoice (customerId)', { issues: [{ path: 'customerId', message: 'required' }] });
   const [customer, store] = await Promise.all([
     ctx.db.selectFrom('customers').selectAll().where('id', '=', customerId).executeTakeFirst(),
     ctx.db.selectFrom('stores').selectAll().where('id', '=', doc.storeId).executeTakeFirst(),

@@ -1,17 +1,21 @@
 import type { FastifyInstance } from 'fastify';
-import { CreateRegisterRequest, EnrolRequest, SosScheduleRequest } from '@comptoir/protocol';
+import type { ZodTypeProvider } from '@comptoir/http';
+import { CreateRegisterRequest, CreateRegisterResponse, EnrolRequest, EnrolResponse, FleetRegister, IdParams, SosScheduleRequest, listOf } from '@comptoir/protocol';
 import type { RouteDeps } from '../../routes';
 import { createRegister, enrolRegister, listRegisters, setSosSchedule } from './register.service';
 
 export function registerRoutes(app: FastifyInstance, { ctxOf }: RouteDeps): void {
-  app.post('/api/registers', { config: { access: 'admin' } }, async (request, reply) =>
-    reply.status(201).send(await createRegister(ctxOf(request), CreateRegisterRequest.parse(request.body))),
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.post('/api/registers', { config: { access: 'admin' }, schema: { body: CreateRegisterRequest, response: { 201: CreateRegisterResponse } } }, async (request, reply) =>
+    reply.status(201).send(await createRegister(ctxOf(request), request.body)),
   );
-  app.get('/api/registers', { config: { access: 'staff' } }, async (request) => listRegisters(ctxOf(request)));
-  app.put<{ Params: { id: string } }>('/api/registers/:id/sos-schedule', { config: { access: 'staff' } }, async (request) =>
-    setSosSchedule(ctxOf(request), request.params.id, SosScheduleRequest.parse(request.body).cron),
+  api.get('/api/registers', { config: { access: 'staff' }, schema: { response: { 200: listOf(FleetRegister) } } }, async (request) => listRegisters(ctxOf(request)));
+  api.put(
+    '/api/registers/:id/sos-schedule',
+    { config: { access: 'staff' }, schema: { params: IdParams, body: SosScheduleRequest, response: { 200: FleetRegister } } },
+    async (request) => setSosSchedule(ctxOf(request), request.params.id, request.body.cron),
   );
-  app.post('/api/registers/enrol', { config: { access: 'public' } }, async (request) =>
-    enrolRegister(ctxOf(request), EnrolRequest.parse(request.body)),
+  api.post('/api/registers/enrol', { config: { access: 'public' }, schema: { security: [], body: EnrolRequest, response: { 200: EnrolResponse } } }, async (request) =>
+    enrolRegister(ctxOf(request), request.body),
   );
 }

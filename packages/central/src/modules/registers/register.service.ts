@@ -79,7 +79,7 @@ function assertP256PublicKey(pem: string): void {
   }
   if (!ok) {
     throw new ComptoirError('VALIDATION', 'publicKeyPem must be an EC P-256 public key (SPKI PEM)', {
-      issues: [{ path: ['publicKeyPem'], message: 'not an EC P-256 SPKI public key' }],
+      issues: [{ path: 'publicKeyPem', message: 'not an EC P-256 SPKI public key' }],
     });
   }
 }

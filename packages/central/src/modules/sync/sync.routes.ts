@@ -1,48 +1,61 @@
 import type { FastifyInstance } from 'fastify';
-import { ChangesQuery, HeartbeatRequest, PushRequest, SNAPSHOT_STREAM_TYPE } from '@comptoir/protocol';
+import type { ZodTypeProvider } from '@comptoir/http';
+import { ChangesQuery, ChangesResponse, HeartbeatRequest, HeartbeatResponse, PushRequest, PushResponse, SNAPSHOT_STREAM_TYPE, Snapshot } from '@comptoir/protocol';
 import type { RouteDeps } from '../../routes';
 import { registerOf } from '../auth/auth.guard';
 import { pushRecords, type RawRecord } from './ingest.service';
 import { DEFAULT_SOS_DOCUMENTS_PER_CUSTOMER, changesSince, heartbeat, snapshot } from './sync.service';
 import { snapshotStream } from './snapshot-stream.service';
 
-/** The JSON text of each push request's body, as received (dropped with the request). */
-const rawBodies = new WeakMap<object, string>();
+/** Each push request's body as received: its JSON text and its records before the schema normalised them. */
+const received = new WeakMap<object, { text: string; records: RawRecord[] }>();
 
 // The sync API: register tokens only (enrolment, which has no token yet, lives in registers).
 export function syncRoutes(app: FastifyInstance, { ctxOf, heartbeatIntervalMs, sosDocumentsPerCustomer, metrics }: RouteDeps): void {
-  // The push route lives in its own scope, whose JSON parser also keeps the body's text: signature
-  // workers parse that text themselves (one string copy) instead of being sent the parsed records.
-  app.register(async (scope) => {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  // The push route lives in its own scope, whose JSON parser also keeps the body as received:
+  // signatures are checked against the records exactly as sent (the validated copy may be
+  // normalised), and signature workers parse the text themselves (one string copy).
+  api.register(async (scope) => {
     const parseJson = scope.getDefaultJsonParser('error', 'error');
     scope.removeContentTypeParser('application/json');
     scope.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-      rawBodies.set(request, body as string);
-      parseJson(request, body as string, done);
-    });
-    scope.post('/api/sync/push', { config: { access: 'register' } }, async (request) => {
-      // Signatures are checked against the records exactly as received (the parsed copy may be normalised).
-      const raw = (request.body as { records?: RawRecord[] } | null)?.records;
-      return metrics.push(Array.isArray(raw) ? raw.length : 0, async () => {
-        const req = PushRequest.parse(request.body);
-        return pushRecords(ctxOf(request), registerOf(request), req.records, raw!, rawBodies.get(request));
+      parseJson(request, body as string, (err, value) => {
+        if (!err) received.set(request, { text: body as string, records: arrayOrEmpty((value as { records?: unknown } | null)?.records) });
+        done(err, value);
       });
     });
+    // A refused body is counted with the other refused pushes (attachValidation: thrown inside).
+    scope.withTypeProvider<ZodTypeProvider>().post(
+      '/api/sync/push',
+      { config: { access: 'register' }, attachValidation: true, schema: { body: PushRequest, response: { 200: PushResponse } } },
+      async (request) => {
+        const raw = received.get(request);
+        return metrics.push(raw?.records.length ?? 0, async () => {
+          if (request.validationError) throw request.validationError;
+          return pushRecords(ctxOf(request), registerOf(request), request.body.records, raw?.records ?? [], raw?.text);
+        });
+      },
+    );
   });
-  app.post('/api/sync/heartbeat', { config: { access: 'register' } }, async (request) =>
-    heartbeat(ctxOf(request), registerOf(request).registerId, HeartbeatRequest.parse(request.body), heartbeatIntervalMs),
+  api.post('/api/sync/heartbeat', { config: { access: 'register' }, schema: { body: HeartbeatRequest, response: { 200: HeartbeatResponse } } }, async (request) =>
+    heartbeat(ctxOf(request), registerOf(request).registerId, request.body, heartbeatIntervalMs),
   );
-  app.get('/api/sync/snapshot', { config: { access: 'register' } }, async (request) => {
+  api.get('/api/sync/snapshot', { config: { access: 'register' }, schema: { response: { 200: Snapshot } } }, async (request) => {
     const reg = registerOf(request);
     return snapshot(ctxOf(request), reg.storeId, reg.registerId, sosDocumentsPerCustomer ?? DEFAULT_SOS_DOCUMENTS_PER_CUSTOMER);
   });
   /** The streamed copy (NDJSON, manifest last): what registers use for every full copy. */
-  app.get('/api/sync/snapshot/stream', { config: { access: 'register' } }, async (request, reply) => {
+  api.get('/api/sync/snapshot/stream', { config: { access: 'register' }, schema: { produces: [SNAPSHOT_STREAM_TYPE] } }, async (request, reply) => {
     const reg = registerOf(request);
     const stream = await snapshotStream(ctxOf(request), reg.storeId, reg.registerId, sosDocumentsPerCustomer ?? DEFAULT_SOS_DOCUMENTS_PER_CUSTOMER);
     return reply.type(SNAPSHOT_STREAM_TYPE).send(stream);
   });
-  app.get('/api/sync/changes', { config: { access: 'register' } }, async (request) =>
-    changesSince(ctxOf(request), registerOf(request).storeId, ChangesQuery.parse(request.query).since),
+  api.get('/api/sync/changes', { config: { access: 'register' }, schema: { querystring: ChangesQuery, response: { 200: ChangesResponse } } }, async (request) =>
+    changesSince(ctxOf(request), registerOf(request).storeId, request.query.since),
   );
+}
+
+function arrayOrEmpty(v: unknown): RawRecord[] {
+  return Array.isArray(v) ? (v as RawRecord[]) : [];
 }

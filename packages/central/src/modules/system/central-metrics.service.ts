@@ -1,6 +1,6 @@
-import { ZodError } from 'zod';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { ComptoirError, type PushResponse } from '@comptoir/protocol';
+import { errorAnswer } from '@comptoir/http';
+import type { PushResponse } from '@comptoir/protocol';
 import { LATENCY_BUCKETS, METRICS_PREFIX as P } from '@comptoir/metrics';
 import type { Ctx } from '../../context';
 import { fleetView } from '../fleet/fleet-view.service';
@@ -102,7 +102,7 @@ export function centralMetrics(registry: Registry | null, baseCtx: () => Ctx): C
         end({ outcome: 'accepted' });
         return res;
       } catch (e) {
-        const reason = e instanceof ComptoirError ? e.code : e instanceof ZodError ? 'VALIDATION' : 'INTERNAL';
+        const reason = errorAnswer(e).body.error.code;
         refused.inc({ reason }, Math.max(1, recordCount));
         end({ outcome: 'refused' });
         throw e;

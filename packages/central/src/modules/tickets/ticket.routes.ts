@@ -1,17 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
-import { TicketsQuery } from '@comptoir/protocol';
+import type { ZodTypeProvider } from '@comptoir/http';
+import { CentralTicket, TicketKeyParams, TicketsQuery, listOf } from '@comptoir/protocol';
 import type { RouteDeps } from '../../routes';
 import { getTicket, listTickets } from './ticket.service';
 
-const TicketParams = z.object({ registerId: z.string().min(1), number: z.coerce.number().int().positive() });
-
 export function ticketRoutes(app: FastifyInstance, { ctxOf }: RouteDeps): void {
-  app.get('/api/tickets', { config: { access: 'staff' } }, async (request) =>
-    listTickets(ctxOf(request), TicketsQuery.parse(request.query)),
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.get('/api/tickets', { config: { access: 'staff' }, schema: { querystring: TicketsQuery, response: { 200: listOf(CentralTicket) } } }, async (request) =>
+    listTickets(ctxOf(request), request.query),
   );
-  app.get('/api/tickets/:registerId/:number', { config: { access: 'staff' } }, async (request) => {
-    const p = TicketParams.parse(request.params);
-    return getTicket(ctxOf(request), p.registerId, p.number);
-  });
+  api.get('/api/tickets/:registerId/:number', { config: { access: 'staff' }, schema: { params: TicketKeyParams, response: { 200: CentralTicket } } }, async (request) =>
+    getTicket(ctxOf(request), request.params.registerId, request.params.number),
+  );
 }

@@ -28,10 +28,10 @@ export async function patchUser(ctx: Ctx, id: string, req: PatchUserRequest): Pr
     if (!current) throw new ComptoirError('NOT_FOUND', `Unknown user ${id}`, { userId: id });
     const role = req.role ?? current.role;
     if (role === 'cashier' && pinHash === undefined && current.pin_hash === null) {
-      throw new ComptoirError('VALIDATION', 'a cashier needs a PIN', { issues: [{ path: ['pin'], message: 'a cashier needs a PIN' }] });
+      throw new ComptoirError('VALIDATION', 'a cashier needs a PIN', { issues: [{ path: 'pin', message: 'a cashier needs a PIN' }] });
     }
     if (role !== 'cashier' && passwordHash === undefined && current.password_hash === null) {
-      throw new ComptoirError('VALIDATION', 'an admin or manager needs a password', { issues: [{ path: ['password'], message: 'required' }] });
+      throw new ComptoirError('VALIDATION', 'an admin or manager needs a password', { issues: [{ path: 'password', message: 'required' }] });
     }
     const set: Updateable<UsersTable> = { change_version: await nextChangeVersion(trx) };
     if (req.displayName !== undefined) set.display_name = req.displayName;

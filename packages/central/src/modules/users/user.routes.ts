@@ -1,11 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import { CreateUserRequest } from '@comptoir/protocol';
+import type { ZodTypeProvider } from '@comptoir/http';
+import { CreateUserRequest, UserSummary, listOf } from '@comptoir/protocol';
 import type { RouteDeps } from '../../routes';
 import { createUser, listUsers } from './user.service';
 
 export function userRoutes(app: FastifyInstance, { ctxOf }: RouteDeps): void {
-  app.post('/api/users', { config: { access: 'admin' } }, async (request, reply) =>
-    reply.status(201).send(await createUser(ctxOf(request), CreateUserRequest.parse(request.body))),
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.post('/api/users', { config: { access: 'admin' }, schema: { body: CreateUserRequest, response: { 201: UserSummary } } }, async (request, reply) =>
+    reply.status(201).send(await createUser(ctxOf(request), request.body)),
   );
-  app.get('/api/users', { config: { access: 'admin' } }, async (request) => listUsers(ctxOf(request)));
+  api.get('/api/users', { config: { access: 'admin' }, schema: { response: { 200: listOf(UserSummary) } } }, async (request) => listUsers(ctxOf(request)));
 }

@@ -1,0 +1,55 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { ZodError } from 'zod';
+import { ComptoirError, httpStatusOf, type ErrorBody, type ErrorCode, type ValidationIssue } from '@comptoir/protocol';
+
+/**
+ * The ONE place, for both servers, where failures become HTTP answers `{error:{code,message,details?}}`:
+ * - ComptoirError → its code's status (`packages/protocol/src/errors.ts`), its message and details;
+ * - a request that fails its route's zod schema, or a ZodError thrown by a service → 400 VALIDATION,
+ *   `details.issues: [{path, message}]`;
+ * - Fastify's own 4xx (malformed JSON, body too large, unsupported content type…) → that status, BAD_REQUEST;
+ * - anything else, including an answer that does not match its response schema → 500 INTERNAL
+ *   (logged, message hidden).
+ */
+export function errorAnswer(error: unknown): { status: number; body: ErrorBody; log: boolean } {
+  if (error instanceof ComptoirError) return { status: error.status, body: errorBody(error.code, error.message, error.details), log: false };
+  if (error instanceof ZodError) {
+    return validation(error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })));
+  }
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const where = (error as { validationContext?: string }).validationContext ?? 'body';
+    return validation(error.validation.map((v) => ({ path: v.instancePath.split('/').filter(Boolean).join('.'), message: v.message ?? 'invalid' })), where);
+  }
+  if (isResponseSerializationError(error)) return internal();
+  const fe = error as FastifyError;
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return { status: fe.statusCode, body: errorBody('BAD_REQUEST', fe.message), log: false };
+  }
+  return internal();
+}
+
+export function errorBody(code: ErrorCode, message: string, details?: Record<string, unknown>): ErrorBody {
+  return { error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+function validation(issues: ValidationIssue[], where = 'body'): { status: number; body: ErrorBody; log: boolean } {
+  const message = issues.map((i) => `${i.path || `(${where})`}: ${i.message}`).join('; ');
+  return { status: httpStatusOf('VALIDATION'), body: errorBody('VALIDATION', message || 'Invalid request', { issues }), log: false };
+}
+
+function internal(): { status: number; body: ErrorBody; log: boolean } {
+  return { status: httpStatusOf('INTERNAL'), body: errorBody('INTERNAL', 'Internal error'), log: true };
+}
+
+/** Installs the answer above as the app's error handler, and a JSON 404 for unknown routes. */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: unknown, request, reply) => {
+    const { status, body, log } = errorAnswer(error);
+    if (log) request.log.error({ err: error }, 'unexpected error');
+    return reply.status(status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send(errorBody('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`)),
+  );
+}

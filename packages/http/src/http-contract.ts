@@ -1,0 +1,46 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { installErrorHandler } from './error-handler';
+
+/** Where both servers publish their OpenAPI 3 document, and its interactive page. */
+export const OPENAPI_PATH = '/api/openapi.json';
+export const API_DOCS_PATH = '/api/docs';
+
+export interface HttpContractOptions {
+  title: string;
+  description: string;
+  version: string;
+}
+
+/**
+ * The HTTP contract shared by the central server and the register, installed before any route:
+ * routes declare zod schemas (`schema: { body, querystring, params, response }`) that validate the
+ * request, serialize the answer and document both; one error handler (`error-handler.ts`);
+ * `GET /api/openapi.json` and `/api/docs` built from those schemas. Routes are then added inside
+ * `app.register(...)` (so the document sees them): see docs/architecture.md "How to add a route".
+ * The documentation routes say `access: 'public'` like every public route of either server.
+ */
+export function installHttpContract(app: FastifyInstance, opts: HttpContractOptions): void {
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+  app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: opts.title, description: opts.description, version: opts.version },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  app.register(async (docs) => {
+    docs.addHook('onRoute', (route) => {
+      route.config = { ...route.config, access: 'public' };
+      route.schema = { ...route.schema, hide: true } as typeof route.schema;
+    });
+    docs.get(OPENAPI_PATH, async () => app.swagger());
+    await docs.register(fastifySwaggerUi, { routePrefix: API_DOCS_PATH });
+  });
+}
