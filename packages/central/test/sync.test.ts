@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { snapshotChecksum, Snapshot, ChangesResponse, HeartbeatResponse } from '@comptoir/protocol';
+import { Snapshot, ChangesResponse, HeartbeatResponse } from '@comptoir/protocol';
+import { snapshotChecksum } from '@comptoir/protocol/node';
 import { DIALECTS, startTestCentral, stopSharedPostgres, type TestCentral } from './fixtures/central';
 import { generateSigningKeyPair } from '@comptoir/domain';
 import type { FakeRegister } from './fixtures/records';

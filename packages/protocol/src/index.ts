@@ -1,10 +1,11 @@
+// Browser-safe: nothing here imports a Node built-in (checked by test/browser-safe.unit.test.ts);
+// what needs one is exported from `@comptoir/protocol/node`.
 export * from './errors';
 export * from './common';
 export * from './record';
 export * from './sync';
 export * from './central-api';
 export * from './register-api';
-export * from './checksum';
 export * from './sos-copy';
 export * from './cashier-api';
 export * from './backoffice-api';

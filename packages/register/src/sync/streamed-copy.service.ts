@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import {
   ComptoirError,
   SnapshotDataLine,
-  SnapshotHasher,
   SnapshotManifestLine,
   type SnapshotManifest,
   type SosCopyKind,
   type SosCopyResult,
 } from '@comptoir/protocol';
+import { SnapshotHasher } from '@comptoir/protocol/node';
 import type { RegisterContext } from '../context';
 import { writeEvent } from '../chain/record-chain';
 import type { CentralClient } from './central-client';

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
-import { SnapshotHasher, snapshotLines, type SnapshotManifestLine } from '@comptoir/protocol';
+import { type SnapshotManifestLine } from '@comptoir/protocol';
+import { SnapshotHasher, snapshotLines } from '@comptoir/protocol/node';
 import { nowIso, type Ctx } from '../../context';
 import { copyCounts, readCopyBody } from './sync.service';
 

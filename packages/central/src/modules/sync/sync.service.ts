@@ -1,6 +1,5 @@
 import {
   ComptoirError,
-  snapshotChecksum,
   type ChangesResponse,
   type CopyCashier,
   type CopyCustomer,
@@ -10,6 +9,7 @@ import {
   type HeartbeatResponse,
   type Snapshot,
 } from '@comptoir/protocol';
+import { snapshotChecksum } from '@comptoir/protocol/node';
 import { sql, type Kysely } from 'kysely';
 import { nowIso, type Ctx } from '../../context';
 import { currentChangeVersion } from '../../db/change-version';
