@@ -15,6 +15,7 @@ import { UsersScreen } from './screens/users.screen';
 import { DashboardScreen } from './screens/dashboard.screen';
 import { ReviewScreen } from './screens/review.screen';
 import { ClosuresScreen } from './screens/closures.screen';
+import { AccountingScreen } from './screens/accounting.screen';
 
 interface Session {
   token: string;
@@ -93,6 +94,7 @@ export function App() {
     ['documents', t.nav.documents],
     ['review', t.nav.review],
     ['closures', t.nav.closures],
+    ['accounting', t.nav.accounting],
     ['catalog', t.nav.catalog],
     ['stock', t.nav.stock],
     ['customers', t.nav.customers],
@@ -123,6 +125,9 @@ export function App() {
       break;
     case 'closures':
       screen = <ClosuresScreen />;
+      break;
+    case 'accounting':
+      screen = <AccountingScreen />;
       break;
     default:
       screen = <DashboardScreen />;

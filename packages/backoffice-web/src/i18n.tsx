@@ -5,7 +5,7 @@ import type { Lang } from './format';
 const fr = {
   appName: 'Comptoir — back office',
   username: 'Identifiant', password: 'Mot de passe', login: 'Se connecter', logout: 'Se déconnecter', loginFailed: 'Connexion refusée',
-  nav: { dashboard: 'Tableau de bord', fleet: 'Caisses', documents: 'Documents', catalog: 'Catalogue', stock: 'Stock', customers: 'Clients', users: 'Utilisateurs', review: 'À vérifier', closures: 'Clôtures' },
+  nav: { dashboard: 'Tableau de bord', fleet: 'Caisses', documents: 'Documents', catalog: 'Catalogue', stock: 'Stock', customers: 'Clients', users: 'Utilisateurs', review: 'À vérifier', closures: 'Clôtures', accounting: 'Comptabilité' },
   mode: { connected: 'Connectée', autonomous: 'Autonome', reintegrating: 'Réintégration', unknown: 'Jamais vue' },
   fleet: {
     title: 'Parc de caisses', register: 'Caisse', store: 'Magasin', mode: 'Mode', lastSeen: 'Dernier contact', waiting: 'En attente',
@@ -50,6 +50,22 @@ const fr = {
     archives: 'Archives mensuelles', download: 'Télécharger',
     archivesHint: 'Chaque mois clôturé est archivé par la caisse (enregistrements signés et chaînés) ; le fichier se vérifie seul avec « comptoir verify --archive FICHIER ».',
   },
+  accounting: {
+    title: 'Comptabilité', from: 'Du', to: 'Au', csv: 'Journal des ventes (CSV)', fec: 'FEC (fichier des écritures comptables)',
+    day: 'Jour', tickets: 'Tickets', sales: 'Ventes TTC', returns: 'Retours TTC', net: 'Net TTC', base: 'HT', vat: 'TVA', total: 'Total',
+    difference: 'Écart de caisse', open: 'non clôturé', drawers: 'Écarts de caisse par caisse et par jour', register: 'Caisse',
+    expected: 'Attendu', counted: 'Compté', notCounted: 'non compté', chart: 'Plan de comptes du magasin', save: 'Enregistrer le plan',
+    chartHelp: 'Comptes utilisés par le FEC. Par défaut : 707 ventes par taux, 44571 TVA collectée par taux, 530 caisse, 5115 cartes, 5112 chèques, 658/758 écarts de caisse.',
+    key: 'Usage', account: 'Compte', label: 'Libellé', default: 'par défaut',
+    methods: { cash: 'Espèces', card: 'Carte', cheque: 'Chèque' } as Record<string, string>,
+    keyLabel: (key: string) => {
+      const [kind, arg] = key.split(':');
+      if (kind === 'sales') return `Ventes ${Number(arg) / 100} %`.replace('.', ',');
+      if (kind === 'vat') return `TVA collectée ${Number(arg) / 100} %`.replace('.', ',');
+      if (kind === 'payment') return `Règlement ${({ cash: 'espèces', card: 'carte', cheque: 'chèque' } as Record<string, string>)[arg!] ?? arg}`;
+      return kind === 'cash_short' ? 'Écart de caisse (manquant)' : 'Écart de caisse (excédent)';
+    },
+  },
   review: { title: 'Tickets à vérifier', open: 'À traiter', acknowledged: 'Traités', acknowledge: 'Marquer comme vérifié', by: 'Vérifié par', at: 'Le', note: 'Note', empty: 'Rien à vérifier' },
   anomaly: { price_differs: 'Prix différent du prix central', unknown_product: 'Produit inconnu', negative_stock: 'Stock négatif' } as Record<string, string>,
   saved: 'Enregistré', error: 'Erreur', loading: 'Chargement…', unavailable: 'Indisponible',
@@ -59,7 +75,7 @@ export type Messages = typeof fr;
 const en: Messages = {
   appName: 'Comptoir — back office',
   username: 'Username', password: 'Password', login: 'Log in', logout: 'Log out', loginFailed: 'Login refused',
-  nav: { dashboard: 'Dashboard', fleet: 'Registers', documents: 'Documents', catalog: 'Catalog', stock: 'Stock', customers: 'Customers', users: 'Users', review: 'Review', closures: 'Closures' },
+  nav: { dashboard: 'Dashboard', fleet: 'Registers', documents: 'Documents', catalog: 'Catalog', stock: 'Stock', customers: 'Customers', users: 'Users', review: 'Review', closures: 'Closures', accounting: 'Accounting' },
   mode: { connected: 'Connected', autonomous: 'Autonomous', reintegrating: 'Reintegrating', unknown: 'Never seen' },
   fleet: {
     title: 'Register fleet', register: 'Register', store: 'Store', mode: 'Mode', lastSeen: 'Last seen', waiting: 'Waiting',
@@ -103,6 +119,22 @@ const en: Messages = {
     periods: { day: 'Day', month: 'Month', year: 'Year' },
     archives: 'Monthly archives', download: 'Download',
     archivesHint: 'Each closed month is archived by the register (signed, chained records); the file checks on its own with "comptoir verify --archive FILE".',
+  },
+  accounting: {
+    title: 'Accounting', from: 'From', to: 'To', csv: 'Sales journal (CSV)', fec: 'FEC (French accounting entries file)',
+    day: 'Day', tickets: 'Tickets', sales: 'Sales incl. VAT', returns: 'Returns incl. VAT', net: 'Net incl. VAT', base: 'Net', vat: 'VAT', total: 'Total',
+    difference: 'Cash difference', open: 'not closed', drawers: 'Cash differences per register and day', register: 'Register',
+    expected: 'Expected', counted: 'Counted', notCounted: 'not counted', chart: "Store's chart of accounts", save: 'Save the chart',
+    chartHelp: 'Accounts the FEC uses. Defaults: 707 sales per rate, 44571 VAT collected per rate, 530 cash, 5115 cards, 5112 cheques, 658/758 cash differences.',
+    key: 'Use', account: 'Account', label: 'Label', default: 'default',
+    methods: { cash: 'Cash', card: 'Card', cheque: 'Cheque' } as Record<string, string>,
+    keyLabel: (key: string) => {
+      const [kind, arg] = key.split(':');
+      if (kind === 'sales') return `Sales ${Number(arg) / 100} %`;
+      if (kind === 'vat') return `VAT collected ${Number(arg) / 100} %`;
+      if (kind === 'payment') return `Payment ${arg}`;
+      return kind === 'cash_short' ? 'Cash shortage' : 'Cash excess';
+    },
   },
   review: { title: 'Tickets to review', open: 'Open', acknowledged: 'Done', acknowledge: 'Mark as reviewed', by: 'Reviewed by', at: 'At', note: 'Note', empty: 'Nothing to review' },
   anomaly: { price_differs: 'Price differs from central price', unknown_product: 'Unknown product', negative_stock: 'Negative stock' },

@@ -22,6 +22,7 @@ import { installMetricsEndpoint } from '@comptoir/metrics';
 import { tamperRoutes } from './modules/tamper/tamper.routes';
 import { closureRoutes } from './modules/closures/closure.routes';
 import { archiveRoutes } from './modules/archives/archive.routes';
+import { accountingRoutes } from './modules/accounting/accounting.routes';
 import { ticketRoutes } from './modules/tickets/ticket.routes';
 import { userRoutes } from './modules/users/user.routes';
 
@@ -84,6 +85,7 @@ export function buildCentral(deps: CentralDeps): FastifyInstance {
     ticketRoutes(api, routeDeps);
     closureRoutes(api, routeDeps);
     archiveRoutes(api, routeDeps);
+    accountingRoutes(api, routeDeps);
     stockRoutes(api, routeDeps);
     tamperRoutes(api, routeDeps);
     syncRoutes(api, routeDeps);

@@ -28,3 +28,21 @@ export {
   monthOf,
   periodDays,
 } from './business-day';
+export {
+  FEC_COLUMNS,
+  cashDifferenceEntry,
+  chartKeys,
+  defaultAccount,
+  entryTotals,
+  fecAmount,
+  fecDate,
+  fecRows,
+  fecText,
+  ticketEntry,
+  type Account,
+  type AccountKey,
+  type AccountingEntry,
+  type ChartEntry,
+  type EntryLine,
+  type TicketForAccounting,
+} from './accounting';

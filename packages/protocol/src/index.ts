@@ -9,3 +9,4 @@ export * from './register-api';
 export * from './sos-copy';
 export * from './cashier-api';
 export * from './backoffice-api';
+export * from './accounting-api';

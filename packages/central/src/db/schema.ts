@@ -204,6 +204,16 @@ export interface StockMovementNotesTable {
   note: string;
 }
 
+/** A store's own account for one key of its chart (absent: the French default). */
+export interface StoreAccountsTable {
+  store_id: string;
+  account_key: string;
+  account_num: string;
+  account_label: string;
+  updated_at: string;
+  updated_by: string;
+}
+
 export interface CentralDb {
   stores: StoresTable;
   registers: RegistersTable;
@@ -224,6 +234,7 @@ export interface CentralDb {
   counters: CountersTable;
   ticket_reviews: TicketReviewsTable;
   stock_movement_notes: StockMovementNotesTable;
+  store_accounts: StoreAccountsTable;
 }
 
 export type StoreRow = Selectable<StoresTable>;

@@ -7,6 +7,7 @@ import { ingestIndexesMigration } from './0004-ingest-indexes';
 import { closuresMigration } from './0005-closures';
 import { archivesMigration } from './0006-archives';
 import { storeCalendarMigration } from './0007-store-calendar';
+import { accountingMigration } from './0008-accounting';
 
 /** Every migration of the central database, by name (applied in name order). */
 export function centralMigrations(dialect: DialectName): Record<string, Migration> {
@@ -18,6 +19,7 @@ export function centralMigrations(dialect: DialectName): Record<string, Migratio
     '0005-closures': closuresMigration(dialect),
     '0006-archives': archivesMigration(dialect),
     '0007-store-calendar': storeCalendarMigration(dialect),
+    '0008-accounting': accountingMigration(dialect),
   };
 }
 

@@ -2,7 +2,7 @@ import type { DashboardResponse, DashboardStore } from '@comptoir/protocol';
 import type { Ctx } from '../../context';
 
 /** The local calendar day and hour of an instant in a time zone. */
-function localDayHour(iso: string, timeZone: string): { day: string; hour: number } {
+export function localDayHour(iso: string, timeZone: string): { day: string; hour: number } {
   const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(iso));
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '00';
   return { day: `${get('year')}-${get('month')}-${get('day')}`, hour: Number(get('hour')) };
