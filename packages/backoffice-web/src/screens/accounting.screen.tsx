@@ -1,9 +1,14 @@
 import { useState } from 'react';
 import type { ChartOfAccounts, SalesJournal, Store } from '@comptoir/protocol';
 import { api, apiBlob, qs } from '../api.client';
-import { money, percentBp, todayIso } from '../format';
+import { money, percentBp } from '../format';
 import { useI18n } from '../i18n';
 import { ErrorLine, errorText, Section, useLoad } from '../ui/common';
+
+/** Today on the browser's clock, YYYY-MM-DD. */
+function todayIso(): string {
+  return new Intl.DateTimeFormat('en-CA').format(new Date());
+}
 
 /** First day of the month of a YYYY-MM-DD date. */
 function monthStart(day: string): string {
