@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import iconv from 'iconv-lite';
 import { parse } from 'csv-parse/sync';
 import { priceLines, settlePayments, type LineInput, type Payment } from '@comptoir/domain';
-import type { ClosurePayload, SignedRecord, TicketPayload } from '@comptoir/protocol';
+import type { ClosurePayloadV2, SignedRecord, TicketPayload, VatLine } from '@comptoir/protocol';
 import { DIALECTS, startTestCentral, stopSharedPostgres, type TestCentral } from './fixtures/central';
 import type { FakeRegister } from './fixtures/records';
 
@@ -55,8 +55,30 @@ function zOf(tickets: TicketPayload[], periodKey: string, firstTicket: number, l
       pay.set(p.method, r);
     }
   }
-  const payload: ClosurePayload & Record<string, unknown> = {
+  const vatOfKind = (kind: 'sale' | 'return'): VatLine[] => {
+    const m = new Map<number, VatLine>();
+    for (const t of tickets.filter((x) => x.kind === kind))
+      for (const v of t.vat) {
+        const r = m.get(v.rate) ?? { rate: v.rate, baseCents: 0, vatCents: 0, totalCents: 0 };
+        r.baseCents += v.baseCents;
+        r.vatCents += v.vatCents;
+        r.totalCents += v.totalCents;
+        m.set(v.rate, r);
+      }
+    return [...m.values()];
+  };
+  const salesCents = tickets.filter((t) => t.kind === 'sale').reduce((s, t) => s + t.totalCents, 0);
+  const returnsCents = -tickets.filter((t) => t.kind === 'return').reduce((s, t) => s + t.totalCents, 0);
+  const payload: ClosurePayloadV2 = {
     type: 'closure',
+    version: 2,
+    auto: false,
+    salesCents,
+    returnsCents: returnsCents + 0,
+    vatSales: vatOfKind('sale'),
+    vatReturns: vatOfKind('return'),
+    grandTotalAbsCents: salesCents + returnsCents,
+    softwareVersion: 'Comptoir test',
     period: 'day',
     periodKey,
     firstTicket,
@@ -69,7 +91,6 @@ function zOf(tickets: TicketPayload[], periodKey: string, firstTicket: number, l
     vat: [...vat.values()].sort((a, b) => b.rate - a.rate),
     grandTotalCents: grandBefore + total,
     cashierId: 'u-cashier',
-    // ClosurePayload v2's drawer fields: extra keys are signed and stored as they are.
     cashExpectedCents: cash?.expected ?? null,
     cashCountedCents: cash?.counted ?? null,
     cashDifferenceCents: cash ? cash.counted - cash.expected : null,
