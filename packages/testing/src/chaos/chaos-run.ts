@@ -206,9 +206,11 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
 
     const backup = async () => {
       const to = join(dir.path, `central-backup-${backups.length + 1}.sqlite`);
+      // VACUUM INTO: one read transaction, a consistent copy. (The online backup API restarts
+      // whenever another process writes, so it never ends while central keeps ingesting.)
       const db = new Database(join(centralDir, 'central.sqlite'), { readonly: true, fileMustExist: true });
       try {
-        await db.backup(to);
+        db.prepare('VACUUM INTO ?').run(to);
       } finally {
         db.close();
       }
@@ -471,7 +473,9 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     const sellers = tills.flatMap((t) => Array.from({ length: sellersPer }, (_, k) => seller(t, k)));
     const endAt = Date.now() + opts.minutes * 60_000;
     let nextBackupAt = Date.now() + 15_000;
-    let lastProgress = Date.now();
+    const progress = setInterval(() => {
+      log(`${Math.round((Date.now() - started) / 1000)} s: ${report.acknowledged.sales} sales, ${report.acknowledged.returns} returns acknowledged; faults ${JSON.stringify(report.faults)}; now ${currentFault}`);
+    }, 30_000);
     while (Date.now() < endAt) {
       await sleep(nrng.int(500, 3000));
       if (Date.now() >= endAt) break;
@@ -483,15 +487,21 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       const kind = nrng.weighted(weights);
       currentFault = kind;
       const at = Date.now();
-      const details = await runFault(kind);
+      let timer: NodeJS.Timeout | undefined;
+      const details = await Promise.race([
+        runFault(kind),
+        new Promise<null>((r) => (timer = setTimeout(() => r(null), 120_000))),
+      ]).finally(() => clearTimeout(timer));
+      if (details === null) {
+        violations.push(`fault ${kind} did not complete within 120 s`);
+        note({ fault: kind, stuck: true });
+        break;
+      }
       bump(report.faults as Record<string, number>, kind);
       note({ fault: kind, ms: Date.now() - at, ...details });
       currentFault = 'no fault';
-      if (Date.now() - lastProgress > 30_000) {
-        lastProgress = Date.now();
-        log(`${Math.round((Date.now() - started) / 1000)} s: ${report.acknowledged.sales} sales, ${report.acknowledged.returns} returns acknowledged; faults ${JSON.stringify(report.faults)}`);
-      }
     }
+    clearInterval(progress);
 
     // ---- heal and quiet ----
     stopping = true;
