@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { DialectName } from '@comptoir/db';
 import type { Ctx } from './context';
 import type { CentralDb } from './db/schema';
-import { installHttpContract } from '@comptoir/http';
+import { frameworkErrors, installHttpContract } from '@comptoir/http';
 import type { RouteDeps } from './routes';
 import { installAuthGuard } from './modules/auth/auth.guard';
 import { authRoutes } from './modules/auth/auth.routes';
@@ -54,6 +54,7 @@ export function buildCentral(deps: CentralDeps): FastifyInstance {
     loggerInstance: deps.logger ? deps.logger : undefined,
     logger: deps.logger ? undefined : false,
     bodyLimit: BODY_LIMIT,
+    frameworkErrors,
     // Per-request logs would drown the ingest (thousands of pushes); errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;

@@ -83,3 +83,9 @@ test('every route of central: never a 5xx, coded refusals that store nothing', a
   console.log(`central fuzz: ${stats.requests} requests over ${stats.routes} routes, by status ${JSON.stringify(stats.byStatus)}`);
   assert.equal(stats.requests, fuzzRuns(400));
 });
+
+test('a path parameter longer than the router allows is a coded 414 (found by the fuzzer)', async () => {
+  const res = await c.app.inject({ method: 'GET', url: `/api/tickets/${reg.id}/${'9'.repeat(200)}`, headers: { authorization: `Bearer ${c.adminToken}` } });
+  assert.equal(res.statusCode, 414);
+  assert.equal(JSON.parse(res.body).error.code, 'BAD_REQUEST');
+});

@@ -1,7 +1,7 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { RegisterContext } from './context';
-import { installHttpContract } from '@comptoir/http';
+import { frameworkErrors, installHttpContract } from '@comptoir/http';
 import { installSessionGuard } from './auth/session.guard';
 import { authRoutes } from './auth/auth.routes';
 import { saleRoutes } from './sales/sale.routes';
@@ -31,6 +31,7 @@ export function buildRegister(deps: RegisterDeps): FastifyInstance {
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
+    frameworkErrors,
   }) as unknown as FastifyInstance;
   installHttpContract(app, {
     title: 'Comptoir register',
