@@ -85,7 +85,7 @@ test('every route of central: never a 5xx, coded refusals that store nothing', a
 });
 
 test('a path parameter longer than the router allows is a coded 414 (found by the fuzzer)', async () => {
-  const res = await c.app.inject({ method: 'GET', url: `/api/tickets/${reg.id}/${'9'.repeat(200)}`, headers: { authorization: `Bearer ${c.adminToken}` } });
+  const res = await c.app.inject({ method: 'POST', url: `/api/review/${reg.id}/${encodeURIComponent('é'.repeat(300))}/ack`, headers: { authorization: `Bearer ${c.adminToken}` } });
   assert.equal(res.statusCode, 414);
   assert.equal(JSON.parse(res.body).error.code, 'BAD_REQUEST');
 });
