@@ -4,15 +4,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { eventually, http, spawnComptoir, tempDir, type ChildHandle } from '@comptoir/testing';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { eventually, http, launchChromium, spawnComptoir, tempDir, type ChildHandle } from '@comptoir/testing';
 
-// The back office in a real browser (Debian's chromium through playwright-core) against a real
+// The back office in a real browser (@comptoir/testing's launchChromium: Debian's or npm's Chromium) against a real
 // `comptoir demo` (central + 2 registers in their own process, links cuttable from the back office).
 
 const WEB_DIR = resolve(fileURLToPath(import.meta.url), '../..');
 const ARTIFACTS = resolve(WEB_DIR, '../../test-artifacts');
-const CHROMIUM = process.env.COMPTOIR_CHROMIUM ?? '/usr/bin/chromium';
 
 interface DemoInfo {
   centralUrl: string;
@@ -64,10 +63,7 @@ before(async () => {
   for (const r of info.registers) {
     await eventually(`${r.name} connected`, async () => (await http(r.url, 'GET', '/api/status')).body.mode === 'connected', 30_000);
   }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 });
 

@@ -2,8 +2,9 @@
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '@comptoir/testing';
 import { eventually, http } from '@comptoir/testing';
-import { ensureBuilt, launchChromium, screenshot, setLink as setDemoLink, startDemo, waitForText, type DemoShop } from './support/cashier-browser';
+import { ensureBuilt, screenshot, setLink as setDemoLink, startDemo, waitForText, type DemoShop } from './support/cashier-browser';
 
 /**
  * The cashier screen in a real browser against a real demo shop (central + one register, each in

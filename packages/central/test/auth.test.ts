@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN, CASHIER, DIALECTS, startTestCentral, stopSharedPostgres, type TestCentral } from './fixtures/central';
+import { ADMIN, CASHIER, DIALECTS, onDialect, startTestCentral, stopSharedPostgres, type TestCentral } from './fixtures/central';
 import { hashSecret, verifySecret } from '../src/modules/auth/password';
 
 after(stopSharedPostgres);
@@ -18,7 +18,7 @@ describe('password hashing', () => {
 });
 
 for (const dialect of DIALECTS) {
-  describe(`auth and roles [${dialect}]`, () => {
+  describe(`auth and roles [${dialect}]`, onDialect(dialect), () => {
     let c: TestCentral;
     before(async () => {
       c = await startTestCentral(dialect);

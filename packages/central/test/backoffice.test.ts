@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { buildCentral } from '../src/app';
-import { DIALECTS, startTestCentral, stopSharedPostgres, type TestCentral } from './fixtures/central';
+import { DIALECTS, onDialect, startTestCentral, stopSharedPostgres, type TestCentral } from './fixtures/central';
 import type { FakeRegister } from './fixtures/records';
 
 after(stopSharedPostgres);
@@ -27,7 +27,7 @@ function assertNoSecrets(json: unknown): void {
 }
 
 for (const dialect of DIALECTS) {
-  describe(`back office API [${dialect}]`, () => {
+  describe(`back office API [${dialect}]`, onDialect(dialect), () => {
     let c: TestCentral;
     let reg: FakeRegister;
     let cashierToken: string;

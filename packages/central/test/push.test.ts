@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createPublicKey } from 'node:crypto';
 import { sql } from 'kysely';
 import { archiveBody, archiveDigest, keyFingerprint, verifyArchive } from '@comptoir/domain';
-import { DIALECTS, startTestCentral, stopSharedPostgres, type TestCentral } from './fixtures/central';
+import { DIALECTS, onDialect, startTestCentral, stopSharedPostgres, type TestCentral } from './fixtures/central';
 import type { FakeRegister } from './fixtures/records';
 import { verifyCentralChains } from '../src/modules/sync/verify-chains';
 
@@ -14,7 +14,7 @@ const count = async (c: TestCentral, table: 'records' | 'tickets' | 'ticket_line
 const stockOf = async (c: TestCentral, sku: string) => (await c.call('GET', `/api/stock/${sku}`, c.adminToken)).json.quantity as number;
 
 for (const dialect of DIALECTS) {
-  describe(`push: exactly-once ingest [${dialect}]`, () => {
+  describe(`push: exactly-once ingest [${dialect}]`, onDialect(dialect), () => {
     let c: TestCentral;
     let reg: FakeRegister;
     const push = (records: unknown[], token = reg.token) => c.call('POST', '/api/sync/push', token, { records });

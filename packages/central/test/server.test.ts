@@ -5,17 +5,17 @@ import { join } from 'node:path';
 import { tempDir } from '@comptoir/testing';
 import { startCentralServer } from '../src/server';
 import { isValidEan13 } from '../src/seed/demo-catalog';
-import { DIALECTS, stopSharedPostgres } from './fixtures/central';
+import { DIALECTS, onDialect, stopSharedPostgres } from './fixtures/central';
 import { startPostgres } from './fixtures/postgres';
 
 after(stopSharedPostgres);
 
 for (const dialect of DIALECTS) {
-  describe(`startCentralServer with the demo seed [${dialect}]`, () => {
+  describe(`startCentralServer with the demo seed [${dialect}]`, onDialect(dialect), () => {
     it('seeds once, writes credentials, keeps them on restart, serves HTTP', async () => {
       const dir = await tempDir('comptoir-central-server-');
       const pg = dialect === 'postgres' ? await startPostgres() : null;
-      const databaseUrl = pg ? await pg.createDatabase('central_server_test') : undefined;
+      const databaseUrl = pg ? await pg.createDatabase(`central_server_test_${process.pid}`) : undefined;
       try {
         const opts = { dataDir: dir.path, port: 0, seed: 'demo' as const, logger: false as const, ...(databaseUrl ? { databaseUrl } : {}) };
         const first = await startCentralServer(opts);

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Snapshot, ChangesResponse, HeartbeatResponse } from '@comptoir/protocol';
 import { snapshotChecksum } from '@comptoir/protocol/node';
-import { DIALECTS, startTestCentral, stopSharedPostgres, type TestCentral } from './fixtures/central';
+import { DIALECTS, onDialect, startTestCentral, stopSharedPostgres, type TestCentral } from './fixtures/central';
 import { generateSigningKeyPair } from '@comptoir/domain';
 import type { FakeRegister } from './fixtures/records';
 
@@ -11,7 +11,7 @@ after(stopSharedPostgres);
 const HEARTBEAT = { mode: 'autonomous', pendingRecords: 7, lastSosCopyAt: '2025-03-14T06:00:00.000Z', lastSosCopyKind: 'scheduled', sosChecksum: 'abc', changeVersion: 3, autonomousSince: '2025-03-14T08:59:00.000Z' };
 
 for (const dialect of DIALECTS) {
-  describe(`registers and sync [${dialect}]`, () => {
+  describe(`registers and sync [${dialect}]`, onDialect(dialect), () => {
     let c: TestCentral;
     let reg: FakeRegister;
     before(async () => {

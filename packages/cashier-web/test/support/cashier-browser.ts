@@ -3,30 +3,21 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { eventually, http, spawnComptoir, tempDir, type ChildHandle } from '@comptoir/testing';
 
 // A real shop and a real browser for the cashier screen's tests: `comptoir demo` in its own
-// process (central + registers on embedded SQLite, links that can be cut), Debian's Chromium
-// driven through playwright-core. Never downloads a browser.
+// process (central + registers on embedded SQLite, links that can be cut), a real Chromium
+// (Debian's, or the one npm installed: @comptoir/testing's launchChromium) driven by playwright-core.
 
 const PACKAGE_DIR = resolve(fileURLToPath(import.meta.url), '../../..');
 export const ARTIFACTS_DIR = resolve(PACKAGE_DIR, '../../test-artifacts/cashier-web');
-export const CHROMIUM = process.env.COMPTOIR_CHROMIUM ?? '/usr/bin/chromium';
 
 /** Builds the screen when dist/ is missing (CI builds it first; this keeps a lone test run honest). */
 export function ensureBuilt(): void {
   if (existsSync(join(PACKAGE_DIR, 'dist', 'index.html'))) return;
   const r = spawnSync('npx', ['vite', 'build'], { cwd: PACKAGE_DIR, stdio: 'inherit' });
   if (r.status !== 0) throw new Error('vite build of @comptoir/cashier-web failed');
-}
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
 }
 
 export interface DemoShop {
