@@ -4,7 +4,7 @@ import iconv from 'iconv-lite';
 import { parse } from 'csv-parse/sync';
 import { priceLines, settlePayments, type LineInput, type Payment } from '@comptoir/domain';
 import type { ClosurePayloadV2, SignedRecord, TicketPayload, VatLine } from '@comptoir/protocol';
-import { DIALECTS, startTestCentral, stopSharedPostgres, type TestCentral } from './fixtures/central';
+import { DIALECTS, onDialect, startTestCentral, stopSharedPostgres, type TestCentral } from './fixtures/central';
 import type { FakeRegister } from './fixtures/records';
 
 after(stopSharedPostgres);
@@ -148,7 +148,7 @@ function readFec(body: Buffer): { header: string; lines: FecLine[] } {
 const balance = (lines: FecLine[], prefix: string) => lines.filter((l) => l.account.startsWith(prefix)).reduce((s, l) => s + l.credit - l.debit, 0);
 
 for (const dialect of DIALECTS) {
-  describe(`accounting [${dialect}]`, () => {
+  describe(`accounting [${dialect}]`, onDialect(dialect), () => {
     let c: TestCentral;
     let a: FakeRegister;
     let b: FakeRegister;

