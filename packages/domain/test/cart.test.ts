@@ -165,3 +165,15 @@ describe('priceLines', () => {
     );
   });
 });
+
+describe('priceLines: edges of the representable range', () => {
+  it('a cart whose total leaves the safe range is refused, not rounded', () => {
+    const r = priceLines([line({ unitPriceCents: Number.MAX_SAFE_INTEGER }), line({ sku: 'SKU2', unitPriceCents: 1 })]);
+    assertErr(r, 'CART_TOTAL_INVALID');
+    assert.equal(!r.ok && r.message, 'The cart total exceeds the representable range');
+  });
+  it('never answers -0 (a discount of -0 is stored as 0)', () => {
+    const cart = value(priceLines([line({ discountCents: -0 })]));
+    assert.ok(Object.is(cart.lines[0]!.discountCents, 0));
+  });
+});

@@ -59,3 +59,11 @@ describe('formatCents', () => {
     assert.throws(() => formatCents(1.5), RangeError);
   });
 });
+
+describe('money: programmer errors name the function and the value', () => {
+  it('sumCents and formatCents refuse non-cents and overflow', () => {
+    assert.throws(() => sumCents([1, 2.5]), /^RangeError: sumCents: not an integer amount of cents: 2\.5$/);
+    assert.throws(() => sumCents([Number.MAX_SAFE_INTEGER, 1]), /^RangeError: sumCents: sum exceeds the safe integer range$/);
+    assert.throws(() => formatCents(0.5), /^RangeError: formatCents: not an integer amount of cents: 0\.5$/);
+  });
+});

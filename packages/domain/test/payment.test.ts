@@ -127,3 +127,18 @@ describe('settlePayments: properties', () => {
     );
   });
 });
+
+describe('settlePayments: messages and edges', () => {
+  it('numbers the faulty payment from 1 and says what was expected', () => {
+    assert.equal(assertErr(settlePayments(1000, [cash(500), { method: 'bitcoin' as PaymentMethod, amountCents: 500 }]), 'PAYMENT_METHOD_INVALID'), 'Payment 2: unknown method "bitcoin"');
+    assert.equal(assertErr(settlePayments(1000, [cash(500), card(-1)]), 'PAYMENT_AMOUNT_INVALID'), 'Payment 2: amount must be a positive integer of cents (got -1)');
+    assert.equal(assertErr(settlePayments(-1000, [cash(-500), card(1)]), 'PAYMENT_AMOUNT_INVALID'), 'Payment 2: amount must be a negative integer of cents (got 1)');
+    assert.equal(assertErr(settlePayments(1000, [cash(Number.MAX_SAFE_INTEGER), card(10)]), 'PAYMENT_AMOUNT_INVALID'), 'The sum of payments exceeds the representable range');
+    assert.match(assertErr(settlePayments(-1000, [cash(-400)]), 'REFUND_MISMATCH'), /^Refund payments total -400 cents \(.*4,00.*\) but the refund is -1000 cents \(.*10,00.*\)$/);
+    assert.equal(assertErr(settlePayments(1000, [card(1200)]), 'CHANGE_NOT_CASH'), 'Overpayment of 200 cents exceeds the cash tendered (0 cents): card and cheque cannot be overpaid');
+    assert.throws(() => settlePayments(1.5, []), /^RangeError: settlePayments: not an integer amount of cents: 1\.5$/);
+  });
+  it('a zero total is a sale: cash given for it comes back as change', () => {
+    assert.deepEqual(value(settlePayments(0, [cash(100)])), { payments: [cash(100)], changeCents: 100 });
+  });
+});

@@ -153,3 +153,14 @@ describe('buildReturnLines', () => {
     );
   });
 });
+
+describe('buildReturnLines: messages', () => {
+  it('says what is wrong, naming the line', () => {
+    const e1 = buildReturnLines(original, {}, []);
+    assert.ok(!e1.ok);
+    assert.equal(e1.message, 'Nothing to return');
+    const e2 = buildReturnLines(original, {}, [{ lineNo: 9, quantity: 1 }]);
+    assert.ok(!e2.ok);
+    assert.equal(e2.message, 'Line 9 is not a sold line of the original ticket');
+  });
+});

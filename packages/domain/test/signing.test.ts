@@ -205,3 +205,17 @@ describe('verifyChain', () => {
     );
   });
 });
+
+describe('signing: messages and keys of the wrong kind', () => {
+  it('a malformed record is refused with the field named', () => {
+    assert.throws(() => canonicalRecordString(record({ chain: 7 as unknown as string })), /^TypeError: canonicalRecordString: chain must be a string$/);
+    assert.throws(() => canonicalRecordString(record({ number: -3 })), /^TypeError: canonicalRecordString: number must be a positive integer \(got -3\)$/);
+    assert.throws(() => canonicalRecordString(record({ payload: undefined })), /^TypeError: canonicalRecordString: payload is required$/);
+  });
+  it('a key that cannot check ECDSA signatures (Ed25519) verifies nothing, without throwing', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const ed = generateKeyPairSync('ed25519').publicKey;
+    const r = record();
+    assert.equal(verifyRecord(ed, r, signRecord(privateKey, r)), false);
+  });
+});
