@@ -31,7 +31,7 @@ function tampered(r: SignedRecord, how: number): SignedRecord {
 /** Verifies on the worker path and checks that it was that path. */
 async function onWorkers(batch: unknown[]): Promise<boolean[]> {
   const before = signaturePoolStats();
-  const ok = await verifySignatures(keys.publicKeyPem, batch as SignedRecord[], JSON.stringify({ records: batch }));
+  const ok = await verifySignatures([keys.publicKeyPem], batch as SignedRecord[], JSON.stringify({ records: batch }));
   const after = signaturePoolStats();
   assert.equal(after.onWorkers - before.onWorkers, batch.length, 'verified on worker threads (is packages/central built?)');
   assert.equal(after.inThread, before.inThread, 'nothing fell back in-thread');

@@ -32,6 +32,8 @@ export const RegisterConfig = z.object({
   /** ESC/POS receipt printer on the network; default: none (no paper, receipts stay reprintable). */
   printer: z.string().regex(/^tcp:\/\/(\[[^\]]+\]|[^:/\s]+)(:\d{1,5})?\/?$/, 'must be tcp://HOST:PORT, e.g. tcp://192.168.1.50:9100').optional(),
   metricsToken: MetricsToken,
+  /** The private signing key's file (0600, never in the database); default DATA/signing-key.pem. */
+  keyFile: z.string().min(1).optional(),
   logLevel: LogLevel,
 });
 export type RegisterConfig = z.infer<typeof RegisterConfig>;

@@ -33,6 +33,7 @@ program
   .option('--advertise-url <url>', 'URL the central server uses to reach this register (default: its listen URL) [COMPTOIR_ADVERTISE_URL]')
   .option('--printer <url>', 'ESC/POS receipt printer, tcp://HOST:PORT (default: none) [COMPTOIR_PRINTER]')
   .option('--metrics-token <token>', 'bearer token of GET /metrics (Prometheus); unset = disabled [COMPTOIR_METRICS_TOKEN]')
+  .option('--key-file <path>', 'the private signing key file, 0600 (default DATA/signing-key.pem) [COMPTOIR_KEY_FILE]')
   .option('--log-level <level>', 'log level [COMPTOIR_LOG_LEVEL]')
   .action(async (flags) => (await import('./commands/register.command')).runRegister(flags));
 

@@ -1,5 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createPrivateKey } from 'node:crypto';
@@ -32,22 +33,23 @@ test('verify: chains of a register and of the central server, then a tampered ti
   // Someone with access to the file alters it (after removing the append-only triggers): each kind of
   // tampering on its own copy of the file, and `comptoir verify` names the broken record and why.
   const source = new Database(join(reg.process.dataDir, 'register.sqlite'), { readonly: true });
-  const meta = source.prepare('SELECT private_key_pem FROM register_meta WHERE id = 1').get() as { private_key_pem: string };
+  // The key is not in the database: whoever holds the key file too can re-sign.
+  const privateKeyPem = readFileSync(join(reg.process.dataDir, 'signing-key.pem'), 'utf8');
   const row = (db: Database.Database, n: number) =>
-    db.prepare("SELECT * FROM records WHERE chain = 'ticket' AND number = ?").get(n) as { recorded_at: string; payload: string; prev_signature: string; signature: string };
+    db.prepare("SELECT * FROM records WHERE chain = 'ticket' AND number = ?").get(n) as { recorded_at: string; payload: string; prev_signature: string; signature: string; key_id: string };
   const cases: [string, (db: Database.Database) => void, RegExp][] = [
     ['ticket 2 total lowered', (db) => {
       const payload = JSON.parse(row(db, 2).payload);
       payload.totalCents -= 100;
       db.prepare("UPDATE records SET payload = ? WHERE chain = 'ticket' AND number = 2").run(JSON.stringify(payload));
-    }, /BROKEN register .* chain ticket: 3 records — record 2: its signature does not verify with the register public key/],
+    }, /BROKEN register .* chain ticket: 3 records — record 2: its signature does not verify with the register public key it names/],
     ['ticket 2 deleted', (db) => db.exec("DELETE FROM records WHERE chain = 'ticket' AND number = 2"),
       /BROKEN register .* chain ticket: 2 records — record 3: a number is missing/],
     ['ticket 3 re-signed with the register key, linked to ticket 1', (db) => {
       const r3 = row(db, 3);
-      const unsigned = { registerId: reg.id, chain: 'ticket', number: 3, recordedAt: r3.recorded_at, payload: JSON.parse(r3.payload), prevSignature: row(db, 1).signature };
+      const unsigned = { registerId: reg.id, chain: 'ticket', number: 3, recordedAt: r3.recorded_at, payload: JSON.parse(r3.payload), prevSignature: row(db, 1).signature, keyId: r3.key_id };
       db.prepare("UPDATE records SET prev_signature = ?, signature = ? WHERE chain = 'ticket' AND number = 3")
-        .run(unsigned.prevSignature, signRecord(createPrivateKey(meta.private_key_pem), unsigned));
+        .run(unsigned.prevSignature, signRecord(createPrivateKey(privateKeyPem), unsigned));
     }, /BROKEN register .* chain ticket: 3 records — record 3: its previous signature is not the previous record's signature/],
     ['ticket 1 deleted', (db) => db.exec("DELETE FROM records WHERE chain = 'ticket' AND number = 1"),
       /BROKEN register .* chain ticket: 2 records — record 2: the chain does not start at 1/],

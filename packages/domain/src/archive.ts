@@ -1,6 +1,6 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { verifyChain, verifyRecord, type SignedRecord } from './signing';
+import { keyIdOf, verifyChain, verifyRecord, type SignedRecord } from './signing';
 
 // NF525 archives (docs/architecture.md §6): a register archives each closed month. The `archive` record it signs
 // names the records archived (per chain, a range of numbers following the previous archive) and the
@@ -13,11 +13,15 @@ export const ARCHIVE_FORMAT = 'comptoir-archive/1';
 /** Records `from`..`to` of a chain; `prevSignature` is the signature of record `from` − 1 (the link to the previous archive). */
 export type ArchiveRange = { chain: string; from: number; to: number; prevSignature: string };
 
-/** One RFC 8785 canonical JSON line per signed record (its seven fields), in the order given. */
+/** One RFC 8785 canonical JSON line per signed record (its seven fields, eight with its keyId), in the order given. */
 export function archiveBody(records: readonly SignedRecord[]): string {
   return records
-    .map(({ registerId, chain, number, recordedAt, payload, prevSignature, signature }) =>
-      canonicalize({ registerId, chain, number, recordedAt, payload, prevSignature, signature }),
+    .map(({ registerId, chain, number, recordedAt, payload, prevSignature, signature, keyId }) =>
+      canonicalize(
+        keyId === undefined
+          ? { registerId, chain, number, recordedAt, payload, prevSignature, signature }
+          : { registerId, chain, number, recordedAt, payload, prevSignature, signature, keyId },
+      ),
     )
     .map((line) => `${line}\n`)
     .join('');
@@ -33,9 +37,9 @@ export function archiveFile(header: { registerId: string; publicKeyPem: string; 
   return `${canonicalize({ format: ARCHIVE_FORMAT, ...header })}\n${body}`;
 }
 
-/** SHA-256 of the public key (SPKI DER), hex: what an auditor compares with the key registered centrally. */
+/** SHA-256 of the public key (SPKI DER), hex: what an auditor compares with the key registered centrally (= keyIdOf). */
 export function keyFingerprint(key: KeyObject): string {
-  return createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex');
+  return keyIdOf(key);
 }
 
 export type ArchiveCheck =

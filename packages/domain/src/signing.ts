@@ -1,5 +1,6 @@
 import canonicalize from 'canonicalize';
 import {
+  createHash,
   createPrivateKey,
   createPublicKey,
   generateKeyPairSync,
@@ -22,6 +23,11 @@ export type SignableRecord = {
   recordedAt: string;
   payload: unknown;
   prevSignature: string;
+  /**
+   * The signing key's id (`keyIdOf`), signed with the record. Records signed before keys had ids
+   * (issue 10) have none: their canonical string is the six fields, as it always was.
+   */
+  keyId?: string;
 };
 
 export type SignedRecord = SignableRecord & { signature: string };
@@ -33,13 +39,32 @@ export type SigningKeyPair = { privateKeyPem: string; publicKeyPem: string };
 /** P-256 IEEE-P1363 signatures are r‖s, 32 bytes each: 86 base64url characters without padding. */
 const SIGNATURE_PATTERN = /^[A-Za-z0-9_-]{86}$/;
 
+const KEY_ID_PATTERN = /^[0-9a-f]{64}$/;
+const keyIds = new WeakMap<KeyObject, string>();
+
+/** A key's id: lowercase hex SHA-256 of its DER SubjectPublicKeyInfo (the same for a private key and its public key). */
+export function keyIdOf(key: string | KeyObject): string {
+  const k = typeof key === 'string' ? (key.includes('PRIVATE') ? createPublicKey(createPrivateKey(key)) : createPublicKey(key)) : key;
+  const pub = k.type === 'private' ? createPublicKey(k) : k;
+  let id = keyIds.get(k);
+  if (!id) {
+    id = createHash('sha256').update(pub.export({ type: 'spki', format: 'der' })).digest('hex');
+    keyIds.set(k, id);
+  }
+  return id;
+}
+
 /**
- * RFC 8785 canonical JSON of exactly the six signed fields (sorted keys, no whitespace).
- * Any other property of `r` (e.g. `signature`) is ignored. Throws on a malformed record
- * (non-string field, number not a positive safe integer, payload not JSON-serialisable).
+ * RFC 8785 canonical JSON of exactly the signed fields (sorted keys, no whitespace): the six fields,
+ * plus `keyId` when the record has one. Any other property of `r` (e.g. `signature`) is ignored.
+ * Throws on a malformed record (non-string field, number not a positive safe integer, payload not
+ * JSON-serialisable, keyId not 64 lowercase hex digits).
  */
 export function canonicalRecordString(r: SignableRecord): string {
-  const { registerId, chain, number, recordedAt, payload, prevSignature } = r;
+  const { registerId, chain, number, recordedAt, payload, prevSignature, keyId } = r;
+  if (keyId !== undefined && (typeof keyId !== 'string' || !KEY_ID_PATTERN.test(keyId))) {
+    throw new TypeError('canonicalRecordString: keyId must be 64 lowercase hex digits');
+  }
   for (const [name, v] of Object.entries({ registerId, chain, recordedAt, prevSignature })) {
     if (typeof v !== 'string') throw new TypeError(`canonicalRecordString: ${name} must be a string`);
   }
@@ -47,7 +72,9 @@ export function canonicalRecordString(r: SignableRecord): string {
     throw new TypeError(`canonicalRecordString: number must be a positive integer (got ${number})`);
   }
   if (payload === undefined) throw new TypeError('canonicalRecordString: payload is required');
-  const s = canonicalize({ registerId, chain, number, recordedAt, payload, prevSignature });
+  const s = canonicalize(
+    keyId === undefined ? { registerId, chain, number, recordedAt, payload, prevSignature } : { registerId, chain, number, recordedAt, payload, prevSignature, keyId },
+  );
   if (s === undefined) throw new TypeError('canonicalRecordString: record is not serialisable');
   return s;
 }
@@ -69,13 +96,15 @@ export function signRecord(privateKey: string | KeyObject, r: SignableRecord): s
 }
 
 /**
- * True iff `signature` is the canonical base64url encoding of a valid signature of `r`.
- * Never throws on a malformed signature (returns false); a malformed key or record throws.
+ * True iff `signature` is the canonical base64url encoding of a valid signature of `r` and, when `r`
+ * names its key, `publicKey` is that key. Never throws on a malformed signature (returns false); a
+ * malformed key or record throws.
  */
 export function verifyRecord(publicKey: string | KeyObject, r: SignableRecord, signature: string): boolean {
   const key = typeof publicKey === 'string' ? createPublicKey(publicKey) : publicKey;
   const data = Buffer.from(canonicalRecordString(r), 'utf8');
   if (typeof signature !== 'string' || !SIGNATURE_PATTERN.test(signature)) return false;
+  if (r.keyId !== undefined && r.keyId !== keyIdOf(key)) return false;
   const bytes = Buffer.from(signature, 'base64url');
   // One string per signature: reject non-canonical encodings (stray low bits in the last char).
   if (bytes.toString('base64url') !== signature) return false;
@@ -86,8 +115,20 @@ export function verifyRecord(publicKey: string | KeyObject, r: SignableRecord, s
   }
 }
 
-/** A record too malformed to canonicalise cannot carry a valid signature. */
-function verifiesSafely(key: KeyObject, rec: SignedRecord): boolean {
+/** One key, or every key a register had (oldest first: a record without a keyId is the oldest key's). */
+export type PublicKeys = string | KeyObject | readonly (string | KeyObject)[];
+
+/** The key a record names (by its keyId) among `keys`; undefined when it names none of them. */
+export function keyResolver(keys: PublicKeys): (keyId: string | undefined) => KeyObject | undefined {
+  const list = (Array.isArray(keys) ? keys : [keys]) as readonly (string | KeyObject)[];
+  const parsed = list.map((k) => (typeof k === 'string' ? createPublicKey(k) : k));
+  const ids = parsed.map((k) => keyIdOf(k));
+  return (keyId) => (keyId === undefined ? parsed[0] : parsed[ids.indexOf(keyId)]);
+}
+
+/** A record too malformed to canonicalise cannot carry a valid signature; nor one naming an unknown key. */
+function verifiesSafely(key: KeyObject | undefined, rec: SignedRecord): boolean {
+  if (!key) return false;
   try {
     return verifyRecord(key, rec, rec.signature);
   } catch {
@@ -100,11 +141,12 @@ function verifiesSafely(key: KeyObject, rec: SignedRecord): boolean {
  * - gap: its number is not the previous number + 1 (or the first number is not a positive integer);
  * - prev_mismatch: its prevSignature is not the previous record's signature
  *   (for record number 1: not GENESIS_SIGNATURE);
- * - bad_signature: its signature does not verify (or the record is too malformed to canonicalise).
+ * - bad_signature: its signature does not verify under the key it names (or the record is too malformed
+ *   to canonicalise, or names a key not in `publicKeys`).
  * A run starting after 1 cannot check its first prevSignature (the predecessor is not given).
  */
-export function verifyChain(records: readonly SignedRecord[], publicKey: string | KeyObject): ChainCheck {
-  const key = typeof publicKey === 'string' ? createPublicKey(publicKey) : publicKey;
+export function verifyChain(records: readonly SignedRecord[], publicKeys: PublicKeys): ChainCheck {
+  const keyOf = keyResolver(publicKeys);
   let prev: SignedRecord | undefined;
   for (const rec of records) {
     if (prev === undefined) {
@@ -116,7 +158,7 @@ export function verifyChain(records: readonly SignedRecord[], publicKey: string 
       if (rec.number !== prev.number + 1) return { ok: false, number: rec.number, reason: 'gap' };
       if (rec.prevSignature !== prev.signature) return { ok: false, number: rec.number, reason: 'prev_mismatch' };
     }
-    if (!verifiesSafely(key, rec)) return { ok: false, number: rec.number, reason: 'bad_signature' };
+    if (!verifiesSafely(keyOf(rec.keyId), rec)) return { ok: false, number: rec.number, reason: 'bad_signature' };
     prev = rec;
   }
   return { ok: true };

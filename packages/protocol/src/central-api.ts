@@ -203,3 +203,15 @@ export const TamperAlertsQuery = z.object({
 
 export const DemoLink = z.object({ registerId: Id, up: z.boolean() });
 export type DemoLink = z.infer<typeof DemoLink>;
+
+/** `GET /api/registers/:id/keys`: every key the register ever had, oldest first; `validTo` is the next key's `validFrom` (null: current). */
+export const RegisterKey = z.object({
+  /** Lowercase hex SHA-256 of the DER SubjectPublicKeyInfo. */
+  keyId: z.string().regex(/^[0-9a-f]{64}$/),
+  publicKeyPem: z.string(),
+  validFrom: IsoDateTime,
+  validTo: IsoDateTime.nullable(),
+});
+export type RegisterKey = z.infer<typeof RegisterKey>;
+export const RegisterKeysResponse = z.object({ items: z.array(RegisterKey) });
+export type RegisterKeysResponse = z.infer<typeof RegisterKeysResponse>;

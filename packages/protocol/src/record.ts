@@ -69,6 +69,8 @@ export const EVENT_TYPES = [
   'config_change',
   'chain_check_failure',
   'clock_set_back',
+  'key_start',
+  'key_end',
 ] as const;
 export const EventType = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventType>;
@@ -207,6 +209,8 @@ export const SignedRecord = z
     payload: RecordPayload,
     prevSignature: z.string().max(200),
     signature: z.string().min(1).max(200),
+    /** The signing key's id (hex SHA-256 of its DER SPKI), signed with the record; absent on records signed before keys had ids. */
+    keyId: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   })
   .refine((r) => PAYLOAD_TYPE_OF_CHAIN[r.chain] === r.payload.type, {
     message: 'payload type does not belong to this chain',

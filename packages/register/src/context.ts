@@ -14,6 +14,8 @@ export interface Identity {
   token: string;
   privateKey: KeyObject;
   publicKeyPem: string;
+  /** keyIdOf(publicKey): named in every record it signs. */
+  keyId: string;
 }
 
 /**
@@ -28,6 +30,8 @@ export interface RegisterContext {
   q: Statements;
   logger: Logger;
   identity: Identity | null;
+  /** Where the private signing key lives (0600, never in the database). */
+  keyFile: string;
   /** Current link mode (set by the link monitor; `autonomous` until it knows better). */
   mode(): RegisterMode;
   /** Called after every commit that appended records (schedules an outbox push; never awaits). */
@@ -39,6 +43,7 @@ export function createContext(args: {
   db: Kysely<RegisterDatabase>;
   sqlite: Database.Database;
   logger: Logger;
+  keyFile: string;
 }): RegisterContext {
   return {
     db: args.db,
@@ -46,6 +51,7 @@ export function createContext(args: {
     q: prepareStatements(args.sqlite),
     logger: args.logger,
     identity: null,
+    keyFile: args.keyFile,
     mode: () => 'autonomous',
     recordsAppended: () => {},
     now: () => new Date(),

@@ -31,6 +31,8 @@ export interface RegisterAgentOptions {
   changeEvents?: boolean;
   /** ESC/POS network receipt printer, `tcp://HOST:PORT`; default none (receipts stay reprintable). */
   printer?: string;
+  /** The private signing key's file (0600); default `${dataDir}/signing-key.pem`. Never inside the database. */
+  keyFile?: string;
   /** The register's clock (dates of records, business dates of closures); default the system clock. */
   clock?: () => Date;
   /** Bearer token of `GET /metrics`; undefined = metrics disabled. */
@@ -68,7 +70,7 @@ export async function startRegisterAgent(opts: RegisterAgentOptions): Promise<Ru
   let agent: RegisterAgent | null = null;
   try {
     await migrateToLatest(db, registerMigrations);
-    const ctx = createContext({ db, sqlite, logger });
+    const ctx = createContext({ db, sqlite, logger, keyFile: opts.keyFile ?? join(opts.dataDir, 'signing-key.pem') });
     if (opts.clock) ctx.now = opts.clock;
     ctx.identity = loadIdentity(ctx);
     if (opts.printer) attachReceiptPrinter(ctx, opts.printer);

@@ -117,6 +117,16 @@ export interface RecordsTable {
   prev_signature: string;
   signature: string;
   integrated_at: string;
+  /** The signing key's id (signed with the record); null on records signed before keys had ids. */
+  key_id: string | null;
+}
+
+/** Every key a register ever had, append-only: valid from `valid_from` until the next key's. */
+export interface RegisterKeysTable {
+  register_id: string;
+  key_id: string;
+  public_key_pem: string;
+  valid_from: string;
 }
 
 export interface ChainHeadsTable {
@@ -225,6 +235,7 @@ export interface CentralDb {
   stock_levels: StockLevelsTable;
   stock_movements: StockMovementsTable;
   records: RecordsTable;
+  register_keys: RegisterKeysTable;
   chain_heads: ChainHeadsTable;
   tickets: TicketsTable;
   ticket_lines: TicketLinesTable;

@@ -17,6 +17,7 @@ export async function runRegister(flags: Record<string, unknown>): Promise<void>
       advertiseUrl: 'COMPTOIR_ADVERTISE_URL',
       printer: 'COMPTOIR_PRINTER',
       metricsToken: 'COMPTOIR_METRICS_TOKEN',
+      keyFile: 'COMPTOIR_KEY_FILE',
       logLevel: 'COMPTOIR_LOG_LEVEL',
     }),
   );
@@ -32,6 +33,7 @@ export async function runRegister(flags: Record<string, unknown>): Promise<void>
     ...(config.advertiseUrl ? { advertiseUrl: config.advertiseUrl } : {}),
     ...(config.printer ? { printer: config.printer } : {}),
     ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
+    ...(config.keyFile ? { keyFile: config.keyFile } : {}),
     logger,
   });
   logger.info({ url: agent.url }, 'register agent ready');

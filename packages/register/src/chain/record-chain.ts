@@ -40,9 +40,10 @@ export function appendRecord(ctx: RegisterContext, chain: Chain, payload: Record
     recordedAt,
     payload,
     prevSignature,
+    keyId: identity.keyId,
   });
   const seq = ctx.q.nextSeq.get()!.seq;
-  ctx.q.insertRecord.run(chain, number, recordedAt, JSON.stringify(payload), prevSignature, signature, seq);
+  ctx.q.insertRecord.run(chain, number, recordedAt, JSON.stringify(payload), prevSignature, signature, seq, identity.keyId);
   ctx.q.insertOutbox.run(seq, chain, number);
   return { number, signature, recordedAt, seq };
 }
@@ -64,5 +65,6 @@ export function toSignedRecord(registerId: string, row: RecordRow): SignedRecord
     payload: JSON.parse(row.payload) as RecordPayload,
     prevSignature: row.prev_signature,
     signature: row.signature,
+    ...(row.key_id ? { keyId: row.key_id } : {}),
   };
 }

@@ -88,8 +88,16 @@ const m0003StoreCalendar: Migration = {
   },
 };
 
+// Keys (issue 10): every record names the key that signed it (signed with it).
+const m0004RecordKeys: Migration = {
+  async up(db: Kysely<any>) {
+    await sql`ALTER TABLE records ADD COLUMN key_id TEXT`.execute(db);
+  },
+};
+
 export const registerMigrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_sos_copy': m0002SosCopy,
   '0003_store_calendar': m0003StoreCalendar,
+  '0004_record_keys': m0004RecordKeys,
 };

@@ -96,6 +96,8 @@ export interface RecordTable {
   signature: string;
   /** Global insertion order across chains (outbox rows reuse it, so a requeue keeps chain order). */
   seq: number;
+  /** The signing key's id (signed with the record); null on records signed before keys had ids. */
+  key_id: string | null;
 }
 
 export interface OutboxTable {

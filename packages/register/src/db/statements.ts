@@ -12,6 +12,7 @@ export type RecordRow = {
   prev_signature: string;
   signature: string;
   seq: number;
+  key_id: string | null;
 };
 
 export function prepareStatements(db: Database.Database) {
@@ -29,9 +30,9 @@ export function prepareStatements(db: Database.Database) {
       'SELECT number, signature, recorded_at FROM records WHERE chain = ? ORDER BY number DESC LIMIT 1',
     ),
     nextSeq: db.prepare<[], { seq: number }>('SELECT coalesce(max(seq), 0) + 1 AS seq FROM records'),
-    insertRecord: db.prepare<[string, number, string, string, string, string, number]>(
-      `INSERT INTO records (chain, number, recorded_at, payload, prev_signature, signature, seq)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    insertRecord: db.prepare<[string, number, string, string, string, string, number, string]>(
+      `INSERT INTO records (chain, number, recorded_at, payload, prev_signature, signature, seq, key_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     insertOutbox: db.prepare<[number, string, number]>('INSERT INTO outbox (seq, chain, number) VALUES (?, ?, ?)'),
     recordByKey: db.prepare<[string, number], RecordRow>('SELECT * FROM records WHERE chain = ? AND number = ?'),

@@ -8,6 +8,7 @@ import { closuresMigration } from './0005-closures';
 import { archivesMigration } from './0006-archives';
 import { storeCalendarMigration } from './0007-store-calendar';
 import { accountingMigration } from './0008-accounting';
+import { registerKeysMigration } from './0009-register-keys';
 
 /** Every migration of the central database, by name (applied in name order). */
 export function centralMigrations(dialect: DialectName): Record<string, Migration> {
@@ -20,6 +21,7 @@ export function centralMigrations(dialect: DialectName): Record<string, Migratio
     '0006-archives': archivesMigration(dialect),
     '0007-store-calendar': storeCalendarMigration(dialect),
     '0008-accounting': accountingMigration(dialect),
+    '0009-register-keys': registerKeysMigration(dialect),
   };
 }
 

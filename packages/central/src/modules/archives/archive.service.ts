@@ -8,7 +8,7 @@ export function listArchives(ctx: Ctx, query: { registerId?: string | undefined;
   return listChainRecords<ArchivePayload>(ctx, 'archive', query);
 }
 
-type RecordRow = { register_id: string; chain: string; number: number; recorded_at: string; payload: string; prev_signature: string; signature: string };
+type RecordRow = { register_id: string; chain: string; number: number; recorded_at: string; payload: string; prev_signature: string; signature: string; key_id: string | null };
 
 /** A stored row as the register signed it (numbers from PostgreSQL bigint may arrive as strings). */
 function toSigned(r: RecordRow): SignedRecord {
@@ -20,10 +20,11 @@ function toSigned(r: RecordRow): SignedRecord {
     payload: JSON.parse(r.payload) as unknown,
     prevSignature: r.prev_signature,
     signature: r.signature,
+    ...(r.key_id ? { keyId: r.key_id } : {}),
   };
 }
 
-const RECORD_COLUMNS = ['register_id', 'chain', 'number', 'recorded_at', 'payload', 'prev_signature', 'signature'] as const;
+const RECORD_COLUMNS = ['register_id', 'chain', 'number', 'recorded_at', 'payload', 'prev_signature', 'signature', 'key_id'] as const;
 
 /**
  * The archive file of one archive record, rebuilt from central's own stored records: the same

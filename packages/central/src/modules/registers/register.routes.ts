@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from '@comptoir/http';
-import { CreateRegisterRequest, CreateRegisterResponse, EnrolRequest, EnrolResponse, FleetRegister, IdParams, SosScheduleRequest, listOf } from '@comptoir/protocol';
+import { CreateRegisterRequest, CreateRegisterResponse, EnrolRequest, EnrolResponse, FleetRegister, IdParams, RegisterKeysResponse, SosScheduleRequest, listOf } from '@comptoir/protocol';
 import type { RouteDeps } from '../../routes';
 import { createRegister, enrolRegister, listRegisters, setSosSchedule } from './register.service';
+import { listRegisterKeys } from './register-keys.service';
 
 export function registerRoutes(app: FastifyInstance, { ctxOf }: RouteDeps): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -14,6 +15,11 @@ export function registerRoutes(app: FastifyInstance, { ctxOf }: RouteDeps): void
     '/api/registers/:id/sos-schedule',
     { config: { access: 'staff' }, schema: { params: IdParams, body: SosScheduleRequest, response: { 200: FleetRegister } } },
     async (request) => setSosSchedule(ctxOf(request), request.params.id, request.body.cron),
+  );
+  api.get(
+    '/api/registers/:id/keys',
+    { config: { access: 'staff' }, schema: { params: IdParams, response: { 200: RegisterKeysResponse } } },
+    async (request) => listRegisterKeys(ctxOf(request), request.params.id),
   );
   api.post('/api/registers/enrol', { config: { access: 'public' }, schema: { security: [], body: EnrolRequest, response: { 200: EnrolResponse } } }, async (request) =>
     enrolRegister(ctxOf(request), request.body),

@@ -1,3 +1,4 @@
+import { addRegisterKey } from './register-keys.service';
 import { randomUUID, createPublicKey } from 'node:crypto';
 import { Cron } from 'croner';
 import {
@@ -58,6 +59,7 @@ export async function enrolRegister(ctx: Ctx, req: EnrolRequest): Promise<EnrolR
       tokenHash: sha256Hex(token),
     });
     if (!id) throw new ComptoirError('ENROL_CODE_INVALID', 'Unknown or already used enrolment code');
+    await addRegisterKey(tctx, id, req.publicKeyPem, at);
     await trx
       .insertInto('chain_heads')
       .values(CHAINS.map((chain) => ({ register_id: id, chain, last_number: 0, last_signature: GENESIS_SIGNATURE })))

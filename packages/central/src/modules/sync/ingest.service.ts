@@ -1,3 +1,4 @@
+import { registerPublicKeys } from '../registers/register-keys.service';
 import { ComptoirError, type PushResponse, type SignedRecord, type TicketPayload } from '@comptoir/protocol';
 import { GENESIS_SIGNATURE, type SignedRecord as SignableSignedRecord } from '@comptoir/domain';
 import { verifySignatures } from './signature-pool';
@@ -58,9 +59,9 @@ export async function pushRecords(
       number: foreign.number,
     });
   }
-  const reg = await ctx.db.selectFrom('registers').select(['public_key_pem']).where('id', '=', registerId).executeTakeFirst();
-  if (!reg?.public_key_pem) throw new ComptoirError('NOT_ENROLLED', 'This register has no public key');
-  const signatureOk = await verifySignatures(reg.public_key_pem, raw, body);
+  const keys = await registerPublicKeys(ctx, registerId);
+  if (keys.length === 0) throw new ComptoirError('NOT_ENROLLED', 'This register has no public key');
+  const signatureOk = await verifySignatures(keys, raw, body);
 
   // Phase 2: one transaction.
   const integratedAt = nowIso(ctx);
@@ -155,6 +156,7 @@ async function buildEffects(
       prev_signature: raw.prevSignature,
       signature: raw.signature,
       integrated_at: integratedAt,
+      key_id: raw.keyId ?? null,
     });
     if (record.chain === 'ticket' && record.payload.type === 'ticket') tickets.push({ record, payload: record.payload, signature: raw.signature });
   }

@@ -3,8 +3,8 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { verifyRecord, type SignedRecord } from '@comptoir/domain';
-import { publicKeyOf } from './public-keys';
+import type { SignedRecord } from '@comptoir/domain';
+import { checkRecordSignatures } from './public-keys';
 import type { SignatureCheck } from './signature-check.worker';
 
 // Signature verification is the ingest's main CPU cost (ECDSA P-256 + canonical JSON). Large
@@ -43,16 +43,9 @@ export function signaturePoolStats(): { onWorkers: number; inThread: number } {
 /** The compiled worker, found through the package: from the TypeScript sources and from the bundle alike. */
 const WORKER_FILE = join(dirname(createRequire(import.meta.url).resolve('@comptoir/central/package.json')), 'dist', 'signature.worker.mjs');
 
-function verifyInThread(pem: string, records: SignedRecord[]): boolean[] {
+function verifyInThread(pems: readonly string[], records: SignedRecord[]): boolean[] {
   stats.inThread += records.length;
-  const key = publicKeyOf(pem);
-  return records.map((r) => {
-    try {
-      return verifyRecord(key, r, r.signature);
-    } catch {
-      return false;
-    }
-  });
+  return checkRecordSignatures(pems, records);
 }
 
 function startWorkers(): PoolWorker[] {
@@ -87,30 +80,31 @@ function startWorkers(): PoolWorker[] {
   return list;
 }
 
-function onWorker(pw: PoolWorker, pem: string, body: string, from: number, to: number): Promise<boolean[]> {
+function onWorker(pw: PoolWorker, pems: readonly string[], body: string, from: number, to: number): Promise<boolean[]> {
   return new Promise((resolve, reject) => {
     const id = ++nextId;
     if (pw.pending.size === 0) pw.worker.ref();
     pw.pending.set(id, { resolve, reject });
-    pw.worker.postMessage({ id, pem, body, from, to } satisfies SignatureCheck);
+    pw.worker.postMessage({ id, pems: [...pems], body, from, to } satisfies SignatureCheck);
   });
 }
 
 /**
- * ok[i] tells whether records[i].signature is a valid signature of records[i] under `pem`.
+ * ok[i] tells whether records[i].signature is a valid signature of records[i] under the key of `pems`
+ * it names (`keyId`; the oldest, `pems[0]`, when it names none).
  * `body`, when given, is the JSON text of the request whose `records` are `records` (as received):
  * what a worker parses instead of receiving the records.
  */
-export async function verifySignatures(pem: string, records: SignedRecord[], body?: string): Promise<boolean[]> {
-  if (SIZE === 0 || broken || body === undefined || records.length < MIN_PER_WORKER) return verifyInThread(pem, records);
+export async function verifySignatures(pems: readonly string[], records: SignedRecord[], body?: string): Promise<boolean[]> {
+  if (SIZE === 0 || broken || body === undefined || records.length < MIN_PER_WORKER) return verifyInThread(pems, records);
   try {
     workers ??= startWorkers();
-    if (workers.length === 0) return verifyInThread(pem, records);
+    if (workers.length === 0) return verifyInThread(pems, records);
     const parts = Math.min(workers.length, Math.ceil(records.length / MIN_PER_WORKER));
     const size = Math.ceil(records.length / parts);
     const results = await Promise.all(
       Array.from({ length: parts }, (_, i) =>
-        onWorker(workers![(rr++) % workers!.length]!, pem, body, i * size, Math.min(records.length, (i + 1) * size)),
+        onWorker(workers![(rr++) % workers!.length]!, pems, body, i * size, Math.min(records.length, (i + 1) * size)),
       ),
     );
     const ok = results.flat();
@@ -119,6 +113,6 @@ export async function verifySignatures(pem: string, records: SignedRecord[], bod
     return ok;
   } catch {
     // A worker that died sets `broken`; any other failure (malformed key…) is reported in-thread.
-    return verifyInThread(pem, records);
+    return verifyInThread(pems, records);
   }
 }

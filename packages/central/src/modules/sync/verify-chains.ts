@@ -14,11 +14,15 @@ export async function verifyCentralChains(location: string): Promise<ChainReport
     const registers = await db.selectFrom('registers').select(['id', 'public_key_pem']).orderBy('id').execute();
     const reports: ChainReport[] = [];
     for (const reg of registers) {
+      // Every key the register ever had, oldest first (a database before key history: its one key).
+      const keys = (
+        await db.selectFrom('register_keys').select('public_key_pem').where('register_id', '=', reg.id).orderBy('valid_from').orderBy('key_id').execute()
+      ).map((k) => k.public_key_pem);
       const chains = await db.selectFrom('records').select('chain').distinct().where('register_id', '=', reg.id).orderBy('chain').execute();
       for (const { chain } of chains) {
         const rows = await db
           .selectFrom('records')
-          .select(['number', 'recorded_at', 'payload', 'prev_signature', 'signature'])
+          .select(['number', 'recorded_at', 'payload', 'prev_signature', 'signature', 'key_id'])
           .where('register_id', '=', reg.id)
           .where('chain', '=', chain)
           .orderBy('number')
@@ -35,8 +39,9 @@ export async function verifyCentralChains(location: string): Promise<ChainReport
           payload: JSON.parse(r.payload) as unknown,
           prevSignature: r.prev_signature,
           signature: r.signature,
+          ...(r.key_id ? { keyId: r.key_id } : {}),
         }));
-        reports.push(reportChain(reg.id, chain, records, reg.public_key_pem));
+        reports.push(reportChain(reg.id, chain, records, keys.length > 0 ? keys : reg.public_key_pem));
       }
     }
     return reports;
