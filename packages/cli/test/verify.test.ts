@@ -42,7 +42,7 @@ test('verify: chains of a register and of the central server, then a tampered ti
       const payload = JSON.parse(row(db, 2).payload);
       payload.totalCents -= 100;
       db.prepare("UPDATE records SET payload = ? WHERE chain = 'ticket' AND number = 2").run(JSON.stringify(payload));
-    }, /BROKEN register .* chain ticket: 3 records — record 2: its signature does not verify with the register public key it names/],
+    }, /BROKEN register .* chain ticket: 3 records — record 2: its signature does not verify with the register public key/],
     ['ticket 2 deleted', (db) => db.exec("DELETE FROM records WHERE chain = 'ticket' AND number = 2"),
       /BROKEN register .* chain ticket: 2 records — record 3: a number is missing/],
     ['ticket 3 re-signed with the register key, linked to ticket 1', (db) => {

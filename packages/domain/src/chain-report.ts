@@ -13,7 +13,7 @@ export type ChainReport = {
 const REASONS = {
   gap: 'a number is missing (the chain must be gapless from 1)',
   prev_mismatch: "its previous signature is not the previous record's signature",
-  bad_signature: 'its signature does not verify with the register public key it names',
+  bad_signature: 'its signature does not verify with the register public key',
 } as const;
 
 /** Checks a whole chain, which must start at number 1 (a stored chain is never partial). */
