@@ -20,7 +20,6 @@ export interface HttpContractOptions {
  * request, serialize the answer and document both; one error handler (`error-handler.ts`);
  * `GET /api/openapi.json` and `/api/docs` built from those schemas. Routes are then added inside
  * `app.register(...)` (so the document sees them): see docs/architecture.md "How to add a route".
- * The documentation routes say `access: 'public'` like every public route of either server.
  */
 export function installHttpContract(app: FastifyInstance, opts: HttpContractOptions): void {
   app.setValidatorCompiler(validatorCompiler);
@@ -35,12 +34,23 @@ export function installHttpContract(app: FastifyInstance, opts: HttpContractOpti
     },
     transform: jsonSchemaTransform,
   });
-  app.register(async (docs) => {
-    docs.addHook('onRoute', (route) => {
-      route.config = { ...route.config, access: 'public' };
-      route.schema = { ...route.schema, hide: true } as typeof route.schema;
-    });
+  publicUndocumented(app, async (docs) => {
     docs.get(OPENAPI_PATH, async () => app.swagger());
     await docs.register(fastifySwaggerUi, { routePrefix: API_DOCS_PATH });
+  });
+}
+
+/**
+ * Registers `routes` in a scope where every route, including those a plugin adds (static files,
+ * the docs page), is `access: 'public'` and left out of the OpenAPI document: a web app's files and
+ * the API's documentation, never an API route.
+ */
+export function publicUndocumented(app: FastifyInstance, routes: (scope: FastifyInstance) => Promise<void>): void {
+  app.register(async (scope) => {
+    scope.addHook('onRoute', (route) => {
+      route.config = { ...route.config, access: 'public' };
+      route.schema = { ...route.schema, hide: true };
+    });
+    await routes(scope);
   });
 }

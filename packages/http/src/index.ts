@@ -1,6 +1,6 @@
 // Node-only: the Fastify side of the HTTP contract, shared by the central server and the register.
 export { errorAnswer, errorBody, frameworkErrors, installErrorHandler } from './error-handler';
-export { API_DOCS_PATH, OPENAPI_PATH, installHttpContract, type HttpContractOptions } from './http-contract';
+export { API_DOCS_PATH, OPENAPI_PATH, installHttpContract, publicUndocumented, type HttpContractOptions } from './http-contract';
 export type { ZodTypeProvider } from 'fastify-type-provider-zod';
 
 /**

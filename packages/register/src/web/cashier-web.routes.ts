@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { publicUndocumented } from '@comptoir/http';
 import { ComptoirError } from '@comptoir/protocol';
 
 /**
@@ -24,20 +25,22 @@ const NOT_BUILT = `<!doctype html><html lang="fr"><meta charset="utf-8"><title>C
  */
 export function cashierWebRoutes(app: FastifyInstance, dir: string = DEFAULT_CASHIER_WEB_DIR): void {
   const built = existsSync(join(dir, 'index.html'));
-  if (built) {
-    app.register(fastifyStatic, {
-      root: join(dir, 'assets'),
-      prefix: '/assets/',
-      immutable: true,
-      maxAge: '365d',
-      index: false,
-    });
-  }
-  app.get('/*', { config: { access: 'public' }, schema: { hide: true } }, async (req, reply) => {
-    if (req.url === '/api' || req.url.startsWith('/api/')) {
-      throw new ComptoirError('NOT_FOUND', `No route ${req.method} ${req.url}`);
+  publicUndocumented(app, async (files) => {
+    if (built) {
+      await files.register(fastifyStatic, {
+        root: join(dir, 'assets'),
+        prefix: '/assets/',
+        immutable: true,
+        maxAge: '365d',
+        index: false,
+      });
     }
-    if (!built) return reply.code(503).type('text/html; charset=utf-8').send(NOT_BUILT);
-    return reply.header('cache-control', 'no-cache').sendFile('index.html', dir);
+    files.get('/*', async (req, reply) => {
+      if (req.url === '/api' || req.url.startsWith('/api/')) {
+        throw new ComptoirError('NOT_FOUND', `No route ${req.method} ${req.url}`);
+      }
+      if (!built) return reply.code(503).type('text/html; charset=utf-8').send(NOT_BUILT);
+      return reply.header('cache-control', 'no-cache').sendFile('index.html', dir);
+    });
   });
 }
