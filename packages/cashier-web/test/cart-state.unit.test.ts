@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { LocalProduct } from '@comptoir/protocol';
+import { cartReducer, cartTotal, emptyCart, lineTotal, saleLines, type Cart, type CartAction } from '../src/cart.state';
+
+// The cashier screen's sale in progress: a pure reducer, checked action by action.
+const product = (sku: string, priceCents: number): LocalProduct => ({ sku, label: `P ${sku}`, priceCents, vatRate: 550, category: 'Pain', barcodes: [], stock: null });
+const run = (...actions: CartAction[]): Cart => actions.reduce(cartReducer, emptyCart);
+
+test('adding a product makes a line of one; scanning it again adds a unit to that line', () => {
+  const c = run({ type: 'add', product: product('A', 130) }, { type: 'add', product: product('B', 250) }, { type: 'add', product: product('A', 130) });
+  assert.deepEqual(c.lines.map((l) => [l.key, l.sku, l.quantity, l.unitPriceCents, l.discountCents]), [[1, 'A', 2, 130, 0], [2, 'B', 1, 250, 0]]);
+  assert.equal(c.nextKey, 3);
+  assert.equal(cartTotal(c), 2 * 130 + 250);
+  assert.equal(emptyCart.lines.length, 0, 'the empty cart itself is never changed');
+});
+
+test('a discounted line is not merged: the next scan starts a new line', () => {
+  const c = run({ type: 'add', product: product('A', 130) }, { type: 'discount', key: 1, discountCents: 30 }, { type: 'add', product: product('A', 130) });
+  assert.deepEqual(c.lines.map((l) => [l.key, l.quantity, l.discountCents]), [[1, 1, 30], [2, 1, 0]]);
+  assert.equal(lineTotal(c.lines[0]!), 100);
+});
+
+test('quantities stay whole, between 1 and 10,000; a discount never exceeds the line, even after the quantity drops', () => {
+  let c = run({ type: 'add', product: product('A', 100) }, { type: 'quantity', key: 1, quantity: 5 }, { type: 'discount', key: 1, discountCents: 450 });
+  assert.equal(c.lines[0]!.discountCents, 450);
+  c = cartReducer(c, { type: 'quantity', key: 1, quantity: 2.7 });
+  assert.deepEqual([c.lines[0]!.quantity, c.lines[0]!.discountCents], [2, 200], 'floored, and the discount capped at the new gross');
+  assert.equal(cartReducer(c, { type: 'quantity', key: 1, quantity: 0 }).lines[0]!.quantity, 1);
+  assert.equal(cartReducer(c, { type: 'quantity', key: 1, quantity: -4 }).lines[0]!.quantity, 1);
+  assert.equal(cartReducer(c, { type: 'quantity', key: 1, quantity: 1e9 }).lines[0]!.quantity, 10000);
+  assert.equal(cartReducer(c, { type: 'discount', key: 1, discountCents: -5 }).lines[0]!.discountCents, 0);
+  assert.equal(cartReducer(c, { type: 'discount', key: 1, discountCents: 10.9 }).lines[0]!.discountCents, 10);
+  assert.equal(cartReducer(c, { type: 'discount', key: 1, discountCents: 999 }).lines[0]!.discountCents, 200);
+  assert.equal(cartReducer(c, { type: 'quantity', key: 99, quantity: 3 }).lines[0]!.quantity, 2, 'an unknown key changes nothing');
+});
+
+test('remove, customer and clear; the lines posted to the register carry a discount only when there is one', () => {
+  const customer = { id: 'c1', name: 'Mme Dupont', email: null, phone: null, active: true };
+  let c = run({ type: 'add', product: product('A', 100) }, { type: 'add', product: product('B', 200) }, { type: 'discount', key: 2, discountCents: 50 }, { type: 'customer', customer: customer as never });
+  assert.deepEqual(saleLines(c), [{ sku: 'A', quantity: 1 }, { sku: 'B', quantity: 1, discountCents: 50 }]);
+  assert.equal(c.customer?.id, 'c1');
+  c = cartReducer(c, { type: 'remove', key: 1 });
+  assert.deepEqual(c.lines.map((l) => l.sku), ['B']);
+  assert.equal(cartReducer(c, { type: 'customer', customer: null }).customer, null);
+  assert.deepEqual(cartReducer(c, { type: 'clear' }), emptyCart);
+});
