@@ -15,6 +15,7 @@ const fr = {
     prepareHelp: 'Copie SOS vérifiée de toutes les caisses du magasin, maintenant.', edit: 'Modifier', save: 'Enregistrer', cancel: 'Annuler',
     addLine: 'Ajouter une heure', cronHelp: 'Expressions cron (secondes facultatives), une par ligne.', invalidCron: 'Expression invalide',
     saved: 'Planification enregistrée', inferred: 'déduit : pas de nouvelles', copyRequested: 'Copie demandée', results: 'Résultats par caisse',
+    version: 'Version', protocol: 'protocole', unknownVersion: 'ancienne (non déclarée)', mixedVersions: 'Versions différentes dans le parc (déploiement en cours) :',
   },
   docs: {
     title: 'Documents', all: 'Tous', store: 'Magasin', register: 'Caisse', customer: 'Client', from: 'Du', to: 'Au', offline: 'Vendu hors ligne',
@@ -85,6 +86,7 @@ const en: Messages = {
     prepareHelp: 'A verified SOS copy on every register of the store, now.', edit: 'Edit', save: 'Save', cancel: 'Cancel',
     addLine: 'Add a time', cronHelp: 'Cron expressions (seconds optional), one per line.', invalidCron: 'Invalid expression',
     saved: 'Schedule saved', inferred: 'inferred: silent', copyRequested: 'Copy requested', results: 'Result per register',
+    version: 'Version', protocol: 'protocol', unknownVersion: 'older (not reported)', mixedVersions: 'Mixed versions in the fleet (rollout under way):',
   },
   docs: {
     title: 'Documents', all: 'All', store: 'Store', register: 'Register', customer: 'Customer', from: 'From', to: 'To', offline: 'Sold offline',

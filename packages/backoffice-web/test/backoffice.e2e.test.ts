@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { eventually, http, launchChromium, spawnComptoir, tempDir, type ChildHandle } from '@comptoir/testing';
+import { PROTOCOL_VERSION } from '@comptoir/protocol';
 
 // The back office in a real browser (@comptoir/testing's launchChromium: Debian's or npm's Chromium) against a real
 // `comptoir demo` (central + 2 registers in their own process, links cuttable from the back office).
@@ -90,6 +91,10 @@ describe('back office in a browser', () => {
     const reg = info.registers[0]!;
     await page.getByTestId('nav-fleet').click();
     await page.waitForSelector(`${row(reg.id)}[data-mode="connected"]`);
+    // Each row shows the version its register runs; one version in the demo fleet: no mix flagged.
+    await page.waitForSelector(`[data-testid="fleet-version-${reg.id}"][data-protocol="${PROTOCOL_VERSION}"]`);
+    assert.match(await page.getByTestId(`fleet-version-${reg.id}`).innerText(), /\d+\.\d+\.\d+/);
+    assert.equal(await page.getByTestId('fleet-mixed-versions').count(), 0);
     await shot('fleet-connected');
     await page.getByTestId(`link-toggle-${reg.id}`).click();
     await page.waitForSelector(`${row(reg.id)}[data-mode="autonomous"]`, { timeout: 20_000 });

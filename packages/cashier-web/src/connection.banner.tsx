@@ -23,6 +23,7 @@ export function ConnectionBanner() {
     text = t('reintegrating', { done: status.reintegration?.done ?? 0, total: status.reintegration?.total ?? status.pendingRecords });
   }
   const pending = status?.pendingRecords ?? 0;
+  const refusal = status?.centralRefusal ?? null;
   return (
     <div className={`banner banner-${mode}`} role="status" aria-live="polite">
       <span className="banner-dot" aria-hidden="true" />
@@ -30,6 +31,11 @@ export function ConnectionBanner() {
       <span data-testid="pending-count" data-count={pending} className={pending > 0 ? 'pending pending-some' : 'pending'}>
         {t('pending', { n: pending })}
       </span>
+      {refusal && (
+        <span data-testid="central-refusal" data-code={refusal.code} className="banner-refusal">
+          {t('centralRefusal', { code: refusal.code, message: refusal.message })}
+        </span>
+      )}
     </div>
   );
 }

@@ -15,6 +15,7 @@ import { demoRoutes } from './modules/demo/demo.routes';
 import { registerRoutes } from './modules/registers/register.routes';
 import { stockRoutes } from './modules/stock/stock.routes';
 import { syncRoutes } from './modules/sync/sync.routes';
+import { installProtocolGate } from './modules/sync/protocol-gate';
 import { sosRoutes } from './modules/sos/sos.routes';
 import { healthRoutes } from './modules/system/health.routes';
 import { centralMetrics } from './modules/system/central-metrics.service';
@@ -74,6 +75,8 @@ export function buildCentral(deps: CentralDeps): FastifyInstance {
     metrics: centralMetrics(registry, baseCtx),
   };
 
+  // The protocol first: a till too old for central hears why, whatever its token.
+  installProtocolGate(app);
   installAuthGuard(app, baseCtx);
   // Routes are added in a plugin, after the contract: the OpenAPI document sees each of them.
   app.register(async (api) => {

@@ -52,6 +52,7 @@ describe('central GET /metrics', () => {
     m = await scrape();
     assert.equal(promSample(m.text, 'comptoir_registers', { mode: 'connected' }), 1);
     assert.equal(promSample(m.text, 'comptoir_registers', { mode: 'autonomous' }), 0);
+    assert.equal(promSample(m.text, 'comptoir_register_versions', { software_version: 'unreported', protocol_version: '1' }), 1, 'a heartbeat without versions is protocol 1');
   });
 
   it('ingest: records integrated, replayed, refused by reason; latency; tamper alerts by reason', async () => {

@@ -55,6 +55,11 @@ export const FleetResponse = z.object({
   silentAfterMs: z.number().int(),
   staleCopyAfterMs: z.number().int(),
   demo: z.boolean(),
+  /** Central's own software version and the protocols it accepts. */
+  central: z.object({ softwareVersion: z.string(), protocolVersion: z.number().int(), oldestProtocolVersion: z.number().int() }).optional(),
+  /** Versions the registers run (seen ones), with how many run each; more than one = a rollout in progress. */
+  versions: z.array(z.object({ softwareVersion: z.string().nullable(), protocolVersion: z.number().int(), registers: z.number().int() })).optional(),
+  mixedVersions: z.boolean().optional(),
 });
 export type FleetResponse = z.infer<typeof FleetResponse>;
 

@@ -41,6 +41,11 @@ export const FleetRegister = z.object({
   nextSosCopyAt: IsoDateTime.nullable().optional(),
   /** The register's own API URL (reported in its heartbeat), used by prepare-outage. */
   advertisedUrl: z.string().nullable().optional(),
+  // ---- versions (issue 15) ----
+  /** Software version the register last reported; null for protocol 1 registers (they do not say). */
+  softwareVersion: z.string().nullable().optional(),
+  /** Sync protocol of its last heartbeat (1 = a release before versions were reported); null when never seen. */
+  protocolVersion: z.number().int().nullable().optional(),
 });
 export type FleetRegister = z.infer<typeof FleetRegister>;
 

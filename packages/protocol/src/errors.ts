@@ -26,6 +26,8 @@ export const ERROR_CODES = {
   CENTRAL_UNREACHABLE: 502,
   /** A SOS copy failed verification (counts or checksum): the previous copy is kept. */
   COPY_REJECTED: 502,
+  /** The register speaks a sync protocol central no longer (or not yet) accepts: upgrade it (or central). */
+  PROTOCOL_UNSUPPORTED: 426,
   INTERNAL: 500,
 } as const satisfies Record<string, number>;
 

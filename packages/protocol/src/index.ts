@@ -10,3 +10,4 @@ export * from './sos-copy';
 export * from './cashier-api';
 export * from './backoffice-api';
 export * from './accounting-api';
+export * from './versions';

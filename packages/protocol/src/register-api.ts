@@ -29,6 +29,13 @@ export const RegisterStatus = z.object({
   advertisedUrl: z.string().nullable().optional(),
   /** The store's IANA time zone (from the copy): the screen shows times as the shop's clocks do. */
   storeTimezone: z.string().nullable().optional(),
+  /**
+   * Central answered the heartbeat with a refusal (e.g. 426 PROTOCOL_UNSUPPORTED: this till's software
+   * is too old): shown on the screen; sales go on offline and every record waits in the outbox.
+   */
+  centralRefusal: z.object({ code: z.string(), message: z.string(), since: IsoDateTime }).nullable().optional(),
+  softwareVersion: z.string().optional(),
+  protocolVersion: z.number().int().optional(),
 });
 export type RegisterStatus = z.infer<typeof RegisterStatus>;
 

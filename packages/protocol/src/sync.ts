@@ -56,6 +56,11 @@ export const HeartbeatRequest = z.object({
   sosCounts: z.record(z.string(), z.number().int().nonnegative()).nullable().optional(),
   /** Next scheduled full copy (store time zone applied), null when no schedule. */
   nextSosCopyAt: IsoDateTime.nullable().optional(),
+  // ---- protocol 2 (absent from protocol 1 registers) ----
+  /** The register's software version (its package version, e.g. "0.2.0"). */
+  softwareVersion: z.string().min(1).max(50).regex(/^[0-9A-Za-z.+-]+$/, 'a version such as 0.2.0').optional(),
+  /** The sync protocol the register speaks (the header says the same). */
+  protocolVersion: z.number().int().positive().max(9999).optional(),
 });
 export type HeartbeatRequest = z.infer<typeof HeartbeatRequest>;
 

@@ -37,6 +37,8 @@ export interface RegisterAgentOptions {
   clock?: () => Date;
   /** Bearer token of `GET /metrics`; undefined = metrics disabled. */
   metricsToken?: string;
+  /** Sync protocol spoken; default the current one (lower only to test a fleet in the middle of a rollout). */
+  protocolVersion?: number;
 }
 
 export interface RunningRegister {
@@ -81,6 +83,7 @@ export async function startRegisterAgent(opts: RegisterAgentOptions): Promise<Ru
       requestTimeoutMs: opts.requestTimeoutMs ?? Math.min(800, heartbeatIntervalMs),
       failuresBeforeAutonomous: opts.failuresBeforeAutonomous ?? 2,
       ...(opts.changeEvents !== undefined ? { changeEvents: opts.changeEvents } : {}),
+      ...(opts.protocolVersion !== undefined ? { protocolVersion: opts.protocolVersion } : {}),
     });
     await agent.enrolIfNeeded(opts.enrolCode);
     if (ctx.identity) writeEvent(ctx, 'register_start', { pid: process.pid });

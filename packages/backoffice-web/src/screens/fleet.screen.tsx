@@ -36,6 +36,12 @@ export function FleetScreen() {
     <div>
       <h1>{t.fleet.title}</h1>
       <ErrorLine error={fleet.error} />
+      {fleet.data?.mixedVersions && (
+        <div className="notice warn" data-testid="fleet-mixed-versions">
+          <strong>{t.fleet.mixedVersions}</strong>{' '}
+          {(fleet.data.versions ?? []).map((v) => `${v.softwareVersion ?? t.fleet.unknownVersion} (${t.fleet.protocol} ${v.protocolVersion}) × ${v.registers}`).join(' · ')}
+        </div>
+      )}
       {[...byStore].map(([storeId, regs]) => (
         <Section
           key={storeId}
@@ -68,13 +74,14 @@ export function FleetScreen() {
                 <th>{t.fleet.waiting}</th>
                 <th>{t.fleet.lastCopy}</th>
                 <th>{t.fleet.tamper}</th>
+                <th>{t.fleet.version}</th>
                 <th>{t.fleet.schedule}</th>
                 <th />
               </tr>
             </thead>
             <tbody>
               {regs.map((r) => (
-                <FleetRow key={r.id} r={r} demo={fleet.data?.demo ?? false} onChanged={() => void fleet.reload()} />
+                <FleetRow key={r.id} r={r} demo={fleet.data?.demo ?? false} current={fleet.data?.central?.protocolVersion ?? null} onChanged={() => void fleet.reload()} />
               ))}
             </tbody>
           </table>
@@ -84,7 +91,7 @@ export function FleetScreen() {
   );
 }
 
-function FleetRow({ r, demo, onChanged }: { r: FleetView; demo: boolean; onChanged(): void }) {
+function FleetRow({ r, demo, current, onChanged }: { r: FleetView; demo: boolean; current: number | null; onChanged(): void }) {
   const { t, lang } = useI18n();
   const [editing, setEditing] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
@@ -141,6 +148,16 @@ function FleetRow({ r, demo, onChanged }: { r: FleetView; demo: boolean; onChang
         <td className={r.tamperAlerts > 0 ? 'num danger-text' : 'num'} data-testid={`fleet-tamper-${r.id}`}>
           {r.tamperAlerts}
         </td>
+        <td data-testid={`fleet-version-${r.id}`} data-protocol={r.protocolVersion ?? ''}>
+          {r.protocolVersion != null && (
+            <>
+              <div className="mono">{r.softwareVersion ?? t.fleet.unknownVersion}</div>
+              <div className={current !== null && r.protocolVersion < current ? 'badge warn' : 'muted small'}>
+                {t.fleet.protocol} {r.protocolVersion}
+              </div>
+            </>
+          )}
+        </td>
         <td>
           <ul className="plain small" data-testid={`schedule-current-${r.id}`}>
             {r.sosSchedule.map((c) => (
@@ -172,7 +189,7 @@ function FleetRow({ r, demo, onChanged }: { r: FleetView; demo: boolean; onChang
       </tr>
       {editing && (
         <tr className="editor-row">
-          <td colSpan={8}>
+          <td colSpan={9}>
             <ScheduleEditor
               r={r}
               onDone={(saved) => {

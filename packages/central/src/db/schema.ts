@@ -43,6 +43,10 @@ export interface RegistersTable {
   advertised_url: string | null;
   /** JSON object: row counts of the register's last full copy. */
   sos_counts: string | null;
+  /** Software version of the last heartbeat (null: protocol 1 registers do not report it). */
+  software_version: string | null;
+  /** Sync protocol of the last heartbeat; null when never seen. */
+  protocol_version: number | null;
   next_sos_copy_at: string | null;
 }
 

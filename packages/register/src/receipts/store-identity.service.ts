@@ -1,13 +1,10 @@
-import { createRequire } from 'node:module';
 import { ComptoirError, type ReceiptStore } from '@comptoir/protocol';
 import type { RegisterContext } from '../context';
 import type { CopyStoreTable } from '../db/schema';
+import { REGISTER_SOFTWARE } from '../software-version';
 
-/** The software name and version printed on every receipt (NF525 mention), read once. */
-export const SOFTWARE = (() => {
-  const pkg = createRequire(import.meta.url)('@comptoir/register/package.json') as { version: string };
-  return { name: 'Comptoir', version: pkg.version };
-})();
+/** The software name and version printed on every receipt (NF525 mention). */
+export const SOFTWARE = REGISTER_SOFTWARE;
 
 
 /** The store's legal identity from the SOS copy (so receipts print the same offline). */

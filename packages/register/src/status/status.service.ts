@@ -8,6 +8,7 @@ export interface LinkState {
   lastContactAt: string | null;
   reintegration: RegisterStatus['reintegration'];
   blockedChains: RegisterStatus['blockedChains'];
+  centralRefusal?: RegisterStatus['centralRefusal'];
 }
 
 type MetaRow = {
@@ -41,5 +42,6 @@ export function readStatus(ctx: RegisterContext, link: LinkState | null): Regist
     blockedChains: link?.blockedChains ?? [],
     lastContactAt: link?.lastContactAt ?? null,
     storeTimezone: store?.timezone || null,
+    centralRefusal: link?.centralRefusal ?? null,
   };
 }

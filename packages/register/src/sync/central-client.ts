@@ -5,6 +5,8 @@ import {
   EnrolResponse,
   ErrorBody,
   HeartbeatResponse,
+  PROTOCOL_HEADER,
+  PROTOCOL_VERSION,
   PushResponse,
   type EnrolRequest,
   type HeartbeatRequest,
@@ -33,6 +35,8 @@ export interface CentralClientOptions {
   token?: string | null;
   /** Deadline of short calls (heartbeat): connection + headers + body, in total. */
   requestTimeoutMs: number;
+  /** Sync protocol spoken (default the current one; 1 sends no header, as releases before versions did). */
+  protocolVersion?: number;
 }
 
 /**
@@ -44,10 +48,14 @@ export interface CentralClientOptions {
  */
 export class CentralClient {
   private readonly agent: Agent;
+  /** Headers every call carries: the protocol spoken. */
+  private readonly protocolHeaders: Record<string, string>;
   token: string | null;
 
   constructor(private readonly opts: CentralClientOptions) {
     this.token = opts.token ?? null;
+    const protocol = opts.protocolVersion ?? PROTOCOL_VERSION;
+    this.protocolHeaders = protocol === 1 ? {} : { [PROTOCOL_HEADER]: String(protocol) };
     this.agent = new Agent({
       connect: { timeout: opts.requestTimeoutMs },
       headersTimeout: opts.requestTimeoutMs,
@@ -82,7 +90,7 @@ export class CentralClient {
     try {
       res = await request(new URL(path, this.opts.baseUrl), {
         method: 'GET',
-        headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
+        headers: { ...this.protocolHeaders, ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
         dispatcher: this.agent,
         signal: AbortSignal.timeout(totalMs),
         headersTimeout: idleMs,
@@ -111,7 +119,7 @@ export class CentralClient {
     const ac = new AbortController();
     const res = await request(new URL('/api/sync/events', this.opts.baseUrl), {
       method: 'GET',
-      headers: { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), accept: 'text/event-stream' },
+      headers: { ...this.protocolHeaders, ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), accept: 'text/event-stream' },
       dispatcher: this.agent,
       signal: ac.signal,
       headersTimeout: this.opts.requestTimeoutMs * 4,
@@ -143,7 +151,7 @@ export class CentralClient {
     /** Longest wait for the headers, or between two chunks of the body (default: the whole deadline). */
     idleMs = timeoutMs,
   ): Promise<z.infer<S>> {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...this.protocolHeaders };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (auth && this.token) headers.authorization = `Bearer ${this.token}`;
     let status: number;

@@ -33,6 +33,8 @@ export class LinkMonitor implements LinkReporter {
   mode: RegisterMode = 'connected';
   autonomousSince: string | null = null;
   lastContactAt: string | null = null;
+  /** Central answered the last heartbeat with a refusal (4xx, e.g. PROTOCOL_UNSUPPORTED); null once one is accepted. */
+  refusal: { code: string; message: string; since: string } | null = null;
   /** Progress of the current reintegration: records up to `targetSeq` (the cut) must be pushed. */
   progress: { targetSeq: number; total: number } | null = null;
   outbox!: OutboxPusher;
@@ -111,6 +113,7 @@ export class LinkMonitor implements LinkReporter {
         if (this.stopped) return;
         this.linkOk();
         this.outbox.reconcile(res.heads, epoch);
+        this.refusal = null;
         if (this.mode === 'connected') {
           this.outbox.kick();
           this.hooks.onConnectedHeartbeat(res);
@@ -121,6 +124,11 @@ export class LinkMonitor implements LinkReporter {
         if (this.stopped) return;
         failed = true;
         const msg = e instanceof CentralCallError ? e.message : String(e);
+        if (e instanceof CentralCallError && e.kind === 'http' && e.status >= 400 && e.status < 500) {
+          // Central is there but refuses this till: say why on the screen (records wait in the outbox).
+          if (this.refusal?.code !== e.code) this.ctx.logger.error({ code: e.code, err: msg }, 'central refuses this register');
+          this.refusal = { code: e.code, message: e.message.replace(/^POST \S+: \d+ [A-Z_]+: /, ''), since: this.refusal?.since ?? this.ctx.now().toISOString() };
+        }
         this.ctx.logger.debug({ err: msg }, 'heartbeat failed');
         this.linkFailed(`heartbeat: ${msg}`);
       } finally {

@@ -1,5 +1,6 @@
-import { ComptoirError, type HeartbeatRequest, type HeartbeatResponse, type RegisterStatus, type SosCopyKind, type SosCopyResult } from '@comptoir/protocol';
+import { ComptoirError, PROTOCOL_VERSION, type HeartbeatRequest, type HeartbeatResponse, type RegisterStatus, type SosCopyKind, type SosCopyResult } from '@comptoir/protocol';
 import type { RegisterContext } from '../context';
+import { REGISTER_SOFTWARE } from '../software-version';
 import type { RegisterMetaTable } from '../db/schema';
 import { writeEvent } from '../chain/record-chain';
 import { readStatus } from '../status/status.service';
@@ -20,6 +21,8 @@ export interface AgentOptions {
   failuresBeforeAutonomous: number;
   /** Subscribe to central's change events (SSE push hint); default true. */
   changeEvents?: boolean;
+  /** Sync protocol spoken; default the current one (lower only to test a fleet in the middle of a rollout). */
+  protocolVersion?: number;
 }
 
 /** What the HTTP app needs from the agent. */
@@ -53,12 +56,19 @@ export class RegisterAgent implements AgentHandle {
   private catchUpFailedAt: number | null = null;
   /** The register's own API URL, reported to central (set once listening). */
   advertisedUrl: string | null = null;
+  private readonly protocolVersion: number;
 
   constructor(
     private readonly ctx: RegisterContext,
     private readonly opts: AgentOptions,
   ) {
-    this.client = new CentralClient({ baseUrl: opts.centralUrl, token: ctx.identity?.token ?? null, requestTimeoutMs: opts.requestTimeoutMs });
+    this.protocolVersion = opts.protocolVersion ?? PROTOCOL_VERSION;
+    this.client = new CentralClient({
+      baseUrl: opts.centralUrl,
+      token: ctx.identity?.token ?? null,
+      requestTimeoutMs: opts.requestTimeoutMs,
+      protocolVersion: this.protocolVersion,
+    });
     this.scheduler = new SosScheduler(ctx.logger, () => {
       if (this.link?.mode !== 'connected') {
         ctx.logger.warn('scheduled SOS copy skipped: central unreachable (the copy runs when the link is back)');
@@ -166,6 +176,8 @@ export class RegisterAgent implements AgentHandle {
       changeVersionLag: this.centralVersion === null ? null : Math.max(0, this.centralVersion - m.change_version),
       nextSosCopyAt: this.scheduler.nextRun()?.toISOString() ?? null,
       advertisedUrl: this.advertisedUrl,
+      softwareVersion: REGISTER_SOFTWARE.version,
+      protocolVersion: this.protocolVersion,
     };
   }
 
@@ -180,6 +192,7 @@ export class RegisterAgent implements AgentHandle {
             lastContactAt: link.lastContactAt,
             reintegration: link.reintegrationStatus(),
             blockedChains: [...(this.outbox?.blocked ?? new Map<string, string>())].map(([chain, reason]) => ({ chain, reason })),
+            centralRefusal: link.refusal,
           }
         : null,
     );
@@ -234,6 +247,8 @@ export class RegisterAgent implements AgentHandle {
       ...(this.advertisedUrl ? { advertisedUrl: this.advertisedUrl } : {}),
       sosCounts: m.last_copy_counts ? (JSON.parse(m.last_copy_counts) as Record<string, number>) : null,
       nextSosCopyAt: this.scheduler.nextRun()?.toISOString() ?? null,
+      // Protocol 1 registers did not report versions.
+      ...(this.protocolVersion >= 2 ? { softwareVersion: REGISTER_SOFTWARE.version, protocolVersion: this.protocolVersion } : {}),
     };
   }
 

@@ -9,6 +9,7 @@ import { archivesMigration } from './0006-archives';
 import { storeCalendarMigration } from './0007-store-calendar';
 import { accountingMigration } from './0008-accounting';
 import { registerKeysMigration } from './0009-register-keys';
+import { fleetVersionsMigration } from './0010-fleet-versions';
 
 /** Every migration of the central database, by name (applied in name order). */
 export function centralMigrations(dialect: DialectName): Record<string, Migration> {
@@ -22,6 +23,7 @@ export function centralMigrations(dialect: DialectName): Record<string, Migratio
     '0007-store-calendar': storeCalendarMigration(dialect),
     '0008-accounting': accountingMigration(dialect),
     '0009-register-keys': registerKeysMigration(dialect),
+    '0010-fleet-versions': fleetVersionsMigration(dialect),
   };
 }
 

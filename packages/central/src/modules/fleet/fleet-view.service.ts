@@ -1,4 +1,5 @@
-import type { FleetResponse, FleetView } from '@comptoir/protocol';
+import { OLDEST_PROTOCOL_VERSION, PROTOCOL_VERSION, type FleetResponse, type FleetView } from '@comptoir/protocol';
+import { CENTRAL_SOFTWARE_VERSION } from '../system/software-version';
 import type { Ctx } from '../../context';
 import { listRegisters } from '../registers/register.service';
 
@@ -34,9 +35,21 @@ export async function fleetView(ctx: Ctx, links: LinkStates | undefined): Promis
       linkUp: linkUp.get(r.id) ?? null,
     };
   });
+  // Versions the registers run (those heard from): more than one means a rollout is under way.
+  const versions = new Map<string, { softwareVersion: string | null; protocolVersion: number; registers: number }>();
+  for (const r of out) {
+    if (r.protocolVersion === null || r.protocolVersion === undefined) continue;
+    const key = `${r.softwareVersion ?? ''}|${r.protocolVersion}`;
+    const v = versions.get(key) ?? { softwareVersion: r.softwareVersion ?? null, protocolVersion: r.protocolVersion, registers: 0 };
+    v.registers++;
+    versions.set(key, v);
+  }
   return {
     items: out,
     total: out.length,
+    central: { softwareVersion: CENTRAL_SOFTWARE_VERSION, protocolVersion: PROTOCOL_VERSION, oldestProtocolVersion: OLDEST_PROTOCOL_VERSION },
+    versions: [...versions.values()].sort((a, b) => b.registers - a.registers),
+    mixedVersions: versions.size > 1,
     serverTime: new Date(now).toISOString(),
     silentAfterMs: SILENT_AFTER_MS,
     staleCopyAfterMs: STALE_COPY_AFTER_MS,

@@ -7,6 +7,7 @@ const FLEET_COLUMNS = [
   'registers.last_seen_at', 'registers.autonomous_since', 'registers.pending_records', 'registers.last_sos_copy_at',
   'registers.last_sos_copy_kind', 'registers.sos_checksum', 'registers.sos_schedule',
   'registers.change_version_seen', 'registers.sos_counts', 'registers.next_sos_copy_at', 'registers.advertised_url',
+  'registers.software_version', 'registers.protocol_version',
 ] as const;
 
 function fleetQuery(ctx: Ctx) {

@@ -153,5 +153,7 @@ function toFleet(r: FleetRow, nowMs: number, changeVersion: number): FleetRegist
     changeVersionLag: r.last_seen_at === null ? null : Math.max(0, changeVersion - Number(r.change_version_seen)),
     nextSosCopyAt: r.next_sos_copy_at,
     advertisedUrl: r.advertised_url,
+    softwareVersion: r.software_version,
+    protocolVersion: r.protocol_version === null ? null : Number(r.protocol_version),
   };
 }

@@ -47,6 +47,9 @@ export async function heartbeat(
       ...(req.advertisedUrl !== undefined ? { advertised_url: req.advertisedUrl } : {}),
       ...(req.sosCounts !== undefined ? { sos_counts: req.sosCounts === null ? null : JSON.stringify(req.sosCounts) } : {}),
       ...(req.nextSosCopyAt !== undefined ? { next_sos_copy_at: req.nextSosCopyAt } : {}),
+      // A protocol 1 register reports neither: it is recorded as such (the fleet view flags it).
+      software_version: req.softwareVersion ?? null,
+      protocol_version: req.protocolVersion ?? 1,
     })
     .where('id', '=', registerId)
     .returning(['sos_schedule'])

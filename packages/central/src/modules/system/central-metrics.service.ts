@@ -57,6 +57,18 @@ export function centralMetrics(registry: Registry | null, baseCtx: () => Ctx): C
   perRegister('register_sos_copy_age_seconds', 'Seconds since the register last made a full SOS copy', (r) => (r.copyAgeMs === null ? null : r.copyAgeMs / 1000));
 
   new Gauge({
+    name: `${P}register_versions`,
+    help: 'Registers heard from, by software and sync protocol version (more than one series = mixed versions)',
+    labelNames: ['software_version', 'protocol_version'] as const,
+    registers,
+    async collect() {
+      const { versions } = await fleet();
+      this.reset();
+      for (const v of versions ?? []) this.set({ software_version: v.softwareVersion ?? 'unreported', protocol_version: String(v.protocolVersion) }, v.registers);
+    },
+  });
+
+  new Gauge({
     name: `${P}tamper_alerts`,
     help: 'Tamper alerts recorded (stored count, by reason): any increase needs an answer',
     labelNames: ['reason'] as const,
