@@ -7,7 +7,7 @@ import { Cents, Id, IsoDateTime, Sku, VatRate } from './common';
  * the canonical string of (registerId, chain, number, recordedAt, payload, prevSignature)
  * (see @comptoir/domain signing). Records are facts: never edited, never deleted.
  */
-export const CHAINS = ['ticket', 'duplicate', 'closure', 'event', 'archive', 'training'] as const;
+export const CHAINS = ['ticket', 'duplicate', 'closure', 'event', 'archive', 'training', 'drawer'] as const;
 export const Chain = z.enum(CHAINS);
 export type Chain = z.infer<typeof Chain>;
 
@@ -187,7 +187,34 @@ export const ArchivePayload = z.object({
 });
 export type ArchivePayload = z.infer<typeof ArchivePayload>;
 
-export const RecordPayload = z.discriminatedUnion('type', [TicketPayload, EventPayload, DuplicatePayload, ClosurePayload, ArchivePayload]);
+/**
+ * The cash drawer (store operations), in the register's own `drawer` chain: an opening float, cash
+ * put in, cash taken out (paid-out, with a manager's approval), or the count of the drawer at closing
+ * (by denomination when counted so). Each belongs to the business day it was made on; the day Z
+ * carries `cashExpectedCents` = float + in − out + the net cash of its tickets.
+ */
+export const CashMovementKind = z.enum(['float', 'in', 'out']);
+export type CashMovementKind = z.infer<typeof CashMovementKind>;
+/** Euro coins and notes, in cents. */
+export const EURO_DENOMINATIONS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000] as const;
+export const Denomination = z.number().int().refine((v) => (EURO_DENOMINATIONS as readonly number[]).includes(v), 'a euro coin or note, in cents');
+export const DenominationCount = z.object({ valueCents: Denomination, count: z.number().int().min(0).max(100_000) });
+export type DenominationCount = z.infer<typeof DenominationCount>;
+export const CashMovementPayload = z.object({
+  type: z.literal('cash_movement'),
+  kind: z.enum(['float', 'in', 'out', 'count']),
+  /** Positive; for a count, the total counted. */
+  amountCents: Cents.nonnegative(),
+  reason: z.string().max(200),
+  /** The store-local business day the movement belongs to. */
+  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  cashierId: Id,
+  /** A count by denomination (coins and notes); empty when a total was typed. */
+  denominations: z.array(DenominationCount),
+});
+export type CashMovementPayload = z.infer<typeof CashMovementPayload>;
+
+export const RecordPayload = z.discriminatedUnion('type', [TicketPayload, EventPayload, DuplicatePayload, ClosurePayload, ArchivePayload, CashMovementPayload]);
 export type RecordPayload = z.infer<typeof RecordPayload>;
 
 /** Which payload type each chain carries (the training chain carries training tickets). */
@@ -198,6 +225,7 @@ export const PAYLOAD_TYPE_OF_CHAIN: Record<Chain, RecordPayload['type'] | null> 
   duplicate: 'duplicate',
   closure: 'closure',
   archive: 'archive',
+  drawer: 'cash_movement',
 };
 
 export const SignedRecord = z

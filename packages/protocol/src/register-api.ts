@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Cents, Id, IsoDateTime, Sku } from './common';
-import { PaymentMethod, TicketLine, TicketPayment, VatLine } from './record';
+import { CashMovementKind, CashMovementPayload, DenominationCount, EURO_DENOMINATIONS, PaymentMethod, TicketLine, TicketPayment, VatLine } from './record';
 import { RegisterMode, SosCopyKind } from './sync';
 
 // Bodies of the register agent's local HTTP API (served to the cashier screen).
@@ -149,3 +149,54 @@ export const LocalSearchQuery = z.object({
 });
 export const LocalCustomer = z.object({ id: Id, name: z.string(), email: z.string().nullable(), phone: z.string().nullable() });
 export type LocalCustomer = z.infer<typeof LocalCustomer>;
+
+// ---- the cash drawer (issue 11) ----
+
+/** `POST /api/cash/movements`: an opening float, cash put in, or cash taken out (a paid-out). */
+export const CashMovementRequest = z
+  .object({
+    kind: CashMovementKind,
+    amountCents: Cents.positive().max(100_000_000),
+    reason: z.string().trim().max(200).default(''),
+  })
+  .refine((m) => m.kind === 'float' || m.reason.length > 0, { message: 'a paid-in or paid-out needs a reason', path: ['reason'] });
+export type CashMovementRequest = z.infer<typeof CashMovementRequest>;
+
+export const CashMovement = z.object({
+  number: z.number().int().positive(),
+  recordedAt: IsoDateTime,
+  signature: z.string(),
+  integratedAt: IsoDateTime.nullable(),
+  payload: CashMovementPayload,
+});
+export type CashMovement = z.infer<typeof CashMovement>;
+
+/** `GET /api/cash/drawer`: the drawer of the current business day. */
+export const DrawerState = z.object({
+  day: z.string(),
+  /** The day's Z is signed: no movement until the next business day. */
+  closed: z.boolean(),
+  floatSet: z.boolean(),
+  floatCents: Cents,
+  inCents: Cents,
+  outCents: Cents,
+  /** Net cash of the day's tickets so far (cash paid minus change, refunds negative). */
+  ticketCashCents: Cents,
+  /** float + in − out + ticket cash: what a count should find. */
+  expectedCents: Cents,
+  movements: z.array(CashMovement),
+});
+export type DrawerState = z.infer<typeof DrawerState>;
+
+/** `POST /api/closures/day`: the day Z, with the drawer's count (a total, or coins and notes), or without. */
+export const CloseDayRequest = z
+  .object({
+    countedCashCents: Cents.nonnegative().max(100_000_000).optional(),
+    denominations: z.array(DenominationCount).max(EURO_DENOMINATIONS.length).optional(),
+  })
+  .refine((b) => b.countedCashCents === undefined || b.denominations === undefined, { message: 'a total or denominations, not both', path: ['denominations'] })
+  .refine((b) => !b.denominations || new Set(b.denominations.map((d) => d.valueCents)).size === b.denominations.length, {
+    message: 'each denomination at most once',
+    path: ['denominations'],
+  });
+export type CloseDayRequest = z.infer<typeof CloseDayRequest>;

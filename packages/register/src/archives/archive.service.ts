@@ -6,7 +6,7 @@ import type { RecordRow } from '../db/statements';
 import { recordEntries } from '../chain/record-entries';
 
 /** Every chain but the archives themselves, in the order an archive lists them. */
-const ARCHIVED_CHAINS: Chain[] = ['ticket', 'duplicate', 'closure', 'event', 'training'];
+const ARCHIVED_CHAINS: Chain[] = ['ticket', 'duplicate', 'closure', 'event', 'training', 'drawer'];
 
 /** Newest first. */
 export function listArchives(ctx: RegisterContext, limit: number): Archive[] {

@@ -1,15 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from '@comptoir/http';
-import { Closure, ClosureList, ClosuresQuery } from '@comptoir/protocol';
+import { Closure, ClosureList, ClosuresQuery, CloseDayRequest } from '@comptoir/protocol';
 import type { RegisterContext } from '../context';
 import { actorOf } from '../auth/session.guard';
 import { closeDay, listClosures } from './closure.service';
 
 export function closureRoutes(app: FastifyInstance, ctx: RegisterContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  api.post('/api/closures/day', { config: { access: 'cashier' }, schema: { response: { 201: Closure } } }, async (req, reply) =>
-    reply.code(201).send(closeDay(ctx, actorOf(req))),
-  );
+  // The body is optional (a Z without a count); with one, the drawer's count (a total or coins and notes).
+  api.post('/api/closures/day', { config: { access: 'cashier' }, schema: { body: CloseDayRequest.nullish(), response: { 201: Closure } } }, async (req, reply) => {
+    const body = req.body ?? {};
+    const count = body.countedCashCents !== undefined || body.denominations !== undefined ? body : null;
+    return reply.code(201).send(closeDay(ctx, actorOf(req), count));
+  });
 
   api.get('/api/closures', { config: { access: 'cashier' }, schema: { querystring: ClosuresQuery, response: { 200: ClosureList } } }, async (req) => ({
     items: listClosures(ctx, req.query.limit),

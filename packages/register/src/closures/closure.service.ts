@@ -15,6 +15,7 @@ import { recordEntries } from '../chain/record-entries';
 import type { RegisterContext } from '../context';
 import { readStoreCalendar, SOFTWARE, type StoreCalendar } from '../receipts/store-identity.service';
 import { addTotals, NO_TICKETS, sumTickets } from '../reports/ticket-totals';
+import { dayCashFields, signCount, type DrawerCount } from '../cash/drawer-day';
 
 // Closures (Z) of a register, NF525 (DESIGN §6, issue 10).
 // Phases of every closing path (a manual Z, the first sale of a business day, the register's start),
@@ -126,16 +127,15 @@ export function withDaysClosed<T>(ctx: RegisterContext, cashierId: string, work:
   }
 }
 
-/** Cash drawer figures a day Z carries (store operations fill them; null when no count was made). */
+/** Cash drawer figures a period closure carries (a day's: drawer-day.ts; a month's or year's: its days' sums). */
 export type DayCash = Pick<ClosurePayloadV2, 'cashExpectedCents' | 'cashCountedCents' | 'cashDifferenceCents'>;
-const NO_CASH: DayCash = { cashExpectedCents: null, cashCountedCents: null, cashDifferenceCents: null };
 
 /**
  * Closes the day (manual Z) on this register, online or not: steps 1–4 in one transaction.
  * Answers the day closure of today's business day (automatic closures signed with it are in
  * `GET /api/closures`).
  */
-export function closeDay(ctx: RegisterContext, actor: Actor, cash: DayCash = NO_CASH): Closure {
+export function closeDay(ctx: RegisterContext, actor: Actor, count: DrawerCount | null = null): Closure {
   const closure = (() => {
     try {
       return ctx.sqlite.transaction((): Closure => {
@@ -153,7 +153,9 @@ export function closeDay(ctx: RegisterContext, actor: Actor, cash: DayCash = NO_
           );
         }
         const open = openBusinessDays(ctx, cal, today).find((d) => d.day === today) ?? { day: today, tickets: [] };
-        return signDay(ctx, open, { auto: false, cashierId: actor.cashierId, cash });
+        // The drawer's count, when one was made, is signed in the drawer chain just before the Z.
+        const countedCents = count ? signCount(ctx, actor, today, count) : null;
+        return signDay(ctx, open, { auto: false, cashierId: actor.cashierId, countedCents });
       })();
     } catch (e) {
       forgetCatchUp(ctx);
@@ -193,7 +195,7 @@ function grandTotalAbsOf(ctx: RegisterContext, c: ClosurePayload | undefined): n
 }
 
 /** Signs the day closure of one open business day (its tickets, by number, after the previous day closure). */
-function signDay(ctx: RegisterContext, open: OpenDay, opts: { auto: boolean; cashierId: string; cash?: DayCash }): Closure {
+function signDay(ctx: RegisterContext, open: OpenDay, opts: { auto: boolean; cashierId: string; countedCents?: number | null }): Closure {
   const previous = lastClosure(ctx, 'day')?.payload;
   const after = previous?.lastTicket ?? 0;
   const totals = sumTickets(open.tickets.map((t) => t.payload));
@@ -209,7 +211,7 @@ function signDay(ctx: RegisterContext, open: OpenDay, opts: { auto: boolean; cas
     ...totals,
     grandTotalCents: (previous?.grandTotalCents ?? 0) + totals.totalCents,
     grandTotalAbsCents: grandTotalAbsOf(ctx, previous) + totals.salesCents + totals.returnsCents,
-    ...(opts.cash ?? NO_CASH),
+    ...dayCashFields(ctx, open.day, totals, opts.countedCents ?? null),
     softwareVersion: `${SOFTWARE.name} ${SOFTWARE.version}`,
     cashierId: opts.cashierId,
   });

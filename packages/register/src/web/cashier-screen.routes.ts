@@ -6,6 +6,7 @@ import { customerDocumentRoutes } from '../customers/customer-documents.routes';
 import { receiptRoutes } from '../receipts/receipt.routes';
 import { archiveRoutes } from '../archives/archive.routes';
 import { closureRoutes } from '../closures/closure.routes';
+import { drawerRoutes } from '../cash/drawer.routes';
 import { xReportRoutes } from '../reports/x-report.routes';
 import { returnQuoteRoutes } from '../returns/return-quote.routes';
 import { cashierWebRoutes } from './cashier-web.routes';
@@ -18,6 +19,7 @@ export function cashierScreenRoutes(app: FastifyInstance, ctx: RegisterContext, 
   customerDocumentRoutes(app, ctx);
   xReportRoutes(app, ctx);
   closureRoutes(app, ctx);
+  drawerRoutes(app, ctx);
   archiveRoutes(app, ctx);
   returnQuoteRoutes(app, ctx);
   cashierWebRoutes(app, webDir);

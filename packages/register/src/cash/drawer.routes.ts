@@ -1,0 +1,15 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from '@comptoir/http';
+import { CashMovement, CashMovementRequest, DrawerState } from '@comptoir/protocol';
+import type { RegisterContext } from '../context';
+import { actorOf } from '../auth/session.guard';
+import { drawerState, recordMovement } from './drawer.service';
+
+/** The cash drawer: any cashier of the register (a paid-out also needs a manager, see drawer.service). */
+export function drawerRoutes(app: FastifyInstance, ctx: RegisterContext): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.post('/api/cash/movements', { config: { access: 'cashier' }, schema: { body: CashMovementRequest, response: { 201: CashMovement } } }, async (req, reply) =>
+    reply.code(201).send(recordMovement(ctx, actorOf(req), req.body)),
+  );
+  api.get('/api/cash/drawer', { config: { access: 'cashier' }, schema: { response: { 200: DrawerState } } }, async () => drawerState(ctx));
+}
