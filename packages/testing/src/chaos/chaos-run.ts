@@ -10,7 +10,7 @@
 // Invariant: every process, mount and proxy started here is stopped/unmounted in teardown, also on
 // failure; the work directory is kept when a violation was found (or with `keep`).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync, createWriteStream } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync, createWriteStream, statfsSync } from 'node:fs';
 import { copyFile, rm, unlink, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -135,7 +135,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
   mkdirSync(centralDir);
   let mounted = false;
   if (process.getuid?.() === 0) {
-    const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1g,mode=0700', 'tmpfs', centralDir], { encoding: 'utf8' });
+    const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=768m,mode=0700', 'tmpfs', centralDir], { encoding: 'utf8' });
     mounted = m.status === 0;
     if (!mounted) report.skippedFaultKinds.push({ kind: 'central-disk-full', why: `mount tmpfs failed: ${m.stderr.trim()}` });
   } else report.skippedFaultKinds.push({ kind: 'central-disk-full', why: 'not root: cannot mount a size-limited filesystem' });
@@ -448,10 +448,15 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
           return { register: t.name, step, holdMs: hold };
         }
         case 'central-disk-full': {
+          // One fallocate of nearly all the free space, then small writes to the last byte.
           fillerPath = join(centralDir, 'filler.bin');
-          const fh = await open(fillerPath, 'w');
-          const chunk = Buffer.alloc(1 << 20);
-          let filled = 0;
+          const { bavail, bsize } = statfsSync(centralDir);
+          const bulk = Math.max(0, bavail * bsize - (1 << 20));
+          const fa = spawnSync('fallocate', ['-l', String(bulk), fillerPath], { encoding: 'utf8' });
+          if (fa.status !== 0) throw new Error(`fallocate: ${fa.stderr}`);
+          let filled = bulk;
+          const fh = await open(fillerPath, 'a');
+          const chunk = Buffer.alloc(64 * 1024);
           try {
             for (;;) {
               await fh.write(chunk);
