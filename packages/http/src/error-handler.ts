@@ -8,6 +8,7 @@ import { ComptoirError, httpStatusOf, type ErrorBody, type ErrorCode, type Valid
  * - ComptoirError → its code's status (`packages/protocol/src/errors.ts`), its message and details;
  * - a request that fails its route's zod schema, or a ZodError thrown by a service → 400 VALIDATION,
  *   `details.issues: [{path, message}]`;
+ * - a full disk (SQLITE_FULL, PostgreSQL 53100, ENOSPC) → 507 DISK_FULL: the transaction was rolled back whole;
  * - Fastify's own 4xx (malformed JSON, body too large, unsupported content type…) → that status, BAD_REQUEST;
  * - anything else, including an answer that does not match its response schema → 500 INTERNAL
  *   (logged, message hidden).
@@ -22,11 +23,20 @@ export function errorAnswer(error: unknown): { status: number; body: ErrorBody; 
     return validation(error.validation.map((v) => ({ path: v.instancePath.split('/').filter(Boolean).join('.'), message: v.message ?? 'invalid' })), where);
   }
   if (isResponseSerializationError(error)) return internal();
+  if (isDiskFull(error)) {
+    return { status: httpStatusOf('DISK_FULL'), body: errorBody('DISK_FULL', 'The disk is full: nothing was recorded. Free some space, then try again.'), log: true };
+  }
   const fe = error as FastifyError;
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     return { status: fe.statusCode, body: errorBody('BAD_REQUEST', fe.message), log: false };
   }
   return internal();
+}
+
+/** SQLite's SQLITE_FULL (better-sqlite3) or PostgreSQL's disk_full (53100) / ENOSPC: the write was refused whole. */
+function isDiskFull(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_FULL' || code === '53100' || code === 'ENOSPC';
 }
 
 export function errorBody(code: ErrorCode, message: string, details?: Record<string, unknown>): ErrorBody {

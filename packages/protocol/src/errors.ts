@@ -28,6 +28,8 @@ export const ERROR_CODES = {
   COPY_REJECTED: 502,
   /** The register speaks a sync protocol central no longer (or not yet) accepts: upgrade it (or central). */
   PROTOCOL_UNSUPPORTED: 426,
+  /** The disk (or the database's storage) is full: nothing was written; the same request can be sent again once space is freed. */
+  DISK_FULL: 507,
   INTERNAL: 500,
 } as const satisfies Record<string, number>;
 
