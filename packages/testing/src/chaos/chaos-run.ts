@@ -61,6 +61,8 @@ export interface ChaosReport {
   serverErrors: Record<string, number>;
   faults: Partial<Record<FaultKind, number>>;
   skippedFaultKinds: { kind: FaultKind; why: string }[];
+  /** Faults the harness failed to inject (e.g. a tool that failed); the run goes on. */
+  harnessErrors: string[];
   healMs: number;
   ticketsAtCentral: number;
   violations: string[];
@@ -120,6 +122,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     serverErrors: {},
     faults: {},
     skippedFaultKinds: [],
+    harnessErrors: [],
     healMs: 0,
     ticketsAtCentral: 0,
     violations: [],
@@ -148,8 +151,10 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
   let fillerPath: string | null = null;
   const backups: string[] = [];
   let adminToken = '';
+  let stoppingAll = false;
 
   const teardown = async () => {
+    stoppingAll = true;
     for (const t of tills) {
       await t.process.handle.stop(2000).catch(() => undefined);
       await t.link.close().catch(() => undefined);
@@ -351,7 +356,6 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
         watchExits();
       });
     };
-    let stoppingAll = false;
     let currentFault = 'no fault';
     watchExits();
     const watchTill = (t: Till) => {
@@ -451,10 +455,10 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
           // One fallocate of nearly all the free space, then small writes to the last byte.
           fillerPath = join(centralDir, 'filler.bin');
           const { bavail, bsize } = statfsSync(centralDir);
-          const bulk = Math.max(0, bavail * bsize - (1 << 20));
+          // (central keeps writing meanwhile: leave it 8 MB, which the small writes then take.)
+          const bulk = Math.max(0, bavail * bsize - (8 << 20));
           const fa = spawnSync('fallocate', ['-l', String(bulk), fillerPath], { encoding: 'utf8' });
-          if (fa.status !== 0) throw new Error(`fallocate: ${fa.stderr}`);
-          let filled = bulk;
+          let filled = fa.status === 0 ? bulk : 0;
           const fh = await open(fillerPath, 'a');
           const chunk = Buffer.alloc(64 * 1024);
           try {
@@ -494,7 +498,11 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       const at = Date.now();
       let timer: NodeJS.Timeout | undefined;
       const details = await Promise.race([
-        runFault(kind),
+        runFault(kind).catch((e: unknown) => {
+          // The harness could not inject this fault (not a product failure): reported apart.
+          report.harnessErrors.push(`${kind}: ${e instanceof Error ? e.message : String(e)}`);
+          return { failedToInject: true };
+        }),
         new Promise<null>((r) => (timer = setTimeout(() => r(null), 120_000))),
       ]).finally(() => clearTimeout(timer));
       if (details === null) {
@@ -515,6 +523,12 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       await t.link.setMode({ kind: 'up' });
       if (t.clockFile) writeFileSync(t.clockFile, '+0\n');
     }
+    if (fillerPath) {
+      await unlink(fillerPath).catch(() => undefined);
+      fillerPath = null;
+    }
+    if (centralDown) await bringCentralBack();
+    for (const t of tills) if (t.down) await bringTillBack(t);
     await Promise.all(sellers);
     stoppingAll = true;
     // Log in before waiting for quiet: a login is itself a signed event that must reach central.
