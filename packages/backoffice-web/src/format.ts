@@ -1,10 +1,7 @@
-// Display helpers. Money stays integer cents until this last step.
+// Display helpers. Money stays integer cents until this last step: `formatEuros`/`parseEuros`
+// (`@comptoir/domain/money`), the one set of rules shared with the cashier screen and receipts.
 
 export type Lang = 'fr' | 'en';
-
-export function money(cents: number, lang: Lang): string {
-  return new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency: 'EUR' }).format(cents / 100);
-}
 
 export function dateTime(iso: string | null | undefined, lang: Lang): string {
   if (!iso) return '—';
@@ -26,9 +23,3 @@ export function percentBp(bp: number, lang: Lang): string {
   return `${(bp / 100).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB')} %`;
 }
 
-/** "12,50" or "12.50" (euros) → 1250 cents; null when not a valid amount. */
-export function parseEuros(text: string): number | null {
-  const m = /^\s*(\d{1,9})(?:[.,](\d{1,2}))?\s*€?\s*$/.exec(text);
-  if (!m) return null;
-  return Number(m[1]) * 100 + Number((m[2] ?? '0').padEnd(2, '0'));
-}

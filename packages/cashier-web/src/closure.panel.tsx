@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import type { Closure } from '@comptoir/protocol';
 import { api, ApiError } from './api.client';
 import { errorText } from './i18n.messages';
-import { formatPeriodKey, formatCents, formatTime, todayIn } from './money.format';
+import { formatEuros } from '@comptoir/domain/money';
+import { formatPeriodKey, formatTime, todayIn } from './money.format';
 import { useScreen } from './screen.context';
 
 /**
@@ -17,7 +18,7 @@ export function ClosurePanel(props: { onClosed: () => void }) {
   const [error, setError] = useState<string | null>(null);
   const [recent, setRecent] = useState<Closure[]>([]);
   const today = todayIn(status?.storeTimezone);
-  const money = (c: number) => formatCents(c, lang);
+  const money = (c: number) => formatEuros(c, lang);
 
   const loadRecent = () => api.closures().then((r) => setRecent(r.items), () => undefined);
   useEffect(() => {

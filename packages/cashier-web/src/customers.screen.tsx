@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import type { CustomerDocuments, LocalCustomer } from '@comptoir/protocol';
 import { api } from './api.client';
 import { errorText } from './i18n.messages';
-import { formatCents, formatDateTime, formatTime } from './money.format';
+import { formatEuros } from '@comptoir/domain/money';
+import { formatDateTime, formatTime } from './money.format';
 import { useScreen } from './screen.context';
 
 /**
@@ -75,7 +76,7 @@ export function CustomersScreen(props: { onAttach: (c: LocalCustomer) => void })
                       {d.kind === 'return' ? t('return') : t('sale')} {t('ticketNo')} {d.number}
                     </td>
                     <td>{formatDateTime(d.soldAt, lang, status?.storeTimezone)}</td>
-                    <td className="num">{formatCents(d.totalCents, lang)}</td>
+                    <td className="num">{formatEuros(d.totalCents, lang)}</td>
                     <td data-testid="doc-status" className={d.integratedAt ? 'ok' : 'warn'}>
                       {d.integratedAt ? t('integratedAt', { time: formatTime(d.integratedAt, lang, status?.storeTimezone) }) : t('pendingStatus')}
                     </td>

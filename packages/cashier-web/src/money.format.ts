@@ -1,24 +1,6 @@
 /// <reference lib="dom" />
-// Money on screen: integer cents in, French (or English) euros out. Parsing accepts "12,5", "12.50", "12".
-
-const formatters = new Map<string, Intl.NumberFormat>();
-
-export function formatCents(cents: number, lang: 'fr' | 'en' = 'fr'): string {
-  let f = formatters.get(lang);
-  if (!f) {
-    f = new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-IE', { style: 'currency', currency: 'EUR' });
-    formatters.set(lang, f);
-  }
-  return f.format(cents / 100);
-}
-
-/** "12,50" → 1250; null when not a non-negative amount with at most 2 decimals. */
-export function parseEuros(text: string): number | null {
-  const t = text.trim().replace(/\s|€/g, '').replace(',', '.');
-  if (!/^\d+(\.\d{0,2})?$/.test(t)) return null;
-  const [units, dec = ''] = t.split('.');
-  return Number(units) * 100 + Number((dec + '00').slice(0, 2));
-}
+// Dates, times and rates on screen. Money is formatted and parsed by `@comptoir/domain/money`
+// (formatEuros, parseEuros), the one set of rules shared with the back office, receipts and invoices.
 
 /** VAT rate in basis points → "20 %" / "5,5 %". */
 export function formatRate(bp: number, lang: 'fr' | 'en' = 'fr'): string {

@@ -3,7 +3,7 @@ import type { PaymentMethod, SaleResponse } from '@comptoir/protocol';
 import { api } from './api.client';
 import { cartTotal, saleLines, type Cart } from './cart.state';
 import { errorText } from './i18n.messages';
-import { formatCents, parseEuros } from './money.format';
+import { formatEuros, parseEuros } from '@comptoir/domain/money';
 import { useScreen } from './screen.context';
 
 type Tender = { method: PaymentMethod; amountCents: number };
@@ -71,12 +71,12 @@ export function PaymentPanel(props: { cart: Cart; onDone: (sale: SaleResponse) =
     <div className="modal" role="dialog" aria-label={t('payment')}>
       <div className="modal-card payment">
         <h2>
-          {t('payment')} — {t('total')} <span data-testid="payment-total">{formatCents(total, lang)}</span>
+          {t('payment')} — {t('total')} <span data-testid="payment-total">{formatEuros(total, lang)}</span>
         </h2>
         <div className="payment-due">
           <span>{t('due')}</span>
           <strong data-testid="payment-due" data-cents={due}>
-            {formatCents(due, lang)}
+            {formatEuros(due, lang)}
           </strong>
         </div>
         <label className="amount">
@@ -84,7 +84,7 @@ export function PaymentPanel(props: { cart: Cart; onDone: (sale: SaleResponse) =
           <input
             data-testid="payment-amount"
             inputMode="decimal"
-            placeholder={formatCents(due, lang)}
+            placeholder={formatEuros(due, lang)}
             value={amountText}
             onChange={(e) => setAmountText(e.target.value)}
           />
@@ -104,7 +104,7 @@ export function PaymentPanel(props: { cart: Cart; onDone: (sale: SaleResponse) =
           <div className="quick">
             {quickCash(due).map((v) => (
               <button key={v} className="secondary" data-testid={`quick-cash-${v}`} onClick={() => addTender('cash', v)}>
-                {formatCents(v, lang)}
+                {formatEuros(v, lang)}
               </button>
             ))}
           </div>
@@ -113,7 +113,7 @@ export function PaymentPanel(props: { cart: Cart; onDone: (sale: SaleResponse) =
           {tenders.map((p, i) => (
             <li key={i} data-testid="tender" data-method={p.method}>
               <span>{t(p.method)}</span>
-              <span>{formatCents(p.amountCents, lang)}</span>
+              <span>{formatEuros(p.amountCents, lang)}</span>
               <button className="small danger" onClick={() => setTenders((ts) => ts.filter((_, k) => k !== i))}>
                 {t('removePayment')}
               </button>
@@ -122,7 +122,7 @@ export function PaymentPanel(props: { cart: Cart; onDone: (sale: SaleResponse) =
         </ul>
         {change > 0 && (
           <p className="change" data-testid="payment-change" data-cents={change}>
-            {t('changeDue', { amount: formatCents(change, lang) })}
+            {t('changeDue', { amount: formatEuros(change, lang) })}
           </p>
         )}
         {hasCard && due === 0 && <p className="hint">{t('cardConfirm')}</p>}

@@ -1,5 +1,6 @@
 import type { Receipt } from '@comptoir/protocol';
-import { formatCents, formatDateTime, formatRate } from './money.format';
+import { formatEuros } from '@comptoir/domain/money';
+import { formatDateTime, formatRate } from './money.format';
 import { useScreen } from './screen.context';
 import { VatTable } from './vat-table.view';
 
@@ -11,7 +12,7 @@ import { VatTable } from './vat-table.view';
 export function ReceiptView({ receipt }: { receipt: Receipt }) {
   const { t, lang } = useScreen();
   const { store, ticket } = receipt;
-  const money = (c: number) => formatCents(c, lang);
+  const money = (c: number) => formatEuros(c, lang);
   return (
     <article className="receipt" data-testid="receipt">
       {receipt.duplicate && (

@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import type { SosCopyResult, XReport } from '@comptoir/protocol';
 import { api } from './api.client';
 import { errorText } from './i18n.messages';
-import { formatCents, formatDateTime, formatTime } from './money.format';
+import { formatEuros } from '@comptoir/domain/money';
+import { formatDateTime, formatTime } from './money.format';
 import { useScreen } from './screen.context';
 import { ClosurePanel } from './closure.panel';
 import { VatTable } from './vat-table.view';
@@ -30,7 +31,7 @@ export function ReportScreen() {
     }
   }
 
-  const money = (c: number) => formatCents(c, lang);
+  const money = (c: number) => formatEuros(c, lang);
   return (
     <div className="page report">
       <section className="sos">

@@ -2,7 +2,8 @@ import { useEffect, useMemo, useState } from 'react';
 import type { LocalTicket, PaymentMethod, ReturnableTicket, ReturnQuote, SaleResponse } from '@comptoir/protocol';
 import { api } from './api.client';
 import { errorText } from './i18n.messages';
-import { formatCents, formatDateTime } from './money.format';
+import { formatEuros } from '@comptoir/domain/money';
+import { formatDateTime } from './money.format';
 import { useScreen } from './screen.context';
 
 /**
@@ -105,7 +106,7 @@ export function ReturnsScreen(props: { onDone: (sale: SaleResponse) => void }) {
       {found ? (
         <div className="return-ticket" data-testid="return-ticket" data-number={found.ticket.number}>
           <h2>
-            {t('ticketNo')} {found.ticket.number} — {formatDateTime(found.ticket.soldAt, lang, status?.storeTimezone)} — {formatCents(found.ticket.totalCents, lang)}
+            {t('ticketNo')} {found.ticket.number} — {formatDateTime(found.ticket.soldAt, lang, status?.storeTimezone)} — {formatEuros(found.ticket.totalCents, lang)}
           </h2>
           <table className="table">
             <thead>
@@ -137,7 +138,7 @@ export function ReturnsScreen(props: { onDone: (sale: SaleResponse) => void }) {
                         +
                       </button>
                     </td>
-                    <td className="num">{formatCents(l.totalCents, lang)}</td>
+                    <td className="num">{formatEuros(l.totalCents, lang)}</td>
                   </tr>
                 );
               })}
@@ -146,7 +147,7 @@ export function ReturnsScreen(props: { onDone: (sale: SaleResponse) => void }) {
           <div className="cart-total">
             <span>{t('refundAmount')}</span>
             <strong data-testid="refund-amount" data-cents={quote ? -quote.totalCents : 0}>
-              {formatCents(quote ? -quote.totalCents : 0, lang)}
+              {formatEuros(quote ? -quote.totalCents : 0, lang)}
             </strong>
           </div>
           <div className="methods">
@@ -169,7 +170,7 @@ export function ReturnsScreen(props: { onDone: (sale: SaleResponse) => void }) {
                     {t('ticketNo')} {r.number}
                   </span>
                   <span>{formatDateTime(r.soldAt, lang, status?.storeTimezone)}</span>
-                  <span>{formatCents(r.totalCents, lang)}</span>
+                  <span>{formatEuros(r.totalCents, lang)}</span>
                 </button>
               </li>
             ))}

@@ -4,7 +4,7 @@ import type { LocalProduct, ShelfCategory } from '@comptoir/protocol';
 import { api } from './api.client';
 import { cartTotal, lineTotal, type Cart, type CartAction, type CartLine } from './cart.state';
 import { errorText } from './i18n.messages';
-import { formatCents, parseEuros } from './money.format';
+import { formatEuros, parseEuros } from '@comptoir/domain/money';
 import { useScreen } from './screen.context';
 
 /**
@@ -180,7 +180,7 @@ export function SaleScreen(props: {
         <div className="cart-total">
           <span>{t('total')}</span>
           <strong data-testid="cart-total" data-cents={total}>
-            {formatCents(total, lang)}
+            {formatEuros(total, lang)}
           </strong>
         </div>
         <div className="cart-actions">
@@ -226,7 +226,7 @@ const ProductGrid = memo(function ProductGrid(props: { products: LocalProduct[];
       {props.products.map((p) => (
         <button key={p.sku} className="tile" data-testid="product-tile" data-sku={p.sku} onClick={() => props.onAdd(p)}>
           <span className="tile-label">{p.label}</span>
-          <span className="tile-price">{formatCents(p.priceCents, lang)}</span>
+          <span className="tile-price">{formatEuros(p.priceCents, lang)}</span>
           {p.stock !== null && <span className={p.stock <= 0 ? 'tile-stock low' : 'tile-stock'}>{t('stock')} {p.stock}</span>}
         </button>
       ))}
@@ -247,7 +247,7 @@ const CartLineRow = memo(function CartLineRow(props: {
     <li className="cart-line" data-testid="cart-line" data-sku={l.sku} data-quantity={l.quantity}>
       <div className="line-head">
         <span className="line-label">{l.label}</span>
-        <span className="line-total" data-testid="line-total">{formatCents(lineTotal(l), lang)}</span>
+        <span className="line-total" data-testid="line-total">{formatEuros(lineTotal(l), lang)}</span>
       </div>
       <div className="line-controls">
         <button className="qty" data-testid="qty-minus" aria-label="-" onClick={() => dispatch({ type: 'quantity', key: l.key, quantity: l.quantity - 1 })}>
@@ -266,7 +266,7 @@ const CartLineRow = memo(function CartLineRow(props: {
         <button className="qty" data-testid="qty-plus" aria-label="+" onClick={() => dispatch({ type: 'quantity', key: l.key, quantity: l.quantity + 1 })}>
           +
         </button>
-        <span className="unit">× {formatCents(l.unitPriceCents, lang)}</span>
+        <span className="unit">× {formatEuros(l.unitPriceCents, lang)}</span>
         <button className="small secondary" data-testid="line-discount" onClick={() => props.onEditDiscount(props.editing ? null : l.key)}>
           {t('discount')}
         </button>
@@ -276,7 +276,7 @@ const CartLineRow = memo(function CartLineRow(props: {
       </div>
       {l.discountCents > 0 && (
         <div className="line-discount" data-testid="line-discount-amount">
-          {t('discount')} −{formatCents(l.discountCents, lang)}
+          {t('discount')} −{formatEuros(l.discountCents, lang)}
         </div>
       )}
       {props.editing && (

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { Receipt, SaleResponse } from '@comptoir/protocol';
 import { api } from './api.client';
 import { errorText } from './i18n.messages';
-import { formatCents } from './money.format';
+import { formatEuros } from '@comptoir/domain/money';
 import { ReceiptView } from './receipt.view';
 import { useScreen } from './screen.context';
 
@@ -36,7 +36,7 @@ export function TicketDoneModal(props: { sale: SaleResponse; onClose: () => void
           </p>
           {sale.changeCents > 0 && (
             <p className="change big" data-testid="change-due">
-              {t('changeDue', { amount: formatCents(sale.changeCents, lang) })}
+              {t('changeDue', { amount: formatEuros(sale.changeCents, lang) })}
             </p>
           )}
           {sale.soldOffline && <p className="hint" data-testid="sold-offline">{t('offlineSale')}</p>}

@@ -1,11 +1,12 @@
 import type { VatLine } from '@comptoir/protocol';
-import { formatCents, formatRate } from './money.format';
+import { formatEuros } from '@comptoir/domain/money';
+import { formatRate } from './money.format';
 import { useScreen } from './screen.context';
 
 /** Per-VAT-rate breakdown (rate, base, VAT, total incl. VAT), as on receipts and the X report. */
 export function VatTable({ vat, className }: { vat: readonly VatLine[]; className: string }) {
   const { t, lang } = useScreen();
-  const money = (c: number) => formatCents(c, lang);
+  const money = (c: number) => formatEuros(c, lang);
   return (
     <table className={className}>
       <thead>

@@ -16,20 +16,41 @@ export function sumCents(values: readonly number[]): number {
   return sum;
 }
 
+/** The screens' two languages and the locale each one formats money with. */
+export const MONEY_LOCALES = { fr: 'fr-FR', en: 'en-IE' } as const;
+export type MoneyLang = keyof typeof MONEY_LOCALES;
+
+const formatters = new Map<string, Intl.NumberFormat>();
+
 /**
- * Locale display of an amount. The decimal is handed to Intl as a string so that
- * large amounts are never rounded through a float division.
+ * THE display of an amount, everywhere (screens, receipts, invoices, messages): integer cents in,
+ * euros out, "1 234,56 €" in French. `locale` is a screen language (`fr`, `en`) or any BCP 47 tag.
+ * The decimal is handed to Intl as a string, so large amounts are never rounded through a float.
+ * `plain`: ordinary spaces instead of Intl's (narrow) no-break spaces, for a printer's code page or
+ * a PDF's standard font, which have no such characters.
  */
-export function formatCents(cents: number, locale = 'fr-FR', currency = 'EUR'): string {
-  if (!isCents(cents)) throw new RangeError(`formatCents: not an integer amount of cents: ${cents}`);
+export function formatEuros(cents: number, locale: MoneyLang | (string & {}) = 'fr', opts: { plain?: boolean } = {}): string {
+  if (!isCents(cents)) throw new RangeError(`formatEuros: not an integer amount of cents: ${cents}`);
+  const tag = MONEY_LOCALES[locale as MoneyLang] ?? locale;
+  let f = formatters.get(tag);
+  if (!f) {
+    f = new Intl.NumberFormat(tag, { style: 'currency', currency: 'EUR', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    formatters.set(tag, f);
+  }
   const abs = Math.abs(cents);
   const minor = abs % 100;
   const major = (abs - minor) / 100;
-  const decimal = `${cents < 0 ? '-' : ''}${major}.${String(minor).padStart(2, '0')}` as `${number}`;
-  return new Intl.NumberFormat(locale, {
-    style: 'currency',
-    currency,
-    minimumFractionDigits: 2,
-    maximumFractionDigits: 2,
-  }).format(decimal);
+  const text = f.format(`${cents < 0 ? '-' : ''}${major}.${String(minor).padStart(2, '0')}` as `${number}`);
+  return opts.plain ? text.replace(/[\u00a0\u202f]/g, ' ') : text;
+}
+
+/**
+ * THE reading of an amount typed by a person: "12,50", "12.5", "12", "1 234,56 €" → cents;
+ * null when it is not a non-negative amount with at most 2 decimals (and at most 9 digits of euros).
+ * Spaces (any kind) and a euro sign are ignored; the decimal separator is a comma or a point.
+ */
+export function parseEuros(text: string): number | null {
+  const m = /^(\d{1,9})(?:[.,](\d{1,2}))?$/.exec(text.replace(/[\s\u00a0\u202f€]/g, ''));
+  if (!m) return null;
+  return Number(m[1]) * 100 + Number((m[2] ?? '0').padEnd(2, '0'));
 }

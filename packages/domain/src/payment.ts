@@ -1,4 +1,4 @@
-import { formatCents, isCents } from './money';
+import { formatEuros, isCents } from './money';
 import { err, ok, type Result } from './result';
 
 export const PAYMENT_METHODS = ['cash', 'card', 'cheque'] as const;
@@ -47,7 +47,7 @@ export function settlePayments(totalCents: number, payments: readonly Payment[])
     if (sum !== totalCents) {
       return err(
         'REFUND_MISMATCH',
-        `Refund payments total ${sum} cents (${formatCents(sum)}) but the refund is ${totalCents} cents (${formatCents(totalCents)})`,
+        `Refund payments total ${sum} cents (${formatEuros(sum)}) but the refund is ${totalCents} cents (${formatEuros(totalCents)})`,
       );
     }
     return ok({ payments: normalised, changeCents: 0 });
@@ -55,7 +55,7 @@ export function settlePayments(totalCents: number, payments: readonly Payment[])
 
   if (sum < totalCents) {
     const missing = totalCents - sum;
-    return err('PAYMENT_SHORT', `Payment is short by ${missing} cents (${formatCents(missing)} missing)`);
+    return err('PAYMENT_SHORT', `Payment is short by ${missing} cents (${formatEuros(missing)} missing)`);
   }
   const change = sum - totalCents;
   if (change > cash) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { formatCents, isCents, sumCents } from '../src/money';
+import { formatEuros, isCents, parseEuros, sumCents } from '../src/money';
 
 describe('isCents', () => {
   it('accepts safe integers, including negatives and zero', () => {
@@ -36,27 +36,57 @@ describe('sumCents', () => {
   });
 });
 
-describe('formatCents', () => {
+describe('formatEuros', () => {
   it('formats euros the French way by default', () => {
-    assert.equal(formatCents(123456), '1\u202f234,56\u00a0€');
-    assert.equal(formatCents(5), '0,05\u00a0€');
-    assert.equal(formatCents(0), '0,00\u00a0€');
-    assert.equal(formatCents(-5), '-0,05\u00a0€');
+    assert.equal(formatEuros(123456), '1\u202f234,56\u00a0€');
+    assert.equal(formatEuros(5), '0,05\u00a0€');
+    assert.equal(formatEuros(0), '0,00\u00a0€');
+    assert.equal(formatEuros(-5), '-0,05\u00a0€');
   });
-  it('honours locale and currency', () => {
-    assert.equal(formatCents(1999, 'en-US', 'USD'), '$19.99');
-    assert.equal(formatCents(-250000, 'en-GB', 'GBP'), '-£2,500.00');
+  it('honours the screen language or any locale', () => {
+    assert.equal(formatEuros(123456, 'en'), '€1,234.56');
+    assert.equal(formatEuros(1999, 'en-US'), '€19.99');
+    assert.equal(formatEuros(-250000, 'de-DE'), '-2.500,00\u00a0€');
+  });
+  it('plain: ordinary spaces only, for printers and PDF fonts', () => {
+    assert.equal(formatEuros(123456, 'fr', { plain: true }), '1 234,56 €');
+    assert.equal(formatEuros(-100000000, 'fr', { plain: true }), '-1 000 000,00 €');
   });
   it('keeps every digit of large amounts (no float division)', () => {
-    assert.equal(formatCents(Number.MAX_SAFE_INTEGER, 'en-US').replace(/\D/g, ''), String(Number.MAX_SAFE_INTEGER));
+    assert.equal(formatEuros(Number.MAX_SAFE_INTEGER, 'en-US').replace(/\D/g, ''), String(Number.MAX_SAFE_INTEGER));
     fc.assert(
       fc.property(fc.maxSafeInteger(), (n) => {
-        assert.equal(formatCents(n, 'en-US').replace(/\D/g, ''), String(Math.abs(n)).padStart(3, '0'));
+        assert.equal(formatEuros(n, 'en-US').replace(/\D/g, ''), String(Math.abs(n)).padStart(3, '0'));
       }),
     );
   });
   it('throws on a non-integer amount', () => {
-    assert.throws(() => formatCents(1.5), RangeError);
+    assert.throws(() => formatEuros(1.5), RangeError);
+  });
+});
+
+describe('parseEuros', () => {
+  it('reads what a person types', () => {
+    assert.equal(parseEuros('12,50'), 1250);
+    assert.equal(parseEuros('12.5'), 1250);
+    assert.equal(parseEuros('12'), 1200);
+    assert.equal(parseEuros(' 0,05 € '), 5);
+    assert.equal(parseEuros('1 234,56'), 123456);
+    assert.equal(parseEuros('1\u202f234,56\u00a0€'), 123456);
+    assert.equal(parseEuros('999999999,99'), 99999999999);
+  });
+  it('refuses what is not a non-negative amount with at most 2 decimals', () => {
+    for (const bad of ['', ' ', '€', '-1', '1,234', '12,', ',5', '1.2.3', 'abc', '12e3', '1234567890', '+3']) {
+      assert.equal(parseEuros(bad), null, JSON.stringify(bad));
+    }
+  });
+  it('reads back what formatEuros writes, in both screen languages', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 99_999_999_999 }), fc.constantFrom('fr', 'en'), (n, lang) => {
+        const text = formatEuros(n, lang).replace(/,(?=\d{3})/g, '');
+        assert.equal(parseEuros(text), n, text);
+      }),
+    );
   });
 });
 

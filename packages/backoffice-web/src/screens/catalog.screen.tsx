@@ -2,7 +2,8 @@ import { useState } from 'react';
 import type { ImportResult, Product, RejectedRow } from '@comptoir/protocol';
 import { api, apiCsv, apiText, qs } from '../api.client';
 import { csvChunks } from '../csv-chunks';
-import { money, parseEuros, percentBp } from '../format';
+import { formatEuros, parseEuros } from '@comptoir/domain/money';
+import { percentBp } from '../format';
 import { useI18n } from '../i18n';
 import { ErrorLine, errorText, Pager, Section, useLoad } from '../ui/common';
 
@@ -46,7 +47,7 @@ export function CatalogScreen() {
                   <td className="mono">{p.sku}</td>
                   <td>{p.label}</td>
                   <td>{p.category}</td>
-                  <td className="num" data-testid={`price-${p.sku}`}>{money(p.priceCents, lang)}</td>
+                  <td className="num" data-testid={`price-${p.sku}`}>{formatEuros(p.priceCents, lang)}</td>
                   <td className="num">{percentBp(p.vatRate, lang)}</td>
                   <td className="mono small">{p.barcodes.join(' ')}</td>
                   <td><button className="link" data-testid={`edit-${p.sku}`} onClick={() => setEditing(p.sku)}>{t.fleet.edit}</button></td>

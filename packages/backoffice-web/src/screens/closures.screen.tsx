@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import type { CentralArchive, CentralClosure, FleetResponse } from '@comptoir/protocol';
 import { api, apiBlob, qs } from '../api.client';
-import { dateTime, money, percentBp } from '../format';
+import { formatEuros } from '@comptoir/domain/money';
+import { dateTime, percentBp } from '../format';
 import { useI18n } from '../i18n';
 import { ErrorLine, errorText, useLoad } from '../ui/common';
 
@@ -63,15 +64,15 @@ export function ClosuresScreen() {
               <td>{c.number}</td>
               <td>{t.closures.periods[c.payload.period]} {c.payload.periodKey}</td>
               <td className="num">{c.payload.ticketCount}</td>
-              <td className="num">{money(c.payload.totalCents, lang)}</td>
+              <td className="num">{formatEuros(c.payload.totalCents, lang)}</td>
               <td>
                 {c.payload.vat.map((v) => (
                   <div key={v.rate}>
-                    {percentBp(v.rate, lang)} : {money(v.vatCents, lang)}
+                    {percentBp(v.rate, lang)} : {formatEuros(v.vatCents, lang)}
                   </div>
                 ))}
               </td>
-              <td className="num">{money(c.payload.grandTotalCents, lang)}</td>
+              <td className="num">{formatEuros(c.payload.grandTotalCents, lang)}</td>
               <td>{dateTime(c.integratedAt, lang)}</td>
             </tr>
           ))}

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import type { DashboardResponse, DashboardStore } from '@comptoir/protocol';
 import { api, qs } from '../api.client';
-import { duration, money } from '../format';
+import { formatEuros } from '@comptoir/domain/money';
+import { duration } from '../format';
 import { useI18n } from '../i18n';
 import { ErrorLine, Link, Section, useLoad } from '../ui/common';
 
@@ -19,7 +20,7 @@ export function DashboardScreen() {
       {dash.data?.stores.map((s) => (
         <Section key={s.storeId} title={s.storeName}>
           <div className="kpis" data-testid={`dash-${s.storeId}`}>
-            <div className="kpi"><span>{t.dash.total}</span><strong data-testid="dash-total">{money(s.totalCents, lang)}</strong></div>
+            <div className="kpi"><span>{t.dash.total}</span><strong data-testid="dash-total">{formatEuros(s.totalCents, lang)}</strong></div>
             <div className="kpi"><span>{t.dash.tickets}</span><strong>{s.tickets}</strong></div>
             <div className="kpi">
               <span>{t.dash.offline}</span>
@@ -49,7 +50,7 @@ function HourChart({ s }: { s: DashboardStore }) {
         return (
           <g key={h.hour}>
             <rect x={h.hour * 30 + 4} y={H - bh} width={22} height={bh} className="bar">
-              <title>{`${h.hour}h : ${money(h.totalCents, lang)} (${h.tickets})`}</title>
+              <title>{`${h.hour}h : ${formatEuros(h.totalCents, lang)} (${h.tickets})`}</title>
             </rect>
             <text x={h.hour * 30 + 15} y={H + 14} textAnchor="middle" className="axis">{h.hour}</text>
           </g>

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import type { DocumentDetail } from '@comptoir/protocol';
 import { api, apiBlob, qs } from '../api.client';
-import { dateTime, duration, money, percentBp } from '../format';
+import { formatEuros } from '@comptoir/domain/money';
+import { dateTime, duration, percentBp } from '../format';
 import { anomalyText, useI18n } from '../i18n';
 import { ErrorLine, errorText, Link, Section, useLoad } from '../ui/common';
 
@@ -39,7 +40,7 @@ export function DocumentDetailScreen({ registerId, number }: { registerId: strin
         <div><span>{t.docs.delay}</span><strong>{duration(d.integrationDelayMs, lang)}</strong></div>
         <div><span>{t.docs.offline}</span><strong data-testid="detail-offline">{d.soldOffline ? t.docs.yes : t.docs.no}</strong></div>
         <div><span>{t.docs.customer}</span><strong>{d.customerId ? <Link to={`/customers/${encodeURIComponent(d.customerId)}`}>{d.customerName ?? d.customerId}</Link> : '—'}</strong></div>
-        <div><span>{t.docs.total}</span><strong>{money(d.totalCents, lang)}</strong></div>
+        <div><span>{t.docs.total}</span><strong>{formatEuros(d.totalCents, lang)}</strong></div>
         <div><span>{t.docs.anomalies}</span><strong>{d.anomalies.length ? d.anomalies.map((a) => anomalyText(t, a)).join(', ') : '—'}</strong></div>
         {d.review && <div><span>{t.docs.reviewed}</span><strong>{d.review.acknowledgedBy} · {dateTime(d.review.acknowledgedAt, lang)}</strong></div>}
       </div>
@@ -48,7 +49,7 @@ export function DocumentDetailScreen({ registerId, number }: { registerId: strin
           <thead><tr><th>{t.docs.label}</th><th className="num">{t.docs.qty}</th><th className="num">{t.docs.unit}</th><th className="num">{t.docs.rate}</th><th className="num">{t.docs.total}</th></tr></thead>
           <tbody>
             {(d.lines ?? []).map((l) => (
-              <tr key={l.lineNo}><td>{l.label} <span className="muted small">{l.sku}</span></td><td className="num">{l.quantity}</td><td className="num">{money(l.unitPriceCents, lang)}</td><td className="num">{percentBp(l.vatRate, lang)}</td><td className="num">{money(l.totalCents, lang)}</td></tr>
+              <tr key={l.lineNo}><td>{l.label} <span className="muted small">{l.sku}</span></td><td className="num">{l.quantity}</td><td className="num">{formatEuros(l.unitPriceCents, lang)}</td><td className="num">{percentBp(l.vatRate, lang)}</td><td className="num">{formatEuros(l.totalCents, lang)}</td></tr>
             ))}
           </tbody>
         </table>
@@ -57,11 +58,11 @@ export function DocumentDetailScreen({ registerId, number }: { registerId: strin
         <Section title={t.docs.vat}>
           <table className="grid">
             <thead><tr><th>{t.docs.rate}</th><th className="num">{t.docs.base}</th><th className="num">{t.docs.vatAmount}</th><th className="num">{t.docs.total}</th></tr></thead>
-            <tbody>{(d.vat ?? []).map((v) => <tr key={v.rate}><td>{percentBp(v.rate, lang)}</td><td className="num">{money(v.baseCents, lang)}</td><td className="num">{money(v.vatCents, lang)}</td><td className="num">{money(v.totalCents, lang)}</td></tr>)}</tbody>
+            <tbody>{(d.vat ?? []).map((v) => <tr key={v.rate}><td>{percentBp(v.rate, lang)}</td><td className="num">{formatEuros(v.baseCents, lang)}</td><td className="num">{formatEuros(v.vatCents, lang)}</td><td className="num">{formatEuros(v.totalCents, lang)}</td></tr>)}</tbody>
           </table>
         </Section>
         <Section title={t.docs.payments}>
-          <ul className="plain">{(d.payments ?? []).map((p, i) => <li key={i}>{p.method} : {money(p.amountCents, lang)}</li>)}</ul>
+          <ul className="plain">{(d.payments ?? []).map((p, i) => <li key={i}>{p.method} : {formatEuros(p.amountCents, lang)}</li>)}</ul>
         </Section>
       </div>
       <Section title={t.docs.chain}>

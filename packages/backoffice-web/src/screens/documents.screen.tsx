@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import type { DocumentsResponse, DocumentSummary, FleetResponse, Store } from '@comptoir/protocol';
 import { api, qs } from '../api.client';
-import { dateTime, duration, money } from '../format';
+import { formatEuros } from '@comptoir/domain/money';
+import { dateTime, duration } from '../format';
 import { anomalyText, useI18n } from '../i18n';
 import { ErrorLine, Link, Pager, useLoad } from '../ui/common';
 
@@ -131,7 +132,7 @@ export function DocumentTable({ items }: { items: DocumentSummary[] }) {
             </td>
             <td>{d.soldOffline ? <span className="badge warn">{t.docs.yes}</span> : t.docs.no}</td>
             <td>{d.anomalies.length ? d.anomalies.map((a) => <div key={a} className="badge danger">{anomalyText(t, a)}</div>) : '—'}</td>
-            <td className="num">{money(d.totalCents, lang)}</td>
+            <td className="num">{formatEuros(d.totalCents, lang)}</td>
           </tr>
         ))}
       </tbody>

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import type { ReviewResponse } from '@comptoir/protocol';
 import { api, qs } from '../api.client';
-import { dateTime, money } from '../format';
+import { formatEuros } from '@comptoir/domain/money';
+import { dateTime } from '../format';
 import { anomalyText, useI18n } from '../i18n';
 import { ErrorLine, errorText, Link, Pager, useLoad } from '../ui/common';
 
@@ -27,7 +28,7 @@ export function ReviewScreen() {
               <td>{d.registerName}</td>
               <td><Link to={`/documents/${encodeURIComponent(d.registerId)}/${d.number}`}>n° {d.number}</Link></td>
               <td>{dateTime(d.soldAt, lang)}</td>
-              <td className="num">{money(d.totalCents, lang)}</td>
+              <td className="num">{formatEuros(d.totalCents, lang)}</td>
               <td>{d.anomalies.map((a) => <div key={a} className="badge danger">{anomalyText(t, a)}</div>)}</td>
               <td>
                 {d.review ? (

@@ -1,3 +1,4 @@
+import { formatEuros } from '@comptoir/domain';
 import ReceiptPrinterEncoder from '@point-of-sale/receipt-printer-encoder';
 import type { PaymentMethod, Receipt } from '@comptoir/protocol';
 
@@ -16,10 +17,7 @@ const METHOD: Record<PaymentMethod, string> = { cash: 'Espèces', card: 'Carte',
 
 /** 123456 → "1 234,56 €" (plain spaces: a printer's code page has no narrow no-break space). */
 export function euros(cents: number): string {
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(cents);
-  const units = Math.floor(abs / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
-  return `${sign}${units},${String(abs % 100).padStart(2, '0')} €`;
+  return formatEuros(cents, 'fr', { plain: true });
 }
 
 /** Basis points → "5,5 %". */

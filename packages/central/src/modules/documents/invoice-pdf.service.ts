@@ -1,15 +1,12 @@
 import PDFDocument from 'pdfkit';
+import { formatEuros } from '@comptoir/domain';
 import { ComptoirError } from '@comptoir/protocol';
 import type { Ctx } from '../../context';
 import { getDocument } from './document.service';
 
 /** Money as shown on a French invoice: "1 234,50 €" (plain spaces: the PDF fonts are WinAnsi). */
-function euros(cents: number): string {
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(cents);
-  const units = String(Math.floor(abs / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
-  return `${sign}${units},${String(abs % 100).padStart(2, '0')} €`;
-}
+/** Amounts as on the receipt (plain spaces: PDFKit's standard fonts have no narrow no-break space). */
+const euros = (cents: number): string => formatEuros(cents, 'fr', { plain: true });
 function percent(bp: number): string {
   return `${(bp / 100).toLocaleString('fr-FR')} %`;
 }
