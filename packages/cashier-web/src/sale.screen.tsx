@@ -4,7 +4,7 @@ import type { LocalProduct, ShelfCategory } from '@comptoir/protocol';
 import { api } from './api.client';
 import { cartTotal, lineTotal, type Cart, type CartAction, type CartLine } from './cart.state';
 import { errorText } from './i18n.messages';
-import { formatEuros, parseEuros } from '@comptoir/domain/money';
+import { formatDecimalEuros, formatEuros, parseEuros } from '@comptoir/domain/money';
 import { useScreen } from './screen.context';
 
 /**
@@ -198,7 +198,7 @@ export function SaleScreen(props: {
 
 function DiscountEditor(props: { initial: number; onDone: (cents: number) => void }) {
   const { t } = useScreen();
-  const [text, setText] = useState(props.initial ? (props.initial / 100).toFixed(2) : '');
+  const [text, setText] = useState(props.initial ? formatDecimalEuros(props.initial) : '');
   const cents = parseEuros(text);
   return (
     <form

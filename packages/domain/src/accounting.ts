@@ -1,3 +1,4 @@
+import { formatDecimalEuros } from './money';
 import { err, ok, type Result } from './result';
 import type { PaymentMethod } from './payment';
 
@@ -170,7 +171,7 @@ export const FEC_COLUMNS = [
 /** 123456 → "1234,56"; never negative (sides say the sign). */
 export function fecAmount(cents: number): string {
   if (!Number.isSafeInteger(cents) || cents < 0) throw new RangeError(`fecAmount: not a non-negative integer of cents: ${cents}`);
-  return `${Math.floor(cents / 100)},${String(cents % 100).padStart(2, '0')}`;
+  return formatDecimalEuros(cents);
 }
 
 /** "2025-03-14" → "20250314". */

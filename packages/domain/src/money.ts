@@ -45,6 +45,17 @@ export function formatEuros(cents: number, locale: MoneyLang | (string & {}) = '
 }
 
 /**
+ * An amount as a bare decimal with a comma, "-1234,56": no grouping, no currency sign. What a French
+ * spreadsheet or an accounting file (FEC) reads as a number, and what an amount field starts with
+ * (parseEuros reads it back).
+ */
+export function formatDecimalEuros(cents: number): string {
+  if (!isCents(cents)) throw new RangeError(`formatDecimalEuros: not an integer amount of cents: ${cents}`);
+  const abs = Math.abs(cents);
+  return `${cents < 0 ? '-' : ''}${Math.floor(abs / 100)},${String(abs % 100).padStart(2, '0')}`;
+}
+
+/**
  * THE reading of an amount typed by a person: "12,50", "12.5", "12", "1 234,56 €" → cents;
  * null when it is not a non-negative amount with at most 2 decimals (and at most 9 digits of euros).
  * Spaces (any kind) and a euro sign are ignored; the decimal separator is a comma or a point.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { formatEuros, isCents, parseEuros, sumCents } from '../src/money';
+import { formatDecimalEuros, formatEuros, isCents, parseEuros, sumCents } from '../src/money';
 
 describe('isCents', () => {
   it('accepts safe integers, including negatives and zero', () => {
@@ -65,6 +65,18 @@ describe('formatEuros', () => {
   });
 });
 
+describe('formatDecimalEuros', () => {
+  it('a bare decimal with a comma, sign kept, no grouping', () => {
+    assert.equal(formatDecimalEuros(123456), '1234,56');
+    assert.equal(formatDecimalEuros(-5), '-0,05');
+    assert.equal(formatDecimalEuros(0), '0,00');
+    assert.throws(() => formatDecimalEuros(0.5), RangeError);
+  });
+  it('is read back by parseEuros', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 99_999_999_999 }), (n) => assert.equal(parseEuros(formatDecimalEuros(n)), n)));
+  });
+});
+
 describe('parseEuros', () => {
   it('reads what a person types', () => {
     assert.equal(parseEuros('12,50'), 1250);
@@ -91,9 +103,9 @@ describe('parseEuros', () => {
 });
 
 describe('money: programmer errors name the function and the value', () => {
-  it('sumCents and formatCents refuse non-cents and overflow', () => {
+  it('sumCents and formatEuros refuse non-cents and overflow', () => {
     assert.throws(() => sumCents([1, 2.5]), /^RangeError: sumCents: not an integer amount of cents: 2\.5$/);
     assert.throws(() => sumCents([Number.MAX_SAFE_INTEGER, 1]), /^RangeError: sumCents: sum exceeds the safe integer range$/);
-    assert.throws(() => formatCents(0.5), /^RangeError: formatCents: not an integer amount of cents: 0\.5$/);
+    assert.throws(() => formatEuros(0.5), /^RangeError: formatEuros: not an integer amount of cents: 0\.5$/);
   });
 });

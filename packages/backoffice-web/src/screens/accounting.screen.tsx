@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import type { ChartOfAccounts, SalesJournal, Store } from '@comptoir/protocol';
 import { api, apiBlob, qs } from '../api.client';
-import { money, percentBp } from '../format';
+import { formatEuros } from '@comptoir/domain/money';
+import { percentBp } from '../format';
 import { useI18n } from '../i18n';
 import { ErrorLine, errorText, Section, useLoad } from '../ui/common';
 
@@ -105,23 +106,23 @@ export function AccountingScreen() {
                     {!d.closed && ` (${t.accounting.open})`}
                   </td>
                   <td className="num">{d.ticketCount}</td>
-                  <td className="num">{money(d.salesCents, lang)}</td>
-                  <td className="num">{money(d.returnsCents, lang)}</td>
-                  <td className="num">{money(d.netCents, lang)}</td>
+                  <td className="num">{formatEuros(d.salesCents, lang)}</td>
+                  <td className="num">{formatEuros(d.returnsCents, lang)}</td>
+                  <td className="num">{formatEuros(d.netCents, lang)}</td>
                   {rates.map((r) => {
                     const v = d.vat.find((x) => x.rate === r);
                     return (
                       <td key={r} className="num">
-                        {money(v?.baseCents ?? 0, lang)} / {money(v?.vatCents ?? 0, lang)}
+                        {formatEuros(v?.baseCents ?? 0, lang)} / {formatEuros(v?.vatCents ?? 0, lang)}
                       </td>
                     );
                   })}
                   {methods.map((m) => (
                     <td key={m} className="num">
-                      {money(d.payments.find((p) => p.method === m)?.amountCents ?? 0, lang)}
+                      {formatEuros(d.payments.find((p) => p.method === m)?.amountCents ?? 0, lang)}
                     </td>
                   ))}
-                  <td className="num">{d.cashDifferenceCents === null ? '—' : money(d.cashDifferenceCents, lang)}</td>
+                  <td className="num">{d.cashDifferenceCents === null ? '—' : formatEuros(d.cashDifferenceCents, lang)}</td>
                 </tr>
               ))}
             </tbody>
@@ -143,9 +144,9 @@ export function AccountingScreen() {
                   <tr key={`${d.day}-${w.registerId}-${w.closureNumber}`} data-testid={`drawer-${d.day}-${w.registerId}`} data-difference={w.cashDifferenceCents ?? ''}>
                     <td>{d.day}</td>
                     <td>{w.registerName}</td>
-                    <td className="num">{w.cashExpectedCents === null ? '—' : money(w.cashExpectedCents, lang)}</td>
-                    <td className="num">{w.cashCountedCents === null ? t.accounting.notCounted : money(w.cashCountedCents, lang)}</td>
-                    <td className={w.cashDifferenceCents ? 'num bad' : 'num'}>{w.cashDifferenceCents === null ? '—' : money(w.cashDifferenceCents, lang)}</td>
+                    <td className="num">{w.cashExpectedCents === null ? '—' : formatEuros(w.cashExpectedCents, lang)}</td>
+                    <td className="num">{w.cashCountedCents === null ? t.accounting.notCounted : formatEuros(w.cashCountedCents, lang)}</td>
+                    <td className={w.cashDifferenceCents ? 'num bad' : 'num'}>{w.cashDifferenceCents === null ? '—' : formatEuros(w.cashDifferenceCents, lang)}</td>
                   </tr>
                 )),
               )}
@@ -174,7 +175,7 @@ function NetChart({ journal }: { journal: SalesJournal }) {
         return (
           <g key={d.day}>
             <rect x={i * step + 4} y={H - bh} width={step - 8} height={bh} className="bar" data-day={d.day}>
-              <title>{`${d.day} : ${money(d.netCents, lang)}`}</title>
+              <title>{`${d.day} : ${formatEuros(d.netCents, lang)}`}</title>
             </rect>
             <text x={i * step + step / 2} y={H + 14} textAnchor="middle" className="axis">
               {d.day.slice(8)}

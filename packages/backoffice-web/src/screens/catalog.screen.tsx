@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { ImportResult, Product, RejectedRow } from '@comptoir/protocol';
 import { api, apiCsv, apiText, qs } from '../api.client';
 import { csvChunks } from '../csv-chunks';
-import { formatEuros, parseEuros } from '@comptoir/domain/money';
+import { formatDecimalEuros, formatEuros, parseEuros } from '@comptoir/domain/money';
 import { percentBp } from '../format';
 import { useI18n } from '../i18n';
 import { ErrorLine, errorText, Pager, Section, useLoad } from '../ui/common';
@@ -64,7 +64,7 @@ export function CatalogScreen() {
 
 function ProductEditor({ p, onDone }: { p: Product; onDone(): void }) {
   const { t } = useI18n();
-  const [f, setF] = useState({ label: p.label, price: (p.priceCents / 100).toFixed(2).replace('.', ','), vatRate: p.vatRate, category: p.category, barcodes: p.barcodes.join(' ') });
+  const [f, setF] = useState({ label: p.label, price: formatDecimalEuros(p.priceCents), vatRate: p.vatRate, category: p.category, barcodes: p.barcodes.join(' ') });
   const [error, setError] = useState<string | null>(null);
   async function save() {
     const priceCents = parseEuros(f.price);

@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import { formatDecimalEuros } from '@comptoir/domain';
 import type { AccountingPeriodQuery, JournalDay, PaymentMethod, SalesJournal } from '@comptoir/protocol';
 import type { Ctx } from '../../context';
 import { readStorePeriod, type PeriodTicket, type StorePeriod } from './accounting-period.service';
@@ -88,9 +89,7 @@ export async function salesJournal(ctx: Ctx, q: AccountingPeriodQuery): Promise<
 
 /** "1234,56" (French decimal comma, sign kept): what a spreadsheet in French reads as a number. */
 function euros(cents: number | null): string {
-  if (cents === null) return '';
-  const abs = Math.abs(cents);
-  return `${cents < 0 ? '-' : ''}${Math.floor(abs / 100)},${String(abs % 100).padStart(2, '0')}`;
+  return cents === null ? '' : formatDecimalEuros(cents);
 }
 
 /**
