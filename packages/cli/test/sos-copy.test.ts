@@ -2,6 +2,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { createHash, createHmac } from 'node:crypto';
+import { REMOTE_COPY_MAX_SKEW_MS, remoteCopySigningString } from '@comptoir/protocol';
 import { eventually, http, startRegisterProcess, type RegisterProcess } from '@comptoir/testing';
 import { growCatalog } from '../../../bench/catalog';
 import { cashierLogin, openShop, registerStatus, sell, someProducts, waitForMode, type Shop, type ShopRegister } from './support/shop';
@@ -14,6 +16,15 @@ import { cashierLogin, openShop, registerStatus, sell, someProducts, waitForMode
  * changed centrally reaches the register and is still used once central is gone).
  */
 const FAR_SCHEDULE = ['0 0 3 1 1 *']; // 1 January, 03:00: never during a test run
+
+function readRegisterToken(reg: ShopRegister): string {
+  const db = new Database(join(reg.process.dataDir, 'register.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare('SELECT token FROM register_meta WHERE id = 1').get() as { token: string }).token;
+  } finally {
+    db.close();
+  }
+}
 
 function readRegisterFile(reg: ShopRegister | RegisterProcess) {
   const dir = 'process' in reg ? reg.process.dataDir : reg.dataDir;
@@ -160,7 +171,24 @@ describe('SOS copy', () => {
         headers: { 'x-comptoir-register': reg.id, 'x-comptoir-timestamp': new Date().toISOString(), 'x-comptoir-signature': 'a'.repeat(64) },
       });
       assert.equal(forged2.status, 401);
-      assert.equal((await registerStatus(reg)).lastSosCopyAt, before);
+      // Signed as central signs (HMAC keyed by sha256 of the register's token) but 10 minutes old:
+      // refused for its timestamp alone — the same call signed now is accepted.
+      const token = readRegisterToken(reg);
+      const signed = (timestamp: string) => ({
+        'x-comptoir-register': reg.id,
+        'x-comptoir-timestamp': timestamp,
+        'x-comptoir-signature': createHmac('sha256', createHash('sha256').update(token).digest('hex')).update(remoteCopySigningString(reg.id, timestamp)).digest('hex'),
+      });
+      const stale = new Date(Date.now() - REMOTE_COPY_MAX_SKEW_MS - 5 * 60_000).toISOString();
+      const expired = await fetch(`${reg.process.url}/api/sync/sos-copy`, { method: 'POST', headers: signed(stale) });
+      assert.equal(expired.status, 401);
+      assert.match(JSON.stringify(await expired.json()), /outside the accepted window/);
+      const future = new Date(Date.now() + REMOTE_COPY_MAX_SKEW_MS + 5 * 60_000).toISOString();
+      assert.equal((await fetch(`${reg.process.url}/api/sync/sos-copy`, { method: 'POST', headers: signed(future) })).status, 401);
+      assert.equal((await registerStatus(reg)).lastSosCopyAt, before, 'no copy on a refused call');
+      const fresh = await fetch(`${reg.process.url}/api/sync/sos-copy`, { method: 'POST', headers: signed(new Date().toISOString()), signal: AbortSignal.timeout(60_000) });
+      assert.equal(fresh.status, 200, await fresh.text());
+      assert.notEqual((await registerStatus(reg)).lastSosCopyAt, before, 'the same call signed now copies');
       assert.equal((await http(shop.central.url, 'POST', '/api/stores/nope/prepare-outage', { token: shop.adminToken })).status, 404);
     } finally {
       await stopped.process.restart();
