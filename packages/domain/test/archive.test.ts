@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createPublicKey } from 'node:crypto';
+import { createHash, createPublicKey } from 'node:crypto';
 import {
   GENESIS_SIGNATURE,
   archiveBody,
@@ -115,4 +115,12 @@ test('a forged archive whose body matches its signed SHA-256 still fails on the 
     assert.equal((check as { reason: string }).reason, reason, what);
     assert.equal(check.keyFingerprint, keyFingerprint(createPublicKey(keys.publicKeyPem)), what);
   }
+});
+
+test('the file format is fixed: header names the format, the digest is SHA-256 hex, the fingerprint is of the SPKI key', () => {
+  const text = makeArchive([...tickets], [ranges[0]!]);
+  assert.match(text.slice(0, text.indexOf('\n')), /"format":"comptoir-archive\/1"/);
+  assert.equal(archiveDigest('abc'), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  const key = createPublicKey(keys.publicKeyPem);
+  assert.equal(keyFingerprint(key), createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex'));
 });
