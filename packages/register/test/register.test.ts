@@ -74,14 +74,15 @@ describe('register agent (enrolled, connected)', () => {
     assert.equal(snapshotChecksum(readCopy(reg.ctx)), manifest.checksum, 'what was stored is exactly what central sent');
     const products = (reg.ctx.sqlite.prepare('SELECT count(*) AS n FROM products').get() as { n: number }).n;
     assert.equal(products, await central.productTotal());
-    // enrolment, sos_copy, register_start reach central in order, then the login and the schedule
-    // central set before enrolment (config_change, applied from the first heartbeat), in either order.
+    // enrolment, key_start (the enrolled key's start), sos_copy, register_start reach central in order,
+    // then the login and the schedule central set before enrolment (config_change, applied from the
+    // first heartbeat), in either order.
     const events = await eventually('first events at central', async () => {
       const evs = central.events(registerId);
-      return evs.length >= 5 ? evs : null;
+      return evs.length >= 6 ? evs : null;
     });
-    assert.deepEqual(events.slice(0, 3), ['enrolment', 'sos_copy', 'register_start']);
-    assert.deepEqual(events.slice(3, 5).sort(), ['config_change', 'login']);
+    assert.deepEqual(events.slice(0, 4), ['enrolment', 'key_start', 'sos_copy', 'register_start']);
+    assert.deepEqual(events.slice(4, 6).sort(), ['config_change', 'login']);
     // The heartbeat told central about the register and its copy (fleet status).
     const row = await eventually('fleet shows the register connected with its copy', async () => {
       const r = await central.fleetRow(registerId);
@@ -116,7 +117,7 @@ describe('register agent (enrolled, connected)', () => {
     assert.equal(stockOf(coffee.sku), before - 2);
     // Signed with the key central registered at enrolment.
     const rec = reg.ctx.sqlite.prepare("SELECT * FROM records WHERE chain = 'ticket' AND number = ?").get(sale.number) as any;
-    const signable = { registerId, chain: 'ticket', number: rec.number, recordedAt: rec.recorded_at, payload: JSON.parse(rec.payload), prevSignature: rec.prev_signature };
+    const signable = { registerId, chain: 'ticket', number: rec.number, recordedAt: rec.recorded_at, payload: JSON.parse(rec.payload), prevSignature: rec.prev_signature, keyId: rec.key_id };
     assert.ok(verifyRecord(central.publicKeyOf(registerId), signable, sale.signature));
     const atCentral = await eventually('the sale integrated at central', async () =>
       (await central.tickets(registerId)).find((t) => t.number === sale.number),
