@@ -1,7 +1,9 @@
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { dirname, extname, join, resolve, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
 import { createRequire } from 'node:module';
+import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { publicUndocumented } from '@comptoir/http';
 import { ComptoirError } from '@comptoir/protocol';
 
 /**
@@ -10,44 +12,35 @@ import { ComptoirError } from '@comptoir/protocol';
  */
 export const DEFAULT_BACKOFFICE_DIR = join(dirname(createRequire(import.meta.url).resolve('@comptoir/backoffice-web/package.json')), 'dist') + sep;
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json',
-  '.txt': 'text/plain; charset=utf-8',
-};
-
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Comptoir</title>
 <p>Le back office n'est pas construit. Lancez <code>npm run build -w @comptoir/backoffice-web</code> puis redémarrez.</p>
 <p>The back office is not built. Run <code>npm run build -w @comptoir/backoffice-web</code>, then restart.</p>`;
 
 /**
  * Serves the built back office (public: the app itself holds no data; every /api call needs a
- * token). Invariants: a path never escapes `dir`; /api/* is never answered with the app (an unknown
- * API path is a JSON 404); any other unknown path gets index.html (the app routes on the client).
- * Hashed assets (/assets/*) are cached for a year, index.html never.
+ * token), with @fastify/static: the files present at start (hashed /assets/* cached for a year,
+ * the others never), and index.html for any other path that is not /api/* (the app routes on the
+ * client); an unknown API path stays a JSON 404. @fastify/static keeps every path inside `dir`.
  */
 export function backofficeStaticRoutes(app: FastifyInstance, dir: string = DEFAULT_BACKOFFICE_DIR): void {
-  const root = resolve(dir);
-  const index = join(root, 'index.html');
-  app.get('/*', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
-    const path = decodeURIComponent(request.url.split('?')[0] ?? '/');
-    if (path === '/api' || path.startsWith('/api/')) throw new ComptoirError('NOT_FOUND', `No route GET ${path}`);
-    if (!existsSync(index)) return reply.status(503).type('text/html; charset=utf-8').send(NOT_BUILT);
-    const file = resolve(root, `.${path}`);
-    const inside = file === root || file.startsWith(root + sep);
-    if (inside && file !== root && existsSync(file) && statSync(file).isFile()) {
-      const type = TYPES[extname(file)] ?? 'application/octet-stream';
-      reply.header('cache-control', path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
-      return reply.type(type).send(createReadStream(file));
+  const built = existsSync(join(dir, 'index.html'));
+  publicUndocumented(app, async (files) => {
+    if (built) {
+      await files.register(fastifyStatic, {
+        root: dir,
+        wildcard: false,
+        index: false,
+        cacheControl: false,
+        setHeaders: (res, path) => {
+          res.setHeader('cache-control', path.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+        },
+      });
     }
-    reply.header('cache-control', 'no-cache');
-    return reply.type(TYPES['.html']!).send(createReadStream(index));
+    files.get('/*', async (request, reply) => {
+      const path = request.url.split('?')[0] ?? '/';
+      if (path === '/api' || path.startsWith('/api/')) throw new ComptoirError('NOT_FOUND', `No route GET ${path}`);
+      if (!built) return reply.status(503).type('text/html; charset=utf-8').send(NOT_BUILT);
+      return reply.header('cache-control', 'no-cache').sendFile('index.html', dir);
+    });
   });
 }

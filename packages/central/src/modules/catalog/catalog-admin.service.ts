@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 import {
   ComptoirError,
   CSV_COLUMNS,
@@ -48,22 +49,16 @@ export async function listCategories(ctx: Ctx): Promise<{ items: { name: string;
   return { items, total: items.length };
 }
 
-function csvField(v: string | number): string {
-  const s = String(v);
-  return /[;"\n\r,]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 /** The active catalog as CSV (`;`-separated, the import's own format: it round-trips). */
 export async function exportCatalogCsv(ctx: Ctx): Promise<string> {
   const [rows, codes] = await Promise.all([
     ctx.db.selectFrom('products').selectAll().where('active', '=', 1).orderBy('sku').execute(),
     allBarcodes(ctx),
   ]);
-  const lines = [CSV_COLUMNS.join(';')];
-  for (const p of rows) {
-    lines.push([p.sku, p.label, Number(p.price_cents), Number(p.vat_rate), p.category, (codes.get(p.sku) ?? []).join('|')].map(csvField).join(';'));
-  }
-  return `${lines.join('\n')}\n`;
+  const records = rows.map((p) => [p.sku, p.label, Number(p.price_cents), Number(p.vat_rate), p.category, (codes.get(p.sku) ?? []).join('|')]);
+  // csv-stringify quotes what needs it (`;`, quotes, line breaks) and, here, commas too: a
+  // spreadsheet that guesses the separator never splits a label. Per-field rules go in `cast`.
+  return stringify([[...CSV_COLUMNS], ...records], { delimiter: ';', record_delimiter: 'unix', quoted_match: ',' });
 }
 
 type Parsed = { line: number; row: CsvProductRow };
