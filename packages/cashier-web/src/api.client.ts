@@ -1,7 +1,11 @@
 /// <reference lib="dom" />
 import type {
   CashierLoginResponse,
+  CashMovement,
+  CashMovementRequest,
+  CloseDayRequest,
   Closure,
+  DrawerState,
   ClosureList,
   CustomerDocuments,
   ErrorBody,
@@ -97,6 +101,8 @@ export const api = {
   refund: (req: ReturnRequest) => request<SaleResponse>('POST', '/api/returns', req),
   sosCopy: () => request<SosCopyResult>('POST', '/api/sos-copy', undefined, 120_000),
   xReport: () => request<XReport>('GET', '/api/reports/x'),
-  closeDay: () => request<Closure>('POST', '/api/closures/day'),
+  closeDay: (body?: CloseDayRequest) => request<Closure>('POST', '/api/closures/day', body),
+  drawer: () => request<DrawerState>('GET', '/api/cash/drawer'),
+  cashMovement: (body: CashMovementRequest) => request<CashMovement>('POST', '/api/cash/movements', body),
   closures: () => request<ClosureList>('GET', '/api/closures?limit=7'),
 };

@@ -8,6 +8,7 @@ import { savedLang, translator, type Lang } from './i18n.messages';
 import { LoginScreen } from './login.screen';
 import { PaymentPanel } from './payment.panel';
 import { ReportScreen } from './report.screen';
+import { FloatPrompt } from './drawer.panel';
 import { ReturnsScreen } from './returns.screen';
 import { SaleScreen } from './sale.screen';
 import { ScreenContext, type Session } from './screen.context';
@@ -154,6 +155,7 @@ export function App() {
             )}
           </div>
         </header>
+        {session && <FloatPrompt key={session.token} />}
         <main>
           {!session ? (
             <LoginScreen

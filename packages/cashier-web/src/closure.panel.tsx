@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react';
-import type { Closure } from '@comptoir/protocol';
+import type { Closure, DenominationCount } from '@comptoir/protocol';
 import { api, ApiError } from './api.client';
 import { errorText } from './i18n.messages';
 import { formatEuros } from '@comptoir/domain/money';
 import { formatPeriodKey, formatTime, todayIn } from './money.format';
 import { useScreen } from './screen.context';
+import { CashCount } from './drawer.panel';
 
 /**
  * The daily closure (Z): two clicks (close, then confirm the date), then the signed result. Works
@@ -17,6 +18,7 @@ export function ClosurePanel(props: { onClosed: () => void }) {
   const [done, setDone] = useState<Closure | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [recent, setRecent] = useState<Closure[]>([]);
+  const [count, setCount] = useState<DenominationCount[] | null>(null);
   const today = todayIn(status?.storeTimezone);
   const money = (c: number) => formatEuros(c, lang);
 
@@ -34,7 +36,7 @@ export function ClosurePanel(props: { onClosed: () => void }) {
     setBusy(true);
     setError(null);
     try {
-      const closure = await api.closeDay();
+      const closure = await api.closeDay(count ? { denominations: count } : undefined);
       setDone(closure);
       props.onClosed();
       void loadRecent();
@@ -51,6 +53,7 @@ export function ClosurePanel(props: { onClosed: () => void }) {
     <section className="closure" data-testid="closure">
       <h2>{t('closureTitle')}</h2>
       <p className="hint">{t('closureHint')}</p>
+      <CashCount onChange={setCount} />
       {confirming ? (
         <div className="actions">
           <button className="primary big" data-testid="close-day-confirm" disabled={busy} onClick={() => void close()}>
@@ -73,6 +76,15 @@ export function ClosurePanel(props: { onClosed: () => void }) {
             count: done.payload.ticketCount,
             total: money(done.payload.totalCents),
             grand: money(done.payload.grandTotalCents),
+          })}
+        </p>
+      )}
+      {done && done.payload.version === 2 && done.payload.cashCountedCents !== null && (
+        <p className={done.payload.cashDifferenceCents === 0 ? 'ok' : 'warn'} data-testid="closure-cash" data-difference={done.payload.cashDifferenceCents ?? ''}>
+          {t('closureCash', {
+            expected: money(done.payload.cashExpectedCents ?? 0),
+            counted: money(done.payload.cashCountedCents),
+            difference: money(done.payload.cashDifferenceCents ?? 0),
           })}
         </p>
       )}

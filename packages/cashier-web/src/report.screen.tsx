@@ -6,6 +6,7 @@ import { formatEuros } from '@comptoir/domain/money';
 import { formatDateTime, formatTime } from './money.format';
 import { useScreen } from './screen.context';
 import { ClosurePanel } from './closure.panel';
+import { DrawerPanel } from './drawer.panel';
 import { VatTable } from './vat-table.view';
 
 /** X report (running totals since the last closure, read-only), the daily closure (Z) and the manual SOS copy. */
@@ -14,6 +15,7 @@ export function ReportScreen() {
   const [report, setReport] = useState<XReport | null>(null);
   const [copy, setCopy] = useState<{ state: 'idle' | 'running' | 'done' | 'failed'; result?: SosCopyResult; error?: string }>({ state: 'idle' });
   const [error, setError] = useState<string | null>(null);
+  const [drawerKey, setDrawerKey] = useState(0);
   const offline = status?.mode !== 'connected';
 
   const load = () => api.xReport().then(setReport, (e: unknown) => setError(errorText(t, e)));
@@ -108,7 +110,13 @@ export function ReportScreen() {
           </>
         )}
       </section>
-      <ClosurePanel onClosed={() => void load()} />
+      <DrawerPanel refreshKey={drawerKey} />
+      <ClosurePanel
+        onClosed={() => {
+          void load();
+          setDrawerKey((k) => k + 1);
+        }}
+      />
     </div>
   );
 }

@@ -1,0 +1,93 @@
+/// <reference lib="dom" />
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { http, launchChromium } from '@comptoir/testing';
+import { ensureBuilt, screenshot, startDemo, waitForText, type DemoShop } from './support/cashier-browser';
+
+/**
+ * The cash drawer on the cashier screen, in a real Chromium against a real demo shop: the float
+ * asked at the first login of the day, a paid-out, a cash sale, then the count by coins and notes
+ * at closing, 1.50 short; every figure checked against the register's own API.
+ */
+let shop: DemoShop;
+let browser: Browser;
+let page: Page;
+let reg: { id: string; url: string };
+let apiToken: string;
+const pageErrors: string[] = [];
+
+before(async () => {
+  ensureBuilt();
+  shop = await startDemo(1);
+  reg = shop.registers[0]!;
+  browser = await launchChromium();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  apiToken = (await http(reg.url, 'POST', '/api/auth/login', { body: shop.cashier })).body.token;
+});
+
+after(async () => {
+  await browser?.close();
+  await shop?.stop();
+});
+
+const drawer = async () => (await http(reg.url, 'GET', '/api/cash/drawer', { token: apiToken })).body;
+
+test('float at the first login, a paid-out, a cash sale, the count by denomination at closing', async () => {
+  await page.goto(reg.url);
+  await page.getByTestId('login-input').fill(shop.cashier.login);
+  await page.getByTestId('pin-input').fill(shop.cashier.pin);
+  await page.getByTestId('pin-input').press('Enter');
+  // First login of the day: the float is asked for (a banner: selling is never blocked).
+  await page.getByTestId('float-prompt').waitFor();
+  await page.getByTestId('float-amount').fill('150');
+  await page.getByTestId('float-save').click();
+  await page.getByTestId('float-prompt').waitFor({ state: 'detached' });
+  let d = await drawer();
+  assert.equal(d.floatSet, true);
+  assert.equal(d.floatCents, 15000);
+
+  // A paid-out from the report tab's drawer panel.
+  await page.getByTestId('tab-report').click();
+  await waitForText(page, 'drawer-float', /150,00/);
+  await page.getByTestId('drawer-kind').selectOption('out');
+  await page.getByTestId('drawer-amount').fill('12,30');
+  await page.getByTestId('drawer-reason').fill('Timbres');
+  await page.getByTestId('drawer-submit').click();
+  await waitForText(page, 'drawer-out', /12,30/);
+  d = await drawer();
+  assert.deepEqual(d.movements.map((m: any) => [m.payload.kind, m.payload.amountCents, m.payload.reason]), [['float', 15000, ''], ['out', 1230, 'Timbres']]);
+
+  // A cash sale through the register's API (the sale screen has its own tests): 1 unit, paid exactly.
+  const product = (await http(shop.centralUrl, 'GET', '/api/products?limit=1', { token: shop.adminToken })).body.items[0];
+  const sale = await http(reg.url, 'POST', '/api/sales', { token: apiToken, body: { lines: [{ sku: product.sku, quantity: 1 }], payments: [{ method: 'cash', amountCents: product.priceCents }] } });
+  assert.equal(sale.status, 201);
+  await page.reload();
+  await page.getByTestId('tab-report').click();
+  const expected = 15000 - 1230 + product.priceCents;
+  await page.waitForFunction((v) => document.querySelector('[data-testid="drawer"]')?.getAttribute('data-expected') === String(v), expected);
+
+  // The count, coin by coin and note by note: 1.50 short of what is expected.
+  const counted = expected - 150;
+  const tens = Math.floor(counted / 1000);
+  const cents = counted - tens * 1000;
+  await page.getByTestId('count-1000').fill(String(tens));
+  await page.getByTestId('count-1').fill(String(cents));
+  await waitForText(page, 'count-total', new RegExp(`${Math.floor(counted / 100)},${String(counted % 100).padStart(2, '0')}`));
+  await page.getByTestId('close-day').click();
+  await page.getByTestId('close-day-confirm').click();
+  await page.getByTestId('closure-cash').waitFor();
+  assert.equal(await page.getByTestId('closure-cash').getAttribute('data-difference'), '-150');
+  await waitForText(page, 'closure-cash', /1,50/);
+  await screenshot(page, 'cash-drawer-count');
+
+  const z = (await http(reg.url, 'GET', '/api/closures?limit=1', { token: apiToken })).body.items[0];
+  assert.deepEqual([z.payload.cashExpectedCents, z.payload.cashCountedCents, z.payload.cashDifferenceCents], [expected, counted, -150]);
+  d = await drawer();
+  const count = d.movements.find((m: any) => m.payload.kind === 'count');
+  assert.deepEqual(count.payload.denominations, [{ valueCents: 1, count: cents }, { valueCents: 1000, count: tens }].filter((x) => x.count > 0).sort((a, b) => a.valueCents - b.valueCents));
+  assert.equal(d.closed, true);
+  assert.deepEqual(pageErrors, []);
+});
