@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { EURO_DENOMINATIONS, type CashMovementKind, type DenominationCount, type DrawerState } from '@comptoir/protocol';
 import { api } from './api.client';
 import { errorText } from './i18n.messages';
-import { formatCents, parseEuros } from './money.format';
+import { formatEuros, parseEuros } from '@comptoir/domain/money';
 import { useScreen } from './screen.context';
 
 // The cash drawer on the cashier screen: today's figures, the opening float, cash put in or taken
@@ -18,7 +18,7 @@ export function DrawerPanel(props: { refreshKey?: unknown }) {
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const money = (c: number) => formatCents(c, lang);
+  const money = (c: number) => formatEuros(c, lang);
   const load = () => api.drawer().then(setDrawer, (e: unknown) => setError(errorText(t, e)));
   useEffect(() => {
     void load();
@@ -125,13 +125,13 @@ export function CashCount(props: { onChange(denominations: DenominationCount[] |
       <div className="denominations">
         {[...EURO_DENOMINATIONS].reverse().map((v) => (
           <label key={v}>
-            <span>{formatCents(v, lang)}</span>
+            <span>{formatEuros(v, lang)}</span>
             <input data-testid={`count-${v}`} inputMode="numeric" size={4} value={counts[v] ?? ''} onChange={(e) => set(v, e.target.value.replace(/\D/g, ''))} />
           </label>
         ))}
       </div>
       <p>
-        {t('countTotal')} <strong data-testid="count-total">{formatCents(total, lang)}</strong>
+        {t('countTotal')} <strong data-testid="count-total">{formatEuros(total, lang)}</strong>
       </p>
     </fieldset>
   );
