@@ -25,6 +25,12 @@ export function ConnectionBanner() {
   const pending = status?.pendingRecords ?? 0;
   const refusal = status?.centralRefusal ?? null;
   return (
+    <>
+    {status?.training && (
+      <div className="banner banner-training" role="status" data-testid="training-banner">
+        {t('trainingBanner')}
+      </div>
+    )}
     <div className={`banner banner-${mode}`} role="status" aria-live="polite">
       <span className="banner-dot" aria-hidden="true" />
       <span data-testid="connection-mode" data-mode={status?.mode ?? 'down'}>{text}</span>
@@ -37,5 +43,6 @@ export function ConnectionBanner() {
         </span>
       )}
     </div>
+    </>
   );
 }

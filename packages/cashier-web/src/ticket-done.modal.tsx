@@ -14,8 +14,10 @@ export function TicketDoneModal(props: { sale: SaleResponse; onClose: () => void
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
+    // A training ticket has no receipt of the ticket chain: it is printed as what it is.
+    if (sale.training) return;
     api.receipt(sale.number).then(setReceipt, (e: unknown) => setError(errorText(t, e)));
-  }, [sale.number, t]);
+  }, [sale.number, sale.training, t]);
 
   async function reprint() {
     try {
@@ -39,6 +41,7 @@ export function TicketDoneModal(props: { sale: SaleResponse; onClose: () => void
               {t('changeDue', { amount: formatEuros(sale.changeCents, lang) })}
             </p>
           )}
+          {sale.training && <p className="error big" data-testid="training-ticket">{t('trainingTicket')}</p>}
           {sale.soldOffline && <p className="hint" data-testid="sold-offline">{t('offlineSale')}</p>}
           {error && <p className="error" role="alert">{error}</p>}
           <div className="modal-actions vertical">
@@ -48,12 +51,21 @@ export function TicketDoneModal(props: { sale: SaleResponse; onClose: () => void
             <button className="secondary" data-testid="print-receipt" onClick={() => window.print()}>
               {t('print')}
             </button>
-            <button className="secondary" data-testid="reprint" onClick={() => void reprint()}>
-              {t('reprint')}
-            </button>
+            {!sale.training && (
+              <button className="secondary" data-testid="reprint" onClick={() => void reprint()}>
+                {t('reprint')}
+              </button>
+            )}
           </div>
         </div>
-        <div className="receipt-paper print-area">{receipt && <ReceiptView receipt={receipt} />}</div>
+        <div className="receipt-paper print-area">
+          {sale.training && (
+            <p className="receipt-training">
+              <strong>{t('trainingTicket')}</strong> — n° {sale.number} — {formatCents(sale.totalCents, lang)}
+            </p>
+          )}
+          {receipt && <ReceiptView receipt={receipt} />}
+        </div>
       </div>
     </div>
   );

@@ -71,6 +71,8 @@ export const EVENT_TYPES = [
   'clock_set_back',
   'key_start',
   'key_end',
+  'training_start',
+  'training_end',
 ] as const;
 export const EventType = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventType>;

@@ -36,6 +36,8 @@ export const RegisterStatus = z.object({
   centralRefusal: z.object({ code: z.string(), message: z.string(), since: IsoDateTime }).nullable().optional(),
   softwareVersion: z.string().optional(),
   protocolVersion: z.number().int().optional(),
+  /** Training mode: sales are training tickets (the cashier screen shows a banner). */
+  training: z.boolean(),
 });
 export type RegisterStatus = z.infer<typeof RegisterStatus>;
 
@@ -122,6 +124,8 @@ export const SaleResponse = z.object({
   payments: z.array(TicketPayment),
   signature: z.string(),
   soldAt: IsoDateTime,
+  /** A training ticket (training mode): numbered in the `training` chain, never counted, "TICKET DE FORMATION — NON VALABLE". */
+  training: z.boolean(),
 });
 export type SaleResponse = z.infer<typeof SaleResponse>;
 
@@ -200,3 +204,9 @@ export const CloseDayRequest = z
     path: ['denominations'],
   });
 export type CloseDayRequest = z.infer<typeof CloseDayRequest>;
+
+/** `PUT /api/training` (a manager): training mode on or off; `GET /api/training`. */
+export const TrainingRequest = z.object({ enabled: z.boolean() });
+export type TrainingRequest = z.infer<typeof TrainingRequest>;
+export const TrainingState = z.object({ training: z.boolean() });
+export type TrainingState = z.infer<typeof TrainingState>;

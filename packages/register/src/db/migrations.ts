@@ -95,9 +95,17 @@ const m0004RecordKeys: Migration = {
   },
 };
 
+// Training mode (issue 10): survives a restart.
+const m0005Training: Migration = {
+  async up(db: Kysely<any>) {
+    await sql`ALTER TABLE register_meta ADD COLUMN training INTEGER NOT NULL DEFAULT 0`.execute(db);
+  },
+};
+
 export const registerMigrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_sos_copy': m0002SosCopy,
   '0003_store_calendar': m0003StoreCalendar,
   '0004_record_keys': m0004RecordKeys,
+  '0005_training': m0005Training,
 };

@@ -22,6 +22,8 @@ export interface RegisterMetaTable {
   last_copy_counts: string | null;
   /** JSON array of cron expressions (remote configuration). */
   sos_schedule: string;
+  /** 1 while training mode is on. */
+  training: number;
 }
 
 export interface CopyStoreTable {

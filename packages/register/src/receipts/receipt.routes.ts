@@ -47,7 +47,10 @@ const afterResponse = new WeakMap<FastifyRequest, () => void>();
 
 function ticketNumberOf(body: string): number | null {
   try {
-    const n = (JSON.parse(body) as { number?: unknown }).number;
+    const sale = JSON.parse(body) as { number?: unknown; training?: unknown };
+    // A training ticket is not a ticket of the ticket chain: its number would print another ticket's receipt.
+    if (sale.training === true) return null;
+    const n = sale.number;
     return typeof n === 'number' && Number.isInteger(n) ? n : null;
   } catch {
     return null;

@@ -11,6 +11,7 @@ import { appendRecord } from '../chain/record-chain';
 import type { RegisterContext } from '../context';
 import type { ProductRow } from '../db/statements';
 import { withDaysClosed } from '../closures/closure.service';
+import { trainingEnabled } from '../training/training.service';
 
 export type SaleOutcome = { created: boolean; sale: SaleResponse };
 
@@ -55,8 +56,11 @@ function priced(cart: ReturnType<typeof priceLines>, code: 'SALE_REFUSED' | 'RET
  */
 export function createSale(ctx: RegisterContext, req: SaleRequest, actor: Actor): SaleOutcome {
   const identity = requireIdentity(ctx);
-  const outcome = withDaysClosed(ctx, actor.cashierId, (): SaleOutcome => {
-    if (req.clientSaleId) {
+  const training = trainingEnabled(ctx);
+  // A training sale is no sale: it closes no business day (a plain transaction).
+  const inTransaction = training ? (work: () => SaleOutcome) => ctx.sqlite.transaction(work)() : (work: () => SaleOutcome) => withDaysClosed(ctx, actor.cashierId, work);
+  const outcome = inTransaction((): SaleOutcome => {
+    if (req.clientSaleId && !training) {
       const known = ctx.q.ticketByClientSaleId.get(req.clientSaleId);
       if (known) return { created: false, sale: loadSaleResponse(ctx, known.number) };
     }
@@ -89,6 +93,7 @@ export function createSale(ctx: RegisterContext, req: SaleRequest, actor: Actor)
       changeCents: settled.value.changeCents,
       original: null,
       clientSaleId: req.clientSaleId ?? null,
+      training,
     }).outcome;
   });
   if (outcome.created) ctx.recordsAppended();
@@ -103,6 +108,7 @@ export function createSale(ctx: RegisterContext, req: SaleRequest, actor: Actor)
  */
 export function createReturn(ctx: RegisterContext, req: ReturnRequest, actor: Actor): SaleOutcome {
   const identity = requireIdentity(ctx);
+  if (trainingEnabled(ctx)) throw new ComptoirError('RETURN_REFUSED', 'Returns are not available in training mode: leave training mode first', { reason: 'training' });
   const outcome = withDaysClosed(ctx, actor.cashierId, (): SaleOutcome => {
     if (req.clientSaleId) {
       const known = ctx.q.ticketByClientSaleId.get(req.clientSaleId);
@@ -133,6 +139,7 @@ export function createReturn(ctx: RegisterContext, req: ReturnRequest, actor: Ac
       changeCents: 0,
       original: { registerId: identity.registerId, number: original.number },
       clientSaleId: req.clientSaleId ?? null,
+      training: false,
     });
     const perLine = new Map<number, number>();
     for (const l of req.lines) perLine.set(l.lineNo, (perLine.get(l.lineNo) ?? 0) + l.quantity);
@@ -160,6 +167,7 @@ function commitTicket(
     changeCents: number;
     original: TicketPayload['original'];
     clientSaleId: string | null;
+    training: boolean;
   },
 ): { outcome: SaleOutcome; number: number } {
   let soldAt = ctx.now().toISOString();
@@ -178,6 +186,11 @@ function commitTicket(
     changeCents: t.changeCents,
     original: t.original,
   };
+  if (t.training) {
+    // The training chain only: no ticket row (numbers, returns, documents), no stock movement.
+    const rec = appendRecord(ctx, 'training', payload, soldAt);
+    return { outcome: { created: true, sale: response(identity.registerId, rec.number, rec.signature, payload, rec.recordedAt, true) }, number: rec.number };
+  }
   const rec = appendRecord(ctx, 'ticket', payload, soldAt);
   soldAt = rec.recordedAt;
   ctx.q.insertTicket.run(
@@ -188,7 +201,7 @@ function commitTicket(
     ctx.q.insertMovement.run(line.sku, -line.quantity, rec.number, soldAt);
     ctx.q.moveStock.run(line.sku, -line.quantity);
   }
-  return { outcome: { created: true, sale: response(identity.registerId, rec.number, rec.signature, payload, soldAt) }, number: rec.number };
+  return { outcome: { created: true, sale: response(identity.registerId, rec.number, rec.signature, payload, soldAt, false) }, number: rec.number };
 }
 
 function buildReturn(original: TicketPayload, already: Record<number, number>, req: ReturnRequest): LineInput[] {
@@ -210,7 +223,7 @@ function ticketLine(l: PricedCart['lines'][number]): TicketPayload['lines'][numb
   };
 }
 
-function response(registerId: string, number: number, signature: string, p: TicketPayload, soldAt: string): SaleResponse {
+function response(registerId: string, number: number, signature: string, p: TicketPayload, soldAt: string, training: boolean): SaleResponse {
   return {
     registerId,
     number,
@@ -223,6 +236,7 @@ function response(registerId: string, number: number, signature: string, p: Tick
     payments: p.payments,
     signature,
     soldAt,
+    training,
   };
 }
 
@@ -234,5 +248,5 @@ function loadTicketPayload(ctx: RegisterContext, number: number): TicketPayload 
 
 function loadSaleResponse(ctx: RegisterContext, number: number): SaleResponse {
   const row = ctx.q.recordByKey.get('ticket', number)!;
-  return response(ctx.identity!.registerId, number, row.signature, JSON.parse(row.payload) as TicketPayload, row.recorded_at);
+  return response(ctx.identity!.registerId, number, row.signature, JSON.parse(row.payload) as TicketPayload, row.recorded_at, false);
 }

@@ -1,5 +1,6 @@
 import type { RegisterStatus } from '@comptoir/protocol';
 import type { RegisterContext } from '../context';
+import { trainingEnabled } from '../training/training.service';
 
 /** What the link side knows (absent when the register is not enrolled: no link at all). */
 export interface LinkState {
@@ -43,5 +44,6 @@ export function readStatus(ctx: RegisterContext, link: LinkState | null): Regist
     lastContactAt: link?.lastContactAt ?? null,
     storeTimezone: store?.timezone || null,
     centralRefusal: link?.centralRefusal ?? null,
+    training: trainingEnabled(ctx),
   };
 }

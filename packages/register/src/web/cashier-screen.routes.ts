@@ -8,6 +8,7 @@ import { archiveRoutes } from '../archives/archive.routes';
 import { closureRoutes } from '../closures/closure.routes';
 import { drawerRoutes } from '../cash/drawer.routes';
 import { xReportRoutes } from '../reports/x-report.routes';
+import { trainingRoutes } from '../training/training.routes';
 import { returnQuoteRoutes } from '../returns/return-quote.routes';
 import { cashierWebRoutes } from './cashier-web.routes';
 
@@ -20,6 +21,7 @@ export function cashierScreenRoutes(app: FastifyInstance, ctx: RegisterContext, 
   xReportRoutes(app, ctx);
   closureRoutes(app, ctx);
   drawerRoutes(app, ctx);
+  trainingRoutes(app, ctx);
   archiveRoutes(app, ctx);
   returnQuoteRoutes(app, ctx);
   cashierWebRoutes(app, webDir);
