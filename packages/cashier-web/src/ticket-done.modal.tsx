@@ -61,7 +61,7 @@ export function TicketDoneModal(props: { sale: SaleResponse; onClose: () => void
         <div className="receipt-paper print-area">
           {sale.training && (
             <p className="receipt-training">
-              <strong>{t('trainingTicket')}</strong> — n° {sale.number} — {formatCents(sale.totalCents, lang)}
+              <strong>{t('trainingTicket')}</strong> — n° {sale.number} — {formatEuros(sale.totalCents, lang)}
             </p>
           )}
           {receipt && <ReceiptView receipt={receipt} />}
