@@ -61,6 +61,31 @@ export const SosCopyConfig = z.object({
 });
 export type SosCopyConfig = z.infer<typeof SosCopyConfig>;
 
+export const BackupConfig = z.object({
+  data: z.string().min(1, 'a data directory is required (--data or COMPTOIR_DATA)'),
+  out: z.string().min(1, 'the backup file is required (--out FILE)'),
+});
+export const RestoreConfig = z.object({
+  from: z.string().min(1, 'the backup file is required (--from FILE)'),
+  data: z.string().min(1, 'a data directory is required (--data or COMPTOIR_DATA)'),
+});
+
+export const ServiceConfig = z.object({
+  role: z.enum(['register', 'central'], { message: 'the role is register or central (--role)' }),
+  prefix: z.string().min(1).default('/opt/comptoir'),
+  data: z.string().min(1).optional(),
+  central: z.url({ message: 'must be a URL, e.g. https://central.example.com' }).optional(),
+  port: Port.optional(),
+  host: z.string().min(1).optional(),
+  printer: z.string().optional(),
+  user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'a system user name such as comptoir-register').optional(),
+  node: z.string().min(1).optional(),
+  bin: z.string().min(1).optional(),
+  envFile: z.string().min(1).optional(),
+  dryRun: z.boolean().default(false),
+  out: z.string().min(1).optional(),
+});
+
 /** Flags win over `COMPTOIR_<NAME>` variables; undefined values are left to the schema defaults. */
 export function withEnv(flags: Record<string, unknown>, names: Record<string, string>, env = process.env) {
   const merged: Record<string, unknown> = {};

