@@ -541,6 +541,10 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       return true;
     }, 180_000, 250).catch((e) => violations.push(`no quiet after the heal: ${String(e)}`));
     report.healMs = Date.now() - healStart;
+    // The outbox and blocked chains as they were at the quiet point: a record signed later (say an
+    // offline_start while the long reads below load the machine) is not one the heal left behind.
+    const atQuiet = new Map<string, any>();
+    for (const t of tills) atQuiet.set(t.id, (await http(t.process.url, 'GET', '/api/status')).body);
     log(`healed and quiet in ${report.healMs} ms; reading the final state`);
 
     // ---- final state ----
@@ -556,7 +560,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     const toClosure = (c: any): ClosureView => ({ number: c.number, signature: c.signature, payload: c.payload });
     const registers: RegisterFinalState[] = [];
     for (const t of tills) {
-      const status = (await http(t.process.url, 'GET', '/api/status')).body;
+      const status = atQuiet.get(t.id);
       const localTickets = await pages(async (o) => (await http(t.process.url, 'GET', `/api/tickets?limit=1000&offset=${o}`, { token: t.token, timeoutMs: 60_000 })).body);
       const centralTickets = await pages(async (o) => (await admin('GET', `/api/tickets?registerId=${t.id}&limit=1000&offset=${o}&detail=1`)).body);
       const localClosures = (await http(t.process.url, 'GET', '/api/closures?limit=400', { token: t.token })).body.items;
