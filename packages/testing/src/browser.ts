@@ -75,15 +75,13 @@ async function inflatePackagedChromium(): Promise<string> {
  * nothing phoning home; playwright gives each launch a fresh profile.
  */
 export async function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
+  // The system's fontconfig is used as is: pointing FONTCONFIG_PATH at the package's own fonts.conf
+  // makes the headless shell abort on the first text it draws (SkFontMgr_FontConfigInterface).
   const { path } = await chromiumExecutable();
-  const fonts = join(dirname(path), 'fonts');
-  // The packaged browser brings its own fonts and fontconfig file (also when its path came as COMPTOIR_CHROMIUM).
-  const env = existsSync(join(fonts, 'fonts.conf')) && !process.env.FONTCONFIG_PATH ? { ...process.env, FONTCONFIG_PATH: fonts } : undefined;
   return chromium.launch({
     headless: true,
     ...options,
     executablePath: path,
-    ...(env ? { env } : {}),
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', ...(options.args ?? [])],
   });
 }
