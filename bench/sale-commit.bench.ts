@@ -45,7 +45,7 @@ export async function benchSaleCommit(): Promise<void> {
     line(`register enrolment + first full copy (${CATALOG} products)`, `${(enrolMs / 1000).toFixed(2)} s, ${copied.lastSosCopyKind}`);
 
     const baseline = bareCommits(join(dir.path, 'baseline.sqlite'), SALES);
-    const actor = { cashierId: 'bench', role: 'cashier' as const, displayName: 'Bench' };
+    const actor = { cashierId: 'bench', login: 'bench', role: 'cashier' as const, displayName: 'Bench' };
     let i = 0;
     const oneSale = () => {
       const a = (i * 7919) % CATALOG;

@@ -76,7 +76,7 @@ export async function benchSosCopy(): Promise<void> {
     line(`incremental refresh, ${CHANGED} prices, heartbeat 1 s only, 5 rounds`, `p50 ${fmt(hb.p50)}  max ${fmt(hb.max)} (target ≤ 1 s)`);
 
     // Sale commit: idle vs during a full copy.
-    const actor = { cashierId: 'bench', role: 'cashier' as const, displayName: 'Bench' };
+    const actor = { cashierId: 'bench', login: 'bench', role: 'cashier' as const, displayName: 'Bench' };
     let i = 0;
     const oneSale = () => {
       const a = (i++ * 7919) % PRODUCTS;

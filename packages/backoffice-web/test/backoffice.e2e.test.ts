@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { eventually, http, launchChromium, spawnComptoir, tempDir, type ChildHandle } from '@comptoir/testing';
+import { DEMO_MANAGER_AT_TILL, eventually, http, launchChromium, spawnComptoir, tempDir, type ChildHandle } from '@comptoir/testing';
 import { PROTOCOL_VERSION } from '@comptoir/protocol';
 
 // The back office in a real browser (@comptoir/testing's launchChromium: Debian's or npm's Chromium) against a real
@@ -184,7 +184,7 @@ describe('back office in a browser', () => {
   it('a daily closure (Z) made at a register appears under Closures with its totals', async () => {
     const reg = info.registers[1]!;
     const cashier = (await http(reg.url, 'POST', '/api/auth/login', { body: info.cashier })).body.token;
-    const z = await http(reg.url, 'POST', '/api/closures/day', { token: cashier });
+    const z = await http(reg.url, 'POST', '/api/closures/day', { token: cashier, body: { approval: DEMO_MANAGER_AT_TILL } });
     assert.equal(z.status, 201, JSON.stringify(z.body));
     await eventually('closure integrated at central', async () =>
       (await http(info.centralUrl, 'GET', `/api/closures?registerId=${reg.id}`, { token: adminToken })).body.items.length > 0,

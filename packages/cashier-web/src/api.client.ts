@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import type {
+  Approval,
   CashierLoginResponse,
   CashMovement,
   CashMovementRequest,

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { RegisterStatus, SaleResponse } from '@comptoir/protocol';
 import { api, onSessionLost, setToken } from './api.client';
+import { ApprovalProvider } from './approval.dialog';
 import { cartReducer, loadCart, saveCart } from './cart.state';
 import { ConnectionBanner } from './connection.banner';
 import { CustomersScreen } from './customers.screen';
@@ -131,6 +132,7 @@ export function App() {
   const screen = useMemo(() => ({ lang, t, status, session }), [lang, t, status, session]);
   return (
     <ScreenContext.Provider value={screen}>
+      <ApprovalProvider>
       <div className="app">
         <header className="topbar">
           <ConnectionBanner />
@@ -191,6 +193,7 @@ export function App() {
         {session && paying && <PaymentPanel cart={cart} onDone={afterTicket} onCancel={() => setPaying(false)} />}
         {session && done && <TicketDoneModal sale={done} onClose={closeDone} />}
       </div>
+      </ApprovalProvider>
     </ScreenContext.Provider>
   );
 }

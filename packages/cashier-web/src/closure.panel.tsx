@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Closure, DenominationCount } from '@comptoir/protocol';
 import { api, ApiError } from './api.client';
+import { useApproval } from './approval.dialog';
 import { errorText } from './i18n.messages';
 import { formatEuros } from '@comptoir/domain/money';
 import { formatPeriodKey, formatTime, todayIn } from './money.format';
@@ -13,6 +14,7 @@ import { CashCount } from './drawer.panel';
  */
 export function ClosurePanel(props: { onClosed: () => void }) {
   const { t, lang, status } = useScreen();
+  const withApproval = useApproval();
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<Closure | null>(null);
@@ -36,7 +38,9 @@ export function ClosurePanel(props: { onClosed: () => void }) {
     setBusy(true);
     setError(null);
     try {
-      const closure = await api.closeDay(count ? { denominations: count } : undefined);
+      const closure = await withApproval((approval) =>
+        api.closeDay({ ...(count ? { denominations: count } : {}), ...(approval ? { approval } : {}) }),
+      );
       setDone(closure);
       props.onClosed();
       void loadRecent();

@@ -157,6 +157,17 @@ const fr = {
   'err.UNAVAILABLE_OFFLINE': 'Indisponible en mode autonome : {message}',
   'err.AGENT_UNREACHABLE': "L'agent de caisse ne répond pas",
   'err.UNAUTHENTICATED': 'Session expirée — identifiez-vous',
+  'err.TOO_MANY_ATTEMPTS': 'Trop d’essais : réessayez dans {retry} s',
+  'err.APPROVAL_REQUIRED': 'Approbation d’un responsable nécessaire : {message}',
+  'err.APPROVAL_CANCELLED': 'Approbation annulée',
+  approvalTitle: 'Approbation d’un responsable',
+  approvalNeeded: 'Un responsable doit approuver : {reasons}',
+  approvalLogin: 'Identifiant du responsable',
+  approvalConfirm: 'Approuver',
+  approvalNotManager: 'Cet identifiant n’est pas celui d’un responsable',
+  'approvalReason.discount': 'remise au-delà de la limite caissier',
+  'approvalReason.return': 'retour',
+  'approvalReason.closure': 'clôture de la journée',
 };
 
 export type MessageKey = keyof typeof fr;
@@ -314,6 +325,17 @@ const en: Record<MessageKey, string> = {
   'err.UNAVAILABLE_OFFLINE': 'Unavailable in autonomous mode: {message}',
   'err.AGENT_UNREACHABLE': 'The register agent does not answer',
   'err.UNAUTHENTICATED': 'Session expired — please sign in',
+  'err.TOO_MANY_ATTEMPTS': 'Too many attempts: try again in {retry} s',
+  'err.APPROVAL_REQUIRED': 'A manager must approve: {message}',
+  'err.APPROVAL_CANCELLED': 'Approval cancelled',
+  approvalTitle: 'Manager approval',
+  approvalNeeded: 'A manager must approve: {reasons}',
+  approvalLogin: 'Manager login',
+  approvalConfirm: 'Approve',
+  approvalNotManager: 'This login is not a manager’s',
+  'approvalReason.discount': 'discount above the cashier limit',
+  'approvalReason.return': 'return',
+  'approvalReason.closure': 'closing the day',
 };
 
 const catalogs: Record<Lang, Record<MessageKey, string>> = { fr, en };
@@ -329,8 +351,13 @@ export function translator(lang: Lang): Translate {
 export function errorText(t: Translate, e: unknown): string {
   const code = (e as { code?: string }).code;
   const message = (e as { message?: string }).message ?? String(e);
-  const key = `err.${code}` as MessageKey;
-  return key in fr ? t(key, { message }) : t('errUnknown', { message });
+  const retry = (e as { details?: { retryAfterSeconds?: number } }).details?.retryAfterSeconds ?? '';
+  const key = `err.${code}`;
+  return hasMessage(key) ? t(key, { message, retry }) : t('errUnknown', { message });
+}
+
+export function hasMessage(key: string): key is MessageKey {
+  return key in fr;
 }
 
 export function savedLang(): Lang {

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { PaymentMethod, SaleResponse } from '@comptoir/protocol';
 import { api } from './api.client';
+import { useApproval } from './approval.dialog';
 import { cartTotal, saleLines, type Cart } from './cart.state';
 import { errorText } from './i18n.messages';
 import { formatEuros, parseEuros } from '@comptoir/domain/money';
@@ -27,6 +28,7 @@ function quickCash(due: number): number[] {
  */
 export function PaymentPanel(props: { cart: Cart; onDone: (sale: SaleResponse) => void; onCancel: () => void }) {
   const { t, lang } = useScreen();
+  const withApproval = useApproval();
   const total = cartTotal(props.cart);
   const [tenders, setTenders] = useState<Tender[]>([]);
   const [amountText, setAmountText] = useState('');
@@ -53,12 +55,15 @@ export function PaymentPanel(props: { cart: Cart; onDone: (sale: SaleResponse) =
     setBusy(true);
     setError(null);
     try {
-      const sale = await api.sell({
-        lines: saleLines(props.cart),
-        payments: tenders,
-        clientSaleId,
-        ...(props.cart.customer ? { customerId: props.cart.customer.id } : {}),
-      });
+      const sale = await withApproval((approval) =>
+        api.sell({
+          lines: saleLines(props.cart),
+          payments: tenders,
+          clientSaleId,
+          ...(props.cart.customer ? { customerId: props.cart.customer.id } : {}),
+          ...(approval ? { approval } : {}),
+        }),
+      );
       props.onDone(sale);
     } catch (e) {
       setError(errorText(t, e));

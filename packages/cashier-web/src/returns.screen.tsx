@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { LocalTicket, PaymentMethod, ReturnableTicket, ReturnQuote, SaleResponse } from '@comptoir/protocol';
 import { api } from './api.client';
+import { useApproval } from './approval.dialog';
 import { errorText } from './i18n.messages';
 import { formatEuros } from '@comptoir/domain/money';
 import { formatDateTime } from './money.format';
@@ -13,6 +14,7 @@ import { useScreen } from './screen.context';
  */
 export function ReturnsScreen(props: { onDone: (sale: SaleResponse) => void }) {
   const { t, lang, status } = useScreen();
+  const withApproval = useApproval();
   const [numberText, setNumberText] = useState('');
   const [found, setFound] = useState<ReturnableTicket | null>(null);
   const [quantities, setQuantities] = useState<Record<number, number>>({});
@@ -59,12 +61,15 @@ export function ReturnsScreen(props: { onDone: (sale: SaleResponse) => void }) {
     if (!found || !quote || busy) return;
     setBusy(true);
     try {
-      const sale = await api.refund({
-        original: { number: found.ticket.number },
-        lines,
-        refunds: quote.totalCents === 0 ? [] : [{ method, amountCents: -quote.totalCents }],
-        clientSaleId,
-      });
+      const sale = await withApproval((approval) =>
+        api.refund({
+          original: { number: found.ticket.number },
+          lines,
+          refunds: quote.totalCents === 0 ? [] : [{ method, amountCents: -quote.totalCents }],
+          clientSaleId,
+          ...(approval ? { approval } : {}),
+        }),
+      );
       setFound(null);
       setQuantities({});
       setNumberText('');

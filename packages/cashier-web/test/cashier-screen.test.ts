@@ -3,7 +3,7 @@ import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '@comptoir/testing';
-import { eventually, http } from '@comptoir/testing';
+import { DEMO_MANAGER_AT_TILL, eventually, http } from '@comptoir/testing';
 import { ensureBuilt, screenshot, setLink as setDemoLink, startDemo, waitForText, type DemoShop } from './support/cashier-browser';
 
 /**
@@ -299,6 +299,14 @@ test('a sale while the link is cut: banner autonomous, sale recorded, integrated
   await page.getByTestId('tab-sell').click();
 });
 
+/** Types a manager's login and PIN in the approval dialog and confirms. */
+async function approve(who: { login: string; pin: string }): Promise<void> {
+  await page.getByTestId('approval-dialog').waitFor();
+  await page.getByTestId('approval-login').fill(who.login);
+  await page.getByTestId('approval-pin').fill(who.pin);
+  await page.getByTestId('approval-confirm').click();
+}
+
 let returnsMade = 0;
 test('a return: find the ticket by number, return one unit, refund in cash', async () => {
   // The ticket to return: the one sold by clicks, or one sold through the API if that test failed.
@@ -323,12 +331,20 @@ test('a return: find the ticket by number, return one unit, refund in cash', asy
   const refund = Number(await page.getByTestId('refund-amount').getAttribute('data-cents'));
   assert.equal(refund, original.lines[0].unitPriceCents, 'one unit of line 1, no discount on it');
   await page.getByTestId('refund-cash').click();
+  // A cashier's return needs a manager: the dialog asks; a wrong PIN keeps it open, nothing is written.
+  const ticketsBefore = (await http(reg.url, 'GET', '/api/tickets?limit=1000', { token: apiToken })).body.total;
+  await waitForText(page, 'approval-reasons', /retour/);
+  await approve({ login: DEMO_MANAGER_AT_TILL.login, pin: '0000' });
+  await waitForText(page, 'approval-error', /incorrect/);
+  assert.equal((await http(reg.url, 'GET', '/api/tickets?limit=1000', { token: apiToken })).body.total, ticketsBefore, 'nothing written');
+  await approve(DEMO_MANAGER_AT_TILL);
   const n = Number(await waitForText(page, 'receipt-number', /^\d+$/));
   const ret = await registerTicket(n);
   assert.equal(ret.kind, 'return');
   assert.equal(ret.totalCents, -refund);
   assert.deepEqual(ret.original, { registerId: reg.id, number: clickSaleNumber });
   assert.deepEqual(ret.payments, [{ method: 'cash', amountCents: -refund }]);
+  assert.equal(await page.getByTestId('approval-dialog').count(), 0, 'the dialog closed');
   returnsMade += 1;
   await newSale();
 
@@ -398,6 +414,8 @@ test('daily closure (Z) from the screen: confirmed, equal to the X report, X sta
   await page.getByTestId('close-day').click();
   await waitForText(page, 'close-day-confirm', /Confirmer la clôture du \d\d\/\d\d\/\d{4}/);
   await page.getByTestId('close-day-confirm').click();
+  await waitForText(page, 'approval-reasons', /clôture/);
+  await approve(DEMO_MANAGER_AT_TILL);
   const result = await waitForText(page, 'closure-result', /Clôture Z n° 1 du/);
   assert.match(result, new RegExp(`${x.ticketCount} tickets`));
   assert.equal(Number(await page.getByTestId('closure-result').getAttribute('data-total')), x.totalCents);
@@ -406,6 +424,12 @@ test('daily closure (Z) from the screen: confirmed, equal to the X report, X sta
   await screenshot(page, '08-closure-1024x768');
   await page.getByTestId('close-day').click();
   await page.getByTestId('close-day-confirm').click();
+  // Cancelling the approval writes nothing and says so; approved, the second Z is refused.
+  await page.getByTestId('approval-cancel').click();
+  await waitForText(page, 'closure-error', /Approbation annulée/);
+  await page.getByTestId('close-day').click();
+  await page.getByTestId('close-day-confirm').click();
+  await approve(DEMO_MANAGER_AT_TILL);
   await waitForText(page, 'closure-error', /déjà clôturée/);
   const closures = (await http(reg.url, 'GET', '/api/closures', { token: apiToken })).body.items;
   assert.equal(closures.length, 1);

@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { http } from '@comptoir/testing';
+import { DEMO_MANAGER_AT_TILL, http } from '@comptoir/testing';
 import { startDemo, type DemoShop } from './support/cashier-browser';
 
 /**
@@ -93,14 +93,14 @@ test('customer documents: the customer’s tickets with their integration time; 
 });
 
 test('returns: returnable quantities and an exact quote; a quote writes nothing; an impossible quote is a 422', async () => {
-  const sale = await sell({ lines: [{ sku: product.sku, quantity: 3, discountCents: 100 }], payments: [{ method: 'card', amountCents: product.priceCents * 3 - 100 }] });
+  const sale = await sell({ lines: [{ sku: product.sku, quantity: 3, discountCents: 100 }], payments: [{ method: 'card', amountCents: product.priceCents * 3 - 100 }], approval: DEMO_MANAGER_AT_TILL });
   const n = sale.body.number;
   const ret = (await http(url, 'GET', `/api/tickets/${n}/returnable`, { token })).body;
   assert.deepEqual(ret.lines, [{ lineNo: 1, sold: 3, returned: 0 }]);
   const quote = await http(url, 'POST', '/api/returns/quote', { token, body: { original: { number: n }, lines: [{ lineNo: 1, quantity: 1 }] } });
   assert.equal(quote.status, 200);
   assert.equal(quote.body.totalCents, -(product.priceCents - 33), 'a third of the 1,00 € discount, rounded half up');
-  const done = await http(url, 'POST', '/api/returns', { token, body: { original: { number: n }, lines: [{ lineNo: 1, quantity: 1 }], refunds: [{ method: 'cash', amountCents: -quote.body.totalCents }] } });
+  const done = await http(url, 'POST', '/api/returns', { token, body: { original: { number: n }, lines: [{ lineNo: 1, quantity: 1 }], refunds: [{ method: 'cash', amountCents: -quote.body.totalCents }], approval: DEMO_MANAGER_AT_TILL } });
   assert.equal(done.status, 201, JSON.stringify(done.body));
   assert.equal(done.body.totalCents, quote.body.totalCents);
   assert.deepEqual((await http(url, 'GET', `/api/tickets/${n}/returnable`, { token })).body.lines, [{ lineNo: 1, sold: 3, returned: 1 }]);

@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually, http } from '@comptoir/testing';
+import { DEMO_MANAGER_AT_TILL, eventually, http } from '@comptoir/testing';
 import { centralTickets, openShop, sell, someProducts, waitForDrained, waitForMode, type Shop } from './support/shop';
 import { runVerify } from './support/verify';
 
@@ -32,12 +32,13 @@ test('a Z made while autonomous equals the X report, resets it, and reaches cent
     original: { number: offline.body.number },
     lines: [{ lineNo: 1, quantity: 1 }],
     refunds: [{ method: 'card', amountCents: offline.body.totalCents }],
+    approval: DEMO_MANAGER_AT_TILL,
   });
   assert.equal(refund.status, 201, JSON.stringify(refund.body));
 
   const x = (await api('GET', '/api/reports/x')).body;
   assert.equal(x.ticketCount, 5);
-  const z = await api('POST', '/api/closures/day');
+  const z = await api('POST', '/api/closures/day', { approval: DEMO_MANAGER_AT_TILL });
   assert.equal(z.status, 201, JSON.stringify(z.body));
   const closure = z.body.payload;
   assert.equal(z.body.number, 1);
@@ -51,7 +52,7 @@ test('a Z made while autonomous equals the X report, resets it, and reaches cent
 
   // The X report starts again after the Z; a second Z the same day is refused and writes nothing.
   assert.equal((await api('GET', '/api/reports/x')).body.ticketCount, 0);
-  const again = await api('POST', '/api/closures/day');
+  const again = await api('POST', '/api/closures/day', { approval: DEMO_MANAGER_AT_TILL });
   assert.equal(again.status, 409);
   assert.equal(again.body.error.code, 'CONFLICT');
   assert.equal(again.body.error.details.closure, 1);

@@ -49,3 +49,12 @@ export {
   type EntryLine,
   type TicketForAccounting,
 } from './accounting';
+export {
+  THROTTLE,
+  NO_FAILURES,
+  afterFailure,
+  lockDurationMs,
+  lockRemainingMs,
+  retryAfterSeconds,
+  type ThrottleState,
+} from './login-throttle';

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
-import { ComptoirError, httpStatusOf, type ErrorBody, type ErrorCode, type ValidationIssue } from '@comptoir/protocol';
+import { ComptoirError, errorHeaders, httpStatusOf, type ErrorBody, type ErrorCode, type ValidationIssue } from '@comptoir/protocol';
 
 /**
  * The ONE place, for both servers, where failures become HTTP answers `{error:{code,message,details?}}`:
@@ -57,6 +57,7 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: unknown, request, reply) => {
     const { status, body, log } = errorAnswer(error);
     if (log) request.log.error({ err: error }, 'unexpected error');
+    if (error instanceof ComptoirError) void reply.headers(errorHeaders(error));
     return reply.status(status).send(body);
   });
   app.setNotFoundHandler((request, reply) =>

@@ -8,6 +8,8 @@ export const ERROR_CODES = {
   UNAUTHENTICATED: 401,
   INVALID_CREDENTIALS: 401,
   FORBIDDEN: 403,
+  /** The action needs a manager's approval at the till (`approval: {login, pin}`), or the one given was refused. */
+  APPROVAL_REQUIRED: 403,
   FOREIGN_RECORD: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
@@ -17,6 +19,8 @@ export const ERROR_CODES = {
   NOT_ENROLLED: 409,
   TAMPER_ALERT: 422,
   CHAIN_BLOCKED: 423,
+  /** Too many failed logins for this account or address: locked for a while (`Retry-After`). */
+  TOO_MANY_ATTEMPTS: 429,
   SALE_REFUSED: 422,
   PAYMENT_REFUSED: 422,
   RETURN_REFUSED: 422,
@@ -53,4 +57,10 @@ export class ComptoirError extends Error {
   get status(): number {
     return httpStatusOf(this.code);
   }
+}
+
+/** HTTP headers an error answer carries (`Retry-After` for TOO_MANY_ATTEMPTS and other 429s). */
+export function errorHeaders(error: ComptoirError): Record<string, string> {
+  const retry = error.details?.['retryAfterSeconds'];
+  return typeof retry === 'number' ? { 'retry-after': String(retry) } : {};
 }

@@ -37,6 +37,20 @@ export type VatLine = z.infer<typeof VatLine>;
 export const TicketPayment = z.object({ method: PaymentMethod, amountCents: Cents });
 export type TicketPayment = z.infer<typeof TicketPayment>;
 
+/**
+ * Who approved an action that needs a manager at the till (a discount above the store's cashier
+ * limit, a return, a closure made by a cashier…), signed with the record. The approver is the
+ * manager or admin who typed their PIN, or the manager signed in.
+ */
+export const ApprovedBy = z.object({
+  cashierId: Id,
+  login: z.string().max(100),
+  role: z.enum(['admin', 'manager']),
+  /** What needed the approval, e.g. `discount`, `return`, `closure`. */
+  reasons: z.array(z.string().max(60)).min(1).max(10),
+});
+export type ApprovedBy = z.infer<typeof ApprovedBy>;
+
 /** A sale or a return (a negative ticket referencing the original). */
 export const TicketPayload = z.object({
   type: z.literal('ticket'),
@@ -52,6 +66,8 @@ export const TicketPayload = z.object({
   changeCents: Cents.nonnegative(),
   /** For a return: the ticket it refunds (same register chain or another register of the store). */
   original: z.object({ registerId: Id, number: z.number().int().positive() }).nullable(),
+  /** Present when the ticket needed a manager's approval. */
+  approvedBy: ApprovedBy.optional(),
 });
 export type TicketPayload = z.infer<typeof TicketPayload>;
 
@@ -73,6 +89,8 @@ export const EVENT_TYPES = [
   'key_end',
   'training_start',
   'training_end',
+  /** Login throttling locked an account or an address (details: key kind, failures, lockedUntil). */
+  'login_locked',
 ] as const;
 export const EventType = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventType>;
@@ -145,6 +163,8 @@ const ClosureCommon = {
   /** Perpetual grand total: the previous closure's plus this one's `totalCents`. */
   grandTotalCents: Cents,
   cashierId: Id,
+  /** Present when a cashier closed the day with a manager's approval. */
+  approvedBy: ApprovedBy.optional(),
 };
 export const ClosurePayloadV1 = TicketTotals.extend({ ...ClosureCommon, version: z.undefined().optional() });
 export type ClosurePayloadV1 = z.infer<typeof ClosurePayloadV1>;

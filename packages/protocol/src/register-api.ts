@@ -44,6 +44,13 @@ export type RegisterStatus = z.infer<typeof RegisterStatus>;
 export const CashierLoginRequest = z.object({ login: z.string().min(1).max(100), pin: z.string().regex(/^[0-9]{4,8}$/, 'PIN is 4 to 8 digits') });
 export type CashierLoginRequest = z.infer<typeof CashierLoginRequest>;
 
+/**
+ * A manager's (or admin's) approval typed at the till: checked against the SOS copy's PIN hashes
+ * (works offline); a wrong PIN counts as a failed login of that manager.
+ */
+export const Approval = CashierLoginRequest;
+export type Approval = z.infer<typeof Approval>;
+
 export const SaleLineRequest = z.object({
   sku: Sku,
   quantity: z.number().int().min(1).max(10000),
@@ -57,6 +64,7 @@ export const SaleRequest = z.object({
   customerId: Id.optional(),
   /** Idempotency key chosen by the screen: a retried POST returns the ticket already made. */
   clientSaleId: z.string().uuid().optional(),
+  approval: Approval.optional(),
 });
 export type SaleRequest = z.infer<typeof SaleRequest>;
 
@@ -65,6 +73,7 @@ export const ReturnRequest = z.object({
   lines: z.array(z.object({ lineNo: z.number().int().positive(), quantity: z.number().int().positive() })).min(1),
   refunds: z.array(z.object({ method: PaymentMethod, amountCents: Cents.positive() })).max(20),
   clientSaleId: z.string().uuid().optional(),
+  approval: Approval.optional(),
 });
 export type ReturnRequest = z.infer<typeof ReturnRequest>;
 
@@ -197,6 +206,8 @@ export const CloseDayRequest = z
   .object({
     countedCashCents: Cents.nonnegative().max(100_000_000).optional(),
     denominations: z.array(DenominationCount).max(EURO_DENOMINATIONS.length).optional(),
+    /** A manager's approval when a cashier closes the day (approval.service.ts; a manager signed in needs none). */
+    approval: Approval.optional(),
   })
   .refine((b) => b.countedCashCents === undefined || b.denominations === undefined, { message: 'a total or denominations, not both', path: ['denominations'] })
   .refine((b) => !b.denominations || new Set(b.denominations.map((d) => d.valueCents)).size === b.denominations.length, {

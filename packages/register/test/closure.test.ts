@@ -45,7 +45,8 @@ describe('closures over a month end and a year end', () => {
   }
 
   async function closeDay(t: string): Promise<{ status: number; body: any }> {
-    return api(env.reg.url, 'POST', '/api/closures/day', { token: t });
+    // A cashier closes the day with the manager's approval (approval.service.ts).
+    return api(env.reg.url, 'POST', '/api/closures/day', { token: t, body: { approval: central.manager } });
   }
 
   test('day, day, then month + year + day at the first closure of the new year; a clock set back is refused', async () => {

@@ -281,7 +281,7 @@ describe('register with a network printer', () => {
 
     const ret = await api(reg.url, 'POST', '/api/returns', {
       token: env.token,
-      body: { original: { number: n }, lines: [{ lineNo: 1, quantity: 1 }], refunds: [cash(coffee.priceCents)] },
+      body: { original: { number: n }, lines: [{ lineNo: 1, quantity: 1 }], refunds: [cash(coffee.priceCents)], approval: (await centralOfFile()).manager },
     });
     assert.equal(ret.status, 201, JSON.stringify(ret.body));
     await eventually('the return printed', async () => printer.jobs.length === 4);

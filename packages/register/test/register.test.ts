@@ -140,7 +140,7 @@ describe('register agent (enrolled, connected)', () => {
   });
 
   test('the sale service commits record + outbox row before any push', () => {
-    const actor = { cashierId, role: 'cashier', displayName: 'Caissier' };
+    const actor = { cashierId, login: 'caisse', role: 'cashier', displayName: 'Caissier' };
     const out = createSale(reg.ctx, { lines: [{ sku: pasta.sku, quantity: 1 }], payments: [{ method: 'card', amountCents: pasta.priceCents }] }, actor);
     assert.equal(out.created, true);
     const row = reg.ctx.sqlite.prepare("SELECT * FROM outbox WHERE chain = 'ticket' AND number = ?").get(out.sale.number);
@@ -215,7 +215,7 @@ describe('register agent (enrolled, connected)', () => {
     // 3 units with 0.90 off; returning 2 refunds 2 units less their share of the discount (0.60)
     const ret = await api(reg.url, 'POST', '/api/returns', {
       token,
-      body: { original: { number: sale.body.number }, lines: [{ lineNo: 1, quantity: 2 }], refunds: [cash(2 * unit - 60)] },
+      body: { original: { number: sale.body.number }, lines: [{ lineNo: 1, quantity: 2 }], refunds: [cash(2 * unit - 60)] , approval: central.manager },
     });
     assert.equal(ret.status, 201, JSON.stringify(ret.body));
     assert.equal(ret.body.kind, 'return');
@@ -225,19 +225,19 @@ describe('register agent (enrolled, connected)', () => {
     assert.equal(stockOf(wine.sku), wineStock + 2);
     const tooMuch = await api(reg.url, 'POST', '/api/returns', {
       token,
-      body: { original: { number: sale.body.number }, lines: [{ lineNo: 1, quantity: 2 }], refunds: [cash(2 * unit - 60)] },
+      body: { original: { number: sale.body.number }, lines: [{ lineNo: 1, quantity: 2 }], refunds: [cash(2 * unit - 60)] , approval: central.manager },
     });
     assert.equal(tooMuch.status, 422);
     assert.equal(tooMuch.body.error.code, 'RETURN_REFUSED');
     const wrongRefund = await api(reg.url, 'POST', '/api/returns', {
       token,
-      body: { original: { number: sale.body.number }, lines: [{ lineNo: 1, quantity: 1 }], refunds: [cash(100)] },
+      body: { original: { number: sale.body.number }, lines: [{ lineNo: 1, quantity: 1 }], refunds: [cash(100)] , approval: central.manager },
     });
     assert.equal(wrongRefund.status, 422);
     assert.equal(wrongRefund.body.error.code, 'PAYMENT_REFUSED');
     const last = await api(reg.url, 'POST', '/api/returns', {
       token,
-      body: { original: { number: sale.body.number }, lines: [{ lineNo: 1, quantity: 1 }], refunds: [cash(unit - 30)] },
+      body: { original: { number: sale.body.number }, lines: [{ lineNo: 1, quantity: 1 }], refunds: [cash(unit - 30)] , approval: central.manager },
     });
     assert.equal(last.status, 201, JSON.stringify(last.body));
     assert.equal(last.body.totalCents, -(unit - 30), 'all partial refunds together equal the line total');

@@ -15,6 +15,9 @@ export function spawnComptoir(args: string[], opts: Omit<SpawnNodeOptions, 'type
   return spawnNode([COMPTOIR_BIN, ...args], { ...opts, typescript: false });
 }
 
+/** The demo manager at the registers (DESIGN §8: login `gerant`, PIN `9999`): approves at the till. */
+export const DEMO_MANAGER_AT_TILL = { login: 'gerant', pin: '9999' } as const;
+
 export interface Credentials {
   admin: { username: string; password: string };
   cashier: { login: string; pin: string };

@@ -10,7 +10,7 @@ export { onProcessExit } from './exit-hooks';
 export { startPostgres, hasPostgres, onDialect, postgresOptedOut, postgresBinDir, NO_POSTGRES_VAR, type PostgresServer } from './postgres';
 export { chromiumExecutable, launchChromium, SYSTEM_CHROMIUM, type ChromiumExecutable } from './browser';
 export { spawnNode, waitForHttp, type ChildHandle } from './process';
-export { COMPTOIR_BIN, spawnComptoir, startCentralProcess, startRegisterProcess, http, eventually, type CentralProcess, type RegisterProcess, type Credentials } from './comptoir';
+export { COMPTOIR_BIN, spawnComptoir, startCentralProcess, startRegisterProcess, http, eventually, DEMO_MANAGER_AT_TILL, type CentralProcess, type RegisterProcess, type Credentials } from './comptoir';
 export { promSample, scrapeMetrics } from './prometheus';
 export { runChaos, FAULT_KINDS, type ChaosOptions, type ChaosReport, type FaultKind } from './chaos/chaos-run';
 export { SeededRandom, randomSeed } from './chaos/seeded-random';

@@ -2,13 +2,47 @@ import { createHash, randomBytes } from 'node:crypto';
 import { ComptoirError, type CashierLoginRequest, type CashierLoginResponse } from '@comptoir/protocol';
 import type { RegisterContext } from '../context';
 import { writeEvent } from '../chain/record-chain';
+import { attemptFailed, attemptSucceeded, beginAttempt, throttleKeys } from './login-throttle.service';
 import { verifyPin } from './pin';
 
 /** A logged-in cashier (from a session token). */
 export interface Actor {
   cashierId: string;
+  login: string;
   role: string;
   displayName: string;
+}
+
+export type CashierRow = { id: string; login: string; display_name: string; role: string };
+
+const DECOY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
+/**
+ * Checks a login and PIN against the SOS copy (works offline), throttled per account and per
+ * client address (login-throttle.service.ts): 429 while locked, whatever the PIN. Null when the
+ * login is unknown or the PIN wrong (counted as a failure). Used by login and by approvals.
+ */
+export async function checkPin(
+  ctx: RegisterContext,
+  login: string,
+  pin: string,
+  address: string | undefined,
+): Promise<CashierRow | null> {
+  const attempt = beginAttempt(ctx, throttleKeys(login, address));
+  const cashier = await ctx.db
+    .selectFrom('cashiers')
+    .select(['id', 'login', 'display_name', 'role', 'pin_hash'])
+    .where('login', '=', login)
+    .where('active', '=', 1)
+    .executeTakeFirst();
+  // Run scrypt even for an unknown login, so timing does not reveal which logins exist.
+  const ok = await verifyPin(pin, cashier?.pin_hash ?? DECOY_HASH);
+  if (!cashier || !ok) {
+    attemptFailed(ctx, attempt);
+    return null;
+  }
+  attemptSucceeded(ctx, attempt);
+  return { id: cashier.id, login: cashier.login, display_name: cashier.display_name, role: cashier.role };
 }
 
 const SESSION_MS = 12 * 60 * 60 * 1000;
@@ -19,19 +53,13 @@ function hashToken(token: string): string {
 
 /**
  * Cashier login against the SOS copy's PIN hashes: works offline. Sessions are stored hashed.
- * Phases: find the active cashier by login → scrypt check (slow on purpose) → session row → `login` event.
+ * Phases: throttle check → find the active cashier by login → scrypt check (slow on purpose) →
+ * session row → `login` event. `address` is the client's (per-address throttling).
  */
-export async function login(ctx: RegisterContext, req: CashierLoginRequest): Promise<CashierLoginResponse> {
+export async function login(ctx: RegisterContext, req: CashierLoginRequest, address?: string): Promise<CashierLoginResponse> {
   if (!ctx.identity) throw new ComptoirError('NOT_ENROLLED', 'This register is not enrolled yet');
-  const cashier = await ctx.db
-    .selectFrom('cashiers')
-    .select(['id', 'display_name', 'role', 'pin_hash'])
-    .where('login', '=', req.login)
-    .where('active', '=', 1)
-    .executeTakeFirst();
-  // Run scrypt even for an unknown login, so timing does not reveal which logins exist.
-  const ok = await verifyPin(req.pin, cashier?.pin_hash ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
-  if (!cashier || !ok) throw new ComptoirError('INVALID_CREDENTIALS', 'Unknown login or wrong PIN');
+  const cashier = await checkPin(ctx, req.login, req.pin, address);
+  if (!cashier) throw new ComptoirError('INVALID_CREDENTIALS', 'Unknown login or wrong PIN');
 
   const token = randomBytes(32).toString('base64url');
   const now = ctx.now();
@@ -57,5 +85,5 @@ export function authenticate(ctx: RegisterContext, authorization: string | undef
   if (!m) throw new ComptoirError('UNAUTHENTICATED', 'A cashier session token is required');
   const row = ctx.q.sessionByHash.get(hashToken(m[1]!), ctx.now().toISOString());
   if (!row) throw new ComptoirError('UNAUTHENTICATED', 'Session unknown or expired');
-  return { cashierId: row.cashier_id, role: row.role, displayName: row.display_name };
+  return { cashierId: row.cashier_id, login: row.login, role: row.role, displayName: row.display_name };
 }

@@ -1,6 +1,7 @@
 import { businessDay, fiscalYearOf, monthOf, periodDays } from '@comptoir/domain';
 import {
   ComptoirError,
+  type ApprovedBy,
   type Closure,
   type ClosurePayload,
   type ClosurePayloadV2,
@@ -9,6 +10,7 @@ import {
   type TicketPayload,
 } from '@comptoir/protocol';
 import type { Actor } from '../auth/auth.service';
+import { requireApproval, type Approver } from '../auth/approval.service';
 import { signArchive } from '../archives/archive.service';
 import { appendRecord } from '../chain/record-chain';
 import { recordEntries } from '../chain/record-entries';
@@ -133,9 +135,12 @@ export type DayCash = Pick<ClosurePayloadV2, 'cashExpectedCents' | 'cashCountedC
 /**
  * Closes the day (manual Z) on this register, online or not: steps 1–4 in one transaction.
  * Answers the day closure of today's business day (automatic closures signed with it are in
- * `GET /api/closures`).
+ * `GET /api/closures`). A manual Z needs a manager: the one signed in, or `approver`
+ * (approval.service.ts), signed with it when it is not the cashier.
  */
-export function closeDay(ctx: RegisterContext, actor: Actor, count: DrawerCount | null = null): Closure {
+export function closeDay(ctx: RegisterContext, actor: Actor, count: DrawerCount | null = null, approver: Approver | null = null): Closure {
+  const approved = requireApproval(approver, ['closure']);
+  const approvedBy = approved && approved.cashierId !== actor.cashierId ? approved : undefined;
   const closure = (() => {
     try {
       return ctx.sqlite.transaction((): Closure => {
@@ -155,7 +160,7 @@ export function closeDay(ctx: RegisterContext, actor: Actor, count: DrawerCount 
         const open = openBusinessDays(ctx, cal, today).find((d) => d.day === today) ?? { day: today, tickets: [] };
         // The drawer's count, when one was made, is signed in the drawer chain just before the Z.
         const countedCents = count ? signCount(ctx, actor, today, count) : null;
-        return signDay(ctx, open, { auto: false, cashierId: actor.cashierId, countedCents });
+        return signDay(ctx, open, { auto: false, cashierId: actor.cashierId, countedCents, ...(approvedBy ? { approvedBy } : {}) });
       })();
     } catch (e) {
       forgetCatchUp(ctx);
@@ -195,7 +200,7 @@ function grandTotalAbsOf(ctx: RegisterContext, c: ClosurePayload | undefined): n
 }
 
 /** Signs the day closure of one open business day (its tickets, by number, after the previous day closure). */
-function signDay(ctx: RegisterContext, open: OpenDay, opts: { auto: boolean; cashierId: string; countedCents?: number | null }): Closure {
+function signDay(ctx: RegisterContext, open: OpenDay, opts: { auto: boolean; cashierId: string; countedCents?: number | null; approvedBy?: ApprovedBy }): Closure {
   const previous = lastClosure(ctx, 'day')?.payload;
   const after = previous?.lastTicket ?? 0;
   const totals = sumTickets(open.tickets.map((t) => t.payload));
@@ -214,6 +219,7 @@ function signDay(ctx: RegisterContext, open: OpenDay, opts: { auto: boolean; cas
     ...dayCashFields(ctx, open.day, totals, opts.countedCents ?? null),
     softwareVersion: `${SOFTWARE.name} ${SOFTWARE.version}`,
     cashierId: opts.cashierId,
+    ...(opts.approvedBy ? { approvedBy: opts.approvedBy } : {}),
   });
 }
 

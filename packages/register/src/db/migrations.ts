@@ -102,10 +102,22 @@ const m0005Training: Migration = {
   },
 };
 
+// Trust (issue 9): login throttling counters (kept here so a restart does not reset them, and they
+// work offline), and the store's approval rules in the copy (defaults until central sends them).
+const m0006Trust: Migration = {
+  async up(db: Kysely<any>) {
+    await sql`CREATE TABLE login_failures (key TEXT PRIMARY KEY, failures INTEGER NOT NULL,
+      locked_until TEXT, last_failure_at TEXT NOT NULL) WITHOUT ROWID`.execute(db);
+    await sql`ALTER TABLE copy_store ADD COLUMN cashier_discount_limit_bp INTEGER NOT NULL DEFAULT 1000`.execute(db);
+    await sql`ALTER TABLE copy_store ADD COLUMN returns_need_approval INTEGER NOT NULL DEFAULT 1`.execute(db);
+  },
+};
+
 export const registerMigrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_sos_copy': m0002SosCopy,
   '0003_store_calendar': m0003StoreCalendar,
   '0004_record_keys': m0004RecordKeys,
   '0005_training': m0005Training,
+  '0006_trust': m0006Trust,
 };

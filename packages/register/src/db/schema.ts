@@ -35,6 +35,18 @@ export interface CopyStoreTable {
   timezone: string;
   business_day_cutoff: string;
   fiscal_year_start_month: number;
+  /** A cashier may give up to this discount on a line (basis points of the line) without approval. */
+  cashier_discount_limit_bp: Generated<number>;
+  /** 1: every return needs a manager's approval. */
+  returns_need_approval: Generated<number>;
+}
+
+/** Consecutive failed logins per key (`login:<login>`, `addr:<address>`); see domain login-throttle. */
+export interface LoginFailureTable {
+  key: string;
+  failures: number;
+  locked_until: string | null;
+  last_failure_at: string;
 }
 
 export interface CopyPaymentMethodTable {
@@ -166,4 +178,5 @@ export interface RegisterDatabase {
   returned_quantities: ReturnedQuantityTable;
   stock_movements: StockMovementTable;
   sessions: SessionTable;
+  login_failures: LoginFailureTable;
 }

@@ -63,9 +63,9 @@ export function prepareStatements(db: Database.Database) {
     ),
     sessionByHash: db.prepare<
       [string, string],
-      { cashier_id: string; role: string; display_name: string }
+      { cashier_id: string; role: string; display_name: string; login: string }
     >(
-      `SELECT s.cashier_id, c.role, c.display_name FROM sessions s JOIN cashiers c ON c.id = s.cashier_id
+      `SELECT s.cashier_id, c.role, c.display_name, c.login FROM sessions s JOIN cashiers c ON c.id = s.cashier_id
        WHERE s.token_hash = ? AND s.expires_at > ? AND c.active = 1`,
     ),
     outboxCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM outbox'),

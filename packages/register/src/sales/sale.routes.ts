@@ -4,6 +4,7 @@ import { LocalTicket, LocalTicketsQuery, ReturnRequest, SaleRequest, SaleRespons
 import type { RegisterContext } from '../context';
 import type { RegisterMetrics } from '../status/register-metrics.service';
 import { actorOf } from '../auth/session.guard';
+import { approverOf } from '../auth/approval.service';
 import { createReturn, createSale } from './sale.service';
 import { getTicket, listTickets } from './ticket.service';
 
@@ -14,13 +15,15 @@ export function saleRoutes(app: FastifyInstance, ctx: RegisterContext, metrics: 
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.post('/api/sales', { config: { access: 'cashier' }, schema: { body: SaleRequest, response: SaleAnswers } }, async (req, reply) => {
     const actor = actorOf(req);
-    const out = metrics.commit('sale', () => createSale(ctx, req.body, actor));
+    const approver = await approverOf(ctx, actor, req.body.approval, req.ip);
+    const out = metrics.commit('sale', () => createSale(ctx, req.body, actor, approver));
     return reply.code(out.created ? 201 : 200).send(out.sale);
   });
 
   api.post('/api/returns', { config: { access: 'cashier' }, schema: { body: ReturnRequest, response: SaleAnswers } }, async (req, reply) => {
     const actor = actorOf(req);
-    const out = metrics.commit('return', () => createReturn(ctx, req.body, actor));
+    const approver = await approverOf(ctx, actor, req.body.approval, req.ip);
+    const out = metrics.commit('return', () => createReturn(ctx, req.body, actor, approver));
     return reply.code(out.created ? 201 : 200).send(out.sale);
   });
 

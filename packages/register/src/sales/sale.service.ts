@@ -1,12 +1,14 @@
 import { buildReturnLines, priceLines, settlePayments, type LineInput, type PricedCart } from '@comptoir/domain';
 import {
   ComptoirError,
+  type ApprovedBy,
   type ReturnRequest,
   type SaleRequest,
   type SaleResponse,
   type TicketPayload,
 } from '@comptoir/protocol';
 import type { Actor } from '../auth/auth.service';
+import { discountAboveLimit, requireApproval, storeRules, type Approver } from '../auth/approval.service';
 import { appendRecord } from '../chain/record-chain';
 import type { RegisterContext } from '../context';
 import type { ProductRow } from '../db/statements';
@@ -52,9 +54,10 @@ function priced(cart: ReturnType<typeof priceLines>, code: 'SALE_REFUSED' | 'RET
  *   3. chain head → next number → signature → record + outbox row (appendRecord);
  *   4. ticket row + stock movements;
  * commit; then a push is scheduled (never awaited: a sale never waits for the network).
- * Any refusal throws before anything is written (the transaction rolls back).
+ * Any refusal throws before anything is written (the transaction rolls back). A line discount
+ * above the store's cashier limit needs `approver` (approval.service.ts), who is then signed.
  */
-export function createSale(ctx: RegisterContext, req: SaleRequest, actor: Actor): SaleOutcome {
+export function createSale(ctx: RegisterContext, req: SaleRequest, actor: Actor, approver: Approver | null = null): SaleOutcome {
   const identity = requireIdentity(ctx);
   const training = trainingEnabled(ctx);
   // A training sale is no sale: it closes no business day (a plain transaction).
@@ -81,6 +84,8 @@ export function createSale(ctx: RegisterContext, req: SaleRequest, actor: Actor)
       throw new ComptoirError('UNKNOWN_CUSTOMER', `Unknown customer: ${req.customerId}`);
     }
     const cart = priced(priceLines(inputs), 'SALE_REFUSED');
+    const limitBp = storeRules(ctx).cashierDiscountLimitBp;
+    const approvedBy = requireApproval(approver, cart.lines.some((l) => discountAboveLimit(l, limitBp)) ? ['discount'] : []);
     checkMethods(ctx, req.payments);
     const settled = settlePayments(cart.totalCents, req.payments);
     if (!settled.ok) throw new ComptoirError('PAYMENT_REFUSED', settled.message, { reason: settled.code });
@@ -94,6 +99,7 @@ export function createSale(ctx: RegisterContext, req: SaleRequest, actor: Actor)
       original: null,
       clientSaleId: req.clientSaleId ?? null,
       training,
+      approvedBy,
     }).outcome;
   });
   if (outcome.created) ctx.recordsAppended();
@@ -106,7 +112,7 @@ export function createSale(ctx: RegisterContext, req: SaleRequest, actor: Actor)
  * of a ticket can never be refunded beyond what was sold, across any number of partial returns.
  * Refunds are given as positive amounts and stored as negative payments.
  */
-export function createReturn(ctx: RegisterContext, req: ReturnRequest, actor: Actor): SaleOutcome {
+export function createReturn(ctx: RegisterContext, req: ReturnRequest, actor: Actor, approver: Approver | null = null): SaleOutcome {
   const identity = requireIdentity(ctx);
   if (trainingEnabled(ctx)) throw new ComptoirError('RETURN_REFUSED', 'Returns are not available in training mode: leave training mode first', { reason: 'training' });
   const outcome = withDaysClosed(ctx, actor.cashierId, (): SaleOutcome => {
@@ -124,6 +130,7 @@ export function createReturn(ctx: RegisterContext, req: ReturnRequest, actor: Ac
     const originalPayload = loadTicketPayload(ctx, original.number);
     const already: Record<number, number> = {};
     for (const r of ctx.q.returnedByLine.all(original.number)) already[r.line_no] = r.quantity;
+    const approvedBy = requireApproval(approver, storeRules(ctx).returnsNeedApproval ? ['return'] : []);
     const built = buildReturn(originalPayload, already, req);
     const cart = priced(priceLines(built), 'RETURN_REFUSED');
     checkMethods(ctx, req.refunds);
@@ -140,6 +147,7 @@ export function createReturn(ctx: RegisterContext, req: ReturnRequest, actor: Ac
       original: { registerId: identity.registerId, number: original.number },
       clientSaleId: req.clientSaleId ?? null,
       training: false,
+      approvedBy,
     });
     const perLine = new Map<number, number>();
     for (const l of req.lines) perLine.set(l.lineNo, (perLine.get(l.lineNo) ?? 0) + l.quantity);
@@ -168,6 +176,7 @@ function commitTicket(
     original: TicketPayload['original'];
     clientSaleId: string | null;
     training: boolean;
+    approvedBy: ApprovedBy | undefined;
   },
 ): { outcome: SaleOutcome; number: number } {
   let soldAt = ctx.now().toISOString();
@@ -185,6 +194,7 @@ function commitTicket(
     payments: t.payments,
     changeCents: t.changeCents,
     original: t.original,
+    ...(t.approvedBy ? { approvedBy: t.approvedBy } : {}),
   };
   if (t.training) {
     // The training chain only: no ticket row (numbers, returns, documents), no stock movement.

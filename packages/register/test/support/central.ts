@@ -13,7 +13,7 @@ import { after } from 'node:test';
 import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { http, startCentralProcess, tempDir, type CentralProcess, type Credentials, type TempDir } from '@comptoir/testing';
+import { DEMO_MANAGER_AT_TILL, http, startCentralProcess, tempDir, type CentralProcess, type Credentials, type TempDir } from '@comptoir/testing';
 import type { CentralTicket, FleetRegister, Product, Store, TamperAlert } from '@comptoir/protocol';
 import type { RunningRegister } from '../../src/index';
 
@@ -81,6 +81,11 @@ export class TestCentral {
 
   get cashier(): { login: string; pin: string } {
     return this.credentials.cashier;
+  }
+
+  /** The demo manager at the registers (login `gerant`, PIN `9999`: DESIGN §8): approves at the till. */
+  get manager(): { login: string; pin: string } {
+    return DEMO_MANAGER_AT_TILL;
   }
 
   /** central's SQLite file. */
