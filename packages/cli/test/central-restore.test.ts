@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { eventually, http } from '@comptoir/testing';
+import { DEMO_MANAGER_AT_TILL, eventually, http } from '@comptoir/testing';
 import { centralTickets, openShop, sell, someProducts, waitForDrained, type Shop } from './support/shop';
 import { runVerify } from './support/verify';
 
@@ -34,7 +34,7 @@ test('central restored from an older backup gets back what it lost, on every cha
 
   // After the backup: one more sale and the day's Z, both integrated.
   assert.equal((await sell(reg, [{ ...p, quantity: 1 }])).status, 201);
-  const z = await http(reg.process.url, 'POST', '/api/closures/day', { token: reg.cashierToken });
+  const z = await http(reg.process.url, 'POST', '/api/closures/day', { token: reg.cashierToken, body: { approval: DEMO_MANAGER_AT_TILL } });
   assert.equal(z.status, 201, JSON.stringify(z.body));
   await waitForDrained(reg);
   const closures = async () => (await http(shop.central.url, 'GET', `/api/closures?registerId=${reg.id}`, { token: shop.adminToken })).body.items as { number: number; signature: string }[];

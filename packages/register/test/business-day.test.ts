@@ -53,7 +53,7 @@ describe('business days, automatic closures, closures v2', () => {
     const wine = await sell(t, DEMO_SKUS.wine, 1);
     const ret = await api(env.reg.url, 'POST', '/api/returns', {
       token: t,
-      body: { original: { number: coffee.number }, lines: [{ lineNo: 1, quantity: 1 }], refunds: [{ method: 'cash', amountCents: coffee.totalCents / 2 }] },
+      body: { original: { number: coffee.number }, lines: [{ lineNo: 1, quantity: 1 }], refunds: [{ method: 'cash', amountCents: coffee.totalCents / 2 }], approval: central.manager },
     });
     assert.equal(ret.status, 201, JSON.stringify(ret.body));
     const refunded = -ret.body.totalCents as number;
@@ -62,7 +62,7 @@ describe('business days, automatic closures, closures v2', () => {
     t = await token();
     const x = (await api(env.reg.url, 'GET', '/api/reports/x', { token: t })).body;
     assert.equal(x.businessDay, '2026-11-30');
-    const z = await api(env.reg.url, 'POST', '/api/closures/day', { token: t });
+    const z = await api(env.reg.url, 'POST', '/api/closures/day', { token: t, body: { approval: central.manager } });
     assert.equal(z.status, 201, JSON.stringify(z.body));
     const p = v2(z.body);
     assert.equal(p.periodKey, '2026-11-30');
@@ -82,7 +82,7 @@ describe('business days, automatic closures, closures v2', () => {
     // The X read just before is what the Z closed.
     assert.deepEqual([x.totalCents, x.salesCents, x.returnsCents, x.ticketCount], [p.totalCents, p.salesCents, p.returnsCents, p.ticketCount]);
     // The same business day again: refused, nothing written.
-    const again = await api(env.reg.url, 'POST', '/api/closures/day', { token: t });
+    const again = await api(env.reg.url, 'POST', '/api/closures/day', { token: t, body: { approval: central.manager } });
     assert.equal(again.status, 409);
     assert.equal((await closures(t)).length, 1);
   });
@@ -145,7 +145,7 @@ describe('business days, automatic closures, closures v2', () => {
     assert.deepEqual([tickets.from, tickets.to], [4, 5]);
     assert.equal(jan.number, 6);
     // Today's Z closes only today.
-    const z = await api(env.reg.url, 'POST', '/api/closures/day', { token: t });
+    const z = await api(env.reg.url, 'POST', '/api/closures/day', { token: t, body: { approval: central.manager } });
     assert.equal(z.status, 201, JSON.stringify(z.body));
     assert.deepEqual([z.body.payload.periodKey, z.body.payload.firstTicket, z.body.payload.lastTicket], ['2027-01-02', 6, 6]);
 
