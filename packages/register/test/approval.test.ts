@@ -49,6 +49,7 @@ describe('approvals at the till, login throttling', () => {
       recordedAt: row.recorded_at,
       payload: JSON.parse(row.payload),
       prevSignature: row.prev_signature,
+      ...(row.key_id ? { keyId: row.key_id } : {}),
       signature: row.signature,
     };
     assert.equal(verifyRecord(reg.ctx.identity!.publicKeyPem, record, row.signature), true, 'the signature covers the payload');
