@@ -2,7 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { http, launchChromium } from '@comptoir/testing';
+import { DEMO_MANAGER_AT_TILL, http, launchChromium } from '@comptoir/testing';
 import { ensureBuilt, screenshot, startDemo, waitForText, type DemoShop } from './support/cashier-browser';
 
 /**
@@ -78,6 +78,11 @@ test('float at the first login, a paid-out, a cash sale, the count by denominati
   await waitForText(page, 'count-total', new RegExp(`${Math.floor(counted / 100)},${String(counted % 100).padStart(2, '0')}`));
   await page.getByTestId('close-day').click();
   await page.getByTestId('close-day-confirm').click();
+  // A manual Z needs a manager: the approval dialog asks for one.
+  await waitForText(page, 'approval-reasons', /clôture/);
+  await page.getByTestId('approval-login').fill(DEMO_MANAGER_AT_TILL.login);
+  await page.getByTestId('approval-pin').fill(DEMO_MANAGER_AT_TILL.pin);
+  await page.getByTestId('approval-confirm').click();
   await page.getByTestId('closure-cash').waitFor();
   assert.equal(await page.getByTestId('closure-cash').getAttribute('data-difference'), '-150');
   await waitForText(page, 'closure-cash', /1,50/);

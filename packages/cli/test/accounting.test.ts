@@ -1,6 +1,6 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { http, onDialect, startPostgres, type PostgresServer } from '@comptoir/testing';
+import { DEMO_MANAGER_AT_TILL, http, onDialect, startPostgres, type PostgresServer } from '@comptoir/testing';
 import { openShop, waitForDrained, type Shop } from './support/shop';
 
 /**
@@ -46,7 +46,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       await sale(a, [{ sku: p3.sku, quantity: 3 }], [{ method: 'card', amountCents: p3.priceCents }, { method: 'cheque', amountCents: 2 * p3.priceCents }]);
       const ret = await http(a.process.url, 'POST', '/api/returns', {
         token: a.cashierToken,
-        body: { original: { number: t1.number }, lines: [{ lineNo: 1, quantity: 1 }], refunds: [{ method: 'cash', amountCents: p1.priceCents }] },
+        body: { original: { number: t1.number }, lines: [{ lineNo: 1, quantity: 1 }], refunds: [{ method: 'cash', amountCents: p1.priceCents }], approval: DEMO_MANAGER_AT_TILL },
       });
       assert.equal(ret.status, 201, JSON.stringify(ret.body));
       // B: card sale of two rates.
@@ -54,7 +54,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
 
       const zs: any[] = [];
       for (const reg of [a, b]) {
-        const z = await http(reg.process.url, 'POST', '/api/closures/day', { token: reg.cashierToken, body: {} });
+        const z = await http(reg.process.url, 'POST', '/api/closures/day', { token: reg.cashierToken, body: { approval: DEMO_MANAGER_AT_TILL } });
         assert.equal(z.status, 201, JSON.stringify(z.body));
         zs.push(z.body.payload);
         await waitForDrained(reg);

@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { http } from '@comptoir/testing';
+import { DEMO_MANAGER_AT_TILL, http } from '@comptoir/testing';
 import { openShop, someProducts, waitForDrained, waitForMode, type Shop } from './support/shop';
 
 /**
@@ -54,7 +54,7 @@ test('a day with a float, sales, a paid-in, a paid-out offline, a refund and a s
   const out = await api('POST', '/api/cash/movements', { kind: 'out', amountCents: 1200, reason: 'Timbres' });
   assert.equal(out.status, 201, JSON.stringify(out.body));
   assert.equal(out.body.integratedAt, null);
-  const refund = await api('POST', '/api/returns', { original: { number: s1.body.number }, lines: [{ lineNo: 1, quantity: 1 }], refunds: [{ method: 'cash', amountCents: p1!.priceCents }] });
+  const refund = await api('POST', '/api/returns', { original: { number: s1.body.number }, lines: [{ lineNo: 1, quantity: 1 }], refunds: [{ method: 'cash', amountCents: p1!.priceCents }], approval: DEMO_MANAGER_AT_TILL });
   assert.equal(refund.status, 201, JSON.stringify(refund.body));
 
   const expected = 15000 + 2 * p1!.priceCents + 2000 - 1200 - p1!.priceCents;
@@ -74,7 +74,7 @@ test('a day with a float, sales, a paid-in, a paid-out offline, a refund and a s
     assert.equal(r.status, 400, JSON.stringify(bad));
   }
   assert.equal((await api('GET', '/api/closures')).body.items.length, 0, 'nothing closed by a bad count');
-  const z = await api('POST', '/api/closures/day', { denominations });
+  const z = await api('POST', '/api/closures/day', { denominations, approval: DEMO_MANAGER_AT_TILL });
   assert.equal(z.status, 201, JSON.stringify(z.body));
   const p = z.body.payload;
   assert.equal(p.cashExpectedCents, expected);
