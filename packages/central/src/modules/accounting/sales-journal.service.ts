@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import { SPREADSHEET_SAFE } from '../exports/spreadsheet-cell';
 import { formatDecimalEuros } from '@comptoir/domain';
 import type { AccountingPeriodQuery, JournalDay, PaymentMethod, SalesJournal } from '@comptoir/protocol';
 import type { Ctx } from '../../context';
@@ -126,5 +127,5 @@ export function journalCsv(j: SalesJournal): string {
     euros(t.cashDifferenceCents),
   ];
   const rows = [header, ...j.days.map((d) => row(d.day, d.closed ? 'oui' : 'non', d)), row('TOTAL', '', j.totals)];
-  return stringify(rows, { delimiter: ';', bom: true, record_delimiter: 'windows' });
+  return stringify(rows, { delimiter: ';', bom: true, record_delimiter: 'windows', ...SPREADSHEET_SAFE });
 }

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
+import { SPREADSHEET_SAFE, spreadsheetCellRead } from '../exports/spreadsheet-cell';
 import {
   ComptoirError,
   CSV_COLUMNS,
@@ -57,8 +58,9 @@ export async function exportCatalogCsv(ctx: Ctx): Promise<string> {
   ]);
   const records = rows.map((p) => [p.sku, p.label, Number(p.price_cents), Number(p.vat_rate), p.category, (codes.get(p.sku) ?? []).join('|')]);
   // csv-stringify quotes what needs it (`;`, quotes, line breaks) and, here, commas too: a
-  // spreadsheet that guesses the separator never splits a label. Per-field rules go in `cast`.
-  return stringify([[...CSV_COLUMNS], ...records], { delimiter: ';', record_delimiter: 'unix', quoted_match: ',' });
+  // spreadsheet that guesses the separator never splits a label. A label that starts like a formula
+  // is written `'=…` (spreadsheet-cell.ts); the import reads it back without the `'`.
+  return stringify([[...CSV_COLUMNS], ...records], { delimiter: ';', record_delimiter: 'unix', quoted_match: ',', ...SPREADSHEET_SAFE });
 }
 
 type Parsed = { line: number; row: CsvProductRow };
@@ -78,7 +80,7 @@ export async function importCatalogCsv(ctx: Ctx, csv: string, firstLine: number)
   const delimiter = (headerLine.match(/;/g)?.length ?? 0) >= (headerLine.match(/,/g)?.length ?? 0) ? ';' : ',';
   let records: { record: Record<string, string>; info: { lines: number } }[];
   try {
-    records = parse(csv, { delimiter, columns: (h: string[]) => h.map((x) => x.trim()), bom: true, skip_empty_lines: true, relax_column_count: true, info: true }) as never;
+    records = parse(csv, { delimiter, cast: (value: string) => spreadsheetCellRead(value), columns: (h: string[]) => h.map((x) => x.trim()), bom: true, skip_empty_lines: true, relax_column_count: true, info: true }) as never;
   } catch (e) {
     throw new ComptoirError('VALIDATION', `Not a readable CSV file: ${e instanceof Error ? e.message : String(e)}`);
   }
