@@ -19,9 +19,14 @@ for (const [label, seed] of [['fixed seed', 20261202], ['random seed', randomSee
     console.log(`chaos (${label}): seed ${seed}, ${minutes} min; repeat with npm run chaos -- --minutes ${minutes} --seed ${seed} --registers 2`);
     const report = await runChaos({ minutes, seed, registers: 2, sellers: 3 });
     for (const s of report.skippedFaultKinds) console.log(`chaos (${label}): fault kind ${s.kind} NOT injected: ${s.why}`);
-    console.log(`chaos (${label}): ${report.acknowledged.sales} sales, ${report.acknowledged.returns} returns, faults ${JSON.stringify(report.faults)}, healed in ${report.healMs} ms`);
+    console.log(`chaos (${label}): ${report.acknowledged.sales} sales, ${report.acknowledged.returns} returns, ${report.acknowledged.closures} Z, ${report.acknowledged.cashMovements} paid-ins, refusals ${JSON.stringify(report.refusals)}, faults ${JSON.stringify(report.faults)}, healed in ${report.healMs} ms`);
     assert.deepEqual(report.violations, [], `seed ${seed}: repeat with ${report.reproduce}; history kept in ${String(report.workDir)}`);
     assert.ok(report.acknowledged.sales > 0, 'the run sold something');
+    // Returns are part of the workload: a run where every return is refused (e.g. for want of the
+    // manager's approval) would check stock and closures on sales alone.
+    assert.ok(report.acknowledged.returns > 0, `the run refunded something (refusals: ${JSON.stringify(report.refusals)})`);
+    const refusedForRights = Object.keys(report.refusals).filter((k) => / 40[13] /.test(k));
+    assert.deepEqual(refusedForRights, [], 'no action of the workload is refused for want of rights');
     assert.ok(Object.keys(report.faults).length > 0, 'the nemesis injected faults');
   });
 }

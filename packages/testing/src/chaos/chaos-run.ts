@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, writeFileSync, createWriteStream, statfsSync } f
 import { copyFile, rm, unlink, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { http, eventually, startCentralProcess, startRegisterProcess, COMPTOIR_BIN, type CentralProcess, type RegisterProcess } from '../comptoir';
+import { http, eventually, startCentralProcess, startRegisterProcess, COMPTOIR_BIN, DEMO_MANAGER_AT_TILL, type CentralProcess, type RegisterProcess } from '../comptoir';
 import { startFaultProxy, type FaultProxy, type FaultMode } from '@comptoir/link-proxy';
 import { tempDir } from '../tmp';
 import { SeededRandom } from './seeded-random';
@@ -55,7 +55,7 @@ export interface ChaosReport {
   sellers: number;
   startedAt: string;
   durationMs: number;
-  acknowledged: { sales: number; returns: number; repeatedSalesMatched: number; closures: number; duplicates: number; copies: number };
+  acknowledged: { sales: number; returns: number; repeatedSalesMatched: number; closures: number; duplicates: number; copies: number; cashMovements: number };
   inDoubtResolved: number;
   refusals: Record<string, number>;
   serverErrors: Record<string, number>;
@@ -116,7 +116,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     sellers: sellersPer,
     startedAt: new Date(started).toISOString(),
     durationMs: 0,
-    acknowledged: { sales: 0, returns: 0, repeatedSalesMatched: 0, closures: 0, duplicates: 0, copies: 0 },
+    acknowledged: { sales: 0, returns: 0, repeatedSalesMatched: 0, closures: 0, duplicates: 0, copies: 0, cashMovements: 0 },
     inDoubtResolved: 0,
     refusals: {},
     serverErrors: {},
@@ -278,7 +278,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
           await sleep(100);
           continue;
         }
-        const action = rng.weighted({ sale: 80, repeat: 4, return: 8, duplicate: 4, closure: 1, copy: 1 });
+        const action = rng.weighted({ sale: 80, repeat: 4, return: 8, duplicate: 4, closure: 1, copy: 1, cash: 2 });
         if (action === 'sale' || action === 'repeat') {
           const lines = Array.from({ length: rng.int(1, 3) }, () => ({ sku: rng.pick(products).sku, quantity: rng.int(1, 3) }));
           const body = { lines, payments: [{ method: 'cash', amountCents: 500_000 }], clientSaleId: rng.uuid() };
@@ -309,7 +309,8 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
             if (quote) bump(report.refusals, `return-quote ${quote.status} ${quote.body?.error?.code ?? ''}`);
             continue;
           }
-          const body = { original: { number: original.number }, lines, refunds: [{ method: 'card', amountCents: -quote.body.totalCents }], clientSaleId: rng.uuid() };
+          // A return needs a manager's approval at the till (issue 9): the seller has the demo manager's.
+          const body = { original: { number: original.number }, lines, refunds: [{ method: 'card', amountCents: -quote.body.totalCents }], clientSaleId: rng.uuid(), approval: DEMO_MANAGER_AT_TILL };
           const r = await sendUntilAnswered(t, '/api/returns', body);
           if (!r) continue;
           if (r.status === 201 || r.status === 200) {
@@ -323,11 +324,17 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
           if (r?.status === 201) report.acknowledged.duplicates++;
           else if (r) bump(report.refusals, `duplicate ${r.status} ${r.body?.error?.code ?? ''}`);
         } else if (action === 'closure') {
-          const r = await call(t, 'POST', '/api/closures/day');
+          const r = await call(t, 'POST', '/api/closures/day', { approval: DEMO_MANAGER_AT_TILL });
           if (r?.status === 201) {
             report.acknowledged.closures++;
             note({ closure: { register: t.name, number: r.body.number, payload: r.body.payload } });
           } else if (r) bump(report.refusals, `closure ${r.status} ${r.body?.error?.code ?? ''}`);
+        } else if (action === 'cash') {
+          // A paid-in (no approval needed). Not retried: a movement carries no client id, so a lost
+          // answer stays unknown rather than risk counting the cash twice.
+          const r = await call(t, 'POST', '/api/cash/movements', { kind: 'in', amountCents: rng.int(100, 5000), reason: 'chaos' });
+          if (r?.status === 201) report.acknowledged.cashMovements++;
+          else if (r) bump(report.refusals, `cash ${r.status} ${r.body?.error?.code ?? ''}`);
         } else {
           const r = await call(t, 'POST', '/api/sos-copy');
           if (r?.status === 200) report.acknowledged.copies++;
