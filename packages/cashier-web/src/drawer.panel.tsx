@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { EURO_DENOMINATIONS, type CashMovementKind, type DenominationCount, type DrawerState } from '@comptoir/protocol';
 import { api } from './api.client';
+import { useApproval } from './approval.dialog';
 import { errorText } from './i18n.messages';
 import { formatEuros, parseEuros } from '@comptoir/domain/money';
 import { useScreen } from './screen.context';
@@ -9,9 +10,10 @@ import { useScreen } from './screen.context';
 // out (each a signed record on the register, online or not), and the count of coins and notes
 // that the day's Z carries.
 
-/** Today's drawer and the three movements. */
+/** Today's drawer and the three movements (a paid-out asks for a manager's approval). */
 export function DrawerPanel(props: { refreshKey?: unknown }) {
   const { t, lang } = useScreen();
+  const withApproval = useApproval();
   const [drawer, setDrawer] = useState<DrawerState | null>(null);
   const [kind, setKind] = useState<CashMovementKind>('in');
   const [amount, setAmount] = useState('');
@@ -30,7 +32,7 @@ export function DrawerPanel(props: { refreshKey?: unknown }) {
     if (cents === null || cents <= 0) return setError(t('drawerBadAmount'));
     setBusy(true);
     try {
-      await api.cashMovement({ kind, amountCents: cents, reason });
+      await withApproval((approval) => api.cashMovement({ kind, amountCents: cents, reason, ...(approval ? { approval } : {}) }));
       setAmount('');
       setReason('');
       setError(null);

@@ -168,6 +168,7 @@ const fr = {
   'approvalReason.discount': 'remise au-delà de la limite caissier',
   'approvalReason.return': 'retour',
   'approvalReason.closure': 'clôture de la journée',
+  'approvalReason.paid_out': 'sortie d’espèces',
 };
 
 export type MessageKey = keyof typeof fr;
@@ -336,6 +337,7 @@ const en: Record<MessageKey, string> = {
   'approvalReason.discount': 'discount above the cashier limit',
   'approvalReason.return': 'return',
   'approvalReason.closure': 'closing the day',
+  'approvalReason.paid_out': 'paid-out',
 };
 
 const catalogs: Record<Lang, Record<MessageKey, string>> = { fr, en };

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_MANAGER_AT_TILL, http, launchChromium } from '@comptoir/testing';
-import { ensureBuilt, screenshot, startDemo, waitForText, type DemoShop } from './support/cashier-browser';
+import { approve, ensureBuilt, screenshot, startDemo, waitForText, type DemoShop } from './support/cashier-browser';
 
 /**
  * The cash drawer on the cashier screen, in a real Chromium against a real demo shop: the float
@@ -49,16 +49,26 @@ test('float at the first login, a paid-out, a cash sale, the count by denominati
   assert.equal(d.floatSet, true);
   assert.equal(d.floatCents, 15000);
 
-  // A paid-out from the report tab's drawer panel.
+  // A paid-out from the report tab's drawer panel: it needs a manager, the approval dialog asks for one.
+  // Cancelled, nothing is written and the panel says so; approved, the paid-out is signed with its approver.
   await page.getByTestId('tab-report').click();
   await waitForText(page, 'drawer-float', /150,00/);
   await page.getByTestId('drawer-kind').selectOption('out');
   await page.getByTestId('drawer-amount').fill('12,30');
   await page.getByTestId('drawer-reason').fill('Timbres');
   await page.getByTestId('drawer-submit').click();
+  await waitForText(page, 'approval-reasons', /sortie d’espèces/);
+  await page.getByTestId('approval-cancel').click();
+  await waitForText(page, 'drawer-error', /annulée/);
+  assert.deepEqual((await drawer()).movements.map((m: any) => m.payload.kind), ['float'], 'a cancelled paid-out writes nothing');
+  await page.getByTestId('drawer-submit').click();
+  await approve(page, DEMO_MANAGER_AT_TILL);
   await waitForText(page, 'drawer-out', /12,30/);
+  assert.equal(await page.getByTestId('approval-dialog').count(), 0, 'the dialog closed');
   d = await drawer();
   assert.deepEqual(d.movements.map((m: any) => [m.payload.kind, m.payload.amountCents, m.payload.reason]), [['float', 15000, ''], ['out', 1230, 'Timbres']]);
+  assert.deepEqual(d.movements[1].payload.approvedBy, { cashierId: d.movements[1].payload.approvedBy.cashierId, login: DEMO_MANAGER_AT_TILL.login, role: 'manager', reasons: ['paid_out'] });
+  assert.equal(d.movements[0].payload.approvedBy, undefined, 'a float needs no approval');
 
   // A cash sale through the register's API (the sale screen has its own tests): 1 unit, paid exactly.
   const product = (await http(shop.centralUrl, 'GET', '/api/products?limit=1', { token: shop.adminToken })).body.items[0];
@@ -80,9 +90,7 @@ test('float at the first login, a paid-out, a cash sale, the count by denominati
   await page.getByTestId('close-day-confirm').click();
   // A manual Z needs a manager: the approval dialog asks for one.
   await waitForText(page, 'approval-reasons', /clôture/);
-  await page.getByTestId('approval-login').fill(DEMO_MANAGER_AT_TILL.login);
-  await page.getByTestId('approval-pin').fill(DEMO_MANAGER_AT_TILL.pin);
-  await page.getByTestId('approval-confirm').click();
+  await approve(page, DEMO_MANAGER_AT_TILL);
   await page.getByTestId('closure-cash').waitFor();
   assert.equal(await page.getByTestId('closure-cash').getAttribute('data-difference'), '-150');
   await waitForText(page, 'closure-cash', /1,50/);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '@comptoir/testing';
 import { DEMO_MANAGER_AT_TILL, eventually, http } from '@comptoir/testing';
-import { ensureBuilt, screenshot, setLink as setDemoLink, startDemo, waitForText, type DemoShop } from './support/cashier-browser';
+import { approve, ensureBuilt, screenshot, setLink as setDemoLink, startDemo, waitForText, type DemoShop } from './support/cashier-browser';
 
 /**
  * The cashier screen in a real browser against a real demo shop (central + one register, each in
@@ -299,14 +299,6 @@ test('a sale while the link is cut: banner autonomous, sale recorded, integrated
   await page.getByTestId('tab-sell').click();
 });
 
-/** Types a manager's login and PIN in the approval dialog and confirms. */
-async function approve(who: { login: string; pin: string }): Promise<void> {
-  await page.getByTestId('approval-dialog').waitFor();
-  await page.getByTestId('approval-login').fill(who.login);
-  await page.getByTestId('approval-pin').fill(who.pin);
-  await page.getByTestId('approval-confirm').click();
-}
-
 let returnsMade = 0;
 test('a return: find the ticket by number, return one unit, refund in cash', async () => {
   // The ticket to return: the one sold by clicks, or one sold through the API if that test failed.
@@ -334,10 +326,10 @@ test('a return: find the ticket by number, return one unit, refund in cash', asy
   // A cashier's return needs a manager: the dialog asks; a wrong PIN keeps it open, nothing is written.
   const ticketsBefore = (await http(reg.url, 'GET', '/api/tickets?limit=1000', { token: apiToken })).body.total;
   await waitForText(page, 'approval-reasons', /retour/);
-  await approve({ login: DEMO_MANAGER_AT_TILL.login, pin: '0000' });
+  await approve(page, { login: DEMO_MANAGER_AT_TILL.login, pin: '0000' });
   await waitForText(page, 'approval-error', /incorrect/);
   assert.equal((await http(reg.url, 'GET', '/api/tickets?limit=1000', { token: apiToken })).body.total, ticketsBefore, 'nothing written');
-  await approve(DEMO_MANAGER_AT_TILL);
+  await approve(page, DEMO_MANAGER_AT_TILL);
   const n = Number(await waitForText(page, 'receipt-number', /^\d+$/));
   const ret = await registerTicket(n);
   assert.equal(ret.kind, 'return');
@@ -415,7 +407,7 @@ test('daily closure (Z) from the screen: confirmed, equal to the X report, X sta
   await waitForText(page, 'close-day-confirm', /Confirmer la clôture du \d\d\/\d\d\/\d{4}/);
   await page.getByTestId('close-day-confirm').click();
   await waitForText(page, 'approval-reasons', /clôture/);
-  await approve(DEMO_MANAGER_AT_TILL);
+  await approve(page, DEMO_MANAGER_AT_TILL);
   const result = await waitForText(page, 'closure-result', /Clôture Z n° 1 du/);
   assert.match(result, new RegExp(`${x.ticketCount} tickets`));
   assert.equal(Number(await page.getByTestId('closure-result').getAttribute('data-total')), x.totalCents);
@@ -429,7 +421,7 @@ test('daily closure (Z) from the screen: confirmed, equal to the X report, X sta
   await waitForText(page, 'closure-error', /Approbation annulée/);
   await page.getByTestId('close-day').click();
   await page.getByTestId('close-day-confirm').click();
-  await approve(DEMO_MANAGER_AT_TILL);
+  await approve(page, DEMO_MANAGER_AT_TILL);
   await waitForText(page, 'closure-error', /déjà clôturée/);
   const closures = (await http(reg.url, 'GET', '/api/closures', { token: apiToken })).body.items;
   assert.equal(closures.length, 1);

@@ -6,7 +6,7 @@ import { openShop, someProducts, waitForDrained, waitForMode, type Shop } from '
 /**
  * The cash drawer over a real day, end to end: a central process and a register process behind a
  * fault proxy. Opening float, cash sales with change, a paid-in, a paid-out made while the link is
- * cut, a cash refund; the count by coins and notes is 3.50 short; the Z carries expected, counted and
+ * cut, a cash refund; the paid-out needs a manager's approval, signed in its record; the count by coins and notes is 3.50 short; the Z carries expected, counted and
  * difference; the drawer records and the Z reach central, whose journal and FEC show the shortage.
  */
 let shop: Shop;
@@ -49,11 +49,21 @@ test('a day with a float, sales, a paid-in, a paid-out offline, a refund and a s
   // Cut the link: a paid-out and a cash refund are made offline, as signed as the rest.
   await reg().link.setMode({ kind: 'refuse' });
   await waitForMode(reg(), 'autonomous');
-  const tooMuch = await api('POST', '/api/cash/movements', { kind: 'out', amountCents: 10_000_000, reason: 'Fournitures' });
+  const tooMuch = await api('POST', '/api/cash/movements', { kind: 'out', amountCents: 10_000_000, reason: 'Fournitures', approval: DEMO_MANAGER_AT_TILL });
   assert.equal(tooMuch.status, 400, 'never more than the drawer holds');
-  const out = await api('POST', '/api/cash/movements', { kind: 'out', amountCents: 1200, reason: 'Timbres' });
+  // A paid-out needs a manager's approval (checked against the copy: offline too); without it, nothing is written.
+  const unapproved = await api('POST', '/api/cash/movements', { kind: 'out', amountCents: 1200, reason: 'Timbres' });
+  assert.equal(unapproved.status, 403, JSON.stringify(unapproved.body));
+  assert.equal(unapproved.body.error.code, 'APPROVAL_REQUIRED');
+  assert.deepEqual(unapproved.body.error.details.reasons, ['paid_out']);
+  const byCashier = await api('POST', '/api/cash/movements', { kind: 'out', amountCents: 1200, reason: 'Timbres', approval: shop.central.credentials().cashier });
+  assert.equal(byCashier.status, 403);
+  assert.equal(byCashier.body.error.details.reason, 'not_a_manager');
+  assert.deepEqual((await api('GET', '/api/cash/drawer')).body.movements.map((m: any) => m.payload.kind), ['float', 'in'], 'refused paid-outs write nothing');
+  const out = await api('POST', '/api/cash/movements', { kind: 'out', amountCents: 1200, reason: 'Timbres', approval: DEMO_MANAGER_AT_TILL });
   assert.equal(out.status, 201, JSON.stringify(out.body));
   assert.equal(out.body.integratedAt, null);
+  assert.deepEqual([out.body.payload.approvedBy.login, out.body.payload.approvedBy.role, out.body.payload.approvedBy.reasons], [DEMO_MANAGER_AT_TILL.login, 'manager', ['paid_out']]);
   const refund = await api('POST', '/api/returns', { original: { number: s1.body.number }, lines: [{ lineNo: 1, quantity: 1 }], refunds: [{ method: 'cash', amountCents: p1!.priceCents }], approval: DEMO_MANAGER_AT_TILL });
   assert.equal(refund.status, 201, JSON.stringify(refund.body));
 

@@ -233,6 +233,8 @@ export const CashMovementPayload = z.object({
   cashierId: Id,
   /** A count by denomination (coins and notes); empty when a total was typed. */
   denominations: z.array(DenominationCount),
+  /** A paid-out: the manager who approved it (absent on older records and other kinds). */
+  approvedBy: ApprovedBy.optional(),
 });
 export type CashMovementPayload = z.infer<typeof CashMovementPayload>;
 

@@ -171,6 +171,8 @@ export const CashMovementRequest = z
     kind: CashMovementKind,
     amountCents: Cents.positive().max(100_000_000),
     reason: z.string().trim().max(200).default(''),
+    /** A manager's approval, needed for a paid-out (approval.service.ts; a manager signed in needs none). */
+    approval: Approval.optional(),
   })
   .refine((m) => m.kind === 'float' || m.reason.length > 0, { message: 'a paid-in or paid-out needs a reason', path: ['reason'] });
 export type CashMovementRequest = z.infer<typeof CashMovementRequest>;

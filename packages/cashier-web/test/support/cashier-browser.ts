@@ -81,6 +81,14 @@ export async function waitForText(page: Page, testId: string, re: RegExp, timeou
   return (await page.getByTestId(testId).first().textContent()) ?? '';
 }
 
+/** Types a manager's login and PIN in the approval dialog (approval.dialog.tsx) and confirms. */
+export async function approve(page: Page, who: { login: string; pin: string }): Promise<void> {
+  await page.getByTestId('approval-dialog').waitFor();
+  await page.getByTestId('approval-login').fill(who.login);
+  await page.getByTestId('approval-pin').fill(who.pin);
+  await page.getByTestId('approval-confirm').click();
+}
+
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const path = join(ARTIFACTS_DIR, `${name}.png`);

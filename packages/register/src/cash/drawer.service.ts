@@ -1,5 +1,6 @@
 import { ComptoirError, type CashMovementPayload, type CashMovementRequest, type DrawerState } from '@comptoir/protocol';
 import type { Actor } from '../auth/auth.service';
+import { requireApproval, type Approver } from '../auth/approval.service';
 import { appendRecord } from '../chain/record-chain';
 import type { RecordEntry } from '../chain/record-entries';
 import { currentBusinessDay, lastClosure, openBusinessDays, withDaysClosed } from '../closures/closure.service';
@@ -13,7 +14,7 @@ import { drawerSums, movementsOf, ticketCashOf } from './drawer-day';
 // Phases of a movement, in ONE synchronous transaction: close the business days left open (their
 // automatic Z), check today is not closed yet (after the Z the drawer opens again on the next
 // business day), check the movement (one float per day; a paid-out never takes more than the drawer
-// holds), sign it. The count made at closing is signed by the Z's own transaction (closure.service).
+// holds; a paid-out needs a manager's approval, whose `approvedBy` is signed in the record), sign it. The count made at closing is signed by the Z's own transaction (closure.service).
 
 export type Movement = RecordEntry<CashMovementPayload>;
 
@@ -55,8 +56,8 @@ export function toMovement(m: Movement): DrawerState['movements'][number] {
   return { number: m.number, recordedAt: m.recordedAt, signature: m.signature, integratedAt: m.integratedAt, payload: m.payload };
 }
 
-/** Records a float, a paid-in or a paid-out; answers the signed record. */
-export function recordMovement(ctx: RegisterContext, actor: Actor, req: CashMovementRequest): DrawerState['movements'][number] {
+/** Records a float, a paid-in or a paid-out (approved by a manager); answers the signed record. */
+export function recordMovement(ctx: RegisterContext, actor: Actor, req: CashMovementRequest, approver: Approver | null): DrawerState['movements'][number] {
   const entry = withDaysClosed(ctx, actor.cashierId, () => {
     const day = openDayOrThrow(ctx);
     const state = drawerState(ctx);
@@ -68,7 +69,17 @@ export function recordMovement(ctx: RegisterContext, actor: Actor, req: CashMove
         expectedCents: state.expectedCents,
       });
     }
-    const payload: CashMovementPayload = { type: 'cash_movement', kind: req.kind, amountCents: req.amountCents, reason: req.reason, day, cashierId: actor.cashierId, denominations: [] };
+    const approvedBy = requireApproval(approver, req.kind === 'out' ? ['paid_out'] : []);
+    const payload: CashMovementPayload = {
+      type: 'cash_movement',
+      kind: req.kind,
+      amountCents: req.amountCents,
+      reason: req.reason,
+      day,
+      cashierId: actor.cashierId,
+      denominations: [],
+      ...(approvedBy ? { approvedBy } : {}),
+    };
     const appended = appendRecord(ctx, 'drawer', payload, ctx.now().toISOString());
     return { number: appended.number, recordedAt: appended.recordedAt, signature: appended.signature, integratedAt: null, payload };
   });
