@@ -5,6 +5,7 @@ import { ApprovalProvider } from './approval.dialog';
 import { cartReducer, loadCart, saveCart } from './cart.state';
 import { ConnectionBanner } from './connection.banner';
 import { CustomersScreen } from './customers.screen';
+import { DialogScanGuard } from './dialog-scan.guard';
 import { savedLang, translator, type Lang } from './i18n.messages';
 import { LoginScreen } from './login.screen';
 import { PaymentPanel } from './payment.panel';
@@ -101,7 +102,8 @@ export function App() {
   // Keyboard shortcuts for fast cashiers.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (!session) return;
+      // An open dialog owns the keyboard (its own Enter and Escape): no shortcut reaches behind it.
+      if (!session || document.querySelector('[role="dialog"]')) return;
       const go = (fn: () => void) => {
         e.preventDefault();
         fn();
@@ -111,7 +113,6 @@ export function App() {
       else if (e.key === 'F6') go(() => setTab('customers'));
       else if (e.key === 'F7') go(() => setTab('returns'));
       else if (e.key === 'F9') go(() => void lockScreen());
-      else if (e.key === 'Escape' && paying) go(() => setPaying(false));
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -129,12 +130,14 @@ export function App() {
     setTimeout(() => searchRef.current?.focus(), 0);
   }
 
+  // While a dialog of the sale is open, everything behind it is inert: no focus, no click, no key.
+  const behindDialog = paying || done !== null;
   const screen = useMemo(() => ({ lang, t, status, session }), [lang, t, status, session]);
   return (
     <ScreenContext.Provider value={screen}>
       <ApprovalProvider>
       <div className="app">
-        <header className="topbar">
+        <header className="topbar" inert={behindDialog}>
           <ConnectionBanner />
           {session && (
             <nav className="tabs">
@@ -157,8 +160,12 @@ export function App() {
             )}
           </div>
         </header>
-        {session && <FloatPrompt key={session.token} />}
-        <main>
+        {session && (
+          <div className="float-slot" inert={behindDialog}>
+            <FloatPrompt key={session.token} />
+          </div>
+        )}
+        <main inert={behindDialog}>
           {!session ? (
             <LoginScreen
               locked={locked}
@@ -189,9 +196,14 @@ export function App() {
             <ReportScreen />
           )}
         </main>
-        {session && <footer className="shortcuts">{t('shortcuts')}</footer>}
+        {session && (
+          <footer className="shortcuts" inert={behindDialog}>
+            {t('shortcuts')}
+          </footer>
+        )}
         {session && paying && <PaymentPanel cart={cart} onDone={afterTicket} onCancel={() => setPaying(false)} />}
         {session && done && <TicketDoneModal sale={done} onClose={closeDone} />}
+        <DialogScanGuard />
       </div>
       </ApprovalProvider>
     </ScreenContext.Provider>

@@ -169,6 +169,11 @@ const fr = {
   'approvalReason.return': 'retour',
   'approvalReason.closure': 'clôture de la journée',
   'approvalReason.paid_out': 'sortie d’espèces',
+  scanIgnored: 'Lecture ignorée ({code}) : fermez la fenêtre ouverte avant de scanner',
+  escKey: 'Échap',
+  badAmount: 'Montant invalide',
+  enterTenders: 'Entrée : le montant saisi (ou le reste dû) en espèces',
+  enterConfirms: 'Entrée : valider le paiement',
 };
 
 export type MessageKey = keyof typeof fr;
@@ -338,6 +343,11 @@ const en: Record<MessageKey, string> = {
   'approvalReason.return': 'return',
   'approvalReason.closure': 'closing the day',
   'approvalReason.paid_out': 'paid-out',
+  scanIgnored: 'Scan ignored ({code}): close the open window before scanning',
+  escKey: 'Esc',
+  badAmount: 'Invalid amount',
+  enterTenders: 'Enter: the amount typed (or what is left) in cash',
+  enterConfirms: 'Enter: confirm the payment',
 };
 
 const catalogs: Record<Lang, Record<MessageKey, string>> = { fr, en };

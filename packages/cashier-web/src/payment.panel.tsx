@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { PaymentMethod, SaleResponse } from '@comptoir/protocol';
 import { api } from './api.client';
 import { useApproval } from './approval.dialog';
@@ -25,6 +25,10 @@ function quickCash(due: number): number[] {
  * (for a card: once the external terminal accepted it) → one POST /api/sales with an idempotency
  * key, so a retry after a lost answer never records the sale twice. Refusals are shown as the
  * register words them; nothing is recorded then.
+ * Keyboard: the dialog owns it while open (the background is inert, a scan is ignored by
+ * DialogScanGuard). Focus is in the amount field and comes back to it after each tender; Enter there
+ * tenders the amount typed in cash (the rest due when nothing is typed), and once nothing is left to
+ * pay Enter confirms; Escape cancels.
  */
 export function PaymentPanel(props: { cart: Cart; onDone: (sale: SaleResponse) => void; onCancel: () => void }) {
   const { t, lang } = useScreen();
@@ -35,6 +39,7 @@ export function PaymentPanel(props: { cart: Cart; onDone: (sale: SaleResponse) =
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const clientSaleId = useMemo(() => crypto.randomUUID(), []);
+  const amountRef = useRef<HTMLInputElement>(null);
 
   const paid = tenders.reduce((s, p) => s + p.amountCents, 0);
   const due = Math.max(0, total - paid);
@@ -43,11 +48,27 @@ export function PaymentPanel(props: { cart: Cart; onDone: (sale: SaleResponse) =
 
   function addTender(method: PaymentMethod, amount?: number) {
     const typed = amountText.trim() ? parseEuros(amountText) : null;
+    amountRef.current?.focus();
+    if (amount === undefined && amountText.trim() && typed === null) return setError(t('badAmount'));
     const cents = amount ?? typed ?? due;
     if (cents <= 0) return;
     setTenders((ts) => [...ts, { method, amountCents: cents }]);
     setAmountText('');
     setError(null);
+  }
+
+  const canConfirm = !busy && !(total > 0 && due > 0);
+
+  function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      if (!busy) props.onCancel();
+    } else if (e.key === 'Enter' && !(e.target instanceof HTMLButtonElement)) {
+      // A focused button keeps its own Enter (it clicks); everywhere else Enter is the payment's.
+      e.preventDefault();
+      if (amountText.trim() || due > 0) addTender('cash');
+      else if (canConfirm) void confirm();
+    }
   }
 
   async function confirm() {
@@ -73,7 +94,16 @@ export function PaymentPanel(props: { cart: Cart; onDone: (sale: SaleResponse) =
   }
 
   return (
-    <div className="modal" role="dialog" aria-label={t('payment')}>
+    <div
+      className="modal"
+      role="dialog"
+      aria-modal="true"
+      aria-label={t('payment')}
+      data-testid="payment-dialog"
+      onKeyDown={onKeyDown}
+      // A click beside the card keeps the focus where it was (the keyboard stays the payment's).
+      onMouseDown={(e) => e.target === e.currentTarget && e.preventDefault()}
+    >
       <div className="modal-card payment">
         <h2>
           {t('payment')} — {t('total')} <span data-testid="payment-total">{formatEuros(total, lang)}</span>
@@ -87,6 +117,9 @@ export function PaymentPanel(props: { cart: Cart; onDone: (sale: SaleResponse) =
         <label className="amount">
           {t('amount')}
           <input
+            ref={amountRef}
+            autoFocus
+            autoComplete="off"
             data-testid="payment-amount"
             inputMode="decimal"
             placeholder={formatEuros(due, lang)}
@@ -119,7 +152,14 @@ export function PaymentPanel(props: { cart: Cart; onDone: (sale: SaleResponse) =
             <li key={i} data-testid="tender" data-method={p.method}>
               <span>{t(p.method)}</span>
               <span>{formatEuros(p.amountCents, lang)}</span>
-              <button className="small danger" onClick={() => setTenders((ts) => ts.filter((_, k) => k !== i))}>
+              <button
+                className="small danger"
+                data-testid="tender-remove"
+                onClick={() => {
+                  setTenders((ts) => ts.filter((_, k) => k !== i));
+                  amountRef.current?.focus();
+                }}
+              >
                 {t('removePayment')}
               </button>
             </li>
@@ -131,6 +171,7 @@ export function PaymentPanel(props: { cart: Cart; onDone: (sale: SaleResponse) =
           </p>
         )}
         {hasCard && due === 0 && <p className="hint">{t('cardConfirm')}</p>}
+        <p className="hint">{due > 0 ? t('enterTenders') : t('enterConfirms')}</p>
         {error && (
           <p className="error" role="alert" data-testid="payment-error">
             {error}
@@ -138,9 +179,9 @@ export function PaymentPanel(props: { cart: Cart; onDone: (sale: SaleResponse) =
         )}
         <div className="modal-actions">
           <button className="secondary" data-testid="payment-cancel" onClick={props.onCancel}>
-            {t('cancel')} (Échap)
+            {t('cancel')} ({t('escKey')})
           </button>
-          <button className="primary big" data-testid="confirm-payment" disabled={busy || (total > 0 && due > 0)} onClick={() => void confirm()}>
+          <button className="primary big" data-testid="confirm-payment" disabled={!canConfirm} onClick={() => void confirm()}>
             {t('confirm')}
           </button>
         </div>

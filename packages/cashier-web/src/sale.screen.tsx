@@ -56,9 +56,11 @@ export function SaleScreen(props: {
       .catch((e: unknown) => setMessage(errorText(t, e)));
   }, [category, t]);
 
-  // Keyboard-wedge friendliness: a character typed while no field has the focus goes to the search.
+  // Keyboard-wedge friendliness: a character typed while no field has the focus goes to the search
+  // — never while a dialog is open (it owns the keyboard; a scan there is ignored, see DialogScanGuard).
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      if (document.querySelector('[role="dialog"]')) return;
       const el = document.activeElement;
       const typing = el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement;
       if (!typing && e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey) props.searchRef.current?.focus();

@@ -236,6 +236,65 @@ test('a sale by scanning: barcode + Enter, SKU + Enter, a repeated scan, an unkn
   await newSale();
 });
 
+/** The keystrokes of a barcode scanner (a keyboard wedge): the characters in one burst, then Enter. */
+async function scanKeystrokes(code: string) {
+  await page.keyboard.type(code);
+  await page.keyboard.press('Enter');
+}
+
+const focusedTestId = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null);
+
+test('the payment dialog owns the keyboard: a scan into it is ignored (cart and total unchanged), Escape cancels, Enter tenders then confirms', async () => {
+  const [p1, p2] = catalog.filter((p) => p.barcodes.length > 0 && p.priceCents < 5000).slice(8, 10) as [Product, Product];
+  await scan(p1.barcodes[0]!);
+  await waitForCart([{ sku: p1.sku, quantity: 1 }]);
+  await page.keyboard.press('F4');
+  await page.getByTestId('payment-dialog').waitFor();
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'payment-amount');
+
+  // A scan with the dialog open: ignored with a message, nothing added to the cart nor to the payment.
+  await scanKeystrokes(p2.barcodes[0]!);
+  await waitForText(page, 'scan-ignored', new RegExp(p2.barcodes[0]!));
+  assert.equal(await page.getByTestId('payment-amount').inputValue(), '', 'the scanned characters are taken back out of the amount');
+  assert.equal(await page.getByTestId('tender').count(), 0, 'no tender added');
+  assert.equal(Number(await page.getByTestId('payment-due').getAttribute('data-cents')), p1.priceCents);
+  assert.equal(await page.getByTestId('payment-dialog').count(), 1, 'the Enter of the scan did not close nor confirm the dialog');
+  // Even with the focus on a button of the dialog, the scan does not reach the sale behind it.
+  await page.getByTestId('pay-cheque').focus();
+  await scanKeystrokes(p1.barcodes[0]!);
+  await waitForText(page, 'scan-ignored', new RegExp(p1.barcodes[0]!));
+  assert.equal(await page.getByTestId('tender').count(), 0, 'the Enter of the scan did not press the focused button');
+  await waitForCart([{ sku: p1.sku, quantity: 1 }]);
+
+  // Escape cancels: back to the sale, the same cart and total.
+  await page.keyboard.press('Escape');
+  await page.getByTestId('payment-dialog').waitFor({ state: 'detached' });
+  await waitForCart([{ sku: p1.sku, quantity: 1 }]);
+  assert.equal(Number(await page.getByTestId('cart-total').getAttribute('data-cents')), p1.priceCents);
+
+  // A cashier's hand types 50 and Enter: 50 € cash tendered, the change shown; Enter again confirms.
+  await page.getByTestId('pay').click();
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'payment-amount');
+  await page.keyboard.type('50', { delay: 150 });
+  await page.keyboard.press('Enter');
+  await page.getByTestId('tender').waitFor();
+  assert.equal(Number(await page.getByTestId('payment-change').getAttribute('data-cents')), 5000 - p1.priceCents);
+  assert.equal(await focusedTestId(), 'payment-amount', 'the focus is back in the amount');
+  await page.keyboard.press('Enter');
+  const n = Number(await waitForText(page, 'receipt-number', /^\d+$/));
+  const ticket = await registerTicket(n);
+  assert.deepEqual(ticket.lines.map((l: any) => [l.sku, l.quantity]), [[p1.sku, 1]]);
+  assert.equal(ticket.totalCents, p1.priceCents);
+  assert.equal(ticket.changeCents, 5000 - p1.priceCents);
+
+  // The ticket-done dialog too: a scan there neither starts the next sale nor adds to it.
+  await scanKeystrokes(p2.barcodes[0]!);
+  await waitForText(page, 'scan-ignored', new RegExp(p2.barcodes[0]!));
+  assert.equal(await page.getByTestId('receipt-number').count(), 1, 'the dialog is still open');
+  await newSale();
+  await waitForCart([]);
+});
+
 test('a refused payment shows the reason and records nothing', async () => {
   const p = catalog[10]!;
   await scan(p.sku);
