@@ -68,7 +68,7 @@ const fr = {
     },
   },
   review: { title: 'Tickets à vérifier', open: 'À traiter', acknowledged: 'Traités', acknowledge: 'Marquer comme vérifié', by: 'Vérifié par', at: 'Le', note: 'Note', empty: 'Rien à vérifier' },
-  anomaly: { price_differs: 'Prix différent du prix central', unknown_product: 'Produit inconnu', negative_stock: 'Stock négatif' } as Record<string, string>,
+  anomaly: { price_differs: 'Prix différent du prix central', unknown_product: 'Produit inconnu', negative_stock: 'Stock négatif', totals_mismatch: 'Totaux incohérents' } as Record<string, string>,
   saved: 'Enregistré', error: 'Erreur', loading: 'Chargement…', unavailable: 'Indisponible',
 };
 export type Messages = typeof fr;
@@ -139,7 +139,7 @@ const en: Messages = {
     },
   },
   review: { title: 'Tickets to review', open: 'Open', acknowledged: 'Done', acknowledge: 'Mark as reviewed', by: 'Reviewed by', at: 'At', note: 'Note', empty: 'Nothing to review' },
-  anomaly: { price_differs: 'Price differs from central price', unknown_product: 'Unknown product', negative_stock: 'Negative stock' },
+  anomaly: { price_differs: 'Price differs from central price', unknown_product: 'Unknown product', negative_stock: 'Negative stock', totals_mismatch: 'Totals do not add up' },
   saved: 'Saved', error: 'Error', loading: 'Loading…', unavailable: 'Unavailable',
 };
 

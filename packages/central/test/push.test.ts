@@ -4,7 +4,7 @@ import { createPublicKey } from 'node:crypto';
 import { sql } from 'kysely';
 import { archiveBody, archiveDigest, keyFingerprint, verifyArchive } from '@comptoir/domain';
 import { DIALECTS, onDialect, startTestCentral, stopSharedPostgres, type TestCentral } from './fixtures/central';
-import type { FakeRegister } from './fixtures/records';
+import { ticketPayload, type FakeRegister } from './fixtures/records';
 import { verifyCentralChains } from '../src/modules/sync/verify-chains';
 
 after(stopSharedPostgres);
@@ -203,6 +203,33 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(ticket.json.anomalies, ['unknown_product:GHOST', 'price_differs:BAGUETTE:central=130:ticket=150', 'negative_stock:RARE']);
       assert.equal(await stockOf(c, 'RARE'), -2);
       assert.equal((await c.call('GET', '/api/stock/GHOST', c.adminToken)).status, 404);
+    });
+
+    it('re-does each ticket\'s arithmetic (lines → VAT → total → payments): a signed ticket that disagrees is integrated, flagged and shown in review', async () => {
+      // Signed and chained by the register's own key: only the figures are wrong.
+      const sale = (lines: { sku: string; quantity: number; unitPriceCents: number }[], change: (p: any) => any) =>
+        reg.next('ticket', change(ticketPayload(reg.storeId, 'sale', lines, {})));
+      const cases: [string, (p: any) => any][] = [
+        ['lines', (p) => ((p.lines[0].totalCents += 10), p)],
+        ['vat', (p) => ((p.vat[0].vatCents -= 3), (p.vat[0].baseCents += 3), p)],
+        ['total', (p) => ((p.totalCents -= 50), p)],
+        ['payments', (p) => ((p.payments = [{ method: 'card', amountCents: p.totalCents - 1 }]), p)],
+      ];
+      const tickets = cases.map(([, change]) => sale([{ sku: 'BAGUETTE', quantity: 2, unitPriceCents: 130 }], change));
+      const honest = reg.sale([{ sku: 'BAGUETTE', quantity: 1, unitPriceCents: 130 }]);
+      const r = await push([...tickets, honest]);
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+      assert.equal(r.json.integrated, 5, 'never blocking: every ticket is integrated');
+      for (const [i, [step]] of cases.entries()) {
+        const t = await c.call('GET', `/api/tickets/${reg.id}/${tickets[i]!.number}`, c.adminToken);
+        assert.deepEqual(t.json.anomalies, [`totals_mismatch:${step}`], step);
+        assert.equal(t.json.totalCents, tickets[i]!.payload.type === 'ticket' ? tickets[i]!.payload.totalCents : NaN, 'the stated total is kept as signed');
+      }
+      assert.deepEqual((await c.call('GET', `/api/tickets/${reg.id}/${honest.number}`, c.adminToken)).json.anomalies, []);
+      const review = await c.call('GET', '/api/review?status=open&limit=100', c.managerToken);
+      assert.equal(review.status, 200, JSON.stringify(review.json));
+      const flagged = review.json.items.filter((i: any) => i.registerId === reg.id && i.anomalies.some((a: string) => a.startsWith('totals_mismatch:')));
+      assert.deepEqual(flagged.map((i: any) => i.number).sort((a: number, b: number) => a - b), tickets.map((t) => t.number));
     });
 
     it('a return puts stock back (delta), a batch aggregates deltas per product', async () => {

@@ -58,3 +58,4 @@ export {
   retryAfterSeconds,
   type ThrottleState,
 } from './login-throttle';
+export { ticketTotalsMismatch, type StatedTicket, type TotalsStep } from './ticket-totals';

@@ -1,6 +1,6 @@
 import { registerPublicKeys } from '../registers/register-keys.service';
 import { ComptoirError, type PushResponse, type SignedRecord, type TicketPayload } from '@comptoir/protocol';
-import { GENESIS_SIGNATURE, type SignedRecord as SignableSignedRecord } from '@comptoir/domain';
+import { GENESIS_SIGNATURE, ticketTotalsMismatch, type SignedRecord as SignableSignedRecord } from '@comptoir/domain';
 import { verifySignatures } from './signature-pool';
 import { nowIso, type Ctx } from '../../context';
 import { recordTamperAlert, type TamperReason } from '../tamper/tamper.service';
@@ -135,7 +135,9 @@ export async function pushRecords(
  * Rows to insert for accepted records, and the stock deltas per sku. Reads the named products and
  * their stock once for the whole batch. Anomalies (flagged, never refused):
  * `unknown_product:SKU`, `price_differs:SKU:central=X:ticket=Y` (sales only: a return refunds the
- * original price), `negative_stock:SKU` (the ticket takes the store's stock below zero).
+ * original price), `negative_stock:SKU` (the ticket takes the store's stock below zero),
+ * `totals_mismatch:STEP` (the ticket's arithmetic, re-done with the domain's functions, disagrees
+ * with what it states: STEP is the first of `lines`, `vat`, `total`, `payments` that differs).
  * Training tickets are records only: no ticket row, no stock movement (never counted in totals).
  */
 async function buildEffects(
@@ -206,6 +208,8 @@ async function buildEffects(
         created_at: integratedAt,
       });
     });
+    const mismatch = ticketTotalsMismatch(payload);
+    if (mismatch) anomalies.push(`totals_mismatch:${mismatch}`);
     payload.payments.forEach((p, seq) =>
       rows.payments.push({ register_id: registerId, number, seq: seq + 1, method: p.method, amount_cents: p.amountCents }),
     );
