@@ -4,6 +4,11 @@ import { ConfigError } from './config';
 // Each command's module is loaded only when that command runs: a register agent must not carry the
 // central server's code (PDF, PostgreSQL, back office…) in its memory — tills are modest PCs.
 
+/** A flag given several times: every value, in order. */
+function repeated(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 const program = new Command()
   .name('comptoir')
   .description('Comptoir point of sale: central server, register agents, demo and chain verification')
@@ -52,7 +57,8 @@ program
   .description('verify the signed chains of a register or central database, or an archive file; exits 1 on a break')
   .option('--data <dir>', 'data directory holding register.sqlite or central.sqlite')
   .option('--database-url <url>', 'central PostgreSQL URL')
-  .option('--archive <file>', 'an NF525 archive file (GET /api/archives/:registerId/:number/file)')
+  .option('--archive <file>', 'an NF525 archive file (GET /api/archives/:registerId/:number/file); repeat it for consecutive archives, oldest first', repeated, [])
+  .option('--key-id <hex>', "the register's key id as registered centrally (GET /api/registers/:id/keys); repeat it for a register's several keys", repeated, [])
   .action(async (flags) => (await import('./commands/verify.command')).runVerify(flags));
 
 program

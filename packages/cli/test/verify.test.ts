@@ -5,7 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createPrivateKey } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { GENESIS_SIGNATURE, archiveBody, archiveDigest, archiveFile, generateSigningKeyPair, signRecord, type SignedRecord } from '@comptoir/domain';
+import { GENESIS_SIGNATURE, archiveBody, archiveDigest, archiveFile, generateSigningKeyPair, keyIdOf, signRecord, type SignedRecord } from '@comptoir/domain';
 import { tempDir } from '@comptoir/testing';
 import { openShop, sell, someProducts, waitForDrained, type Shop } from './support/shop';
 import { runVerify } from './support/verify';
@@ -74,58 +74,142 @@ test('verify: chains of a register and of the central server, then a tampered ti
   await reg.process.restart();
 });
 
-test('verify --archive: a good archive file is ARCHIVE OK, one byte changed is ARCHIVE BROKEN', async () => {
-  // An archive as a register makes it: two ticket records and one event, then the signed archive record.
-  const keys = generateSigningKeyPair();
-  const key = createPrivateKey(keys.privateKeyPem);
+/**
+ * Archives as a register makes them: records signed in their chains, then, per month, the signed
+ * archive record naming the ranges since the previous archive and the body's SHA-256.
+ */
+function archiveMaker(privateKeyPem: string) {
+  const key = createPrivateKey(privateKeyPem);
+  const keyId = keyIdOf(key);
   const heads = new Map<string, SignedRecord>();
   let at = Date.parse('2025-03-31T18:00:00.000Z');
   const next = (chain: string, payload: unknown): SignedRecord => {
     const prev = heads.get(chain);
     at += 1000;
-    const unsigned = { registerId: 'reg-archive', chain, number: (prev?.number ?? 0) + 1, recordedAt: new Date(at).toISOString(), payload, prevSignature: prev?.signature ?? GENESIS_SIGNATURE };
+    const unsigned = { registerId: 'reg-archive', chain, number: (prev?.number ?? 0) + 1, recordedAt: new Date(at).toISOString(), payload, prevSignature: prev?.signature ?? GENESIS_SIGNATURE, keyId };
     const record = { ...unsigned, signature: signRecord(key, unsigned) };
     heads.set(chain, record);
     return record;
   };
-  const records = [next('ticket', { type: 'ticket', totalCents: 130 }), next('ticket', { type: 'ticket', totalCents: 260 }), next('event', { type: 'event', event: 'login' })];
-  const body = archiveBody(records);
-  const archive = next('archive', {
-    type: 'archive',
-    periodKey: '2025-03',
-    ranges: [
-      { chain: 'ticket', from: 1, to: 2, prevSignature: GENESIS_SIGNATURE },
-      { chain: 'event', from: 1, to: 1, prevSignature: GENESIS_SIGNATURE },
-    ],
-    recordCount: records.length,
-    sha256: archiveDigest(body),
-  });
-  const text = archiveFile({ registerId: 'reg-archive', publicKeyPem: keys.publicKeyPem, archive }, body);
+  let pending: SignedRecord[] = [];
+  return {
+    keyId,
+    add(chain: string, payload: unknown) {
+      pending.push(next(chain, payload));
+    },
+    archive(periodKey: string, publicKeyPem: string): string {
+      const chains = [...new Set(pending.map((r) => r.chain))];
+      const records = chains.flatMap((c) => pending.filter((r) => r.chain === c));
+      const ranges = chains.map((chain) => {
+        const run = records.filter((r) => r.chain === chain);
+        return { chain, from: run[0]!.number, to: run[run.length - 1]!.number, prevSignature: run[0]!.prevSignature };
+      });
+      const body = archiveBody(records);
+      const archive = next('archive', { type: 'archive', periodKey, ranges, recordCount: records.length, sha256: archiveDigest(body) });
+      pending = [];
+      return archiveFile({ registerId: 'reg-archive', publicKeyPem, archive }, body);
+    },
+  };
+}
+
+test('verify --archive: ARCHIVE OK only under the registered --key-id; 3 without it; 1 broken or re-signed with another key', async () => {
+  const keys = generateSigningKeyPair();
+  const maker = archiveMaker(keys.privateKeyPem);
+  maker.add('ticket', { type: 'ticket', totalCents: 130 });
+  maker.add('ticket', { type: 'ticket', totalCents: 260 });
+  maker.add('event', { type: 'event', event: 'login' });
+  const text = maker.archive('2025-03', keys.publicKeyPem);
   const dir = await tempDir('comptoir-archive-');
   try {
     const good = join(dir.path, 'good.ndjson');
     await writeFile(good, text);
-    const ok = await runVerify(undefined, ['--archive', good]);
+    const ok = await runVerify(undefined, ['--archive', good, '--key-id', maker.keyId]);
     assert.equal(ok.code, 0, ok.output);
-    assert.match(ok.output, /ARCHIVE OK/);
+    assert.match(ok.output, /^ARCHIVE OK$/m);
     assert.match(ok.output, /register reg-archive/);
     assert.match(ok.output, /period 2025-03/);
     assert.match(ok.output, /chain ticket: records 1\.\.2 \(2 records\)/);
-    assert.match(ok.output, /key fingerprint [0-9a-f]{64}/);
+    assert.match(ok.output, new RegExp(`^key id ${maker.keyId} \\(registered\\)$`, 'm'));
 
-    // One byte changed in the second ticket's total.
+    // Without --key-id: the file's own key proves nothing; its key ids are printed, exit 3.
+    const unauthenticated = await runVerify(undefined, ['--archive', good]);
+    assert.equal(unauthenticated.code, 3, unauthenticated.output);
+    assert.match(unauthenticated.output, new RegExp(`^key id ${maker.keyId}$`, 'm'));
+    assert.match(unauthenticated.output, /^SIGNATURES VALID, KEY NOT AUTHENTICATED/m);
+    assert.doesNotMatch(unauthenticated.output, /ARCHIVE OK/);
+
+    // The same records re-signed, archive record and header included, with another key: every
+    // signature is valid, but not under the registered key id.
+    const forger = generateSigningKeyPair();
+    const forged = archiveMaker(forger.privateKeyPem);
+    forged.add('ticket', { type: 'ticket', totalCents: 130 });
+    forged.add('ticket', { type: 'ticket', totalCents: 250 });
+    forged.add('event', { type: 'event', event: 'login' });
+    const resigned = join(dir.path, 'resigned.ndjson');
+    await writeFile(resigned, forged.archive('2025-03', forger.publicKeyPem));
+    const refused = await runVerify(undefined, ['--archive', resigned, '--key-id', maker.keyId]);
+    assert.equal(refused.code, 1, refused.output);
+    assert.match(refused.output, new RegExp(`^key id ${forged.keyId} \\(NOT the registered key\\)$`, 'm'));
+    assert.match(refused.output, /^ARCHIVE REFUSED: signed by another key/m);
+    const forgedAlone = await runVerify(undefined, ['--archive', resigned]);
+    assert.equal(forgedAlone.code, 3, forgedAlone.output);
+    assert.match(forgedAlone.output, new RegExp(`^key id ${forged.keyId}$`, 'm'));
+
+    // One byte changed in the second ticket's total: broken, with or without the key id.
     const bad = join(dir.path, 'bad.ndjson');
     const changed = text.replace('"totalCents":260', '"totalCents":250');
     assert.notEqual(changed, text);
     await writeFile(bad, changed);
-    const broken = await runVerify(undefined, ['--archive', bad]);
-    assert.equal(broken.code, 1, broken.output);
-    assert.match(broken.output, /^ARCHIVE BROKEN: the body does not match the signed SHA-256$/m);
+    for (const extra of [[], ['--key-id', maker.keyId]]) {
+      const broken = await runVerify(undefined, ['--archive', bad, ...extra]);
+      assert.equal(broken.code, 1, broken.output);
+      assert.match(broken.output, /^ARCHIVE BROKEN: the body does not match the signed SHA-256$/m);
+    }
 
-    // Two sources at once is a usage error.
+    // Usage errors: two sources at once; a key id that is not a SHA-256; a key id without archive.
     const usage = await runVerify(dir.path, ['--archive', good]);
     assert.equal(usage.code, 2, usage.output);
     assert.match(usage.output, /only one of --data DIR, --database-url URL, --archive FILE/);
+    const badKey = await runVerify(undefined, ['--archive', good, '--key-id', 'abc']);
+    assert.equal(badKey.code, 2, badKey.output);
+    assert.match(badKey.output, /--key-id abc: 64 hexadecimal digits/);
+    const keyAlone = await runVerify(dir.path, ['--key-id', maker.keyId]);
+    assert.equal(keyAlone.code, 2, keyAlone.output);
+    assert.match(keyAlone.output, /--key-id goes with --archive FILE/);
+  } finally {
+    await dir.cleanup();
+  }
+});
+
+test('verify --archive A --archive B: consecutive archives pass; out of order, or one missing, is refused', async () => {
+  const keys = generateSigningKeyPair();
+  const maker = archiveMaker(keys.privateKeyPem);
+  const months: string[] = [];
+  const dir = await tempDir('comptoir-archives-');
+  try {
+    for (const [month, tickets] of [['2025-03', 2], ['2025-04', 1], ['2025-05', 3]] as const) {
+      for (let i = 0; i < tickets; i++) maker.add('ticket', { type: 'ticket', totalCents: 100 + i });
+      if (month !== '2025-04') maker.add('event', { type: 'event', event: 'login' });
+      const file = join(dir.path, `${month}.ndjson`);
+      await writeFile(file, maker.archive(month, keys.publicKeyPem));
+      months.push(file);
+    }
+    const [march, april, may] = months as [string, string, string];
+    const all = await runVerify(undefined, ['--archive', march, '--archive', april, '--archive', may, '--key-id', maker.keyId]);
+    assert.equal(all.code, 0, all.output);
+    assert.match(all.output, /^3 archives consecutive$/m);
+    assert.match(all.output, /^ARCHIVE OK$/m);
+    // Continuity holds without the key id too, but the key is still not authenticated.
+    const unkeyed = await runVerify(undefined, ['--archive', march, '--archive', april]);
+    assert.equal(unkeyed.code, 3, unkeyed.output);
+    assert.match(unkeyed.output, /^2 archives consecutive$/m);
+
+    const gap = await runVerify(undefined, ['--archive', march, '--archive', may, '--key-id', maker.keyId]);
+    assert.equal(gap.code, 1, gap.output);
+    assert.match(gap.output, /^ARCHIVES NOT CONSECUTIVE: archive 2025-05 after 2025-03: archive record 3 does not follow 1$/m);
+    const swapped = await runVerify(undefined, ['--archive', april, '--archive', march, '--key-id', maker.keyId]);
+    assert.equal(swapped.code, 1, swapped.output);
+    assert.match(swapped.output, /^ARCHIVES NOT CONSECUTIVE/m);
   } finally {
     await dir.cleanup();
   }

@@ -42,8 +42,23 @@ export function keyFingerprint(key: KeyObject): string {
   return keyIdOf(key);
 }
 
+/** The last record of one archived range: what the next archive's range of that chain must follow. */
+export type ArchiveHead = { chain: string; number: number; signature: string };
+
 export type ArchiveCheck =
-  | { ok: true; registerId: string; periodKey: string; records: number; ranges: ArchiveRange[]; keyFingerprint: string }
+  | {
+      ok: true;
+      registerId: string;
+      periodKey: string;
+      records: number;
+      ranges: ArchiveRange[];
+      keyFingerprint: string;
+      /** Every key id the file's signatures are under (the header key's, and every record's keyId). */
+      keyIds: string[];
+      /** The signed archive record itself (its number and signature chain the archives together). */
+      archive: SignedRecord;
+      heads: ArchiveHead[];
+    }
   | { ok: false; reason: string; keyFingerprint?: string };
 
 /**
@@ -103,6 +118,7 @@ export function verifyArchive(text: string): ArchiveCheck {
   }
   if (!records.every((r) => r !== null && typeof r === 'object')) return fail('a record line is not an object');
   let at = 0;
+  const heads: ArchiveHead[] = [];
   for (const range of ranges) {
     const run = records.slice(at, at + (range.to - range.from + 1));
     at += run.length;
@@ -115,7 +131,55 @@ export function verifyArchive(text: string): ArchiveCheck {
     if (run[0]!.prevSignature !== range.prevSignature) return fail(`chain ${range.chain}: record ${range.from} does not follow the previous archive`);
     const check = verifyChain(run, key);
     if (!check.ok) return fail(`chain ${range.chain}: record ${check.number}: ${check.reason}`);
+    const last = run[run.length - 1]!;
+    heads.push({ chain: range.chain, number: last.number, signature: last.signature });
   }
   if (at !== records.length) return fail('records outside the archived ranges');
-  return { ok: true, registerId: header.registerId, periodKey: String(payload.periodKey), records: records.length, ranges, keyFingerprint: fingerprint };
+  // Every signature verified under the header key (a record naming another keyId fails above), so
+  // the set is that key's id; listed from the records too so that stays true if archives ever span keys.
+  const keyIds = [...new Set([fingerprint, ...[archive, ...records].map((r) => r.keyId ?? fingerprint)])];
+  return {
+    ok: true,
+    registerId: header.registerId,
+    periodKey: String(payload.periodKey),
+    records: records.length,
+    ranges,
+    keyFingerprint: fingerprint,
+    keyIds,
+    archive,
+    heads,
+  };
+}
+
+export type ArchiveSequenceCheck = { ok: true } | { ok: false; reason: string };
+
+/**
+ * Continuity of archives given in order (each already checked by `verifyArchive`): one register;
+ * each archive record the next of the `archive` chain (number + 1, previous signature = the
+ * previous archive record's signature); each range of a chain starting right after that chain's
+ * last archived record in the earlier files (number + 1, same signature). A chain no earlier file
+ * holds is linked through the archive chain only.
+ */
+export function verifyArchiveSequence(archives: readonly Extract<ArchiveCheck, { ok: true }>[]): ArchiveSequenceCheck {
+  const heads = new Map<string, ArchiveHead>();
+  let previous: Extract<ArchiveCheck, { ok: true }> | undefined;
+  for (const a of archives) {
+    if (previous) {
+      const label = `archive ${a.periodKey} after ${previous.periodKey}`;
+      if (a.registerId !== previous.registerId) return { ok: false, reason: `${label}: another register (${a.registerId}, not ${previous.registerId})` };
+      if (a.archive.number !== previous.archive.number + 1) {
+        return { ok: false, reason: `${label}: archive record ${a.archive.number} does not follow ${previous.archive.number}` };
+      }
+      if (a.archive.prevSignature !== previous.archive.signature) return { ok: false, reason: `${label}: the archive record does not follow the previous one's signature` };
+      for (const r of a.ranges) {
+        const head = heads.get(r.chain);
+        if (!head) continue;
+        if (r.from !== head.number + 1) return { ok: false, reason: `${label}: chain ${r.chain} starts at ${r.from}, the previous archive ends at ${head.number}` };
+        if (r.prevSignature !== head.signature) return { ok: false, reason: `${label}: chain ${r.chain} record ${r.from} does not follow the previous archive's last signature` };
+      }
+    }
+    for (const h of a.heads) heads.set(h.chain, h);
+    previous = a;
+  }
+  return { ok: true };
 }

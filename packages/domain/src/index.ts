@@ -20,7 +20,7 @@ export {
   type SigningKeyPair,
 } from './signing';
 export { reportChain, type ChainReport } from './chain-report';
-export { ARCHIVE_FORMAT, archiveBody, archiveDigest, archiveFile, keyFingerprint, verifyArchive, type ArchiveCheck, type ArchiveRange } from './archive';
+export { ARCHIVE_FORMAT, archiveBody, archiveDigest, archiveFile, keyFingerprint, verifyArchive, verifyArchiveSequence, type ArchiveCheck, type ArchiveHead, type ArchiveRange } from './archive';
 export {
   DEFAULT_BUSINESS_DAY_CUTOFF,
   DEFAULT_FISCAL_YEAR_START_MONTH,
