@@ -4,6 +4,7 @@ import { onSessionLost, setToken } from './api.client';
 import type { Lang } from './format';
 import { I18n, MESSAGES } from './i18n';
 import { Link, navigate } from './ui/common';
+import { OutageWatch } from './ui/outage-banner';
 import { LoginScreen } from './screens/login.screen';
 import { FleetScreen } from './screens/fleet.screen';
 import { DocumentsScreen } from './screens/documents.screen';
@@ -154,7 +155,9 @@ export function App() {
             </button>
           </div>
         </nav>
-        <main className="main">{screen}</main>
+        <main className="main">
+          <OutageWatch>{screen}</OutageWatch>
+        </main>
       </div>
     </I18n.Provider>
   );

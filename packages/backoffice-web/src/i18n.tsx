@@ -43,6 +43,11 @@ const fr = {
     newUser: 'Nouvel utilisateur', create: 'Créer', newPin: 'Nouveau PIN', newPassword: 'Nouveau mot de passe', deactivate: 'Désactiver', activate: 'Réactiver',
     roles: { admin: 'Administrateur', manager: 'Gérant', cashier: 'Caissier' }, adminOnly: 'Réservé aux administrateurs.',
   },
+  outage: {
+    line: (register: string, since: string | null) => `${register} sans contact ${since ? `depuis ${since}` : 'depuis sa mise en service'} — chiffres incomplets`,
+    pendingUnknown: (last: number) => `inconnu (dernier connu : ${last})`,
+    incomplete: 'Chiffres peut-être incomplets : caisses sans contact :',
+  },
   dash: { title: "Ventes du jour", tickets: 'Tickets', total: "Chiffre d'affaires", perHour: 'Par heure', offline: 'Tickets hors ligne', delayAvg: 'Délai moyen d’intégration', delayMax: 'Délai max', date: 'Jour' },
   closures: {
     title: 'Clôtures (Z)', register: 'Caisse', number: 'Z n°', date: 'Période', tickets: 'Tickets', total: 'Total TTC',
@@ -113,6 +118,11 @@ const en: Messages = {
     title: 'Users', username: 'Username', displayName: 'Display name', role: 'Role', active: 'Active', pin: 'PIN', hasPin: 'PIN set',
     newUser: 'New user', create: 'Create', newPin: 'New PIN', newPassword: 'New password', deactivate: 'Deactivate', activate: 'Reactivate',
     roles: { admin: 'Administrator', manager: 'Manager', cashier: 'Cashier' }, adminOnly: 'Administrators only.',
+  },
+  outage: {
+    line: (register: string, since: string | null) => `${register} out of touch ${since ? `since ${since}` : 'since it was enrolled'} — figures incomplete`,
+    pendingUnknown: (last: number) => `unknown (last known: ${last})`,
+    incomplete: 'Figures may be incomplete: registers out of touch:',
   },
   dash: { title: "Today's sales", tickets: 'Tickets', total: 'Revenue', perHour: 'Per hour', offline: 'Offline tickets', delayAvg: 'Average integration delay', delayMax: 'Max delay', date: 'Day' },
   closures: {

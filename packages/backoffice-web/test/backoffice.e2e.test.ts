@@ -102,9 +102,21 @@ describe('back office in a browser', () => {
     await shot('fleet-autonomous');
     // The other register is untouched.
     assert.equal(await page.locator(row(info.registers[1]!.id)).getAttribute('data-mode'), 'connected');
+    // An honest back office (issue 12 §6): every page says the register is out of touch since when,
+    // its pending count is no longer known, and the dashboard marks its store's figures.
+    await textMatching(page.getByTestId(`outage-${reg.id}`), new RegExp(`^${reg.name} sans contact depuis \\d{2}:\\d{2} — chiffres incomplets$`), 15_000);
+    await textMatching(page.getByTestId(`fleet-pending-${reg.id}`), /^inconnu \(dernier connu : \d+\)$/);
+    assert.equal(await page.getByTestId(`outage-${info.registers[1]!.id}`).count(), 0, 'the connected register is not in the banner');
+    await page.getByTestId('nav-dashboard').click();
+    await textMatching(page.getByTestId(`dash-incomplete-${info.storeId}`), new RegExp(reg.name));
+    await page.getByTestId(`outage-${reg.id}`).waitFor();
+    await shot('dashboard-outage');
+    await page.getByTestId('nav-fleet').click();
     await page.getByTestId(`link-toggle-${reg.id}`).click();
     await page.waitForSelector(`${row(reg.id)}[data-mode="connected"]`, { timeout: 30_000 });
     assert.equal(await page.locator(row(reg.id)).getAttribute('data-online'), 'true');
+    await page.getByTestId('outage-banner').waitFor({ state: 'detached', timeout: 15_000 });
+    await textMatching(page.getByTestId(`fleet-pending-${reg.id}`), /^\d+$/);
   });
 
   it('an offline customer ticket appears in Documents with its integration time', async () => {

@@ -5,11 +5,13 @@ import { formatEuros } from '@comptoir/domain/money';
 import { duration } from '../format';
 import { useI18n } from '../i18n';
 import { ErrorLine, Link, Section, useLoad } from '../ui/common';
+import { useOutOfTouch } from '../ui/outage-banner';
 
 export function DashboardScreen() {
   const { t, lang } = useI18n();
   const [date, setDate] = useState('');
   const dash = useLoad(() => api<DashboardResponse>('GET', `/api/dashboard${qs({ date })}`), [date], 5000);
+  const outOfTouch = useOutOfTouch();
   return (
     <div>
       <h1>
@@ -19,6 +21,12 @@ export function DashboardScreen() {
       <ErrorLine error={dash.error} />
       {dash.data?.stores.map((s) => (
         <Section key={s.storeId} title={s.storeName}>
+          {outOfTouch.some((r) => r.storeId === s.storeId) && (
+            <p className="notice warn" data-testid={`dash-incomplete-${s.storeId}`}>
+              {t.outage.incomplete}{' '}
+              {outOfTouch.filter((r) => r.storeId === s.storeId).map((r) => r.name).join(', ')}
+            </p>
+          )}
           <div className="kpis" data-testid={`dash-${s.storeId}`}>
             <div className="kpi"><span>{t.dash.total}</span><strong data-testid="dash-total">{formatEuros(s.totalCents, lang)}</strong></div>
             <div className="kpi"><span>{t.dash.tickets}</span><strong>{s.tickets}</strong></div>

@@ -5,6 +5,7 @@ import { cronPreview } from '../cron-preview';
 import { dateTime, duration } from '../format';
 import { useI18n } from '../i18n';
 import { ErrorLine, errorText, Section, useLoad } from '../ui/common';
+import { PendingCount } from '../ui/outage-banner';
 
 /** Live fleet: polled every second (the registers' heartbeat period). */
 const POLL_MS = 1000;
@@ -128,7 +129,7 @@ function FleetRow({ r, demo, current, onChanged }: { r: FleetView; demo: boolean
         </td>
         <td>{dateTime(r.lastSeenAt, lang)}</td>
         <td data-testid={`fleet-pending-${r.id}`} className={r.pendingRecords > 0 ? 'num warn-text' : 'num'}>
-          {r.pendingRecords}
+          <PendingCount r={r} />
         </td>
         <td>
           {r.lastSosCopyAt ? (

@@ -1,0 +1,82 @@
+import { createContext, useContext, useMemo, type ReactNode } from 'react';
+import type { FleetResponse, FleetView } from '@comptoir/protocol';
+import { api } from '../api.client';
+import type { Lang } from '../format';
+import { useI18n } from '../i18n';
+import { useLoad } from './common';
+
+// An honest back office during outages (issue 12 §6). While a register of the user's stores is out
+// of touch with central (enrolled, and silent or not online by central's clock), its sales since then
+// are not here yet: every page says so in one banner, and figures that depend on that store are
+// marked as possibly incomplete. Invariant: the list comes from central's own fleet view (already
+// confined to the user's stores), polled every POLL_MS; a failed poll keeps the last list shown.
+
+const POLL_MS = 5000;
+
+export interface OutOfTouch {
+  id: string;
+  name: string;
+  storeId: string;
+  lastSeenAt: string | null;
+  pendingRecords: number;
+}
+
+const Outage = createContext<OutOfTouch[]>([]);
+
+/** Registers out of touch, of one store or of all the user's stores. */
+export function useOutOfTouch(storeId?: string): OutOfTouch[] {
+  const all = useContext(Outage);
+  return storeId === undefined ? all : all.filter((r) => r.storeId === storeId);
+}
+
+export function isOutOfTouch(r: Pick<FleetView, 'enrolled' | 'silent' | 'online'>): boolean {
+  return r.enrolled && (r.silent || !r.online);
+}
+
+/** The time a register was last heard from: "22:45" today, "01/12/2026 22:45" before. */
+export function lastContact(iso: string | null, lang: Lang, now = new Date()): string | null {
+  if (!iso) return null;
+  const d = new Date(iso);
+  const locale = lang === 'fr' ? 'fr-FR' : 'en-GB';
+  const sameDay = d.toDateString() === now.toDateString();
+  return new Intl.DateTimeFormat(locale, sameDay ? { timeStyle: 'short' } : { dateStyle: 'short', timeStyle: 'short' }).format(d);
+}
+
+/** Polls the fleet for the whole shell and shows the banner above every screen. */
+export function OutageWatch({ children }: { children: ReactNode }) {
+  const fleet = useLoad(() => api<FleetResponse>('GET', '/api/fleet'), [], POLL_MS);
+  const items = fleet.data?.items;
+  const out = useMemo(
+    () =>
+      (items ?? [])
+        .filter(isOutOfTouch)
+        .map((r) => ({ id: r.id, name: r.name, storeId: r.storeId, lastSeenAt: r.lastSeenAt, pendingRecords: r.pendingRecords })),
+    [items],
+  );
+  return (
+    <Outage.Provider value={out}>
+      <OutageBanner out={out} />
+      {children}
+    </Outage.Provider>
+  );
+}
+
+function OutageBanner({ out }: { out: OutOfTouch[] }) {
+  const { t, lang } = useI18n();
+  if (out.length === 0) return null;
+  return (
+    <div className="notice warn outage-banner" role="status" data-testid="outage-banner">
+      {out.map((r) => (
+        <div key={r.id} data-testid={`outage-${r.id}`}>
+          {t.outage.line(r.name, lastContact(r.lastSeenAt, lang))}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/** "inconnu (dernier connu : 3)": a pending count central cannot know while the register is silent. */
+export function PendingCount({ r }: { r: Pick<FleetView, 'enrolled' | 'silent' | 'online' | 'pendingRecords'> }) {
+  const { t } = useI18n();
+  return <>{isOutOfTouch(r) ? t.outage.pendingUnknown(r.pendingRecords) : r.pendingRecords}</>;
+}
