@@ -7,6 +7,9 @@ import type {
   CloseDayRequest,
   Closure,
   DrawerState,
+  HeldSale,
+  HeldSaleList,
+  HoldSaleRequest,
   ClosureList,
   CustomerDocuments,
   ErrorBody,
@@ -105,5 +108,8 @@ export const api = {
   closeDay: (body?: CloseDayRequest) => request<Closure>('POST', '/api/closures/day', body),
   drawer: () => request<DrawerState>('GET', '/api/cash/drawer'),
   cashMovement: (body: CashMovementRequest) => request<CashMovement>('POST', '/api/cash/movements', body),
+  holdSale: (body: HoldSaleRequest) => request<HeldSale>('POST', '/api/held-sales', body),
+  heldSales: () => request<HeldSaleList>('GET', '/api/held-sales'),
+  recallSale: (id: number) => request<HeldSale>('POST', `/api/held-sales/${id}/recall`),
   closures: () => request<ClosureList>('GET', '/api/closures?limit=7'),
 };

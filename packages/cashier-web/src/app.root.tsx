@@ -7,6 +7,7 @@ import { ConnectionBanner } from './connection.banner';
 import { CustomersScreen } from './customers.screen';
 import { DialogScanGuard } from './dialog-scan.guard';
 import { savedLang, translator, type Lang } from './i18n.messages';
+import { HeldSalesDialog } from './held-sales.dialog';
 import { LoginScreen } from './login.screen';
 import { PaymentPanel } from './payment.panel';
 import { ReportScreen } from './report.screen';
@@ -49,6 +50,7 @@ export function App() {
   const [cart, dispatch] = useReducer(cartReducer, undefined, loadCart);
   const [paying, setPaying] = useState(false);
   const [done, setDone] = useState<SaleResponse | null>(null);
+  const [showHeld, setShowHeld] = useState(false);
   const searchRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => saveCart(cart), [cart]);
@@ -131,7 +133,7 @@ export function App() {
   }
 
   // While a dialog of the sale is open, everything behind it is inert: no focus, no click, no key.
-  const behindDialog = paying || done !== null;
+  const behindDialog = paying || done !== null || showHeld;
   const screen = useMemo(() => ({ lang, t, status, session }), [lang, t, status, session]);
   return (
     <ScreenContext.Provider value={screen}>
@@ -182,7 +184,7 @@ export function App() {
               }}
             />
           ) : tab === 'sell' ? (
-            <SaleScreen cart={cart} dispatch={dispatch} searchRef={searchRef} onPay={() => setPaying(true)} onPickCustomer={() => setTab('customers')} />
+            <SaleScreen cart={cart} dispatch={dispatch} searchRef={searchRef} onPay={() => setPaying(true)} onPickCustomer={() => setTab('customers')} onShowHeld={() => setShowHeld(true)} />
           ) : tab === 'returns' ? (
             <ReturnsScreen onDone={afterTicket} />
           ) : tab === 'customers' ? (
@@ -203,6 +205,17 @@ export function App() {
         )}
         {session && paying && <PaymentPanel cart={cart} onDone={afterTicket} onCancel={() => setPaying(false)} />}
         {session && done && <TicketDoneModal sale={done} onClose={closeDone} />}
+        {session && showHeld && (
+          <HeldSalesDialog
+            canRecall={cart.lines.length === 0}
+            onRecall={(h) => {
+              dispatch({ type: 'restore', lines: h.lines, customer: h.customer });
+              setShowHeld(false);
+              setTimeout(() => searchRef.current?.focus(), 0);
+            }}
+            onClose={() => setShowHeld(false)}
+          />
+        )}
         <DialogScanGuard />
       </div>
       </ApprovalProvider>

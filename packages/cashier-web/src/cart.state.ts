@@ -19,7 +19,8 @@ export type CartLine = {
 export type Cart = { lines: CartLine[]; customer: LocalCustomer | null; nextKey: number };
 
 export type CartAction =
-  | { type: 'add'; product: LocalProduct }
+  | { type: 'add'; product: LocalProduct; quantity?: number }
+  | { type: 'restore'; lines: Omit<CartLine, 'key'>[]; customer: LocalCustomer | null }
   | { type: 'quantity'; key: number; quantity: number }
   | { type: 'discount'; key: number; discountCents: number }
   | { type: 'remove'; key: number }
@@ -35,20 +36,24 @@ export const cartTotal = (c: Cart) => c.lines.reduce((s, l) => s + lineTotal(l),
 export function cartReducer(cart: Cart, a: CartAction): Cart {
   switch (a.type) {
     case 'add': {
-      // A second scan of the same product (without discount) adds one unit to its line.
+      // A second scan of the same product (without discount) adds to its line (one unit, or the multiplier's).
+      const n = Math.max(1, Math.min(10000, Math.floor(a.quantity ?? 1)));
       const same = cart.lines.find((l) => l.sku === a.product.sku && l.discountCents === 0);
-      if (same) return cartReducer(cart, { type: 'quantity', key: same.key, quantity: same.quantity + 1 });
+      if (same) return cartReducer(cart, { type: 'quantity', key: same.key, quantity: same.quantity + n });
       const line: CartLine = {
         key: cart.nextKey,
         sku: a.product.sku,
         label: a.product.label,
         unitPriceCents: a.product.priceCents,
         vatRate: a.product.vatRate,
-        quantity: 1,
+        quantity: n,
         discountCents: 0,
       };
       return { ...cart, lines: [...cart.lines, line], nextKey: cart.nextKey + 1 };
     }
+    case 'restore':
+      // A recalled sale on hold becomes the sale in progress.
+      return { lines: a.lines.map((l, i) => ({ ...l, key: i + 1 })), customer: a.customer, nextKey: a.lines.length + 1 };
     case 'quantity': {
       const q = Math.max(1, Math.min(10000, Math.floor(a.quantity)));
       return {

@@ -174,6 +174,15 @@ const fr = {
   badAmount: 'Montant invalide',
   enterTenders: 'Entrée : le montant saisi (ou le reste dû) en espèces',
   enterConfirms: 'Entrée : valider le paiement',
+  hold: 'Mettre en attente',
+  heldTitle: 'Ventes en attente',
+  heldDone: 'Vente mise en attente',
+  heldNone: 'Aucune vente en attente',
+  heldLines: '{n} article(s)',
+  heldRecall: 'Reprendre',
+  heldCartNotEmpty: 'Terminez ou mettez en attente la vente en cours avant d’en reprendre une',
+  close: 'Fermer',
+  timesLabel: 'Multiplier : quantité tapée × article suivant',
 };
 
 export type MessageKey = keyof typeof fr;
@@ -348,6 +357,15 @@ const en: Record<MessageKey, string> = {
   badAmount: 'Invalid amount',
   enterTenders: 'Enter: the amount typed (or what is left) in cash',
   enterConfirms: 'Enter: confirm the payment',
+  hold: 'Put on hold',
+  heldTitle: 'Sales on hold',
+  heldDone: 'Sale put on hold',
+  heldNone: 'No sale on hold',
+  heldLines: '{n} item(s)',
+  heldRecall: 'Recall',
+  heldCartNotEmpty: 'Finish or hold the sale in progress before recalling one',
+  close: 'Close',
+  timesLabel: 'Multiply: quantity typed × next item',
 };
 
 const catalogs: Record<Lang, Record<MessageKey, string>> = { fr, en };

@@ -17,6 +17,7 @@ export function SaleScreen(props: {
   dispatch: Dispatch<CartAction>;
   onPay: () => void;
   onPickCustomer: () => void;
+  onShowHeld: () => void;
   searchRef: React.RefObject<HTMLInputElement | null>;
 }) {
   const { t, lang } = useScreen();
@@ -29,7 +30,15 @@ export function SaleScreen(props: {
   const [query, setQuery] = useState('');
   const [results, setResults] = useState<LocalProduct[] | null>(null);
   const [message, setMessage] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const [discountFor, setDiscountFor] = useState<number | null>(null);
+  // Quantity multiplier: "3" then × (or "3*" typed), then a scan or a tile adds 3 at once.
+  const [multiplier, setMultiplierState] = useState<number | null>(null);
+  const multiplierRef = useRef<number | null>(null);
+  const setMultiplier = (n: number | null) => {
+    multiplierRef.current = n;
+    setMultiplierState(n);
+  };
   const shelfCache = useRef(new Map<string, LocalProduct[]>());
   const searchTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
@@ -71,13 +80,40 @@ export function SaleScreen(props: {
 
   const add = useCallback(
     (p: LocalProduct) => {
-      dispatch({ type: 'add', product: p });
+      const n = multiplierRef.current;
+      dispatch({ type: 'add', product: p, ...(n ? { quantity: n } : {}) });
+      multiplierRef.current = null;
+      setMultiplierState(null);
       setMessage(null);
     },
     [dispatch],
   );
 
+  /** "3" in the search then ×: the next product added counts 3. */
+  function takeMultiplier(digits: string): boolean {
+    const n = Number(digits);
+    if (!/^\d{1,4}$/.test(digits) || n < 1) return false;
+    setMultiplier(n);
+    setQuery('');
+    setResults(null);
+    return true;
+  }
+
+  async function hold() {
+    try {
+      await api.holdSale({ lines: cart.lines.map(({ key: _key, ...l }) => l), customer: cart.customer });
+      dispatch({ type: 'clear' });
+      setMessage(null);
+      setNotice(t('heldDone'));
+    } catch (e) {
+      setMessage(errorText(t, e));
+    }
+  }
+
   function onQueryChange(q: string) {
+    const typedTimes = /^(\d{1,4})[*×]$/.exec(q);
+    if (typedTimes && takeMultiplier(typedTimes[1]!)) return;
+    setNotice(null);
     setQuery(q);
     if (searchTimer.current) clearTimeout(searchTimer.current);
     if (!q.trim()) return setResults(null);
@@ -118,9 +154,11 @@ export function SaleScreen(props: {
   return (
     <div className="sale">
       <section className="shelf">
+        <div className="search-row">
         <input
           ref={props.searchRef}
           data-testid="product-search"
+          aria-label={t('searchPlaceholder')}
           className="search"
           placeholder={t('searchPlaceholder')}
           value={query}
@@ -133,9 +171,24 @@ export function SaleScreen(props: {
               void onEnter();
             } else if (e.key === 'Escape') {
               onQueryChange('');
+              setMultiplier(null);
             }
           }}
         />
+        {multiplier !== null && (
+          <span className="multiplier" data-testid="multiplier" data-n={multiplier}>
+            × {multiplier}
+          </span>
+        )}
+        <button className="secondary times" data-testid="times" aria-label={t('timesLabel')} title={t('timesLabel')} onClick={() => takeMultiplier(query.trim()) || props.searchRef.current?.focus()}>
+          ×
+        </button>
+        </div>
+        {notice && (
+          <p className="ok" role="status" data-testid="sale-notice">
+            {notice}
+          </p>
+        )}
         {message && (
           <p className="error" role="alert" data-testid="sale-message">
             {message}
@@ -186,6 +239,12 @@ export function SaleScreen(props: {
           </strong>
         </div>
         <div className="cart-actions">
+          <button className="secondary" data-testid="hold-sale" disabled={cart.lines.length === 0} onClick={() => void hold()}>
+            {t('hold')}
+          </button>
+          <button className="secondary" data-testid="show-held" onClick={props.onShowHeld}>
+            {t('heldTitle')}
+          </button>
           <button className="secondary" data-testid="cart-clear" disabled={cart.lines.length === 0} onClick={() => dispatch({ type: 'clear' })}>
             {t('clearCart')}
           </button>

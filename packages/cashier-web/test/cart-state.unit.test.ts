@@ -45,3 +45,16 @@ test('remove, customer and clear; the lines posted to the register carry a disco
   assert.equal(cartReducer(c, { type: 'customer', customer: null }).customer, null);
   assert.deepEqual(cartReducer(c, { type: 'clear' }), emptyCart);
 });
+
+test('the multiplier adds that many at once (to the same line when there is one); a recalled sale on hold replaces the cart', () => {
+  let c = run({ type: 'add', product: product('A', 100), quantity: 3 }, { type: 'add', product: product('A', 100), quantity: 2 }, { type: 'add', product: product('B', 50), quantity: 0 });
+  assert.deepEqual(c.lines.map((l) => [l.sku, l.quantity]), [['A', 5], ['B', 1]], 'a multiplier below 1 counts 1');
+  c = cartReducer(c, {
+    type: 'restore',
+    lines: [{ sku: 'C', label: 'P C', unitPriceCents: 200, vatRate: 2000, quantity: 4, discountCents: 20 }],
+    customer: null,
+  });
+  assert.deepEqual(c.lines.map((l) => [l.key, l.sku, l.quantity, l.discountCents]), [[1, 'C', 4, 20]]);
+  assert.equal(cartTotal(c), 780);
+  assert.equal(cartReducer(c, { type: 'add', product: product('D', 10) }).lines[1]!.key, 2, 'keys go on after the recalled lines');
+});

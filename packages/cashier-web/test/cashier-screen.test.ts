@@ -295,6 +295,61 @@ test('the payment dialog owns the keyboard: a scan into it is ignored (cart and 
   await waitForCart([]);
 });
 
+test('quantity multiplier and sales on hold: 3 × then a scan, "2*" then a scan; hold, another sale in between, recall, pay', async () => {
+  const [p1, p2, p3] = catalog.filter((p) => p.barcodes.length > 0).slice(11, 14) as [Product, Product, Product];
+  const search = page.getByTestId('product-search');
+  await search.click();
+  await page.keyboard.type('3');
+  await page.getByTestId('times').click();
+  await waitForText(page, 'multiplier', /× 3/);
+  await scan(p1.barcodes[0]!);
+  await waitForCart([{ sku: p1.sku, quantity: 3 }]);
+  assert.equal(await page.getByTestId('multiplier').count(), 0, 'the multiplier counts for one product only');
+  await search.click();
+  await page.keyboard.type('2*');
+  await waitForText(page, 'multiplier', /× 2/);
+  await page.keyboard.type(p2.barcodes[0]!);
+  await page.keyboard.press('Enter');
+  await waitForCart([
+    { sku: p1.sku, quantity: 3 },
+    { sku: p2.sku, quantity: 2 },
+  ]);
+  const heldTotal = p1.priceCents * 3 + p2.priceCents * 2;
+  await page.locator(`[data-testid="cart-total"][data-cents="${heldTotal}"]`).waitFor();
+
+  // On hold: the cart empties, the sale waits on the register.
+  await page.getByTestId('hold-sale').click();
+  await waitForText(page, 'sale-notice', /attente/);
+  await waitForCart([]);
+  const heldOnRegister = (await http(reg.url, 'GET', '/api/held-sales', { token: apiToken })).body.items;
+  const held = heldOnRegister.find((h: any) => h.totalCents === heldTotal);
+  assert.ok(held, JSON.stringify(heldOnRegister));
+
+  // The next customer is served meanwhile.
+  await scan(p3.sku);
+  await waitForCart([{ sku: p3.sku, quantity: 1 }]);
+  const between = await payExactCashAndConfirm();
+  assert.equal((await registerTicket(between)).totalCents, p3.priceCents);
+  await newSale();
+
+  // Recalled: the same lines back in the sale, off the register's list; then paid.
+  await page.getByTestId('show-held').click();
+  await page.getByTestId('held-dialog').waitFor();
+  await page.locator(`[data-testid="held-sale"][data-id="${held.id}"]`).getByTestId('held-recall').click();
+  await page.getByTestId('held-dialog').waitFor({ state: 'detached' });
+  await waitForCart([
+    { sku: p1.sku, quantity: 3 },
+    { sku: p2.sku, quantity: 2 },
+  ]);
+  const left = (await http(reg.url, 'GET', '/api/held-sales', { token: apiToken })).body.items;
+  assert.ok(!left.some((h: any) => h.id === held.id), 'recalled, so no longer on hold');
+  const n = await payExactCashAndConfirm();
+  const ticket = await registerTicket(n);
+  assert.deepEqual(ticket.lines.map((l: any) => [l.sku, l.quantity]), [[p1.sku, 3], [p2.sku, 2]]);
+  assert.equal(ticket.totalCents, heldTotal);
+  await newSale();
+});
+
 test('a refused payment shows the reason and records nothing', async () => {
   const p = catalog[10]!;
   await scan(p.sku);

@@ -119,3 +119,32 @@ export const ReturnQuote = z.object({
   vat: z.array(VatLine),
 });
 export type ReturnQuote = z.infer<typeof ReturnQuote>;
+
+// ---- Sales on hold (issue 12): kept on the register (its SQLite), not signed: not a sale yet ----
+
+/** One line of a sale put on hold, as the screen shows it (the register prices it again when it is sold). */
+export const HeldSaleLine = z.object({
+  sku: Sku,
+  label: z.string().max(500),
+  unitPriceCents: Cents.nonnegative(),
+  vatRate: z.number().int().nonnegative(),
+  quantity: z.number().int().min(1).max(10000),
+  discountCents: Cents.nonnegative(),
+});
+export type HeldSaleLine = z.infer<typeof HeldSaleLine>;
+
+/** `POST /api/held-sales`: the sale in progress, put aside (at least one line). */
+export const HoldSaleRequest = z.object({ lines: z.array(HeldSaleLine).min(1).max(500), customer: LocalCustomer.nullable() });
+export type HoldSaleRequest = z.infer<typeof HoldSaleRequest>;
+
+export const HeldSale = HoldSaleRequest.extend({
+  id: z.number().int().positive(),
+  heldAt: IsoDateTime,
+  cashierId: Id,
+  /** Preview from the lines held (the register prices the sale again when it is recalled and sold). */
+  totalCents: Cents,
+});
+export type HeldSale = z.infer<typeof HeldSale>;
+export const HeldSaleList = z.object({ items: z.array(HeldSale), total: z.number().int().nonnegative() });
+export type HeldSaleList = z.infer<typeof HeldSaleList>;
+export const HeldSaleParams = z.object({ id: z.coerce.number().int().positive() });

@@ -72,7 +72,7 @@ export async function cashierLogin(registerUrl: string, cashier: { login: string
   return res.body.token as string;
 }
 
-export interface CatalogItem { sku: string; priceCents: number }
+export interface CatalogItem { sku: string; label: string; priceCents: number; vatRate: number }
 
 export async function someProducts(shop: Shop, n: number): Promise<CatalogItem[]> {
   const res = await http(shop.central.url, 'GET', `/api/products?limit=${n}`, { token: shop.adminToken });

@@ -113,6 +113,15 @@ const m0006Trust: Migration = {
   },
 };
 
+// Sales on hold (issue 12): the sale in progress put aside and recalled later, on this register;
+// here so it survives a restart of the register. Not signed (it is not a sale until it is paid).
+const m0007HeldSales: Migration = {
+  async up(db: Kysely<any>) {
+    await sql`CREATE TABLE held_sales (id INTEGER PRIMARY KEY AUTOINCREMENT, held_at TEXT NOT NULL,
+      cashier_id TEXT NOT NULL, total_cents INTEGER NOT NULL, sale TEXT NOT NULL)`.execute(db);
+  },
+};
+
 export const registerMigrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_sos_copy': m0002SosCopy,
@@ -120,4 +129,5 @@ export const registerMigrations: Record<string, Migration> = {
   '0004_record_keys': m0004RecordKeys,
   '0005_training': m0005Training,
   '0006_trust': m0006Trust,
+  '0007_held_sales': m0007HeldSales,
 };

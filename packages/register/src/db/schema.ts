@@ -161,6 +161,16 @@ export interface SessionTable {
   expires_at: string;
 }
 
+/** A sale put on hold (not signed; deleted when it is recalled). */
+export interface HeldSaleTable {
+  id: Generated<number>;
+  held_at: string;
+  cashier_id: string;
+  total_cents: number;
+  /** JSON: HoldSaleRequest (lines and customer). */
+  sale: string;
+}
+
 export interface RegisterDatabase {
   register_meta: RegisterMetaTable;
   copy_store: CopyStoreTable;
@@ -179,4 +189,5 @@ export interface RegisterDatabase {
   stock_movements: StockMovementTable;
   sessions: SessionTable;
   login_failures: LoginFailureTable;
+  held_sales: HeldSaleTable;
 }

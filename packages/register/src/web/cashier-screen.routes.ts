@@ -10,6 +10,7 @@ import { drawerRoutes } from '../cash/drawer.routes';
 import { xReportRoutes } from '../reports/x-report.routes';
 import { trainingRoutes } from '../training/training.routes';
 import { returnQuoteRoutes } from '../returns/return-quote.routes';
+import { heldSaleRoutes } from '../held-sales/held-sale.routes';
 import { cashierWebRoutes } from './cashier-web.routes';
 
 /** Everything the cashier screen needs beyond the core register API, and the screen itself. */
@@ -24,5 +25,6 @@ export function cashierScreenRoutes(app: FastifyInstance, ctx: RegisterContext, 
   trainingRoutes(app, ctx);
   archiveRoutes(app, ctx);
   returnQuoteRoutes(app, ctx);
+  heldSaleRoutes(app, ctx);
   cashierWebRoutes(app, webDir);
 }
