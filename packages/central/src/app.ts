@@ -13,6 +13,7 @@ import { productRoutes } from './modules/catalog/product.routes';
 import { customerRoutes } from './modules/customers/customer.routes';
 import { demoRoutes } from './modules/demo/demo.routes';
 import { registerRoutes } from './modules/registers/register.routes';
+import { DEFAULT_MIN_SOS_INTERVAL_SECONDS } from './modules/registers/register.service';
 import { stockRoutes } from './modules/stock/stock.routes';
 import { syncRoutes } from './modules/sync/sync.routes';
 import { installProtocolGate } from './modules/sync/protocol-gate';
@@ -37,6 +38,8 @@ export interface CentralDeps {
   logger?: Logger | false;
   clock?: () => Date;
   heartbeatIntervalMs?: number;
+  /** Floor of a copy schedule in seconds (default 900: every 15 minutes at most). */
+  minSosIntervalSeconds?: number;
   demoLinks?: DemoLinks;
   /** Built back office (default: packages/backoffice-web/dist). */
   backofficeDir?: string;
@@ -71,6 +74,7 @@ export function buildCentral(deps: CentralDeps): FastifyInstance {
   const routeDeps: RouteDeps = {
     ctxOf: (request) => ({ ...baseCtx(), log: request.log, ...(request.principal ? { user: request.principal } : {}) }),
     heartbeatIntervalMs: deps.heartbeatIntervalMs ?? 1000,
+    minSosIntervalSeconds: deps.minSosIntervalSeconds ?? DEFAULT_MIN_SOS_INTERVAL_SECONDS,
     ...(deps.sosDocumentsPerCustomer !== undefined ? { sosDocumentsPerCustomer: deps.sosDocumentsPerCustomer } : {}),
     metrics: centralMetrics(registry, baseCtx),
   };

@@ -6,6 +6,8 @@ import type { CentralMetrics } from './modules/system/central-metrics.service';
 export interface RouteDeps {
   ctxOf(request: FastifyRequest): Ctx;
   heartbeatIntervalMs: number;
+  /** Floor of a copy schedule: no expression may fire more often (`--min-sos-interval`, default 900). */
+  minSosIntervalSeconds: number;
   /** Recent documents per customer in the SOS copy (default 10). */
   sosDocumentsPerCustomer?: number;
   /** Ingest counters and latency (a no-op when metrics are disabled). */

@@ -20,6 +20,8 @@ export interface StartCentralOptions {
   logger: Logger | false;
   demoLinks?: DemoLinks;
   heartbeatIntervalMs?: number;
+  /** Floor of a copy schedule in seconds (default 900). */
+  minSosIntervalSeconds?: number;
   /** Bearer token of `GET /metrics`; undefined = metrics disabled. */
   metricsToken?: string;
 }
@@ -50,6 +52,7 @@ export async function startCentralServer(opts: StartCentralOptions): Promise<{ u
     ...(opts.demoLinks ? { demoLinks: opts.demoLinks } : {}),
     ...(opts.heartbeatIntervalMs ? { heartbeatIntervalMs: opts.heartbeatIntervalMs } : {}),
     ...(opts.metricsToken ? { metricsToken: opts.metricsToken } : {}),
+    ...(opts.minSosIntervalSeconds !== undefined ? { minSosIntervalSeconds: opts.minSosIntervalSeconds } : {}),
   });
   try {
     await app.listen({ port: opts.port, host: opts.host ?? '127.0.0.1' });

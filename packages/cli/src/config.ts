@@ -7,6 +7,8 @@ import { z } from 'zod';
 const Port = z.coerce.number().int().min(0).max(65535);
 /** Bearer token of `GET /metrics` (Prometheus scraper); unset = metrics disabled. */
 const MetricsToken = z.string().min(16, 'the metrics token needs at least 16 characters').regex(/^\S+$/, 'no spaces in the metrics token').optional();
+/** Floor of a copy schedule: seconds between two firings of one expression (a full copy is heavy). */
+const MinSosInterval = z.coerce.number().int().min(1, 'at least 1 second').max(7 * 24 * 3600).default(900);
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
 
 export const CentralConfig = z.object({
@@ -16,6 +18,7 @@ export const CentralConfig = z.object({
   databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   seed: z.enum(['demo']).optional(),
   metricsToken: MetricsToken,
+  minSosInterval: MinSosInterval,
   logLevel: LogLevel,
 });
 export type CentralConfig = z.infer<typeof CentralConfig>;
@@ -43,6 +46,7 @@ export const DemoConfig = z.object({
   registers: z.coerce.number().int().min(1).max(20).default(2),
   port: Port.default(4000),
   host: z.string().default('127.0.0.1'),
+  minSosInterval: MinSosInterval,
   logLevel: LogLevel,
 });
 export type DemoConfig = z.infer<typeof DemoConfig>;

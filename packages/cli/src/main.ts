@@ -23,6 +23,7 @@ program
   .option('--database-url <url>', 'PostgreSQL URL instead of the embedded SQLite [COMPTOIR_DATABASE_URL]')
   .option('--seed <name>', 'seed data: demo [COMPTOIR_SEED]')
   .option('--metrics-token <token>', 'bearer token of GET /metrics (Prometheus); unset = disabled [COMPTOIR_METRICS_TOKEN]')
+  .option('--min-sos-interval <seconds>', 'a copy schedule may fire at most once every SECONDS (default 900) [COMPTOIR_MIN_SOS_INTERVAL]')
   .option('--log-level <level>', 'log level [COMPTOIR_LOG_LEVEL]')
   .action(async (flags) => (await import('./commands/central.command')).runCentral(flags));
 
@@ -49,6 +50,7 @@ program
   .option('--registers <n>', 'number of registers (default 2)')
   .option('--port <port>', 'central port; registers take the next ones (default 4000) [COMPTOIR_PORT]')
   .option('--host <host>', 'listen address (default 127.0.0.1) [COMPTOIR_HOST]')
+  .option('--min-sos-interval <seconds>', 'a copy schedule may fire at most once every SECONDS (default 900) [COMPTOIR_MIN_SOS_INTERVAL]')
   .option('--log-level <level>', 'log level [COMPTOIR_LOG_LEVEL]')
   .action(async (flags) => (await import('./commands/demo.command')).runDemo(flags));
 

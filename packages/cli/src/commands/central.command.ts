@@ -14,6 +14,7 @@ export async function runCentral(flags: Record<string, unknown>): Promise<void> 
       databaseUrl: 'COMPTOIR_DATABASE_URL',
       seed: 'COMPTOIR_SEED',
       metricsToken: 'COMPTOIR_METRICS_TOKEN',
+      minSosInterval: 'COMPTOIR_MIN_SOS_INTERVAL',
       logLevel: 'COMPTOIR_LOG_LEVEL',
     }),
   );
@@ -25,6 +26,7 @@ export async function runCentral(flags: Record<string, unknown>): Promise<void> 
     host: config.host,
     databaseUrl: config.databaseUrl,
     seed: config.seed,
+    minSosIntervalSeconds: config.minSosInterval,
     ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
     logger,
   });

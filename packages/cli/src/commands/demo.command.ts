@@ -19,7 +19,7 @@ import { DemoFile, type DemoRegister } from '../demo/demo-file';
 export async function runDemo(flags: Record<string, unknown>): Promise<void> {
   const config = parseConfig(
     DemoConfig,
-    withEnv(flags, { data: 'COMPTOIR_DATA', registers: 'COMPTOIR_DEMO_REGISTERS', port: 'COMPTOIR_PORT', host: 'COMPTOIR_HOST', logLevel: 'COMPTOIR_LOG_LEVEL' }),
+    withEnv(flags, { data: 'COMPTOIR_DATA', registers: 'COMPTOIR_DEMO_REGISTERS', port: 'COMPTOIR_PORT', host: 'COMPTOIR_HOST', minSosInterval: 'COMPTOIR_MIN_SOS_INTERVAL', logLevel: 'COMPTOIR_LOG_LEVEL' }),
   );
   const dataDir = resolve(config.data);
   mkdirSync(dataDir, { recursive: true });
@@ -31,6 +31,7 @@ export async function runDemo(flags: Record<string, unknown>): Promise<void> {
     port: config.port,
     host: config.host,
     seed: 'demo',
+    minSosIntervalSeconds: config.minSosInterval,
     logger: logger.child({ part: 'central' }),
     demoLinks: links,
   });

@@ -5,7 +5,7 @@ import type { RouteDeps } from '../../routes';
 import { createRegister, enrolRegister, listRegisters, setSosSchedule } from './register.service';
 import { listRegisterKeys } from './register-keys.service';
 
-export function registerRoutes(app: FastifyInstance, { ctxOf }: RouteDeps): void {
+export function registerRoutes(app: FastifyInstance, { ctxOf, minSosIntervalSeconds }: RouteDeps): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.post('/api/registers', { config: { access: 'admin' }, schema: { body: CreateRegisterRequest, response: { 201: CreateRegisterResponse } } }, async (request, reply) =>
     reply.status(201).send(await createRegister(ctxOf(request), request.body)),
@@ -14,7 +14,7 @@ export function registerRoutes(app: FastifyInstance, { ctxOf }: RouteDeps): void
   api.put(
     '/api/registers/:id/sos-schedule',
     { config: { access: 'staff' }, schema: { params: IdParams, body: SosScheduleRequest, response: { 200: FleetRegister } } },
-    async (request) => setSosSchedule(ctxOf(request), request.params.id, request.body.cron),
+    async (request) => setSosSchedule(ctxOf(request), request.params.id, request.body.cron, minSosIntervalSeconds),
   );
   api.get(
     '/api/registers/:id/keys',

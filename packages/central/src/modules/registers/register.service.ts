@@ -86,22 +86,27 @@ function assertP256PublicKey(pem: string): void {
   }
 }
 
+/** Default floor of a copy schedule: no expression may fire more often than every 15 minutes. */
+export const DEFAULT_MIN_SOS_INTERVAL_SECONDS = 900;
+
+/** Runs sampled to find an expression's shortest gap (cron fields are a product: a burst shows at once). */
+const SAMPLED_RUNS = 500;
+
 /**
  * Remote configuration of the SOS copy schedule. Every expression is checked with croner (6-field
- * expressions with seconds allowed); the change version is bumped so registers see a change.
+ * expressions with seconds allowed) and must not fire more often than `minIntervalSeconds` (a full
+ * copy is heavy: `* * * * * *` would copy every second); the change version is bumped so registers
+ * see a change.
  */
-export async function setSosSchedule(ctx: Ctx, registerId: string, cron: string[]): Promise<FleetRegister> {
+export async function setSosSchedule(ctx: Ctx, registerId: string, cron: string[], minIntervalSeconds: number): Promise<FleetRegister> {
   const invalid: { index: number; expression: string; reason: string }[] = [];
   cron.forEach((expression, index) => {
-    try {
-      new Cron(expression, { paused: true });
-    } catch (e) {
-      invalid.push({ index, expression, reason: e instanceof Error ? e.message : String(e) });
-    }
+    const reason = scheduleProblem(expression, ctx.clock(), minIntervalSeconds);
+    if (reason) invalid.push({ index, expression, reason });
   });
   if (invalid.length > 0) {
     const first = invalid[0]!;
-    throw new ComptoirError('VALIDATION', `Invalid cron expression "${first.expression}": ${first.reason}`, { invalid });
+    throw new ComptoirError('VALIDATION', `Invalid cron expression "${first.expression}": ${first.reason}`, { invalid, minIntervalSeconds });
   }
   return ctx.db.transaction().execute(async (trx) => {
     const tctx = { ...ctx, db: trx };
@@ -111,6 +116,23 @@ export async function setSosSchedule(ctx: Ctx, registerId: string, cron: string[
     const row = await findFleetRow(tctx, registerId);
     return toFleet(row!, ctx.clock().getTime(), await currentChangeVersion(trx));
   });
+}
+
+/** Why an expression is refused (unparsable, or firing more often than the floor), or null. */
+function scheduleProblem(expression: string, from: Date, minIntervalSeconds: number): string | null {
+  let job: Cron;
+  try {
+    job = new Cron(expression, { paused: true });
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+  const runs = job.nextRuns(SAMPLED_RUNS, from).map((d) => d.getTime());
+  let shortestMs = Infinity;
+  for (let i = 1; i < runs.length; i++) shortestMs = Math.min(shortestMs, runs[i]! - runs[i - 1]!);
+  if (shortestMs < minIntervalSeconds * 1000) {
+    return `fires every ${Math.round(shortestMs / 1000)} s; a copy schedule may fire at most once every ${minIntervalSeconds} s (--min-sos-interval)`;
+  }
+  return null;
 }
 
 function parseCounts(json: string | null): Record<string, number> | null {
