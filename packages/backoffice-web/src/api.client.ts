@@ -24,6 +24,16 @@ export function onSessionLost(fn: () => void): void {
   onUnauthenticated = fn;
 }
 
+/** Ends the session on central (`POST /api/auth/logout`); the caller forgets the token whatever the answer. */
+export async function endSession(): Promise<void> {
+  if (!token) return;
+  try {
+    await request('POST', '/api/auth/logout');
+  } catch {
+    /* already ended, or central unreachable: the token is forgotten here anyway */
+  }
+}
+
 async function request(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Response> {
   const headers: Record<string, string> = {};
   if (token) headers.authorization = `Bearer ${token}`;

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { LoginResponse, Role } from '@comptoir/protocol';
-import { onSessionLost, setToken } from './api.client';
+import { endSession, onSessionLost, setToken } from './api.client';
 import type { Lang } from './format';
 import { I18n, MESSAGES } from './i18n';
 import { Link, navigate } from './ui/common';
@@ -62,6 +62,10 @@ export function App() {
     setToken(null);
     sessionStorage.removeItem(SESSION_KEY);
     setSession(null);
+  }
+  async function signOut() {
+    await endSession();
+    logout();
   }
   function loggedIn(res: LoginResponse, username: string) {
     const s = { token: res.token, role: res.role, username };
@@ -150,7 +154,7 @@ export function App() {
               {session.username} · {t.users.roles[session.role]}
             </div>
             {langSwitch}
-            <button data-testid="logout" onClick={logout}>
+            <button data-testid="logout" onClick={() => void signOut()}>
               {t.logout}
             </button>
           </div>

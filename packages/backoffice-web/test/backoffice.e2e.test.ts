@@ -218,4 +218,14 @@ describe('back office in a browser', () => {
     await textMatching(page.locator('h1').first(), /Today's sales/);
     await page.getByTestId('lang').selectOption('fr');
   });
+
+  it('logging out ends the session on central: its token answers 401 afterwards', async () => {
+    const session = await page.evaluate(() => sessionStorage.getItem('comptoir.backoffice.session'));
+    const token = (JSON.parse(session ?? '{}') as { token?: string }).token;
+    assert.ok(token, 'the page holds a session');
+    assert.equal((await http(info.centralUrl, 'GET', '/api/registers', { token })).status, 200);
+    await page.getByTestId('logout').click();
+    await page.getByTestId('username').waitFor();
+    assert.equal((await http(info.centralUrl, 'GET', '/api/registers', { token })).status, 401);
+  });
 });

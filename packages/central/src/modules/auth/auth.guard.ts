@@ -9,6 +9,7 @@ import { authenticate } from './auth.service';
  * - public: anyone (health, login, enrolment — the one-time code is the credential — the back
  *   office's static files, and the API's documentation: `GET /api/openapi.json`, `/api/docs`);
  * - register: an enrolled register's token (the /api/sync/* routes, and nothing else);
+ * - session: any user's session, whatever the role (logging out);
  * - staff: admin or manager (the back office);
  * - admin: admin only (creating users and registers).
  * Cashiers have no access to the back-office API: they log in on registers.
@@ -18,6 +19,7 @@ export type Access = RouteAccess;
 declare module '@comptoir/http' {
   interface RouteAccessLevels {
     register: true;
+    session: true;
     staff: true;
     admin: true;
   }
@@ -34,7 +36,7 @@ export function installAuthGuard(app: FastifyInstance, baseCtx: () => Ctx): void
     // A route that forgets to say who may call it is staff-only, never public; no route → 404.
     const access = request.routeOptions.config?.access ?? (request.routeOptions.url ? 'staff' : 'public');
     if (access === 'public') return;
-    const token = bearer(request);
+    const token = bearerOf(request);
     if (!token) throw new ComptoirError('UNAUTHENTICATED', 'Missing bearer token');
     const principal = await authenticate(baseCtx(), token);
     if (!principal) throw new ComptoirError('UNAUTHENTICATED', 'Unknown or expired token');
@@ -42,6 +44,8 @@ export function installAuthGuard(app: FastifyInstance, baseCtx: () => Ctx): void
       if (principal.kind !== 'register') throw new ComptoirError('FORBIDDEN', 'Only an enrolled register may call the sync API');
     } else if (principal.kind !== 'user') {
       throw new ComptoirError('FORBIDDEN', 'A register token may call only /api/sync/*');
+    } else if (access === 'session') {
+      // Any signed-in user.
     } else if (access === 'admin' ? principal.role !== 'admin' : principal.role === 'cashier') {
       throw new ComptoirError('FORBIDDEN', `Role ${principal.role} may not do this`);
     }
@@ -49,7 +53,8 @@ export function installAuthGuard(app: FastifyInstance, baseCtx: () => Ctx): void
   });
 }
 
-function bearer(request: FastifyRequest): string | null {
+/** The request's bearer token, or null. */
+export function bearerOf(request: FastifyRequest): string | null {
   const h = request.headers.authorization;
   if (typeof h !== 'string') return null;
   const m = /^Bearer\s+(\S+)$/i.exec(h);

@@ -24,3 +24,12 @@ export function findRegisterByTokenHash(ctx: Ctx, tokenHash: string) {
 export async function deleteExpiredSessions(ctx: Ctx, now: string): Promise<void> {
   await ctx.db.deleteFrom('sessions').where('expires_at', '<', now).execute();
 }
+
+export async function deleteSession(ctx: Ctx, tokenHash: string): Promise<void> {
+  await ctx.db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+}
+
+/** Ends every session of a user (the sessions are rows: every central instance sees it at once). */
+export async function deleteSessionsOfUser(ctx: Ctx, userId: string): Promise<void> {
+  await ctx.db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+}

@@ -1,6 +1,6 @@
 import { ComptoirError, type AdminLoginRequest, type LoginResponse } from '@comptoir/protocol';
 import type { Ctx, Principal } from '../../context';
-import { findRegisterByTokenHash, findSessionUser, findUserByUsername, insertSession, deleteExpiredSessions } from './auth.repository';
+import { deleteSession, findRegisterByTokenHash, findSessionUser, findUserByUsername, insertSession, deleteExpiredSessions } from './auth.repository';
 import { hashSecret, newToken, sha256Hex, verifySecret } from './password';
 
 export const SESSION_TTL_MS = 12 * 3600 * 1000;
@@ -21,6 +21,11 @@ export async function login(ctx: Ctx, req: AdminLoginRequest): Promise<LoginResp
   await deleteExpiredSessions(ctx, now.toISOString());
   await insertSession(ctx, sha256Hex(token), user.id, expiresAt);
   return { token, role: user.role, expiresAt };
+}
+
+/** `POST /api/auth/logout`: ends the caller's own session (its other sessions stay). */
+export async function logout(ctx: Ctx, token: string): Promise<void> {
+  await deleteSession(ctx, sha256Hex(token));
 }
 
 /** Resolves a bearer token to who is calling; null when unknown, expired or deactivated. */

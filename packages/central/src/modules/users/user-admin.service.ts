@@ -4,6 +4,7 @@ import { nextChangeVersion } from '../../db/change-version';
 import type { UsersTable } from '../../db/schema';
 import type { Updateable } from 'kysely';
 import { hashSecret } from '../auth/password';
+import { deleteSessionsOfUser } from '../auth/auth.repository';
 import { resolveStoreId } from '../stores/store.service';
 import { toUserSummary } from './user.service';
 
@@ -11,7 +12,8 @@ import { toUserSummary } from './user.service';
  * Edit of a user (admin only). Secrets are hashed before the transaction and never returned
  * (the summary says `hasPin` only). Invariants: an admin cannot demote or deactivate themself (the
  * shop never loses its last way in by accident); a cashier always keeps a PIN. A new change version
- * carries a PIN change to the registers of the store.
+ * carries a PIN change to the registers of the store. A change of password, PIN, role, store or a
+ * deactivation ends the user's sessions at once (sessions are rows: every instance sees it).
  */
 export async function patchUser(ctx: Ctx, id: string, req: PatchUserRequest): Promise<UserSummary> {
   const me = ctx.user?.kind === 'user' ? ctx.user.userId : null;
@@ -41,8 +43,10 @@ export async function patchUser(ctx: Ctx, id: string, req: PatchUserRequest): Pr
     if (req.active !== undefined) set.active = req.active ? 1 : 0;
     if (storeId !== undefined) set.store_id = storeId;
     await trx.updateTable('users').set(set).where('id', '=', id).execute();
-    // A deactivated user's sessions end now (tokens are checked against `active` anyway).
-    if (req.active === false) await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
+    const rightsChanged =
+      passwordHash !== undefined || pinHash !== undefined || req.active === false ||
+      (req.role !== undefined && req.role !== current.role) || (storeId !== undefined && storeId !== current.store_id);
+    if (rightsChanged) await deleteSessionsOfUser({ ...ctx, db: trx }, id);
     return toUserSummary(await trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
   });
 }
