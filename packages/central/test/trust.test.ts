@@ -2,8 +2,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ADMIN, CASHIER, DIALECTS, MANAGER, onDialect, startTestCentral, stopSharedPostgres, type TestCentral } from './fixtures/central';
 import type { FakeRegister } from './fixtures/records';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { generateSigningKeyPair } from '@comptoir/domain';
 
-// Trust on central (issue 9): the copy schedule's floor; sessions that end.
+// Trust on central (issue 9): the copy schedule's floor; sessions that end; throttled logins and enrolments.
 
 after(stopSharedPostgres);
 
@@ -117,6 +120,85 @@ for (const dialect of DIALECTS) {
       assert.equal(rows.length, 0, 'no session row of the manager is left');
       assert.deepEqual(await seenAs(bystander), [200, 200], 'other users keep theirs');
       assert.equal((await patch({ active: true })).status, 200);
+    });
+  });
+}
+
+for (const dialect of DIALECTS) {
+  describe(`login and enrolment throttling [${dialect}]`, onDialect(dialect), () => {
+    let c: TestCentral;
+    let other: Awaited<ReturnType<TestCentral['anotherInstance']>>;
+    const logs: string[] = [];
+    before(async () => {
+      const sink = new Writable({ write: (chunk, _enc, done) => (logs.push(String(chunk)), done()) });
+      c = await startTestCentral(dialect, { logger: pino({ level: 'warn' }, sink) });
+      other = await c.anotherInstance();
+    });
+    after(async () => {
+      await other?.close();
+      await c?.close();
+    });
+    /** A call from a given client address (what the throttle sees as request.ip). */
+    const from = async (address: string, method: 'POST' | 'GET', url: string, body?: object, token?: string, app = c.app) => {
+      const res = await app.inject({ method, url, remoteAddress: address, ...(body ? { payload: body } : {}), headers: token ? { authorization: `Bearer ${token}` } : {} });
+      return { status: res.statusCode, json: res.body ? JSON.parse(res.body) : null, retryAfter: res.headers['retry-after'] };
+    };
+    const advance = (ms: number) => (c.now.value = new Date(c.now.value.getTime() + ms));
+
+    it('per account: 5 wrong passwords, then even the right one is 429 + Retry-After, on every instance; the lock grows', async () => {
+      for (let i = 0; i < 5; i++) assert.equal((await from(`10.0.1.${i}`, 'POST', '/api/auth/login', { ...MANAGER, password: 'wrong' })).status, 401);
+      const locked = await from('10.0.1.99', 'POST', '/api/auth/login', MANAGER);
+      assert.equal(locked.status, 429, JSON.stringify(locked.json));
+      assert.equal(locked.json.error.code, 'TOO_MANY_ATTEMPTS');
+      assert.equal(locked.retryAfter, '30');
+      const elsewhere = await other.call('POST', '/api/auth/login', null, MANAGER);
+      assert.equal(elsewhere.status, 429, 'the other instance sees the same lock (counters in the database)');
+      assert.ok(logs.some((l) => l.includes('login locked') && l.includes(`login:${MANAGER.username}`)), 'the lockout is logged');
+      advance(31_000);
+      // Lock over: one more wrong guess locks again, twice as long.
+      assert.equal((await from('10.0.1.98', 'POST', '/api/auth/login', { ...MANAGER, password: 'wrong' })).status, 401);
+      const longer = await from('10.0.1.97', 'POST', '/api/auth/login', MANAGER);
+      assert.equal(longer.status, 429);
+      assert.equal(longer.retryAfter, '60');
+      advance(61_000);
+      assert.equal((await from('10.0.1.96', 'POST', '/api/auth/login', MANAGER)).status, 200, 'after the lock the right password works');
+      // …and the success ended the run: 4 failures lock nothing.
+      for (let i = 0; i < 4; i++) assert.equal((await from('10.0.1.95', 'POST', '/api/auth/login', { ...MANAGER, password: 'wrong' })).status, 401);
+      assert.equal((await from('10.0.1.94', 'POST', '/api/auth/login', MANAGER)).status, 200);
+      // Other accounts were never touched.
+      assert.equal((await from('10.0.1.1', 'POST', '/api/auth/login', ADMIN)).status, 200);
+    });
+
+    it('per address: guesses at many accounts from one address lock that address only', async () => {
+      for (let i = 0; i < 5; i++) assert.equal((await from('10.0.2.1', 'POST', '/api/auth/login', { username: `nobody${i}`, password: 'x' })).status, 401);
+      const locked = await from('10.0.2.1', 'POST', '/api/auth/login', ADMIN);
+      assert.equal(locked.status, 429);
+      assert.ok(Number(locked.retryAfter) >= 1);
+      assert.equal((await from('10.0.2.2', 'POST', '/api/auth/login', ADMIN)).status, 200, 'another address logs in');
+    });
+
+    it('enrolment: wrong codes lock the address (429 even for a valid code); successes never count; the sync API is never throttled', async () => {
+      const reg = await c.enrolRegister('Caisse 1');
+      const create = async () => (await c.call('POST', '/api/registers', c.adminToken, { name: 'Caisse' })).json.enrolCode as string;
+      const enrol = (address: string, enrolCode: string) => from(address, 'POST', '/api/registers/enrol', { enrolCode, publicKeyPem: generateSigningKeyPair().publicKeyPem });
+      // A chain's store enrols many tills through one NAT address: all succeed.
+      for (let i = 0; i < 8; i++) assert.equal((await enrol('10.0.3.1', await create())).status, 200, `till ${i + 1}`);
+      for (let i = 0; i < 5; i++) {
+        const bad = await enrol('10.0.3.2', 'ABCDEFGHJK');
+        assert.equal(bad.status, 401);
+        assert.equal(bad.json.error.code, 'ENROL_CODE_INVALID');
+      }
+      const code = await create();
+      const locked = await enrol('10.0.3.2', code);
+      assert.equal(locked.status, 429);
+      assert.equal(locked.json.error.code, 'TOO_MANY_ATTEMPTS');
+      assert.equal(locked.retryAfter, '30');
+      assert.equal((await enrol('10.0.3.3', code)).status, 200, 'the code was not used by the refused attempt');
+      // An enrolled register behind the locked address syncs as usual.
+      const hb = await from('10.0.3.2', 'POST', '/api/sync/heartbeat', { mode: 'connected', pendingRecords: 0, lastSosCopyAt: null, lastSosCopyKind: null, sosChecksum: null, changeVersion: 0, autonomousSince: null }, reg.token);
+      assert.equal(hb.status, 200, JSON.stringify(hb.json));
+      const rows = await c.db.selectFrom('login_failures').select(['key', 'failures']).where('key', '=', 'enrol:10.0.3.1').execute();
+      assert.deepEqual(rows, [], 'successful enrolments left no count');
     });
   });
 }

@@ -48,6 +48,18 @@ export interface RegistersTable {
   /** Sync protocol of the last heartbeat; null when never seen. */
   protocol_version: number | null;
   next_sos_copy_at: string | null;
+  /** When an admin revoked the register's token (it answers 401 since); null while trusted. */
+  revoked_at: string | null;
+  /** When the pending enrolment code stops working; null when none is pending (or from before 0011). */
+  enrol_code_expires_at: string | null;
+}
+
+/** Login throttling (domain `login-throttle`): consecutive failures per key, shared by every instance. */
+export interface LoginFailuresTable {
+  key: string;
+  failures: number;
+  locked_until: string | null;
+  last_failure_at: string;
 }
 
 export interface UsersTable {
@@ -233,6 +245,7 @@ export interface CentralDb {
   registers: RegistersTable;
   users: UsersTable;
   sessions: SessionsTable;
+  login_failures: LoginFailuresTable;
   products: ProductsTable;
   barcodes: BarcodesTable;
   customers: CustomersTable;

@@ -10,6 +10,7 @@ import { storeCalendarMigration } from './0007-store-calendar';
 import { accountingMigration } from './0008-accounting';
 import { registerKeysMigration } from './0009-register-keys';
 import { fleetVersionsMigration } from './0010-fleet-versions';
+import { trustMigration } from './0011-trust';
 
 /** Every migration of the central database, by name (applied in name order). */
 export function centralMigrations(dialect: DialectName): Record<string, Migration> {
@@ -24,6 +25,7 @@ export function centralMigrations(dialect: DialectName): Record<string, Migratio
     '0008-accounting': accountingMigration(dialect),
     '0009-register-keys': registerKeysMigration(dialect),
     '0010-fleet-versions': fleetVersionsMigration(dialect),
+    '0011-trust': trustMigration(dialect),
   };
 }
 

@@ -2,6 +2,7 @@ import { ComptoirError, type AdminLoginRequest, type LoginResponse } from '@comp
 import type { Ctx, Principal } from '../../context';
 import { deleteSession, findRegisterByTokenHash, findSessionUser, findUserByUsername, insertSession, deleteExpiredSessions } from './auth.repository';
 import { hashSecret, newToken, sha256Hex, verifySecret } from './password';
+import { attemptFailed, attemptSucceeded, beginAttempt } from './login-throttle.service';
 
 export const SESSION_TTL_MS = 12 * 3600 * 1000;
 
@@ -9,12 +10,21 @@ export const SESSION_TTL_MS = 12 * 3600 * 1000;
 // the same time whether the username exists or not.
 let decoyHash: Promise<string> | undefined;
 
-/** Back-office login. The token is returned once; only its sha256 is stored (any instance can check it). */
-export async function login(ctx: Ctx, req: AdminLoginRequest): Promise<LoginResponse> {
+/**
+ * Back-office login, throttled per account and per client address (`login-throttle.service.ts`):
+ * after 5 consecutive failures, 429 even for the right password. The token is returned once; only
+ * its sha256 is stored (any instance can check it).
+ */
+export async function login(ctx: Ctx, req: AdminLoginRequest, address: string | undefined): Promise<LoginResponse> {
+  const attempt = await beginAttempt(ctx, address ? [`login:${req.username}`, `addr:${address}`] : [`login:${req.username}`], { provisional: true });
   const user = await findUserByUsername(ctx, req.username);
   decoyHash ??= hashSecret(newToken('cu'));
   const ok = await verifySecret(req.password, user?.password_hash ?? (await decoyHash));
-  if (!user || !ok || user.active !== 1) throw new ComptoirError('INVALID_CREDENTIALS', 'Unknown user or wrong password');
+  if (!user || !ok || user.active !== 1) {
+    await attemptFailed(ctx, attempt);
+    throw new ComptoirError('INVALID_CREDENTIALS', 'Unknown user or wrong password');
+  }
+  await attemptSucceeded(ctx, attempt);
   const token = newToken('cu');
   const now = ctx.clock();
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS).toISOString();

@@ -22,6 +22,6 @@ export function registerRoutes(app: FastifyInstance, { ctxOf, minSosIntervalSeco
     async (request) => listRegisterKeys(ctxOf(request), request.params.id),
   );
   api.post('/api/registers/enrol', { config: { access: 'public' }, schema: { security: [], body: EnrolRequest, response: { 200: EnrolResponse } } }, async (request) =>
-    enrolRegister(ctxOf(request), request.body),
+    enrolRegister(ctxOf(request), request.body, request.ip),
   );
 }

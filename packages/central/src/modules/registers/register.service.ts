@@ -13,6 +13,7 @@ import { GENESIS_SIGNATURE } from '@comptoir/domain';
 import { nowIso, type Ctx } from '../../context';
 import { currentChangeVersion, nextChangeVersion } from '../../db/change-version';
 import { newEnrolCode, newToken, sha256Hex } from '../auth/password';
+import { attemptFailed, attemptSucceeded, beginAttempt } from '../auth/login-throttle.service';
 import { resolveStoreId } from '../stores/store.service';
 import {
   consumeEnrolCode,
@@ -47,8 +48,22 @@ export async function listRegisters(ctx: Ctx): Promise<{ items: FleetRegister[];
  * consume the code (single use, even under concurrent calls), create the register's chain heads at
  * genesis, hand out the register's bearer token (stored as sha256 only).
  */
-export async function enrolRegister(ctx: Ctx, req: EnrolRequest): Promise<EnrolResponse> {
+export async function enrolRegister(ctx: Ctx, req: EnrolRequest, address: string | undefined): Promise<EnrolResponse> {
   assertP256PublicKey(req.publicKeyPem);
+  // Only wrong codes count, per client address (a store's tills enrol through one NAT address):
+  // after 5 in a row the address is locked (429, even for a right code) with a growing back-off.
+  const attempt = address ? await beginAttempt(ctx, [`enrol:${address}`], { provisional: false }) : null;
+  try {
+    const enrolled = await consumeCodeAndEnrol(ctx, req);
+    if (attempt) await attemptSucceeded(ctx, attempt);
+    return enrolled;
+  } catch (e) {
+    if (attempt && e instanceof ComptoirError && e.code === 'ENROL_CODE_INVALID') await attemptFailed(ctx, attempt);
+    throw e;
+  }
+}
+
+async function consumeCodeAndEnrol(ctx: Ctx, req: EnrolRequest): Promise<EnrolResponse> {
   const token = newToken('cr');
   const at = nowIso(ctx);
   return ctx.db.transaction().execute(async (trx) => {
