@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { DialectName } from '@comptoir/db';
 import type { Ctx } from './context';
 import type { CentralDb } from './db/schema';
-import { frameworkErrors, installHttpContract } from '@comptoir/http';
+import { clientLimits, frameworkErrors, installHttpContract } from '@comptoir/http';
 import type { RouteDeps } from './routes';
 import { installAuthGuard } from './modules/auth/auth.guard';
 import { authRoutes } from './modules/auth/auth.routes';
@@ -47,17 +47,17 @@ export interface CentralDeps {
   sosDocumentsPerCustomer?: number;
   /** Bearer token of `GET /metrics` (Prometheus); undefined = metrics disabled. */
   metricsToken?: string;
+  /** Time a client has to send a whole request, headers and body (default 30 s; @comptoir/http clientLimits). */
+  clientRequestTimeoutMs?: number;
 }
-
-/** A push of 500 signed tickets is well under this. */
-const BODY_LIMIT = 32 * 1024 * 1024;
 
 /** Builds the central server (not listening): routes → services → repositories, one HTTP contract (@comptoir/http). */
 export function buildCentral(deps: CentralDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.logger ? deps.logger : undefined,
     logger: deps.logger ? undefined : false,
-    bodyLimit: BODY_LIMIT,
+    // 64 KB bodies, slow clients cut; the sync push and the catalog import set their own limit.
+    ...clientLimits(deps.clientRequestTimeoutMs),
     frameworkErrors,
     // Per-request logs would drown the ingest (thousands of pushes); errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),

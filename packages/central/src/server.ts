@@ -24,6 +24,8 @@ export interface StartCentralOptions {
   minSosIntervalSeconds?: number;
   /** Bearer token of `GET /metrics`; undefined = metrics disabled. */
   metricsToken?: string;
+  /** Time a client has to send a whole request (default 30 s). */
+  clientRequestTimeoutMs?: number;
 }
 
 export interface DemoCredentials {
@@ -53,6 +55,7 @@ export async function startCentralServer(opts: StartCentralOptions): Promise<{ u
     ...(opts.heartbeatIntervalMs ? { heartbeatIntervalMs: opts.heartbeatIntervalMs } : {}),
     ...(opts.metricsToken ? { metricsToken: opts.metricsToken } : {}),
     ...(opts.minSosIntervalSeconds !== undefined ? { minSosIntervalSeconds: opts.minSosIntervalSeconds } : {}),
+    ...(opts.clientRequestTimeoutMs ? { clientRequestTimeoutMs: opts.clientRequestTimeoutMs } : {}),
   });
   try {
     await app.listen({ port: opts.port, host: opts.host ?? '127.0.0.1' });

@@ -9,6 +9,8 @@ const Port = z.coerce.number().int().min(0).max(65535);
 const MetricsToken = z.string().min(16, 'the metrics token needs at least 16 characters').regex(/^\S+$/, 'no spaces in the metrics token').optional();
 /** Floor of a copy schedule: seconds between two firings of one expression (a full copy is heavy). */
 const MinSosInterval = z.coerce.number().int().min(1, 'at least 1 second').max(7 * 24 * 3600).default(900);
+/** Seconds a client has to send a whole request (headers and body): a trickled body is cut after it. */
+const RequestTimeout = z.coerce.number().int().min(1).max(600).default(30);
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
 
 export const CentralConfig = z.object({
@@ -19,6 +21,7 @@ export const CentralConfig = z.object({
   seed: z.enum(['demo']).optional(),
   metricsToken: MetricsToken,
   minSosInterval: MinSosInterval,
+  requestTimeout: RequestTimeout,
   logLevel: LogLevel,
 });
 export type CentralConfig = z.infer<typeof CentralConfig>;
@@ -37,6 +40,7 @@ export const RegisterConfig = z.object({
   metricsToken: MetricsToken,
   /** The private signing key's file (0600, never in the database); default DATA/signing-key.pem. */
   keyFile: z.string().min(1).optional(),
+  requestTimeout: RequestTimeout,
   logLevel: LogLevel,
 });
 export type RegisterConfig = z.infer<typeof RegisterConfig>;

@@ -24,6 +24,7 @@ program
   .option('--seed <name>', 'seed data: demo [COMPTOIR_SEED]')
   .option('--metrics-token <token>', 'bearer token of GET /metrics (Prometheus); unset = disabled [COMPTOIR_METRICS_TOKEN]')
   .option('--min-sos-interval <seconds>', 'a copy schedule may fire at most once every SECONDS (default 900) [COMPTOIR_MIN_SOS_INTERVAL]')
+  .option('--request-timeout <seconds>', 'time a client has to send a whole request, headers and body (default 30) [COMPTOIR_REQUEST_TIMEOUT]')
   .option('--log-level <level>', 'log level [COMPTOIR_LOG_LEVEL]')
   .action(async (flags) => (await import('./commands/central.command')).runCentral(flags));
 
@@ -39,6 +40,7 @@ program
   .option('--advertise-url <url>', 'URL the central server uses to reach this register (default: its listen URL) [COMPTOIR_ADVERTISE_URL]')
   .option('--printer <url>', 'ESC/POS receipt printer, tcp://HOST:PORT (default: none) [COMPTOIR_PRINTER]')
   .option('--metrics-token <token>', 'bearer token of GET /metrics (Prometheus); unset = disabled [COMPTOIR_METRICS_TOKEN]')
+  .option('--request-timeout <seconds>', 'time a client has to send a whole request, headers and body (default 30) [COMPTOIR_REQUEST_TIMEOUT]')
   .option('--key-file <path>', 'the private signing key file, 0600 (default DATA/signing-key.pem) [COMPTOIR_KEY_FILE]')
   .option('--log-level <level>', 'log level [COMPTOIR_LOG_LEVEL]')
   .action(async (flags) => (await import('./commands/register.command')).runRegister(flags));

@@ -1,8 +1,11 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance } from 'fastify';
+
+type RouteAccess = NonNullable<FastifyContextConfig['access']>;
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { installErrorHandler } from './error-handler';
+import { installSecurityHeaders } from './http-hardening';
 
 /** Where both servers publish their OpenAPI 3 document, and its interactive page. */
 export const OPENAPI_PATH = '/api/openapi.json';
@@ -18,13 +21,16 @@ export interface HttpContractOptions {
  * The HTTP contract shared by the central server and the register, installed before any route:
  * routes declare zod schemas (`schema: { body, querystring, params, response }`) that validate the
  * request, serialize the answer and document both; one error handler (`error-handler.ts`);
- * `GET /api/openapi.json` and `/api/docs` built from those schemas. Routes are then added inside
+ * `GET /api/openapi.json` and `/api/docs` built from those schemas; the security headers of every
+ * answer (`http-hardening.ts`). Routes are then added inside
  * `app.register(...)` (so the document sees them): see docs/architecture.md "How to add a route".
  */
 export function installHttpContract(app: FastifyInstance, opts: HttpContractOptions): void {
+  recordRoutes(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  installSecurityHeaders(app);
   app.register(fastifySwagger, {
     openapi: {
       openapi: '3.0.3',
@@ -53,4 +59,32 @@ export function publicUndocumented(app: FastifyInstance, routes: (scope: Fastify
     });
     await routes(scope);
   });
+}
+
+/** One route as declared, with who may call it (`undefined`: it said nothing, so its server's guard refuses by default). */
+export interface DeclaredRoute {
+  method: string;
+  url: string;
+  access: RouteAccess | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route added so far, with its declared access (the route-access tests enumerate them). */
+    declaredRoutes(): DeclaredRoute[];
+  }
+}
+
+/**
+ * Keeps every route's options as Fastify adds it, read when asked (not when added: a scope's own
+ * `onRoute` hook, such as publicUndocumented's, runs after this one and may still set `access`).
+ */
+function recordRoutes(app: FastifyInstance): void {
+  const routes: { method: string | string[]; url: string; config?: { access?: RouteAccess } }[] = [];
+  app.addHook('onRoute', (route) => {
+    routes.push(route as never);
+  });
+  app.decorate('declaredRoutes', () =>
+    routes.flatMap((r) => (Array.isArray(r.method) ? r.method : [r.method]).map((method) => ({ method, url: r.url, access: r.config?.access }))),
+  );
 }

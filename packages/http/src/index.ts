@@ -1,6 +1,7 @@
 // Node-only: the Fastify side of the HTTP contract, shared by the central server and the register.
 export { errorAnswer, errorBody, frameworkErrors, installErrorHandler } from './error-handler';
-export { API_DOCS_PATH, OPENAPI_PATH, installHttpContract, publicUndocumented, type HttpContractOptions } from './http-contract';
+export { API_DOCS_PATH, OPENAPI_PATH, installHttpContract, publicUndocumented, type DeclaredRoute, type HttpContractOptions } from './http-contract';
+export { CONTENT_SECURITY_POLICY, DEFAULT_BODY_LIMIT, DEFAULT_REQUEST_TIMEOUT_MS, clientLimits, installSecurityHeaders } from './http-hardening';
 export type { ZodTypeProvider } from 'fastify-type-provider-zod';
 
 /**

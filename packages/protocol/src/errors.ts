@@ -21,6 +21,8 @@ export const ERROR_CODES = {
   CHAIN_BLOCKED: 423,
   /** Too many failed logins for this account or address: locked for a while (`Retry-After`). */
   TOO_MANY_ATTEMPTS: 429,
+  /** A register already holds its allowed number of change-event streams (SSE) on central (`Retry-After`). */
+  TOO_MANY_STREAMS: 429,
   SALE_REFUSED: 422,
   PAYMENT_REFUSED: 422,
   RETURN_REFUSED: 422,

@@ -1,7 +1,7 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { RegisterContext } from './context';
-import { frameworkErrors, installHttpContract } from '@comptoir/http';
+import { clientLimits, frameworkErrors, installHttpContract } from '@comptoir/http';
 import { installSessionGuard } from './auth/session.guard';
 import { authRoutes } from './auth/auth.routes';
 import { saleRoutes } from './sales/sale.routes';
@@ -23,6 +23,8 @@ export interface RegisterDeps {
   cashierWebDir?: string;
   /** Bearer token of `GET /metrics` (Prometheus); undefined = metrics disabled. */
   metricsToken?: string;
+  /** Time a client has to send a whole request, headers and body (default 30 s; @comptoir/http clientLimits). */
+  clientRequestTimeoutMs?: number;
 }
 
 /** The register agent's local HTTP API (served to the cashier screen). Does not listen. */
@@ -30,7 +32,8 @@ export function buildRegister(deps: RegisterDeps): FastifyInstance {
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: 1024 * 1024,
+    // 64 KB bodies (a 500-line sale is well under), slow clients cut.
+    ...clientLimits(deps.clientRequestTimeoutMs),
     frameworkErrors,
   }) as unknown as FastifyInstance;
   installHttpContract(app, {

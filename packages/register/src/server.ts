@@ -37,6 +37,8 @@ export interface RegisterAgentOptions {
   clock?: () => Date;
   /** Bearer token of `GET /metrics`; undefined = metrics disabled. */
   metricsToken?: string;
+  /** Time a client of the register's API has to send a whole request (default 30 s). */
+  clientRequestTimeoutMs?: number;
   /** Sync protocol spoken; default the current one (lower only to test a fleet in the middle of a rollout). */
   protocolVersion?: number;
 }
@@ -90,7 +92,13 @@ export async function startRegisterAgent(opts: RegisterAgentOptions): Promise<Ru
     if (ctx.identity) closeDaysLeftOpen(ctx);
     await agent.start();
 
-    const app = buildRegister({ ctx, agent, logger, ...(opts.metricsToken ? { metricsToken: opts.metricsToken } : {}) });
+    const app = buildRegister({
+      ctx,
+      agent,
+      logger,
+      ...(opts.metricsToken ? { metricsToken: opts.metricsToken } : {}),
+      ...(opts.clientRequestTimeoutMs ? { clientRequestTimeoutMs: opts.clientRequestTimeoutMs } : {}),
+    });
     await app.listen({ port: opts.port, host: opts.host ?? '127.0.0.1' });
     const address = app.server.address();
     const port = address && typeof address !== 'string' ? address.port : opts.port;

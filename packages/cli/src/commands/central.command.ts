@@ -15,6 +15,7 @@ export async function runCentral(flags: Record<string, unknown>): Promise<void> 
       seed: 'COMPTOIR_SEED',
       metricsToken: 'COMPTOIR_METRICS_TOKEN',
       minSosInterval: 'COMPTOIR_MIN_SOS_INTERVAL',
+      requestTimeout: 'COMPTOIR_REQUEST_TIMEOUT',
       logLevel: 'COMPTOIR_LOG_LEVEL',
     }),
   );
@@ -28,6 +29,7 @@ export async function runCentral(flags: Record<string, unknown>): Promise<void> 
     seed: config.seed,
     minSosIntervalSeconds: config.minSosInterval,
     ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
+    clientRequestTimeoutMs: config.requestTimeout * 1000,
     logger,
   });
   logger.info({ url: central.url }, 'central server ready');

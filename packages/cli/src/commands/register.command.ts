@@ -17,6 +17,7 @@ export async function runRegister(flags: Record<string, unknown>): Promise<void>
       advertiseUrl: 'COMPTOIR_ADVERTISE_URL',
       printer: 'COMPTOIR_PRINTER',
       metricsToken: 'COMPTOIR_METRICS_TOKEN',
+      requestTimeout: 'COMPTOIR_REQUEST_TIMEOUT',
       keyFile: 'COMPTOIR_KEY_FILE',
       logLevel: 'COMPTOIR_LOG_LEVEL',
     }),
@@ -33,6 +34,7 @@ export async function runRegister(flags: Record<string, unknown>): Promise<void>
     ...(config.advertiseUrl ? { advertiseUrl: config.advertiseUrl } : {}),
     ...(config.printer ? { printer: config.printer } : {}),
     ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
+    clientRequestTimeoutMs: config.requestTimeout * 1000,
     ...(config.keyFile ? { keyFile: config.keyFile } : {}),
     logger,
   });

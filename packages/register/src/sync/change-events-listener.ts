@@ -54,6 +54,8 @@ export class ChangeEventsListener {
     } catch (e) {
       const status = (e as { status?: number }).status;
       if (status === 404) pause = 60_000;
+      // Central caps the streams of one register (a stale one not yet closed after a cut).
+      if (status === 429) pause = 30_000;
       this.ctx.logger.debug({ err: String(e) }, 'change events stream closed');
     } finally {
       this.close = null;

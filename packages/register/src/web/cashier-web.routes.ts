@@ -13,7 +13,7 @@ import { ComptoirError } from '@comptoir/protocol';
 export const DEFAULT_CASHIER_WEB_DIR = join(dirname(createRequire(import.meta.url).resolve('@comptoir/cashier-web/package.json')), 'dist') + sep;
 
 const NOT_BUILT = `<!doctype html><html lang="fr"><meta charset="utf-8"><title>Comptoir</title>
-<body style="font-family:sans-serif;padding:2rem"><h1>Écran de caisse non construit</h1>
+<body><h1>Écran de caisse non construit</h1>
 <p>Lancez <code>npm run build -w @comptoir/cashier-web</code> puis rechargez la page.</p>
 <p lang="en">The cashier screen is not built: run <code>npm run build -w @comptoir/cashier-web</code>, then reload.</p></body></html>`;
 
@@ -40,7 +40,9 @@ export function cashierWebRoutes(app: FastifyInstance, dir: string = DEFAULT_CAS
         throw new ComptoirError('NOT_FOUND', `No route ${req.method} ${req.url}`);
       }
       if (!built) return reply.code(503).type('text/html; charset=utf-8').send(NOT_BUILT);
-      return reply.header('cache-control', 'no-cache').sendFile('index.html', dir);
+      // The static plugin's immutable max-age would override the header: index.html names the
+      // hashed assets of the current build, so it must be revalidated on every load.
+      return reply.header('cache-control', 'no-cache').sendFile('index.html', dir, { cacheControl: false });
     });
   });
 }

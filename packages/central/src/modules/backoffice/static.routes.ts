@@ -40,7 +40,7 @@ export function backofficeStaticRoutes(app: FastifyInstance, dir: string = DEFAU
       const path = request.url.split('?')[0] ?? '/';
       if (path === '/api' || path.startsWith('/api/')) throw new ComptoirError('NOT_FOUND', `No route GET ${path}`);
       if (!built) return reply.status(503).type('text/html; charset=utf-8').send(NOT_BUILT);
-      return reply.header('cache-control', 'no-cache').sendFile('index.html', dir);
+      return reply.header('cache-control', 'no-cache').sendFile('index.html', dir, { cacheControl: false });
     });
   });
 }

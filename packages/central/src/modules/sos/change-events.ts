@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { ComptoirError } from '@comptoir/protocol';
 import type { Ctx } from '../../context';
 import { currentChangeVersion } from '../../db/change-version';
 
@@ -11,9 +12,15 @@ import { currentChangeVersion } from '../../db/change-version';
  * and on both dialects. Polling every 20 ms costs 50 one-row reads a second (whatever the number of
  * registers listening) and keeps a change at the registers within ~100 ms with margin
  * (docs/benchmarks.md; at 50 ms the worst of 5 rounds was 100 ms).
+ * A register holds at most MAX_STREAMS_PER_REGISTER streams on one instance (one, plus one being
+ * replaced after a cut): a stolen or buggy token cannot pile up open sockets; beyond, 429
+ * TOO_MANY_STREAMS and the register relies on its heartbeat until one closes.
  */
+export const MAX_STREAMS_PER_REGISTER = 2;
+
 export class ChangeEvents {
   private readonly listeners = new Set<FastifyReply>();
+  private readonly streamsOf = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private last = -1;
   private polling = false;
@@ -24,7 +31,17 @@ export class ChangeEvents {
     private readonly keepAliveMs = 15_000,
   ) {}
 
-  async subscribe(reply: FastifyReply): Promise<void> {
+  async subscribe(reply: FastifyReply, registerId: string): Promise<void> {
+    const open = this.streamsOf.get(registerId) ?? 0;
+    if (open >= MAX_STREAMS_PER_REGISTER) {
+      throw new ComptoirError('TOO_MANY_STREAMS', `This register already has ${open} change-event streams open`, { retryAfterSeconds: 30 });
+    }
+    this.streamsOf.set(registerId, open + 1);
+    reply.raw.once('close', () => {
+      const n = (this.streamsOf.get(registerId) ?? 1) - 1;
+      if (n > 0) this.streamsOf.set(registerId, n);
+      else this.streamsOf.delete(registerId);
+    });
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from '@comptoir/http';
 import { IdParams, PrepareOutageItem, PrepareOutageResponse } from '@comptoir/protocol';
 import type { Ctx } from '../../context';
 import type { RouteDeps } from '../../routes';
+import { registerOf } from '../auth/auth.guard';
 import { ChangeEvents, installChangeEvents } from './change-events';
 import { copyRegisterNow, prepareOutage } from './prepare-outage.service';
 
@@ -17,5 +18,7 @@ export function sosRoutes(app: FastifyInstance, { ctxOf }: RouteDeps, baseCtx: (
   );
   const events = new ChangeEvents(baseCtx);
   installChangeEvents(app, events);
-  api.get('/api/sync/events', { config: { access: 'register' }, schema: { produces: ['text/event-stream'] } }, async (_request, reply) => events.subscribe(reply));
+  api.get('/api/sync/events', { config: { access: 'register' }, schema: { produces: ['text/event-stream'] } }, async (request, reply) =>
+    events.subscribe(reply, registerOf(request).registerId),
+  );
 }

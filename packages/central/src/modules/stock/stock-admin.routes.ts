@@ -14,7 +14,8 @@ export function stockAdminRoutes(app: FastifyInstance, { ctxOf }: RouteDeps): vo
     { config: { access: 'staff' }, schema: { params: SkuParams, querystring: MovementsQuery, response: { 200: MovementsResponse } } },
     async (request) => listMovements(ctxOf(request), request.params.sku, request.query),
   );
-  api.post('/api/stock/receptions', { config: { access: 'staff' }, schema: { body: ReceptionRequest, response: { 201: StockChangeResult } } }, async (request, reply) =>
+  // A delivery note of 1000 lines with long SKUs is over the 64 KB default.
+  api.post('/api/stock/receptions', { config: { access: 'staff' }, bodyLimit: 256 * 1024, schema: { body: ReceptionRequest, response: { 201: StockChangeResult } } }, async (request, reply) =>
     reply.status(201).send(await receiveGoods(ctxOf(request), request.body)),
   );
   api.post('/api/stock/adjustments', { config: { access: 'staff' }, schema: { body: AdjustmentRequest, response: { 201: StockChangeResult } } }, async (request, reply) =>

@@ -7,6 +7,9 @@ import { pushRecords, type RawRecord } from './ingest.service';
 import { DEFAULT_SOS_DOCUMENTS_PER_CUSTOMER, changesSince, heartbeat, snapshot } from './sync.service';
 import { snapshotStream } from './snapshot-stream.service';
 
+/** A push of 500 signed tickets is well under this (every other route: 64 KB). */
+const PUSH_BODY_LIMIT = 32 * 1024 * 1024;
+
 /** Each push request's body as received: its JSON text and its records before the schema normalised them. */
 const received = new WeakMap<object, { text: string; records: RawRecord[] }>();
 
@@ -19,7 +22,7 @@ export function syncRoutes(app: FastifyInstance, { ctxOf, heartbeatIntervalMs, s
   api.register(async (scope) => {
     const parseJson = scope.getDefaultJsonParser('error', 'error');
     scope.removeContentTypeParser('application/json');
-    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: PUSH_BODY_LIMIT }, (request, body, done) => {
       parseJson(request, body as string, (err, value) => {
         if (!err) received.set(request, { text: body as string, records: arrayOrEmpty((value as { records?: unknown } | null)?.records) });
         done(err, value);
@@ -28,7 +31,7 @@ export function syncRoutes(app: FastifyInstance, { ctxOf, heartbeatIntervalMs, s
     // A refused body is counted with the other refused pushes (attachValidation: thrown inside).
     scope.withTypeProvider<ZodTypeProvider>().post(
       '/api/sync/push',
-      { config: { access: 'register' }, attachValidation: true, schema: { body: PushRequest, response: { 200: PushResponse } } },
+      { config: { access: 'register' }, bodyLimit: PUSH_BODY_LIMIT, attachValidation: true, schema: { body: PushRequest, response: { 200: PushResponse } } },
       async (request) => {
         const raw = received.get(request);
         return metrics.push(raw?.records.length ?? 0, async () => {
