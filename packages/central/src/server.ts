@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile, rename } from 'node:fs/promises';
+import { readFile, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { openDatabase } from '@comptoir/db';
+import { openDatabase, privateDirectory, tightenFile } from '@comptoir/db';
 import { buildCentral, type DemoLinks } from './app';
 import { migrateCentral } from './db/migrations';
 import type { CentralDb } from './db/schema';
@@ -38,7 +38,7 @@ export interface DemoCredentials {
 
 /** Phases: open the database, migrate, seed if asked (idempotent), listen. */
 export async function startCentralServer(opts: StartCentralOptions): Promise<{ url: string; app: FastifyInstance; close(): Promise<void> }> {
-  await mkdir(opts.dataDir, { recursive: true });
+  privateDirectory(opts.dataDir);
   const opened = openDatabase<CentralDb>(opts.databaseUrl ?? join(opts.dataDir, 'central.sqlite'));
   try {
     await migrateCentral(opened.db, opened.dialect);
@@ -87,6 +87,7 @@ export async function startCentralServer(opts: StartCentralOptions): Promise<{ u
  */
 async function seedDemoWithCredentials(db: Parameters<typeof seedDemo>[0], dataDir: string): Promise<DemoCredentials> {
   const file = join(dataDir, 'credentials.json');
+  tightenFile(file);
   let previous: DemoCredentials | null = null;
   try {
     previous = JSON.parse(await readFile(file, 'utf8')) as DemoCredentials;

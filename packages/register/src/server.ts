@@ -1,8 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { migrateToLatest, openSqliteFile, sqliteKysely } from '@comptoir/db';
+import { migrateToLatest, openSqliteFile, privateDirectory, sqliteKysely } from '@comptoir/db';
 import { ComptoirError, type RegisterStatus } from '@comptoir/protocol';
 import { buildRegister } from './app';
 import { writeEvent } from './chain/record-chain';
@@ -61,7 +60,7 @@ export interface RunningRegister {
  * close(): stop listening → stop the link → `register_stop` event → close the database.
  */
 export async function startRegisterAgent(opts: RegisterAgentOptions): Promise<RunningRegister> {
-  mkdirSync(opts.dataDir, { recursive: true });
+  privateDirectory(opts.dataDir);
   const file = join(opts.dataDir, 'register.sqlite');
   const sqlite = openSqliteFile(file);
   // Page cache of the agent's connection: 4 MB instead of better-sqlite3's 16 MB default. A sale reads

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { privateDirectory } from '@comptoir/db';
 import { startCentralServer } from '@comptoir/central';
 import { CentralConfig, parseConfig, withEnv } from '../config';
 import { createLogger } from '../logger';
@@ -19,7 +19,7 @@ export async function runCentral(flags: Record<string, unknown>): Promise<void> 
       logLevel: 'COMPTOIR_LOG_LEVEL',
     }),
   );
-  mkdirSync(config.data, { recursive: true });
+  privateDirectory(config.data);
   const logger = createLogger(config.logLevel, 'central');
   const central = await startCentralServer({
     dataDir: config.data,

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { privateDirectory, tightenFile } from '@comptoir/db';
 import { join, resolve } from 'node:path';
 import { startCentralServer } from '@comptoir/central';
 import { startRegisterAgent } from '@comptoir/register';
@@ -22,7 +23,7 @@ export async function runDemo(flags: Record<string, unknown>): Promise<void> {
     withEnv(flags, { data: 'COMPTOIR_DATA', registers: 'COMPTOIR_DEMO_REGISTERS', port: 'COMPTOIR_PORT', host: 'COMPTOIR_HOST', minSosInterval: 'COMPTOIR_MIN_SOS_INTERVAL', logLevel: 'COMPTOIR_LOG_LEVEL' }),
   );
   const dataDir = resolve(config.data);
-  mkdirSync(dataDir, { recursive: true });
+  privateDirectory(dataDir);
   const logger = createLogger(config.logLevel, 'demo');
   const links = new DemoLinks();
 
@@ -55,7 +56,7 @@ export async function runDemo(flags: Record<string, unknown>): Promise<void> {
       enrolCode = created.enrolCode as string;
     }
     const link = await links.open(registerId, new URL(central.url));
-    mkdirSync(registerDir, { recursive: true });
+    privateDirectory(registerDir);
     const port = config.port === 0 ? 0 : config.port + i + 1;
     const agent = await startRegisterAgent({
       dataDir: registerDir,
@@ -70,7 +71,9 @@ export async function runDemo(flags: Record<string, unknown>): Promise<void> {
   }
 
   const demo: DemoFile = { ...credentials, centralUrl: central.url, registers };
-  writeFileSync(demoFilePath, JSON.stringify(demo, null, 2));
+  // It holds the admin password: the user's only.
+  writeFileSync(demoFilePath, JSON.stringify(demo, null, 2), { mode: 0o600 });
+  tightenFile(demoFilePath);
   printWelcome(demo, demoFilePath);
 
   stopOnSignals(logger, async () => {

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { privateDirectory } from '@comptoir/db';
 import { startRegisterAgent } from '@comptoir/register';
 import { RegisterConfig, parseConfig, withEnv } from '../config';
 import { createLogger } from '../logger';
@@ -22,7 +22,7 @@ export async function runRegister(flags: Record<string, unknown>): Promise<void>
       logLevel: 'COMPTOIR_LOG_LEVEL',
     }),
   );
-  mkdirSync(config.data, { recursive: true });
+  privateDirectory(config.data);
   const logger = createLogger(config.logLevel, 'register');
   const agent = await startRegisterAgent({
     dataDir: config.data,
