@@ -17,6 +17,7 @@ import { DEFAULT_MIN_SOS_INTERVAL_SECONDS } from './modules/registers/register.s
 import { stockRoutes } from './modules/stock/stock.routes';
 import { syncRoutes } from './modules/sync/sync.routes';
 import { installProtocolGate } from './modules/sync/protocol-gate';
+import { AdmissionGate, DEFAULT_ADMISSION, type AdmissionLimits } from './modules/sync/admission';
 import { sosRoutes } from './modules/sos/sos.routes';
 import { healthRoutes } from './modules/system/health.routes';
 import { centralMetrics } from './modules/system/central-metrics.service';
@@ -49,6 +50,15 @@ export interface CentralDeps {
   metricsToken?: string;
   /** Time a client has to send a whole request, headers and body (default 30 s; @comptoir/http clientLimits). */
   clientRequestTimeoutMs?: number;
+  /** In-flight bounds of the push and copy paths (admission control; defaults DEFAULT_ADMISSION). */
+  admission?: Partial<AdmissionLimits>;
+}
+
+function admissionGates(limits: AdmissionLimits): RouteDeps['admission'] {
+  return {
+    push: new AdmissionGate('push', limits.pushes, limits.retryAfterSeconds),
+    copy: new AdmissionGate('copy', limits.copies, limits.retryAfterSeconds),
+  };
 }
 
 /** Builds the central server (not listening): routes → services → repositories, one HTTP contract (@comptoir/http). */
@@ -77,6 +87,7 @@ export function buildCentral(deps: CentralDeps): FastifyInstance {
     minSosIntervalSeconds: deps.minSosIntervalSeconds ?? DEFAULT_MIN_SOS_INTERVAL_SECONDS,
     ...(deps.sosDocumentsPerCustomer !== undefined ? { sosDocumentsPerCustomer: deps.sosDocumentsPerCustomer } : {}),
     metrics: centralMetrics(registry, baseCtx),
+    admission: admissionGates({ ...DEFAULT_ADMISSION, ...deps.admission }),
   };
 
   // The protocol first: a till too old for central hears why, whatever its token.

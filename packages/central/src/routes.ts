@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Ctx } from './context';
 import type { CentralMetrics } from './modules/system/central-metrics.service';
+import type { AdmissionGate } from './modules/sync/admission';
 
 /** What every route module receives: how to build the ctx of a request, and the app's settings. */
 export interface RouteDeps {
@@ -12,4 +13,6 @@ export interface RouteDeps {
   sosDocumentsPerCustomer?: number;
   /** Ingest counters and latency (a no-op when metrics are disabled). */
   metrics: CentralMetrics;
+  /** Admission control of the push and copy paths (503 CENTRAL_BUSY + Retry-After when full). */
+  admission: { push: AdmissionGate; copy: AdmissionGate };
 }

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { openDatabase, privateDirectory, tightenFile } from '@comptoir/db';
 import { buildCentral, type DemoLinks } from './app';
+import type { AdmissionLimits } from './modules/sync/admission';
 import { migrateCentral } from './db/migrations';
 import type { CentralDb } from './db/schema';
 import { DEMO_CASHIERS } from './seed/demo-catalog';
@@ -26,6 +27,8 @@ export interface StartCentralOptions {
   metricsToken?: string;
   /** Time a client has to send a whole request (default 30 s). */
   clientRequestTimeoutMs?: number;
+  /** In-flight bounds of the push and copy paths (admission control). */
+  admission?: Partial<AdmissionLimits>;
 }
 
 export interface DemoCredentials {
@@ -56,6 +59,7 @@ export async function startCentralServer(opts: StartCentralOptions): Promise<{ u
     ...(opts.metricsToken ? { metricsToken: opts.metricsToken } : {}),
     ...(opts.minSosIntervalSeconds !== undefined ? { minSosIntervalSeconds: opts.minSosIntervalSeconds } : {}),
     ...(opts.clientRequestTimeoutMs ? { clientRequestTimeoutMs: opts.clientRequestTimeoutMs } : {}),
+    ...(opts.admission ? { admission: opts.admission } : {}),
   });
   try {
     await app.listen({ port: opts.port, host: opts.host ?? '127.0.0.1' });

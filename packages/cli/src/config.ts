@@ -22,6 +22,9 @@ export const CentralConfig = z.object({
   metricsToken: MetricsToken,
   minSosInterval: MinSosInterval,
   requestTimeout: RequestTimeout,
+  /** Admission control (busy is not down): in-flight bounds of the push and copy paths. */
+  maxPushesInFlight: z.coerce.number().int().min(1).max(10_000).default(32),
+  maxCopiesInFlight: z.coerce.number().int().min(1).max(10_000).default(16),
   logLevel: LogLevel,
 });
 export type CentralConfig = z.infer<typeof CentralConfig>;

@@ -25,6 +25,8 @@ program
   .option('--metrics-token <token>', 'bearer token of GET /metrics (Prometheus); unset = disabled [COMPTOIR_METRICS_TOKEN]')
   .option('--min-sos-interval <seconds>', 'a copy schedule may fire at most once every SECONDS (default 900) [COMPTOIR_MIN_SOS_INTERVAL]')
   .option('--request-timeout <seconds>', 'time a client has to send a whole request, headers and body (default 30) [COMPTOIR_REQUEST_TIMEOUT]')
+  .option('--max-pushes-in-flight <n>', 'pushes served at once before answering 503 CENTRAL_BUSY + Retry-After (default 32) [COMPTOIR_MAX_PUSHES_IN_FLIGHT]')
+  .option('--max-copies-in-flight <n>', 'copies and change pulls served at once before answering 503 CENTRAL_BUSY (default 16) [COMPTOIR_MAX_COPIES_IN_FLIGHT]')
   .option('--log-level <level>', 'log level [COMPTOIR_LOG_LEVEL]')
   .action(async (flags) => (await import('./commands/central.command')).runCentral(flags));
 

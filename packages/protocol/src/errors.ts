@@ -29,6 +29,8 @@ export const ERROR_CODES = {
   UNKNOWN_PRODUCT: 422,
   UNKNOWN_CUSTOMER: 422,
   UNAVAILABLE_OFFLINE: 503,
+  /** Central is saturated on this path (admission control): alive, come back after `Retry-After` (details.retryAfterSeconds). */
+  CENTRAL_BUSY: 503,
   CENTRAL_UNREACHABLE: 502,
   /** A SOS copy failed verification (counts or checksum): the previous copy is kept. */
   COPY_REJECTED: 502,
@@ -61,7 +63,7 @@ export class ComptoirError extends Error {
   }
 }
 
-/** HTTP headers an error answer carries (`Retry-After` for TOO_MANY_ATTEMPTS and other 429s). */
+/** HTTP headers an error answer carries (`Retry-After` for TOO_MANY_ATTEMPTS, CENTRAL_BUSY and the like). */
 export function errorHeaders(error: ComptoirError): Record<string, string> {
   const retry = error.details?.['retryAfterSeconds'];
   return typeof retry === 'number' ? { 'retry-after': String(retry) } : {};

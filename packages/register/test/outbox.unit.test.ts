@@ -1,36 +1,13 @@
 // The outbox pusher on its own: a real (temporary) register database, a fake central client that
 // answers what each case needs, a fake link reporter, and Node's mock timers for the retry backoff.
-import { after, afterEach, beforeEach, mock, test } from 'node:test';
+import { afterEach, beforeEach, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createPrivateKey } from 'node:crypto';
-import { join } from 'node:path';
-import { migrateToLatest, openSqliteFile, sqliteKysely } from '@comptoir/db';
-import { generateSigningKeyPair, keyIdOf } from '@comptoir/domain';
 import type { PushRequest, PushResponse } from '@comptoir/protocol';
-import { createContext, type RegisterContext } from '../src/context';
-import { registerMigrations } from '../src/db/migrations';
-import type { RegisterDatabase } from '../src/db/schema';
+import type { RegisterContext } from '../src/context';
 import { writeEvent } from '../src/chain/record-chain';
 import { CentralCallError, type CentralClient } from '../src/sync/central-client';
 import { OutboxPusher, type LinkReporter } from '../src/sync/outbox';
-import { silent, tmp } from './helpers';
-
-const dirs: { cleanup(): Promise<void> }[] = [];
-after(async () => {
-  for (const d of dirs) await d.cleanup();
-});
-
-async function registerContext(): Promise<RegisterContext> {
-  const dir = await tmp();
-  dirs.push(dir);
-  const sqlite = openSqliteFile(join(dir.path, 'register.sqlite'));
-  const db = sqliteKysely<RegisterDatabase>(sqlite);
-  await migrateToLatest(db, registerMigrations);
-  const ctx = createContext({ db, sqlite, logger: silent, keyFile: join(dir.path, 'key.pem') });
-  const keys = generateSigningKeyPair();
-  ctx.identity = { registerId: 'reg-unit', registerName: 'Caisse', storeId: 'store-1', token: 't', privateKey: createPrivateKey(keys.privateKeyPem), publicKeyPem: keys.publicKeyPem, keyId: keyIdOf(keys.publicKeyPem) };
-  return ctx;
-}
+import { registerContext } from './unit-register';
 
 /** Central as the pusher sees it: `answer` decides each push; every body pushed is kept. */
 function fakeCentral(answer: (body: PushRequest, call: number) => PushResponse | Error) {
@@ -93,7 +70,7 @@ test('a network failure counts for the link monitor and is retried after a backo
   writeEvent(ctx, 'login');
   const { client, pushed } = fakeCentral((body, call) => (call <= 2 ? new CentralCallError('network', 'connect ECONNREFUSED') : headsOf(body)));
   const { link, calls } = fakeLink();
-  const outbox = new OutboxPusher(ctx, client, link, { maxRetryDelayMs: 150 });
+  const outbox = new OutboxPusher(ctx, client, link, { maxRetryDelayMs: 150, random: () => 1 });
   assert.equal(await outbox.drain(), 'failed');
   assert.deepEqual(calls, ['failed: push: connect ECONNREFUSED']);
   // First retry after 100 ms (50 × 2¹): not before.

@@ -16,6 +16,8 @@ export async function runCentral(flags: Record<string, unknown>): Promise<void> 
       metricsToken: 'COMPTOIR_METRICS_TOKEN',
       minSosInterval: 'COMPTOIR_MIN_SOS_INTERVAL',
       requestTimeout: 'COMPTOIR_REQUEST_TIMEOUT',
+      maxPushesInFlight: 'COMPTOIR_MAX_PUSHES_IN_FLIGHT',
+      maxCopiesInFlight: 'COMPTOIR_MAX_COPIES_IN_FLIGHT',
       logLevel: 'COMPTOIR_LOG_LEVEL',
     }),
   );
@@ -30,6 +32,7 @@ export async function runCentral(flags: Record<string, unknown>): Promise<void> 
     minSosIntervalSeconds: config.minSosInterval,
     ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
     clientRequestTimeoutMs: config.requestTimeout * 1000,
+    admission: { pushes: config.maxPushesInFlight, copies: config.maxCopiesInFlight },
     logger,
   });
   logger.info({ url: central.url }, 'central server ready');

@@ -15,7 +15,8 @@ import {
 
 /**
  * Why a call to central failed. `network`: no answer in time (refused, reset, black hole, timeout,
- * unparsable answer) — counts against the link. `http`: central answered with an error body.
+ * unparsable answer) — counts against the link. `http`: central answered with an error body;
+ * `retryAfterMs` is its `Retry-After` (null when absent).
  */
 export class CentralCallError extends Error {
   constructor(
@@ -24,10 +25,30 @@ export class CentralCallError extends Error {
     readonly status = 0,
     readonly code = '',
     readonly details: Record<string, unknown> = {},
+    readonly retryAfterMs: number | null = null,
   ) {
     super(message);
     this.name = 'CentralCallError';
   }
+}
+
+/**
+ * "Central alive, come back later": a 429 or 503 answer carrying `Retry-After` (central's admission
+ * control when saturated). Returns how long to wait (ms), or null when `e` is anything else. Such an
+ * answer proves the link is up: it is never a link failure.
+ */
+export function centralBusyFor(e: unknown): number | null {
+  if (!(e instanceof CentralCallError) || e.kind !== 'http' || (e.status !== 429 && e.status !== 503)) return null;
+  return e.retryAfterMs;
+}
+
+/** `Retry-After` as delta-seconds or an HTTP date → ms (null when absent or unreadable). */
+export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | null {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (v === undefined || v.trim() === '') return null;
+  if (/^\d+$/.test(v.trim())) return Number(v.trim()) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
 export interface CentralClientOptions {
@@ -109,7 +130,7 @@ export class CentralClient {
       }
       const err = ErrorBody.safeParse(json);
       const e = err.success ? err.data.error : { code: 'HTTP_' + res.statusCode, message: text.slice(0, 200), details: {} };
-      throw new CentralCallError('http', `GET ${path}: ${res.statusCode} ${e.code}: ${e.message}`, res.statusCode, e.code, e.details ?? {});
+      throw new CentralCallError('http', `GET ${path}: ${res.statusCode} ${e.code}: ${e.message}`, res.statusCode, e.code, e.details ?? {}, parseRetryAfter(res.headers['retry-after']));
     }
     return res.body as AsyncIterable<Buffer>;
   }
@@ -128,7 +149,7 @@ export class CentralClient {
     });
     if (res.statusCode !== 200) {
       await res.body.dump().catch(() => {});
-      throw new CentralCallError('http', `GET /api/sync/events: ${res.statusCode}`, res.statusCode);
+      throw new CentralCallError('http', `GET /api/sync/events: ${res.statusCode}`, res.statusCode, '', {}, parseRetryAfter(res.headers['retry-after']));
     }
     return { body: res.body as AsyncIterable<Buffer>, close: () => ac.abort() };
   }
@@ -156,6 +177,7 @@ export class CentralClient {
     if (auth && this.token) headers.authorization = `Bearer ${this.token}`;
     let status: number;
     let text: string;
+    let retryAfter: string | string[] | undefined;
     try {
       const res = await request(new URL(path, this.opts.baseUrl), {
         method,
@@ -167,6 +189,7 @@ export class CentralClient {
         bodyTimeout: idleMs,
       });
       status = res.statusCode;
+      retryAfter = res.headers['retry-after'];
       text = await res.body.text();
     } catch (e) {
       throw new CentralCallError('network', `${method} ${path}: ${(e as Error).message || String(e)}`);
@@ -175,12 +198,17 @@ export class CentralClient {
     try {
       json = text.length ? JSON.parse(text) : undefined;
     } catch {
+      // A proxy's or load balancer's own "busy" page still says central is there: keep its Retry-After.
+      const wait = parseRetryAfter(retryAfter);
+      if ((status === 429 || status === 503) && wait !== null) {
+        throw new CentralCallError('http', `${method} ${path}: ${status} busy`, status, 'HTTP_' + status, {}, wait);
+      }
       throw new CentralCallError('network', `${method} ${path}: answer is not JSON (status ${status})`, status);
     }
     if (status < 200 || status >= 300) {
       const err = ErrorBody.safeParse(json);
       const e = err.success ? err.data.error : { code: 'HTTP_' + status, message: text.slice(0, 200), details: {} };
-      throw new CentralCallError('http', `${method} ${path}: ${status} ${e.code}: ${e.message}`, status, e.code, e.details ?? {});
+      throw new CentralCallError('http', `${method} ${path}: ${status} ${e.code}: ${e.message}`, status, e.code, e.details ?? {}, parseRetryAfter(retryAfter));
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {

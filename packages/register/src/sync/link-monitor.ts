@@ -1,12 +1,15 @@
 import type { HeartbeatResponse, RegisterMode } from '@comptoir/protocol';
 import type { RegisterContext } from '../context';
 import { writeEvent } from '../chain/record-chain';
-import { CentralCallError, type CentralClient } from './central-client';
+import { CentralCallError, centralBusyFor, type CentralClient } from './central-client';
+import { withJitter } from './jitter';
 import type { LinkReporter, OutboxPusher } from './outbox';
 
 export interface LinkMonitorOptions {
   heartbeatIntervalMs: number;
   failuresBeforeAutonomous: number;
+  /** Source of jitter (tests pin it); default Math.random. */
+  random?: () => number;
 }
 
 export interface LinkHooks {
@@ -28,6 +31,9 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  * offline_end). Invariants: a sale never waits for any of this (sales only read `mode`); heartbeats
  * keep running during reintegration; one heartbeat in flight at a time; after a failure the next
  * heartbeat is sent at once, so K failures against a black hole take ≈ K × timeout.
+ * Busy is not down: a 429/503 answer with `Retry-After` (central saturated) proves central is alive.
+ * It resets the failure count, changes no mode, records no refusal, and the next heartbeat waits for
+ * max(interval, Retry-After) plus jitter (so a fleet told to wait does not come back in one second).
  */
 export class LinkMonitor implements LinkReporter {
   mode: RegisterMode = 'connected';
@@ -37,6 +43,8 @@ export class LinkMonitor implements LinkReporter {
   refusal: { code: string; message: string; since: string } | null = null;
   /** Progress of the current reintegration: records up to `targetSeq` (the cut) must be pushed. */
   progress: { targetSeq: number; total: number } | null = null;
+  /** Central answered "busy, come back later" (429/503 + Retry-After) to the last heartbeat; null once one is answered. */
+  busy: { retryAfterMs: number; since: string } | null = null;
   outbox!: OutboxPusher;
   private failures: number;
   private timer: NodeJS.Timeout | null = null;
@@ -107,6 +115,7 @@ export class LinkMonitor implements LinkReporter {
     const run = async () => {
       const started = performance.now();
       let failed = false;
+      let waitMs: number | null = null;
       try {
         const epoch = this.outbox.pushEpoch();
         const res = await this.client.heartbeat(this.hooks.heartbeatBody());
@@ -114,6 +123,7 @@ export class LinkMonitor implements LinkReporter {
         this.linkOk();
         this.outbox.reconcile(res.heads, epoch);
         this.refusal = null;
+        this.busy = null;
         if (this.mode === 'connected') {
           this.outbox.kick();
           this.hooks.onConnectedHeartbeat(res);
@@ -122,6 +132,15 @@ export class LinkMonitor implements LinkReporter {
         }
       } catch (e) {
         if (this.stopped) return;
+        const busyMs = centralBusyFor(e);
+        if (busyMs !== null) {
+          // Central alive but saturated: come back later, never a link failure.
+          this.linkOk();
+          if (!this.busy) this.ctx.logger.warn({ retryAfterMs: busyMs }, 'central busy: heartbeats slowed down');
+          this.busy = { retryAfterMs: busyMs, since: this.busy?.since ?? this.ctx.now().toISOString() };
+          waitMs = withJitter(Math.max(busyMs, this.opts.heartbeatIntervalMs), 0.5, this.opts.random);
+          return;
+        }
         failed = true;
         const msg = e instanceof CentralCallError ? e.message : String(e);
         if (e instanceof CentralCallError && e.kind === 'http' && e.status >= 400 && e.status < 500) {
@@ -134,8 +153,8 @@ export class LinkMonitor implements LinkReporter {
       } finally {
         this.beating = null;
         const elapsed = performance.now() - started;
-        // Phase: confirm a first failure at once; otherwise keep the cadence.
-        this.schedule(failed && this.mode !== 'autonomous' ? 0 : this.opts.heartbeatIntervalMs - elapsed);
+        // Phase: confirm a first failure at once; wait as central asked when busy; otherwise keep the cadence.
+        this.schedule(waitMs ?? (failed && this.mode !== 'autonomous' ? 0 : this.opts.heartbeatIntervalMs - elapsed));
       }
     };
     this.beating = run();
@@ -168,7 +187,7 @@ export class LinkMonitor implements LinkReporter {
         await this.hooks.catchUp();
       } catch (e) {
         this.ctx.logger.warn({ err: String(e) }, 'reintegration: catching up the copy failed');
-        if (e instanceof CentralCallError && (e.kind === 'network' || e.status >= 500)) this.linkFailed(`changes: ${e.message}`);
+        if (e instanceof CentralCallError && centralBusyFor(e) === null && (e.kind === 'network' || e.status >= 500)) this.linkFailed(`changes: ${e.message}`);
         return;
       }
       if (this.stopped || this.mode !== 'reintegrating') return;

@@ -2,7 +2,8 @@ import { ChainGapDetails, MAX_PUSH_BATCH, PushRequest, type ChainHeads } from '@
 import type { RegisterContext } from '../context';
 import type { RecordRow } from '../db/statements';
 import { toSignedRecord } from '../chain/record-chain';
-import { CentralCallError, type CentralClient } from './central-client';
+import { CentralCallError, centralBusyFor, type CentralClient } from './central-client';
+import { jitterBelow, withJitter } from './jitter';
 
 /** What the pusher needs from the link monitor. */
 export interface LinkReporter {
@@ -12,7 +13,7 @@ export interface LinkReporter {
   linkFailed(reason: string): void;
 }
 
-type BatchOutcome = 'pushed' | 'empty' | 'failed';
+type BatchOutcome = 'pushed' | 'empty' | 'failed' | 'busy';
 export type DrainOutcome = 'done' | 'failed' | 'paused';
 
 /**
@@ -26,7 +27,9 @@ export type DrainOutcome = 'done' | 'failed' | 'paused';
  * - central's heads (heartbeat) below what this register saw integrated: central lost records of a
  *   chain that may have nothing new to push (so no CHAIN_GAP would ever tell): requeued the same way;
  * - TAMPER_ALERT: that chain is blocked (status.blockedChains), the other chains keep flowing;
- * - network failure / 5xx: one failure for the link monitor, retry with backoff ≤ the heartbeat interval.
+ * - network failure / 5xx: one failure for the link monitor, retry with jittered backoff ≤ the heartbeat interval;
+ * - 429/503 with Retry-After (central busy): the link is fine; nothing is pushed before the
+ *   Retry-After (plus jitter) has passed, then the drain resumes by itself.
  */
 export class OutboxPusher {
   readonly blocked = new Map<string, string>();
@@ -38,12 +41,14 @@ export class OutboxPusher {
   private stopped = false;
   /** Moves on every acknowledged push: heads read before it may be older than the register's state. */
   private acks = 0;
+  /** Central said "busy": no push until this timer (its Retry-After plus jitter) fires. */
+  private busyTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly ctx: RegisterContext,
     private readonly client: CentralClient,
     private readonly link: LinkReporter,
-    private readonly opts: { maxRetryDelayMs: number },
+    private readonly opts: { maxRetryDelayMs: number; /** Source of jitter (tests pin it). */ random?: () => number },
   ) {}
 
   /** Coalesced: every commit of one tick leads to one drain, on the next turn of the loop. */
@@ -103,6 +108,7 @@ export class OutboxPusher {
   stop(): void {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.busyTimer) clearTimeout(this.busyTimer);
   }
 
   /** Outbox rows created up to `seq` that still wait (blocked chains excluded). */
@@ -115,12 +121,13 @@ export class OutboxPusher {
     while (this.again) {
       this.again = false;
       for (;;) {
-        if (this.stopped || !this.link.canPush()) return 'paused';
+        if (this.stopped || !this.link.canPush() || this.busyTimer) return 'paused';
         const r = await this.pushBatch();
         if (r === 'failed') {
           this.scheduleRetry();
           return 'failed';
         }
+        if (r === 'busy') return 'paused';
         if (r === 'empty') break;
       }
     }
@@ -131,11 +138,23 @@ export class OutboxPusher {
   private scheduleRetry(): void {
     if (this.stopped || this.retryTimer) return;
     this.failures++;
-    const delay = Math.min(this.opts.maxRetryDelayMs, 50 * 2 ** Math.min(this.failures, 10));
+    const delay = jitterBelow(Math.min(this.opts.maxRetryDelayMs, 50 * 2 ** Math.min(this.failures, 10)), this.opts.random);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       this.kick();
     }, delay);
+  }
+
+  /** Central busy: resume after its Retry-After plus jitter (one timer). */
+  private waitBusy(retryAfterMs: number): void {
+    if (this.stopped) return;
+    const wait = withJitter(retryAfterMs, 0.5, this.opts.random);
+    this.ctx.logger.info({ retryAfterMs, waitMs: wait }, 'central busy: push deferred');
+    if (this.busyTimer) clearTimeout(this.busyTimer);
+    this.busyTimer = setTimeout(() => {
+      this.busyTimer = null;
+      this.kick();
+    }, wait);
   }
 
   private blockedFilter(base: string): { sql: string; args: string[] } {
@@ -166,6 +185,12 @@ export class OutboxPusher {
       res = await this.client.push(body);
     } catch (e) {
       if (!(e instanceof CentralCallError)) throw e;
+      const busyMs = centralBusyFor(e);
+      if (busyMs !== null) {
+        this.link.linkOk();
+        this.waitBusy(busyMs);
+        return 'busy';
+      }
       if (e.kind === 'network' || e.status >= 500) {
         this.link.linkFailed(`push: ${e.message}`);
         return 'failed';

@@ -1,15 +1,18 @@
 import { Cron } from 'croner';
 import type { Logger } from 'pino';
+import { scheduledCopyDelay } from './jitter';
 
 /**
  * Scheduled full copies (remote configuration): one croner job per cron expression, evaluated in
  * the store's time zone (from the copy). Invariants: `set` is idempotent (same expressions and
  * zone → nothing restarts); `protect` keeps one job from overlapping itself; the agent serializes
- * every copy anyway.
+ * every copy anyway. Each firing waits a random delay first (≤ a tenth of the time to the next slot,
+ * ≤ 2 min): a store-wide schedule must not start every till's copy in the same second.
  */
 export class SosScheduler {
   private jobs: Cron[] = [];
   private current = '';
+  private delayed = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly logger: Logger,
@@ -24,7 +27,7 @@ export class SosScheduler {
     this.current = key;
     for (const expr of crons) {
       try {
-        this.jobs.push(new Cron(expr, { protect: true, ...(timezone ? { timezone } : {}) }, () => this.run()));
+        this.jobs.push(new Cron(expr, { protect: true, ...(timezone ? { timezone } : {}) }, () => this.fire()));
       } catch (e) {
         this.logger.error({ expr, timezone, err: String(e) }, 'invalid SOS copy schedule expression');
       }
@@ -41,7 +44,18 @@ export class SosScheduler {
     return next;
   }
 
+  private fire(): void {
+    const next = this.nextRun();
+    const timer = setTimeout(() => {
+      this.delayed.delete(timer);
+      this.run();
+    }, scheduledCopyDelay(next ? next.getTime() - Date.now() : null));
+    this.delayed.add(timer);
+  }
+
   stop(): void {
+    for (const t of this.delayed) clearTimeout(t);
+    this.delayed.clear();
     for (const j of this.jobs) j.stop();
     this.jobs = [];
     this.current = '';

@@ -14,7 +14,7 @@ const PUSH_BODY_LIMIT = 32 * 1024 * 1024;
 const received = new WeakMap<object, { text: string; records: RawRecord[] }>();
 
 // The sync API: register tokens only (enrolment, which has no token yet, lives in registers).
-export function syncRoutes(app: FastifyInstance, { ctxOf, heartbeatIntervalMs, sosDocumentsPerCustomer, metrics }: RouteDeps): void {
+export function syncRoutes(app: FastifyInstance, { ctxOf, heartbeatIntervalMs, sosDocumentsPerCustomer, metrics, admission }: RouteDeps): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   // The push route lives in its own scope, whose JSON parser also keeps the body as received:
   // signatures are checked against the records exactly as sent (the validated copy may be
@@ -31,7 +31,7 @@ export function syncRoutes(app: FastifyInstance, { ctxOf, heartbeatIntervalMs, s
     // A refused body is counted with the other refused pushes (attachValidation: thrown inside).
     scope.withTypeProvider<ZodTypeProvider>().post(
       '/api/sync/push',
-      { config: { access: 'register' }, bodyLimit: PUSH_BODY_LIMIT, attachValidation: true, schema: { body: PushRequest, response: { 200: PushResponse } } },
+      { config: { access: 'register' }, onRequest: admission.push.onRequest, bodyLimit: PUSH_BODY_LIMIT, attachValidation: true, schema: { body: PushRequest, response: { 200: PushResponse } } },
       async (request) => {
         const raw = received.get(request);
         return metrics.push(raw?.records.length ?? 0, async () => {
@@ -44,17 +44,17 @@ export function syncRoutes(app: FastifyInstance, { ctxOf, heartbeatIntervalMs, s
   api.post('/api/sync/heartbeat', { config: { access: 'register' }, schema: { body: HeartbeatRequest, response: { 200: HeartbeatResponse } } }, async (request) =>
     heartbeat(ctxOf(request), registerOf(request).registerId, request.body, heartbeatIntervalMs),
   );
-  api.get('/api/sync/snapshot', { config: { access: 'register' }, schema: { response: { 200: Snapshot } } }, async (request) => {
+  api.get('/api/sync/snapshot', { config: { access: 'register' }, onRequest: admission.copy.onRequest, schema: { response: { 200: Snapshot } } }, async (request) => {
     const reg = registerOf(request);
     return snapshot(ctxOf(request), reg.storeId, reg.registerId, sosDocumentsPerCustomer ?? DEFAULT_SOS_DOCUMENTS_PER_CUSTOMER);
   });
   /** The streamed copy (NDJSON, manifest last): what registers use for every full copy. */
-  api.get('/api/sync/snapshot/stream', { config: { access: 'register' }, schema: { produces: [SNAPSHOT_STREAM_TYPE] } }, async (request, reply) => {
+  api.get('/api/sync/snapshot/stream', { config: { access: 'register' }, onRequest: admission.copy.onRequest, schema: { produces: [SNAPSHOT_STREAM_TYPE] } }, async (request, reply) => {
     const reg = registerOf(request);
     const stream = await snapshotStream(ctxOf(request), reg.storeId, reg.registerId, sosDocumentsPerCustomer ?? DEFAULT_SOS_DOCUMENTS_PER_CUSTOMER);
     return reply.type(SNAPSHOT_STREAM_TYPE).send(stream);
   });
-  api.get('/api/sync/changes', { config: { access: 'register' }, schema: { querystring: ChangesQuery, response: { 200: ChangesResponse } } }, async (request) =>
+  api.get('/api/sync/changes', { config: { access: 'register' }, onRequest: admission.copy.onRequest, schema: { querystring: ChangesQuery, response: { 200: ChangesResponse } } }, async (request) =>
     changesSince(ctxOf(request), registerOf(request).storeId, request.query.since),
   );
 }

@@ -1,49 +1,28 @@
 // The link monitor on its own: a real (temporary) register database, a fake central client whose
 // heartbeat answers or fails on demand, a fake outbox, and Node's mock timers for the cadence.
-import { after, afterEach, beforeEach, mock, test } from 'node:test';
+import { afterEach, beforeEach, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createPrivateKey } from 'node:crypto';
-import { join } from 'node:path';
-import { migrateToLatest, openSqliteFile, sqliteKysely } from '@comptoir/db';
-import { generateSigningKeyPair, keyIdOf } from '@comptoir/domain';
 import type { HeartbeatResponse } from '@comptoir/protocol';
-import { createContext, type RegisterContext } from '../src/context';
-import { registerMigrations } from '../src/db/migrations';
-import type { RegisterDatabase } from '../src/db/schema';
-import { CentralCallError, type CentralClient } from '../src/sync/central-client';
-import { LinkMonitor } from '../src/sync/link-monitor';
-import type { OutboxPusher } from '../src/sync/outbox';
-import { silent, tmp } from './helpers';
-
-const dirs: { cleanup(): Promise<void> }[] = [];
-after(async () => {
-  for (const d of dirs) await d.cleanup();
-});
-
-async function registerContext(): Promise<RegisterContext> {
-  const dir = await tmp();
-  dirs.push(dir);
-  const sqlite = openSqliteFile(join(dir.path, 'register.sqlite'));
-  const db = sqliteKysely<RegisterDatabase>(sqlite);
-  await migrateToLatest(db, registerMigrations);
-  const ctx = createContext({ db, sqlite, logger: silent, keyFile: join(dir.path, 'key.pem') });
-  const keys = generateSigningKeyPair();
-  ctx.identity = { registerId: 'reg-unit', registerName: 'Caisse', storeId: 'store-1', token: 't', privateKey: createPrivateKey(keys.privateKeyPem), publicKeyPem: keys.publicKeyPem, keyId: keyIdOf(keys.publicKeyPem) };
-  return ctx;
-}
+import type { RegisterContext } from '../context';
+import { CentralCallError, type CentralClient } from './central-client';
+import { LinkMonitor } from './link-monitor';
+import type { OutboxPusher } from './outbox';
+import { registerContext } from '../../test/unit-register';
 
 const events = (ctx: RegisterContext) => (ctx.sqlite.prepare("SELECT payload FROM records WHERE chain = 'event' ORDER BY number").all() as { payload: string }[]).map((r) => JSON.parse(r.payload).event as string);
 const turns = async (n = 5) => {
   for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
 };
 
-async function monitor(opts: { up: () => boolean }) {
+async function monitor(opts: { up: () => boolean; answer?: () => Error | null }) {
   const ctx = await registerContext();
   let beats = 0;
   const client = {
     async heartbeat(): Promise<HeartbeatResponse> {
       beats++;
       if (!opts.up()) throw new CentralCallError('network', 'connect ECONNREFUSED');
+      const refused = opts.answer?.();
+      if (refused) throw refused;
       return { serverTime: new Date().toISOString(), heads: {}, changeVersion: 0, config: {} } as unknown as HeartbeatResponse;
     },
   } as unknown as CentralClient;
@@ -53,7 +32,7 @@ async function monitor(opts: { up: () => boolean }) {
     onConnectedHeartbeat: () => {},
     catchUp: async () => void caughtUp.push(beats),
     heartbeatBody: () => ({}) as never,
-  }, { heartbeatIntervalMs: 1000, failuresBeforeAutonomous: 2 });
+  }, { heartbeatIntervalMs: 1000, failuresBeforeAutonomous: 2, random: () => 1 });
   link.outbox = { kick: () => void kicks.push(beats), drain: async () => 'done', remainingUpTo: () => 0, pushEpoch: () => 0, reconcile: () => [] } as unknown as OutboxPusher;
   return { ctx, link, beats: () => beats, kicks, caughtUp };
 }
@@ -123,4 +102,70 @@ test('stopped: no heartbeat is scheduled any more', async () => {
   mock.timers.tick(10_000);
   await turns();
   assert.equal(m.beats(), 1);
+});
+
+const busy = (status: number, retryAfterMs: number | null) =>
+  new CentralCallError('http', `POST /api/sync/heartbeat: ${status} CENTRAL_BUSY: busy`, status, 'CENTRAL_BUSY', {}, retryAfterMs);
+
+for (const status of [429, 503]) {
+  test(`${status} with Retry-After: central alive, come back later — never autonomous, no refusal, next beat after Retry-After + jitter`, async () => {
+    let answer: Error | null = null;
+    const m = await monitor({ up: () => true, answer: () => answer });
+    await m.link.start();
+    answer = busy(status, 2000);
+    // Far more busy answers in a row than failuresBeforeAutonomous (2).
+    for (let i = 0; i < 5; i++) {
+      mock.timers.tick(i === 0 ? 1000 : 2999);
+      await turns();
+      assert.equal(m.beats(), 1 + i + 1, `beat ${i + 2} not before 2 s × 1.5 (jitter pinned at its top)`);
+      mock.timers.tick(0);
+      await turns();
+      assert.equal(m.beats(), 1 + i + 1, 'not sent again at once: a busy answer is no failure to confirm');
+      mock.timers.tick(1);
+    }
+    assert.equal(m.link.mode, 'connected');
+    assert.equal(m.link.refusal, null);
+    assert.equal(m.link.busy?.retryAfterMs, 2000);
+    assert.deepEqual(events(m.ctx), [], 'no offline_start');
+    // Central answers again: busy is cleared.
+    answer = null;
+    mock.timers.tick(3000);
+    await turns();
+    assert.equal(m.link.busy, null);
+    assert.equal(m.link.mode, 'connected');
+    await m.link.stop();
+  });
+}
+
+test('a 503 without Retry-After still counts against the link', async () => {
+  let answer: Error | null = null;
+  const m = await monitor({ up: () => true, answer: () => answer });
+  await m.link.start();
+  answer = busy(503, null);
+  mock.timers.tick(1000);
+  await turns();
+  mock.timers.tick(0);
+  await turns();
+  assert.equal(m.link.mode, 'autonomous');
+  assert.deepEqual(events(m.ctx), ['offline_start']);
+  await m.link.stop();
+});
+
+test('busy while autonomous: failures reset, still autonomous until a real answer, then reintegrates', async () => {
+  let answer: Error | null = null;
+  let up = false;
+  const m = await monitor({ up: () => up, answer: () => answer });
+  await m.link.start();
+  assert.equal(m.link.mode, 'autonomous');
+  up = true;
+  answer = busy(429, 1000);
+  mock.timers.tick(1000);
+  await turns();
+  assert.equal(m.link.mode, 'autonomous', 'no heads were answered: nothing to reintegrate against yet');
+  answer = null;
+  mock.timers.tick(1500);
+  await turns(10);
+  assert.equal(m.link.mode, 'connected');
+  assert.deepEqual(events(m.ctx), ['offline_start', 'reintegration_start', 'reintegration_end', 'offline_end']);
+  await m.link.stop();
 });
