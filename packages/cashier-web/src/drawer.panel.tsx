@@ -74,15 +74,15 @@ export function DrawerPanel(props: { refreshKey?: unknown }) {
         <p className="hint">{t('drawerClosed')}</p>
       ) : (
         <div className="drawer-form">
-          <select data-testid="drawer-kind" value={kinds.includes(kind) ? kind : kinds[0]} onChange={(e) => setKind(e.target.value as CashMovementKind)}>
+          <select data-testid="drawer-kind" aria-label={t('drawerKindLabel')} value={kinds.includes(kind) ? kind : kinds[0]} onChange={(e) => setKind(e.target.value as CashMovementKind)}>
             {kinds.map((k) => (
               <option key={k} value={k}>
                 {t(`drawerKind.${k}`)}
               </option>
             ))}
           </select>
-          <input data-testid="drawer-amount" inputMode="decimal" placeholder={t('drawerAmount')} value={amount} onChange={(e) => setAmount(e.target.value)} />
-          <input data-testid="drawer-reason" placeholder={t('drawerReason')} value={reason} onChange={(e) => setReason(e.target.value)} />
+          <input data-testid="drawer-amount" aria-label={t('drawerAmount')} inputMode="decimal" placeholder={t('drawerAmount')} value={amount} onChange={(e) => setAmount(e.target.value)} />
+          <input data-testid="drawer-reason" aria-label={t('drawerReason')} placeholder={t('drawerReason')} value={reason} onChange={(e) => setReason(e.target.value)} />
           <button className="primary" data-testid="drawer-submit" disabled={busy} onClick={() => void submit()}>
             {t('drawerRecord')}
           </button>
@@ -163,7 +163,7 @@ export function FloatPrompt() {
     <section className="float-banner" aria-label={t('floatTitle')} data-testid="float-prompt">
       <strong>{t('floatTitle')}</strong>
       <span className="hint">{t('floatHint')}</span>
-      <input data-testid="float-amount" inputMode="decimal" size={8} value={amount} onChange={(e) => setAmount(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && void save()} />
+      <input data-testid="float-amount" aria-label={t('floatTitle')} inputMode="decimal" size={8} value={amount} onChange={(e) => setAmount(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && void save()} />
       <button className="primary" data-testid="float-save" onClick={() => void save()}>
         {t('floatSave')}
       </button>

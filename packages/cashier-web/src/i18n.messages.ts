@@ -183,6 +183,10 @@ const fr = {
   heldCartNotEmpty: 'Terminez ou mettez en attente la vente en cours avant d’en reprendre une',
   close: 'Fermer',
   timesLabel: 'Multiplier : quantité tapée × article suivant',
+  drawerKindLabel: 'Mouvement de caisse',
+  qtyLess: 'Un de moins : {label}',
+  qtyMore: 'Un de plus : {label}',
+  qtyOf: 'Quantité : {label}',
 };
 
 export type MessageKey = keyof typeof fr;
@@ -366,6 +370,10 @@ const en: Record<MessageKey, string> = {
   heldCartNotEmpty: 'Finish or hold the sale in progress before recalling one',
   close: 'Close',
   timesLabel: 'Multiply: quantity typed × next item',
+  drawerKindLabel: 'Cash movement',
+  qtyLess: 'One less: {label}',
+  qtyMore: 'One more: {label}',
+  qtyOf: 'Quantity: {label}',
 };
 
 const catalogs: Record<Lang, Record<MessageKey, string>> = { fr, en };

@@ -269,7 +269,7 @@ function DiscountEditor(props: { initial: number; onDone: (cents: number) => voi
         if (cents !== null) props.onDone(cents);
       }}
     >
-      <input autoFocus data-testid="discount-input" inputMode="decimal" value={text} placeholder="0,00 €" onChange={(e) => setText(e.target.value)} />
+      <input autoFocus data-testid="discount-input" aria-label={`${t('discount')} (€)`} inputMode="decimal" value={text} placeholder="0,00 €" onChange={(e) => setText(e.target.value)} />
       <button className="small primary" data-testid="discount-apply" disabled={cents === null}>
         OK
       </button>
@@ -311,12 +311,13 @@ const CartLineRow = memo(function CartLineRow(props: {
         <span className="line-total" data-testid="line-total">{formatEuros(lineTotal(l), lang)}</span>
       </div>
       <div className="line-controls">
-        <button className="qty" data-testid="qty-minus" aria-label="-" onClick={() => dispatch({ type: 'quantity', key: l.key, quantity: l.quantity - 1 })}>
+        <button className="qty" data-testid="qty-minus" aria-label={t('qtyLess', { label: l.label })} onClick={() => dispatch({ type: 'quantity', key: l.key, quantity: l.quantity - 1 })}>
           −
         </button>
         <input
           className="qty-input"
           data-testid="qty-input"
+          aria-label={t('qtyOf', { label: l.label })}
           inputMode="numeric"
           value={l.quantity}
           onChange={(e) => {
@@ -324,7 +325,7 @@ const CartLineRow = memo(function CartLineRow(props: {
             if (q >= 1) dispatch({ type: 'quantity', key: l.key, quantity: q });
           }}
         />
-        <button className="qty" data-testid="qty-plus" aria-label="+" onClick={() => dispatch({ type: 'quantity', key: l.key, quantity: l.quantity + 1 })}>
+        <button className="qty" data-testid="qty-plus" aria-label={t('qtyMore', { label: l.label })} onClick={() => dispatch({ type: 'quantity', key: l.key, quantity: l.quantity + 1 })}>
           +
         </button>
         <span className="unit">× {formatEuros(l.unitPriceCents, lang)}</span>

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_MANAGER_AT_TILL, http, launchChromium } from '@comptoir/testing';
-import { approve, ensureBuilt, screenshot, startDemo, waitForText, type DemoShop } from './support/cashier-browser';
+import { approve, assertAccessible, ensureBuilt, screenshot, startDemo, waitForText, type DemoShop } from './support/cashier-browser';
 
 /**
  * The cash drawer on the cashier screen, in a real Chromium against a real demo shop: the float
@@ -53,6 +53,7 @@ test('float at the first login, a paid-out, a cash sale, the count by denominati
   // Cancelled, nothing is written and the panel says so; approved, the paid-out is signed with its approver.
   await page.getByTestId('tab-report').click();
   await waitForText(page, 'drawer-float', /150,00/);
+  await assertAccessible(page, 'drawer');
   await page.getByTestId('drawer-kind').selectOption('out');
   await page.getByTestId('drawer-amount').fill('12,30');
   await page.getByTestId('drawer-reason').fill('Timbres');

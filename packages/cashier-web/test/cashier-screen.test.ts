@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '@comptoir/testing';
 import { DEMO_MANAGER_AT_TILL, eventually, http } from '@comptoir/testing';
-import { approve, ensureBuilt, screenshot, setLink as setDemoLink, startDemo, waitForText, type DemoShop } from './support/cashier-browser';
+import { approve, assertAccessible, ensureBuilt, screenshot, setLink as setDemoLink, startDemo, waitForText, type DemoShop } from './support/cashier-browser';
 
 /**
  * The cashier screen in a real browser against a real demo shop (central + one register, each in
@@ -147,6 +147,7 @@ test('login with a wrong PIN is refused, then the cashier signs in with login + 
   await page.getByTestId('product-search').waitFor();
   signedIn = true;
   await screenshot(page, '01-sale-screen-1024x768');
+  await assertAccessible(page, 'sale screen');
 });
 
 let clickSaleNumber = 0;
@@ -251,6 +252,7 @@ test('the payment dialog owns the keyboard: a scan into it is ignored (cart and 
   await page.keyboard.press('F4');
   await page.getByTestId('payment-dialog').waitFor();
   await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'payment-amount');
+  await assertAccessible(page, 'payment dialog');
 
   // A scan with the dialog open: ignored with a message, nothing added to the cart nor to the payment.
   await scanKeystrokes(p2.barcodes[0]!);
@@ -499,6 +501,8 @@ test('X report on screen matches the register totals; English is available; 1920
   assert.ok(report.ticketCount >= 1);
   assert.equal(report.returnCount, returnsMade);
   await waitForText(page, 'x-ticket-count', new RegExp(`^${report.ticketCount}$`));
+  await page.getByTestId('drawer').waitFor();
+  await assertAccessible(page, 'X report and drawer');
   assert.equal(Number(await page.getByTestId('x-total').getAttribute('data-cents')), report.totalCents);
   await page.getByTestId('sos-copy').click();
   await waitForText(page, 'sos-result', /Copie SOS vérifiée/, 60_000);
