@@ -52,6 +52,8 @@ export interface CentralDeps {
   clientRequestTimeoutMs?: number;
   /** In-flight bounds of the push and copy paths (admission control; defaults DEFAULT_ADMISSION). */
   admission?: Partial<AdmissionLimits>;
+  /** The PostgreSQL URL: change hints through LISTEN/NOTIFY (without it, the counter is polled). */
+  databaseUrl?: string;
 }
 
 function admissionGates(limits: AdmissionLimits): RouteDeps['admission'] {
@@ -108,7 +110,7 @@ export function buildCentral(deps: CentralDeps): FastifyInstance {
     stockRoutes(api, routeDeps);
     tamperRoutes(api, routeDeps);
     syncRoutes(api, routeDeps);
-    sosRoutes(api, routeDeps, baseCtx);
+    sosRoutes(api, routeDeps, baseCtx, deps.dialect === 'postgres' ? deps.databaseUrl : undefined);
     if (deps.demoLinks) demoRoutes(api, deps.demoLinks);
     // Last: the back office's API, then its web app (the SPA fallback answers GETs no route took).
     backofficeRoutes(api, routeDeps, { links: deps.demoLinks, staticDir: deps.backofficeDir });

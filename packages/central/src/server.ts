@@ -60,6 +60,7 @@ export async function startCentralServer(opts: StartCentralOptions): Promise<{ u
     ...(opts.minSosIntervalSeconds !== undefined ? { minSosIntervalSeconds: opts.minSosIntervalSeconds } : {}),
     ...(opts.clientRequestTimeoutMs ? { clientRequestTimeoutMs: opts.clientRequestTimeoutMs } : {}),
     ...(opts.admission ? { admission: opts.admission } : {}),
+    ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
   });
   try {
     await app.listen({ port: opts.port, host: opts.host ?? '127.0.0.1' });

@@ -11,6 +11,7 @@ import { accountingMigration } from './0008-accounting';
 import { registerKeysMigration } from './0009-register-keys';
 import { fleetVersionsMigration } from './0010-fleet-versions';
 import { trustMigration } from './0011-trust';
+import { changeNotifyMigration } from './0013-change-notify';
 
 /** Every migration of the central database, by name (applied in name order). */
 export function centralMigrations(dialect: DialectName): Record<string, Migration> {
@@ -26,6 +27,7 @@ export function centralMigrations(dialect: DialectName): Record<string, Migratio
     '0009-register-keys': registerKeysMigration(dialect),
     '0010-fleet-versions': fleetVersionsMigration(dialect),
     '0011-trust': trustMigration(dialect),
+    '0013-change-notify': changeNotifyMigration(dialect),
   };
 }
 

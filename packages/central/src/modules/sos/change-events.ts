@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ComptoirError } from '@comptoir/protocol';
+import { listenPostgres, type PostgresListener } from '@comptoir/db';
+import { CHANGE_CHANNEL } from '../../db/migrations/0013-change-notify';
 import type { Ctx } from '../../context';
 import { currentChangeVersion } from '../../db/change-version';
 
@@ -8,10 +10,14 @@ import { currentChangeVersion } from '../../db/change-version';
  * stream that says `event: change` with `{changeVersion}` whenever the change version moves; the
  * register then pulls `changes` as it would after a heartbeat. Invariants: the hint carries no data
  * (a lost hint only delays a refresh until the next heartbeat); the version is read from the
- * database, polled only while someone listens, so it works the same with several central instances
- * and on both dialects. Polling every 20 ms costs 50 one-row reads a second (whatever the number of
- * registers listening) and keeps a change at the registers within ~100 ms with margin
- * (docs/benchmarks.md; at 50 ms the worst of 5 rounds was 100 ms).
+ * database, so it works the same with several central instances. On PostgreSQL (given its URL) the
+ * instance LISTENs on `comptoir_change`, which a trigger on the change counter notifies at each
+ * commit (migration 0013): no polling, and a change made on any instance reaches the registers
+ * listening on every other one at once; after (re)connecting the listener reads the counter once,
+ * for what it may have missed. On SQLite (one instance) the counter is polled while someone
+ * listens: every 20 ms costs 50 one-row reads a second (whatever the number of registers
+ * listening) and keeps a change at the registers within ~100 ms with margin (docs/benchmarks.md).
+ * Invariant: versions are announced in increasing order only.
  * A register holds at most MAX_STREAMS_PER_REGISTER streams on one instance (one, plus one being
  * replaced after a cut): a stolen or buggy token cannot pile up open sockets; beyond, 429
  * TOO_MANY_STREAMS and the register relies on its heartbeat until one closes.
@@ -24,9 +30,12 @@ export class ChangeEvents {
   private timer: NodeJS.Timeout | null = null;
   private last = -1;
   private polling = false;
+  private listener: PostgresListener | null = null;
 
   constructor(
     private readonly baseCtx: () => Ctx,
+    /** PostgreSQL URL: LISTEN/NOTIFY instead of polling. */
+    private readonly listenUrl?: string,
     private readonly pollMs = 20,
     private readonly keepAliveMs = 15_000,
   ) {}
@@ -54,14 +63,42 @@ export class ChangeEvents {
       this.listeners.delete(reply);
     });
     if (this.last < 0) this.last = version;
-    this.ensurePolling();
+    if (this.listenUrl) this.ensureListening(this.listenUrl);
+    else this.ensurePolling();
   }
 
   close(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    void this.listener?.close();
+    this.listener = null;
     for (const r of this.listeners) r.raw.end();
     this.listeners.clear();
+  }
+
+  private ensureListening(url: string): void {
+    if (this.listener) return;
+    this.listener = listenPostgres(
+      url,
+      CHANGE_CHANNEL,
+      (payload) => this.announce(Number(payload)),
+      () => void this.readAndAnnounce(),
+    );
+  }
+
+  private announce(version: number): void {
+    if (!Number.isFinite(version) || version <= this.last) return;
+    this.last = version;
+    const msg = `event: change\ndata: ${JSON.stringify({ changeVersion: version })}\n\n`;
+    for (const r of this.listeners) r.raw.write(msg);
+  }
+
+  private async readAndAnnounce(): Promise<void> {
+    try {
+      this.announce(await currentChangeVersion(this.baseCtx().db));
+    } catch {
+      // closing: nothing to announce
+    }
   }
 
   private ensurePolling(): void {
@@ -79,12 +116,7 @@ export class ChangeEvents {
     if (this.polling) return;
     this.polling = true;
     try {
-      const version = await currentChangeVersion(this.baseCtx().db);
-      if (version !== this.last) {
-        this.last = version;
-        const msg = `event: change\ndata: ${JSON.stringify({ changeVersion: version })}\n\n`;
-        for (const r of this.listeners) r.raw.write(msg);
-      }
+      this.announce(await currentChangeVersion(this.baseCtx().db));
     } catch {
       // database busy or closing: the next poll tries again
     } finally {
