@@ -13,8 +13,9 @@ after(stopSharedPostgres);
 // Several centrals on one PostgreSQL (the production shape: stateless instances behind any load
 // balancer): two real central processes on one database. Registers split across them; one
 // register's pushes alternate between them with overlaps (a retry landing on the other instance)
-// and every record is held exactly once; a price changed on one instance is announced, through
-// LISTEN/NOTIFY, to a register listening on the other within a second.
+// and every record is held exactly once; a logout on one is honoured by the other; a price changed
+// on one instance is announced, through LISTEN/NOTIFY, to a register listening on the other within
+// a second.
 describe('two central instances on one PostgreSQL', onDialect('postgres'), () => {
   let a: CentralProcess;
   let b: CentralProcess;
@@ -89,6 +90,14 @@ describe('two central instances on one PostgreSQL', onDialect('postgres'), () =>
       assert.equal(list.body.total, 120);
       assert.deepEqual((list.body.items as { number: number }[]).map((t) => t.number), Array.from({ length: 120 }, (_, k) => k + 1));
     }
+  });
+
+  it('a logout on one instance is honoured by the other at once', async () => {
+    const session = (await http(a.url, 'POST', '/api/auth/login', { body: a.credentials().admin })).body.token as string;
+    assert.equal((await http(a.url, 'GET', '/api/registers', { token: session })).status, 200);
+    const out = await fetch(`${b.url}/api/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${session}` } });
+    assert.equal(out.status, 204);
+    assert.equal((await http(a.url, 'GET', '/api/registers', { token: session })).status, 401, 'the other instance refuses the ended session');
   });
 
   it('a price changed on one instance reaches a register listening on the other within a second', async () => {
