@@ -16,6 +16,7 @@ import { registerRoutes } from './modules/registers/register.routes';
 import { DEFAULT_MIN_SOS_INTERVAL_SECONDS } from './modules/registers/register.service';
 import { stockRoutes } from './modules/stock/stock.routes';
 import { syncRoutes } from './modules/sync/sync.routes';
+import { storeReturnRoutes } from './modules/returns/store-return.routes';
 import { installProtocolGate } from './modules/sync/protocol-gate';
 import { AdmissionGate, DEFAULT_ADMISSION, type AdmissionLimits } from './modules/sync/admission';
 import { sosRoutes } from './modules/sos/sos.routes';
@@ -110,6 +111,7 @@ export function buildCentral(deps: CentralDeps): FastifyInstance {
     stockRoutes(api, routeDeps);
     tamperRoutes(api, routeDeps);
     syncRoutes(api, routeDeps);
+    storeReturnRoutes(api, routeDeps);
     sosRoutes(api, routeDeps, baseCtx, deps.dialect === 'postgres' ? deps.databaseUrl : undefined);
     if (deps.demoLinks) demoRoutes(api, deps.demoLinks);
     // Last: the back office's API, then its web app (the SPA fallback answers GETs no route took).

@@ -106,9 +106,12 @@ export const ReturnableTicket = z.object({
 });
 export type ReturnableTicket = z.infer<typeof ReturnableTicket>;
 
+/** `?registerId=` of `GET /api/tickets/:number/returnable`: a ticket of another register of the store (asked of central). */
+export const ReturnableQuery = z.object({ registerId: Id.optional() });
+
 /** `POST /api/returns/quote`: the refund a return would give, priced exactly as `POST /api/returns` will. Writes nothing. */
 export const ReturnQuoteRequest = z.object({
-  original: z.object({ number: z.number().int().positive() }),
+  original: z.object({ registerId: Id.optional(), number: z.number().int().positive() }),
   lines: z.array(z.object({ lineNo: z.number().int().positive(), quantity: z.number().int().positive() })).min(1),
 });
 export type ReturnQuoteRequest = z.infer<typeof ReturnQuoteRequest>;
@@ -148,3 +151,21 @@ export type HeldSale = z.infer<typeof HeldSale>;
 export const HeldSaleList = z.object({ items: z.array(HeldSale), total: z.number().int().nonnegative() });
 export type HeldSaleList = z.infer<typeof HeldSaleList>;
 export const HeldSaleParams = z.object({ id: z.coerce.number().int().positive() });
+// ---- returns at any register of the store (central's sync API, called by registers) ----
+
+/** `GET /api/sync/tickets/:registerId/:number`: a ticket of the caller's store as central holds it. */
+export const StoreTicketParams = z.object({ registerId: Id, number: z.coerce.number().int().positive() });
+/**
+ * `POST /api/sync/returns`: reserve units of a ticket of the store for a return, checked against
+ * everything already returned or reserved at every register, in one transaction (two tills never
+ * refund the same unit). Answers the ticket with what is returned now, this reservation included.
+ */
+export const ReserveReturnRequest = z.object({
+  reservationId: z.string().uuid(),
+  original: z.object({ registerId: Id, number: z.number().int().positive() }),
+  lines: z.array(z.object({ lineNo: z.number().int().positive(), quantity: z.number().int().positive() })).min(1).max(500),
+});
+export type ReserveReturnRequest = z.infer<typeof ReserveReturnRequest>;
+export const ReservationParams = z.object({ reservationId: z.string().uuid() });
+export const ReleaseReturnResponse = z.object({ released: z.number().int().nonnegative() });
+export type ReleaseReturnResponse = z.infer<typeof ReleaseReturnResponse>;

@@ -26,6 +26,8 @@ export const ERROR_CODES = {
   SALE_REFUSED: 422,
   PAYMENT_REFUSED: 422,
   RETURN_REFUSED: 422,
+  /** Central holds these units as refunded already (by this or another till of the store): nothing written. */
+  RETURN_ALREADY_REFUNDED: 409,
   UNKNOWN_PRODUCT: 422,
   UNKNOWN_CUSTOMER: 422,
   UNAVAILABLE_OFFLINE: 503,

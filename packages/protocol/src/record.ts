@@ -66,6 +66,10 @@ export const TicketPayload = z.object({
   changeCents: Cents.nonnegative(),
   /** For a return: the ticket it refunds (same register chain or another register of the store). */
   original: z.object({ registerId: Id, number: z.number().int().positive() }).nullable(),
+  /** For a return: which lines of the original it refunds, and how many units of each (absent on older returns). */
+  returnedLines: z.array(z.object({ lineNo: z.number().int().positive(), quantity: z.number().int().positive() })).optional(),
+  /** For a return reserved at central first (returns at any register of the store): the reservation it uses. */
+  reservationId: z.string().uuid().optional(),
   /** Present when the ticket needed a manager's approval. */
   approvedBy: ApprovedBy.optional(),
 });

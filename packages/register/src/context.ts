@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { RegisterMode } from '@comptoir/protocol';
+import type { RegisterMode, ReserveReturnRequest, ReturnableTicket } from '@comptoir/protocol';
 import type { RegisterDatabase } from './db/schema';
 import { prepareStatements, type Statements } from './db/statements';
 
@@ -16,6 +16,13 @@ export interface Identity {
   publicKeyPem: string;
   /** keyIdOf(publicKey): named in every record it signs. */
   keyId: string;
+}
+
+/** Central's side of returns at any register of the store (the sync client; throws CentralCallError). */
+export interface StoreReturnsCentral {
+  storeTicket(registerId: string, number: number): Promise<ReturnableTicket>;
+  reserveReturn(body: ReserveReturnRequest): Promise<ReturnableTicket>;
+  releaseReturn(reservationId: string): Promise<{ released: number }>;
 }
 
 /**
@@ -37,6 +44,8 @@ export interface RegisterContext {
   /** Called after every commit that appended records (schedules an outbox push; never awaits). */
   recordsAppended(): void;
   now(): Date;
+  /** Set by the sync agent; null when there is none (then a return of another register's ticket is refused). */
+  central: StoreReturnsCentral | null;
 }
 
 export function createContext(args: {
@@ -55,5 +64,6 @@ export function createContext(args: {
     mode: () => 'autonomous',
     recordsAppended: () => {},
     now: () => new Date(),
+    central: null,
   };
 }

@@ -240,6 +240,20 @@ export interface StoreAccountsTable {
   updated_by: string;
 }
 
+/** Units of a ticket line refunded or reserved for a refund, at any register of the store (one row per reservation and line). */
+export interface ReturnedUnitsTable {
+  reservation_id: string;
+  line_no: number;
+  store_id: string;
+  original_register_id: string;
+  original_number: number;
+  quantity: number;
+  returning_register_id: string;
+  /** The return ticket that used the reservation, once pushed (null while only reserved). */
+  return_number: number | null;
+  created_at: string;
+}
+
 export interface CentralDb {
   stores: StoresTable;
   registers: RegistersTable;
@@ -263,6 +277,7 @@ export interface CentralDb {
   ticket_reviews: TicketReviewsTable;
   stock_movement_notes: StockMovementNotesTable;
   store_accounts: StoreAccountsTable;
+  returned_units: ReturnedUnitsTable;
 }
 
 export type StoreRow = Selectable<StoresTable>;

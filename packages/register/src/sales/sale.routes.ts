@@ -5,7 +5,8 @@ import type { RegisterContext } from '../context';
 import type { RegisterMetrics } from '../status/register-metrics.service';
 import { actorOf } from '../auth/session.guard';
 import { approverOf } from '../auth/approval.service';
-import { createReturn, createSale } from './sale.service';
+import { createSale } from './sale.service';
+import { returnTicket } from '../returns/store-return.service';
 import { getTicket, listTickets } from './ticket.service';
 
 /** 201 for a new sale or return, 200 for a replay of the same clientSaleId (same body). */
@@ -23,7 +24,7 @@ export function saleRoutes(app: FastifyInstance, ctx: RegisterContext, metrics: 
   api.post('/api/returns', { config: { access: 'cashier' }, schema: { body: ReturnRequest, response: SaleAnswers } }, async (req, reply) => {
     const actor = actorOf(req);
     const approver = await approverOf(ctx, actor, req.body.approval, req.ip);
-    const out = metrics.commit('return', () => createReturn(ctx, req.body, actor, approver));
+    const out = await returnTicket(ctx, req.body, actor, approver, (commit) => metrics.commit('return', commit));
     return reply.code(out.created ? 201 : 200).send(out.sale);
   });
 

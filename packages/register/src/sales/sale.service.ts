@@ -106,13 +106,26 @@ export function createSale(ctx: RegisterContext, req: SaleRequest, actor: Actor,
   return outcome;
 }
 
+/** A return's original as central answered it when the units were reserved there (store-return.service.ts). */
+export interface ReservedOriginal {
+  reservationId: string;
+  registerId: string;
+  lines: TicketPayload['lines'];
+  customerId: string | null;
+  /** Units of each line returned before this reservation, at every register of the store. */
+  before: Record<number, number>;
+}
+
 /**
- * Records a return: a negative ticket against a ticket of this register. Same transaction
- * discipline as a sale. Quantities already returned come from `returned_quantities`, so the lines
- * of a ticket can never be refunded beyond what was sold, across any number of partial returns.
- * Refunds are given as positive amounts and stored as negative payments.
+ * Records a return: a negative ticket against a ticket of this register, or — `reserved` — of any
+ * register of the store, whose units central reserved first. Same transaction discipline as a
+ * sale. Quantities already returned come from `returned_quantities` (this register's own tickets)
+ * and from central's answer, so the lines of a ticket can never be refunded beyond what was sold,
+ * across any number of partial returns. Refunds are given as positive amounts and stored as
+ * negative payments. The payload signs which original lines it refunds (`returnedLines`) and the
+ * reservation it used.
  */
-export function createReturn(ctx: RegisterContext, req: ReturnRequest, actor: Actor, approver: Approver | null = null): SaleOutcome {
+export function createReturn(ctx: RegisterContext, req: ReturnRequest, actor: Actor, approver: Approver | null = null, reserved?: ReservedOriginal): SaleOutcome {
   const identity = requireIdentity(ctx);
   if (trainingEnabled(ctx)) throw new ComptoirError('RETURN_REFUSED', 'Returns are not available in training mode: leave training mode first', { reason: 'training' });
   const outcome = withDaysClosed(ctx, actor.cashierId, (): SaleOutcome => {
@@ -120,38 +133,51 @@ export function createReturn(ctx: RegisterContext, req: ReturnRequest, actor: Ac
       const known = ctx.q.ticketByClientSaleId.get(req.clientSaleId);
       if (known) return { created: false, sale: loadSaleResponse(ctx, known.number) };
     }
-    if (req.original.registerId !== undefined && req.original.registerId !== identity.registerId) {
-      throw new ComptoirError('RETURN_REFUSED', 'Only tickets of this register can be returned here');
-    }
-    const original = ctx.q.ticketByNumber.get(req.original.number);
-    if (!original || original.kind !== 'sale') {
-      throw new ComptoirError('RETURN_REFUSED', `No sale numbered ${req.original.number} on this register`);
-    }
-    const originalPayload = loadTicketPayload(ctx, original.number);
+    const registerId = req.original.registerId ?? identity.registerId;
+    const own = registerId === identity.registerId;
+    let lines: TicketPayload['lines'];
+    let customerId: string | null;
     const already: Record<number, number> = {};
-    for (const r of ctx.q.returnedByLine.all(original.number)) already[r.line_no] = r.quantity;
+    if (own) {
+      const original = ctx.q.ticketByNumber.get(req.original.number);
+      if (!original || original.kind !== 'sale') {
+        throw new ComptoirError('RETURN_REFUSED', `No sale numbered ${req.original.number} on this register`);
+      }
+      lines = loadTicketPayload(ctx, original.number).lines;
+      customerId = original.customer_id;
+      for (const r of ctx.q.returnedByLine.all(original.number)) already[r.line_no] = r.quantity;
+    } else {
+      if (!reserved) throw new ComptoirError('UNAVAILABLE_OFFLINE', 'A ticket of another register is returned through the central server');
+      lines = reserved.lines;
+      customerId = reserved.customerId;
+    }
+    // What every register returned, as central counts it (this register's own may be newer locally).
+    for (const [lineNo, q] of Object.entries(reserved?.before ?? {})) already[Number(lineNo)] = Math.max(already[Number(lineNo)] ?? 0, q);
     const approvedBy = requireApproval(approver, storeRules(ctx).returnsNeedApproval ? ['return'] : []);
-    const built = buildReturn(originalPayload, already, req);
+    const built = buildReturn(lines, already, req);
     const cart = priced(priceLines(built), 'RETURN_REFUSED');
     checkMethods(ctx, req.refunds);
     const refunds = req.refunds.map((r) => ({ method: r.method, amountCents: -r.amountCents }));
     const settled = settlePayments(cart.totalCents, refunds);
     if (!settled.ok) throw new ComptoirError('PAYMENT_REFUSED', settled.message, { reason: settled.code });
 
+    const perLine = new Map<number, number>();
+    for (const l of req.lines) perLine.set(l.lineNo, (perLine.get(l.lineNo) ?? 0) + l.quantity);
     const { outcome, number } = commitTicket(ctx, identity, actor, {
       kind: 'return',
-      customerId: original.customer_id,
+      customerId,
       cart,
       payments: settled.value.payments,
       changeCents: 0,
-      original: { registerId: identity.registerId, number: original.number },
+      original: { registerId, number: req.original.number },
+      returnedLines: [...perLine].map(([lineNo, quantity]) => ({ lineNo, quantity })),
+      ...(reserved ? { reservationId: reserved.reservationId } : {}),
       clientSaleId: req.clientSaleId ?? null,
       training: false,
       approvedBy,
     });
-    const perLine = new Map<number, number>();
-    for (const l of req.lines) perLine.set(l.lineNo, (perLine.get(l.lineNo) ?? 0) + l.quantity);
-    for (const [lineNo, qty] of perLine) ctx.q.insertReturned.run(original.number, lineNo, number, qty);
+    // returned_quantities keeps this register's own tickets; another register's are counted at central.
+    if (own) for (const [lineNo, qty] of perLine) ctx.q.insertReturned.run(req.original.number, lineNo, number, qty);
     return outcome;
   });
   if (outcome.created) ctx.recordsAppended();
@@ -174,6 +200,8 @@ function commitTicket(
     payments: TicketPayload['payments'];
     changeCents: number;
     original: TicketPayload['original'];
+    returnedLines?: TicketPayload['returnedLines'];
+    reservationId?: string;
     clientSaleId: string | null;
     training: boolean;
     approvedBy: ApprovedBy | undefined;
@@ -194,6 +222,8 @@ function commitTicket(
     payments: t.payments,
     changeCents: t.changeCents,
     original: t.original,
+    ...(t.returnedLines ? { returnedLines: t.returnedLines } : {}),
+    ...(t.reservationId ? { reservationId: t.reservationId } : {}),
     ...(t.approvedBy ? { approvedBy: t.approvedBy } : {}),
   };
   if (t.training) {
@@ -214,8 +244,8 @@ function commitTicket(
   return { outcome: { created: true, sale: response(identity.registerId, rec.number, rec.signature, payload, soldAt, false) }, number: rec.number };
 }
 
-function buildReturn(original: TicketPayload, already: Record<number, number>, req: ReturnRequest): LineInput[] {
-  const r = buildReturnLines(original.lines, already, req.lines);
+function buildReturn(lines: TicketPayload['lines'], already: Record<number, number>, req: ReturnRequest): LineInput[] {
+  const r = buildReturnLines(lines, already, req.lines);
   if (!r.ok) throw new ComptoirError('RETURN_REFUSED', r.message, { reason: r.code });
   return r.value;
 }

@@ -8,7 +8,10 @@ import {
   PROTOCOL_HEADER,
   PROTOCOL_VERSION,
   PushResponse,
+  ReleaseReturnResponse,
+  ReturnableTicket,
   type EnrolRequest,
+  type ReserveReturnRequest,
   type HeartbeatRequest,
   type PushRequest,
 } from '@comptoir/protocol';
@@ -154,6 +157,20 @@ export class CentralClient {
     return { body: res.body as AsyncIterable<Buffer>, close: () => ac.abort() };
   }
 
+  /** A ticket of any register of the store, with what was returned of it (returns at any register). */
+  storeTicket(registerId: string, number: number): Promise<ReturnableTicket> {
+    return this.call('GET', `/api/sync/tickets/${encodeURIComponent(registerId)}/${number}`, undefined, ReturnableTicket, Math.max(this.opts.requestTimeoutMs * 2, 2_000));
+  }
+
+  /** Reserves units of a store ticket for a return (central refuses 409 RETURN_ALREADY_REFUNDED if another till has them). */
+  reserveReturn(body: ReserveReturnRequest): Promise<ReturnableTicket> {
+    return this.call('POST', '/api/sync/returns', body, ReturnableTicket, Math.max(this.opts.requestTimeoutMs * 2, 2_000));
+  }
+
+  releaseReturn(reservationId: string): Promise<ReleaseReturnResponse> {
+    return this.call('DELETE', `/api/sync/returns/${reservationId}`, undefined, ReleaseReturnResponse, Math.max(this.opts.requestTimeoutMs * 2, 2_000));
+  }
+
   changes(since: number): Promise<ChangesResponse> {
     return this.call('GET', `/api/sync/changes?since=${since}`, undefined, ChangesResponse, 30_000, true, 10_000);
   }
@@ -163,7 +180,7 @@ export class CentralClient {
   }
 
   private async call<S extends z.ZodType>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'DELETE',
     path: string,
     body: unknown,
     schema: S,

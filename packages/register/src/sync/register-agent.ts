@@ -69,6 +69,7 @@ export class RegisterAgent implements AgentHandle {
       requestTimeoutMs: opts.requestTimeoutMs,
       protocolVersion: this.protocolVersion,
     });
+    ctx.central = this.client;
     this.scheduler = new SosScheduler(ctx.logger, () => {
       if (this.link?.mode !== 'connected') {
         ctx.logger.warn('scheduled SOS copy skipped: central unreachable (the copy runs when the link is back)');

@@ -12,6 +12,7 @@ import { registerKeysMigration } from './0009-register-keys';
 import { fleetVersionsMigration } from './0010-fleet-versions';
 import { trustMigration } from './0011-trust';
 import { changeNotifyMigration } from './0013-change-notify';
+import { returnReservationsMigration } from './0014-return-reservations';
 
 /** Every migration of the central database, by name (applied in name order). */
 export function centralMigrations(dialect: DialectName): Record<string, Migration> {
@@ -28,6 +29,7 @@ export function centralMigrations(dialect: DialectName): Record<string, Migratio
     '0010-fleet-versions': fleetVersionsMigration(dialect),
     '0011-trust': trustMigration(dialect),
     '0013-change-notify': changeNotifyMigration(dialect),
+    '0014-return-reservations': returnReservationsMigration(dialect),
   };
 }
 

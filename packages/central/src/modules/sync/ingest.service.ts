@@ -4,6 +4,7 @@ import { GENESIS_SIGNATURE, ticketTotalsMismatch, type SignedRecord as SignableS
 import { verifySignatures } from './signature-pool';
 import { nowIso, type Ctx } from '../../context';
 import { recordTamperAlert, type TamperReason } from '../tamper/tamper.service';
+import { countPushedReturns } from '../returns/store-return.service';
 import {
   addStockDeltas,
   advanceHead,
@@ -113,6 +114,10 @@ export async function pushRecords(
       if (accepted.length > 0) {
         const rows = await buildEffects(tctx, { registerId, storeId, integratedAt }, accepted.map((i) => ({ record: records[i]!, raw: raw[i]! })));
         await insertIngestRows(tctx, rows.rows);
+        await countPushedReturns(tctx, register, accepted.flatMap((i) => {
+          const r = records[i]!;
+          return r.chain === 'ticket' && r.payload.type === 'ticket' ? [{ number: r.number, payload: r.payload }] : [];
+        }));
         await addStockDeltas(tctx, storeId, rows.deltas);
         for (const chain of advanced) await advanceHead(tctx, registerId, chain, heads.get(chain)!);
       }

@@ -1,0 +1,91 @@
+import type { TicketPayload } from '@comptoir/protocol';
+import type { Ctx } from '../../context';
+
+// SQL of returns at any register of the store (store-return.service.ts).
+
+export interface OriginalRef {
+  registerId: string;
+  number: number;
+}
+
+/** The original ticket's row and signed payload; on PostgreSQL the ticket row is locked (FOR UPDATE) until the transaction ends. */
+export async function lockOriginal(ctx: Ctx, ref: OriginalRef, lock: boolean) {
+  const row = await ctx.db
+    .selectFrom('tickets')
+    .select(['register_id', 'number', 'store_id', 'kind', 'sold_at', 'integrated_at', 'signature'])
+    .where('register_id', '=', ref.registerId)
+    .where('number', '=', ref.number)
+    .$if(lock && ctx.dialect === 'postgres', (q) => q.forUpdate())
+    .executeTakeFirst();
+  if (!row) return null;
+  const record = await ctx.db
+    .selectFrom('records')
+    .select(['payload'])
+    .where('register_id', '=', ref.registerId)
+    .where('chain', '=', 'ticket')
+    .where('number', '=', ref.number)
+    .executeTakeFirstOrThrow();
+  return { ...row, payload: JSON.parse(record.payload) as TicketPayload };
+}
+
+/** Units returned or reserved so far, per line of the original (every register of the store). */
+export async function returnedByLine(ctx: Ctx, ref: OriginalRef): Promise<Record<number, number>> {
+  const rows = await ctx.db
+    .selectFrom('returned_units')
+    .select(['line_no', (eb) => eb.fn.sum<number>('quantity').as('quantity')])
+    .where('original_register_id', '=', ref.registerId)
+    .where('original_number', '=', ref.number)
+    .groupBy('line_no')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.line_no, Number(r.quantity)]));
+}
+
+export async function reservationRows(ctx: Ctx, reservationId: string) {
+  return ctx.db.selectFrom('returned_units').selectAll().where('reservation_id', '=', reservationId).execute();
+}
+
+export async function insertReturnedUnits(
+  ctx: Ctx,
+  rows: { reservationId: string; storeId: string; original: OriginalRef; returningRegisterId: string; returnNumber: number | null; createdAt: string; lines: { lineNo: number; quantity: number }[] },
+): Promise<void> {
+  if (rows.lines.length === 0) return;
+  await ctx.db
+    .insertInto('returned_units')
+    .values(
+      rows.lines.map((l) => ({
+        reservation_id: rows.reservationId,
+        line_no: l.lineNo,
+        store_id: rows.storeId,
+        original_register_id: rows.original.registerId,
+        original_number: rows.original.number,
+        quantity: l.quantity,
+        returning_register_id: rows.returningRegisterId,
+        return_number: rows.returnNumber,
+        created_at: rows.createdAt,
+      })),
+    )
+    .onConflict((oc) => oc.columns(['reservation_id', 'line_no']).doNothing())
+    .execute();
+}
+
+/** Marks a reservation as used by the return ticket just pushed; answers how many rows it named. */
+export async function useReservation(ctx: Ctx, reservationId: string, registerId: string, returnNumber: number): Promise<number> {
+  const r = await ctx.db
+    .updateTable('returned_units')
+    .set({ return_number: returnNumber })
+    .where('reservation_id', '=', reservationId)
+    .where('returning_register_id', '=', registerId)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+/** Deletes a reservation no return ticket used (the register's own return failed after reserving). */
+export async function deleteUnusedReservation(ctx: Ctx, reservationId: string, registerId: string): Promise<number> {
+  const r = await ctx.db
+    .deleteFrom('returned_units')
+    .where('reservation_id', '=', reservationId)
+    .where('returning_register_id', '=', registerId)
+    .where('return_number', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
