@@ -25,6 +25,7 @@ import { centralMetrics } from './modules/system/central-metrics.service';
 import { installMetricsEndpoint } from '@comptoir/metrics';
 import { tamperRoutes } from './modules/tamper/tamper.routes';
 import { closureRoutes } from './modules/closures/closure.routes';
+import { eventJournalRoutes } from './modules/events/event-journal.routes';
 import { archiveRoutes } from './modules/archives/archive.routes';
 import { accountingRoutes } from './modules/accounting/accounting.routes';
 import { ticketRoutes } from './modules/tickets/ticket.routes';
@@ -106,6 +107,7 @@ export function buildCentral(deps: CentralDeps): FastifyInstance {
     userRoutes(api, routeDeps);
     ticketRoutes(api, routeDeps);
     closureRoutes(api, routeDeps);
+    eventJournalRoutes(api, routeDeps);
     archiveRoutes(api, routeDeps);
     accountingRoutes(api, routeDeps);
     stockRoutes(api, routeDeps);

@@ -3,6 +3,7 @@
 export * from './errors';
 export * from './common';
 export * from './record';
+export * from './event-codes';
 export * from './sync';
 export * from './central-api';
 export * from './register-api';

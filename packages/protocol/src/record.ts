@@ -95,13 +95,21 @@ export const EVENT_TYPES = [
   'training_end',
   /** Login throttling locked an account or an address (details: key kind, failures, lockedUntil). */
   'login_locked',
+  'login_failed',
+  'archive_produced',
+  'archive_downloaded',
 ] as const;
 export const EventType = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventType>;
 
-/** A technical event (JET). */
+/**
+ * A technical event (JET). Version 2 (issue 10) signs the event's integer `code` (event-codes.ts);
+ * v1 events (no `version`, no `code`) still verify and read their code from the table.
+ */
 export const EventPayload = z.object({
   type: z.literal('event'),
+  version: z.literal(2).optional(),
+  code: z.number().int().positive().optional(),
   event: EventType,
   details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
 });

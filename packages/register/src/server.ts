@@ -5,6 +5,8 @@ import { migrateToLatest, openSqliteFile, privateDirectory, sqliteKysely } from 
 import { ComptoirError, type RegisterStatus } from '@comptoir/protocol';
 import { buildRegister } from './app';
 import { writeEvent } from './chain/record-chain';
+import { selfCheckChains } from './chain/verify-chains';
+import { REGISTER_SOFTWARE } from './software-version';
 import { createContext, type RegisterContext } from './context';
 import { startCheckpointer } from './db/checkpointer';
 import { attachReceiptPrinter } from './receipts/receipt-printer';
@@ -87,7 +89,10 @@ export async function startRegisterAgent(opts: RegisterAgentOptions): Promise<Ru
       ...(opts.protocolVersion !== undefined ? { protocolVersion: opts.protocolVersion } : {}),
     });
     await agent.enrolIfNeeded(opts.enrolCode);
-    if (ctx.identity) writeEvent(ctx, 'register_start', { pid: process.pid });
+    if (ctx.identity) {
+      writeEvent(ctx, 'register_start', { pid: process.pid, software: REGISTER_SOFTWARE.name, softwareVersion: REGISTER_SOFTWARE.version });
+      selfCheckChains(ctx);
+    }
     if (ctx.identity) closeDaysLeftOpen(ctx);
     await agent.start();
 

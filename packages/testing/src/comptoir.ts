@@ -20,6 +20,8 @@ export const DEMO_MANAGER_AT_TILL = { login: 'gerant', pin: '9999' } as const;
 
 export interface Credentials {
   admin: { username: string; password: string };
+  /** The demo store's manager in the back office (DESIGN §8; also `gerant`/`9999` at the registers). */
+  manager: { username: string; password: string };
   cashier: { login: string; pin: string };
   storeId: string;
 }

@@ -4,6 +4,8 @@ import type { ZodTypeProvider } from '@comptoir/http';
 import { Archive, ArchiveNumberParams, ClosuresQuery } from '@comptoir/protocol';
 import type { RegisterContext } from '../context';
 import { archiveFileOf, listArchives } from './archive.service';
+import { actorOf } from '../auth/session.guard';
+import { writeEvent } from '../chain/record-chain';
 
 export function archiveRoutes(app: FastifyInstance, ctx: RegisterContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -13,6 +15,7 @@ export function archiveRoutes(app: FastifyInstance, ctx: RegisterContext): void 
 
   api.get('/api/archives/:number/file', { config: { access: 'cashier' }, schema: { params: ArchiveNumberParams, produces: ['application/x-ndjson'] } }, async (req, reply) => {
     const file = archiveFileOf(ctx, req.params.number);
+    writeEvent(ctx, 'archive_downloaded', { archiveNumber: req.params.number, by: actorOf(req).cashierId });
     return reply
       .type('application/x-ndjson; charset=utf-8')
       .header('content-disposition', `attachment; filename="${file.name}"`)

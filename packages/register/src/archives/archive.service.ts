@@ -1,5 +1,5 @@
 import { archiveBody, archiveDigest, archiveFile } from '@comptoir/domain';
-import { ComptoirError, type Archive, type ArchivePayload, type Chain, type SignedRecord } from '@comptoir/protocol';
+import { ComptoirError, eventPayload, type Archive, type ArchivePayload, type Chain, type SignedRecord } from '@comptoir/protocol';
 import { appendRecord, toSignedRecord } from '../chain/record-chain';
 import type { RegisterContext } from '../context';
 import type { RecordRow } from '../db/statements';
@@ -46,6 +46,7 @@ export function signArchive(ctx: RegisterContext, periodKey: string, now: Date, 
   const body = archiveBody(records);
   const payload: ArchivePayload = { type: 'archive', periodKey, ranges, recordCount: records.length, sha256: archiveDigest(body) };
   const appended = appendRecord(ctx, 'archive', payload, now.toISOString());
+  appendRecord(ctx, 'event', eventPayload('archive_produced', { archiveNumber: appended.number, periodKey, records: records.length }), now.toISOString());
   return { number: appended.number, recordedAt: appended.recordedAt, signature: appended.signature, integratedAt: null, payload };
 }
 

@@ -38,6 +38,7 @@ export async function checkPin(
   // Run scrypt even for an unknown login, so timing does not reveal which logins exist.
   const ok = await verifyPin(pin, cashier?.pin_hash ?? DECOY_HASH);
   if (!cashier || !ok) {
+    writeEvent(ctx, 'login_failed', { login: login.slice(0, 64), address: address ?? null });
     attemptFailed(ctx, attempt);
     return null;
   }

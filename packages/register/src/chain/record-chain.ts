@@ -1,5 +1,5 @@
 import { GENESIS_SIGNATURE, signRecord } from '@comptoir/domain';
-import { ComptoirError, type Chain, type EventPayload, type EventType, type RecordPayload, type SignedRecord } from '@comptoir/protocol';
+import { ComptoirError, eventPayload, type Chain, type EventPayload, type EventType, type RecordPayload, type SignedRecord } from '@comptoir/protocol';
 import type { RegisterContext } from '../context';
 import type { RecordRow } from '../db/statements';
 
@@ -26,7 +26,7 @@ export function appendRecord(ctx: RegisterContext, chain: Chain, payload: Record
     const isClockEvent = payload.type === 'event' && payload.event === 'clock_set_back';
     if (!isClockEvent && !clockBehind.has(ctx)) {
       clockBehind.add(ctx);
-      appendRecord(ctx, 'event', { type: 'event', event: 'clock_set_back', details: { chain, headAt: head.recorded_at, clockAt } }, clockAt);
+      appendRecord(ctx, 'event', eventPayload('clock_set_back', { chain, headAt: head.recorded_at, clockAt }), clockAt);
       head = ctx.q.chainHead.get(chain)!;
     }
     recordedAt = head.recorded_at;
@@ -50,7 +50,7 @@ export function appendRecord(ctx: RegisterContext, chain: Chain, payload: Record
 
 /** Writes one signed technical event (JET) in its own transaction, then schedules a push. */
 export function writeEvent(ctx: RegisterContext, event: EventType, details: EventPayload['details'] = {}): Appended {
-  const payload: EventPayload = { type: 'event', event, details };
+  const payload = eventPayload(event, details);
   const appended = ctx.sqlite.transaction(() => appendRecord(ctx, 'event', payload, ctx.now().toISOString()))();
   ctx.recordsAppended();
   return appended;

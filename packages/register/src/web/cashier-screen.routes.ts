@@ -1,3 +1,4 @@
+import { eventJournalRoutes } from '../events/event-journal.routes';
 import type { FastifyInstance } from 'fastify';
 import type { RegisterContext } from '../context';
 import { sessionRoutes } from '../auth/session.routes';
@@ -24,6 +25,7 @@ export function cashierScreenRoutes(app: FastifyInstance, ctx: RegisterContext, 
   drawerRoutes(app, ctx);
   trainingRoutes(app, ctx);
   archiveRoutes(app, ctx);
+  eventJournalRoutes(app, ctx);
   returnQuoteRoutes(app, ctx);
   heldSaleRoutes(app, ctx);
   cashierWebRoutes(app, webDir);

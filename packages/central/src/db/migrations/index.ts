@@ -11,6 +11,7 @@ import { accountingMigration } from './0008-accounting';
 import { registerKeysMigration } from './0009-register-keys';
 import { fleetVersionsMigration } from './0010-fleet-versions';
 import { trustMigration } from './0011-trust';
+import { eventsMigration } from './0012-events';
 import { changeNotifyMigration } from './0013-change-notify';
 import { returnReservationsMigration } from './0014-return-reservations';
 
@@ -28,6 +29,7 @@ export function centralMigrations(dialect: DialectName): Record<string, Migratio
     '0009-register-keys': registerKeysMigration(dialect),
     '0010-fleet-versions': fleetVersionsMigration(dialect),
     '0011-trust': trustMigration(dialect),
+    '0012-events': eventsMigration(dialect),
     '0013-change-notify': changeNotifyMigration(dialect),
     '0014-return-reservations': returnReservationsMigration(dialect),
   };
