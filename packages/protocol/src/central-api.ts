@@ -49,6 +49,10 @@ export const FleetRegister = z.object({
 });
 export type FleetRegister = z.infer<typeof FleetRegister>;
 
+/** `PUT /api/registers/:id/advertised-url` (admin): where central reaches the register; null = from its heartbeats again. */
+export const AdvertisedUrlRequest = z.object({ url: z.url({ protocol: /^https?$/, message: 'an http:// or https:// URL' }).max(500).nullable() });
+export type AdvertisedUrlRequest = z.infer<typeof AdvertisedUrlRequest>;
+
 export const SosScheduleRequest = z.object({ cron: z.array(z.string().min(1).max(100)).max(24) });
 
 export const Product = z.object({

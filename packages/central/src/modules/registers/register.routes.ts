@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from '@comptoir/http';
-import { CreateRegisterRequest, CreateRegisterResponse, EnrolRequest, EnrolResponse, FleetRegister, IdParams, RegisterKeysResponse, SosScheduleRequest, listOf } from '@comptoir/protocol';
+import { AdvertisedUrlRequest, CreateRegisterRequest, CreateRegisterResponse, EnrolRequest, EnrolResponse, FleetRegister, IdParams, RegisterKeysResponse, SosScheduleRequest, listOf } from '@comptoir/protocol';
 import type { RouteDeps } from '../../routes';
-import { createRegister, enrolRegister, listRegisters, setSosSchedule } from './register.service';
+import { createRegister, enrolRegister, listRegisters, setAdvertisedUrl, setSosSchedule } from './register.service';
 import { listRegisterKeys } from './register-keys.service';
 
 export function registerRoutes(app: FastifyInstance, { ctxOf, minSosIntervalSeconds }: RouteDeps): void {
@@ -15,6 +15,11 @@ export function registerRoutes(app: FastifyInstance, { ctxOf, minSosIntervalSeco
     '/api/registers/:id/sos-schedule',
     { config: { access: 'staff' }, schema: { params: IdParams, body: SosScheduleRequest, response: { 200: FleetRegister } } },
     async (request) => setSosSchedule(ctxOf(request), request.params.id, request.body.cron, minSosIntervalSeconds),
+  );
+  api.put(
+    '/api/registers/:id/advertised-url',
+    { config: { access: 'admin' }, schema: { params: IdParams, body: AdvertisedUrlRequest, response: { 200: FleetRegister } } },
+    async (request) => setAdvertisedUrl(ctxOf(request), request.params.id, request.body.url),
   );
   api.get(
     '/api/registers/:id/keys',

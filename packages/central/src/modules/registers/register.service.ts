@@ -15,6 +15,7 @@ import { currentChangeVersion, nextChangeVersion } from '../../db/change-version
 import { newEnrolCode, newToken, sha256Hex } from '../auth/password';
 import { attemptFailed, attemptSucceeded, beginAttempt } from '../auth/login-throttle.service';
 import { resolveStoreId } from '../stores/store.service';
+import { adminAdvertisedUrl } from './advertised-url';
 import {
   consumeEnrolCode,
   findFleetRow,
@@ -131,6 +132,14 @@ export async function setSosSchedule(ctx: Ctx, registerId: string, cron: string[
     const row = await findFleetRow(tctx, registerId);
     return toFleet(row!, ctx.clock().getTime(), await currentChangeVersion(trx));
   });
+}
+
+/** An admin sets where central reaches a register (a name, a till behind a NAT); null gives it back to the heartbeats. */
+export async function setAdvertisedUrl(ctx: Ctx, registerId: string, url: string | null): Promise<FleetRegister> {
+  const n = await updateRegister(ctx, registerId, { advertised_url: adminAdvertisedUrl(url) });
+  if (n === 0) throw new ComptoirError('NOT_FOUND', `Unknown register ${registerId}`, { registerId });
+  const row = await findFleetRow(ctx, registerId);
+  return toFleet(row!, ctx.clock().getTime(), await currentChangeVersion(ctx.db));
 }
 
 /** Why an expression is refused (unparsable, or firing more often than the floor), or null. */

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { Agent, request } from 'undici';
 import {
   ComptoirError,
+  ERROR_CODES,
   ErrorBody,
   REMOTE_COPY_PATH,
   SosCopyResult,
@@ -93,7 +94,9 @@ async function copyOne(ctx: Ctx, agent: Agent, r: RegisterTarget, opts: PrepareO
       signal: AbortSignal.timeout(opts.copyTimeoutMs),
     });
     status = res.statusCode;
-    text = await res.body.text();
+    const answer = await cappedText(res.body, MAX_ANSWER_BYTES);
+    if (answer === null) return { ...who, status: 'failed', code: `HTTP_${status}`, reason: `Answer over ${MAX_ANSWER_BYTES / 1024} KB: not read` };
+    text = answer;
   } catch (e) {
     const err = e as Error & { code?: string; cause?: { code?: string } };
     return { ...who, status: 'unreachable', reason: `${r.advertised_url}: ${err.code ?? err.cause?.code ?? err.name}: ${err.message}` };
@@ -110,8 +113,25 @@ async function copyOne(ctx: Ctx, agent: Agent, r: RegisterTarget, opts: PrepareO
     const c = ok.data;
     return { ...who, status: 'ok', counts: c.counts, checksum: c.checksum, changeVersion: c.changeVersion, at: c.at, durationMs: c.durationMs };
   }
+  // What a register answers is never shown: only a code of our own catalogue, in our own words.
   const err = ErrorBody.safeParse(json);
-  return err.success
-    ? { ...who, status: 'failed', code: err.data.error.code, reason: err.data.error.message }
-    : { ...who, status: 'failed', code: `HTTP_${status}`, reason: text.slice(0, 200) };
+  const code = err.success && err.data.error.code in ERROR_CODES ? err.data.error.code : `HTTP_${status}`;
+  return { ...who, status: 'failed', code, reason: `The register refused the copy (${code}, status ${status}); its log says why` };
+}
+
+/** A register's answer is a small JSON object: beyond `max` bytes it is not read (a register cannot flood central). */
+const MAX_ANSWER_BYTES = 64 * 1024;
+
+async function cappedText(body: AsyncIterable<Buffer> & { destroy(): unknown }, max: number): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > max) {
+      body.destroy();
+      return null;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

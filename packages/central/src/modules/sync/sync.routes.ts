@@ -42,7 +42,7 @@ export function syncRoutes(app: FastifyInstance, { ctxOf, heartbeatIntervalMs, s
     );
   });
   api.post('/api/sync/heartbeat', { config: { access: 'register' }, schema: { body: HeartbeatRequest, response: { 200: HeartbeatResponse } } }, async (request) =>
-    heartbeat(ctxOf(request), registerOf(request).registerId, request.body, heartbeatIntervalMs),
+    heartbeat(ctxOf(request), registerOf(request).registerId, request.body, heartbeatIntervalMs, request.ip),
   );
   api.get('/api/sync/snapshot', { config: { access: 'register' }, onRequest: admission.copy.onRequest, schema: { response: { 200: Snapshot } } }, async (request) => {
     const reg = registerOf(request);

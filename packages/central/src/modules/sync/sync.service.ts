@@ -18,6 +18,7 @@ import { toStore } from '../stores/store-list.service';
 import { allBarcodes, barcodesOf } from '../catalog/product.repository';
 import { parseSchedule } from '../registers/register.service';
 import { readHeads } from './ingest.repository';
+import { SET_BY_ADMIN, heartbeatAdvertisedUrl } from '../registers/advertised-url';
 
 /** Payment methods every register of a store accepts. */
 export const PAYMENT_METHODS = ['cash', 'card', 'cheque'] as const;
@@ -31,8 +32,11 @@ export async function heartbeat(
   registerId: string,
   req: HeartbeatRequest,
   heartbeatIntervalMs: number,
+  sourceAddress: string,
 ): Promise<HeartbeatResponse> {
   const now = nowIso(ctx);
+  const advertised = heartbeatAdvertisedUrl(req.advertisedUrl, sourceAddress);
+  if (req.advertisedUrl && advertised === undefined) ctx.log.debug({ registerId }, 'heartbeat URL refused (not http/https, or no source address)');
   const reg = await ctx.db
     .updateTable('registers')
     .set({
@@ -44,7 +48,10 @@ export async function heartbeat(
       change_version_seen: req.changeVersion,
       autonomous_since: req.autonomousSince,
       last_seen_at: now,
-      ...(req.advertisedUrl !== undefined ? { advertised_url: req.advertisedUrl } : {}),
+      // Pinned to the heartbeat's source address; a URL an admin set stays (advertised-url.ts).
+      ...(advertised !== undefined
+        ? { advertised_url: (eb) => eb.case().when('advertised_url', 'like', `%${SET_BY_ADMIN}`).then(eb.ref('advertised_url')).else(advertised).end() }
+        : {}),
       ...(req.sosCounts !== undefined ? { sos_counts: req.sosCounts === null ? null : JSON.stringify(req.sosCounts) } : {}),
       ...(req.nextSosCopyAt !== undefined ? { next_sos_copy_at: req.nextSosCopyAt } : {}),
       // A protocol 1 register reports neither: it is recorded as such (the fleet view flags it).
