@@ -10,13 +10,22 @@
 // temporary folder renamed into place), ONE throwaway PostgreSQL is started for the whole run and
 // its URL handed to every file (COMPTOIR_TEST_DATABASE_URL), and the browser is found once
 // (COMPTOIR_CHROMIUM). A missing PostgreSQL fails the run unless COMPTOIR_TEST_NO_POSTGRES=1, and
-// then its suites are counted as skipped. Files run COMPTOIR_TEST_CONCURRENCY at a time (default 1);
-// a file whose first lines hold `test-runner: serial` runs alone
-// after the others.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+// then its suites are counted as skipped. Each file runs in its own process, COMPTOIR_TEST_CONCURRENCY
+// at a time (default DEFAULT_CONCURRENCY below), slowest first; its output is printed in one block
+// when it ends, headed by its duration, and the run ends with the slowest files. A file whose first
+// lines hold `test-runner: serial` runs alone after the others.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, sep } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
+
+// Files side by side (COMPTOIR_TEST_CONCURRENCY overrides): measured in docs/testing.md.
+const DEFAULT_CONCURRENCY = 1;
+
+// Files start slowest first (by their last measured duration; unknown ones first of all), so the
+// long end-to-end files do not start last and leave the other slot idle at the end of the run.
+// The durations are kept in node_modules/.cache (per tree, never committed).
+const DURATIONS = join('node_modules', '.cache', 'comptoir-tests', 'durations.json');
 
 const args = process.argv.slice(2);
 const unitOnly = args.includes('--unit');
@@ -83,17 +92,22 @@ try {
     for (const note of notes) console.log(`tests: ${note}`);
   }
 
-  const concurrency = Number(process.env.COMPTOIR_TEST_CONCURRENCY ?? 1);
+  const concurrency = Math.max(1, Number(process.env.COMPTOIR_TEST_CONCURRENCY ?? DEFAULT_CONCURRENCY) || 1);
   const serial = selected.filter((f) => /test-runner: serial/.test(readFileSync(f, 'utf8').slice(0, 2000)));
   const parallel = selected.filter((f) => !serial.includes(f));
+  const known = readDurations();
+  const startedAt = Date.now();
+  const runs = [...(await runPool(slowestFirst(parallel, known), concurrency, false)), ...(await runPool(slowestFirst(serial, known), 1, true))];
+  saveDurations(known, runs);
+
   const results = { pass: 0, fail: 0, cancelled: 0, skipped: 0 };
-  for (const [batch, n] of [[parallel, concurrency], [serial, 1]]) {
-    if (batch.length === 0) continue;
-    const r = await runBatch(batch, n);
-    for (const k of Object.keys(results)) results[k] += r.counts[k];
-    if (r.code !== 0) status = 1;
-  }
-  if (results.fail > 0 || results.cancelled > 0) status = 1;
+  for (const r of runs) for (const k of Object.keys(results)) results[k] += r.counts[k];
+  const failedFiles = runs.filter((r) => r.failed);
+  if (failedFiles.length > 0) status = 1;
+  const wall = (Date.now() - startedAt) / 1000;
+  console.log(`\ntests: ${runs.length} files in ${wall.toFixed(0)} s (${parallel.length} side by side, ${concurrency} at a time; ${serial.length} alone after them); slowest:`);
+  for (const r of [...runs].sort((a, b) => b.ms - a.ms).slice(0, 12)) console.log(`  ${seconds(r.ms).padStart(6)}  ${r.file}${r.serial ? ' (serial)' : ''}`);
+  for (const r of failedFiles) console.log(`✖ ${r.file}${r.crashed ? ` (exit ${r.code}: crashed or timed out)` : ''}`);
   if (results.cancelled > 0) console.log(`\n${results.cancelled} cancelled (a file crashed or timed out)`);
   console.log(`\n${results.pass} passed, ${results.fail + results.cancelled} failed, ${results.skipped} skipped`);
 } catch (e) {
@@ -106,28 +120,78 @@ try {
 }
 process.exit(status);
 
-/** One `node --test` over `batch`, `n` files at a time; spec output for people, TAP to count. */
-async function runBatch(batch, n) {
+/** Runs `batch` `n` files at a time, each in its own process; answers one result per file. */
+async function runPool(batch, n, serial) {
+  const queue = [...batch];
+  const runs = [];
+  const worker = async () => {
+    for (let file = queue.shift(); file !== undefined; file = queue.shift()) runs.push(await runFile(file, serial));
+  };
+  await Promise.all(Array.from({ length: Math.min(n, batch.length) }, worker));
+  return runs;
+}
+
+/**
+ * One test file in its own Node process (as `node --test` would run it): spec output for people,
+ * printed in one block when the file ends (so files running side by side never interleave), TAP to
+ * count. A file that exits non-zero without a failing test crashed (or hung and was killed).
+ */
+async function runFile(file, serial) {
   const dir = mkdtempSync(join(tmpdir(), 'comptoir-tests-'));
   const tap = join(dir, 'results.tap');
+  const started = Date.now();
   const child = spawn(
     process.execPath,
-    [
-      '--import', 'tsx', '--test', `--test-concurrency=${n}`,
-      '--test-reporter=spec', '--test-reporter-destination=stdout',
-      '--test-reporter=tap', `--test-reporter-destination=${tap}`,
-      ...batch,
-    ],
-    { stdio: 'inherit', env },
+    ['--import', 'tsx', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, file],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' } },
   );
-  const code = await new Promise((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
+  const output = [];
+  child.stdout.on('data', (b) => output.push(b));
+  child.stderr.on('data', (b) => output.push(b));
+  const code = await new Promise((resolve) => child.on('close', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
+  const ms = Date.now() - started;
   const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
   rmSync(dir, { recursive: true, force: true });
   const total = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
   // A skipped suite (e.g. PostgreSQL opted out) is not in the runner's own `# skipped` total: count
   // every test or suite reported `# SKIP` instead.
   const skipped = (text.match(/^\s*ok \d+ - .* # SKIP\b/gm) ?? []).length;
-  return { code, counts: { pass: total('pass'), fail: total('fail'), cancelled: total('cancelled'), skipped } };
+  const counts = { pass: total('pass'), fail: total('fail'), cancelled: total('cancelled'), skipped };
+  const crashed = code !== 0 && counts.fail === 0 && counts.cancelled === 0;
+  if (crashed) counts.cancelled += 1;
+  const failed = code !== 0 || counts.fail > 0 || counts.cancelled > 0;
+  process.stdout.write(`\n${failed ? '✖' : '✔'} ${file} (${seconds(ms)}${serial ? ', serial' : ''})\n`);
+  process.stdout.write(Buffer.concat(output));
+  return { file, ms, code, counts, failed, crashed, serial };
+}
+
+function seconds(ms) {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function readDurations() {
+  try {
+    return JSON.parse(readFileSync(DURATIONS, 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
+function slowestFirst(batch, known) {
+  return [...batch].sort((a, b) => (known[b] ?? Infinity) - (known[a] ?? Infinity) || a.localeCompare(b));
+}
+
+function saveDurations(known, runs) {
+  const next = { ...known };
+  for (const r of runs) if (!r.crashed) next[r.file] = r.ms;
+  try {
+    mkdirSync(dirname(DURATIONS), { recursive: true });
+    const temp = `${DURATIONS}.${process.pid}`;
+    writeFileSync(temp, JSON.stringify(next, null, 1));
+    renameSync(temp, DURATIONS);
+  } catch {
+    // only an ordering hint
+  }
 }
 
 function Failure(message) {

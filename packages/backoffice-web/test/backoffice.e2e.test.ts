@@ -1,3 +1,4 @@
+// test-runner: serial — drives Chromium (a CPU-heavy browser beside the servers it tests): runs alone.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

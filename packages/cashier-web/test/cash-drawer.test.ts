@@ -1,3 +1,4 @@
+// test-runner: serial — drives Chromium (a CPU-heavy browser beside the servers it tests): runs alone.
 /// <reference lib="dom" />
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,3 +1,4 @@
+// test-runner: serial — the 100 ms latency case must NOT go autonomous (a heartbeat times out after 800 ms): a loaded machine would blur it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FaultMode } from '@comptoir/testing';
