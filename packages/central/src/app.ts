@@ -13,7 +13,7 @@ import { productRoutes } from './modules/catalog/product.routes';
 import { customerRoutes } from './modules/customers/customer.routes';
 import { demoRoutes } from './modules/demo/demo.routes';
 import { registerRoutes } from './modules/registers/register.routes';
-import { DEFAULT_MIN_SOS_INTERVAL_SECONDS } from './modules/registers/register.service';
+import { DEFAULT_ENROL_CODE_TTL_SECONDS, DEFAULT_MIN_SOS_INTERVAL_SECONDS } from './modules/registers/register.service';
 import { stockRoutes } from './modules/stock/stock.routes';
 import { syncRoutes } from './modules/sync/sync.routes';
 import { storeReturnRoutes } from './modules/returns/store-return.routes';
@@ -43,6 +43,8 @@ export interface CentralDeps {
   heartbeatIntervalMs?: number;
   /** Floor of a copy schedule in seconds (default 900: every 15 minutes at most). */
   minSosIntervalSeconds?: number;
+  /** Lifetime of a one-time enrolment code in seconds (default 24 h). */
+  enrolCodeTtlSeconds?: number;
   demoLinks?: DemoLinks;
   /** Built back office (default: packages/backoffice-web/dist). */
   backofficeDir?: string;
@@ -89,6 +91,7 @@ export function buildCentral(deps: CentralDeps): FastifyInstance {
     ctxOf: (request) => ({ ...baseCtx(), log: request.log, ...(request.principal ? { user: request.principal } : {}) }),
     heartbeatIntervalMs: deps.heartbeatIntervalMs ?? 1000,
     minSosIntervalSeconds: deps.minSosIntervalSeconds ?? DEFAULT_MIN_SOS_INTERVAL_SECONDS,
+    enrolCodeTtlSeconds: deps.enrolCodeTtlSeconds ?? DEFAULT_ENROL_CODE_TTL_SECONDS,
     ...(deps.sosDocumentsPerCustomer !== undefined ? { sosDocumentsPerCustomer: deps.sosDocumentsPerCustomer } : {}),
     metrics: centralMetrics(registry, baseCtx),
     admission: admissionGates({ ...DEFAULT_ADMISSION, ...deps.admission }),

@@ -9,6 +9,8 @@ export interface RouteDeps {
   heartbeatIntervalMs: number;
   /** Floor of a copy schedule: no expression may fire more often (`--min-sos-interval`, default 900). */
   minSosIntervalSeconds: number;
+  /** Lifetime of a one-time enrolment code (`--enrol-code-ttl`, default 24 h). */
+  enrolCodeTtlSeconds: number;
   /** Recent documents per customer in the SOS copy (default 10). */
   sosDocumentsPerCustomer?: number;
   /** Ingest counters and latency (a no-op when metrics are disabled). */

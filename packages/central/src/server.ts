@@ -23,6 +23,8 @@ export interface StartCentralOptions {
   heartbeatIntervalMs?: number;
   /** Floor of a copy schedule in seconds (default 900). */
   minSosIntervalSeconds?: number;
+  /** Lifetime of a one-time enrolment code in seconds (default 24 h). */
+  enrolCodeTtlSeconds?: number;
   /** Bearer token of `GET /metrics`; undefined = metrics disabled. */
   metricsToken?: string;
   /** Time a client has to send a whole request (default 30 s). */
@@ -61,6 +63,7 @@ export async function startCentralServer(opts: StartCentralOptions): Promise<{ u
     ...(opts.clientRequestTimeoutMs ? { clientRequestTimeoutMs: opts.clientRequestTimeoutMs } : {}),
     ...(opts.admission ? { admission: opts.admission } : {}),
     ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
+    ...(opts.enrolCodeTtlSeconds !== undefined ? { enrolCodeTtlSeconds: opts.enrolCodeTtlSeconds } : {}),
   });
   try {
     await app.listen({ port: opts.port, host: opts.host ?? '127.0.0.1' });

@@ -72,7 +72,7 @@ describe('central OpenAPI document', () => {
     for (const field of ['sku', 'label', 'priceCents', 'vatRate', 'barcodes']) assert.ok(product.properties![field], field);
     const ticket = json(op('/api/tickets', 'get'), '200').properties!.items!.items!;
     for (const field of ['registerId', 'number', 'totalCents', 'soldAt', 'soldOffline', 'integratedAt', 'anomalies']) assert.ok(ticket.properties![field], field);
-    assert.deepEqual(json(op('/api/registers', 'post'), '201').required?.slice().sort(), ['enrolCode', 'id']);
+    assert.deepEqual(json(op('/api/registers', 'post'), '201').required?.slice().sort(), ['enrolCode', 'enrolCodeExpiresAt', 'id']);
     assert.ok(json(op('/api/auth/login', 'post'), '200').properties!.token);
     assert.ok(json(op('/api/stock/{sku}', 'get'), '200').properties!.quantity);
   });

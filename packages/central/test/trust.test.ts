@@ -6,7 +6,8 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { generateSigningKeyPair } from '@comptoir/domain';
 
-// Trust on central (issue 9): the copy schedule's floor; sessions that end; throttled logins and enrolments.
+// Trust on central (issue 9): the copy schedule's floor; sessions that end; throttled logins and enrolments;
+// revocable register tokens, re-enrolment codes and their expiry.
 
 after(stopSharedPostgres);
 
@@ -199,6 +200,86 @@ for (const dialect of DIALECTS) {
       assert.equal(hb.status, 200, JSON.stringify(hb.json));
       const rows = await c.db.selectFrom('login_failures').select(['key', 'failures']).where('key', '=', 'enrol:10.0.3.1').execute();
       assert.deepEqual(rows, [], 'successful enrolments left no count');
+    });
+  });
+}
+
+for (const dialect of DIALECTS) {
+  describe(`register tokens and enrolment codes [${dialect}]`, onDialect(dialect), () => {
+    let c: TestCentral;
+    let other: Awaited<ReturnType<TestCentral['anotherInstance']>>;
+    before(async () => {
+      c = await startTestCentral(dialect);
+      other = await c.anotherInstance();
+    });
+    after(async () => {
+      await other?.close();
+      await c?.close();
+    });
+    const HB = { mode: 'connected', pendingRecords: 0, lastSosCopyAt: null, lastSosCopyKind: null, sosChecksum: null, changeVersion: 0, autonomousSince: null };
+    const fleetRow = async (id: string) => (await c.call('GET', '/api/registers', c.adminToken)).json.items.find((r: { id: string }) => r.id === id);
+
+    it('revoke (admin): the token answers 401 at once on every instance, the fleet shows it revoked', async () => {
+      const reg = await c.enrolRegister('Caisse volée');
+      assert.equal((await other.call('POST', '/api/sync/heartbeat', reg.token, HB)).status, 200);
+      assert.equal((await c.call('POST', `/api/registers/${reg.id}/revoke`, c.managerToken)).status, 403, 'a manager may not');
+      assert.equal((await c.call('POST', '/api/registers/nope/revoke', c.adminToken)).status, 404);
+      const revoked = await c.call('POST', `/api/registers/${reg.id}/revoke`, c.adminToken);
+      assert.equal(revoked.status, 200, JSON.stringify(revoked.json));
+      assert.equal(revoked.json.revokedAt, c.now.value.toISOString());
+      for (const central of [c, other]) {
+        const hb = await central.call('POST', '/api/sync/heartbeat', reg.token, HB);
+        assert.equal(hb.status, 401);
+        assert.equal(hb.json.error.code, 'UNAUTHENTICATED');
+        assert.match(hb.json.error.message, /revoked/);
+        assert.equal((await central.call('GET', '/api/sync/changes?since=0', reg.token)).status, 401);
+      }
+      const row = await fleetRow(reg.id);
+      assert.equal(row.revokedAt, revoked.json.revokedAt);
+      assert.equal(row.enrolled, true, 'the §8 fields stay');
+      assert.equal(row.enrolCodeExpiresAt, null);
+    });
+
+    it('enrol-code (admin): a replaced till re-enrols under a new key; the old token dies, the revocation is lifted', async () => {
+      const reg = await c.enrolRegister('Caisse remplacée');
+      await c.call('POST', `/api/registers/${reg.id}/revoke`, c.adminToken);
+      assert.equal((await c.call('POST', `/api/registers/${reg.id}/enrol-code`, c.managerToken)).status, 403);
+      assert.equal((await c.call('POST', '/api/registers/nope/enrol-code', c.adminToken)).status, 404);
+      const issued = await c.call('POST', `/api/registers/${reg.id}/enrol-code`, c.adminToken);
+      assert.equal(issued.status, 201, JSON.stringify(issued.json));
+      assert.match(issued.json.enrolCode, /^[A-Z0-9]{10}$/);
+      assert.equal(issued.json.enrolCodeExpiresAt, new Date(c.now.value.getTime() + 24 * 3600_000).toISOString(), '24 h by default');
+      assert.equal((await fleetRow(reg.id)).enrolCodeExpiresAt, issued.json.enrolCodeExpiresAt);
+      const keys = generateSigningKeyPair();
+      const enrolled = await c.call('POST', '/api/registers/enrol', null, { enrolCode: issued.json.enrolCode, publicKeyPem: keys.publicKeyPem });
+      assert.equal(enrolled.status, 200, JSON.stringify(enrolled.json));
+      assert.equal(enrolled.json.registerId, reg.id);
+      assert.equal((await c.call('POST', '/api/sync/heartbeat', enrolled.json.token, HB)).status, 200, 'the new token works');
+      assert.equal((await c.call('POST', '/api/sync/heartbeat', reg.token, HB)).status, 401, 'the old one does not');
+      const row = await fleetRow(reg.id);
+      assert.equal(row.revokedAt, null);
+      assert.equal(row.enrolCodeExpiresAt, null, 'no code pending');
+      assert.equal((await c.call('GET', `/api/registers/${reg.id}/keys`, c.adminToken)).json.items.length, 2, 'both keys kept');
+      assert.equal((await c.call('POST', '/api/registers/enrol', null, { enrolCode: issued.json.enrolCode, publicKeyPem: keys.publicKeyPem })).status, 401, 'used once');
+    });
+
+    it('enrolment codes expire (24 h by default): an expired code is refused and stores nothing', async () => {
+      const created = await c.call('POST', '/api/registers', c.adminToken, { name: 'Caisse en retard' });
+      assert.equal(created.status, 201);
+      assert.equal(created.json.enrolCodeExpiresAt, new Date(c.now.value.getTime() + 24 * 3600_000).toISOString());
+      const saved = c.now.value;
+      c.now.value = new Date(Date.parse(created.json.enrolCodeExpiresAt) + 1000);
+      try {
+        const late = await c.call('POST', '/api/registers/enrol', null, { enrolCode: created.json.enrolCode, publicKeyPem: generateSigningKeyPair().publicKeyPem });
+        assert.equal(late.status, 401);
+        assert.equal(late.json.error.code, 'ENROL_CODE_INVALID');
+        const row = await c.db.selectFrom('registers').select(['enrolled_at', 'token_hash']).where('id', '=', created.json.id).executeTakeFirstOrThrow();
+        assert.deepEqual(row, { enrolled_at: null, token_hash: null }, 'not enrolled');
+      } finally {
+        c.now.value = saved;
+      }
+      const onTime = await c.call('POST', '/api/registers/enrol', null, { enrolCode: created.json.enrolCode, publicKeyPem: generateSigningKeyPair().publicKeyPem });
+      assert.equal(onTime.status, 200, 'before expiry it works');
     });
   });
 }

@@ -25,6 +25,8 @@ export const CentralConfig = z.object({
   /** Admission control (busy is not down): in-flight bounds of the push and copy paths. */
   maxPushesInFlight: z.coerce.number().int().min(1).max(10_000).default(32),
   maxCopiesInFlight: z.coerce.number().int().min(1).max(10_000).default(16),
+  /** Lifetime of a one-time enrolment code, seconds (default 24 h). */
+  enrolCodeTtl: z.coerce.number().int().min(60, 'at least 60 seconds').max(90 * 24 * 3600).default(24 * 3600),
   logLevel: LogLevel,
 });
 export type CentralConfig = z.infer<typeof CentralConfig>;

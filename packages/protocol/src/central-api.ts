@@ -15,7 +15,8 @@ export type LoginResponse = z.infer<typeof LoginResponse>;
 
 export const CreateRegisterRequest = z.object({ name: z.string().trim().min(1).max(100), storeId: Id.optional() });
 export type CreateRegisterRequest = z.infer<typeof CreateRegisterRequest>;
-export const CreateRegisterResponse = z.object({ id: Id, enrolCode: z.string() });
+/** A one-time enrolment code (creation, or `POST /api/registers/:id/enrol-code` to re-enrol a replaced till). */
+export const CreateRegisterResponse = z.object({ id: Id, enrolCode: z.string(), enrolCodeExpiresAt: IsoDateTime });
 
 export const FleetRegister = z.object({
   id: Id,
@@ -46,6 +47,11 @@ export const FleetRegister = z.object({
   softwareVersion: z.string().nullable().optional(),
   /** Sync protocol of its last heartbeat (1 = a release before versions were reported); null when never seen. */
   protocolVersion: z.number().int().nullable().optional(),
+  // ---- trust (issue 9) ----
+  /** When an admin revoked the register's token (it answers 401 since); null while trusted. */
+  revokedAt: IsoDateTime.nullable().optional(),
+  /** When the pending one-time enrolment code expires; null when no code is pending. */
+  enrolCodeExpiresAt: IsoDateTime.nullable().optional(),
 });
 export type FleetRegister = z.infer<typeof FleetRegister>;
 

@@ -18,6 +18,7 @@ export async function runCentral(flags: Record<string, unknown>): Promise<void> 
       requestTimeout: 'COMPTOIR_REQUEST_TIMEOUT',
       maxPushesInFlight: 'COMPTOIR_MAX_PUSHES_IN_FLIGHT',
       maxCopiesInFlight: 'COMPTOIR_MAX_COPIES_IN_FLIGHT',
+      enrolCodeTtl: 'COMPTOIR_ENROL_CODE_TTL',
       logLevel: 'COMPTOIR_LOG_LEVEL',
     }),
   );
@@ -30,6 +31,7 @@ export async function runCentral(flags: Record<string, unknown>): Promise<void> 
     databaseUrl: config.databaseUrl,
     seed: config.seed,
     minSosIntervalSeconds: config.minSosInterval,
+    enrolCodeTtlSeconds: config.enrolCodeTtl,
     ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
     clientRequestTimeoutMs: config.requestTimeout * 1000,
     admission: { pushes: config.maxPushesInFlight, copies: config.maxCopiesInFlight },

@@ -8,7 +8,7 @@ import { authenticate } from './auth.service';
  * Who may call a route of the central server (`config: { access }`):
  * - public: anyone (health, login, enrolment — the one-time code is the credential — the back
  *   office's static files, and the API's documentation: `GET /api/openapi.json`, `/api/docs`);
- * - register: an enrolled register's token (the /api/sync/* routes, and nothing else);
+ * - register: an enrolled register's token, unless revoked (the /api/sync/* routes, and nothing else);
  * - session: any user's session, whatever the role (logging out);
  * - staff: admin or manager (the back office);
  * - admin: admin only (creating users and registers).

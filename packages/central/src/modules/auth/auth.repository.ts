@@ -18,7 +18,7 @@ export function findSessionUser(ctx: Ctx, tokenHash: string) {
 }
 
 export function findRegisterByTokenHash(ctx: Ctx, tokenHash: string) {
-  return ctx.db.selectFrom('registers').select(['id', 'store_id']).where('token_hash', '=', tokenHash).executeTakeFirst();
+  return ctx.db.selectFrom('registers').select(['id', 'store_id', 'revoked_at']).where('token_hash', '=', tokenHash).executeTakeFirst();
 }
 
 export async function deleteExpiredSessions(ctx: Ctx, now: string): Promise<void> {

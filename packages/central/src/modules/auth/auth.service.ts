@@ -43,6 +43,7 @@ export async function authenticate(ctx: Ctx, token: string): Promise<Principal |
   const hash = sha256Hex(token);
   if (token.startsWith('cr_')) {
     const reg = await findRegisterByTokenHash(ctx, hash);
+    if (reg?.revoked_at) throw new ComptoirError('UNAUTHENTICATED', `This register was revoked at ${reg.revoked_at}: an admin issues a new enrolment code to re-enrol it`);
     return reg ? { kind: 'register', registerId: reg.id, storeId: reg.store_id } : null;
   }
   if (!token.startsWith('cu_')) return null;

@@ -7,7 +7,7 @@ const FLEET_COLUMNS = [
   'registers.last_seen_at', 'registers.autonomous_since', 'registers.pending_records', 'registers.last_sos_copy_at',
   'registers.last_sos_copy_kind', 'registers.sos_checksum', 'registers.sos_schedule',
   'registers.change_version_seen', 'registers.sos_counts', 'registers.next_sos_copy_at', 'registers.advertised_url',
-  'registers.software_version', 'registers.protocol_version',
+  'registers.software_version', 'registers.protocol_version', 'registers.revoked_at', 'registers.enrol_code_expires_at',
 ] as const;
 
 function fleetQuery(ctx: Ctx) {
@@ -38,15 +38,19 @@ export function findRegister(ctx: Ctx, id: string) {
 
 export async function insertRegister(
   ctx: Ctx,
-  row: { id: string; storeId: string; name: string; enrolCodeHash: string; createdAt: string },
+  row: { id: string; storeId: string; name: string; enrolCodeHash: string; enrolCodeExpiresAt: string; createdAt: string },
 ): Promise<void> {
   await ctx.db
     .insertInto('registers')
-    .values({ id: row.id, store_id: row.storeId, name: row.name, enrol_code_hash: row.enrolCodeHash, created_at: row.createdAt })
+    .values({ id: row.id, store_id: row.storeId, name: row.name, enrol_code_hash: row.enrolCodeHash, enrol_code_expires_at: row.enrolCodeExpiresAt, created_at: row.createdAt })
     .execute();
 }
 
-/** Uses the one-time code: succeeds for exactly one caller (conditional update). */
+/**
+ * Uses the one-time code: succeeds for exactly one caller (conditional update), only before it
+ * expires (codes from before expiry existed have none). A re-enrolment (a code issued again for an
+ * enrolled or revoked register) replaces the token and the current key, and lifts the revocation.
+ */
 export async function consumeEnrolCode(
   ctx: Ctx,
   codeHash: string,
@@ -56,15 +60,14 @@ export async function consumeEnrolCode(
     .selectFrom('registers')
     .select('id')
     .where('enrol_code_hash', '=', codeHash)
-    .where('enrolled_at', 'is', null)
+    .where((eb) => eb.or([eb('enrol_code_expires_at', 'is', null), eb('enrol_code_expires_at', '>', set.enrolledAt)]))
     .executeTakeFirst();
   if (!reg) return null;
   const res = await ctx.db
     .updateTable('registers')
-    .set({ enrol_code_hash: null, enrolled_at: set.enrolledAt, public_key_pem: set.publicKeyPem, token_hash: set.tokenHash })
+    .set({ enrol_code_hash: null, enrol_code_expires_at: null, revoked_at: null, enrolled_at: set.enrolledAt, public_key_pem: set.publicKeyPem, token_hash: set.tokenHash })
     .where('id', '=', reg.id)
     .where('enrol_code_hash', '=', codeHash)
-    .where('enrolled_at', 'is', null)
     .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1 ? reg.id : null;
 }

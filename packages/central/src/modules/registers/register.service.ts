@@ -29,12 +29,41 @@ import {
 /** A register not heard from for longer than this is shown offline in the fleet view. */
 export const ONLINE_WINDOW_MS = 5000;
 
-export async function createRegister(ctx: Ctx, req: CreateRegisterRequest): Promise<{ id: string; enrolCode: string }> {
+type CreateRegisterResult = { id: string; enrolCode: string; enrolCodeExpiresAt: string };
+
+/** Default lifetime of a one-time enrolment code (`--enrol-code-ttl`). */
+export const DEFAULT_ENROL_CODE_TTL_SECONDS = 24 * 3600;
+
+export async function createRegister(ctx: Ctx, req: CreateRegisterRequest, codeTtlSeconds: number): Promise<CreateRegisterResult> {
   const storeId = await resolveStoreId(ctx, req.storeId);
   const id = randomUUID();
   const enrolCode = newEnrolCode();
-  await insertRegister(ctx, { id, storeId, name: req.name, enrolCodeHash: sha256Hex(enrolCode), createdAt: nowIso(ctx) });
-  return { id, enrolCode };
+  const enrolCodeExpiresAt = new Date(ctx.clock().getTime() + codeTtlSeconds * 1000).toISOString();
+  await insertRegister(ctx, { id, storeId, name: req.name, enrolCodeHash: sha256Hex(enrolCode), enrolCodeExpiresAt, createdAt: nowIso(ctx) });
+  return { id, enrolCode, enrolCodeExpiresAt };
+}
+
+/**
+ * A new one-time code for a register (a replaced till enrols with it, under a new key; its chains
+ * go on from central's heads). The previous pending code stops working; the current token keeps
+ * working until the new till enrols (revoke first for a stolen till).
+ */
+export async function issueEnrolCode(ctx: Ctx, registerId: string, codeTtlSeconds: number): Promise<CreateRegisterResult> {
+  const enrolCode = newEnrolCode();
+  const enrolCodeExpiresAt = new Date(ctx.clock().getTime() + codeTtlSeconds * 1000).toISOString();
+  const n = await updateRegister(ctx, registerId, { enrol_code_hash: sha256Hex(enrolCode), enrol_code_expires_at: enrolCodeExpiresAt });
+  if (n === 0) throw new ComptoirError('NOT_FOUND', `Unknown register ${registerId}`, { registerId });
+  return { id: registerId, enrolCode, enrolCodeExpiresAt };
+}
+
+/** Revocation (a stolen or retired till): its token answers 401 from now on, on every instance. */
+export async function revokeRegister(ctx: Ctx, registerId: string): Promise<FleetRegister> {
+  const reg = await findRegister(ctx, registerId);
+  if (!reg) throw new ComptoirError('NOT_FOUND', `Unknown register ${registerId}`, { registerId });
+  if (!reg.revoked_at) await updateRegister(ctx, registerId, { revoked_at: nowIso(ctx) });
+  ctx.log.warn({ registerId }, 'register revoked');
+  const row = await findFleetRow(ctx, registerId);
+  return toFleet(row!, ctx.clock().getTime(), await currentChangeVersion(ctx.db));
 }
 
 export async function listRegisters(ctx: Ctx): Promise<{ items: FleetRegister[]; total: number }> {
@@ -74,7 +103,7 @@ async function consumeCodeAndEnrol(ctx: Ctx, req: EnrolRequest): Promise<EnrolRe
       publicKeyPem: req.publicKeyPem,
       tokenHash: sha256Hex(token),
     });
-    if (!id) throw new ComptoirError('ENROL_CODE_INVALID', 'Unknown or already used enrolment code');
+    if (!id) throw new ComptoirError('ENROL_CODE_INVALID', 'Unknown, expired or already used enrolment code');
     await addRegisterKey(tctx, id, req.publicKeyPem, at);
     await trx
       .insertInto('chain_heads')
@@ -201,5 +230,7 @@ function toFleet(r: FleetRow, nowMs: number, changeVersion: number): FleetRegist
     advertisedUrl: r.advertised_url,
     softwareVersion: r.software_version,
     protocolVersion: r.protocol_version === null ? null : Number(r.protocol_version),
+    revokedAt: r.revoked_at,
+    enrolCodeExpiresAt: r.enrol_code_expires_at,
   };
 }
