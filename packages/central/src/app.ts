@@ -7,6 +7,7 @@ import type { CentralDb } from './db/schema';
 import { clientLimits, frameworkErrors, installHttpContract } from '@comptoir/http';
 import type { RouteDeps } from './routes';
 import { installAuthGuard } from './modules/auth/auth.guard';
+import { scopeOf } from './modules/stores/store-scope';
 import { authRoutes } from './modules/auth/auth.routes';
 import { backofficeRoutes } from './modules/backoffice/backoffice.routes';
 import { productRoutes } from './modules/catalog/product.routes';
@@ -88,7 +89,7 @@ export function buildCentral(deps: CentralDeps): FastifyInstance {
   // First, so its latency hook sees every route; the route checks its own token (not a user's).
   const registry = installMetricsEndpoint(app, { token: deps.metricsToken, routeConfig: { access: 'public' } });
   const routeDeps: RouteDeps = {
-    ctxOf: (request) => ({ ...baseCtx(), log: request.log, ...(request.principal ? { user: request.principal } : {}) }),
+    ctxOf: (request) => ({ ...baseCtx(), log: request.log, ...(request.principal ? { user: request.principal, scope: scopeOf(request.principal) } : {}) }),
     heartbeatIntervalMs: deps.heartbeatIntervalMs ?? 1000,
     minSosIntervalSeconds: deps.minSosIntervalSeconds ?? DEFAULT_MIN_SOS_INTERVAL_SECONDS,
     enrolCodeTtlSeconds: deps.enrolCodeTtlSeconds ?? DEFAULT_ENROL_CODE_TTL_SECONDS,
@@ -118,7 +119,7 @@ export function buildCentral(deps: CentralDeps): FastifyInstance {
     syncRoutes(api, routeDeps);
     storeReturnRoutes(api, routeDeps);
     sosRoutes(api, routeDeps, baseCtx, deps.dialect === 'postgres' ? deps.databaseUrl : undefined);
-    if (deps.demoLinks) demoRoutes(api, deps.demoLinks);
+    if (deps.demoLinks) demoRoutes(api, deps.demoLinks, routeDeps);
     // Last: the back office's API, then its web app (the SPA fallback answers GETs no route took).
     backofficeRoutes(api, routeDeps, { links: deps.demoLinks, staticDir: deps.backofficeDir });
   });

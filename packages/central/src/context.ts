@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { DialectName } from '@comptoir/db';
 import type { CentralDb } from './db/schema';
+import type { StoreScope } from './modules/stores/store-scope';
 
 /** Who is calling: a back-office user (session token) or an enrolled register (register token). */
 export type Principal =
@@ -15,6 +16,8 @@ export interface Ctx {
   clock: () => Date;
   log: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
   user?: Principal;
+  /** Which stores the caller sees (modules/stores/store-scope.ts); absent: internal work, every store. */
+  scope?: StoreScope;
 }
 
 export function nowIso(ctx: Pick<Ctx, 'clock'>): string {

@@ -287,7 +287,8 @@ for (const dialect of DIALECTS) {
       const unknown = await c.call('POST', '/api/stock/receptions', c.managerToken, { lines: [{ sku: 'CAFE', quantity: 1 }, { sku: 'GHOST', quantity: 1 }] });
       assert.equal(unknown.status, 404);
       assert.equal(await count(), n0, 'nothing stored by refused moves');
-      assert.equal((await c.call('POST', '/api/stock/receptions', c.managerToken, { storeId: 'nope', lines: [{ sku: 'CAFE', quantity: 1 }] })).status, 404);
+      assert.equal((await c.call('POST', '/api/stock/receptions', c.adminToken, { storeId: 'nope', lines: [{ sku: 'CAFE', quantity: 1 }] })).status, 404);
+      assert.equal((await c.call('POST', '/api/stock/receptions', c.managerToken, { storeId: 'nope', lines: [{ sku: 'CAFE', quantity: 1 }] })).status, 403, 'not the manager\'s store');
     });
 
     it('users: admin edits role, PIN, activity; never a hash in a response; self-demotion refused', async () => {

@@ -145,7 +145,8 @@ for (const dialect of DIALECTS) {
       assert.equal((await c.call('GET', '/api/products?limit=5000', c.managerToken)).status, 400);
       const stock = await c.call('GET', '/api/stock/CROISSANT', c.managerToken);
       assert.deepEqual(stock.json, { sku: 'CROISSANT', storeId: c.storeId, quantity: 0 });
-      assert.equal((await c.call('GET', '/api/stock/CROISSANT?storeId=nope', c.managerToken)).status, 404);
+      assert.equal((await c.call('GET', '/api/stock/CROISSANT?storeId=nope', c.adminToken)).status, 404);
+      assert.equal((await c.call('GET', '/api/stock/CROISSANT?storeId=nope', c.managerToken)).status, 403, 'not the manager\'s store');
       const customers = await c.call('GET', '/api/customers', c.managerToken);
       assert.equal(customers.json.total, 1);
     });

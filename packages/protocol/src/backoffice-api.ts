@@ -28,6 +28,47 @@ export const Store = z.object({
 });
 export type Store = z.infer<typeof Store>;
 
+/** An IANA time zone name that this runtime knows (`Europe/Paris`, `UTC`…), not an offset. */
+export const TimeZone = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .refine((tz) => /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(tz) && knownTimeZone(tz), 'an IANA time zone such as Europe/Paris');
+
+function knownTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const StoreFields = {
+  name: z.string().trim().min(1).max(200),
+  address: z.string().trim().min(1).max(500),
+  /** SIRET: 14 digits (spaces as printed are dropped). */
+  siret: z.string().transform((s) => s.replace(/\s+/g, '')).pipe(z.string().regex(/^\d{14}$/, 'a SIRET is 14 digits')),
+  /** Intra-EU VAT number, e.g. FR65912345675 (spaces dropped, upper case). */
+  vatNumber: z.string().transform((s) => s.replace(/\s+/g, '').toUpperCase()).pipe(z.string().regex(/^[A-Z]{2}[0-9A-Z]{2,13}$/, 'a VAT number such as FR65912345675')),
+  timezone: TimeZone,
+  businessDayCutoff: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM'),
+  fiscalYearStartMonth: z.number().int().min(1).max(12),
+};
+/** `POST /api/stores` (admin): a new store of the chain. */
+export const CreateStoreRequest = z
+  .object({ ...StoreFields, businessDayCutoff: StoreFields.businessDayCutoff.optional(), fiscalYearStartMonth: StoreFields.fiscalYearStartMonth.optional() })
+  .strict();
+export type CreateStoreRequest = z.infer<typeof CreateStoreRequest>;
+/** `PATCH /api/stores/:id` (admin): any of the store's fields. */
+export const PatchStoreRequest = z
+  .object(StoreFields)
+  .partial()
+  .strict()
+  .refine((p) => Object.keys(p).length > 0, 'nothing to change');
+export type PatchStoreRequest = z.infer<typeof PatchStoreRequest>;
+
 // ---- fleet (live view) ----
 /**
  * One register as the fleet view shows it. `shownMode` is what the screen shows: the mode the

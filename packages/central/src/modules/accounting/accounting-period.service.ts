@@ -1,4 +1,4 @@
-import { ComptoirError, type PaymentMethod } from '@comptoir/protocol';
+import type { PaymentMethod } from '@comptoir/protocol';
 import type { Ctx } from '../../context';
 import { localDayHour } from '../dashboard/dashboard.service';
 import { resolveStoreId } from '../stores/store.service';
@@ -35,13 +35,9 @@ export interface StorePeriod {
   closures: (DayClosure & { registerName: string })[];
 }
 
-/** The store the caller asks for (default: the first), refused for a manager of another store. */
-export async function accountingStoreId(ctx: Ctx, storeId: string | undefined): Promise<string> {
-  const id = await resolveStoreId(ctx, storeId);
-  if (ctx.user?.kind === 'user' && ctx.user.role !== 'admin' && ctx.user.storeId !== null && ctx.user.storeId !== id) {
-    throw new ComptoirError('FORBIDDEN', "A manager may read only their own store's accounts", { storeId: id });
-  }
-  return id;
+/** The store the caller asks for (default: their own, or the first), within their scope (store-scope.ts). */
+export function accountingStoreId(ctx: Ctx, storeId: string | undefined): Promise<string> {
+  return resolveStoreId(ctx, storeId);
 }
 
 /** Payments as counted in the drawer: the change handed back comes out of the cash. */

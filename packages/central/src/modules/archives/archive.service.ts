@@ -1,6 +1,7 @@
 import { ComptoirError, type ArchivePayload, type CentralArchive } from '@comptoir/protocol';
 import { archiveBody, archiveFile, type SignedRecord } from '@comptoir/domain';
 import type { Ctx } from '../../context';
+import { whereRegisterIn } from '../stores/store-scope';
 import { listChainRecords } from '../records/chain-records.service';
 
 /** NF525 archives (docs/architecture.md §6) as the registers signed them: records of the `archive` chain. Newest first. */
@@ -33,8 +34,7 @@ const RECORD_COLUMNS = ['register_id', 'chain', 'number', 'recorded_at', 'payloa
  * file: a range not wholly pushed yet is a 409, an unknown archive a 404.
  */
 export async function buildArchiveFile(ctx: Ctx, registerId: string, number: number): Promise<{ filename: string; text: string }> {
-  const row = await ctx.db
-    .selectFrom('records')
+  const row = await whereRegisterIn(ctx, ctx.db.selectFrom('records'), 'register_id')
     .select(RECORD_COLUMNS)
     .where('register_id', '=', registerId)
     .where('chain', '=', 'archive')

@@ -4,6 +4,7 @@ import type { Ctx } from '../../context';
 import { nextChangeVersion } from '../../db/change-version';
 import type { CustomerRow } from '../../db/schema';
 import { resolveStoreId } from '../stores/store.service';
+import { assertStoreNamed, whereStoreIn } from '../stores/store-scope';
 
 function toCustomer(r: CustomerRow): Customer {
   return { id: r.id, storeId: r.store_id, name: r.name, email: r.email, phone: r.phone };
@@ -13,8 +14,9 @@ export async function listCustomers(
   ctx: Ctx,
   query: { limit: number; offset: number; q?: string | undefined; storeId?: string | undefined },
 ): Promise<{ items: Customer[]; total: number }> {
+  if (query.storeId) assertStoreNamed(ctx, query.storeId);
   const base = () => {
-    let q = ctx.db.selectFrom('customers').where('active', '=', 1);
+    let q = whereStoreIn(ctx, ctx.db.selectFrom('customers').where('active', '=', 1), 'store_id');
     if (query.storeId) q = q.where('store_id', '=', query.storeId);
     if (query.q) {
       const pattern = `%${query.q.toLowerCase().replace(/[\\%_]/g, '')}%`;

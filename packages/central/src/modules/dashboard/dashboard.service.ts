@@ -1,5 +1,6 @@
 import type { DashboardResponse, DashboardStore } from '@comptoir/protocol';
 import type { Ctx } from '../../context';
+import { assertStoreNamed, whereStoreIn } from '../stores/store-scope';
 
 /** The local calendar day and hour of an instant in a time zone. */
 export function localDayHour(iso: string, timeZone: string): { day: string; hour: number } {
@@ -14,7 +15,8 @@ export function localDayHour(iso: string, timeZone: string): { day: string; hour
  * tickets sold within ±1 day of the UTC day (covers every time zone), keep those of the local day.
  */
 export async function dashboard(ctx: Ctx, query: { date?: string | undefined; storeId?: string | undefined }): Promise<DashboardResponse> {
-  let storesQ = ctx.db.selectFrom('stores').selectAll().orderBy('name');
+  if (query.storeId) assertStoreNamed(ctx, query.storeId);
+  let storesQ = whereStoreIn(ctx, ctx.db.selectFrom('stores').selectAll().orderBy('name'), 'id');
   if (query.storeId) storesQ = storesQ.where('id', '=', query.storeId);
   const stores = await storesQ.execute();
   const now = ctx.clock().toISOString();

@@ -1,4 +1,5 @@
 import type { Ctx } from '../../context';
+import { whereStoreIn } from '../stores/store-scope';
 import type { DocumentsQuery } from '@comptoir/protocol';
 
 /** Day bounds as stored ISO strings (UTC): `from` inclusive, `to` inclusive of the whole day. */
@@ -24,6 +25,7 @@ function filtered(ctx: Ctx, f: DocumentFilter) {
       j.onRef('ticket_reviews.register_id', '=', 'tickets.register_id').onRef('ticket_reviews.number', '=', 'tickets.number'),
     )
     .leftJoin('users as reviewer', 'reviewer.id', 'ticket_reviews.acknowledged_by');
+  q = whereStoreIn(ctx, q, 'tickets.store_id');
   if (f.storeId) q = q.where('tickets.store_id', '=', f.storeId);
   if (f.registerId) q = q.where('tickets.register_id', '=', f.registerId);
   if (f.number !== undefined) q = q.where('tickets.number', '=', f.number);

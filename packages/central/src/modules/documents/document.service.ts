@@ -2,6 +2,7 @@ import { ComptoirError, type CustomerDetail, type DocumentDetail, type DocumentS
 import type { Ctx } from '../../context';
 import { nextChangeVersion } from '../../db/change-version';
 import { getTicket, toTicket } from '../tickets/ticket.service';
+import { assertStoreNamed, seesStore } from '../stores/store-scope';
 import { findChainPosition, findDocuments, type DocumentFilter, type DocumentRow } from './document.repository';
 
 export function toDocument(r: DocumentRow): DocumentSummary & { review: DocumentDetail['review'] } {
@@ -16,6 +17,7 @@ export function toDocument(r: DocumentRow): DocumentSummary & { review: Document
 
 export async function listDocuments(ctx: Ctx, query: DocumentsQuery & { reviewStatus?: DocumentFilter['reviewStatus'] }) {
   const { limit, offset, ...filter } = query;
+  if (filter.storeId) assertStoreNamed(ctx, filter.storeId);
   const { rows, total } = await findDocuments(ctx, filter, limit, offset);
   return { items: rows.map(toDocument), total };
 }
@@ -49,13 +51,15 @@ export async function getDocument(ctx: Ctx, registerId: string, number: number):
 
 export async function getCustomerDetail(ctx: Ctx, id: string, page: { limit: number; offset: number }): Promise<CustomerDetail> {
   const c = await ctx.db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!c) throw new ComptoirError('NOT_FOUND', `Unknown customer ${id}`, { customerId: id });
+  if (!c || !seesStore(ctx, c.store_id)) throw new ComptoirError('NOT_FOUND', `Unknown customer ${id}`, { customerId: id });
   const docs = await listDocuments(ctx, { customerId: id, ...page });
   return { id: c.id, storeId: c.store_id, name: c.name, email: c.email, phone: c.phone, documents: docs.items, documentsTotal: docs.total };
 }
 
 /** Edit of a customer under a new change version (the store's registers pull it). */
 export async function patchCustomer(ctx: Ctx, id: string, req: PatchCustomerRequest): Promise<Customer> {
+  const held = await ctx.db.selectFrom('customers').select('store_id').where('id', '=', id).executeTakeFirst();
+  if (!held || !seesStore(ctx, held.store_id)) throw new ComptoirError('NOT_FOUND', `Unknown customer ${id}`, { customerId: id });
   return ctx.db.transaction().execute(async (trx) => {
     const version = await nextChangeVersion(trx);
     const res = await trx

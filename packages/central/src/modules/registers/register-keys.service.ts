@@ -1,6 +1,7 @@
 import { keyIdOf } from '@comptoir/domain';
 import { ComptoirError, type RegisterKeysResponse } from '@comptoir/protocol';
 import type { Ctx } from '../../context';
+import { assertRegisterInScope } from '../stores/store-scope';
 
 // Every key a register ever had (issue 10), append-only: a row per key, valid from its `valid_from`
 // until the next key's. Enrolment (first or re-enrolment of a replaced till) adds the new key; the
@@ -31,8 +32,7 @@ export async function registerPublicKeys(ctx: Ctx, registerId: string): Promise<
 
 /** `GET /api/registers/:id/keys`. */
 export async function listRegisterKeys(ctx: Ctx, registerId: string): Promise<RegisterKeysResponse> {
-  const reg = await ctx.db.selectFrom('registers').select('id').where('id', '=', registerId).executeTakeFirst();
-  if (!reg) throw new ComptoirError('NOT_FOUND', `Unknown register ${registerId}`, { registerId });
+  await assertRegisterInScope(ctx, registerId);
   const rows = await ctx.db
     .selectFrom('register_keys')
     .select(['key_id', 'public_key_pem', 'valid_from'])

@@ -1,5 +1,6 @@
 import type { Updateable } from 'kysely';
 import type { Ctx } from '../../context';
+import { whereStoreIn } from '../stores/store-scope';
 import type { RegistersTable } from '../../db/schema';
 
 const FLEET_COLUMNS = [
@@ -24,8 +25,9 @@ function fleetQuery(ctx: Ctx) {
 }
 export type FleetRow = Awaited<ReturnType<ReturnType<typeof fleetQuery>['executeTakeFirstOrThrow']>>;
 
+/** The fleet within the caller's scope (store-scope.ts). */
 export function listFleet(ctx: Ctx): Promise<FleetRow[]> {
-  return fleetQuery(ctx).orderBy('registers.store_id').orderBy('registers.name').orderBy('registers.id').execute();
+  return whereStoreIn(ctx, fleetQuery(ctx), 'registers.store_id').orderBy('registers.store_id').orderBy('registers.name').orderBy('registers.id').execute();
 }
 
 export function findFleetRow(ctx: Ctx, id: string): Promise<FleetRow | undefined> {

@@ -16,6 +16,7 @@ import { newEnrolCode, newToken, sha256Hex } from '../auth/password';
 import { attemptFailed, attemptSucceeded, beginAttempt } from '../auth/login-throttle.service';
 import { resolveStoreId } from '../stores/store.service';
 import { adminAdvertisedUrl } from './advertised-url';
+import { assertRegisterInScope } from '../stores/store-scope';
 import {
   consumeEnrolCode,
   findFleetRow,
@@ -68,6 +69,7 @@ export async function revokeRegister(ctx: Ctx, registerId: string): Promise<Flee
 
 export async function listRegisters(ctx: Ctx): Promise<{ items: FleetRegister[]; total: number }> {
   const [rows, changeVersion] = await Promise.all([listFleet(ctx), currentChangeVersion(ctx.db)]);
+  // listFleet is filtered to the caller's store(s) (store-scope.ts).
   const now = ctx.clock().getTime();
   const items = rows.map((r) => toFleet(r, now, changeVersion));
   return { items, total: items.length };
@@ -153,6 +155,7 @@ export async function setSosSchedule(ctx: Ctx, registerId: string, cron: string[
     const first = invalid[0]!;
     throw new ComptoirError('VALIDATION', `Invalid cron expression "${first.expression}": ${first.reason}`, { invalid, minIntervalSeconds });
   }
+  await assertRegisterInScope(ctx, registerId);
   return ctx.db.transaction().execute(async (trx) => {
     const tctx = { ...ctx, db: trx };
     const n = await updateRegister(tctx, registerId, { sos_schedule: JSON.stringify(cron) });

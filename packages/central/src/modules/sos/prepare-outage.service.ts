@@ -12,6 +12,7 @@ import {
 } from '@comptoir/protocol';
 import { nowIso, type Ctx } from '../../context';
 import { resolveStoreId } from '../stores/store.service';
+import { seesStore } from '../stores/store-scope';
 
 export interface PrepareOutageOptions {
   /** Longest wait for a register to connect (an unreachable register costs at most this). */
@@ -32,9 +33,6 @@ export const DEFAULT_PREPARE_OUTAGE: PrepareOutageOptions = { connectTimeoutMs: 
  */
 export async function prepareOutage(ctx: Ctx, storeId: string, opts: PrepareOutageOptions = DEFAULT_PREPARE_OUTAGE): Promise<PrepareOutageResponse> {
   const id = await resolveStoreId(ctx, storeId);
-  if (ctx.user?.kind === 'user' && ctx.user.storeId !== null && ctx.user.storeId !== id) {
-    throw new ComptoirError('FORBIDDEN', 'A manager may prepare only their own store', { storeId: id });
-  }
   const registers = await ctx.db
     .selectFrom('registers')
     .select(['id', 'name', 'enrolled_at', 'token_hash', 'advertised_url'])
@@ -62,10 +60,8 @@ export async function copyRegisterNow(ctx: Ctx, registerId: string, opts: Prepar
     .select(['id', 'name', 'store_id', 'enrolled_at', 'token_hash', 'advertised_url'])
     .where('id', '=', registerId)
     .executeTakeFirst();
-  if (!r) throw new ComptoirError('NOT_FOUND', `No register ${registerId}`);
-  if (ctx.user?.kind === 'user' && ctx.user.storeId !== null && ctx.user.storeId !== r.store_id) {
-    throw new ComptoirError('FORBIDDEN', 'A manager may copy only the registers of their own store', { registerId });
-  }
+  // Another store's register is answered as absent (store-scope.ts).
+  if (!r || !seesStore(ctx, r.store_id)) throw new ComptoirError('NOT_FOUND', `No register ${registerId}`, { registerId });
   const agent = new Agent({ connect: { timeout: opts.connectTimeoutMs }, headersTimeout: opts.copyTimeoutMs, bodyTimeout: opts.copyTimeoutMs });
   try {
     const item = await copyOne(ctx, agent, r, opts);

@@ -1,6 +1,7 @@
 import type { Store } from '@comptoir/protocol';
 import type { Ctx } from '../../context';
 import type { StoreRow } from '../../db/schema';
+import { whereStoreIn } from './store-scope';
 
 /** A store row as the API and the SOS copy show it (identity, time zone, NF525 calendar settings). */
 export function toStore(s: StoreRow): Store {
@@ -17,7 +18,7 @@ export function toStore(s: StoreRow): Store {
 }
 
 export async function listStores(ctx: Ctx): Promise<{ items: Store[]; total: number }> {
-  const rows = await ctx.db.selectFrom('stores').selectAll().orderBy('name').orderBy('id').execute();
+  const rows = await whereStoreIn(ctx, ctx.db.selectFrom('stores').selectAll(), 'id').orderBy('name').orderBy('id').execute();
   const items = rows.map(toStore);
   return { items, total: items.length };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TamperAlert } from '@comptoir/protocol';
 import { nowIso, type Ctx } from '../../context';
+import { whereRegisterIn } from '../stores/store-scope';
 
 export type TamperReason = 'prev_mismatch' | 'bad_signature' | 'replay_signature_differs';
 
@@ -17,7 +18,7 @@ export async function listTamperAlerts(
   query: { registerId?: string | undefined; limit: number; offset: number },
 ): Promise<{ items: TamperAlert[]; total: number }> {
   const base = () => {
-    let q = ctx.db.selectFrom('tamper_alerts');
+    let q = whereRegisterIn(ctx, ctx.db.selectFrom('tamper_alerts'), 'register_id');
     if (query.registerId) q = q.where('register_id', '=', query.registerId);
     return q;
   };

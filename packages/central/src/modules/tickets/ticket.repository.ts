@@ -1,4 +1,5 @@
 import type { Ctx } from '../../context';
+import { whereStoreIn } from '../stores/store-scope';
 import type { TicketRow } from '../../db/schema';
 
 export async function findTickets(
@@ -6,7 +7,7 @@ export async function findTickets(
   f: { registerId?: string | undefined; limit: number; offset: number },
 ): Promise<{ rows: TicketRow[]; total: number }> {
   const base = () => {
-    let q = ctx.db.selectFrom('tickets');
+    let q = whereStoreIn(ctx, ctx.db.selectFrom('tickets'), 'store_id');
     if (f.registerId) q = q.where('register_id', '=', f.registerId);
     return q;
   };

@@ -1,6 +1,7 @@
 import { ComptoirError, type CentralTicket, type PaymentMethod } from '@comptoir/protocol';
 import type { Ctx } from '../../context';
 import type { TicketRow } from '../../db/schema';
+import { seesStore } from '../stores/store-scope';
 import { findTicket, findTicketDetails, findTickets } from './ticket.repository';
 
 /** The API form of a stored ticket row (shared by the tickets and documents views). */
@@ -64,7 +65,7 @@ export async function listTickets(
 
 export async function getTicket(ctx: Ctx, registerId: string, number: number): Promise<CentralTicket> {
   const row = Number.isSafeInteger(number) && number > 0 ? await findTicket(ctx, registerId, number) : undefined;
-  if (!row) throw new ComptoirError('NOT_FOUND', `No ticket ${registerId}/${number}`, { registerId, number });
+  if (!row || !seesStore(ctx, row.store_id)) throw new ComptoirError('NOT_FOUND', `No ticket ${registerId}/${number}`, { registerId, number });
   const [ticket] = await withDetails(ctx, [row]);
   return ticket!;
 }

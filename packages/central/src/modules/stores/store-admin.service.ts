@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import { ComptoirError, type CreateStoreRequest, type PatchStoreRequest, type Store } from '@comptoir/protocol';
+import type { Ctx } from '../../context';
+import { nextChangeVersion } from '../../db/change-version';
+import { toStore } from './store-list.service';
+
+// A chain's stores, created and edited by an admin (issue 9). Every change takes a new change
+// version, so the store's registers pull the new identity (receipts, time zone, business day).
+
+export async function createStore(ctx: Ctx, req: CreateStoreRequest): Promise<Store> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const version = await nextChangeVersion(trx);
+    const id = randomUUID();
+    await trx
+      .insertInto('stores')
+      .values({
+        id,
+        name: req.name,
+        address: req.address,
+        siret: req.siret,
+        vat_number: req.vatNumber,
+        timezone: req.timezone,
+        ...(req.businessDayCutoff !== undefined ? { business_day_cutoff: req.businessDayCutoff } : {}),
+        ...(req.fiscalYearStartMonth !== undefined ? { fiscal_year_start_month: req.fiscalYearStartMonth } : {}),
+        change_version: version,
+      })
+      .execute();
+    ctx.log.info({ storeId: id, name: req.name }, 'store created');
+    return toStore(await trx.selectFrom('stores').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
+  });
+}
+
+export async function patchStore(ctx: Ctx, id: string, req: PatchStoreRequest): Promise<Store> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const version = await nextChangeVersion(trx);
+    const res = await trx
+      .updateTable('stores')
+      .set({
+        ...(req.name !== undefined ? { name: req.name } : {}),
+        ...(req.address !== undefined ? { address: req.address } : {}),
+        ...(req.siret !== undefined ? { siret: req.siret } : {}),
+        ...(req.vatNumber !== undefined ? { vat_number: req.vatNumber } : {}),
+        ...(req.timezone !== undefined ? { timezone: req.timezone } : {}),
+        ...(req.businessDayCutoff !== undefined ? { business_day_cutoff: req.businessDayCutoff } : {}),
+        ...(req.fiscalYearStartMonth !== undefined ? { fiscal_year_start_month: req.fiscalYearStartMonth } : {}),
+        change_version: version,
+      })
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 0) throw new ComptoirError('NOT_FOUND', `Unknown store ${id}`, { storeId: id });
+    ctx.log.info({ storeId: id, fields: Object.keys(req) }, 'store changed');
+    return toStore(await trx.selectFrom('stores').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
+  });
+}
