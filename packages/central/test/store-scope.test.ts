@@ -16,6 +16,7 @@ after(stopSharedPostgres);
 const NOT_STORE_BOUND = new Set([
   'GET /api/health',
   'POST /api/auth/login',
+  'POST /api/auth/logout', // the caller's own session
   'POST /api/registers/enrol',
   'POST /api/registers', // admin only
   'POST /api/stores', // admin only
