@@ -38,6 +38,10 @@ const NOT_STORE_BOUND = new Set([
   'GET /api/sync/snapshot/stream',
   'GET /api/sync/changes',
   'GET /api/sync/events',
+  'POST /api/sync/returns', // a register token: its own store by the token
+  'DELETE /api/sync/returns/:reservationId',
+  'GET /api/sync/tickets/:registerId/:number',
+  'PUT /api/registers/:id/advertised-url', // admin only
   'GET /api/demo/links', // demo only: link states by register id
 ]);
 
@@ -63,6 +67,8 @@ const ROWS: Row[] = [
   { route: 'GET /api/customers', url: () => '/api/customers?limit=1000', list: true },
   { route: 'GET /api/tamper-alerts', url: () => '/api/tamper-alerts', list: true },
   { route: 'GET /api/dashboard', url: () => '/api/dashboard?date=2025-03-14', list: true },
+  { route: 'GET /api/events', url: () => '/api/events', list: true },
+  { route: 'GET /api/events?registerId', url: (b) => `/api/events?registerId=${b.registerId}` },
   { route: 'PUT /api/registers/:id/sos-schedule', url: (b) => `/api/registers/${b.registerId}/sos-schedule`, body: () => ({ cron: ['0 0 6 * * *'] }) },
   { route: 'GET /api/registers/:id/keys', url: (b) => `/api/registers/${b.registerId}/keys` },
   { route: 'POST /api/registers/:id/copy-now', url: (b) => `/api/registers/${b.registerId}/copy-now` },
@@ -120,7 +126,7 @@ for (const dialect of DIALECTS) {
         sha256: archiveDigest(archiveBody([t1, t2])),
       });
       const z = fake.next('closure', { ...(await closurePayload()) });
-      const pushed = await c.call('POST', '/api/sync/push', fake.token, { records: [t1, t2, archive, z] });
+      const pushed = await c.call('POST', '/api/sync/push', fake.token, { records: [t1, t2, archive, z, fake.event('login')] });
       assert.equal(pushed.status, 200, JSON.stringify(pushed.json));
       // A tamper alert of B's register.
       const forged = fake.sign({ ...fake.next('event', { type: 'event', event: 'login', details: {} }), payload: { type: 'event', event: 'logout', details: {} } } as never);

@@ -1,5 +1,6 @@
 import { codeOfEvent, ComptoirError, type EventPayload, type JournalEvent } from '@comptoir/protocol';
 import type { Ctx } from '../../context';
+import { seesStore, whereStoreIn } from '../stores/store-scope';
 
 /**
  * `GET /api/events?registerId&limit`: the registers' technical event journals (JET) as central
@@ -7,22 +8,21 @@ import type { Ctx } from '../../context';
  * register is 403); an admin sees every register. Served by the partial index of 0012.
  */
 export async function listEvents(ctx: Ctx, query: { registerId?: string | undefined; limit: number }): Promise<{ items: JournalEvent[] }> {
-  const user = ctx.user;
-  const storeOnly = user?.kind === 'user' && user.role !== 'admin' ? user.storeId : null;
   if (query.registerId) {
     const reg = await ctx.db.selectFrom('registers').select('store_id').where('id', '=', query.registerId).executeTakeFirst();
     if (!reg) throw new ComptoirError('NOT_FOUND', `Unknown register ${query.registerId}`, { registerId: query.registerId });
-    if (storeOnly !== null && reg.store_id !== storeOnly) {
+    if (!seesStore(ctx, reg.store_id)) {
       throw new ComptoirError('FORBIDDEN', "A manager may read only their own store's registers", { registerId: query.registerId });
     }
   }
+  // The one store rule (store-scope.ts): a manager with no store sees no register's events.
   let q = ctx.db
     .selectFrom('records')
     .innerJoin('registers', 'registers.id', 'records.register_id')
     .select(['records.register_id', 'records.number', 'records.recorded_at', 'records.integrated_at', 'records.payload'])
     .where('records.chain', '=', 'event');
   if (query.registerId) q = q.where('records.register_id', '=', query.registerId);
-  if (storeOnly !== null) q = q.where('registers.store_id', '=', storeOnly);
+  q = whereStoreIn(ctx, q, 'registers.store_id');
   const rows = await q.orderBy('records.recorded_at', 'desc').orderBy('records.register_id').orderBy('records.number', 'desc').limit(query.limit).execute();
   return {
     items: rows.map((r) => {
