@@ -42,6 +42,8 @@ const NOT_STORE_BOUND = new Set([
   'DELETE /api/sync/returns/:reservationId',
   'GET /api/sync/tickets/:registerId/:number',
   'PUT /api/registers/:id/advertised-url', // admin only
+  'POST /api/registers/:id/revoke', // admin only
+  'POST /api/registers/:id/enrol-code', // admin only
   'GET /api/demo/links', // demo only: link states by register id
 ]);
 
