@@ -2,7 +2,9 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { DialectName } from '@comptoir/db';
 import type { CentralDb } from './db/schema';
-import type { StoreScope } from './modules/stores/store-scope';
+
+/** Which stores a request may see and touch: the rule that sets it is modules/stores/store-scope.ts. */
+export type StoreScope = { kind: 'all' } | { kind: 'store'; storeId: string } | { kind: 'none' };
 
 /** Who is calling: a back-office user (session token) or an enrolled register (register token). */
 export type Principal =

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { ComptoirError } from '@comptoir/protocol';
-import type { Ctx, Principal } from '../../context';
+import type { Ctx, Principal, StoreScope } from '../../context';
 
 // The one rule of who sees which store on central (issue 9), computed once per request into
 // `ctx.scope` and used by every service that reads or writes a store's objects:
@@ -12,7 +12,7 @@ import type { Ctx, Principal } from '../../context';
 // A list is filtered to the scope; another store's object is answered 404 (as if it did not exist);
 // naming another store explicitly (`?storeId=`, `/api/stores/:id/…`) is 403.
 
-export type StoreScope = { kind: 'all' } | { kind: 'store'; storeId: string } | { kind: 'none' };
+export type { StoreScope };
 
 export const ALL_STORES: StoreScope = { kind: 'all' };
 
