@@ -12,8 +12,6 @@ import type { Ctx, Principal, StoreScope } from '../../context';
 // A list is filtered to the scope; another store's object is answered 404 (as if it did not exist);
 // naming another store explicitly (`?storeId=`, `/api/stores/:id/…`) is 403.
 
-export type { StoreScope };
-
 export const ALL_STORES: StoreScope = { kind: 'all' };
 
 export function scopeOf(principal: Principal | undefined): StoreScope {
