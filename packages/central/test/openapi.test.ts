@@ -3,6 +3,8 @@
 // with their request and response schemas.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { centralEndpoints } from '@comptoir/protocol';
+import { endpointsOutsideDocument } from '@comptoir/testing';
 import { startTestCentral, stopSharedPostgres, type TestCentral } from './fixtures/central';
 
 after(stopSharedPostgres);
@@ -75,6 +77,10 @@ describe('central OpenAPI document', () => {
     assert.deepEqual(json(op('/api/registers', 'post'), '201').required?.slice().sort(), ['enrolCode', 'enrolCodeExpiresAt', 'id']);
     assert.ok(json(op('/api/auth/login', 'post'), '200').properties!.token);
     assert.ok(json(op('/api/stock/{sku}', 'get'), '200').properties!.quantity);
+  });
+
+  it("the one API client's central endpoints are its routes, with the same bodies and answers", () => {
+    assert.deepEqual(endpointsOutsideDocument(doc as never, centralEndpoints), []);
   });
 
   it('says who needs a token: a bearer everywhere, none on the public routes', () => {

@@ -12,3 +12,6 @@ export * from './cashier-api';
 export * from './backoffice-api';
 export * from './accounting-api';
 export * from './versions';
+export * from './api-client';
+export * from './register-endpoints';
+export * from './central-endpoints';

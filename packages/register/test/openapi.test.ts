@@ -3,6 +3,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningRegister } from '../src/index';
+import { registerEndpoints } from '@comptoir/protocol';
+import { endpointsOutsideDocument } from '@comptoir/testing';
 import { api, startTestRegister, tmp } from './helpers';
 
 type Operation = {
@@ -65,6 +67,10 @@ describe('register OpenAPI document', () => {
     const tickets = doc.paths['/api/tickets']!.get!;
     assert.deepEqual(tickets.parameters!.filter((p) => p.in === 'query').map((p) => p.name).sort(), ['limit', 'offset']);
     assert.deepEqual(doc.paths['/api/tickets/{number}']!.get!.parameters!.map((p) => [p.in, p.name, p.required]), [['path', 'number', true]]);
+  });
+
+  test("the one API client's register endpoints are its routes, with the same bodies and answers", () => {
+    assert.deepEqual(endpointsOutsideDocument(doc as never, registerEndpoints), []);
   });
 
   test('says which routes need a session', () => {

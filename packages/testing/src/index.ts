@@ -11,6 +11,7 @@ export { startPostgres, hasPostgres, onDialect, postgresOptedOut, postgresBinDir
 export { chromiumExecutable, launchChromium, SYSTEM_CHROMIUM, type ChromiumExecutable } from './browser';
 export { spawnNode, waitForHttp, type ChildHandle } from './process';
 export { COMPTOIR_BIN, spawnComptoir, startCentralProcess, startRegisterProcess, http, eventually, DEMO_MANAGER_AT_TILL, type CentralProcess, type RegisterProcess, type Credentials } from './comptoir';
+export { endpointsOutsideDocument, type OpenApiDocument } from './openapi-endpoints';
 export { promSample, scrapeMetrics } from './prometheus';
 export { runChaos, FAULT_KINDS, type ChaosOptions, type ChaosReport, type FaultKind } from './chaos/chaos-run';
 export { SeededRandom, randomSeed } from './chaos/seeded-random';
