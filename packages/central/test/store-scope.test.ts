@@ -41,6 +41,8 @@ const NOT_STORE_BOUND = new Set([
   'POST /api/sync/returns', // a register token: its own store by the token
   'DELETE /api/sync/returns/:reservationId',
   'GET /api/sync/tickets/:registerId/:number',
+  'GET /api/sync/store-registers', // a register token: the registers of its own store
+  'GET /api/sync/returned-units', // a register token: units of its own tickets
   'PUT /api/registers/:id/advertised-url', // admin only
   'POST /api/registers/:id/revoke', // admin only
   'POST /api/registers/:id/enrol-code', // admin only

@@ -7,7 +7,7 @@ import { openShop, someProducts, waitForDrained, waitForMode, type Shop, type Sh
  * Returns at any register of the store, end to end: a real central server (SQLite, then PostgreSQL)
  * and three register processes. A ticket sold at A is returned at B (central reserves the units);
  * the same unit asked at B and C at once is refunded exactly once; the return ticket, once pushed,
- * is not counted twice; with central killed, a return of A's ticket at B is refused with a code.
+ * is not counted twice; with central killed and A stopped, a return of A's ticket at B is refused with a code.
  */
 let pg: PostgresServer | null = null;
 after(async () => pg?.stop());
@@ -68,21 +68,22 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const after = await call(b, 'GET', `/api/tickets/${original.number}/returnable?registerId=${a.id}`);
       assert.deepEqual(after.body.lines, [{ lineNo: 1, sold: 3, returned: 3 }]);
 
-      // Central killed: B refuses a return of A's ticket with a clear code, and writes nothing.
-      const sale2 = await call(a, 'POST', '/api/sales', { lines: [{ sku: p!.sku, quantity: 1 }], payments: refund(1) });
+      // Central killed, and A too: B refuses a return of A's ticket with a clear code, and writes nothing.
+      // (A up: B asks A over the LAN, lan-returns.test.ts.) A first returns its own ticket from its local copy.
+      const sale2 = await call(a, 'POST', '/api/sales', { lines: [{ sku: p!.sku, quantity: 2 }], payments: refund(2) });
       await waitForDrained(a);
       const before = (await call(b, 'GET', '/api/tickets?limit=100')).body.total;
       await shop.central.handle.stop();
+      await waitForMode(a, 'autonomous');
+      const ownOffline = await call(a, 'POST', '/api/returns', { original: { number: sale2.body.number }, lines: [{ lineNo: 1, quantity: 1 }], refunds: refund(1), approval: DEMO_MANAGER_AT_TILL });
+      assert.equal(ownOffline.status, 201, JSON.stringify(ownOffline.body));
+      await a.process.handle.stop();
       await waitForMode(b, 'autonomous');
       const offline = await call(b, 'POST', '/api/returns', { original: { registerId: a.id, number: sale2.body.number }, lines: [{ lineNo: 1, quantity: 1 }], refunds: refund(1), approval: DEMO_MANAGER_AT_TILL });
       assert.equal(offline.status, 503, JSON.stringify(offline.body));
       assert.equal(offline.body.error.code, 'UNAVAILABLE_OFFLINE');
-      assert.match(offline.body.error.message, /central server is unreachable/);
+      assert.match(offline.body.error.message, /Neither the central server nor Caisse 1/);
       assert.equal((await call(b, 'GET', '/api/tickets?limit=100')).body.total, before, 'nothing written');
-      // A still returns its own ticket from its local copy.
-      await waitForMode(a, 'autonomous');
-      const ownOffline = await call(a, 'POST', '/api/returns', { original: { number: sale2.body.number }, lines: [{ lineNo: 1, quantity: 1 }], refunds: refund(1), approval: DEMO_MANAGER_AT_TILL });
-      assert.equal(ownOffline.status, 201, JSON.stringify(ownOffline.body));
     });
   });
 }

@@ -59,3 +59,4 @@ export {
   type ThrottleState,
 } from './login-throttle';
 export { ticketTotalsMismatch, type StatedTicket, type TotalsStep } from './ticket-totals';
+export { peerSigningString, signPeerRequest, verifyPeerRequest, type PeerRequest } from './peer-signing';

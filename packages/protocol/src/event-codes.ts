@@ -43,6 +43,8 @@ export const EVENT_CODES = {
   key_end: 1071,
   training_start: 1080,
   training_end: 1081,
+  return_reserved_for_peer: 1200,
+  return_released_for_peer: 1201,
 } as const satisfies Record<EventType, number>;
 
 /** The code of a kind of event. */

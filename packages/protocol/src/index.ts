@@ -15,3 +15,4 @@ export * from './versions';
 export * from './api-client';
 export * from './register-endpoints';
 export * from './central-endpoints';
+export * from './peer-api';

@@ -98,6 +98,10 @@ export const EVENT_TYPES = [
   'login_failed',
   'archive_produced',
   'archive_downloaded',
+  /** Units of one of this register's tickets reserved for a return at another register over the LAN (central down). */
+  'return_reserved_for_peer',
+  /** That reservation freed again (the other register's return failed). */
+  'return_released_for_peer',
 ] as const;
 export const EventType = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventType>;

@@ -8,6 +8,7 @@ import { saleRoutes } from './sales/sale.routes';
 import { catalogRoutes } from './catalog/catalog.routes';
 import { statusRoutes } from './status/status.routes';
 import { remoteCopyRoutes } from './sync/remote-copy.routes';
+import { peerReturnRoutes } from './returns/peer-return.routes';
 import { cashierScreenRoutes } from './web/cashier-screen.routes';
 import type { AgentHandle } from './sync/register-agent';
 import { installMetricsEndpoint } from '@comptoir/metrics';
@@ -51,6 +52,7 @@ export function buildRegister(deps: RegisterDeps): FastifyInstance {
     catalogRoutes(api, deps.ctx);
     statusRoutes(api, deps.agent);
     remoteCopyRoutes(api, deps.agent);
+    peerReturnRoutes(api, deps.ctx);
     cashierScreenRoutes(api, deps.ctx, deps.cashierWebDir);
   });
   return app;

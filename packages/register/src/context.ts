@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { RegisterMode, ReserveReturnRequest, ReturnableTicket } from '@comptoir/protocol';
+import type { PeerReserveRequest, RegisterMode, ReleaseReturnResponse, ReserveReturnRequest, ReturnableTicket, StoreRegister } from '@comptoir/protocol';
 import type { RegisterDatabase } from './db/schema';
 import { prepareStatements, type Statements } from './db/statements';
 
@@ -23,6 +23,13 @@ export interface StoreReturnsCentral {
   storeTicket(registerId: string, number: number): Promise<ReturnableTicket>;
   reserveReturn(body: ReserveReturnRequest): Promise<ReturnableTicket>;
   releaseReturn(reservationId: string): Promise<{ released: number }>;
+}
+
+/** Another register of the store, asked over the LAN while central is down (returns/peer-client.ts; throws PeerCallError). */
+export interface StoreReturnsPeers {
+  ticket(peer: StoreRegister, number: number): Promise<ReturnableTicket>;
+  reserveReturn(peer: StoreRegister, body: PeerReserveRequest): Promise<ReturnableTicket>;
+  releaseReturn(peer: StoreRegister, reservationId: string): Promise<ReleaseReturnResponse>;
 }
 
 /**
@@ -46,6 +53,8 @@ export interface RegisterContext {
   now(): Date;
   /** Set by the sync agent; null when there is none (then a return of another register's ticket is refused). */
   central: StoreReturnsCentral | null;
+  /** Set by the sync agent: the store's other registers on the LAN (null: none asked). */
+  peers: StoreReturnsPeers | null;
 }
 
 export function createContext(args: {
@@ -65,5 +74,6 @@ export function createContext(args: {
     recordsAppended: () => {},
     now: () => new Date(),
     central: null,
+    peers: null,
   };
 }

@@ -122,6 +122,28 @@ const m0007HeldSales: Migration = {
   },
 };
 
+// Returns at any register with central down (issue 11, docs/architecture.md §17): the store's other
+// registers (where they listen, their public keys: from central, refreshed while connected); units of
+// this register's tickets reserved over the LAN for a return at another register (each one also a
+// signed `return_reserved_for_peer` event, pushed to central); units of this register's tickets that
+// other registers returned through central (pulled while connected), so this register stays the
+// authority on its own tickets when central is gone.
+const m0009Returns: Migration = {
+  async up(db: Kysely<any>) {
+    await sql`CREATE TABLE store_registers (register_id TEXT PRIMARY KEY, name TEXT NOT NULL, url TEXT,
+      keys TEXT NOT NULL, refreshed_at TEXT NOT NULL) WITHOUT ROWID`.execute(db);
+    await sql`CREATE TABLE peer_reservations (reservation_id TEXT NOT NULL, line_no INTEGER NOT NULL,
+      original_number INTEGER NOT NULL, quantity INTEGER NOT NULL CHECK (quantity > 0), returning_register_id TEXT NOT NULL,
+      created_at TEXT NOT NULL, PRIMARY KEY (reservation_id, line_no)) WITHOUT ROWID`.execute(db);
+    await sql`CREATE INDEX peer_reservations_original ON peer_reservations (original_number)`.execute(db);
+    await sql`CREATE TABLE store_returned_units (reservation_id TEXT NOT NULL, line_no INTEGER NOT NULL,
+      original_number INTEGER NOT NULL, quantity INTEGER NOT NULL, returning_register_id TEXT NOT NULL,
+      created_at TEXT NOT NULL, PRIMARY KEY (reservation_id, line_no)) WITHOUT ROWID`.execute(db);
+    await sql`CREATE INDEX store_returned_units_original ON store_returned_units (original_number)`.execute(db);
+    await sql`ALTER TABLE register_meta ADD COLUMN returned_units_since TEXT`.execute(db);
+  },
+};
+
 export const registerMigrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_sos_copy': m0002SosCopy,
@@ -130,4 +152,5 @@ export const registerMigrations: Record<string, Migration> = {
   '0005_training': m0005Training,
   '0006_trust': m0006Trust,
   '0007_held_sales': m0007HeldSales,
+  '0009_returns': m0009Returns,
 };

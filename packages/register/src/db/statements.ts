@@ -48,8 +48,16 @@ export function prepareStatements(db: Database.Database) {
       `INSERT INTO tickets (number, kind, total_cents, sold_at, cashier_id, customer_id, client_sale_id, sold_offline,
          original_register_id, original_number) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
+    // Units of one of this register's tickets already refunded or reserved: its own returns, LAN
+    // reservations for other registers, and what other registers returned through central (a LAN
+    // reservation central echoes back counts once).
     returnedByLine: db.prepare<[number], { line_no: number; quantity: number }>(
-      'SELECT line_no, sum(quantity) AS quantity FROM returned_quantities WHERE original_number = ? GROUP BY line_no',
+      `WITH o(n) AS (SELECT ?) SELECT line_no, sum(quantity) AS quantity FROM (
+         SELECT line_no, quantity FROM returned_quantities WHERE original_number = (SELECT n FROM o)
+         UNION ALL SELECT line_no, quantity FROM peer_reservations WHERE original_number = (SELECT n FROM o)
+         UNION ALL SELECT s.line_no, s.quantity FROM store_returned_units s WHERE s.original_number = (SELECT n FROM o)
+           AND NOT EXISTS (SELECT 1 FROM peer_reservations p WHERE p.reservation_id = s.reservation_id)
+       ) GROUP BY line_no`,
     ),
     insertReturned: db.prepare<[number, number, number, number]>(
       'INSERT INTO returned_quantities (original_number, line_no, return_number, quantity) VALUES (?, ?, ?, ?)',

@@ -10,6 +10,8 @@ import {
   PushResponse,
   ReleaseReturnResponse,
   ReturnableTicket,
+  ReturnedUnitsResponse,
+  StoreRegistersResponse,
   type EnrolRequest,
   type ReserveReturnRequest,
   type HeartbeatRequest,
@@ -169,6 +171,17 @@ export class CentralClient {
 
   releaseReturn(reservationId: string): Promise<ReleaseReturnResponse> {
     return this.call('DELETE', `/api/sync/returns/${reservationId}`, undefined, ReleaseReturnResponse, Math.max(this.opts.requestTimeoutMs * 2, 2_000));
+  }
+
+  /** The other registers of the store: where they listen and their keys (returns over the LAN while central is down). */
+  storeRegisters(): Promise<StoreRegistersResponse> {
+    return this.call('GET', '/api/sync/store-registers', undefined, StoreRegistersResponse, Math.max(this.opts.requestTimeoutMs * 2, 2_000));
+  }
+
+  /** Units of this register's tickets other registers returned through central since `since`. */
+  returnedUnits(since: string | null): Promise<ReturnedUnitsResponse> {
+    const q = since ? `?since=${encodeURIComponent(since)}` : '';
+    return this.call('GET', `/api/sync/returned-units${q}`, undefined, ReturnedUnitsResponse, Math.max(this.opts.requestTimeoutMs * 4, 3_000));
   }
 
   changes(since: number): Promise<ChangesResponse> {

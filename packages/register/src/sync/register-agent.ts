@@ -13,6 +13,12 @@ import { runStreamedCopy } from './streamed-copy.service';
 import { SosScheduler, missedScheduledCopy } from './sos-scheduler';
 import { verifyRemoteCopy } from './remote-copy';
 import { ChangeEventsListener } from './change-events-listener';
+import { PeerClient } from '../returns/peer-client';
+import { refreshStoreRegisters, storeRegistersIncomplete } from '../returns/store-registers.service';
+
+/** Heartbeats between two refreshes of the store's registers and of returned units (a couple when some URL is missing). */
+const STORE_REGISTERS_EVERY = 10;
+const STORE_REGISTERS_EVERY_INCOMPLETE = 2;
 
 export interface AgentOptions {
   centralUrl: string;
@@ -45,6 +51,9 @@ type MetaRow = Pick<
  */
 export class RegisterAgent implements AgentHandle {
   readonly client: CentralClient;
+  private readonly peers: PeerClient;
+  private heartbeatsSinceStoreRegisters = Number.MAX_SAFE_INTEGER;
+  private refreshingStoreRegisters = false;
   private link: LinkMonitor | null = null;
   private outbox: OutboxPusher | null = null;
   private readonly scheduler: SosScheduler;
@@ -70,6 +79,8 @@ export class RegisterAgent implements AgentHandle {
       protocolVersion: this.protocolVersion,
     });
     ctx.central = this.client;
+    this.peers = new PeerClient(() => ctx.identity, Math.max(opts.requestTimeoutMs * 3, 2_000));
+    ctx.peers = this.peers;
     this.scheduler = new SosScheduler(ctx.logger, () => {
       if (this.link?.mode !== 'connected') {
         ctx.logger.warn('scheduled SOS copy skipped: central unreachable (the copy runs when the link is back)');
@@ -167,6 +178,7 @@ export class RegisterAgent implements AgentHandle {
     this.outbox?.stop();
     await this.copyChain.catch(() => {});
     await this.client.close().catch(() => {});
+    await this.peers.close().catch(() => {});
   }
 
   status(): RegisterStatus {
@@ -215,11 +227,14 @@ export class RegisterAgent implements AgentHandle {
 
   private copy(kind: SosCopyKind): Promise<SosCopyResult> {
     return this.serialized(async () => {
+      let result: SosCopyResult;
       try {
-        return await runStreamedCopy(this.ctx, this.client, kind);
+        result = await runStreamedCopy(this.ctx, this.client, kind);
       } catch (e) {
         throw toComptoir(e);
       }
+      this.refreshStoreRegisters();
+      return result;
     });
   }
 
@@ -253,9 +268,25 @@ export class RegisterAgent implements AgentHandle {
     };
   }
 
-  /** Phases after an answered heartbeat while connected: remote config → missing copy or changes. */
+  /**
+   * The store's registers and the units of this register's tickets returned elsewhere (LAN path,
+   * docs/architecture.md §17): after each copy and every few heartbeats; one refresh at a time, never awaited.
+   */
+  private refreshStoreRegisters(): void {
+    if (this.refreshingStoreRegisters) return;
+    this.refreshingStoreRegisters = true;
+    this.heartbeatsSinceStoreRegisters = 0;
+    refreshStoreRegisters(this.ctx, this.client)
+      .catch((e: unknown) => this.ctx.logger.warn({ err: String(e) }, "store's registers not refreshed"))
+      .finally(() => (this.refreshingStoreRegisters = false));
+  }
+
+  /** Phases after an answered heartbeat while connected: remote config → store's registers → missing copy or changes. */
   private onConnectedHeartbeat(res: HeartbeatResponse): void {
     const m = this.meta();
+    this.heartbeatsSinceStoreRegisters++;
+    const every = storeRegistersIncomplete(this.ctx) ? STORE_REGISTERS_EVERY_INCOMPLETE : STORE_REGISTERS_EVERY;
+    if (this.heartbeatsSinceStoreRegisters >= every) this.refreshStoreRegisters();
     this.centralVersion = res.changeVersion;
     const schedule = JSON.stringify(res.config.sosSchedule);
     // The store's time zone arrives with the copy: re-applied after every heartbeat (idempotent).

@@ -89,3 +89,48 @@ export async function deleteUnusedReservation(ctx: Ctx, reservationId: string, r
     .executeTakeFirst();
   return Number(r.numDeletedRows);
 }
+
+/** The other registers of a store (not revoked), with their advertised URL and every key they had. */
+export async function storeRegisterRows(ctx: Ctx, storeId: string, exceptRegisterId: string) {
+  const regs = await ctx.db
+    .selectFrom('registers')
+    .select(['id', 'name', 'advertised_url'])
+    .where('store_id', '=', storeId)
+    .where('id', '!=', exceptRegisterId)
+    .where('revoked_at', 'is', null)
+    .where('enrolled_at', 'is not', null)
+    .orderBy('id')
+    .execute();
+  const keys = regs.length
+    ? await ctx.db.selectFrom('register_keys').select(['register_id', 'key_id', 'public_key_pem']).where('register_id', 'in', regs.map((r) => r.id)).orderBy('valid_from').execute()
+    : [];
+  return regs.map((r) => ({ ...r, keys: keys.filter((k) => k.register_id === r.id) }));
+}
+
+/** Units of `registerId`'s tickets returned or reserved by OTHER registers, created at or after `since`. */
+export async function returnedUnitsOfTicketsOf(ctx: Ctx, registerId: string, since: string | undefined) {
+  return ctx.db
+    .selectFrom('returned_units')
+    .select(['reservation_id', 'line_no', 'original_number', 'quantity', 'returning_register_id', 'created_at'])
+    .where('original_register_id', '=', registerId)
+    .where('returning_register_id', '!=', registerId)
+    .$if(since !== undefined, (q) => q.where('created_at', '>=', since!))
+    .orderBy('created_at')
+    .execute();
+}
+
+/** Frees the rows of a reservation no return ticket used, whoever holds it (a LAN reservation released at the issuing register). */
+export async function deleteUnusedReservationRows(ctx: Ctx, reservationId: string): Promise<number> {
+  const r = await ctx.db.deleteFrom('returned_units').where('reservation_id', '=', reservationId).where('return_number', 'is', null).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+/** Adds an anomaly to a ticket's list (review may annotate `anomalies`, the one column that is not append-only). */
+export async function flagTicket(ctx: Ctx, ref: OriginalRef, anomaly: string): Promise<void> {
+  const row = await ctx.db.selectFrom('tickets').select('anomalies').where('register_id', '=', ref.registerId).where('number', '=', ref.number).executeTakeFirst();
+  if (!row) return;
+  const list = JSON.parse(row.anomalies || '[]') as string[];
+  if (list.includes(anomaly)) return;
+  list.push(anomaly);
+  await ctx.db.updateTable('tickets').set({ anomalies: JSON.stringify(list) }).where('register_id', '=', ref.registerId).where('number', '=', ref.number).execute();
+}

@@ -1,8 +1,13 @@
 import { buildReturnLines } from '@comptoir/domain';
-import { ComptoirError, type ReserveReturnRequest, type ReturnableTicket, type TicketPayload } from '@comptoir/protocol';
+import { ComptoirError, type EventPayload, type ReserveReturnRequest, type ReturnableTicket, type ReturnedUnitsResponse, type StoreRegistersResponse, type TicketPayload } from '@comptoir/protocol';
 import { nowIso, type Ctx } from '../../context';
+import { httpOrigin } from '../registers/advertised-url';
 import {
   deleteUnusedReservation,
+  deleteUnusedReservationRows,
+  flagTicket,
+  returnedUnitsOfTicketsOf,
+  storeRegisterRows,
   insertReturnedUnits,
   lockOriginal,
   reservationRows,
@@ -106,8 +111,11 @@ export async function releaseReturn(ctx: Ctx, reg: Register, reservationId: stri
 
 /**
  * Ingest (inside the push transaction): each return ticket pushed marks its reservation used, or —
- * made without one (offline, at the original's register) — adds its units. Older returns, signed
- * before `returnedLines` existed, say no line and are not counted here.
+ * made without one (offline, at the original's register), or reserved at the original's register
+ * over the LAN (central down) — adds its units. Older returns, signed before `returnedLines`
+ * existed, say no line and are not counted here. A return that takes a line beyond what was sold
+ * (the original's register refunded offline units another register had already refunded through
+ * central) is integrated — a signed ticket is a legal fact — and flagged `already_refunded:L<line>`.
  */
 export async function countPushedReturns(ctx: Ctx, reg: Register, tickets: { number: number; payload: TicketPayload }[]): Promise<void> {
   for (const { number, payload } of tickets) {
@@ -123,7 +131,83 @@ export async function countPushedReturns(ctx: Ctx, reg: Register, tickets: { num
       createdAt: nowIso(ctx),
       lines: payload.returnedLines,
     });
+    for (const lineNo of await linesBeyondSold(ctx, payload.original)) await flagTicket(ctx, { registerId: reg.registerId, number }, `already_refunded:L${lineNo}`);
   }
+}
+
+/**
+ * Ingest of the issuing register's LAN reservations (events `return_reserved_for_peer` /
+ * `return_released_for_peer`, pushed with its other records once central is back): the units count
+ * at central under the reservation id the returning register's ticket names, so whichever of the two
+ * arrives first counts them, once. A reservation beyond what was sold flags the original ticket.
+ */
+export async function countPeerReservations(ctx: Ctx, reg: Register, events: EventPayload[]): Promise<void> {
+  for (const e of events) {
+    const d = e.details;
+    if (typeof d.reservationId !== 'string') continue;
+    if (e.event === 'return_released_for_peer') {
+      await deleteUnusedReservationRows(ctx, d.reservationId);
+      continue;
+    }
+    if (e.event !== 'return_reserved_for_peer' || typeof d.number !== 'number' || typeof d.returningRegisterId !== 'string' || typeof d.lines !== 'string') continue;
+    const original = { registerId: reg.registerId, number: d.number };
+    await insertReturnedUnits(ctx, {
+      reservationId: d.reservationId,
+      storeId: reg.storeId,
+      original,
+      returningRegisterId: d.returningRegisterId,
+      returnNumber: null,
+      createdAt: nowIso(ctx),
+      lines: parsePeerLines(d.lines),
+    });
+    for (const lineNo of await linesBeyondSold(ctx, original)) await flagTicket(ctx, original, `refunded_beyond_sale:L${lineNo}`);
+  }
+}
+
+/** `lines` of a LAN reservation event: `lineNo:quantity` pairs joined by commas (event details are flat). */
+export function parsePeerLines(text: string): { lineNo: number; quantity: number }[] {
+  return text
+    .split(',')
+    .map((pair) => pair.split(':').map(Number) as [number, number])
+    .filter(([lineNo, quantity]) => Number.isInteger(lineNo) && lineNo > 0 && Number.isInteger(quantity) && quantity > 0)
+    .map(([lineNo, quantity]) => ({ lineNo, quantity }));
+}
+
+/** Lines of the original whose returned units exceed what it sold (none when the original is not here yet). */
+async function linesBeyondSold(ctx: Ctx, ref: OriginalRef): Promise<number[]> {
+  const t = await lockOriginal(ctx, ref, false);
+  if (!t) return [];
+  const returned = await returnedByLine(ctx, ref);
+  return t.payload.lines.filter((l) => (returned[l.lineNo] ?? 0) > l.quantity).map((l) => l.lineNo);
+}
+
+/** The other registers of the caller's store: where they listen and their keys (LAN calls while central is down). */
+export async function storeRegisters(ctx: Ctx, reg: Register): Promise<StoreRegistersResponse> {
+  const rows = await storeRegisterRows(ctx, reg.storeId, reg.registerId);
+  return {
+    items: rows.map((r) => ({
+      registerId: r.id,
+      name: r.name,
+      url: r.advertised_url ? httpOrigin(r.advertised_url) : null,
+      keys: r.keys.map((k) => ({ keyId: k.key_id, publicKeyPem: k.public_key_pem })),
+    })),
+  };
+}
+
+/** Units of the caller's tickets other registers returned through central (the caller stays authoritative for them offline). */
+export async function returnedUnits(ctx: Ctx, reg: Register, since: string | undefined): Promise<ReturnedUnitsResponse> {
+  const rows = await returnedUnitsOfTicketsOf(ctx, reg.registerId, since);
+  return {
+    serverTime: nowIso(ctx),
+    items: rows.map((r) => ({
+      reservationId: r.reservation_id,
+      lineNo: r.line_no,
+      originalNumber: Number(r.original_number),
+      quantity: r.quantity,
+      returningRegisterId: r.returning_register_id,
+      createdAt: r.created_at,
+    })),
+  };
 }
 
 function perLine(lines: readonly { lineNo: number; quantity: number }[]): { lineNo: number; quantity: number }[] {

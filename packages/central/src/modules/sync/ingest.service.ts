@@ -4,7 +4,7 @@ import { GENESIS_SIGNATURE, ticketTotalsMismatch, type SignedRecord as SignableS
 import { verifySignatures } from './signature-pool';
 import { nowIso, type Ctx } from '../../context';
 import { recordTamperAlert, type TamperReason } from '../tamper/tamper.service';
-import { countPushedReturns } from '../returns/store-return.service';
+import { countPeerReservations, countPushedReturns } from '../returns/store-return.service';
 import {
   addStockDeltas,
   advanceHead,
@@ -117,6 +117,10 @@ export async function pushRecords(
         await countPushedReturns(tctx, register, accepted.flatMap((i) => {
           const r = records[i]!;
           return r.chain === 'ticket' && r.payload.type === 'ticket' ? [{ number: r.number, payload: r.payload }] : [];
+        }));
+        await countPeerReservations(tctx, register, accepted.flatMap((i) => {
+          const p = records[i]!.payload;
+          return p.type === 'event' ? [p] : [];
         }));
         await addStockDeltas(tctx, storeId, rows.deltas);
         for (const chain of advanced) await advanceHead(tctx, registerId, chain, heads.get(chain)!);
