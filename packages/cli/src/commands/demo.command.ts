@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { centralEndpoints, createApiClient } from '@comptoir/protocol';
 import { privateDirectory, tightenFile } from '@comptoir/db';
 import { join, resolve } from 'node:path';
 import { startCentralServer } from '@comptoir/central';
@@ -37,7 +38,8 @@ export async function runDemo(flags: Record<string, unknown>): Promise<void> {
     demoLinks: links,
   });
   const credentials = JSON.parse(readFileSync(join(dataDir, 'central', 'credentials.json'), 'utf8'));
-  const token = await adminToken(central.url, credentials.admin);
+  const { token } = await createApiClient({ baseUrl: central.url }).call(centralEndpoints.login, { body: credentials.admin });
+  const admin = createApiClient({ baseUrl: central.url, token });
 
   const demoFilePath = join(dataDir, 'demo.json');
   const previous = existsSync(demoFilePath) ? DemoFile.parse(JSON.parse(readFileSync(demoFilePath, 'utf8'))) : null;
@@ -51,9 +53,9 @@ export async function runDemo(flags: Record<string, unknown>): Promise<void> {
     let registerId = known?.id;
     let enrolCode: string | undefined;
     if (!registerId || !existsSync(join(registerDir, 'register.sqlite'))) {
-      const created = await api(central.url, token, 'POST', '/api/registers', { name });
-      registerId = created.id as string;
-      enrolCode = created.enrolCode as string;
+      const created = await admin.call(centralEndpoints.createRegister, { body: { name } });
+      registerId = created.id;
+      enrolCode = created.enrolCode;
     }
     const link = await links.open(registerId, new URL(central.url));
     privateDirectory(registerDir);
@@ -81,22 +83,6 @@ export async function runDemo(flags: Record<string, unknown>): Promise<void> {
     await links.close();
     await central.close();
   });
-}
-
-async function adminToken(centralUrl: string, admin: { username: string; password: string }): Promise<string> {
-  const body = await api(centralUrl, null, 'POST', '/api/auth/login', admin);
-  return body.token as string;
-}
-
-async function api(base: string, token: string | null, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(new URL(path, base), {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await res.json()) as Record<string, unknown>;
-  if (!res.ok) throw new Error(`${method} ${path} failed (${res.status}): ${JSON.stringify(json)}`);
-  return json;
 }
 
 function printWelcome(demo: DemoFile, file: string): void {
