@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { createHash, createHmac } from 'node:crypto';
 import { REMOTE_COPY_MAX_SKEW_MS, remoteCopySigningString } from '@comptoir/protocol';
-import { eventually, http, startRegisterProcess, type RegisterProcess } from '@comptoir/testing';
+import { eventually, http, spawnComptoir, startRegisterProcess, type RegisterProcess } from '@comptoir/testing';
 import { growCatalog } from '../../../bench/catalog';
 import { cashierLogin, openShop, registerStatus, sell, someProducts, waitForMode, type Shop, type ShopRegister } from './support/shop';
 
@@ -83,6 +83,25 @@ describe('SOS copy', () => {
     assert.equal(fleet.lastSosCopyKind, 'manual');
     assert.equal(fleet.advertisedUrl, reg.process.url);
     assert.equal(typeof fleet.changeVersionLag, 'number');
+  });
+
+  test('comptoir sos-copy: exit 0 with the counts when verified; 1 with the coded refusal, or when nobody answers', async () => {
+    const reg = shop.registers[0]!;
+    const cashier = shop.central.credentials().cashier;
+    const run = async (...args: string[]) => {
+      const child = spawnComptoir(['sos-copy', ...args], { name: 'sos-copy' });
+      return { code: await child.exited, output: child.output() };
+    };
+    const ok = await run('--register', reg.process.url, '--login', cashier.login, '--pin', cashier.pin);
+    assert.equal(ok.code, 0, ok.output);
+    assert.match(ok.output, /SOS copy verified \(manual\) at .*: products \d+.*checksum [0-9a-f]{64}/);
+    assert.equal((await registerStatus(reg)).lastSosCopyKind, 'manual');
+    const wrongPin = await run('--register', reg.process.url, '--login', cashier.login, '--pin', '00000000');
+    assert.equal(wrongPin.code, 1, wrongPin.output);
+    assert.match(wrongPin.output, /login refused: 401 [A-Z_]+: /);
+    const nobody = await run('--register', 'http://127.0.0.1:9', '--login', cashier.login, '--pin', cashier.pin);
+    assert.equal(nobody.code, 1, nobody.output);
+    assert.match(nobody.output, /register http:\/\/127\.0\.0\.1:9 unreachable: /);
   });
 
   test('a truncated snapshot is refused and the previous copy stays', async () => {
