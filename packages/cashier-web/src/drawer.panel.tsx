@@ -70,24 +70,21 @@ export function DrawerPanel(props: { refreshKey?: unknown }) {
           <strong data-testid="drawer-expected">{money(drawer.expectedCents)}</strong>
         </div>
       </div>
-      {drawer.closed ? (
-        <p className="hint">{t('drawerClosed')}</p>
-      ) : (
-        <div className="drawer-form">
-          <select data-testid="drawer-kind" aria-label={t('drawerKindLabel')} value={kinds.includes(kind) ? kind : kinds[0]} onChange={(e) => setKind(e.target.value as CashMovementKind)}>
-            {kinds.map((k) => (
-              <option key={k} value={k}>
-                {t(`drawerKind.${k}`)}
-              </option>
-            ))}
-          </select>
-          <input data-testid="drawer-amount" aria-label={t('drawerAmount')} inputMode="decimal" placeholder={t('drawerAmount')} value={amount} onChange={(e) => setAmount(e.target.value)} />
-          <input data-testid="drawer-reason" aria-label={t('drawerReason')} placeholder={t('drawerReason')} value={reason} onChange={(e) => setReason(e.target.value)} />
-          <button className="primary" data-testid="drawer-submit" disabled={busy} onClick={() => void submit()}>
-            {t('drawerRecord')}
-          </button>
-        </div>
-      )}
+      {drawer.closed && <p className="hint" data-testid="drawer-closed">{t('drawerClosed')}</p>}
+      <div className="drawer-form">
+        <select data-testid="drawer-kind" aria-label={t('drawerKindLabel')} value={kinds.includes(kind) ? kind : kinds[0]} onChange={(e) => setKind(e.target.value as CashMovementKind)}>
+          {kinds.map((k) => (
+            <option key={k} value={k}>
+              {t(`drawerKind.${k}`)}
+            </option>
+          ))}
+        </select>
+        <input data-testid="drawer-amount" aria-label={t('drawerAmount')} inputMode="decimal" placeholder={t('drawerAmount')} value={amount} onChange={(e) => setAmount(e.target.value)} />
+        <input data-testid="drawer-reason" aria-label={t('drawerReason')} placeholder={t('drawerReason')} value={reason} onChange={(e) => setReason(e.target.value)} />
+        <button className="primary" data-testid="drawer-submit" disabled={busy} onClick={() => void submit()}>
+          {t('drawerRecord')}
+        </button>
+      </div>
       {error && (
         <p className="error" role="alert" data-testid="drawer-error">
           {error}

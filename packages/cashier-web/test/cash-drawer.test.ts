@@ -101,7 +101,9 @@ test('float at the first login, a paid-out, a cash sale, the count by denominati
   const z = (await http(reg.url, 'GET', '/api/closures?limit=1', { token: apiToken })).body.items[0];
   assert.deepEqual([z.payload.cashExpectedCents, z.payload.cashCountedCents, z.payload.cashDifferenceCents], [expected, counted, -150]);
   d = await drawer();
-  const count = d.movements.find((m: any) => m.payload.kind === 'count');
+  // After the Z the drawer shows the next business day (architecture §14); the closing count is its lastCount.
+  assert.equal(d.movements.length, 0);
+  const count = d.lastCount;
   assert.deepEqual(count.payload.denominations, [{ valueCents: 1, count: cents }, { valueCents: 1000, count: tens }].filter((x) => x.count > 0).sort((a, b) => a.valueCents - b.valueCents));
   assert.equal(d.closed, true);
   assert.deepEqual(pageErrors, []);

@@ -90,11 +90,15 @@ test('a day with a float, sales, a paid-in, a paid-out offline, a refund and a s
   assert.equal(p.cashExpectedCents, expected);
   assert.equal(p.cashCountedCents, short);
   assert.equal(p.cashDifferenceCents, -350);
-  // The count is signed in the drawer chain, by denomination; the drawer is closed until the next business day.
+  // The count is signed in the drawer chain, by denomination. The shop keeps selling after the Z, and its
+  // drawer too: a paid-in now belongs to the next business day (architecture §14), not to the day closed.
   drawer = (await api('GET', '/api/cash/drawer')).body;
   assert.equal(drawer.closed, true);
   const after = await api('POST', '/api/cash/movements', { kind: 'in', amountCents: 100, reason: 'Après la clôture' });
-  assert.equal(after.status, 409);
+  assert.equal(after.status, 201, JSON.stringify(after.body));
+  assert.notEqual(after.body.payload.day, p.periodKey);
+  drawer = (await api('GET', '/api/cash/drawer')).body;
+  assert.deepEqual([drawer.day, drawer.inCents, drawer.expectedCents], [after.body.payload.day, 100, 100]);
 
   // Back online: everything reaches central; the journal shows the drawer and the FEC the shortage.
   await reg().link.setMode({ kind: 'up' });

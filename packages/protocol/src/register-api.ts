@@ -189,7 +189,10 @@ export type CashMovement = z.infer<typeof CashMovement>;
 /** `GET /api/cash/drawer`: the drawer of the current business day. */
 export const DrawerState = z.object({
   day: z.string(),
-  /** The day's Z is signed: no movement until the next business day. */
+  /**
+   * Today's Z is signed: `day` is then the next business day, which the movements made now (like
+   * the tickets sold now) belong to and which the next Z counts.
+   */
   closed: z.boolean(),
   floatSet: z.boolean(),
   floatCents: Cents,
@@ -200,6 +203,8 @@ export const DrawerState = z.object({
   /** float + in − out + ticket cash: what a count should find. */
   expectedCents: Cents,
   movements: z.array(CashMovement),
+  /** The last closing count signed (the count of the last Z that had one), null before any. */
+  lastCount: CashMovement.nullable().optional(),
 });
 export type DrawerState = z.infer<typeof DrawerState>;
 

@@ -91,6 +91,12 @@ describe('business days, automatic closures, closures v2', () => {
     setClock('2026-12-01T00:15:00Z'); // 01:15 in Paris
     let t = await token();
     const late = await sell(t, DEMO_SKUS.pasta, 1);
+    // The drawer follows the same rule (architecture §14): a paid-in after the Z belongs to the next business day.
+    const paidIn = await api(env.reg.url, 'POST', '/api/cash/movements', { token: t, body: { kind: 'in', amountCents: 200, reason: 'Après la clôture' } });
+    assert.equal(paidIn.status, 201, JSON.stringify(paidIn.body));
+    assert.equal(paidIn.body.payload.day, '2026-12-01');
+    const drawer = (await api(env.reg.url, 'GET', '/api/cash/drawer', { token: t })).body;
+    assert.deepEqual([drawer.closed, drawer.day, drawer.inCents, drawer.ticketCashCents, drawer.expectedCents], [true, '2026-12-01', 200, late.totalCents, 200 + late.totalCents]);
 
     setClock('2026-12-01T10:00:00Z');
     t = await token();
@@ -131,6 +137,7 @@ describe('business days, automatic closures, closures v2', () => {
     );
     const day = v2(list[2]!);
     assert.deepEqual([day.firstTicket, day.lastTicket, day.totalCents], [4, 5, x.totalCents]);
+    assert.equal(day.cashExpectedCents, 200 + x.totalCents, "the paid-in made after the previous Z counts in this day's drawer");
     assert.equal(day.grandTotalCents, grand.grandTotalCents + day.totalCents);
     assert.equal(day.grandTotalAbsCents, grand.grandTotalAbsCents + day.salesCents + day.returnsCents);
     const year = v2(list[0]!);

@@ -5,12 +5,23 @@ import { recordEntries, type RecordEntry } from '../chain/record-entries';
 import type { RegisterContext } from '../context';
 
 // What the drawer should hold for one business day: the opening float, plus cash put in, minus
-// cash taken out (the `drawer` chain's records of that day), plus the net cash of the tickets the
-// day's Z covers (cash paid minus change given back, refunds negative). Read inside the Z's
-// transaction, so nothing moves between the reading and the signing.
+// cash taken out (the `drawer` chain's records of the days this Z closes), plus the net cash of the
+// tickets the day's Z covers (cash paid minus change given back, refunds negative). Read inside the
+// Z's transaction, so nothing moves between the reading and the signing.
+// The rule after a Z (docs/architecture.md §14): the shop keeps selling, and the drawer with it. A
+// movement made once today's Z is signed belongs to the next business day, exactly like the tickets
+// sold then; a Z counts every movement after the previous day closure up to its own day, so a
+// movement of a day with no Z of its own (no ticket that day) is counted by the next one.
 
-export function movementsOf(ctx: RegisterContext, day: string): RecordEntry<CashMovementPayload>[] {
-  return recordEntries<CashMovementPayload>(ctx, 'drawer', "AND json_extract(r.payload, '$.day') = ? ORDER BY r.number", day);
+/** The drawer's movements of the days after `afterDay` (the previous day closure's) up to `day`. */
+export function movementsOf(ctx: RegisterContext, day: string, afterDay: string): RecordEntry<CashMovementPayload>[] {
+  return recordEntries<CashMovementPayload>(
+    ctx,
+    'drawer',
+    "AND json_extract(r.payload, '$.day') <= ? AND json_extract(r.payload, '$.day') > ? ORDER BY r.number",
+    day,
+    afterDay,
+  );
 }
 
 export interface DrawerSums {
@@ -49,8 +60,10 @@ export function dayCashFields(
   day: string,
   totals: Pick<DayTotals, 'payments'>,
   countedCents: number | null,
+  /** The previous day closure's day ('' before the first). */
+  afterDay: string,
 ): Pick<ClosurePayloadV2, 'cashExpectedCents' | 'cashCountedCents' | 'cashDifferenceCents'> {
-  const expected = drawerSums(movementsOf(ctx, day)).movementsCents + ticketCashOf(totals);
+  const expected = drawerSums(movementsOf(ctx, day, afterDay)).movementsCents + ticketCashOf(totals);
   return {
     cashExpectedCents: expected,
     cashCountedCents: countedCents,

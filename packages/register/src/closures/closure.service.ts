@@ -216,7 +216,7 @@ function signDay(ctx: RegisterContext, open: OpenDay, opts: { auto: boolean; cas
     ...totals,
     grandTotalCents: (previous?.grandTotalCents ?? 0) + totals.totalCents,
     grandTotalAbsCents: grandTotalAbsOf(ctx, previous) + totals.salesCents + totals.returnsCents,
-    ...dayCashFields(ctx, open.day, totals, opts.countedCents ?? null),
+    ...dayCashFields(ctx, open.day, totals, opts.countedCents ?? null, previous?.periodKey ?? ''),
     softwareVersion: `${SOFTWARE.name} ${SOFTWARE.version}`,
     cashierId: opts.cashierId,
     ...(opts.approvedBy ? { approvedBy: opts.approvedBy } : {}),
