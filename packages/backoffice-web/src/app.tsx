@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { LoginResponse, Role } from '@comptoir/protocol';
 import { endSession, onSessionLost, setToken } from './api.client';
 import type { Lang } from './format';
-import { I18n, MESSAGES } from './i18n';
+import { I18n, translatorFor } from './i18n';
 import { Link, navigate } from './ui/common';
 import { OutageWatch } from './ui/outage-banner';
 import { LoginScreen } from './screens/login.screen';
@@ -51,7 +51,7 @@ export function App() {
   const [session, setSession] = useState<Session | null>(loadSession);
   const [lang, setLang] = useState<Lang>(() => (localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'fr'));
   const path = usePath();
-  const i18n = useMemo(() => ({ lang, t: MESSAGES[lang] }), [lang]);
+  const i18n = useMemo(() => ({ lang, t: translatorFor(lang) }), [lang]);
   useEffect(() => {
     document.documentElement.lang = lang;
     localStorage.setItem(LANG_KEY, lang);
@@ -94,16 +94,16 @@ export function App() {
   const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
   const params = new URLSearchParams(search ?? '');
   const nav: [string, string][] = [
-    ['dashboard', t.nav.dashboard],
-    ['fleet', t.nav.fleet],
-    ['documents', t.nav.documents],
-    ['review', t.nav.review],
-    ['closures', t.nav.closures],
-    ['accounting', t.nav.accounting],
-    ['catalog', t.nav.catalog],
-    ['stock', t.nav.stock],
-    ['customers', t.nav.customers],
-    ...(session.role === 'admin' ? ([['users', t.nav.users]] as [string, string][]) : []),
+    ['dashboard', t('nav.dashboard')],
+    ['fleet', t('nav.fleet')],
+    ['documents', t('nav.documents')],
+    ['review', t('nav.review')],
+    ['closures', t('nav.closures')],
+    ['accounting', t('nav.accounting')],
+    ['catalog', t('nav.catalog')],
+    ['stock', t('nav.stock')],
+    ['customers', t('nav.customers')],
+    ...(session.role === 'admin' ? ([['users', t('nav.users')]] as [string, string][]) : []),
   ];
   let screen;
   switch (parts[0] ?? 'dashboard') {
@@ -151,11 +151,11 @@ export function App() {
           ))}
           <div className="side-foot">
             <div className="who" data-testid="who">
-              {session.username} · {t.users.roles[session.role]}
+              {session.username} · {t(`role.${session.role}`)}
             </div>
             {langSwitch}
             <button data-testid="logout" onClick={() => void signOut()}>
-              {t.logout}
+              {t('logout')}
             </button>
           </div>
         </nav>

@@ -81,7 +81,9 @@ describe('back office in a browser', () => {
     await page.getByTestId('username').fill(info.admin.username);
     await page.getByTestId('password').fill('wrong-password');
     await page.getByTestId('password').press('Enter');
-    await textMatching(page.getByTestId('error'), /INVALID_CREDENTIALS/);
+    // Read from its code, in French: no raw code, no English server text.
+    const refused = await textMatching(page.getByTestId('error'), /Identifiant ou mot de passe incorrect/);
+    assert.doesNotMatch(refused, /INVALID_CREDENTIALS|Unknown user|password/);
     await page.getByTestId('password').fill(info.admin.password);
     await page.getByTestId('password').press('Enter');
     await page.getByTestId('nav-fleet').waitFor();
@@ -158,7 +160,9 @@ describe('back office in a browser', () => {
     await page.getByTestId('import-file').setInputFiles({ name: 'catalogue.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) });
     await page.getByTestId('import-report').waitFor({ timeout: 120_000 });
     assert.equal(await page.getByTestId('import-report').getAttribute('data-rejected'), '1');
-    await textMatching(page.getByTestId('import-rejected-5002'), /IMP05001.*priceCents/);
+    // The bad field by its French label, without the validator's English.
+    const rejected = await textMatching(page.getByTestId('import-rejected-5002'), /IMP05001.*« Prix » : valeur refusée/);
+    assert.doesNotMatch(rejected, /priceCents|Invalid|expected/);
     assert.equal(await page.getByTestId('import-progress').getAttribute('value'), '10000');
     await shot('catalog-import');
     const good = await http(info.centralUrl, 'GET', '/api/products/IMP09999', { token: adminToken });
@@ -189,7 +193,8 @@ describe('back office in a browser', () => {
     await page.getByTestId(`schedule-edit-${reg.id}`).click();
     await page.getByTestId(`schedule-input-${reg.id}`).fill('every morning');
     await page.getByTestId(`schedule-save-${reg.id}`).click();
-    await page.getByTestId('error').first().waitFor();
+    const refused = await textMatching(page.getByTestId('error').first(), /Planification illisible : « every morning »/);
+    assert.doesNotMatch(refused, /VALIDATION|Invalid|expected/);
     const fleet = (await http(info.centralUrl, 'GET', '/api/fleet', { token: adminToken })).body;
     assert.deepEqual(fleet.items.find((r: { id: string }) => r.id === reg.id).sosSchedule, ['0 30 5 * * *', '0 0 14 * * 1-5']);
   });

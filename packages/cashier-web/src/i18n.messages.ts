@@ -1,10 +1,14 @@
 /// <reference lib="dom" />
-// Every text of the screen, French first (the default), English available. Keys are stable;
-// `{name}` placeholders are filled by `t(key, vars)`.
+// Every text of the screen, French first (the default), English available, in the one i18n
+// system both screens share (`@comptoir/protocol/i18n`: flat stable keys, `{name}` placeholders
+// filled by `t(key, vars)`). The words both screens use (coded errors, fields, payment methods,
+// roles, copy kinds, periods) come from there; this file holds the cashier screen's own.
+import { SHARED_MESSAGES, errorText as sharedErrorText, translator as sharedTranslator, type Lang, type Translate as SharedTranslate } from '@comptoir/protocol/i18n';
 
-export type Lang = 'fr' | 'en';
+export type { Lang };
 
 const fr = {
+  ...SHARED_MESSAGES.fr,
   appTitle: 'Comptoir — Caisse',
   connected: 'Connecté au serveur central',
   autonomousSince: 'Mode autonome depuis {time}',
@@ -43,9 +47,9 @@ const fr = {
   detach: 'Détacher',
   payment: 'Paiement',
   amount: 'Montant',
-  cash: 'Espèces',
-  card: 'Carte',
-  cheque: 'Chèque',
+  cash: SHARED_MESSAGES.fr['method.cash'],
+  card: SHARED_MESSAGES.fr['method.card'],
+  cheque: SHARED_MESSAGES.fr['method.cheque'],
   due: 'Reste à payer',
   given: 'Reçu',
   change: 'Rendu',
@@ -118,9 +122,6 @@ const fr = {
   dayAlreadyClosed: 'La journée du {date} est déjà clôturée sur cette caisse',
   closuresRecent: 'Dernières clôtures',
   closurePending: 'en attente',
-  'period.day': 'Jour',
-  'period.month': 'Mois',
-  'period.year': 'Année',
   closureIntegrated: 'intégrée',
   tickets: 'Tickets',
   sales: 'Ventes',
@@ -145,20 +146,8 @@ const fr = {
   stock: 'stock',
   shortcuts: 'F2 recherche · F4 encaisser · F6 client · F7 retours · F9 verrouiller · Échap fermer',
   language: 'English',
-  errUnknown: 'Erreur : {message}',
   'err.INVALID_CREDENTIALS': 'Identifiant ou code PIN incorrect',
-  'err.PAYMENT_REFUSED': 'Paiement refusé : {message}',
-  'err.SALE_REFUSED': 'Vente refusée : {message}',
-  'err.RETURN_REFUSED': 'Retour refusé : {message}',
-  'err.UNKNOWN_PRODUCT': 'Produit inconnu : {message}',
-  'err.UNKNOWN_CUSTOMER': 'Client inconnu',
-  'err.NOT_FOUND': 'Introuvable : {message}',
-  'err.VALIDATION': 'Saisie invalide : {message}',
-  'err.UNAVAILABLE_OFFLINE': 'Indisponible en mode autonome : {message}',
   'err.AGENT_UNREACHABLE': "L'agent de caisse ne répond pas",
-  'err.UNAUTHENTICATED': 'Session expirée — identifiez-vous',
-  'err.TOO_MANY_ATTEMPTS': 'Trop d’essais : réessayez dans {retry} s',
-  'err.APPROVAL_REQUIRED': 'Approbation d’un responsable nécessaire : {message}',
   'err.APPROVAL_CANCELLED': 'Approbation annulée',
   approvalTitle: 'Approbation d’un responsable',
   approvalNeeded: 'Un responsable doit approuver : {reasons}',
@@ -192,6 +181,7 @@ const fr = {
 export type MessageKey = keyof typeof fr;
 
 const en: Record<MessageKey, string> = {
+  ...SHARED_MESSAGES.en,
   appTitle: 'Comptoir — Register',
   connected: 'Online — connected to the central server',
   autonomousSince: 'Autonomous mode since {time}',
@@ -230,9 +220,9 @@ const en: Record<MessageKey, string> = {
   detach: 'Detach',
   payment: 'Payment',
   amount: 'Amount',
-  cash: 'Cash',
-  card: 'Card',
-  cheque: 'Cheque',
+  cash: SHARED_MESSAGES.en['method.cash'],
+  card: SHARED_MESSAGES.en['method.card'],
+  cheque: SHARED_MESSAGES.en['method.cheque'],
   due: 'Left to pay',
   given: 'Given',
   change: 'Change',
@@ -305,9 +295,6 @@ const en: Record<MessageKey, string> = {
   dayAlreadyClosed: 'The day {date} is already closed on this register',
   closuresRecent: 'Recent closures',
   closurePending: 'waiting',
-  'period.day': 'Day',
-  'period.month': 'Month',
-  'period.year': 'Year',
   closureIntegrated: 'integrated',
   tickets: 'Tickets',
   sales: 'Sales',
@@ -332,20 +319,8 @@ const en: Record<MessageKey, string> = {
   stock: 'stock',
   shortcuts: 'F2 search · F4 pay · F6 customer · F7 returns · F9 lock · Esc close',
   language: 'Français',
-  errUnknown: 'Error: {message}',
   'err.INVALID_CREDENTIALS': 'Wrong login or PIN',
-  'err.PAYMENT_REFUSED': 'Payment refused: {message}',
-  'err.SALE_REFUSED': 'Sale refused: {message}',
-  'err.RETURN_REFUSED': 'Return refused: {message}',
-  'err.UNKNOWN_PRODUCT': 'Unknown product: {message}',
-  'err.UNKNOWN_CUSTOMER': 'Unknown customer',
-  'err.NOT_FOUND': 'Not found: {message}',
-  'err.VALIDATION': 'Invalid input: {message}',
-  'err.UNAVAILABLE_OFFLINE': 'Unavailable in autonomous mode: {message}',
   'err.AGENT_UNREACHABLE': 'The register agent does not answer',
-  'err.UNAUTHENTICATED': 'Session expired — please sign in',
-  'err.TOO_MANY_ATTEMPTS': 'Too many attempts: try again in {retry} s',
-  'err.APPROVAL_REQUIRED': 'A manager must approve: {message}',
   'err.APPROVAL_CANCELLED': 'Approval cancelled',
   approvalTitle: 'Manager approval',
   approvalNeeded: 'A manager must approve: {reasons}',
@@ -376,22 +351,17 @@ const en: Record<MessageKey, string> = {
   qtyOf: 'Quantity: {label}',
 };
 
-const catalogs: Record<Lang, Record<MessageKey, string>> = { fr, en };
+export const MESSAGES = { fr, en };
 
-export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
+export type Translate = SharedTranslate<MessageKey>;
 
 export function translator(lang: Lang): Translate {
-  const m = catalogs[lang];
-  return (key, vars) => m[key].replace(/\{(\w+)\}/g, (_, k: string) => String(vars?.[k] ?? ''));
+  return sharedTranslator(MESSAGES, lang);
 }
 
-/** A refusal as the cashier reads it: the code's sentence, else the server's message. */
+/** A refusal as the cashier reads it: the sentence of its code (and the fields it names), never raw. */
 export function errorText(t: Translate, e: unknown): string {
-  const code = (e as { code?: string }).code;
-  const message = (e as { message?: string }).message ?? String(e);
-  const retry = (e as { details?: { retryAfterSeconds?: number } }).details?.retryAfterSeconds ?? '';
-  const key = `err.${code}`;
-  return hasMessage(key) ? t(key, { message, retry }) : t('errUnknown', { message });
+  return sharedErrorText(t, e);
 }
 
 export function hasMessage(key: string): key is MessageKey {

@@ -2,8 +2,8 @@ import { useState } from 'react';
 import type { ChartOfAccounts, SalesJournal, Store } from '@comptoir/protocol';
 import { api, apiBlob, qs } from '../api.client';
 import { formatEuros } from '@comptoir/domain/money';
-import { percentBp } from '../format';
-import { useI18n } from '../i18n';
+import { percentBp, type Lang } from '../format';
+import { useI18n, type MessageKey, type T } from '../i18n';
 import { ErrorLine, errorText, Section, useLoad } from '../ui/common';
 
 /** Today on the browser's clock, YYYY-MM-DD. */
@@ -40,7 +40,7 @@ export function AccountingScreen() {
       link.click();
       setDownloadError(null);
     } catch (e) {
-      setDownloadError(errorText(e));
+      setDownloadError(errorText(t, e));
     }
   }
   const j = journal.data;
@@ -49,13 +49,13 @@ export function AccountingScreen() {
   const siren = (stores.data?.items.find((s) => s.id === (storeId || j?.storeId))?.siret ?? '').replace(/\s+/g, '').slice(0, 9);
   return (
     <div>
-      <h1>{t.accounting.title}</h1>
+      <h1>{t('accounting.title')}</h1>
       <div className="filters">
         <label>
-          {t.accounting.from} <input type="date" data-testid="acc-from" value={from} onChange={(e) => e.target.value && setFrom(e.target.value)} />
+          {t('accounting.from')} <input type="date" data-testid="acc-from" value={from} onChange={(e) => e.target.value && setFrom(e.target.value)} />
         </label>
         <label>
-          {t.accounting.to} <input type="date" data-testid="acc-to" value={to} onChange={(e) => e.target.value && setTo(e.target.value)} />
+          {t('accounting.to')} <input type="date" data-testid="acc-to" value={to} onChange={(e) => e.target.value && setTo(e.target.value)} />
         </label>
         {(stores.data?.items.length ?? 0) > 1 && (
           <select data-testid="acc-store" value={storeId} onChange={(e) => setStoreId(e.target.value)}>
@@ -67,10 +67,10 @@ export function AccountingScreen() {
           </select>
         )}
         <button data-testid="acc-csv" onClick={() => void download('/api/accounting/journal.csv', `journal-ventes-${from}-${to}.csv`)}>
-          {t.accounting.csv}
+          {t('accounting.csv')}
         </button>
         <button data-testid="acc-fec" onClick={() => void download('/api/accounting/fec', `${siren}FEC${to.replaceAll('-', '')}.txt`)}>
-          {t.accounting.fec}
+          {t('accounting.fec')}
         </button>
       </div>
       <ErrorLine error={journal.error ?? downloadError} />
@@ -80,30 +80,30 @@ export function AccountingScreen() {
           <table className="grid" data-testid="journal">
             <thead>
               <tr>
-                <th>{t.accounting.day}</th>
-                <th className="num">{t.accounting.tickets}</th>
-                <th className="num">{t.accounting.sales}</th>
-                <th className="num">{t.accounting.returns}</th>
-                <th className="num">{t.accounting.net}</th>
+                <th>{t('accounting.day')}</th>
+                <th className="num">{t('accounting.tickets')}</th>
+                <th className="num">{t('accounting.sales')}</th>
+                <th className="num">{t('accounting.returns')}</th>
+                <th className="num">{t('accounting.net')}</th>
                 {rates.map((r) => (
                   <th key={r} className="num">
-                    {t.accounting.base} {percentBp(r, lang)} / {t.accounting.vat}
+                    {t('accounting.base')} {percentBp(r, lang)} / {t('accounting.vat')}
                   </th>
                 ))}
                 {methods.map((m) => (
                   <th key={m} className="num">
-                    {t.accounting.methods[m]}
+                    {t(`method.${m}`)}
                   </th>
                 ))}
-                <th className="num">{t.accounting.difference}</th>
+                <th className="num">{t('accounting.difference')}</th>
               </tr>
             </thead>
             <tbody>
-              {[...j.days.map((d) => ({ ...d, label: d.day })), { ...j.totals, day: 'total', label: t.accounting.total, closed: true, drawers: [] }].map((d) => (
+              {[...j.days.map((d) => ({ ...d, label: d.day })), { ...j.totals, day: 'total', label: t('accounting.total'), closed: true, drawers: [] }].map((d) => (
                 <tr key={d.day} data-testid={`journal-${d.day}`} data-net={d.netCents} className={d.closed ? '' : 'muted'}>
                   <td>
                     {d.label}
-                    {!d.closed && ` (${t.accounting.open})`}
+                    {!d.closed && ` (${t('accounting.open')})`}
                   </td>
                   <td className="num">{d.ticketCount}</td>
                   <td className="num">{formatEuros(d.salesCents, lang)}</td>
@@ -127,15 +127,15 @@ export function AccountingScreen() {
               ))}
             </tbody>
           </table>
-          <h2>{t.accounting.drawers}</h2>
+          <h2>{t('accounting.drawers')}</h2>
           <table className="grid" data-testid="drawers">
             <thead>
               <tr>
-                <th>{t.accounting.day}</th>
-                <th>{t.accounting.register}</th>
-                <th className="num">{t.accounting.expected}</th>
-                <th className="num">{t.accounting.counted}</th>
-                <th className="num">{t.accounting.difference}</th>
+                <th>{t('accounting.day')}</th>
+                <th>{t('accounting.register')}</th>
+                <th className="num">{t('accounting.expected')}</th>
+                <th className="num">{t('accounting.counted')}</th>
+                <th className="num">{t('accounting.difference')}</th>
               </tr>
             </thead>
             <tbody>
@@ -145,7 +145,7 @@ export function AccountingScreen() {
                     <td>{d.day}</td>
                     <td>{w.registerName}</td>
                     <td className="num">{w.cashExpectedCents === null ? '—' : formatEuros(w.cashExpectedCents, lang)}</td>
-                    <td className="num">{w.cashCountedCents === null ? t.accounting.notCounted : formatEuros(w.cashCountedCents, lang)}</td>
+                    <td className="num">{w.cashCountedCents === null ? t('accounting.notCounted') : formatEuros(w.cashCountedCents, lang)}</td>
                     <td className={w.cashDifferenceCents ? 'num bad' : 'num'}>{w.cashDifferenceCents === null ? '—' : formatEuros(w.cashDifferenceCents, lang)}</td>
                   </tr>
                 )),
@@ -190,7 +190,7 @@ function NetChart({ journal }: { journal: SalesJournal }) {
 
 /** The store's chart of accounts: every key with its account; the defaults marked, edits saved together. */
 function ChartEditor({ storeId }: { storeId: string | undefined }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const chart = useLoad(() => api<ChartOfAccounts>('GET', `/api/accounting/accounts${qs({ storeId })}`), [storeId]);
   const [edits, setEdits] = useState<Record<string, { num: string; label: string }>>({});
   const [status, setStatus] = useState<string | null>(null);
@@ -202,23 +202,23 @@ function ChartEditor({ storeId }: { storeId: string | undefined }) {
       chart.setData(await api<ChartOfAccounts>('PUT', '/api/accounting/accounts', { storeId, items }));
       setEdits({});
       setError(null);
-      setStatus(t.saved);
+      setStatus(t('saved'));
     } catch (e) {
-      setError(errorText(e));
+      setError(errorText(t, e));
       setStatus(null);
     }
   }
   return (
-    <Section title={t.accounting.chart} actions={<button data-testid="chart-save" onClick={() => void save()}>{t.accounting.save}</button>}>
-      <p className="muted">{t.accounting.chartHelp}</p>
+    <Section title={t('accounting.chart')} actions={<button data-testid="chart-save" onClick={() => void save()}>{t('accounting.save')}</button>}>
+      <p className="muted">{t('accounting.chartHelp')}</p>
       <ErrorLine error={chart.error ?? error} />
       {status && <p data-testid="chart-status">{status}</p>}
       <table className="grid" data-testid="chart">
         <thead>
           <tr>
-            <th>{t.accounting.key}</th>
-            <th>{t.accounting.account}</th>
-            <th>{t.accounting.label}</th>
+            <th>{t('accounting.key')}</th>
+            <th>{t('accounting.account')}</th>
+            <th>{t('accounting.label')}</th>
           </tr>
         </thead>
         <tbody>
@@ -228,8 +228,8 @@ function ChartEditor({ storeId }: { storeId: string | undefined }) {
             return (
               <tr key={a.key} data-testid={`account-${a.key}`}>
                 <td>
-                  {t.accounting.keyLabel(a.key)}
-                  {a.isDefault && <span className="muted"> ({t.accounting.default})</span>}
+                  {accountKeyLabel(t, a.key, lang)}
+                  {a.isDefault && <span className="muted"> ({t('accounting.default')})</span>}
                 </td>
                 <td>
                   <input data-testid={`account-num-${a.key}`} value={e.num} onChange={(ev) => set({ num: ev.target.value })} size={10} />
@@ -244,4 +244,12 @@ function ChartEditor({ storeId }: { storeId: string | undefined }) {
       </table>
     </Section>
   );
+}
+
+/** "sales:2000" → "Ventes 20 %", "payment:card" → "Règlement carte". */
+function accountKeyLabel(t: T, key: string, lang: Lang): string {
+  const [kind, arg = ''] = key.split(':');
+  if (kind === 'sales' || kind === 'vat') return t(`accounting.key.${kind}`, { rate: percentBp(Number(arg), lang) });
+  if (kind === 'payment') return t('accounting.key.payment', { method: (t.has(`method.${arg}`) ? t(`method.${arg}` as MessageKey) : arg).toLocaleLowerCase(lang) });
+  return t(kind === 'cash_short' ? 'accounting.key.cash_short' : 'accounting.key.cash_over');
 }

@@ -4,7 +4,8 @@ import { api, apiCsv, apiText, qs } from '../api.client';
 import { csvChunks } from '../csv-chunks';
 import { formatDecimalEuros, formatEuros, parseEuros } from '@comptoir/domain/money';
 import { percentBp } from '../format';
-import { useI18n } from '../i18n';
+import { fieldLabel } from '@comptoir/protocol/i18n';
+import { useI18n, type T } from '../i18n';
 import { ErrorLine, errorText, Pager, Section, useLoad } from '../ui/common';
 
 const VAT_RATES = [2000, 1000, 550, 210, 0];
@@ -27,17 +28,17 @@ export function CatalogScreen() {
 
   return (
     <div>
-      <h1>{t.catalog.title}</h1>
+      <h1>{t('catalog.title')}</h1>
       <CsvImport onDone={() => { void list.reload(); void categories.reload(); }} />
       <NewProduct onCreated={() => void list.reload()} />
-      <Section title={t.catalog.title} actions={<button data-testid="export-csv" onClick={() => void exportCsv()}>{t.catalog.export}</button>}>
+      <Section title={t('catalog.title')} actions={<button data-testid="export-csv" onClick={() => void exportCsv()}>{t('catalog.export')}</button>}>
         <div className="muted small">
-          {t.catalog.categories} : {categories.data?.items.map((c) => `${c.name || '—'} (${c.products})`).join(' · ')}
+          {t('catalog.categories')} : {categories.data?.items.map((c) => `${c.name || '—'} (${c.products})`).join(' · ')}
         </div>
-        <input className="search" data-testid="catalog-search" placeholder={t.catalog.search} value={q} onChange={(e) => { setOffset(0); setQ(e.target.value); }} />
+        <input className="search" data-testid="catalog-search" placeholder={t('catalog.search')} value={q} onChange={(e) => { setOffset(0); setQ(e.target.value); }} />
         <ErrorLine error={list.error} />
         <table className="grid" data-testid="catalog">
-          <thead><tr><th>{t.catalog.sku}</th><th>{t.catalog.label}</th><th>{t.catalog.category}</th><th className="num">{t.catalog.price}</th><th className="num">{t.catalog.vat}</th><th>{t.catalog.barcodes}</th><th /></tr></thead>
+          <thead><tr><th>{t('catalog.sku')}</th><th>{t('catalog.label')}</th><th>{t('catalog.category')}</th><th className="num">{t('catalog.price')}</th><th className="num">{t('catalog.vat')}</th><th>{t('catalog.barcodes')}</th><th /></tr></thead>
           <tbody>
             {list.data?.items.map((p) =>
               editing === p.sku ? (
@@ -50,7 +51,7 @@ export function CatalogScreen() {
                   <td className="num" data-testid={`price-${p.sku}`}>{formatEuros(p.priceCents, lang)}</td>
                   <td className="num">{percentBp(p.vatRate, lang)}</td>
                   <td className="mono small">{p.barcodes.join(' ')}</td>
-                  <td><button className="link" data-testid={`edit-${p.sku}`} onClick={() => setEditing(p.sku)}>{t.fleet.edit}</button></td>
+                  <td><button className="link" data-testid={`edit-${p.sku}`} onClick={() => setEditing(p.sku)}>{t('fleet.edit')}</button></td>
                 </tr>
               ),
             )}
@@ -68,12 +69,12 @@ function ProductEditor({ p, onDone }: { p: Product; onDone(): void }) {
   const [error, setError] = useState<string | null>(null);
   async function save() {
     const priceCents = parseEuros(f.price);
-    if (priceCents === null) return setError(t.catalog.invalidPrice);
+    if (priceCents === null) return setError(t('catalog.invalidPrice'));
     try {
       await api('PUT', `/api/products/${encodeURIComponent(p.sku)}`, { label: f.label, priceCents, vatRate: f.vatRate, category: f.category, barcodes: f.barcodes.split(/\s+/).filter(Boolean) });
       onDone();
     } catch (e) {
-      setError(errorText(e));
+      setError(errorText(t, e));
     }
   }
   return (
@@ -89,8 +90,8 @@ function ProductEditor({ p, onDone }: { p: Product; onDone(): void }) {
       </td>
       <td><input value={f.barcodes} onChange={(e) => setF({ ...f, barcodes: e.target.value })} /></td>
       <td>
-        <button data-testid={`save-${p.sku}`} onClick={() => void save()}>{t.fleet.save}</button>
-        <button onClick={onDone}>{t.fleet.cancel}</button>
+        <button data-testid={`save-${p.sku}`} onClick={() => void save()}>{t('fleet.save')}</button>
+        <button onClick={onDone}>{t('fleet.cancel')}</button>
         <ErrorLine error={error} />
       </td>
     </tr>
@@ -102,36 +103,54 @@ function NewProduct({ onCreated }: { onCreated(): void }) {
   const [f, setF] = useState({ sku: '', label: '', price: '', vatRate: 2000, category: '', barcodes: '' });
   const [error, setError] = useState<string | null>(null);
   return (
-    <Section title={t.catalog.newProduct}>
+    <Section title={t('catalog.newProduct')}>
       <form
         className="inline-form"
         onSubmit={async (e) => {
           e.preventDefault();
           const priceCents = parseEuros(f.price);
-          if (priceCents === null) return setError(t.catalog.invalidPrice);
+          if (priceCents === null) return setError(t('catalog.invalidPrice'));
           try {
             await api('POST', '/api/products', { sku: f.sku, label: f.label, priceCents, vatRate: f.vatRate, category: f.category, barcodes: f.barcodes.split(/\s+/).filter(Boolean) });
             setF({ sku: '', label: '', price: '', vatRate: 2000, category: '', barcodes: '' });
             setError(null);
             onCreated();
           } catch (err) {
-            setError(errorText(err));
+            setError(errorText(t, err));
           }
         }}
       >
-        <input placeholder={t.catalog.sku} value={f.sku} onChange={(e) => setF({ ...f, sku: e.target.value })} />
-        <input placeholder={t.catalog.label} value={f.label} onChange={(e) => setF({ ...f, label: e.target.value })} />
-        <input className="short" placeholder={t.catalog.price} value={f.price} onChange={(e) => setF({ ...f, price: e.target.value })} />
+        <input placeholder={t('catalog.sku')} value={f.sku} onChange={(e) => setF({ ...f, sku: e.target.value })} />
+        <input placeholder={t('catalog.label')} value={f.label} onChange={(e) => setF({ ...f, label: e.target.value })} />
+        <input className="short" placeholder={t('catalog.price')} value={f.price} onChange={(e) => setF({ ...f, price: e.target.value })} />
         <select value={f.vatRate} onChange={(e) => setF({ ...f, vatRate: Number(e.target.value) })}>
           {VAT_RATES.map((r) => <option key={r} value={r}>{percentBp(r, 'fr')}</option>)}
         </select>
-        <input placeholder={t.catalog.category} value={f.category} onChange={(e) => setF({ ...f, category: e.target.value })} />
-        <input placeholder={t.catalog.barcodes} value={f.barcodes} onChange={(e) => setF({ ...f, barcodes: e.target.value })} />
-        <button type="submit">{t.catalog.create}</button>
+        <input placeholder={t('catalog.category')} value={f.category} onChange={(e) => setF({ ...f, category: e.target.value })} />
+        <input placeholder={t('catalog.barcodes')} value={f.barcodes} onChange={(e) => setF({ ...f, barcodes: e.target.value })} />
+        <button type="submit">{t('catalog.create')}</button>
       </form>
       <ErrorLine error={error} />
     </Section>
   );
+}
+
+/**
+ * One reason of a rejected CSV row, in the reader's language. The import answers `field: text`
+ * (the validator's English); French shows the field's label and what is wrong with it.
+ */
+function importReasonText(t: T, reason: string): string {
+  const colon = reason.indexOf(': ');
+  if (colon < 0) return t.lang === 'en' ? reason : t('catalog.reasonInvalid', { field: reason });
+  const field = fieldLabel(t, reason.slice(0, colon));
+  const rest = reason.slice(colon + 2);
+  if (t.lang === 'en') return `${field}: ${rest}`;
+  const earlier = /^(\S+) is given to (\S+) earlier in the file$/.exec(rest);
+  if (earlier) return t('catalog.reasonBarcodeRepeated', { code: earlier[1]!, sku: earlier[2]! });
+  const taken = /^(\S+) already belongs to (\S+)$/.exec(rest);
+  if (taken) return t('catalog.reasonBarcodeTaken', { code: taken[1]!, sku: taken[2]! });
+  if (/appears earlier in the file$/.test(rest)) return t('catalog.reasonSkuRepeated', { field });
+  return t('catalog.reasonInvalid', { field });
 }
 
 /** CSV import in 1,000-row chunks: a real progress bar, and one report of every rejected row. */
@@ -159,15 +178,15 @@ function CsvImport({ onDone }: { onDone(): void }) {
       }
       setReport(sum);
     } catch (e) {
-      setError(errorText(e));
+      setError(errorText(t, e));
       setReport(sum);
     }
     onDone();
   }
 
   return (
-    <Section title={t.catalog.import}>
-      <p className="muted small">{t.catalog.csvHelp}</p>
+    <Section title={t('catalog.import')}>
+      <p className="muted small">{t('catalog.csvHelp')}</p>
       <input type="file" accept=".csv,text/csv" data-testid="import-file" onChange={(e) => { const f = e.target.files?.[0]; if (f) void importFile(f); e.target.value = ''; }} />
       {progress && (
         <div className="progress-line">
@@ -178,13 +197,13 @@ function CsvImport({ onDone }: { onDone(): void }) {
       <ErrorLine error={error} />
       {report && (
         <div className="notice" data-testid="import-report" data-rejected={report.rejected.length}>
-          <strong>{t.catalog.done}</strong> : {report.rows} — {report.created} {t.catalog.created}, {report.updated} {t.catalog.updated}, {report.rejected.length} {t.catalog.rejected.toLowerCase()}
+          <strong>{t('catalog.done')}</strong> : {report.rows} — {report.created} {t('catalog.created')}, {report.updated} {t('catalog.updated')}, {report.rejected.length} {t('catalog.rejected').toLowerCase()}
           {report.rejected.length > 0 && (
             <table className="grid small">
-              <thead><tr><th>{t.catalog.line}</th><th>{t.catalog.sku}</th><th>{t.catalog.reasons}</th></tr></thead>
+              <thead><tr><th>{t('catalog.line')}</th><th>{t('catalog.sku')}</th><th>{t('catalog.reasons')}</th></tr></thead>
               <tbody>
                 {report.rejected.slice(0, 500).map((r) => (
-                  <tr key={r.line} data-testid={`import-rejected-${r.line}`}><td>{r.line}</td><td className="mono">{r.sku ?? '—'}</td><td>{r.reasons.join(' ; ')}</td></tr>
+                  <tr key={r.line} data-testid={`import-rejected-${r.line}`}><td>{r.line}</td><td className="mono">{r.sku ?? '—'}</td><td>{r.reasons.map((x) => importReasonText(t, x)).join(' ; ')}</td></tr>
                 ))}
               </tbody>
             </table>

@@ -26,15 +26,15 @@ export function ClosuresScreen() {
       link.click();
       setDownloadError(null);
     } catch (e) {
-      setDownloadError(errorText(e));
+      setDownloadError(errorText(t, e));
     }
   }
   return (
     <div>
-      <h1>{t.closures.title}</h1>
+      <h1>{t('closures.title')}</h1>
       <div className="filters">
         <select data-testid="closures-register" value={registerId} onChange={(e) => setRegisterId(e.target.value)}>
-          <option value="">{t.closures.all}</option>
+          <option value="">{t('closures.all')}</option>
           {fleet.data?.items.map((r) => (
             <option key={r.id} value={r.id}>
               {r.name}
@@ -43,18 +43,18 @@ export function ClosuresScreen() {
         </select>
       </div>
       <ErrorLine error={list.error} />
-      {list.data?.items.length === 0 && <p className="muted">{t.closures.empty}</p>}
+      {list.data?.items.length === 0 && <p className="muted">{t('closures.empty')}</p>}
       <table className="grid" data-testid="closures">
         <thead>
           <tr>
-            <th>{t.closures.register}</th>
-            <th>{t.closures.number}</th>
-            <th>{t.closures.date}</th>
-            <th className="num">{t.closures.tickets}</th>
-            <th className="num">{t.closures.total}</th>
-            <th>{t.closures.vat}</th>
-            <th className="num">{t.closures.grandTotal}</th>
-            <th>{t.closures.integrated}</th>
+            <th>{t('closures.register')}</th>
+            <th>{t('closures.number')}</th>
+            <th>{t('closures.date')}</th>
+            <th className="num">{t('closures.tickets')}</th>
+            <th className="num">{t('closures.total')}</th>
+            <th>{t('closures.vat')}</th>
+            <th className="num">{t('closures.grandTotal')}</th>
+            <th>{t('closures.integrated')}</th>
           </tr>
         </thead>
         <tbody>
@@ -62,7 +62,7 @@ export function ClosuresScreen() {
             <tr key={`${c.registerId}/${c.number}`} data-testid={`closure-${c.registerId}-${c.number}`} data-total={c.payload.totalCents}>
               <td>{nameOf(c.registerId)}</td>
               <td>{c.number}</td>
-              <td>{t.closures.periods[c.payload.period]} {c.payload.periodKey}</td>
+              <td>{t(`period.${c.payload.period}`)} {c.payload.periodKey}</td>
               <td className="num">{c.payload.ticketCount}</td>
               <td className="num">{formatEuros(c.payload.totalCents, lang)}</td>
               <td>
@@ -78,8 +78,8 @@ export function ClosuresScreen() {
           ))}
         </tbody>
       </table>
-      <h2>{t.closures.archives}</h2>
-      <p className="muted">{t.closures.archivesHint}</p>
+      <h2>{t('closures.archives')}</h2>
+      <p className="muted">{t('closures.archivesHint')}</p>
       <ErrorLine error={downloadError ?? archives.error} />
       <table className="grid" data-testid="archives">
         <tbody>
@@ -90,7 +90,7 @@ export function ClosuresScreen() {
               <td className="num">{a.payload.recordCount}</td>
               <td><code>{a.payload.sha256.slice(0, 16)}…</code></td>
               <td>{dateTime(a.integratedAt, lang)}</td>
-              <td><button data-testid={`archive-download-${a.registerId}-${a.number}`} onClick={() => void download(a)}>{t.closures.download}</button></td>
+              <td><button data-testid={`archive-download-${a.registerId}-${a.number}`} onClick={() => void download(a)}>{t('closures.download')}</button></td>
             </tr>
           ))}
         </tbody>

@@ -14,8 +14,8 @@ export function CustomersScreen() {
   const [error, setError] = useState<string | null>(null);
   return (
     <div>
-      <h1>{t.customers.title}</h1>
-      <Section title={t.customers.newCustomer}>
+      <h1>{t('customers.title')}</h1>
+      <Section title={t('customers.newCustomer')}>
         <form
           className="inline-form"
           onSubmit={async (e) => {
@@ -26,21 +26,21 @@ export function CustomersScreen() {
               setError(null);
               void list.reload();
             } catch (err) {
-              setError(errorText(err));
+              setError(errorText(t, err));
             }
           }}
         >
-          <input data-testid="customer-name" placeholder={t.customers.name} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
-          <input data-testid="customer-email" placeholder={t.customers.email} value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />
-          <input data-testid="customer-phone" placeholder={t.customers.phone} value={form.phone} onChange={(e) => setForm({ ...form, phone: e.target.value })} />
-          <button type="submit" data-testid="customer-create">{t.customers.create}</button>
+          <input data-testid="customer-name" placeholder={t('customers.name')} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
+          <input data-testid="customer-email" placeholder={t('customers.email')} value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />
+          <input data-testid="customer-phone" placeholder={t('customers.phone')} value={form.phone} onChange={(e) => setForm({ ...form, phone: e.target.value })} />
+          <button type="submit" data-testid="customer-create">{t('customers.create')}</button>
         </form>
         <ErrorLine error={error} />
       </Section>
-      <input className="search" placeholder={t.customers.search} value={q} onChange={(e) => { setOffset(0); setQ(e.target.value); }} />
+      <input className="search" placeholder={t('customers.search')} value={q} onChange={(e) => { setOffset(0); setQ(e.target.value); }} />
       <ErrorLine error={list.error} />
       <table className="grid">
-        <thead><tr><th>{t.customers.name}</th><th>{t.customers.email}</th><th>{t.customers.phone}</th></tr></thead>
+        <thead><tr><th>{t('customers.name')}</th><th>{t('customers.email')}</th><th>{t('customers.phone')}</th></tr></thead>
         <tbody>
           {list.data?.items.map((c) => (
             <tr key={c.id} data-testid={`customer-row-${c.id}`}>
@@ -65,9 +65,9 @@ export function CustomerScreen({ id }: { id: string }) {
   const d = c.data;
   return (
     <div data-testid="customer-page">
-      <p><Link to="/customers">← {t.customers.title}</Link></p>
+      <p><Link to="/customers">← {t('customers.title')}</Link></p>
       <h1>{d.name}</h1>
-      <Section title={t.customers.title} actions={<button onClick={() => setEdit({ name: d.name, email: d.email ?? '', phone: d.phone ?? '' })}>{t.fleet.edit}</button>}>
+      <Section title={t('customers.title')} actions={<button onClick={() => setEdit({ name: d.name, email: d.email ?? '', phone: d.phone ?? '' })}>{t('fleet.edit')}</button>}>
         {edit ? (
           <form
             className="inline-form"
@@ -79,22 +79,22 @@ export function CustomerScreen({ id }: { id: string }) {
                 setError(null);
                 void c.reload();
               } catch (err) {
-                setError(errorText(err));
+                setError(errorText(t, err));
               }
             }}
           >
             <input value={edit.name} onChange={(e) => setEdit({ ...edit, name: e.target.value })} />
-            <input value={edit.email} placeholder={t.customers.email} onChange={(e) => setEdit({ ...edit, email: e.target.value })} />
-            <input value={edit.phone} placeholder={t.customers.phone} onChange={(e) => setEdit({ ...edit, phone: e.target.value })} />
-            <button type="submit">{t.fleet.save}</button>
-            <button type="button" onClick={() => setEdit(null)}>{t.fleet.cancel}</button>
+            <input value={edit.email} placeholder={t('customers.email')} onChange={(e) => setEdit({ ...edit, email: e.target.value })} />
+            <input value={edit.phone} placeholder={t('customers.phone')} onChange={(e) => setEdit({ ...edit, phone: e.target.value })} />
+            <button type="submit">{t('fleet.save')}</button>
+            <button type="button" onClick={() => setEdit(null)}>{t('fleet.cancel')}</button>
           </form>
         ) : (
           <p>{d.email ?? '—'} · {d.phone ?? '—'}</p>
         )}
         <ErrorLine error={error} />
       </Section>
-      <Section title={`${t.docs.documentsOf} (${d.documentsTotal})`}>
+      <Section title={`${t('docs.documentsOf')} (${d.documentsTotal})`}>
         <DocumentTable items={d.documents} />
       </Section>
     </div>

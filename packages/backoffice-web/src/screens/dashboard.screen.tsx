@@ -15,29 +15,29 @@ export function DashboardScreen() {
   return (
     <div>
       <h1>
-        {t.dash.title}{' '}
-        <input type="date" aria-label={t.dash.date} value={date || dash.data?.date || ''} onChange={(e) => setDate(e.target.value)} />
+        {t('dash.title')}{' '}
+        <input type="date" aria-label={t('dash.date')} value={date || dash.data?.date || ''} onChange={(e) => setDate(e.target.value)} />
       </h1>
       <ErrorLine error={dash.error} />
       {dash.data?.stores.map((s) => (
         <Section key={s.storeId} title={s.storeName}>
           {outOfTouch.some((r) => r.storeId === s.storeId) && (
             <p className="notice warn" data-testid={`dash-incomplete-${s.storeId}`}>
-              {t.outage.incomplete}{' '}
+              {t('outage.incomplete')}{' '}
               {outOfTouch.filter((r) => r.storeId === s.storeId).map((r) => r.name).join(', ')}
             </p>
           )}
           <div className="kpis" data-testid={`dash-${s.storeId}`}>
-            <div className="kpi"><span>{t.dash.total}</span><strong data-testid="dash-total">{formatEuros(s.totalCents, lang)}</strong></div>
-            <div className="kpi"><span>{t.dash.tickets}</span><strong>{s.tickets}</strong></div>
+            <div className="kpi"><span>{t('dash.total')}</span><strong data-testid="dash-total">{formatEuros(s.totalCents, lang)}</strong></div>
+            <div className="kpi"><span>{t('dash.tickets')}</span><strong>{s.tickets}</strong></div>
             <div className="kpi">
-              <span>{t.dash.offline}</span>
+              <span>{t('dash.offline')}</span>
               <strong><Link to={`/documents?soldOffline=true&from=${dash.data!.date}&to=${dash.data!.date}`}>{s.offlineTickets}</Link></strong>
             </div>
-            <div className="kpi"><span>{t.dash.delayAvg}</span><strong>{duration(s.offlineDelayMs?.avg, lang)}</strong></div>
-            <div className="kpi"><span>{t.dash.delayMax}</span><strong>{duration(s.offlineDelayMs?.max, lang)}</strong></div>
+            <div className="kpi"><span>{t('dash.delayAvg')}</span><strong>{duration(s.offlineDelayMs?.avg, lang)}</strong></div>
+            <div className="kpi"><span>{t('dash.delayMax')}</span><strong>{duration(s.offlineDelayMs?.max, lang)}</strong></div>
           </div>
-          <h3>{t.dash.perHour}</h3>
+          <h3>{t('dash.perHour')}</h3>
           <HourChart s={s} />
         </Section>
       ))}

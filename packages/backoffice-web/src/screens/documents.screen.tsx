@@ -40,54 +40,54 @@ export function DocumentsScreen({ initial }: { initial: URLSearchParams }) {
   };
   return (
     <div>
-      <h1>{t.docs.title}</h1>
+      <h1>{t('docs.title')}</h1>
       <div className="filters card">
         <label>
-          {t.docs.store}
+          {t('docs.store')}
           <select data-testid="filter-store" value={f.storeId} onChange={set('storeId')}>
-            <option value="">{t.docs.all}</option>
+            <option value="">{t('docs.all')}</option>
             {stores.data?.items.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
           </select>
         </label>
         <label>
-          {t.docs.register}
+          {t('docs.register')}
           <select data-testid="filter-register" value={f.registerId} onChange={set('registerId')}>
-            <option value="">{t.docs.all}</option>
+            <option value="">{t('docs.all')}</option>
             {fleet.data?.items.map((r) => <option key={r.id} value={r.id}>{r.name}</option>)}
           </select>
         </label>
         <label>
-          {t.docs.customer}
+          {t('docs.customer')}
           <select data-testid="filter-customer" value={f.customerId} onChange={set('customerId')}>
-            <option value="">{t.docs.all}</option>
+            <option value="">{t('docs.all')}</option>
             {customers.data?.items.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
           </select>
         </label>
         <label>
-          {t.docs.from}
+          {t('docs.from')}
           <input type="date" data-testid="filter-from" value={f.from} onChange={set('from')} />
         </label>
         <label>
-          {t.docs.to}
+          {t('docs.to')}
           <input type="date" data-testid="filter-to" value={f.to} onChange={set('to')} />
         </label>
         <label>
-          {t.docs.offline}
+          {t('docs.offline')}
           <select data-testid="filter-offline" value={f.soldOffline} onChange={set('soldOffline')}>
-            <option value="">{t.docs.all}</option>
-            <option value="true">{t.docs.yes}</option>
-            <option value="false">{t.docs.no}</option>
+            <option value="">{t('docs.all')}</option>
+            <option value="true">{t('docs.yes')}</option>
+            <option value="false">{t('docs.no')}</option>
           </select>
         </label>
         <label>
-          {t.docs.anomalies}
+          {t('docs.anomalies')}
           <select data-testid="filter-anomalies" value={f.anomalies} onChange={set('anomalies')}>
-            <option value="">{t.docs.all}</option>
-            <option value="true">{t.docs.yes}</option>
-            <option value="false">{t.docs.no}</option>
+            <option value="">{t('docs.all')}</option>
+            <option value="true">{t('docs.yes')}</option>
+            <option value="false">{t('docs.no')}</option>
           </select>
         </label>
-        <button onClick={() => setF({ storeId: '', registerId: '', customerId: '', from: '', to: '', soldOffline: '', anomalies: '' })}>{t.docs.reset}</button>
+        <button onClick={() => setF({ storeId: '', registerId: '', customerId: '', from: '', to: '', soldOffline: '', anomalies: '' })}>{t('docs.reset')}</button>
       </div>
       <ErrorLine error={docs.error} />
       <DocumentTable items={docs.data?.items ?? []} />
@@ -98,20 +98,20 @@ export function DocumentsScreen({ initial }: { initial: URLSearchParams }) {
 
 export function DocumentTable({ items }: { items: DocumentSummary[] }) {
   const { t, lang } = useI18n();
-  if (items.length === 0) return <p className="muted">{t.docs.none}</p>;
+  if (items.length === 0) return <p className="muted">{t('docs.none')}</p>;
   return (
     <table className="grid" data-testid="documents">
       <thead>
         <tr>
-          <th>{t.docs.register}</th>
-          <th>{t.docs.number}</th>
-          <th>{t.docs.kind}</th>
-          <th>{t.docs.customer}</th>
-          <th>{t.docs.soldAt}</th>
-          <th>{t.docs.integratedAt}</th>
-          <th>{t.docs.offline}</th>
-          <th>{t.docs.anomalies}</th>
-          <th className="num">{t.docs.total}</th>
+          <th>{t('docs.register')}</th>
+          <th>{t('docs.number')}</th>
+          <th>{t('docs.kind')}</th>
+          <th>{t('docs.customer')}</th>
+          <th>{t('docs.soldAt')}</th>
+          <th>{t('docs.integratedAt')}</th>
+          <th>{t('docs.offline')}</th>
+          <th>{t('docs.anomalies')}</th>
+          <th className="num">{t('docs.total')}</th>
         </tr>
       </thead>
       <tbody>
@@ -123,14 +123,14 @@ export function DocumentTable({ items }: { items: DocumentSummary[] }) {
                 {d.number}
               </Link>
             </td>
-            <td>{d.kind === 'sale' ? t.docs.sale : t.docs.return}</td>
+            <td>{d.kind === 'sale' ? t('docs.sale') : t('docs.return')}</td>
             <td>{d.customerId ? <Link to={`/customers/${encodeURIComponent(d.customerId)}`}>{d.customerName ?? d.customerId}</Link> : '—'}</td>
             <td>{dateTime(d.soldAt, lang)}</td>
             <td data-testid={`doc-integrated-${d.registerId}-${d.number}`}>
               {dateTime(d.integratedAt, lang)}
               {d.soldOffline && <div className="muted small">+{duration(d.integrationDelayMs, lang)}</div>}
             </td>
-            <td>{d.soldOffline ? <span className="badge warn">{t.docs.yes}</span> : t.docs.no}</td>
+            <td>{d.soldOffline ? <span className="badge warn">{t('docs.yes')}</span> : t('docs.no')}</td>
             <td>{d.anomalies.length ? d.anomalies.map((a) => <div key={a} className="badge danger">{anomalyText(t, a)}</div>) : '—'}</td>
             <td className="num">{formatEuros(d.totalCents, lang)}</td>
           </tr>

@@ -3,7 +3,7 @@ import type { FleetResponse, FleetView, Store } from '@comptoir/protocol';
 import { api } from '../api.client';
 import { cronPreview } from '../cron-preview';
 import { dateTime, duration } from '../format';
-import { useI18n } from '../i18n';
+import { useI18n, type T } from '../i18n';
 import { ErrorLine, errorText, Section, useLoad } from '../ui/common';
 import { PendingCount } from '../ui/outage-banner';
 
@@ -13,7 +13,7 @@ const POLL_MS = 1000;
 type OutageItem = { registerId: string; name: string; status: 'ok' | 'failed' | 'unreachable'; checksum?: string; reason?: string; counts?: Record<string, number>; durationMs?: number };
 
 export function FleetScreen() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const fleet = useLoad(() => api<FleetResponse>('GET', '/api/fleet'), [], POLL_MS);
   const stores = useLoad(() => api<{ items: Store[] }>('GET', '/api/stores'), []);
   const [outage, setOutage] = useState<Record<string, { busy: boolean; items?: OutageItem[]; error?: string }>>({});
@@ -24,7 +24,7 @@ export function FleetScreen() {
       const res = await api<{ items: OutageItem[] }>('POST', `/api/stores/${encodeURIComponent(storeId)}/prepare-outage`);
       setOutage((o) => ({ ...o, [storeId]: { busy: false, items: res.items } }));
     } catch (e) {
-      setOutage((o) => ({ ...o, [storeId]: { busy: false, error: errorText(e) } }));
+      setOutage((o) => ({ ...o, [storeId]: { busy: false, error: errorText(t, e) } }));
     }
     void fleet.reload();
   }
@@ -35,12 +35,12 @@ export function FleetScreen() {
 
   return (
     <div>
-      <h1>{t.fleet.title}</h1>
+      <h1>{t('fleet.title')}</h1>
       <ErrorLine error={fleet.error} />
       {fleet.data?.mixedVersions && (
         <div className="notice warn" data-testid="fleet-mixed-versions">
-          <strong>{t.fleet.mixedVersions}</strong>{' '}
-          {(fleet.data.versions ?? []).map((v) => `${v.softwareVersion ?? t.fleet.unknownVersion} (${t.fleet.protocol} ${v.protocolVersion}) × ${v.registers}`).join(' · ')}
+          <strong>{t('fleet.mixedVersions')}</strong>{' '}
+          {(fleet.data.versions ?? []).map((v) => `${v.softwareVersion ?? t('fleet.unknownVersion')} (${t('fleet.protocol')} ${v.protocolVersion}) × ${v.registers}`).join(' · ')}
         </div>
       )}
       {[...byStore].map(([storeId, regs]) => (
@@ -48,19 +48,19 @@ export function FleetScreen() {
           key={storeId}
           title={storeName(storeId)}
           actions={
-            <button data-testid={`prepare-outage-${storeId}`} disabled={outage[storeId]?.busy} title={t.fleet.prepareHelp} onClick={() => void prepare(storeId)}>
-              {outage[storeId]?.busy ? t.loading : t.fleet.prepare}
+            <button data-testid={`prepare-outage-${storeId}`} disabled={outage[storeId]?.busy} title={t('fleet.prepareHelp')} onClick={() => void prepare(storeId)}>
+              {outage[storeId]?.busy ? t('loading') : t('fleet.prepare')}
             </button>
           }
         >
           {outage[storeId]?.error && <ErrorLine error={outage[storeId]!.error} />}
           {outage[storeId]?.items && (
             <div className="notice" data-testid={`prepare-outage-result-${storeId}`}>
-              <strong>{t.fleet.results}</strong>
+              <strong>{t('fleet.results')}</strong>
               <ul>
                 {outage[storeId]!.items!.map((i) => (
                   <li key={i.registerId} data-status={i.status}>
-                    {i.name} : {i.status === 'ok' ? `✓ ${i.checksum?.slice(0, 12)}… (${duration(i.durationMs, 'fr')})` : `✗ ${i.status} — ${i.reason ?? ''}`}
+                    {i.name} : {i.status === 'ok' ? `✓ ${i.checksum?.slice(0, 12)}… (${duration(i.durationMs, lang)})` : `✗ ${t(`fleet.outcome.${i.status}`)}${lang === 'en' && i.reason ? ` — ${i.reason}` : ''}`}
                   </li>
                 ))}
               </ul>
@@ -69,14 +69,14 @@ export function FleetScreen() {
           <table className="grid">
             <thead>
               <tr>
-                <th>{t.fleet.register}</th>
-                <th>{t.fleet.mode}</th>
-                <th>{t.fleet.lastSeen}</th>
-                <th>{t.fleet.waiting}</th>
-                <th>{t.fleet.lastCopy}</th>
-                <th>{t.fleet.tamper}</th>
-                <th>{t.fleet.version}</th>
-                <th>{t.fleet.schedule}</th>
+                <th>{t('fleet.register')}</th>
+                <th>{t('fleet.mode')}</th>
+                <th>{t('fleet.lastSeen')}</th>
+                <th>{t('fleet.waiting')}</th>
+                <th>{t('fleet.lastCopy')}</th>
+                <th>{t('fleet.tamper')}</th>
+                <th>{t('fleet.version')}</th>
+                <th>{t('fleet.schedule')}</th>
                 <th />
               </tr>
             </thead>
@@ -106,7 +106,7 @@ function FleetRow({ r, demo, current, onChanged }: { r: FleetView; demo: boolean
       setMessage(ok);
       onChanged();
     } catch (e) {
-      setError(errorText(e));
+      setError(errorText(t, e));
     }
   }
 
@@ -115,15 +115,15 @@ function FleetRow({ r, demo, current, onChanged }: { r: FleetView; demo: boolean
       <tr data-testid={`fleet-row-${r.id}`} data-mode={mode} data-online={String(!r.silent && r.online)} data-link={r.linkUp === null ? 'none' : String(r.linkUp)} className={`mode-${mode}`}>
         <td>
           <strong>{r.name}</strong>
-          {r.linkUp === false && <div className="badge warn">{t.fleet.linkDown}</div>}
+          {r.linkUp === false && <div className="badge warn">{t('fleet.linkDown')}</div>}
         </td>
         <td>
           <span className={`badge mode ${mode}`} data-testid={`fleet-mode-${r.id}`}>
-            {t.mode[mode]}
+            {t(`mode.${mode}`)}
           </span>
           {r.silent && (
-            <div className="muted small" title={t.fleet.inferred}>
-              {t.fleet.silent} {duration(r.silentForMs, lang)}
+            <div className="muted small" title={t('fleet.inferred')}>
+              {t('fleet.silent')} {duration(r.silentForMs, lang)}
             </div>
           )}
         </td>
@@ -135,15 +135,15 @@ function FleetRow({ r, demo, current, onChanged }: { r: FleetView; demo: boolean
           {r.lastSosCopyAt ? (
             <>
               <div>
-                {dateTime(r.lastSosCopyAt, lang)} · {r.lastSosCopyKind ?? ''}
+                {dateTime(r.lastSosCopyAt, lang)}{r.lastSosCopyKind ? ` · ${t(`copyKind.${r.lastSosCopyKind}`)}` : ''}
               </div>
               <div className="muted small mono" title={r.sosChecksum ?? ''}>
                 {r.sosChecksum?.slice(0, 16)}…
               </div>
-              {r.copyStale && <span className="badge warn">{t.fleet.staleCopy} ({duration(r.copyAgeMs, lang)})</span>}
+              {r.copyStale && <span className="badge warn">{t('fleet.staleCopy')} ({duration(r.copyAgeMs, lang)})</span>}
             </>
           ) : (
-            <span className="badge warn">{t.fleet.noCopy}</span>
+            <span className="badge warn">{t('fleet.noCopy')}</span>
           )}
         </td>
         <td className={r.tamperAlerts > 0 ? 'num danger-text' : 'num'} data-testid={`fleet-tamper-${r.id}`}>
@@ -152,9 +152,9 @@ function FleetRow({ r, demo, current, onChanged }: { r: FleetView; demo: boolean
         <td data-testid={`fleet-version-${r.id}`} data-protocol={r.protocolVersion ?? ''}>
           {r.protocolVersion != null && (
             <>
-              <div className="mono">{r.softwareVersion ?? t.fleet.unknownVersion}</div>
+              <div className="mono">{r.softwareVersion ?? t('fleet.unknownVersion')}</div>
               <div className={current !== null && r.protocolVersion < current ? 'badge warn' : 'muted small'}>
-                {t.fleet.protocol} {r.protocolVersion}
+                {t('fleet.protocol')} {r.protocolVersion}
               </div>
             </>
           )}
@@ -168,20 +168,20 @@ function FleetRow({ r, demo, current, onChanged }: { r: FleetView; demo: boolean
             ))}
           </ul>
           <button className="link" data-testid={`schedule-edit-${r.id}`} onClick={() => setEditing(!editing)}>
-            {t.fleet.edit}
+            {t('fleet.edit')}
           </button>
         </td>
         <td className="actions">
-          <button data-testid={`copy-now-${r.id}`} onClick={() => void act(() => api('POST', `/api/registers/${encodeURIComponent(r.id)}/copy-now`), t.fleet.copyRequested)}>
-            {t.fleet.copyNow}
+          <button data-testid={`copy-now-${r.id}`} onClick={() => void act(() => api('POST', `/api/registers/${encodeURIComponent(r.id)}/copy-now`), t('fleet.copyRequested'))}>
+            {t('fleet.copyNow')}
           </button>
           {demo && r.linkUp !== null && (
             <button
               data-testid={`link-toggle-${r.id}`}
               className={r.linkUp ? 'danger' : ''}
-              onClick={() => void act(() => api('POST', `/api/demo/links/${encodeURIComponent(r.id)}`, { up: !r.linkUp }), t.saved)}
+              onClick={() => void act(() => api('POST', `/api/demo/links/${encodeURIComponent(r.id)}`, { up: !r.linkUp }), t('saved'))}
             >
-              {r.linkUp ? t.fleet.cut : t.fleet.restore}
+              {r.linkUp ? t('fleet.cut') : t('fleet.restore')}
             </button>
           )}
           {message && <div className="ok small">{message}</div>}
@@ -196,7 +196,7 @@ function FleetRow({ r, demo, current, onChanged }: { r: FleetView; demo: boolean
               onDone={(saved) => {
                 setEditing(false);
                 if (saved) {
-                  setMessage(t.fleet.saved);
+                  setMessage(t('fleet.saved'));
                   onChanged();
                 }
               }}
@@ -215,7 +215,7 @@ function ScheduleEditor({ r, onDone }: { r: FleetView; onDone(saved: boolean): v
   const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
   return (
     <div className="schedule-editor">
-      <p className="muted small">{t.fleet.cronHelp}</p>
+      <p className="muted small">{t('fleet.cronHelp')}</p>
       <div className="row">
         <textarea data-testid={`schedule-input-${r.id}`} rows={Math.max(3, lines.length + 1)} value={text} onChange={(e) => setText(e.target.value)} />
         <ul className="plain" data-testid={`schedule-preview-${r.id}`}>
@@ -223,7 +223,7 @@ function ScheduleEditor({ r, onDone }: { r: FleetView; onDone(saved: boolean): v
             const p = cronPreview(l, lang);
             return (
               <li key={i} className={p ? '' : 'danger-text'}>
-                <code>{l}</code> → {p ?? t.fleet.invalidCron}
+                <code>{l}</code> → {p ?? t('fleet.invalidCron')}
               </li>
             );
           })}
@@ -236,14 +236,24 @@ function ScheduleEditor({ r, onDone }: { r: FleetView; onDone(saved: boolean): v
             await api('PUT', `/api/registers/${encodeURIComponent(r.id)}/sos-schedule`, { cron: lines });
             onDone(true);
           } catch (e) {
-            setError(errorText(e));
+            setError(scheduleErrorText(t, e));
           }
         }}
       >
-        {t.fleet.save}
+        {t('fleet.save')}
       </button>
-      <button onClick={() => onDone(false)}>{t.fleet.cancel}</button>
+      <button onClick={() => onDone(false)}>{t('fleet.cancel')}</button>
       <ErrorLine error={error} />
     </div>
   );
+}
+
+/** A refused schedule names each expression: unreadable, or firing more often than central's floor. */
+function scheduleErrorText(t: T, e: unknown): string {
+  const details = (e as { details?: { invalid?: unknown; minIntervalSeconds?: unknown } }).details;
+  if (!Array.isArray(details?.invalid)) return errorText(t, e);
+  const min = typeof details.minIntervalSeconds === 'number' ? Math.round(details.minIntervalSeconds / 60) : '?';
+  return (details.invalid as { expression: string; reason: string }[])
+    .map((i) => (/^fires every/.test(i.reason) ? t('fleet.tooOften', { expression: i.expression, min }) : t('fleet.cronUnreadable', { expression: i.expression })))
+    .join(' ; ');
 }

@@ -19,26 +19,26 @@ export function LoginScreen({ onLoggedIn, langSwitch }: { onLoggedIn(res: LoginR
           setBusy(true);
           try {
             const res = await api<LoginResponse>('POST', '/api/auth/login', { username, password });
-            if (res.role === 'cashier') throw new Error(t.loginFailed);
-            onLoggedIn(res, username);
+            if (res.role === 'cashier') setError(t('loginFailed'));
+            else onLoggedIn(res, username);
           } catch (err) {
-            setError(`${t.loginFailed} : ${errorText(err)}`);
+            setError(errorText(t, err));
           } finally {
             setBusy(false);
           }
         }}
       >
-        <h1>{t.appName}</h1>
+        <h1>{t('appName')}</h1>
         <label>
-          {t.username}
+          {t('username')}
           <input data-testid="username" autoFocus autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} />
         </label>
         <label>
-          {t.password}
+          {t('password')}
           <input data-testid="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
         </label>
         <button type="submit" data-testid="login" disabled={busy}>
-          {t.login}
+          {t('login')}
         </button>
         <ErrorLine error={error} />
         <div className="login-foot">{langSwitch}</div>

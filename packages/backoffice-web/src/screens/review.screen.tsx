@@ -14,13 +14,13 @@ export function ReviewScreen() {
   const [error, setError] = useState<string | null>(null);
   return (
     <div>
-      <h1>{t.review.title}</h1>
+      <h1>{t('review.title')}</h1>
       <div className="tabs">
-        <button className={status === 'open' ? 'active' : ''} onClick={() => { setOffset(0); setStatus('open'); }}>{t.review.open}</button>
-        <button className={status === 'acknowledged' ? 'active' : ''} onClick={() => { setOffset(0); setStatus('acknowledged'); }}>{t.review.acknowledged}</button>
+        <button className={status === 'open' ? 'active' : ''} onClick={() => { setOffset(0); setStatus('open'); }}>{t('review.open')}</button>
+        <button className={status === 'acknowledged' ? 'active' : ''} onClick={() => { setOffset(0); setStatus('acknowledged'); }}>{t('review.acknowledged')}</button>
       </div>
       <ErrorLine error={error ?? list.error} />
-      {list.data?.items.length === 0 && <p className="muted">{t.review.empty}</p>}
+      {list.data?.items.length === 0 && <p className="muted">{t('review.empty')}</p>}
       <table className="grid" data-testid="review">
         <tbody>
           {list.data?.items.map((d) => (
@@ -32,22 +32,22 @@ export function ReviewScreen() {
               <td>{d.anomalies.map((a) => <div key={a} className="badge danger">{anomalyText(t, a)}</div>)}</td>
               <td>
                 {d.review ? (
-                  <span>{t.review.by} {d.review.acknowledgedBy}, {dateTime(d.review.acknowledgedAt, lang)}{d.review.note ? ` — ${d.review.note}` : ''}</span>
+                  <span>{t('review.by')} {d.review.acknowledgedBy}, {dateTime(d.review.acknowledgedAt, lang)}{d.review.note ? ` — ${d.review.note}` : ''}</span>
                 ) : (
                   <button
                     data-testid={`ack-${d.registerId}-${d.number}`}
                     onClick={async () => {
                       try {
-                        const note = window.prompt(t.review.note) ?? '';
+                        const note = window.prompt(t('review.note')) ?? '';
                         await api('POST', `/api/review/${encodeURIComponent(d.registerId)}/${d.number}/ack`, { note });
                         setError(null);
                         void list.reload();
                       } catch (e) {
-                        setError(errorText(e));
+                        setError(errorText(t, e));
                       }
                     }}
                   >
-                    {t.review.acknowledge}
+                    {t('review.acknowledge')}
                   </button>
                 )}
               </td>

@@ -15,21 +15,21 @@ export function StockScreen() {
   const list = useLoad(() => api<StockListResponse>('GET', `/api/stock${qs({ storeId, q, limit: 50, offset })}`), [storeId, q, offset]);
   return (
     <div>
-      <h1>{t.stock.title}</h1>
+      <h1>{t('stock.title')}</h1>
       <div className="filters card">
         <label>
-          {t.docs.store}
+          {t('docs.store')}
           <select value={storeId} onChange={(e) => setStoreId(e.target.value)}>
             {stores.data?.items.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
           </select>
         </label>
-        <input className="search" placeholder={t.catalog.search} value={q} onChange={(e) => { setOffset(0); setQ(e.target.value); }} />
+        <input className="search" placeholder={t('catalog.search')} value={q} onChange={(e) => { setOffset(0); setQ(e.target.value); }} />
       </div>
       <ErrorLine error={list.error} />
       <div className="two">
         <div>
           <table className="grid" data-testid="stock">
-            <thead><tr><th>{t.catalog.sku}</th><th>{t.catalog.label}</th><th className="num">{t.stock.quantity}</th></tr></thead>
+            <thead><tr><th>{t('catalog.sku')}</th><th>{t('catalog.label')}</th><th className="num">{t('stock.quantity')}</th></tr></thead>
             <tbody>
               {list.data?.items.map((s) => (
                 <tr key={s.sku} className={sku === s.sku ? 'selected' : ''} onClick={() => setSku(s.sku)} data-testid={`stock-${s.sku}`}>
@@ -64,31 +64,31 @@ function Ledger({ sku, storeId, onChanged }: { sku: string; storeId: string; onC
       void ledger.reload();
       onChanged();
     } catch (e) {
-      setError(errorText(e));
+      setError(errorText(t, e));
     }
   }
   return (
-    <Section title={`${t.stock.ledger} — ${sku} (${ledger.data?.quantity ?? '…'})`}>
+    <Section title={`${t('stock.ledger')} — ${sku} (${ledger.data?.quantity ?? '…'})`}>
       <form className="inline-form" onSubmit={(e) => { e.preventDefault(); void run(() => api('POST', '/api/stock/receptions', { storeId, note, lines: [{ sku, quantity: Number(qty) }] })); }}>
-        <strong>{t.stock.reception}</strong>
-        <input data-testid="reception-qty" className="short" type="number" min={1} placeholder={t.stock.quantity} value={qty} onChange={(e) => setQty(e.target.value)} />
-        <input placeholder={t.stock.note} value={note} onChange={(e) => setNote(e.target.value)} />
-        <button type="submit" data-testid="reception-submit">{t.stock.receive}</button>
+        <strong>{t('stock.reception')}</strong>
+        <input data-testid="reception-qty" className="short" type="number" min={1} placeholder={t('stock.quantity')} value={qty} onChange={(e) => setQty(e.target.value)} />
+        <input placeholder={t('stock.note')} value={note} onChange={(e) => setNote(e.target.value)} />
+        <button type="submit" data-testid="reception-submit">{t('stock.receive')}</button>
       </form>
       <form className="inline-form" onSubmit={(e) => { e.preventDefault(); void run(() => api('POST', '/api/stock/adjustments', { storeId, sku, delta: Number(delta), reason })); }}>
-        <strong>{t.stock.adjustment}</strong>
-        <input data-testid="adjust-delta" className="short" type="number" placeholder={t.stock.delta} value={delta} onChange={(e) => setDelta(e.target.value)} />
-        <input data-testid="adjust-reason" placeholder={t.stock.reason} value={reason} onChange={(e) => setReason(e.target.value)} />
-        <button type="submit" data-testid="adjust-submit">{t.stock.adjust}</button>
+        <strong>{t('stock.adjustment')}</strong>
+        <input data-testid="adjust-delta" className="short" type="number" placeholder={t('stock.delta')} value={delta} onChange={(e) => setDelta(e.target.value)} />
+        <input data-testid="adjust-reason" placeholder={t('stock.reason')} value={reason} onChange={(e) => setReason(e.target.value)} />
+        <button type="submit" data-testid="adjust-submit">{t('stock.adjust')}</button>
       </form>
       <ErrorLine error={error ?? ledger.error} />
       <table className="grid small" data-testid="ledger">
-        <thead><tr><th>{t.stock.date}</th><th>{t.stock.kind}</th><th className="num">{t.stock.delta}</th><th>{t.stock.note}</th><th>{t.stock.by}</th></tr></thead>
+        <thead><tr><th>{t('stock.date')}</th><th>{t('stock.kind')}</th><th className="num">{t('stock.delta')}</th><th>{t('stock.note')}</th><th>{t('stock.by')}</th></tr></thead>
         <tbody>
           {ledger.data?.items.map((m) => (
             <tr key={m.id}>
               <td>{dateTime(m.createdAt, lang)}</td>
-              <td>{t.stock.reasons[m.reason]}{m.ticketNumber !== null ? ` n° ${m.ticketNumber}` : ''}</td>
+              <td>{t(`stock.reasons.${m.reason}`)}{m.ticketNumber !== null ? ` n° ${m.ticketNumber}` : ''}</td>
               <td className="num">{m.delta > 0 ? `+${m.delta}` : m.delta}</td>
               <td>{m.note ?? ''}</td>
               <td>{m.by ?? ''}</td>

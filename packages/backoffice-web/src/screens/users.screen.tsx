@@ -9,20 +9,20 @@ export function UsersScreen({ isAdmin, myName }: { isAdmin: boolean; myName: str
   const list = useLoad(() => (isAdmin ? api<{ items: UserSummary[] }>('GET', '/api/users') : Promise.resolve({ items: [] })), [isAdmin]);
   const [f, setF] = useState({ username: '', displayName: '', role: 'cashier' as Role, password: '', pin: '' });
   const [error, setError] = useState<string | null>(null);
-  if (!isAdmin) return <p>{t.users.adminOnly}</p>;
+  if (!isAdmin) return <p>{t('users.adminOnly')}</p>;
   async function patch(id: string, body: Record<string, unknown>) {
     try {
       await api('PATCH', `/api/users/${encodeURIComponent(id)}`, body);
       setError(null);
       void list.reload();
     } catch (e) {
-      setError(errorText(e));
+      setError(errorText(t, e));
     }
   }
   return (
     <div>
-      <h1>{t.users.title}</h1>
-      <Section title={t.users.newUser}>
+      <h1>{t('users.title')}</h1>
+      <Section title={t('users.newUser')}>
         <form
           className="inline-form"
           onSubmit={async (e) => {
@@ -39,23 +39,23 @@ export function UsersScreen({ isAdmin, myName }: { isAdmin: boolean; myName: str
               setError(null);
               void list.reload();
             } catch (err) {
-              setError(errorText(err));
+              setError(errorText(t, err));
             }
           }}
         >
-          <input placeholder={t.users.username} value={f.username} onChange={(e) => setF({ ...f, username: e.target.value })} />
-          <input placeholder={t.users.displayName} value={f.displayName} onChange={(e) => setF({ ...f, displayName: e.target.value })} />
+          <input placeholder={t('users.username')} value={f.username} onChange={(e) => setF({ ...f, username: e.target.value })} />
+          <input placeholder={t('users.displayName')} value={f.displayName} onChange={(e) => setF({ ...f, displayName: e.target.value })} />
           <select value={f.role} onChange={(e) => setF({ ...f, role: e.target.value as Role })}>
-            {(['cashier', 'manager', 'admin'] as const).map((r) => <option key={r} value={r}>{t.users.roles[r]}</option>)}
+            {(['cashier', 'manager', 'admin'] as const).map((r) => <option key={r} value={r}>{t(`role.${r}`)}</option>)}
           </select>
-          <input type="password" placeholder={t.password} value={f.password} onChange={(e) => setF({ ...f, password: e.target.value })} />
-          <input type="password" inputMode="numeric" placeholder={t.users.pin} value={f.pin} onChange={(e) => setF({ ...f, pin: e.target.value })} />
-          <button type="submit">{t.users.create}</button>
+          <input type="password" placeholder={t('password')} value={f.password} onChange={(e) => setF({ ...f, password: e.target.value })} />
+          <input type="password" inputMode="numeric" placeholder={t('users.pin')} value={f.pin} onChange={(e) => setF({ ...f, pin: e.target.value })} />
+          <button type="submit">{t('users.create')}</button>
         </form>
       </Section>
       <ErrorLine error={error ?? list.error} />
       <table className="grid">
-        <thead><tr><th>{t.users.username}</th><th>{t.users.displayName}</th><th>{t.users.role}</th><th>{t.users.hasPin}</th><th>{t.users.active}</th><th /></tr></thead>
+        <thead><tr><th>{t('users.username')}</th><th>{t('users.displayName')}</th><th>{t('users.role')}</th><th>{t('users.hasPin')}</th><th>{t('users.active')}</th><th /></tr></thead>
         <tbody>
           {list.data?.items.map((u) => (
             <tr key={u.id} data-testid={`user-${u.username}`} className={u.active ? '' : 'muted'}>
@@ -63,15 +63,15 @@ export function UsersScreen({ isAdmin, myName }: { isAdmin: boolean; myName: str
               <td>{u.displayName}</td>
               <td>
                 <select value={u.role} disabled={u.username === myName} onChange={(e) => void patch(u.id, { role: e.target.value })}>
-                  {(['cashier', 'manager', 'admin'] as const).map((r) => <option key={r} value={r}>{t.users.roles[r]}</option>)}
+                  {(['cashier', 'manager', 'admin'] as const).map((r) => <option key={r} value={r}>{t(`role.${r}`)}</option>)}
                 </select>
               </td>
               <td>{u.hasPin ? '✓' : '—'}</td>
               <td>{u.active ? '✓' : '—'}</td>
               <td className="actions">
-                <button onClick={() => { const pin = window.prompt(t.users.newPin); if (pin) void patch(u.id, { pin }); }}>{t.users.newPin}</button>
-                <button onClick={() => { const password = window.prompt(t.users.newPassword); if (password) void patch(u.id, { password }); }}>{t.users.newPassword}</button>
-                {u.username !== myName && <button onClick={() => void patch(u.id, { active: !u.active })}>{u.active ? t.users.deactivate : t.users.activate}</button>}
+                <button onClick={() => { const pin = window.prompt(t('users.newPin')); if (pin) void patch(u.id, { pin }); }}>{t('users.newPin')}</button>
+                <button onClick={() => { const password = window.prompt(t('users.newPassword')); if (password) void patch(u.id, { password }); }}>{t('users.newPassword')}</button>
+                {u.username !== myName && <button onClick={() => void patch(u.id, { active: !u.active })}>{u.active ? t('users.deactivate') : t('users.activate')}</button>}
               </td>
             </tr>
           ))}

@@ -1,19 +1,22 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import { ApiError } from '../api.client';
-import { useI18n } from '../i18n';
+import { errorText as sharedErrorText } from '@comptoir/protocol/i18n';
+import { useI18n, type T } from '../i18n';
 
 /** Loads `load()` on mount and when `deps` change; `every` (ms) re-polls while mounted (live views). */
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[], every?: number) {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const { t } = useI18n();
   const loadRef = useRef(load);
   loadRef.current = load;
+  const tRef = useRef(t);
+  tRef.current = t;
   const reload = useCallback(async () => {
     try {
       setData(await loadRef.current());
       setError(null);
     } catch (e) {
-      setError(errorText(e));
+      setError(errorText(tRef.current, e));
     }
   }, []);
   useEffect(() => {
@@ -33,10 +36,9 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[], every?: numb
   return { data, error, reload, setData };
 }
 
-export function errorText(e: unknown): string {
-  // A validation error's message already names each field (`lines.0.sku: …`): see docs/api.md.
-  if (e instanceof ApiError) return `${e.message} (${e.code})`;
-  return e instanceof Error ? e.message : String(e);
+/** A refusal in the reader's language: its code's sentence and the fields it names (never raw). */
+export function errorText(t: T, e: unknown): string {
+  return sharedErrorText(t, e);
 }
 
 export function ErrorLine({ error }: { error: string | null | undefined }) {
@@ -52,13 +54,13 @@ export function Pager({ offset, limit, total, onChange }: { offset: number; limi
   return (
     <div className="pager">
       <button disabled={offset === 0} onClick={() => onChange(Math.max(0, offset - limit))}>
-        {t.docs.prev_page}
+        {t('docs.prev_page')}
       </button>
       <span>
         {total === 0 ? 0 : offset + 1}–{Math.min(total, offset + limit)} / {total}
       </span>
       <button disabled={offset + limit >= total} onClick={() => onChange(offset + limit)}>
-        {t.docs.next_page}
+        {t('docs.next_page')}
       </button>
     </div>
   );

@@ -68,7 +68,7 @@ function OutageBanner({ out }: { out: OutOfTouch[] }) {
     <div className="notice warn outage-banner" role="status" data-testid="outage-banner">
       {out.map((r) => (
         <div key={r.id} data-testid={`outage-${r.id}`}>
-          {t.outage.line(r.name, lastContact(r.lastSeenAt, lang))}
+          {r.lastSeenAt ? t('outage.line', { register: r.name, since: lastContact(r.lastSeenAt, lang) ?? '' }) : t('outage.lineNever', { register: r.name })}
         </div>
       ))}
     </div>
@@ -78,5 +78,5 @@ function OutageBanner({ out }: { out: OutOfTouch[] }) {
 /** "inconnu (dernier connu : 3)": a pending count central cannot know while the register is silent. */
 export function PendingCount({ r }: { r: Pick<FleetView, 'enrolled' | 'silent' | 'online' | 'pendingRecords'> }) {
   const { t } = useI18n();
-  return <>{isOutOfTouch(r) ? t.outage.pendingUnknown(r.pendingRecords) : r.pendingRecords}</>;
+  return <>{isOutOfTouch(r) ? t('outage.pendingUnknown', { last: r.pendingRecords }) : r.pendingRecords}</>;
 }
