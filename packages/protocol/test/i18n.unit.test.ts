@@ -56,6 +56,7 @@ describe('errorText', () => {
 
   it('an unreachable server, an unknown code and a non-JSON answer read as sentences', () => {
     assert.equal(errorText(fr, new TypeError('Failed to fetch')), 'Le serveur ne répond pas');
+    assert.equal(errorText(fr, { code: 'UNREACHABLE', message: 'GET /api/x: ECONNREFUSED' }), 'Le serveur ne répond pas');
     assert.equal(errorText(fr, { code: 'SOMETHING_NEW', message: 'New thing' }), 'Erreur inattendue');
     assert.equal(errorText(fr, { code: 'HTTP_502', message: 'Bad Gateway' }), 'Réponse inattendue du serveur (HTTP 502)');
     assert.equal(errorText(fr, { code: 'VALIDATION', message: 'Missing column(s): vatRate', details: { missing: ['vatRate'] } }), 'Saisie invalide — à corriger : « TVA »');

@@ -7,7 +7,8 @@ import type { Translate } from './translator';
 type Failure = { code?: unknown; message?: unknown; details?: Record<string, unknown> };
 
 export function errorText(t: Translate<SharedMessageKey>, e: unknown): string {
-  // fetch() rejects with a TypeError when the server cannot be reached at all.
+  // fetch() rejects with a TypeError when the server cannot be reached at all (the API client
+  // turns that into ApiError UNREACHABLE, or the code it was given).
   if (e instanceof TypeError) return t('err.NETWORK');
   const f = (typeof e === 'object' && e !== null ? e : {}) as Failure;
   const code = typeof f.code === 'string' ? f.code : '';

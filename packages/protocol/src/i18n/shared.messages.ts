@@ -11,7 +11,7 @@ const REASONS = ['CART_EMPTY', 'CART_MIXED_SIGNS', 'CART_TOTAL_INVALID', 'LINE_D
 
 type SharedKey =
   | `err.${ErrorCode}`
-  | 'err.NETWORK' | 'err.HTTP' | 'err.unknown' | 'err.fields' | 'err.field'
+  | 'err.NETWORK' | 'err.UNREACHABLE' | 'err.BAD_RESPONSE' | 'err.HTTP' | 'err.unknown' | 'err.fields' | 'err.field'
   | `field.${FieldName}`
   | `method.${PaymentMethod}`
   | `role.${Role}`
@@ -64,6 +64,8 @@ const fr: Record<SharedKey, string> = {
   'err.DISK_FULL': 'Disque plein : rien n’a été enregistré',
   'err.INTERNAL': 'Erreur interne du serveur',
   'err.NETWORK': 'Le serveur ne répond pas',
+  'err.UNREACHABLE': 'Le serveur ne répond pas',
+  'err.BAD_RESPONSE': 'Réponse du serveur illisible (versions différentes ?)',
   'err.HTTP': 'Réponse inattendue du serveur (HTTP {status})',
   'err.unknown': 'Erreur inattendue',
   'err.fields': '{error} — à corriger : {fields}',
@@ -180,6 +182,8 @@ const en: Record<SharedKey, string> = {
   'err.DISK_FULL': 'Disk full: nothing was saved',
   'err.INTERNAL': 'Internal server error',
   'err.NETWORK': 'The server does not answer',
+  'err.UNREACHABLE': 'The server does not answer',
+  'err.BAD_RESPONSE': 'Unreadable answer from the server (different versions?)',
   'err.HTTP': 'Unexpected answer from the server (HTTP {status})',
   'err.unknown': 'Unexpected error',
   'err.fields': '{error} — to correct: {fields}',
