@@ -108,7 +108,7 @@ export function App() {
   let screen;
   switch (parts[0] ?? 'dashboard') {
     case 'fleet':
-      screen = <FleetScreen />;
+      screen = <FleetScreen isAdmin={session.role === 'admin'} />;
       break;
     case 'documents':
       screen = parts[2] ? <DocumentDetailScreen registerId={parts[1]!} number={Number(parts[2])} /> : <DocumentsScreen initial={params} />;

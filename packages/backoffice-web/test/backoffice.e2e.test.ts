@@ -2,6 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +19,7 @@ const ARTIFACTS = resolve(WEB_DIR, '../../test-artifacts');
 interface DemoInfo {
   centralUrl: string;
   admin: { username: string; password: string };
+  manager: { username: string; password: string };
   cashier: { login: string; pin: string };
   storeId: string;
   registers: { id: string; name: string; url: string }[];
@@ -99,6 +101,7 @@ describe('back office in a browser', () => {
     assert.match(await page.getByTestId(`fleet-version-${reg.id}`).innerText(), /\d+\.\d+\.\d+/);
     assert.equal(await page.getByTestId('fleet-mixed-versions').count(), 0);
     await shot('fleet-connected');
+    await page.getByTestId(`row-menu-${reg.id}`).locator('summary').click();
     await page.getByTestId(`link-toggle-${reg.id}`).click();
     await page.waitForSelector(`${row(reg.id)}[data-mode="autonomous"]`, { timeout: 20_000 });
     assert.equal(await page.locator(row(reg.id)).getAttribute('data-link'), 'false');
@@ -115,6 +118,7 @@ describe('back office in a browser', () => {
     await page.getByTestId(`outage-${reg.id}`).waitFor();
     await shot('dashboard-outage');
     await page.getByTestId('nav-fleet').click();
+    await page.getByTestId(`row-menu-${reg.id}`).locator('summary').click();
     await page.getByTestId(`link-toggle-${reg.id}`).click();
     await page.waitForSelector(`${row(reg.id)}[data-mode="connected"]`, { timeout: 30_000 });
     assert.equal(await page.locator(row(reg.id)).getAttribute('data-online'), 'true');
@@ -223,6 +227,68 @@ describe('back office in a browser', () => {
     await page.getByTestId('lang').selectOption('en');
     await textMatching(page.locator('h1').first(), /Today's sales/);
     await page.getByTestId('lang').selectOption('fr');
+  });
+
+  it('fleet row actions sit in a menu that fits at 1024 px; an admin revokes a register and issues an enrol code, after confirming', async () => {
+    const created = await http(info.centralUrl, 'POST', '/api/registers', { token: adminToken, body: { name: 'Caisse de secours', storeId: info.storeId } });
+    assert.equal(created.status, 201);
+    const id = created.body.id as string;
+    const revokedAt = async () => (await http(info.centralUrl, 'GET', '/api/registers', { token: adminToken })).body.items.find((r: { id: string }) => r.id === id).revokedAt;
+    await page.setViewportSize({ width: 1024, height: 768 });
+    try {
+      await page.getByTestId('nav-fleet').click();
+      await page.getByTestId(`row-menu-${id}`).waitFor();
+      for (const r of [...info.registers.map((x) => x.id), id]) {
+        const box = await page.getByTestId(`row-menu-${r}`).locator('summary').boundingBox();
+        assert.ok(box && box.x >= 0 && box.x + box.width <= 1024, `the actions of ${r} are on screen at 1024 px (${JSON.stringify(box)})`);
+      }
+      // Revoke: asks first; "Annuler" changes nothing.
+      await page.getByTestId(`row-menu-${id}`).locator('summary').click();
+      await page.getByTestId(`revoke-${id}`).click();
+      await textMatching(page.getByTestId(`confirm-${id}`), /Révoquer Caisse de secours \?/);
+      await shot('fleet-1024-confirm');
+      await page.getByTestId(`confirm-no-${id}`).click();
+      assert.equal(await page.getByTestId(`confirm-${id}`).count(), 0);
+      assert.equal(await revokedAt(), null, 'cancelled: not revoked');
+      await page.getByTestId(`row-menu-${id}`).locator('summary').click();
+      await page.getByTestId(`revoke-${id}`).click();
+      await page.getByTestId(`confirm-yes-${id}`).click();
+      await page.getByTestId(`fleet-revoked-${id}`).waitFor();
+      assert.ok(await revokedAt(), 'central holds the revocation');
+      // A new enrolment code: shown once, and it really enrols a replacement till (new key).
+      await page.getByTestId(`row-menu-${id}`).locator('summary').click();
+      await page.getByTestId(`enrol-code-${id}`).click();
+      await page.getByTestId(`confirm-yes-${id}`).click();
+      const code = (await page.getByTestId(`enrol-value-${id}`).textContent())?.trim() ?? '';
+      assert.match(code, /^[A-Z0-9]{6,}$/);
+      await shot('fleet-1024-enrol-code');
+      const publicKeyPem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+      const enrolled = await http(info.centralUrl, 'POST', '/api/registers/enrol', { body: { enrolCode: code, publicKeyPem } });
+      assert.equal(enrolled.status, 200, JSON.stringify(enrolled.body));
+      assert.equal(enrolled.body.registerId, id);
+      assert.equal(await revokedAt(), null, 're-enrolled: trusted again');
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 900 });
+    }
+  });
+
+  it('a manager sees the row menu without the admin actions (revoke, enrol code)', async () => {
+    const context = await browser!.newContext({ viewport: { width: 1024, height: 768 } });
+    try {
+      const other = await context.newPage();
+      await other.goto(`${info.centralUrl}/`);
+      await other.getByTestId('username').fill(info.manager.username);
+      await other.getByTestId('password').fill(info.manager.password);
+      await other.getByTestId('password').press('Enter');
+      await other.getByTestId('nav-fleet').click();
+      const reg = info.registers[0]!;
+      await other.getByTestId(`row-menu-${reg.id}`).locator('summary').click();
+      await other.getByTestId(`copy-now-${reg.id}`).waitFor();
+      assert.equal(await other.getByTestId(`revoke-${reg.id}`).count(), 0);
+      assert.equal(await other.getByTestId(`enrol-code-${reg.id}`).count(), 0);
+    } finally {
+      await context.close();
+    }
   });
 
   it('logging out ends the session on central: its token answers 401 afterwards', async () => {

@@ -1,4 +1,4 @@
-import { Fragment, useState } from 'react';
+import { Fragment, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { FleetResponse, FleetView, Store } from '@comptoir/protocol';
 import { api } from '../api.client';
 import { cronPreview } from '../cron-preview';
@@ -12,7 +12,7 @@ const POLL_MS = 1000;
 
 type OutageItem = { registerId: string; name: string; status: 'ok' | 'failed' | 'unreachable'; checksum?: string; reason?: string; counts?: Record<string, number>; durationMs?: number };
 
-export function FleetScreen() {
+export function FleetScreen({ isAdmin }: { isAdmin: boolean }) {
   const { t, lang } = useI18n();
   const fleet = useLoad(() => api<FleetResponse>('GET', '/api/fleet'), [], POLL_MS);
   const stores = useLoad(() => api<{ items: Store[] }>('GET', '/api/stores'), []);
@@ -66,6 +66,7 @@ export function FleetScreen() {
               </ul>
             </div>
           )}
+          <div className="table-wrap">
           <table className="grid">
             <thead>
               <tr>
@@ -77,24 +78,33 @@ export function FleetScreen() {
                 <th>{t('fleet.tamper')}</th>
                 <th>{t('fleet.version')}</th>
                 <th>{t('fleet.schedule')}</th>
-                <th />
+                <th className="actions">
+                  <span className="sr-only">{t('fleet.actions')}</span>
+                </th>
               </tr>
             </thead>
             <tbody>
               {regs.map((r) => (
-                <FleetRow key={r.id} r={r} demo={fleet.data?.demo ?? false} current={fleet.data?.central?.protocolVersion ?? null} onChanged={() => void fleet.reload()} />
+                <FleetRow key={r.id} r={r} isAdmin={isAdmin} demo={fleet.data?.demo ?? false} current={fleet.data?.central?.protocolVersion ?? null} onChanged={() => void fleet.reload()} />
               ))}
             </tbody>
           </table>
+          </div>
         </Section>
       ))}
     </div>
   );
 }
 
-function FleetRow({ r, demo, current, onChanged }: { r: FleetView; demo: boolean; current: number | null; onChanged(): void }) {
+type Confirm = 'revoke' | 'enrol';
+
+function FleetRow({ r, isAdmin, demo, current, onChanged }: { r: FleetView; isAdmin: boolean; demo: boolean; current: number | null; onChanged(): void }) {
   const { t, lang } = useI18n();
   const [editing, setEditing] = useState(false);
+  const [confirm, setConfirm] = useState<Confirm | null>(null);
+  const [enrol, setEnrol] = useState<{ code: string; expiresAt: string } | null>(null);
+  const revoked = Boolean(r.revokedAt);
+  const idPath = encodeURIComponent(r.id);
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const mode = r.shownMode ?? 'unknown';
@@ -116,6 +126,11 @@ function FleetRow({ r, demo, current, onChanged }: { r: FleetView; demo: boolean
         <td>
           <strong>{r.name}</strong>
           {r.linkUp === false && <div className="badge warn">{t('fleet.linkDown')}</div>}
+          {revoked && (
+            <div className="badge danger" data-testid={`fleet-revoked-${r.id}`} title={dateTime(r.revokedAt, lang)}>
+              {t('fleet.revoked')}
+            </div>
+          )}
         </td>
         <td>
           <span className={`badge mode ${mode}`} data-testid={`fleet-mode-${r.id}`}>
@@ -172,22 +187,81 @@ function FleetRow({ r, demo, current, onChanged }: { r: FleetView; demo: boolean
           </button>
         </td>
         <td className="actions">
-          <button data-testid={`copy-now-${r.id}`} onClick={() => void act(() => api('POST', `/api/registers/${encodeURIComponent(r.id)}/copy-now`), t('fleet.copyRequested'))}>
-            {t('fleet.copyNow')}
-          </button>
-          {demo && r.linkUp !== null && (
-            <button
-              data-testid={`link-toggle-${r.id}`}
-              className={r.linkUp ? 'danger' : ''}
-              onClick={() => void act(() => api('POST', `/api/demo/links/${encodeURIComponent(r.id)}`, { up: !r.linkUp }), t('saved'))}
-            >
-              {r.linkUp ? t('fleet.cut') : t('fleet.restore')}
+          <RowMenu label={t('fleet.actionsOf', { register: r.name })} testId={`row-menu-${r.id}`}>
+            <button role="menuitem" data-testid={`copy-now-${r.id}`} onClick={() => void act(() => api('POST', `/api/registers/${idPath}/copy-now`), t('fleet.copyRequested'))}>
+              {t('fleet.copyNow')}
             </button>
-          )}
+            {demo && r.linkUp !== null && (
+              <button
+                role="menuitem"
+                data-testid={`link-toggle-${r.id}`}
+                className={r.linkUp ? 'danger' : ''}
+                onClick={() => void act(() => api('POST', `/api/demo/links/${idPath}`, { up: !r.linkUp }), t('saved'))}
+              >
+                {r.linkUp ? t('fleet.cut') : t('fleet.restore')}
+              </button>
+            )}
+            {isAdmin && (
+              <button role="menuitem" data-testid={`enrol-code-${r.id}`} onClick={() => setConfirm('enrol')}>
+                {t('fleet.enrolCode')}
+              </button>
+            )}
+            {isAdmin && !revoked && (
+              <button role="menuitem" className="danger" data-testid={`revoke-${r.id}`} onClick={() => setConfirm('revoke')}>
+                {t('fleet.revoke')}
+              </button>
+            )}
+          </RowMenu>
           {message && <div className="ok small">{message}</div>}
           <ErrorLine error={error} />
         </td>
       </tr>
+      {confirm && (
+        <tr className="editor-row">
+          <td colSpan={9}>
+            <div className="confirm" role="alertdialog" aria-labelledby={`confirm-${r.id}`} data-testid={`confirm-${r.id}`}>
+              <p id={`confirm-${r.id}`}>
+                <strong>{confirm === 'revoke' ? t('fleet.revokeConfirm', { register: r.name }) : t('fleet.enrolConfirm', { register: r.name })}</strong>
+                <br />
+                <span className="small">{confirm === 'revoke' ? t('fleet.revokeHelp') : t('fleet.enrolHelp')}</span>
+              </p>
+              <button
+                className={confirm === 'revoke' ? 'danger' : ''}
+                data-testid={`confirm-yes-${r.id}`}
+                autoFocus
+                onClick={() => {
+                  const what = confirm;
+                  setConfirm(null);
+                  void act(async () => {
+                    if (what === 'revoke') await api('POST', `/api/registers/${idPath}/revoke`);
+                    else {
+                      const res = await api<{ enrolCode: string; enrolCodeExpiresAt: string }>('POST', `/api/registers/${idPath}/enrol-code`);
+                      setEnrol({ code: res.enrolCode, expiresAt: res.enrolCodeExpiresAt });
+                    }
+                  }, what === 'revoke' ? t('fleet.revokedDone') : t('fleet.enrolDone'));
+                }}
+              >
+                {confirm === 'revoke' ? t('fleet.revoke') : t('fleet.enrolCode')}
+              </button>
+              <button data-testid={`confirm-no-${r.id}`} onClick={() => setConfirm(null)}>
+                {t('fleet.cancel')}
+              </button>
+            </div>
+          </td>
+        </tr>
+      )}
+      {enrol && (
+        <tr className="editor-row">
+          <td colSpan={9}>
+            <div className="notice" data-testid={`enrol-result-${r.id}`}>
+              {t('fleet.enrolCodeIs', { register: r.name })} <strong className="mono" data-testid={`enrol-value-${r.id}`}>{enrol.code}</strong>{' '}
+              <span className="small">{t('fleet.enrolExpires', { at: dateTime(enrol.expiresAt, lang) })}</span>
+              <div className="small mono">comptoir register --central … --enrol {enrol.code}</div>
+              <button onClick={() => setEnrol(null)}>{t('fleet.close')}</button>
+            </div>
+          </td>
+        </tr>
+      )}
       {editing && (
         <tr className="editor-row">
           <td colSpan={9}>
@@ -256,4 +330,44 @@ function scheduleErrorText(t: T, e: unknown): string {
   return (details.invalid as { expression: string; reason: string }[])
     .map((i) => (/^fires every/.test(i.reason) ? t('fleet.tooOften', { expression: i.expression, min }) : t('fleet.cronUnreadable', { expression: i.expression })))
     .join(' ; ');
+}
+
+/**
+ * The row's actions behind one button, so every row fits at 1024 px. A disclosure (`<details>`):
+ * keyboard-operable as it is; closes after an action, on Escape, and when focus or a click leaves it.
+ */
+function RowMenu({ label, testId, children }: { label: string; testId: string; children: ReactNode }) {
+  const ref = useRef<HTMLDetailsElement>(null);
+  useEffect(() => {
+    const close = (e: Event) => {
+      const el = ref.current;
+      if (el?.open && !el.contains(e.target as Node)) el.open = false;
+    };
+    document.addEventListener('mousedown', close);
+    document.addEventListener('focusin', close);
+    return () => {
+      document.removeEventListener('mousedown', close);
+      document.removeEventListener('focusin', close);
+    };
+  }, []);
+  return (
+    <details
+      className="row-menu"
+      ref={ref}
+      data-testid={testId}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && ref.current) ref.current.open = false;
+      }}
+      onClick={(e) => {
+        if ((e.target as HTMLElement).closest('[role="menuitem"]') && ref.current) ref.current.open = false;
+      }}
+    >
+      <summary aria-label={label} title={label}>
+        ⋯
+      </summary>
+      <div className="menu" role="menu" aria-label={label}>
+        {children}
+      </div>
+    </details>
+  );
 }
