@@ -51,6 +51,8 @@ export function App() {
   const [paying, setPaying] = useState(false);
   const [done, setDone] = useState<SaleResponse | null>(null);
   const [showHeld, setShowHeld] = useState(false);
+  // A receipt's reference scanned on the sale screen: the Returns tab opens with that ticket.
+  const [scannedTicket, setScannedTicket] = useState<{ reference: string; at: number } | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => saveCart(cart), [cart]);
@@ -144,7 +146,7 @@ export function App() {
           {session && (
             <nav className="tabs">
               {(['sell', 'returns', 'customers', 'report'] as const).map((k) => (
-                <button key={k} data-testid={`tab-${k}`} className={tab === k ? 'tab active' : 'tab'} onClick={() => setTab(k)}>
+                <button key={k} data-testid={`tab-${k}`} className={tab === k ? 'tab active' : 'tab'} onClick={() => (setScannedTicket(null), setTab(k))}>
                   {t(k === 'sell' ? 'sell' : k === 'returns' ? 'returns' : k === 'customers' ? 'customers' : 'report')}
                 </button>
               ))}
@@ -184,9 +186,14 @@ export function App() {
               }}
             />
           ) : tab === 'sell' ? (
-            <SaleScreen cart={cart} dispatch={dispatch} searchRef={searchRef} onPay={() => setPaying(true)} onPickCustomer={() => setTab('customers')} onShowHeld={() => setShowHeld(true)} />
+            <SaleScreen cart={cart} dispatch={dispatch} searchRef={searchRef} onPay={() => setPaying(true)} onPickCustomer={() => setTab('customers')} onShowHeld={() => setShowHeld(true)}
+              onTicketReference={(reference) => {
+                setScannedTicket({ reference, at: Date.now() });
+                setTab('returns');
+              }}
+            />
           ) : tab === 'returns' ? (
-            <ReturnsScreen onDone={afterTicket} />
+            <ReturnsScreen key={scannedTicket?.at ?? 0} initialReference={scannedTicket?.reference} onDone={afterTicket} />
           ) : tab === 'customers' ? (
             <CustomersScreen
               onAttach={(c) => {

@@ -176,6 +176,10 @@ const fr = {
   qtyLess: 'Un de moins : {label}',
   qtyMore: 'Un de plus : {label}',
   qtyOf: 'Quantité : {label}',
+  ticketRefPlaceholder: 'N° ou référence du ticket (scanner le ticket)',
+  ticketOfRegister: 'Ticket de {register}',
+  printDuplicate: 'Duplicata',
+  duplicateOwnOnly: "Le duplicata se fait à la caisse qui a émis le ticket ({register})",
 };
 
 export type MessageKey = keyof typeof fr;
@@ -349,6 +353,10 @@ const en: Record<MessageKey, string> = {
   qtyLess: 'One less: {label}',
   qtyMore: 'One more: {label}',
   qtyOf: 'Quantity: {label}',
+  ticketRefPlaceholder: 'Ticket number or reference (scan the ticket)',
+  ticketOfRegister: 'Ticket of {register}',
+  printDuplicate: 'Duplicate',
+  duplicateOwnOnly: 'A duplicate is printed at the register that issued the ticket ({register})',
 };
 
 export const MESSAGES = { fr, en };

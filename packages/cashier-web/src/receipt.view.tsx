@@ -2,11 +2,12 @@ import type { Receipt } from '@comptoir/protocol';
 import { formatEuros } from '@comptoir/domain/money';
 import { formatDateTime, formatRate } from './money.format';
 import { useScreen } from './screen.context';
+import { TicketBarcode } from './ticket-barcode.view';
 import { VatTable } from './vat-table.view';
 
 /**
  * The receipt as printed on 80 mm thermal paper (see `@media print` in styles.css), with the NF525
- * mentions: store, address, SIRET, VAT number, ticket number, date and time, register, cashier,
+ * mentions (and the ticket's reference with its Code 128 barcode): store, address, SIRET, VAT number, ticket number, date and time, register, cashier,
  * lines, per-VAT totals, payments, change, signature extract, software version; DUPLICATA on a reprint.
  */
 export function ReceiptView({ receipt }: { receipt: Receipt }) {
@@ -40,6 +41,7 @@ export function ReceiptView({ receipt }: { receipt: Receipt }) {
             ↩ {t('ticketNo')} {ticket.original.number}
           </div>
         )}
+        {receipt.reference && <div data-testid="receipt-reference">{receipt.reference}</div>}
         <div>{formatDateTime(ticket.soldAt, lang, store.timezone)}</div>
         <div>
           {t('receiptRegister')} : {store.registerName} · {t('receiptCashier')} : {receipt.cashierName}
@@ -93,6 +95,7 @@ export function ReceiptView({ receipt }: { receipt: Receipt }) {
         <div>
           {t('receiptSoftware')} {store.softwareName} {store.softwareVersion}
         </div>
+        {receipt.reference && <TicketBarcode value={receipt.reference} />}
         <div>{t('receiptThanks')}</div>
       </footer>
     </article>

@@ -7,16 +7,25 @@ import { formatEuros } from '@comptoir/domain/money';
 import { formatDateTime } from './money.format';
 import { useScreen } from './screen.context';
 
+/** The ticket being returned: this register's, or another register's of the store (read through central). */
+interface Target {
+  number: number;
+  registerId?: string;
+  registerName?: string;
+}
+
 /**
- * Returns: find a sale of this register (scan or type its number, or pick a recent one), choose the
+ * Returns: find a sale (scan its receipt's barcode or type its reference `S01-C2-000123` — any
+ * register of the store —, type one of this register's numbers, or pick a recent one), choose the
  * quantities to return, refund. The refund amount is quoted by the register with the same rules
  * it applies when recording (discount shares included); the return is a negative ticket.
  */
-export function ReturnsScreen(props: { onDone: (sale: SaleResponse) => void }) {
+export function ReturnsScreen(props: { onDone: (sale: SaleResponse) => void; initialReference?: string }) {
   const { t, lang, status } = useScreen();
   const withApproval = useApproval();
   const [numberText, setNumberText] = useState('');
   const [found, setFound] = useState<ReturnableTicket | null>(null);
+  const [target, setTarget] = useState<Target | null>(null);
   const [quantities, setQuantities] = useState<Record<number, number>>({});
   const [quote, setQuote] = useState<ReturnQuote | null>(null);
   const [recent, setRecent] = useState<LocalTicket[]>([]);
@@ -26,16 +35,19 @@ export function ReturnsScreen(props: { onDone: (sale: SaleResponse) => void }) {
 
   useEffect(() => {
     api.recentTickets().then((r) => setRecent(r.items.filter((x) => x.kind === 'sale')), () => {});
+    if (props.initialReference) void findText(props.initialReference);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
+  const original = target ? { number: target.number, ...(target.registerId ? { registerId: target.registerId } : {}) } : null;
 
   const lines = Object.entries(quantities)
     .filter(([, q]) => q > 0)
     .map(([lineNo, quantity]) => ({ lineNo: Number(lineNo), quantity }));
 
   useEffect(() => {
-    if (!found || lines.length === 0) return setQuote(null);
+    if (!found || !original || lines.length === 0) return setQuote(null);
     let live = true;
-    api.quoteReturn({ original: { number: found.ticket.number }, lines }).then(
+    api.quoteReturn({ original, lines }).then(
       (q) => live && (setQuote(q), setError(null)),
       (e: unknown) => live && (setQuote(null), setError(errorText(t, e))),
     );
@@ -45,25 +57,40 @@ export function ReturnsScreen(props: { onDone: (sale: SaleResponse) => void }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [found, JSON.stringify(lines)]);
 
-  async function find(n: number) {
+  async function find(next: Target) {
     setError(null);
     setFound(null);
+    setTarget(null);
     setQuantities({});
     try {
-      setFound(await api.returnable(n));
-      setNumberText(String(n));
+      setFound(await api.returnable(next.number, next.registerId));
+      setTarget(next);
     } catch (e) {
       setError(errorText(t, e));
     }
   }
 
+  /** A number of this register, or a reference (scanned barcode) of any register of the store. */
+  async function findText(text: string) {
+    const typed = text.trim();
+    setNumberText(typed);
+    if (/^\d+$/.test(typed)) return Number(typed) > 0 ? find({ number: Number(typed) }) : undefined;
+    try {
+      const ref = await api.ticketReference(typed);
+      await find(ref.own ? { number: ref.number } : { number: ref.number, registerId: ref.registerId, registerName: ref.registerName });
+    } catch (e) {
+      setFound(null);
+      setError(errorText(t, e));
+    }
+  }
+
   async function refund(method: PaymentMethod) {
-    if (!found || !quote || busy) return;
+    if (!found || !original || !quote || busy) return;
     setBusy(true);
     try {
       const sale = await withApproval((approval) =>
         api.refund({
-          original: { number: found.ticket.number },
+          original,
           lines,
           refunds: quote.totalCents === 0 ? [] : [{ method, amountCents: -quote.totalCents }],
           clientSaleId,
@@ -71,6 +98,7 @@ export function ReturnsScreen(props: { onDone: (sale: SaleResponse) => void }) {
         }),
       );
       setFound(null);
+      setTarget(null);
       setQuantities({});
       setNumberText('');
       props.onDone(sale);
@@ -87,17 +115,16 @@ export function ReturnsScreen(props: { onDone: (sale: SaleResponse) => void }) {
         className="row-form"
         onSubmit={(e) => {
           e.preventDefault();
-          const n = Number(numberText.trim());
-          if (Number.isInteger(n) && n > 0) void find(n);
+          if (numberText.trim()) void findText(numberText);
         }}
       >
         <input
           autoFocus
           data-testid="return-ticket-input"
-          inputMode="numeric"
-          placeholder={t('ticketNumber')}
+          aria-label={t('ticketRefPlaceholder')}
+          placeholder={t('ticketRefPlaceholder')}
           value={numberText}
-          onChange={(e) => setNumberText(e.target.value.replace(/\D/g, ''))}
+          onChange={(e) => setNumberText(e.target.value.replace(/[^0-9A-Za-z-]/g, ''))}
         />
         <button className="primary" data-testid="return-find">
           {t('find')}
@@ -109,7 +136,8 @@ export function ReturnsScreen(props: { onDone: (sale: SaleResponse) => void }) {
         </p>
       )}
       {found ? (
-        <div className="return-ticket" data-testid="return-ticket" data-number={found.ticket.number}>
+        <div className="return-ticket" data-testid="return-ticket" data-number={found.ticket.number} data-register={found.ticket.registerId}>
+          {target?.registerName && <p data-testid="return-ticket-register">{t('ticketOfRegister', { register: target.registerName })}</p>}
           <h2>
             {t('ticketNo')} {found.ticket.number} — {formatDateTime(found.ticket.soldAt, lang, status?.storeTimezone)} — {formatEuros(found.ticket.totalCents, lang)}
           </h2>
@@ -170,7 +198,7 @@ export function ReturnsScreen(props: { onDone: (sale: SaleResponse) => void }) {
           <ul className="list">
             {recent.map((r) => (
               <li key={r.number}>
-                <button className="list-row" data-testid="recent-ticket" onClick={() => void find(r.number)}>
+                <button className="list-row" data-testid="recent-ticket" onClick={() => void find({ number: r.number })}>
                   <span>
                     {t('ticketNo')} {r.number}
                   </span>

@@ -5,12 +5,14 @@ import { api } from './api.client';
 import { cartTotal, lineTotal, type Cart, type CartAction, type CartLine } from './cart.state';
 import { errorText } from './i18n.messages';
 import { formatDecimalEuros, formatEuros, parseEuros } from '@comptoir/domain/money';
+import { parseTicketReference } from '@comptoir/domain/ticket-reference';
 import { useScreen } from './screen.context';
 
 /**
  * Selling: shelves (categories → product tiles), search by name/SKU/barcode, and the scan path.
  * Scan path (keyboard-wedge scanner: characters then Enter in the search field): one exact lookup
- * on the register (SKU, else barcode), then one line added — nothing else runs in between.
+ * on the register (SKU, else barcode), then one line added — nothing else runs in between. A
+ * receipt's barcode (ticket reference `S01-C2-000123`) scanned here opens that ticket in Returns.
  */
 export function SaleScreen(props: {
   cart: Cart;
@@ -18,6 +20,7 @@ export function SaleScreen(props: {
   onPay: () => void;
   onPickCustomer: () => void;
   onShowHeld: () => void;
+  onTicketReference: (reference: string) => void;
   searchRef: React.RefObject<HTMLInputElement | null>;
 }) {
   const { t, lang } = useScreen();
@@ -131,6 +134,7 @@ export function SaleScreen(props: {
     if (!code) return;
     if (searchTimer.current) clearTimeout(searchTimer.current);
     setQuery('');
+    if (parseTicketReference(code)) return props.onTicketReference(code);
     try {
       const product = await api.byCode(code);
       // The scan path renders the new line at once (no deferred render between answer and screen).

@@ -60,3 +60,4 @@ export {
 } from './login-throttle';
 export { ticketTotalsMismatch, type StatedTicket, type TotalsStep } from './ticket-totals';
 export { peerSigningString, signPeerRequest, verifyPeerRequest, type PeerRequest } from './peer-signing';
+export { STORE_CODE_PATTERN, defaultStoreCode, formatTicketReference, parseTicketReference, type TicketReference } from './ticket-reference';

@@ -25,6 +25,8 @@ export const Store = z.object({
   businessDayCutoff: z.string(),
   /** First month of the fiscal year (1–12, default 1). */
   fiscalYearStartMonth: z.number().int(),
+  /** Short code printed in every ticket reference of the store (`S01-C2-000123`), unique in the chain. */
+  code: z.string(),
 });
 export type Store = z.infer<typeof Store>;
 
@@ -55,10 +57,12 @@ const StoreFields = {
   timezone: TimeZone,
   businessDayCutoff: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM'),
   fiscalYearStartMonth: z.number().int().min(1).max(12),
+  /** 1–6 capitals or digits, starting with a capital (`S01`); given in lower case, it is upper-cased. */
+  code: z.string().trim().toUpperCase().pipe(z.string().regex(/^[A-Z][A-Z0-9]{0,5}$/, 'a short code such as S01 (1 to 6 capitals or digits)')),
 };
 /** `POST /api/stores` (admin): a new store of the chain. */
 export const CreateStoreRequest = z
-  .object({ ...StoreFields, businessDayCutoff: StoreFields.businessDayCutoff.optional(), fiscalYearStartMonth: StoreFields.fiscalYearStartMonth.optional() })
+  .object({ ...StoreFields, businessDayCutoff: StoreFields.businessDayCutoff.optional(), fiscalYearStartMonth: StoreFields.fiscalYearStartMonth.optional(), code: StoreFields.code.optional() })
   .strict();
 export type CreateStoreRequest = z.infer<typeof CreateStoreRequest>;
 /** `PATCH /api/stores/:id` (admin): any of the store's fields. */

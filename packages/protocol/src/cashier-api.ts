@@ -48,6 +48,8 @@ export const Receipt = z.object({
   customerName: z.string().nullable(),
   /** Characters 3, 7, 13 and 19 of the ticket's signature (the usual printed extract). */
   signatureExtract: z.string(),
+  /** Printed reference `S01-C2-000123` (also the Code 128 barcode); null until the copy carries the store's code. */
+  reference: z.string().nullable(),
   duplicate: z
     .object({ number: z.number().int().positive(), printedAt: IsoDateTime, cashierName: z.string(), signatureExtract: z.string() })
     .nullable(),
@@ -105,6 +107,18 @@ export const ReturnableTicket = z.object({
   lines: z.array(z.object({ lineNo: z.number().int().positive(), sold: z.number().int(), returned: z.number().int().nonnegative() })),
 });
 export type ReturnableTicket = z.infer<typeof ReturnableTicket>;
+
+/** `GET /api/ticket-references/:reference`: the ticket a printed reference (or its scanned barcode) names. */
+export const TicketReferenceParams = z.object({ reference: z.string().min(1).max(40) });
+export const TicketReferenceLookup = z.object({
+  reference: z.string(),
+  registerId: Id,
+  registerName: z.string(),
+  number: z.number().int().positive(),
+  /** The ticket is this register's own (read locally, offline too); otherwise read from central. */
+  own: z.boolean(),
+});
+export type TicketReferenceLookup = z.infer<typeof TicketReferenceLookup>;
 
 /** `?registerId=` of `GET /api/tickets/:number/returnable`: a ticket of another register of the store (asked of central). */
 export const ReturnableQuery = z.object({ registerId: Id.optional() });

@@ -18,7 +18,8 @@ export function canonicalLineText(line: SnapshotDataLine): string {
   switch (line.t) {
     case 'store': {
       const s = line.r;
-      return JSON.stringify({ t: 'store', r: { id: s.id, name: s.name, address: s.address, siret: s.siret, vatNumber: s.vatNumber, timezone: s.timezone, businessDayCutoff: s.businessDayCutoff, fiscalYearStartMonth: s.fiscalYearStartMonth } });
+      const references = s.code === undefined && s.registers === undefined ? {} : { code: s.code, registers: s.registers?.map((r) => ({ id: r.id, name: r.name, number: r.number })) };
+      return JSON.stringify({ t: 'store', r: { id: s.id, name: s.name, address: s.address, siret: s.siret, vatNumber: s.vatNumber, timezone: s.timezone, businessDayCutoff: s.businessDayCutoff, fiscalYearStartMonth: s.fiscalYearStartMonth, ...references } });
     }
     case 'paymentMethod':
       return JSON.stringify({ t: 'paymentMethod', r: line.r });

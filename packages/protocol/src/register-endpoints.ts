@@ -34,6 +34,7 @@ import {
   ReturnQuote,
   ReturnQuoteRequest,
   ShelfCategory,
+  TicketReferenceLookup,
   XReport,
 } from './cashier-api';
 
@@ -59,6 +60,7 @@ export const registerEndpoints = {
   receipt: endpoint('GET', '/api/tickets/:number/receipt', { response: Receipt }),
   duplicate: endpoint('POST', '/api/tickets/:number/duplicates', { response: Receipt }),
   returnable: endpoint('GET', '/api/tickets/:number/returnable', { response: ReturnableTicket }),
+  ticketReference: endpoint('GET', '/api/ticket-references/:reference', { response: TicketReferenceLookup }),
   returnQuote: endpoint('POST', '/api/returns/quote', { body: ReturnQuoteRequest, response: ReturnQuote }),
   refund: endpoint('POST', '/api/returns', { body: ReturnRequest, response: SaleResponse }),
   sosCopy: endpoint('POST', '/api/sos-copy', { response: SosCopyResult }),

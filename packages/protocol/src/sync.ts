@@ -91,6 +91,13 @@ export const StoreIdentity = z.object({
   businessDayCutoff: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/).default('04:00'),
   /** First month (1–12) of the fiscal year: year closures and archives follow it. */
   fiscalYearStartMonth: z.number().int().min(1).max(12).default(1),
+  /**
+   * Ticket references (docs/architecture.md §18): the store's short code and its registers with their
+   * number in the store. Sent only to registers that ask (`?with=references`), so an older register's
+   * copy keeps its checksum; absent from copies made before.
+   */
+  code: z.string().optional(),
+  registers: z.array(z.object({ id: Id, name: z.string(), number: z.number().int().positive() })).optional(),
 });
 export type StoreIdentity = z.infer<typeof StoreIdentity>;
 
@@ -171,7 +178,10 @@ export const Snapshot = z.object({
 export type Snapshot = z.infer<typeof Snapshot>;
 
 // ---- incremental changes ----
-export const ChangesQuery = z.object({ since: z.coerce.number().int().nonnegative() });
+/** `?with=references`: the store line carries the ticket-reference fields (registers from issue 12 on ask for them). */
+export const CopyQuery = z.object({ with: z.literal('references').optional() });
+export type CopyQuery = z.infer<typeof CopyQuery>;
+export const ChangesQuery = CopyQuery.extend({ since: z.coerce.number().int().nonnegative() });
 export const ChangesResponse = z.object({
   changeVersion: z.number().int().nonnegative(),
   store: StoreIdentity.nullable(),

@@ -26,7 +26,7 @@ const CP858: Record<number, string> = {
 
 /** Argument byte counts of the ESC/POS commands a receipt may use; anything else fails the test. */
 const ESC_ARGS: Record<string, number> = { '@': 0, '2': 0, '3': 1, '!': 1, '-': 1, E: 1, G: 1, M: 1, a: 1, d: 1, J: 1, t: 1, R: 1, V: 1 };
-const GS_ARGS: Record<string, number> = { '!': 1, B: 1, b: 1 };
+const GS_ARGS: Record<string, number> = { '!': 1, B: 1, b: 1, h: 1, w: 1, H: 1 };
 const FS_ARGS: Record<string, number> = { '.': 0, '&': 0, C: 1 };
 
 interface Decoded {
@@ -45,6 +45,13 @@ function decodeEscPos(bytes: Uint8Array): Decoded {
       const op = String.fromCharCode(bytes[i + 1]!);
       let n = (b === 0x1b ? ESC_ARGS : b === 0x1d ? GS_ARGS : FS_ARGS)[op];
       if (b === 0x1d && op === 'V') n = bytes[i + 2]! >= 65 ? 2 : 1; // GS V m [n]
+      if (b === 0x1d && op === 'k') {
+        // GS k m n d1…dn (barcode, m ≥ 65): shown as "GS k m <data as text>"
+        const len = bytes[i + 3]!;
+        commands.push(`GS k ${bytes[i + 2]} ${String.fromCharCode(...bytes.subarray(i + 4, i + 4 + len))}`);
+        i += 4 + len;
+        continue;
+      }
       if (n === undefined) throw new Error(`unknown command ${prefix} ${op} (0x${bytes[i + 1]!.toString(16)}) at byte ${i}`);
       commands.push([prefix, op, ...bytes.subarray(i + 2, i + 2 + n)].join(' '));
       i += 2 + n;
@@ -123,7 +130,7 @@ const sample: Receipt = {
     payments: [{ method: 'card', amountCents: 120000 }, { method: 'cash', amountCents: 5000 }],
     changeCents: 1544, signature: 'abcdefghijklmnopqrstuvwxyz', integratedAt: null, original: null,
   },
-  cashierName: 'Alice', customerName: 'Marie Curie', signatureExtract: 'cgms', duplicate: null,
+  cashierName: 'Alice', customerName: 'Marie Curie', signatureExtract: 'cgms', reference: 'S01-C1-000042', duplicate: null,
 };
 
 describe('ESC/POS receipt encoding', () => {
@@ -142,6 +149,14 @@ describe('ESC/POS receipt encoding', () => {
     assert.ok(!text.includes('DUPLICATA'));
     assert.match(commands.at(-1)!, CUT, 'ends with a cut');
     assert.ok(text.split('\n').every((l) => l.length <= 48), 'fits 48 columns');
+  });
+
+  test('the ticket reference is printed and as a Code 128 barcode (code set B), only when the copy has one', () => {
+    const { text, commands } = decodeEscPos(encodeReceiptEscPos(sample));
+    assert.ok(text.includes('S01-C1-000042'), text);
+    assert.ok(commands.includes('GS k 73 {BS01-C1-000042'), commands.join('\n'));
+    const without = decodeEscPos(encodeReceiptEscPos({ ...sample, reference: null }));
+    assert.ok(!without.commands.some((c) => c.startsWith('GS k')), 'no barcode without a reference');
   });
 
   test('a reprint says DUPLICATA, with its number and signature extract', () => {

@@ -54,7 +54,7 @@ describe('register agent (enrolled, connected)', () => {
   const status = async () => (await api(reg.url, 'GET', '/api/status')).body;
   /** What central serves as this register's copy right now (its own sync API, the register's token). */
   const centralSnapshot = async (): Promise<Snapshot> => {
-    const r = await http<Snapshot>(central.url, 'GET', '/api/sync/snapshot', { token: reg.ctx.identity!.token });
+    const r = await http<Snapshot>(central.url, 'GET', '/api/sync/snapshot?with=references', { token: reg.ctx.identity!.token });
     assert.equal(r.status, 200);
     return r.body;
   };

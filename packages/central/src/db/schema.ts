@@ -15,6 +15,8 @@ export interface StoresTable {
   business_day_cutoff: Generated<string>;
   /** First month (1–12) of the fiscal year. */
   fiscal_year_start_month: Generated<number>;
+  /** Short code in the store's ticket references (`S01`), unique (migration 0017; '' = none yet). */
+  code: Generated<string>;
   change_version: number;
 }
 
@@ -52,6 +54,8 @@ export interface RegistersTable {
   revoked_at: string | null;
   /** When the pending enrolment code stops working; null when none is pending (or from before 0011). */
   enrol_code_expires_at: string | null;
+  /** The register's number within its store (1, 2…; `C2` in `S01-C2-000123`), never reused (migration 0017). */
+  number_in_store: number | null;
 }
 
 /** Login throttling (domain `login-throttle`): consecutive failures per key, shared by every instance. */

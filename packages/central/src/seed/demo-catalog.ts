@@ -8,6 +8,7 @@ export const DEMO_STORE = {
   siret: '91234567500017',
   vat_number: 'FR65912345675',
   timezone: 'Europe/Paris',
+  code: 'S01',
 };
 
 export const DEMO_CASHIERS = [

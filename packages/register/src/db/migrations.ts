@@ -144,6 +144,16 @@ const m0009Returns: Migration = {
   },
 };
 
+// Ticket references (issue 12, docs/architecture.md §18): the store's short code and its registers
+// with their number in the store (JSON `[{id, name, number}]`), from the copy's store line; null in
+// a copy made before (the receipt then prints no reference).
+const m0010Till: Migration = {
+  async up(db: Kysely<any>) {
+    await sql`ALTER TABLE copy_store ADD COLUMN code TEXT`.execute(db);
+    await sql`ALTER TABLE copy_store ADD COLUMN registers TEXT`.execute(db);
+  },
+};
+
 export const registerMigrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_sos_copy': m0002SosCopy,
@@ -153,4 +163,5 @@ export const registerMigrations: Record<string, Migration> = {
   '0006_trust': m0006Trust,
   '0007_held_sales': m0007HeldSales,
   '0009_returns': m0009Returns,
+  '0010_till': m0010Till,
 };

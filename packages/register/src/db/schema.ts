@@ -39,6 +39,10 @@ export interface CopyStoreTable {
   cashier_discount_limit_bp: Generated<number>;
   /** 1: every return needs a manager's approval. */
   returns_need_approval: Generated<number>;
+  /** The store's short code in ticket references (`S01`); null in a copy from before (migration 0010_till). */
+  code: string | null;
+  /** JSON `[{id, name, number}]`: the store's registers and their number in the store; null likewise. */
+  registers: string | null;
 }
 
 /** Consecutive failed logins per key (`login:<login>`, `addr:<address>`); see domain login-throttle. */

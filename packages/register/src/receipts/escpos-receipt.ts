@@ -97,6 +97,10 @@ export function encodeReceiptEscPos(receipt: Receipt, opts: EscPosOptions = {}):
   if (ticket.changeCents > 0) row('Rendu', euros(ticket.changeCents));
   e.rule();
 
+  if (receipt.reference) {
+    // The reference, printed and as a Code 128 barcode: scanned at any register of the store, it opens this ticket.
+    e.align('center').line(receipt.reference).barcode(receipt.reference, 'code128', { height: 60, width: 2, text: false }).align('left');
+  }
   e.line(`Signature ${receipt.signatureExtract}${duplicate ? ` / ${duplicate.signatureExtract}` : ''}`);
   e.line(`Logiciel ${store.softwareName} ${store.softwareVersion}`);
   if (duplicate) e.align('center').bold(true).line('DUPLICATA').bold(false);

@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from '@comptoir/http';
-import { Receipt, ReceiptStore, TicketNumberParams } from '@comptoir/protocol';
+import { Receipt, ReceiptStore, TicketNumberParams, TicketReferenceLookup, TicketReferenceParams } from '@comptoir/protocol';
 import type { RegisterContext } from '../context';
 import { actorOf } from '../auth/session.guard';
 import { buildReceipt, printDuplicate } from './receipt.service';
 import { printerStatus, receiptPrinterOf } from './receipt-printer';
 import { readStoreIdentity } from './store-identity.service';
+import { lookupTicketReference } from './ticket-reference.service';
 
 export function receiptRoutes(app: FastifyInstance, ctx: RegisterContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -13,6 +14,13 @@ export function receiptRoutes(app: FastifyInstance, ctx: RegisterContext): void 
 
   api.get('/api/tickets/:number/receipt', { config: { access: 'cashier' }, schema: { params: TicketNumberParams, response: { 200: Receipt } } }, async (req) =>
     buildReceipt(ctx, req.params.number),
+  );
+
+  /** The ticket a printed reference names (`S01-C2-000123`, the receipt's barcode): this register's or another's of the store. */
+  api.get(
+    '/api/ticket-references/:reference',
+    { config: { access: 'cashier' }, schema: { params: TicketReferenceParams, response: { 200: TicketReferenceLookup } } },
+    async (req) => lookupTicketReference(ctx, req.params.reference),
   );
 
   /** A reprint: a signed record of the `duplicate` chain (sent to the printer after the answer). */

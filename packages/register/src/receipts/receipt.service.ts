@@ -4,6 +4,7 @@ import { appendRecord } from '../chain/record-chain';
 import type { RegisterContext } from '../context';
 import { getTicket } from '../sales/ticket.service';
 import { readStoreIdentity } from './store-identity.service';
+import { ticketReferenceOf } from './ticket-reference.service';
 
 // Receipts of the register's tickets, and reprints. A reprint is itself a signed fact: the next
 // record of the `duplicate` chain (gapless, pushed to central like any record), printed DUPLICATA.
@@ -27,12 +28,14 @@ function customerName(ctx: RegisterContext, customerId: string | null): string |
 /** The receipt of ticket `number` as first printed (no DUPLICATA). Unknown ticket → 404. */
 export async function buildReceipt(ctx: RegisterContext, number: number): Promise<Receipt> {
   const ticket = await getTicket(ctx, number);
+  const store = readStoreIdentity(ctx);
   return {
-    store: readStoreIdentity(ctx),
+    store,
     ticket,
     cashierName: cashierName(ctx, ticket.cashierId),
     customerName: customerName(ctx, ticket.customerId),
     signatureExtract: signatureExtract(ticket.signature),
+    reference: ticketReferenceOf(ctx, store.registerId, ticket.number),
     duplicate: null,
   };
 }

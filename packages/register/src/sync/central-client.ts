@@ -111,7 +111,8 @@ export class CentralClient {
    * an idle deadline between chunks and a total deadline.
    */
   async snapshotStream(totalMs = 300_000, idleMs = 15_000): Promise<AsyncIterable<Buffer>> {
-    const path = '/api/sync/snapshot/stream';
+    // `with=references`: the store line carries the store code and its registers (ticket references).
+    const path = '/api/sync/snapshot/stream?with=references';
     let res;
     try {
       res = await request(new URL(path, this.opts.baseUrl), {
@@ -185,7 +186,7 @@ export class CentralClient {
   }
 
   changes(since: number): Promise<ChangesResponse> {
-    return this.call('GET', `/api/sync/changes?since=${since}`, undefined, ChangesResponse, 30_000, true, 10_000);
+    return this.call('GET', `/api/sync/changes?since=${since}&with=references`, undefined, ChangesResponse, 30_000, true, 10_000);
   }
 
   close(): Promise<void> {

@@ -54,6 +54,9 @@ export function readCopy(ctx: RegisterContext): CopyBody {
           timezone: store.timezone,
           businessDayCutoff: store.business_day_cutoff,
           fiscalYearStartMonth: store.fiscal_year_start_month,
+          ...(store.code !== null || store.registers !== null
+            ? { code: store.code ?? undefined, registers: store.registers ? (JSON.parse(store.registers) as NonNullable<CopyBody['store']['registers']>) : undefined }
+            : {}),
         }
       : { id: '', name: '', address: '', siret: '', vatNumber: '', timezone: '', businessDayCutoff: '04:00', fiscalYearStartMonth: 1 },
     paymentMethods: (db.prepare('SELECT method FROM copy_payment_methods').all() as { method: CopyBody['paymentMethods'][number] }[]).map(
@@ -155,10 +158,13 @@ export async function pullChanges(ctx: RegisterContext, client: CentralClient): 
 function upsertStore(ctx: RegisterContext, s: Snapshot['store']): void {
   ctx.sqlite
     .prepare(
-      `INSERT OR REPLACE INTO copy_store (id, name, address, siret, vat_number, timezone, business_day_cutoff, fiscal_year_start_month)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR REPLACE INTO copy_store (id, name, address, siret, vat_number, timezone, business_day_cutoff, fiscal_year_start_month, code, registers)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
-    .run(s.id, s.name, s.address, s.siret, s.vatNumber, s.timezone, s.businessDayCutoff, s.fiscalYearStartMonth);
+    .run(
+      s.id, s.name, s.address, s.siret, s.vatNumber, s.timezone, s.businessDayCutoff, s.fiscalYearStartMonth,
+      s.code ?? null, s.registers ? JSON.stringify(s.registers) : null,
+    );
 }
 
 function upsertProducts(ctx: RegisterContext, products: readonly CopyProduct[]): void {

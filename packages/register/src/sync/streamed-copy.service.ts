@@ -110,8 +110,8 @@ async function receiveIntoStaging(
   const db = ctx.sqlite;
   const ins = {
     store: db.prepare(
-      `INSERT INTO ${stagingName('copy_store')} (id, name, address, siret, vat_number, timezone, business_day_cutoff, fiscal_year_start_month)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO ${stagingName('copy_store')} (id, name, address, siret, vat_number, timezone, business_day_cutoff, fiscal_year_start_month, code, registers)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     paymentMethod: db.prepare(`INSERT INTO ${stagingName('copy_payment_methods')} (method) VALUES (?)`),
     product: db.prepare(
@@ -129,7 +129,10 @@ async function receiveIntoStaging(
     for (const l of lines) {
       switch (l.t) {
         case 'store':
-          ins.store.run(l.r.id, l.r.name, l.r.address, l.r.siret, l.r.vatNumber, l.r.timezone, l.r.businessDayCutoff, l.r.fiscalYearStartMonth);
+          ins.store.run(
+            l.r.id, l.r.name, l.r.address, l.r.siret, l.r.vatNumber, l.r.timezone, l.r.businessDayCutoff, l.r.fiscalYearStartMonth,
+            l.r.code ?? null, l.r.registers ? JSON.stringify(l.r.registers) : null,
+          );
           break;
         case 'paymentMethod':
           ins.paymentMethod.run(l.r);

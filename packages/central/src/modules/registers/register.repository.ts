@@ -2,6 +2,7 @@ import type { Updateable } from 'kysely';
 import type { Ctx } from '../../context';
 import { whereStoreIn } from '../stores/store-scope';
 import type { RegistersTable } from '../../db/schema';
+import { nextChangeVersion } from '../../db/change-version';
 
 const FLEET_COLUMNS = [
   'registers.id', 'registers.name', 'registers.store_id', 'registers.enrolled_at', 'registers.mode',
@@ -38,14 +39,34 @@ export function findRegister(ctx: Ctx, id: string) {
   return ctx.db.selectFrom('registers').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/**
+ * A new register, numbered next in its store (`C<n>` of its ticket references, never reused), in one
+ * transaction that also gives the store a new change version: the store's other registers learn of
+ * it through their next changes pull (their copy's store line lists the store's registers). Two
+ * registers created at once in one store: the unique (store, number) index refuses the second.
+ */
 export async function insertRegister(
   ctx: Ctx,
   row: { id: string; storeId: string; name: string; enrolCodeHash: string; enrolCodeExpiresAt: string; createdAt: string },
-): Promise<void> {
-  await ctx.db
-    .insertInto('registers')
-    .values({ id: row.id, store_id: row.storeId, name: row.name, enrol_code_hash: row.enrolCodeHash, enrol_code_expires_at: row.enrolCodeExpiresAt, created_at: row.createdAt })
-    .execute();
+): Promise<number> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const version = await nextChangeVersion(trx);
+    const last = await trx
+      .selectFrom('registers')
+      .select((eb) => eb.fn.max('number_in_store').as('n'))
+      .where('store_id', '=', row.storeId)
+      .executeTakeFirst();
+    const number = Number(last?.n ?? 0) + 1;
+    await trx
+      .insertInto('registers')
+      .values({
+        id: row.id, store_id: row.storeId, name: row.name, enrol_code_hash: row.enrolCodeHash, enrol_code_expires_at: row.enrolCodeExpiresAt,
+        created_at: row.createdAt, number_in_store: number,
+      })
+      .execute();
+    await trx.updateTable('stores').set({ change_version: version }).where('id', '=', row.storeId).execute();
+    return number;
+  });
 }
 
 /**

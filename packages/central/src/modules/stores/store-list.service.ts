@@ -14,6 +14,7 @@ export function toStore(s: StoreRow): Store {
     timezone: s.timezone,
     businessDayCutoff: s.business_day_cutoff,
     fiscalYearStartMonth: s.fiscal_year_start_month,
+    code: s.code,
   };
 }
 

@@ -14,8 +14,8 @@ const LINES_PER_CHUNK = 2000;
  * checksum, ticket head) as the LAST line. A connection cut before the manifest leaves the register
  * without one: it refuses the copy. Backpressure: Readable.from pulls chunks as the socket drains.
  */
-export async function snapshotStream(ctx: Ctx, storeId: string, registerId: string, documentsPerCustomer: number): Promise<Readable> {
-  const { changeVersion, ticketHead, body } = await readCopyBody(ctx, storeId, registerId, documentsPerCustomer);
+export async function snapshotStream(ctx: Ctx, storeId: string, registerId: string, documentsPerCustomer: number, references = false): Promise<Readable> {
+  const { changeVersion, ticketHead, body } = await readCopyBody(ctx, storeId, registerId, documentsPerCustomer, references);
   const counts = copyCounts(body);
   const createdAt = nowIso(ctx);
   async function* chunks(): AsyncGenerator<string> {

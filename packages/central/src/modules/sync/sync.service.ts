@@ -8,12 +8,13 @@ import {
   type HeartbeatRequest,
   type HeartbeatResponse,
   type Snapshot,
+  type StoreIdentity,
 } from '@comptoir/protocol';
 import { snapshotChecksum } from '@comptoir/protocol/node';
 import { sql, type Kysely } from 'kysely';
 import { nowIso, type Ctx } from '../../context';
 import { currentChangeVersion } from '../../db/change-version';
-import type { CentralDb, CustomerRow, ProductRow, UserRow } from '../../db/schema';
+import type { CentralDb, CustomerRow, ProductRow, StoreRow, UserRow } from '../../db/schema';
 import { toStore } from '../stores/store-list.service';
 import { allBarcodes, barcodesOf } from '../catalog/product.repository';
 import { parseSchedule } from '../registers/register.service';
@@ -120,7 +121,25 @@ export interface CopyRead {
  * barcodes, active customers of the store and their last `documentsPerCustomer` tickets, active PIN
  * holders of the store (or of every store), the store's stock levels.
  */
-export async function readCopyBody(ctx: Ctx, storeId: string, registerId: string, documentsPerCustomer: number): Promise<CopyRead> {
+/**
+ * The store line of the copy. With `references` (registers from issue 12 on ask for it) it also
+ * carries the store's code and its registers' numbers (ticket references, docs/architecture.md §18);
+ * without, exactly the fields older registers hash, so their copies keep verifying.
+ */
+async function copyStoreLine(db: Kysely<CentralDb>, store: StoreRow, references: boolean): Promise<StoreIdentity> {
+  const { code, ...identity } = toStore(store);
+  if (!references) return identity;
+  const registers = await db
+    .selectFrom('registers')
+    .select(['id', 'name', 'number_in_store'])
+    .where('store_id', '=', store.id)
+    .where('number_in_store', 'is not', null)
+    .orderBy('number_in_store')
+    .execute();
+  return { ...identity, code, registers: registers.map((r) => ({ id: r.id, name: r.name, number: Number(r.number_in_store) })) };
+}
+
+export async function readCopyBody(ctx: Ctx, storeId: string, registerId: string, documentsPerCustomer: number, references = false): Promise<CopyRead> {
   return readConsistently(ctx, async (db) => {
     const changeVersion = await currentChangeVersion(db);
     const store = await db.selectFrom('stores').selectAll().where('id', '=', storeId).executeTakeFirst();
@@ -156,7 +175,7 @@ export async function readCopyBody(ctx: Ctx, storeId: string, registerId: string
       changeVersion,
       ticketHead: Number(head?.last_number ?? 0),
       body: {
-        store: toStore(store),
+        store: await copyStoreLine(db, store, references),
         paymentMethods: [...PAYMENT_METHODS],
         products: products.map((p) => toCopyProduct(p, codes.get(p.sku) ?? [])),
         customers: customers.map(toCopyCustomer),
@@ -191,8 +210,8 @@ async function recentDocuments(db: Kysely<CentralDb>, storeId: string, n: number
  * The full SOS copy as one JSON document (kept for tools and tests; registers use the streamed
  * copy, see snapshot-stream.service.ts). Same body, same checksum definition.
  */
-export async function snapshot(ctx: Ctx, storeId: string, registerId = '', documentsPerCustomer = DEFAULT_SOS_DOCUMENTS_PER_CUSTOMER): Promise<Snapshot> {
-  const { changeVersion, ticketHead, body } = await readCopyBody(ctx, storeId, registerId, documentsPerCustomer);
+export async function snapshot(ctx: Ctx, storeId: string, registerId = '', documentsPerCustomer = DEFAULT_SOS_DOCUMENTS_PER_CUSTOMER, references = false): Promise<Snapshot> {
+  const { changeVersion, ticketHead, body } = await readCopyBody(ctx, storeId, registerId, documentsPerCustomer, references);
   return {
     manifest: {
       changeVersion,
@@ -219,7 +238,7 @@ export function copyCounts(body: Omit<Snapshot, 'manifest'>): Snapshot['manifest
  * What changed since version `since` for a register of `storeId`: rows whose change_version is
  * greater, deactivated ones included (active: false), and the version to ask from next time.
  */
-export async function changesSince(ctx: Ctx, storeId: string, since: number): Promise<ChangesResponse> {
+export async function changesSince(ctx: Ctx, storeId: string, since: number, references = false): Promise<ChangesResponse> {
   return readConsistently(ctx, async (db) => {
     const changeVersion = await currentChangeVersion(db);
     const store = await db.selectFrom('stores').selectAll().where('id', '=', storeId).where('change_version', '>', since).executeTakeFirst();
@@ -241,7 +260,7 @@ export async function changesSince(ctx: Ctx, storeId: string, since: number): Pr
       .execute();
     return {
       changeVersion,
-      store: store ? toStore(store) : null,
+      store: store ? await copyStoreLine(db, store, references) : null,
       products: products.map((p) => toCopyProduct(p, codes.get(p.sku) ?? [])),
       customers: customers.map(toCopyCustomer),
       cashiers: users.map(toCopyCashier),
