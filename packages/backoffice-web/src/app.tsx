@@ -17,6 +17,7 @@ import { DashboardScreen } from './screens/dashboard.screen';
 import { ReviewScreen } from './screens/review.screen';
 import { ClosuresScreen } from './screens/closures.screen';
 import { AccountingScreen } from './screens/accounting.screen';
+import { EventsScreen } from './screens/events.screen';
 
 interface Session {
   token: string;
@@ -99,6 +100,7 @@ export function App() {
     ['documents', t('nav.documents')],
     ['review', t('nav.review')],
     ['closures', t('nav.closures')],
+    ['journal', t('nav.journal')],
     ['accounting', t('nav.accounting')],
     ['catalog', t('nav.catalog')],
     ['stock', t('nav.stock')],
@@ -130,6 +132,9 @@ export function App() {
       break;
     case 'closures':
       screen = <ClosuresScreen />;
+      break;
+    case 'journal':
+      screen = <EventsScreen />;
       break;
     case 'accounting':
       screen = <AccountingScreen />;

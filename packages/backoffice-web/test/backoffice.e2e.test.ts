@@ -291,6 +291,39 @@ describe('back office in a browser', () => {
     }
   });
 
+  it('the event journal (JET) lists the registers\' coded events, filters by register, code and day, and shows the key ids', async () => {
+    const reg = info.registers[0]!;
+    await page.getByTestId('nav-journal').click();
+    await textMatching(page.locator('h1').first(), /Journal des événements techniques/);
+    await page.locator('[data-testid="events"] tbody tr').first().waitFor();
+    // Code 260 (enrolment, data initialisation): one per register, from every register.
+    await page.getByTestId('events-code').selectOption('260');
+    await eventually('only enrolments listed', async () => {
+      const codes = await page.locator('[data-testid="events"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-code')));
+      return codes.length >= info.registers.length && codes.every((c) => c === '260') ? codes : null;
+    });
+    await textMatching(page.getByTestId('events'), /Enrôlement \(initialisation des données\)/);
+    // One register: its events only, and its signing key, as central's key list gives it.
+    await page.getByTestId('events-code').selectOption('');
+    await page.getByTestId('events-register').selectOption(reg.id);
+    const keys = (await http(info.centralUrl, 'GET', `/api/registers/${reg.id}/keys`, { token: adminToken })).body.items as { keyId: string }[];
+    assert.ok(keys.length >= 1);
+    await textMatching(page.getByTestId('register-keys'), new RegExp(keys[0]!.keyId));
+    await textMatching(page.getByTestId('register-keys'), new RegExp(`--key-id ${keys[0]!.keyId}`));
+    const rows = await eventually('the register\'s events', async () => {
+      const ids = await page.locator('[data-testid="events"] tbody tr').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-testid')));
+      return ids.length > 0 && ids.every((id) => id?.startsWith(`event-${reg.id}-`)) ? ids : null;
+    });
+    assert.ok(rows.length >= 3, 'enrolment, key start, software start at least');
+    await shot('journal');
+    // A day after today: nothing yet.
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    const day = `${tomorrow.getFullYear()}-${String(tomorrow.getMonth() + 1).padStart(2, '0')}-${String(tomorrow.getDate()).padStart(2, '0')}`;
+    await page.getByTestId('events-from').fill(day);
+    await textMatching(page.locator('main'), /Aucun événement/);
+    await page.getByTestId('events-from').fill('');
+  });
+
   it('logging out ends the session on central: its token answers 401 afterwards', async () => {
     const session = await page.evaluate(() => sessionStorage.getItem('comptoir.backoffice.session'));
     const token = (JSON.parse(session ?? '{}') as { token?: string }).token;

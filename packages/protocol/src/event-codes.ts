@@ -77,4 +77,24 @@ export type JournalEvent = z.infer<typeof JournalEvent>;
 export const JournalEventsResponse = z.object({ items: z.array(JournalEvent) });
 export type JournalEventsResponse = z.infer<typeof JournalEventsResponse>;
 export const RegisterEventsQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
-export const CentralEventsQuery = RegisterEventsQuery.extend({ registerId: Id.optional() });
+/**
+ * Central's journal query: one register (else every register the caller sees), one event code (e.g.
+ * 70, degraded mode on), and a time window on `recordedAt` (`from` inclusive, `to` exclusive).
+ */
+export const CentralEventsQuery = RegisterEventsQuery.extend({
+  registerId: Id.optional(),
+  code: z.coerce.number().int().positive().optional(),
+  from: IsoDateTime.transform(utcIso).optional(),
+  to: IsoDateTime.transform(utcIso).optional(),
+});
+
+/** Records hold UTC ISO times (`…Z`): a bound given with an offset is compared in that form. */
+function utcIso(iso: string): string {
+  return new Date(iso).toISOString();
+}
+export type CentralEventsQuery = z.infer<typeof CentralEventsQuery>;
+
+/** Every kind of event that carries `code` (one, as codes are unique; none for an unknown code). */
+export function eventsOfCode(code: number): EventType[] {
+  return (Object.keys(EVENT_CODES) as EventType[]).filter((e) => EVENT_CODES[e] === code);
+}

@@ -1,0 +1,154 @@
+import { useState } from 'react';
+import { EVENT_CODES, type EventType, type FleetResponse, type JournalEventsResponse, type RegisterKeysResponse } from '@comptoir/protocol';
+import { api, qs } from '../api.client';
+import { dateTime } from '../format';
+import { useI18n, type MessageKey, type T } from '../i18n';
+import { ErrorLine, Section, useLoad } from '../ui/common';
+
+const LIMIT = 500;
+
+/** A local calendar day (`<input type="date">`) as the UTC instant of its midnight; `days` later. */
+function dayStart(day: string, days = 0): string | undefined {
+  if (!day) return undefined;
+  const d = new Date(`${day}T00:00:00`);
+  d.setDate(d.getDate() + days);
+  return d.toISOString();
+}
+
+function eventName(t: T, event: string): string {
+  const key = `event.${event}`;
+  return t.has(key) ? t(key as MessageKey) : event;
+}
+
+/**
+ * The technical event journal (JET, NF525) of the registers, as central holds it: filter by
+ * register, event code and days; with a register chosen, its signing keys, whose key id is what
+ * `comptoir verify --archive FILE --key-id HEX` needs to authenticate that register's archives.
+ */
+export function EventsScreen() {
+  const { t, lang } = useI18n();
+  const [registerId, setRegisterId] = useState('');
+  const [code, setCode] = useState('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const fleet = useLoad(() => api<FleetResponse>('GET', '/api/fleet'), []);
+  const query = { registerId: registerId || undefined, code: code || undefined, from: dayStart(from), to: dayStart(to, 1), limit: LIMIT };
+  const list = useLoad(() => api<JournalEventsResponse>('GET', `/api/events${qs(query)}`), [registerId, code, from, to], 10_000);
+  const nameOf = (id: string) => fleet.data?.items.find((r) => r.id === id)?.name ?? id;
+  const codes = (Object.entries(EVENT_CODES) as [EventType, number][]).sort((a, b) => a[1] - b[1]);
+
+  return (
+    <div>
+      <h1>{t('events.title')}</h1>
+      <p className="muted small">{t('events.help')}</p>
+      <div className="filters">
+        <label>
+          {t('events.register')}
+          <select data-testid="events-register" value={registerId} onChange={(e) => setRegisterId(e.target.value)}>
+            <option value="">{t('events.allRegisters')}</option>
+            {fleet.data?.items.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('events.code')}
+          <select data-testid="events-code" value={code} onChange={(e) => setCode(e.target.value)}>
+            <option value="">{t('events.allCodes')}</option>
+            {codes.map(([event, c]) => (
+              <option key={event} value={c}>
+                {c} — {eventName(t, event)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('events.from')}
+          <input type="date" data-testid="events-from" value={from} onChange={(e) => setFrom(e.target.value)} />
+        </label>
+        <label>
+          {t('events.to')}
+          <input type="date" data-testid="events-to" value={to} onChange={(e) => setTo(e.target.value)} />
+        </label>
+      </div>
+      {registerId && <RegisterKeys registerId={registerId} name={nameOf(registerId)} />}
+      <ErrorLine error={list.error} />
+      <Section title={t('events.journal')}>
+        {list.data?.items.length === 0 && <p className="muted">{t('events.empty')}</p>}
+        {list.data?.items.length === LIMIT && <p className="muted small">{t('events.limited', { n: LIMIT })}</p>}
+        <div className="table-wrap">
+          <table className="grid" data-testid="events">
+            <thead>
+              <tr>
+                <th>{t('events.register')}</th>
+                <th className="num">{t('events.number')}</th>
+                <th>{t('events.recordedAt')}</th>
+                <th className="num">{t('events.code')}</th>
+                <th>{t('events.event')}</th>
+                <th>{t('events.details')}</th>
+                <th>{t('events.integratedAt')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.data?.items.map((e) => (
+                <tr key={`${e.registerId}-${e.number}`} data-testid={`event-${e.registerId}-${e.number}`} data-code={e.code}>
+                  <td>{nameOf(e.registerId)}</td>
+                  <td className="num">{e.number}</td>
+                  <td>{dateTime(e.recordedAt, lang)}</td>
+                  <td className="num mono">{e.code}</td>
+                  <td>{eventName(t, e.event)}</td>
+                  <td className="small mono">
+                    {Object.entries(e.details)
+                      .map(([k, v]) => `${k}=${String(v)}`)
+                      .join(' · ')}
+                  </td>
+                  <td>{dateTime(e.integratedAt, lang)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </Section>
+    </div>
+  );
+}
+
+/** Every key the register ever signed with (append-only at central), newest last. */
+function RegisterKeys({ registerId, name }: { registerId: string; name: string }) {
+  const { t, lang } = useI18n();
+  const keys = useLoad(() => api<RegisterKeysResponse>('GET', `/api/registers/${encodeURIComponent(registerId)}/keys`), [registerId]);
+  return (
+    <Section title={t('events.keysOf', { register: name })}>
+      <p className="muted small">{t('events.keysHelp')}</p>
+      <ErrorLine error={keys.error} />
+      {keys.data?.items.length === 0 && <p className="muted">{t('events.noKey')}</p>}
+      <div className="table-wrap">
+        <table className="grid" data-testid="register-keys">
+          <thead>
+            <tr>
+              <th>{t('events.keyId')}</th>
+              <th>{t('events.validFrom')}</th>
+              <th>{t('events.validTo')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {keys.data?.items.map((k) => (
+              <tr key={k.keyId} data-testid={`register-key-${k.keyId}`}>
+                <td>
+                  <code className="key-id" data-testid="key-id">
+                    {k.keyId}
+                  </code>
+                  <div className="small muted mono">comptoir verify --archive … --key-id {k.keyId}</div>
+                </td>
+                <td>{dateTime(k.validFrom, lang)}</td>
+                <td>{k.validTo ? dateTime(k.validTo, lang) : t('events.current')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </Section>
+  );
+}
