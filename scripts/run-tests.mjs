@@ -106,7 +106,7 @@ try {
   if (failedFiles.length > 0) status = 1;
   const wall = (Date.now() - startedAt) / 1000;
   console.log(`\ntests: ${runs.length} files in ${wall.toFixed(0)} s (${parallel.length} side by side, ${concurrency} at a time; ${serial.length} alone after them); slowest:`);
-  for (const r of [...runs].sort((a, b) => b.ms - a.ms).slice(0, 12)) console.log(`  ${seconds(r.ms).padStart(6)}  ${r.file}${r.serial ? ' (serial)' : ''}`);
+  for (const r of [...runs].sort((a, b) => b.ms - a.ms).slice(0, 12)) console.log(`  ${seconds(r.ms).padStart(6)}  ${r.file}${r.serial ? ' (serial)' : ''}${outsideTests(r)}`);
   for (const r of failedFiles) console.log(`✖ ${r.file}${r.crashed ? ` (exit ${r.code}: crashed or timed out)` : ''}`);
   if (results.cancelled > 0) console.log(`\n${results.cancelled} cancelled (a file crashed or timed out)`);
   console.log(`\n${results.pass} passed, ${results.fail + results.cancelled} failed, ${results.skipped} skipped`);
@@ -157,12 +157,21 @@ async function runFile(file, serial) {
   // every test or suite reported `# SKIP` instead.
   const skipped = (text.match(/^\s*ok \d+ - .* # SKIP\b/gm) ?? []).length;
   const counts = { pass: total('pass'), fail: total('fail'), cancelled: total('cancelled'), skipped };
+  // The runner's own measure of the tests; the rest of the file's time is loading it and whatever
+  // kept its process alive after the last test (an open socket or timer shows up here).
+  const testMs = Number(/^# duration_ms ([\d.]+)$/m.exec(text)?.[1] ?? NaN);
   const crashed = code !== 0 && counts.fail === 0 && counts.cancelled === 0;
   if (crashed) counts.cancelled += 1;
   const failed = code !== 0 || counts.fail > 0 || counts.cancelled > 0;
   process.stdout.write(`\n${failed ? '✖' : '✔'} ${file} (${seconds(ms)}${serial ? ', serial' : ''})\n`);
   process.stdout.write(Buffer.concat(output));
-  return { file, ms, code, counts, failed, crashed, serial };
+  return { file, ms, testMs, code, counts, failed, crashed, serial };
+}
+
+/** Flags a file whose process lived well beyond its tests (load + lingering handles over 3 s). */
+function outsideTests(r) {
+  const outside = r.ms - r.testMs;
+  return Number.isFinite(outside) && outside > 3000 ? ` (${seconds(outside)} outside its tests)` : '';
 }
 
 function seconds(ms) {

@@ -38,6 +38,12 @@ function trickle(port: number, head: string, bodyBytes: number): Promise<{ ms: n
     let answer = '';
     let timer: NodeJS.Timeout | undefined;
     let sent = 0;
+    // Cleared on close: a pending 20 s timer would keep the test process alive after its last test.
+    const deadline = setTimeout(() => {
+      clearInterval(timer);
+      socket.destroy();
+      reject(new Error(`the trickled request was still open after 20 s (answer so far: ${answer.slice(0, 80)})`));
+    }, 20_000);
     socket.on('connect', () => {
       socket.write(head);
       timer = setInterval(() => {
@@ -48,13 +54,9 @@ function trickle(port: number, head: string, bodyBytes: number): Promise<{ ms: n
     socket.on('error', () => {}); // a reset is a cut too
     socket.on('close', () => {
       clearInterval(timer);
+      clearTimeout(deadline);
       resolve({ ms: Date.now() - started, answer });
     });
-    setTimeout(() => {
-      clearInterval(timer);
-      socket.destroy();
-      reject(new Error(`the trickled request was still open after 20 s (answer so far: ${answer.slice(0, 80)})`));
-    }, 20_000);
   });
 }
 
@@ -148,14 +150,20 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
 
     it(`a body trickled byte by byte, or headers never finished, are cut after the request timeout (${TIMEOUT_S} s here)`, async () => {
       const reg = shop.registers[0]!;
-      for (const [name, port] of [['central', shop.central.port], ['register', reg.process.port]] as const) {
-        const body = await trickle(port, `POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 10000\r\n\r\n{`, 10_000);
-        assert.ok(body.ms >= TIMEOUT_S * 1000 - 200, `${name}: not cut before the timeout (${body.ms} ms)`);
-        assert.ok(body.ms < TIMEOUT_S * 1000 + 3000, `${name}: trickled body cut within the timeout and a check interval (${body.ms} ms)`);
-        assert.match(body.answer, /^HTTP\/1\.1 408|^$/, `${name}: 408 or a plain close`);
-        const headers = await trickle(port, `GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: `, 10_000);
-        assert.ok(headers.ms < TIMEOUT_S * 1000 + 3000, `${name}: unfinished headers cut (${headers.ms} ms)`);
-      }
+      // The four slow clients at once (each measures its own time to the cut).
+      await Promise.all(
+        ([['central', shop.central.port], ['register', reg.process.port]] as const).map(async ([name, port]) => {
+          const [body, headers] = await Promise.all([
+            trickle(port, `POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 10000\r\n\r\n{`, 10_000),
+            trickle(port, `GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: `, 10_000),
+          ]);
+          assert.ok(body.ms >= TIMEOUT_S * 1000 - 200, `${name}: not cut before the timeout (${body.ms} ms)`);
+          assert.ok(body.ms < TIMEOUT_S * 1000 + 3000, `${name}: trickled body cut within the timeout and a check interval (${body.ms} ms)`);
+          assert.match(body.answer, /^HTTP\/1\.1 408|^$/, `${name}: 408 or a plain close`);
+          assert.ok(headers.ms >= TIMEOUT_S * 1000 - 200, `${name}: unfinished headers not cut before the timeout (${headers.ms} ms)`);
+          assert.ok(headers.ms < TIMEOUT_S * 1000 + 3000, `${name}: unfinished headers cut (${headers.ms} ms)`);
+        }),
+      );
       // The servers still answer everyone else.
       assert.equal((await http(shop.central.url, 'GET', '/api/health')).status, 200);
       assert.equal((await http(reg.process.url, 'GET', '/api/status')).status, 200);
