@@ -10,6 +10,7 @@ import {
   keyFingerprint,
   signRecord,
   verifyArchive,
+  verifyArchiveSequence,
   type SignedRecord,
 } from '../src/index';
 
@@ -123,4 +124,158 @@ test('the file format is fixed: header names the format, the digest is SHA-256 h
   assert.equal(archiveDigest('abc'), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   const key = createPublicKey(keys.publicKeyPem);
   assert.equal(keyFingerprint(key), createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex'));
+});
+
+/** An archive file over an arbitrary body and archive payload, re-signed (the header as given). */
+function forged(body: string, payload: Record<string, unknown>, header: Record<string, unknown> = {}, archiveOver: Record<string, unknown> = {}) {
+  const unsigned = {
+    registerId: REGISTER,
+    chain: 'archive',
+    number: 1,
+    recordedAt: '2027-01-02T10:00:00.000Z',
+    payload: { type: 'archive', periodKey: '2026-12', recordCount: body.split('\n').filter(Boolean).length, sha256: archiveDigest(body), ...payload },
+    prevSignature: GENESIS_SIGNATURE,
+    ...archiveOver,
+  };
+  let signature = 'A'.repeat(86);
+  try {
+    signature = signRecord(keys.privateKeyPem, unsigned as never);
+  } catch {
+    // a record that cannot be signed (e.g. number 0): the verifier must say so, not throw
+  }
+  return `${JSON.stringify({ format: 'comptoir-archive/1', registerId: REGISTER, publicKeyPem: keys.publicKeyPem, archive: { ...unsigned, signature }, ...header })}\n${body}`;
+}
+
+test('each header check has its own reason: another chain, another register, not an archive, a malformed header', () => {
+  const body = archiveBody(tickets);
+  const range = [ranges[0]!];
+  const cases: [string, string, string][] = [
+    ['the header holds a ticket, not an archive record', forged(body, { ranges: range }, {}, { chain: 'ticket' }), 'the header does not hold an archive record of this register'],
+    ['the archive record is of another register', forged(body, { ranges: range }, {}, { registerId: 'reg-other' }), 'the header does not hold an archive record of this register'],
+    ['the archive payload is not of type archive', forged(body, { ranges: range, type: 'closure' }), 'the header does not hold an archive record of this register'],
+    ['the archive payload is null', forged(body, {}, {}, { payload: null }), 'the header does not hold an archive record of this register'],
+    ['a header whose registerId is a number', forged(body, { ranges: range }, { registerId: 7 }), 'header lacks registerId, publicKeyPem or archive'],
+    ['a header whose key is not a string', forged(body, { ranges: range }, { publicKeyPem: 7 }), 'header lacks registerId, publicKeyPem or archive'],
+    ['a header without the archive record', forged(body, { ranges: range }, { archive: null }), 'header lacks registerId, publicKeyPem or archive'],
+    ['an archive record that cannot even be canonicalised (number 0)', forged(body, { ranges: range }, {}, { number: 0 }), 'the archive record signature does not verify'],
+    ['an archive record with an unsigned field changed', forged(body, { ranges: range }).replace('"recordedAt":"2027-01-02T10:00:00.000Z"', '"recordedAt":"2027-01-03T10:00:00.000Z"'), 'the archive record signature does not verify'],
+  ];
+  for (const [what, text, reason] of cases) {
+    let check;
+    assert.doesNotThrow(() => (check = verifyArchive(text)), what);
+    assert.equal(check!.ok, false, what);
+    assert.equal((check as unknown as { reason: string }).reason, reason, what);
+  }
+  // The unforged twin of these cases verifies (so each case fails for its own reason only).
+  assert.equal(verifyArchive(forged(body, { ranges: range })).ok, true);
+});
+
+test('ranges and record lines a re-signed archive can name: each malformed shape refused with its reason', () => {
+  const body = archiveBody(tickets);
+  const r0 = ranges[0]!;
+  const malformed: [string, unknown[]][] = [
+    ['a null range', [null]],
+    ['a range that is not an object', ['ticket 1..5']],
+    ['a range whose chain is not a string', [{ ...r0, chain: 1 }]],
+    ['a range whose prevSignature is not a string', [{ ...r0, prevSignature: null }]],
+    ['a range whose from is not an integer', [{ ...r0, from: 1.5 }]],
+    ['a range whose to is not an integer', [{ ...r0, to: '5' }]],
+    ['a range missing its from', [{ chain: 'ticket', to: 5, prevSignature: '' }]],
+    ['a good range then a bad one', [r0, { ...r0, chain: 'event', from: 2, to: 1 }]],
+  ];
+  for (const [what, rs] of malformed) {
+    const check = verifyArchive(forged(body, { ranges: rs }));
+    assert.deepEqual([what, check.ok, (check as { reason?: string }).reason], [what, false, 'the archive record names malformed ranges']);
+  }
+  const lineCases: [string, string, string][] = [
+    ['a record line that is null', 'null\n', 'a record line is not an object'],
+    ['a record line that is a number', '5\n', 'a record line is not an object'],
+    ['a record line that is not JSON', '{"chain":\n', 'a record line is not JSON'],
+  ];
+  for (const [what, lineBody, reason] of lineCases) {
+    const check = verifyArchive(forged(lineBody, { ranges: [{ ...r0, to: 1 }] }));
+    assert.deepEqual([what, check.ok, (check as { reason?: string }).reason], [what, false, reason]);
+  }
+  // A single range of exactly one record is well formed (from = to).
+  assert.equal(verifyArchive(forged(archiveBody(tickets.slice(0, 1)), { ranges: [{ ...r0, to: 1 }] })).ok, true);
+});
+
+test('archive lines carry the keyId of records that have one; the check lists the key ids', () => {
+  const id = keyFingerprint(createPublicKey(keys.publicKeyPem));
+  const withIds: SignedRecord[] = [];
+  let prev = GENESIS_SIGNATURE;
+  for (let n = 1; n <= 3; n++) {
+    const unsigned = { registerId: REGISTER, chain: 'ticket', number: n, recordedAt: '2026-12-01T10:00:00.000Z', payload: { n }, prevSignature: prev, keyId: id };
+    const signature = signRecord(keys.privateKeyPem, unsigned);
+    withIds.push({ ...unsigned, signature });
+    prev = signature;
+  }
+  const body = archiveBody(withIds);
+  assert.equal(body.split('\n')[0], `{"chain":"ticket","keyId":"${id}","number":1,"payload":{"n":1},"prevSignature":"","recordedAt":"2026-12-01T10:00:00.000Z","registerId":"${REGISTER}","signature":"${withIds[0]!.signature}"}`);
+  assert.equal(archiveBody(tickets.slice(0, 1)), `{"chain":"ticket","number":1,"payload":{"n":1,"totalCents":100},"prevSignature":"","recordedAt":"2026-12-02T10:00:00.000Z","registerId":"${REGISTER}","signature":"${tickets[0]!.signature}"}\n`);
+  const check = verifyArchive(forged(body, { ranges: [{ chain: 'ticket', from: 1, to: 3, prevSignature: GENESIS_SIGNATURE }] }));
+  assert.ok(check.ok, JSON.stringify(check));
+  assert.deepEqual(check.keyIds, [id]);
+  assert.deepEqual(check.heads, [{ chain: 'ticket', number: 3, signature: withIds[2]!.signature }]);
+  assert.deepEqual(check.ranges, [{ chain: 'ticket', from: 1, to: 3, prevSignature: GENESIS_SIGNATURE }]);
+  assert.equal(check.registerId, REGISTER);
+  assert.equal(check.archive.number, 1);
+  // A record naming another key fails its range's check even though the file's hash matches.
+  const other = generateSigningKeyPair();
+  const otherId = keyFingerprint(createPublicKey(other.publicKeyPem));
+  const u = { ...withIds[0]!, keyId: otherId };
+  const lying = archiveBody([{ ...u, signature: signRecord(keys.privateKeyPem, u) }]);
+  const refused = verifyArchive(forged(lying, { ranges: [{ chain: 'ticket', from: 1, to: 1, prevSignature: GENESIS_SIGNATURE }] }));
+  assert.deepEqual([refused.ok, (refused as { reason?: string }).reason], [false, 'chain ticket: record 1: bad_signature']);
+});
+
+test('archives in sequence: one register, the archive chain linked, each range following the last archived record', () => {
+  const all = chain('ticket', 8);
+  const ev = chain('event', 2);
+  const signedArchive = (number: number, prevSignature: string, records: SignedRecord[], rs: object[], registerId = REGISTER, periodKey = `2026-${number}`) => {
+    const body = archiveBody(records);
+    const unsigned = { registerId, chain: 'archive', number, recordedAt: '2027-01-02T10:00:00.000Z', payload: { type: 'archive', periodKey, ranges: rs, recordCount: records.length, sha256: archiveDigest(body) }, prevSignature };
+    const archive = { ...unsigned, signature: signRecord(keys.privateKeyPem, unsigned) };
+    return verifyArchive(archiveFile({ registerId, publicKeyPem: keys.publicKeyPem, archive }, body));
+  };
+  const first = signedArchive(1, GENESIS_SIGNATURE, [...all.slice(0, 5), ...ev], [{ chain: 'ticket', from: 1, to: 5, prevSignature: GENESIS_SIGNATURE }, { chain: 'event', from: 1, to: 2, prevSignature: GENESIS_SIGNATURE }]);
+  assert.ok(first.ok, JSON.stringify(first));
+  assert.deepEqual(first.heads, [{ chain: 'ticket', number: 5, signature: all[4]!.signature }, { chain: 'event', number: 2, signature: ev[1]!.signature }]);
+  const nextRange = { chain: 'ticket', from: 6, to: 8, prevSignature: all[4]!.signature };
+  const second = signedArchive(2, first.archive.signature, all.slice(5), [nextRange]);
+  assert.ok(second.ok, JSON.stringify(second));
+  assert.deepEqual(verifyArchiveSequence([first, second]), { ok: true });
+  assert.deepEqual(verifyArchiveSequence([first]), { ok: true });
+  assert.deepEqual(verifyArchiveSequence([]), { ok: true });
+  // A third archive that holds only events: it must follow the first file's event head (the second held none).
+  const ev2 = chain('event', 2, 3, ev[1]!.signature);
+  const third = signedArchive(3, second.archive.signature, ev2, [{ chain: 'event', from: 3, to: 4, prevSignature: ev[1]!.signature }]);
+  assert.ok(third.ok, JSON.stringify(third));
+  assert.deepEqual(verifyArchiveSequence([first, second, third]), { ok: true });
+
+  const refused = (archives: (typeof first)[]) => {
+    const c = verifyArchiveSequence(archives as never);
+    return c.ok ? 'ok' : c.reason;
+  };
+  const ok = (c: ReturnType<typeof verifyArchive>) => {
+    assert.ok(c.ok, JSON.stringify(c));
+    return c;
+  };
+  assert.equal(refused([second, first]), 'archive 2026-1 after 2026-2: archive record 1 does not follow 2');
+  assert.equal(refused([first, third]), 'archive 2026-3 after 2026-1: archive record 3 does not follow 1');
+  const skewed = ok(signedArchive(2, 'q'.repeat(86), all.slice(5), [nextRange]));
+  assert.equal(refused([first, skewed]), "archive 2026-2 after 2026-1: the archive record does not follow the previous one's signature");
+  const theirs = all.slice(5).map(({ signature: _, ...r }) => ({ ...r, registerId: 'reg-other' })).map((r) => ({ ...r, signature: '' }));
+  for (const [i, r] of theirs.entries()) {
+    r.prevSignature = i === 0 ? all[4]!.signature : theirs[i - 1]!.signature;
+    r.signature = signRecord(keys.privateKeyPem, r);
+  }
+  const otherRegister = ok(signedArchive(2, first.archive.signature, theirs, [nextRange], 'reg-other'));
+  assert.equal(refused([first, otherRegister as never]), `archive 2026-2 after 2026-1: another register (reg-other, not ${REGISTER})`);
+  const late = chain('ticket', 2, 7, all[5]!.signature);
+  const skipping = ok(signedArchive(2, first.archive.signature, late, [{ chain: 'ticket', from: 7, to: 8, prevSignature: all[5]!.signature }]));
+  assert.equal(refused([first, skipping]), 'archive 2026-2 after 2026-1: chain ticket starts at 7, the previous archive ends at 5');
+  const relinked = chain('ticket', 3, 6, 'r'.repeat(86));
+  const unlinked = ok(signedArchive(2, first.archive.signature, relinked, [{ chain: 'ticket', from: 6, to: 8, prevSignature: 'r'.repeat(86) }]));
+  assert.equal(refused([first, unlinked]), "archive 2026-2 after 2026-1: chain ticket record 6 does not follow the previous archive's last signature");
 });

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
   GENESIS_SIGNATURE,
   canonicalRecordString,
   generateSigningKeyPair,
+  keyIdOf,
+  keyResolver,
   signRecord,
   verifyChain,
   verifyRecord,
@@ -217,5 +219,86 @@ describe('signing: messages and keys of the wrong kind', () => {
     const ed = generateKeyPairSync('ed25519').publicKey;
     const r = record();
     assert.equal(verifyRecord(ed, r, signRecord(privateKey, r)), false);
+  });
+});
+
+describe('key ids: records that name the key they are signed with (key rotation)', () => {
+  const spkiSha256 = (pem: string) => createHash('sha256').update(createPublicKey(pem).export({ type: 'spki', format: 'der' })).digest('hex');
+  const id = keyIdOf(keys.publicKeyPem);
+  const otherId = keyIdOf(otherKeys.publicKeyPem);
+
+  it('a key id is the SHA-256 of the public key (SPKI DER), the same from the private key, as PEM or KeyObject, every time', () => {
+    assert.match(id, /^[0-9a-f]{64}$/);
+    assert.equal(id, spkiSha256(keys.publicKeyPem));
+    for (const k of [keys.privateKeyPem, keys.publicKeyPem, privateKey, publicKey, privateKey, publicKey]) assert.equal(keyIdOf(k), id);
+    assert.equal(otherId, spkiSha256(otherKeys.publicKeyPem));
+    assert.notEqual(otherId, id);
+  });
+
+  it('the canonical string holds the keyId when the record has one (golden value), and only then', () => {
+    assert.equal(
+      canonicalRecordString(record({ payload: { a: 1 }, keyId: 'ab'.repeat(32) })),
+      `{"chain":"ticket","keyId":"${'ab'.repeat(32)}","number":1,"payload":{"a":1},"prevSignature":"","recordedAt":"2024-05-01T10:00:00.000Z","registerId":"reg-1"}`,
+    );
+    assert.doesNotMatch(canonicalRecordString(record()), /keyId/);
+  });
+
+  it('a keyId that is not 64 lowercase hex digits is refused, naming the field', () => {
+    for (const bad of ['AB'.repeat(32), 'ab'.repeat(31), `${'ab'.repeat(32)}0`, `x${'ab'.repeat(32)}`, '', 42 as unknown as string, null as unknown as string]) {
+      assert.throws(() => canonicalRecordString(record({ keyId: bad })), /^TypeError: canonicalRecordString: keyId must be 64 lowercase hex digits$/, String(bad));
+    }
+  });
+
+  it('the other messages name their field too', () => {
+    for (const field of ['registerId', 'recordedAt', 'prevSignature'] as const) {
+      assert.throws(() => canonicalRecordString(record({ [field]: 1 as unknown as string })), new RegExp(`^TypeError: canonicalRecordString: ${field} must be a string$`));
+    }
+    assert.throws(() => canonicalRecordString(record({ number: 2 ** 53 })), /number must be a positive integer \(got 9007199254740992\)/);
+  });
+
+  it('a record naming its key verifies under that key only; naming another key, it fails even with a signature that checks', () => {
+    const r = record({ keyId: id });
+    const sig = signRecord(privateKey, r);
+    assert.equal(verifyRecord(publicKey, r, sig), true);
+    assert.equal(verifyRecord(keys.publicKeyPem, r, sig), true);
+    // Signed by this key but claiming the other one: the signature is good, the claim is not.
+    const lying = record({ keyId: otherId });
+    assert.equal(verifyRecord(publicKey, lying, signRecord(privateKey, lying)), false);
+    // The keyId is signed: dropping it or changing it breaks the signature.
+    assert.equal(verifyRecord(publicKey, record(), sig), false);
+  });
+
+  it('a signature that is not a string is refused without throwing, even one that prints as a good one', () => {
+    const r = record();
+    const good = signRecord(privateKey, r);
+    const lookalike = { toString: () => good } as unknown as string;
+    assert.equal(verifyRecord(publicKey, r, lookalike), false);
+  });
+
+  it('keyResolver finds a key by its id; a record without one is the oldest key’s', () => {
+    const resolve = keyResolver([keys.publicKeyPem, otherKeys.publicKeyPem]);
+    assert.equal(keyIdOf(resolve(undefined)!), id);
+    assert.equal(keyIdOf(resolve(otherId)!), otherId);
+    assert.equal(keyIdOf(resolve(id)!), id);
+    assert.equal(resolve('00'.repeat(32)), undefined);
+    assert.equal(keyIdOf(keyResolver(otherKeys.publicKeyPem)(undefined)!), otherId);
+    assert.equal(keyIdOf(keyResolver(publicKey)(undefined)!), id);
+  });
+
+  it('verifyChain across a key change: old records without keyId, new ones naming the new key', () => {
+    const c: SignedRecord[] = [];
+    let prev = GENESIS_SIGNATURE;
+    for (let n = 1; n <= 4; n++) {
+      const r = record({ number: n, prevSignature: prev, payload: { n }, ...(n > 2 ? { keyId: otherId } : {}) });
+      const signature = signRecord(n > 2 ? otherKeys.privateKeyPem : keys.privateKeyPem, r);
+      c.push({ ...r, signature });
+      prev = signature;
+    }
+    assert.deepEqual(verifyChain(c, [keys.publicKeyPem, otherKeys.publicKeyPem]), { ok: true });
+    assert.deepEqual(verifyChain(c, [publicKey, createPublicKey(otherKeys.publicKeyPem)]), { ok: true });
+    // Without the new key, its first record names a key not given.
+    assert.deepEqual(verifyChain(c, [keys.publicKeyPem]), { ok: false, number: 3, reason: 'bad_signature' });
+    // Keys in the wrong order: a record without keyId is checked under the first (here the new) key.
+    assert.deepEqual(verifyChain(c, [otherKeys.publicKeyPem, keys.publicKeyPem]), { ok: false, number: 1, reason: 'bad_signature' });
   });
 });
