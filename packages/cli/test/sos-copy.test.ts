@@ -26,6 +26,17 @@ function readRegisterToken(reg: ShopRegister): string {
   }
 }
 
+/** Only the staged rows of a full copy in progress: cheap enough to poll every few milliseconds. */
+function stagedRows(reg: ShopRegister): number {
+  const db = new Database(join(reg.process.dataDir, 'register.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    if (!db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'next_products'").get()) return 0;
+    return (db.prepare('SELECT count(*) AS n FROM next_products').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
 function readRegisterFile(reg: ShopRegister | RegisterProcess) {
   const dir = 'process' in reg ? reg.process.dataDir : reg.dataDir;
   const db = new Database(join(dir, 'register.sqlite'), { readonly: true, fileMustExist: true });
@@ -253,14 +264,25 @@ describe('SOS copy', () => {
     // The incremental refresh brings the new products first; the copy in use is then this one.
     await eventually('incremental refresh caught up', async () => (await registerStatus(reg)).changeVersionLag === 0, 60_000);
     const before = readRegisterFile(reg);
-    let answer: unknown = null;
-    const copying = http(reg.process.url, 'POST', '/api/sos-copy', { token: reg.cashierToken, timeoutMs: 120_000 })
-      .then((r) => (answer = r))
-      .catch(() => null);
-    await eventually('the copy is half-way through staging', async () => {
-      if (answer) throw new Error(`the copy ended before the kill: ${JSON.stringify(answer)}`);
-      return readRegisterFile(reg).staged > 2000;
-    }, 60_000, 20);
+    // Start the copy and wait until it is half-way through staging. Under load a heartbeat can time
+    // out just before (250 ms here): the copy is then refused before anything is staged (503
+    // UNAVAILABLE_OFFLINE) — not the case under test, so the copy is asked again once connected.
+    let copying: Promise<unknown> = Promise.resolve();
+    for (let attempt = 1; ; attempt++) {
+      let answer: { status: number; body: any } | null = null;
+      copying = http(reg.process.url, 'POST', '/api/sos-copy', { token: reg.cashierToken, timeoutMs: 120_000 })
+        .then((r) => (answer = r))
+        .catch(() => null);
+      const halfWay = await eventually('the copy is half-way through staging, or answered', async () => {
+        // (not the whole readRegisterFile: its integrity check of 30,000 rows would let a fast copy end between two polls)
+        if (stagedRows(reg) > 2000) return 'staging';
+        return answer ? 'answered' : null;
+      }, 60_000, 20);
+      if (halfWay === 'staging') break;
+      const refused = answer as { status: number; body: any } | null;
+      assert.ok(refused?.status === 503 && refused.body?.error?.code === 'UNAVAILABLE_OFFLINE' && attempt < 5, `the copy ended before the kill: ${JSON.stringify(refused)}`);
+      await waitForMode(reg, 'connected', 30_000);
+    }
     await reg.process.handle.kill9();
     await copying;
     const afterKill = readRegisterFile(reg);
