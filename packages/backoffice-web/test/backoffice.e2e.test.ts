@@ -175,6 +175,18 @@ describe('back office in a browser', () => {
     assert.equal((await http(info.centralUrl, 'GET', '/api/products/IMP05001', { token: adminToken })).status, 404, 'the bad row is not stored');
   });
 
+  it('imports a CSV in owner words (euros with a comma, VAT 5,5 and 20 %), the bad price reported in French', async () => {
+    const csv = ['sku;label;price;vat;category', 'OWNB1;Pain aux céréales;1,50;5,5;Boulangerie', 'OWNB2;Vin;12.90;20 %;Cave', 'OWNB3;Erreur;abc;20;'].join('\n');
+    await page.getByTestId('nav-catalog').click();
+    await page.getByTestId('import-file').setInputFiles({ name: 'proprietaire.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.waitForSelector('[data-testid="import-report"][data-rejected="1"]');
+    const reason = await textMatching(page.getByTestId('import-rejected-4'), /OWNB3.*« Prix \(€\) » : en euros, par exemple 1,50 ou 1\.50/);
+    assert.doesNotMatch(reason, /price:|euros, e\.g\./);
+    const p1 = (await http(info.centralUrl, 'GET', '/api/products/OWNB1', { token: adminToken })).body;
+    const p2 = (await http(info.centralUrl, 'GET', '/api/products/OWNB2', { token: adminToken })).body;
+    assert.deepEqual([p1.priceCents, p1.vatRate, p2.priceCents, p2.vatRate], [150, 550, 1290, 2000]);
+  });
+
   it('a schedule change made in the fleet view reaches the register', async () => {
     const reg = info.registers[0]!;
     await page.getByTestId('nav-fleet').click();

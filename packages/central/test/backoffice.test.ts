@@ -255,6 +255,32 @@ for (const dialect of DIALECTS) {
       assert.equal((await c.call('POST', '/api/catalog/import', c.managerToken, { csv: 'x' })).status, 400, 'JSON instead of CSV');
     });
 
+    it('CSV import in owner words: price in euros (comma or dot), VAT as 20, 20 % or 5,5; a bad one is reported, nothing stored', async () => {
+      const csv = [
+        'sku;label;price;vat;category',
+        'OWN1;Baguette;1,20;5,5;Boulangerie',
+        'OWN2;Vin rouge;12.50;20 %;Cave',
+        'OWN3;Journal;2;2,1;Presse',
+        'OWN4;Gâteau;douze;5,5;', // price not in euros
+        'OWN5;Bougie;3,00;120;', // VAT over 100 %
+        'OWN6;Carte;1,999;20;', // a tenth of a cent
+      ].join('\n');
+      const r = await c.app.inject({ method: 'POST', url: '/api/catalog/import', headers: { authorization: `Bearer ${c.managerToken}`, 'content-type': 'text/csv' }, payload: csv });
+      assert.equal(r.statusCode, 200, r.body);
+      const res = JSON.parse(r.body);
+      assert.equal(res.created, 3);
+      assert.deepEqual(res.rejected.map((x: any) => [x.line, x.reasons.join()]), [[5, 'price: euros, e.g. 1,50 or 1.50'], [6, 'vat: a percentage, e.g. 20, 20 % or 5,5'], [7, 'price: euros, e.g. 1,50 or 1.50']]);
+      const got = async (sku: string) => (await c.call('GET', `/api/products/${sku}`, c.managerToken)).json;
+      assert.deepEqual([(await got('OWN1')).priceCents, (await got('OWN1')).vatRate], [120, 550]);
+      assert.deepEqual([(await got('OWN2')).priceCents, (await got('OWN2')).vatRate], [1250, 2000]);
+      assert.deepEqual([(await got('OWN3')).priceCents, (await got('OWN3')).vatRate], [200, 210]);
+      for (const sku of ['OWN4', 'OWN5', 'OWN6']) assert.equal((await c.call('GET', `/api/products/${sku}`, c.managerToken)).status, 404, sku);
+      // Neither price column: refused whole, naming the owner's column.
+      const none = await c.app.inject({ method: 'POST', url: '/api/catalog/import', headers: { authorization: `Bearer ${c.managerToken}`, 'content-type': 'text/csv' }, payload: 'sku;label;vat\nX;x;20\n' });
+      assert.equal(none.statusCode, 400);
+      assert.deepEqual(JSON.parse(none.body).error.details.missing, ['price']);
+    });
+
     it('stock: levels, reception and adjustment as deltas with who and why; ledger shows sales too', async () => {
       const lv = await c.call('GET', '/api/stock?q=cafe', c.managerToken);
       assert.equal(lv.status, 200);

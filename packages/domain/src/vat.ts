@@ -7,6 +7,17 @@ export const FRENCH_VAT_RATES = [2000, 1000, 550, 210] as const;
 
 export const MAX_VAT_RATE = 10000;
 
+/**
+ * A VAT rate as a shop owner writes it, in percent: `20`, `20 %`, `5,5`, `5.5`, `2,10 %` → basis
+ * points (2000, 550, 210); null when it is not a percentage from 0 to 100 with at most 2 decimals.
+ */
+export function parseVatPercent(text: string): number | null {
+  const m = /^(\d{1,3})(?:[.,](\d{1,2}))?%?$/.exec(text.replace(/[\s\u00a0\u202f]/g, ''));
+  if (!m) return null;
+  const bp = Number(m[1]) * 100 + Number((m[2] ?? '0').padEnd(2, '0'));
+  return bp <= MAX_VAT_RATE ? bp : null;
+}
+
 export type VatSplit = { baseCents: number; vatCents: number };
 
 export function isVatRate(rateBp: unknown): rateBp is number {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { FRENCH_VAT_RATES, splitVatInclusive } from '../src/vat';
+import { FRENCH_VAT_RATES, parseVatPercent, splitVatInclusive } from '../src/vat';
 
 /** Exact reference: round-half-up of |t|*r/(10000+r), sign of t, in BigInt. */
 function referenceVat(total: number, rate: number): number {
@@ -72,5 +72,13 @@ describe('splitVatInclusive', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('parseVatPercent', () => {
+  it('reads a rate as an owner writes it, in basis points', () => {
+    const cases: [string, number | null][] = [['20', 2000], ['20 %', 2000], ['20%', 2000], ['5,5', 550], ['5.5', 550], ['2,10 %', 210], ['0', 0], ['100', 10000],
+      ['101', null], ['5,555', null], ['', null], ['vingt', null], ['-5', null], ['2000', null]];
+    for (const [text, bp] of cases) assert.equal(parseVatPercent(text), bp, text);
   });
 });

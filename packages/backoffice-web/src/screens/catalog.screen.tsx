@@ -150,6 +150,8 @@ function importReasonText(t: T, reason: string): string {
   const taken = /^(\S+) already belongs to (\S+)$/.exec(rest);
   if (taken) return t('catalog.reasonBarcodeTaken', { code: taken[1]!, sku: taken[2]! });
   if (/appears earlier in the file$/.test(rest)) return t('catalog.reasonSkuRepeated', { field });
+  if (reason.startsWith('price: ')) return t('catalog.reasonPrice', { field });
+  if (reason.startsWith('vat: ')) return t('catalog.reasonVat', { field });
   return t('catalog.reasonInvalid', { field });
 }
 

@@ -26,7 +26,7 @@ const FIELD_NAMES = [
   'sku', 'label', 'priceCents', 'vatRate', 'category', 'barcodes', 'cron', 'username', 'password', 'displayName', 'role', 'pin',
   'login', 'name', 'email', 'phone', 'quantity', 'delta', 'reason', 'note', 'storeId', 'registerId', 'from', 'to', 'amountCents',
   'lines', 'payments', 'method', 'siret', 'vatNumber', 'timezone', 'address', 'customerId', 'limit', 'offset', 'account', 'code',
-  'countedCashCents', 'discountBp', 'url', 'active', 'row',
+  'countedCashCents', 'discountBp', 'url', 'active', 'row', 'price', 'vat',
 ] as const;
 type FieldName = (typeof FIELD_NAMES)[number];
 
@@ -112,6 +112,8 @@ const fr: Record<SharedKey, string> = {
   'field.url': 'Adresse URL',
   'field.active': 'Actif',
   'field.row': 'Ligne',
+  'field.price': 'Prix (€)',
+  'field.vat': 'TVA (%)',
   'method.cash': 'Espèces',
   'method.card': 'Carte',
   'method.cheque': 'Chèque',
@@ -230,6 +232,8 @@ const en: Record<SharedKey, string> = {
   'field.url': 'URL',
   'field.active': 'Active',
   'field.row': 'Row',
+  'field.price': 'Price (€)',
+  'field.vat': 'VAT (%)',
   'method.cash': 'Cash',
   'method.card': 'Card',
   'method.cheque': 'Cheque',

@@ -11,6 +11,7 @@ import {
   type PutProductRequest,
   type RejectedRow,
 } from '@comptoir/protocol';
+import { parseEuros, parseVatPercent } from '@comptoir/domain';
 import { nowIso, type Ctx } from '../../context';
 import { nextChangeVersion } from '../../db/change-version';
 import { allBarcodes } from './product.repository';
@@ -66,10 +67,34 @@ export async function exportCatalogCsv(ctx: Ctx): Promise<string> {
 type Parsed = { line: number; row: CsvProductRow };
 
 /**
+ * The owner-friendly columns and the ones they stand for: `price` in euros (`1,50`, `1.50`, `2`)
+ * and `vat` in percent (`20`, `20 %`, `5,5`). A file may use either of each pair (the exact
+ * `priceCents`/`vatRate` columns still work); when a row fills both, the exact one wins.
+ */
+const OWNER_COLUMNS = [
+  { column: 'price', exact: 'priceCents', parse: parseEuros, expected: 'euros, e.g. 1,50 or 1.50' },
+  { column: 'vat', exact: 'vatRate', parse: parseVatPercent, expected: 'a percentage, e.g. 20, 20 % or 5,5' },
+] as const;
+
+/** Fills the exact columns of a record from its owner-friendly ones; the reasons a value is refused. */
+function fromOwnerColumns(record: Record<string, string>): string[] {
+  const reasons: string[] = [];
+  for (const c of OWNER_COLUMNS) {
+    const friendly = record[c.column]?.trim();
+    if (!friendly || record[c.exact]?.trim()) continue;
+    const value = c.parse(friendly);
+    if (value === null) reasons.push(`${c.column}: ${c.expected}`);
+    else record[c.exact] = String(value);
+  }
+  return reasons;
+}
+
+/**
  * CSV import (create or update by sku). Phases:
  *  1. parse (delimiter `;` or `,`, from the header line); a file that is not CSV, lacks a required
  *     column or is too big is refused whole (400, nothing stored);
- *  2. validate each row with zod (CsvProductRow); duplicates of a sku or barcode inside the file
+ *  2. read the owner-friendly columns (price in euros, vat in percent) into the exact ones, then
+ *     validate each row with zod (CsvProductRow); duplicates of a sku or barcode inside the file
  *     are rejected after their first occurrence;
  *  3. in ONE transaction: reject rows whose barcode belongs to another product, then upsert the
  *     accepted rows and replace their barcodes, all under one new change version.
@@ -85,8 +110,13 @@ export async function importCatalogCsv(ctx: Ctx, csv: string, firstLine: number)
     throw new ComptoirError('VALIDATION', `Not a readable CSV file: ${e instanceof Error ? e.message : String(e)}`);
   }
   const header = headerLine.replace(/^\uFEFF/, '').split(delimiter).map((h) => h.trim().replace(/^"|"$/g, ''));
-  const missing = ['sku', 'label', 'priceCents', 'vatRate'].filter((c) => !header.includes(c));
-  if (missing.length > 0) throw new ComptoirError('VALIDATION', `Missing column(s): ${missing.join(', ')} (expected ${CSV_COLUMNS.join(';')})`, { missing });
+  const missing = [
+    ...['sku', 'label'].filter((c) => !header.includes(c)),
+    ...OWNER_COLUMNS.filter((c) => !header.includes(c.exact) && !header.includes(c.column)).map((c) => c.column),
+  ];
+  if (missing.length > 0) {
+    throw new ComptoirError('VALIDATION', `Missing column(s): ${missing.join(', ')} (expected sku;label;price;vat;category;barcodes, or ${CSV_COLUMNS.join(';')})`, { missing });
+  }
   if (records.length > MAX_IMPORT_ROWS) throw new ComptoirError('VALIDATION', `At most ${MAX_IMPORT_ROWS} rows per request (got ${records.length})`);
 
   const rejected: RejectedRow[] = [];
@@ -96,6 +126,11 @@ export async function importCatalogCsv(ctx: Ctx, csv: string, firstLine: number)
   for (const { record, info } of records) {
     // `info.lines` is the line where the record ends, counted from the header (line 1) of this chunk.
     const line = firstLine + info.lines - 2;
+    const refused = fromOwnerColumns(record);
+    if (refused.length > 0) {
+      rejected.push({ line, sku: record.sku?.trim() || null, reasons: refused });
+      continue;
+    }
     const parsed = CsvProductRow.safeParse(record);
     if (!parsed.success) {
       rejected.push({ line, sku: record.sku?.trim() || null, reasons: parsed.error.issues.map((i) => `${i.path.join('.') || 'row'}: ${i.message}`) });
