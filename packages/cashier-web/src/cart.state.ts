@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import type { LocalCustomer, LocalProduct, SaleRequest } from '@comptoir/protocol';
+import { spreadTicketDiscount, ticketDiscountCents, type TicketDiscount } from '@comptoir/domain/ticket-discount';
 
 // The sale being built on screen. Pure state transitions (a reducer); the register prices the
 // sale again from its own copy when it is posted, so these totals are a preview only.
@@ -16,7 +17,8 @@ export type CartLine = {
   discountCents: number;
 };
 
-export type Cart = { lines: CartLine[]; customer: LocalCustomer | null; nextKey: number };
+/** `ticketDiscount`: on the whole ticket, spread over the lines by the register (and here for the preview). */
+export type Cart = { lines: CartLine[]; customer: LocalCustomer | null; nextKey: number; ticketDiscount?: TicketDiscount | null };
 
 export type CartAction =
   | { type: 'add'; product: LocalProduct; quantity?: number }
@@ -25,13 +27,21 @@ export type CartAction =
   | { type: 'discount'; key: number; discountCents: number }
   | { type: 'remove'; key: number }
   | { type: 'customer'; customer: LocalCustomer | null }
+  | { type: 'ticketDiscount'; discount: TicketDiscount | null }
   | { type: 'clear' };
 
 export const emptyCart: Cart = { lines: [], customer: null, nextKey: 1 };
 
 const gross = (l: CartLine) => l.unitPriceCents * l.quantity;
 export const lineTotal = (l: CartLine) => gross(l) - l.discountCents;
-export const cartTotal = (c: Cart) => c.lines.reduce((s, l) => s + lineTotal(l), 0);
+const linesTotal = (c: Cart) => c.lines.reduce((s, l) => s + lineTotal(l), 0);
+/** The whole-ticket discount in cents as the register will spread it (0 when none or it does not fit). */
+export function ticketDiscountOf(c: Cart): number {
+  if (!c.ticketDiscount || c.lines.length === 0) return 0;
+  const spread = spreadTicketDiscount(c.lines, c.ticketDiscount);
+  return spread.ok ? ticketDiscountCents(linesTotal(c), c.ticketDiscount) : 0;
+}
+export const cartTotal = (c: Cart) => linesTotal(c) - ticketDiscountOf(c);
 
 export function cartReducer(cart: Cart, a: CartAction): Cart {
   switch (a.type) {
@@ -51,9 +61,11 @@ export function cartReducer(cart: Cart, a: CartAction): Cart {
       };
       return { ...cart, lines: [...cart.lines, line], nextKey: cart.nextKey + 1 };
     }
+    case 'ticketDiscount':
+      return { ...cart, ticketDiscount: a.discount };
     case 'restore':
       // A recalled sale on hold becomes the sale in progress.
-      return { lines: a.lines.map((l, i) => ({ ...l, key: i + 1 })), customer: a.customer, nextKey: a.lines.length + 1 };
+      return { ticketDiscount: null, lines: a.lines.map((l, i) => ({ ...l, key: i + 1 })), customer: a.customer, nextKey: a.lines.length + 1 };
     case 'quantity': {
       const q = Math.max(1, Math.min(10000, Math.floor(a.quantity)));
       return {

@@ -179,6 +179,8 @@ const fr = {
   ticketRefPlaceholder: 'N° ou référence du ticket (scanner le ticket)',
   ticketOfRegister: 'Ticket de {register}',
   printDuplicate: 'Duplicata',
+  ticketDiscount: 'Remise ticket',
+  discountHint: 'Remise en € ou en % (ex. 1,50 ou 10 %)',
   duplicateOwnOnly: "Le duplicata se fait à la caisse qui a émis le ticket ({register})",
 };
 
@@ -356,6 +358,8 @@ const en: Record<MessageKey, string> = {
   ticketRefPlaceholder: 'Ticket number or reference (scan the ticket)',
   ticketOfRegister: 'Ticket of {register}',
   printDuplicate: 'Duplicate',
+  ticketDiscount: 'Ticket discount',
+  discountHint: 'Discount in € or % (e.g. 1.50 or 10 %)',
   duplicateOwnOnly: 'A duplicate is printed at the register that issued the ticket ({register})',
 };
 

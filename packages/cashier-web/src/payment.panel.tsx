@@ -2,7 +2,7 @@ import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { PaymentMethod, SaleResponse } from '@comptoir/protocol';
 import { api } from './api.client';
 import { useApproval } from './approval.dialog';
-import { cartTotal, saleLines, type Cart } from './cart.state';
+import { cartTotal, saleLines, ticketDiscountOf, type Cart } from './cart.state';
 import { errorText } from './i18n.messages';
 import { formatEuros, parseEuros } from '@comptoir/domain/money';
 import { useScreen } from './screen.context';
@@ -79,6 +79,7 @@ export function PaymentPanel(props: { cart: Cart; onDone: (sale: SaleResponse) =
       const sale = await withApproval((approval) =>
         api.sell({
           lines: saleLines(props.cart),
+          ...(props.cart.ticketDiscount && ticketDiscountOf(props.cart) > 0 ? { ticketDiscount: props.cart.ticketDiscount } : {}),
           payments: tenders,
           clientSaleId,
           ...(props.cart.customer ? { customerId: props.cart.customer.id } : {}),

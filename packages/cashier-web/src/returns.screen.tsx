@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { LocalTicket, PaymentMethod, ReturnableTicket, ReturnQuote, SaleResponse } from '@comptoir/protocol';
+import type { LocalTicket, PaymentMethod, Receipt, ReturnableTicket, ReturnQuote, SaleResponse } from '@comptoir/protocol';
+import { ReceiptView } from './receipt.view';
 import { api } from './api.client';
 import { useApproval } from './approval.dialog';
 import { errorText } from './i18n.messages';
@@ -31,6 +32,18 @@ export function ReturnsScreen(props: { onDone: (sale: SaleResponse) => void; ini
   const [recent, setRecent] = useState<LocalTicket[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [duplicate, setDuplicate] = useState<Receipt | null>(null);
+
+  /** A reprint of any of this register's tickets (a signed record of the `duplicate` chain), then printed. */
+  async function printDuplicate(number: number) {
+    setError(null);
+    try {
+      setDuplicate(await api.duplicate(number));
+      setTimeout(() => window.print(), 0);
+    } catch (e) {
+      setError(errorText(t, e));
+    }
+  }
   const clientSaleId = useMemo(() => crypto.randomUUID(), [found]);
 
   useEffect(() => {
@@ -138,6 +151,13 @@ export function ReturnsScreen(props: { onDone: (sale: SaleResponse) => void; ini
       {found ? (
         <div className="return-ticket" data-testid="return-ticket" data-number={found.ticket.number} data-register={found.ticket.registerId}>
           {target?.registerName && <p data-testid="return-ticket-register">{t('ticketOfRegister', { register: target.registerName })}</p>}
+          {target?.registerId ? (
+            <p className="hint">{t('duplicateOwnOnly', { register: target.registerName ?? '' })}</p>
+          ) : (
+            <button className="secondary" data-testid="print-duplicate" onClick={() => void printDuplicate(found.ticket.number)}>
+              {t('printDuplicate')}
+            </button>
+          )}
           <h2>
             {t('ticketNo')} {found.ticket.number} — {formatDateTime(found.ticket.soldAt, lang, status?.storeTimezone)} — {formatEuros(found.ticket.totalCents, lang)}
           </h2>
@@ -198,7 +218,7 @@ export function ReturnsScreen(props: { onDone: (sale: SaleResponse) => void; ini
           <ul className="list">
             {recent.map((r) => (
               <li key={r.number}>
-                <button className="list-row" data-testid="recent-ticket" onClick={() => void find({ number: r.number })}>
+                <button className="list-row" data-testid="recent-ticket" data-number={r.number} onClick={() => void find({ number: r.number })}>
                   <span>
                     {t('ticketNo')} {r.number}
                   </span>
@@ -208,6 +228,26 @@ export function ReturnsScreen(props: { onDone: (sale: SaleResponse) => void; ini
               </li>
             ))}
           </ul>
+        </div>
+      )}
+      {duplicate && (
+        <div className="modal" role="dialog" aria-label={t('printDuplicate')}>
+          <div className="modal-card done">
+            <div className="done-head">
+              <h2>{t('duplicata')}</h2>
+              <div className="modal-actions vertical">
+                <button className="primary big" data-testid="duplicate-close" autoFocus onClick={() => setDuplicate(null)}>
+                  {t('close')}
+                </button>
+                <button className="secondary" onClick={() => window.print()}>
+                  {t('print')}
+                </button>
+              </div>
+            </div>
+            <div className="receipt-paper print-area">
+              <ReceiptView receipt={duplicate} />
+            </div>
+          </div>
         </div>
       )}
     </div>

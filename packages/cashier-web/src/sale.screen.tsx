@@ -2,10 +2,11 @@ import { memo, useCallback, useEffect, useRef, useState, type Dispatch } from 'r
 import { flushSync } from 'react-dom';
 import type { LocalProduct, ShelfCategory } from '@comptoir/protocol';
 import { api } from './api.client';
-import { cartTotal, lineTotal, type Cart, type CartAction, type CartLine } from './cart.state';
+import { cartTotal, lineTotal, ticketDiscountOf, type Cart, type CartAction, type CartLine } from './cart.state';
 import { errorText } from './i18n.messages';
 import { formatDecimalEuros, formatEuros, parseEuros } from '@comptoir/domain/money';
 import { parseTicketReference } from '@comptoir/domain/ticket-reference';
+import { ticketDiscountCents, type TicketDiscount } from '@comptoir/domain/ticket-discount';
 import { useScreen } from './screen.context';
 
 /**
@@ -35,6 +36,7 @@ export function SaleScreen(props: {
   const [message, setMessage] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [discountFor, setDiscountFor] = useState<number | null>(null);
+  const [editTicketDiscount, setEditTicketDiscount] = useState(false);
   // Quantity multiplier: "3" then × (or "3*" typed), then a scan or a tile adds 3 at once.
   const [multiplier, setMultiplierState] = useState<number | null>(null);
   const multiplierRef = useRef<number | null>(null);
@@ -236,6 +238,27 @@ export function SaleScreen(props: {
             <CartLineRow key={l.key} line={l} dispatch={dispatch} editing={discountFor === l.key} onEditDiscount={setDiscountFor} />
           ))}
         </ol>
+        <div className="ticket-discount-row">
+          <button className="small secondary" data-testid="ticket-discount" disabled={cart.lines.length === 0} onClick={() => setEditTicketDiscount((v) => !v)}>
+            {t('ticketDiscount')}
+          </button>
+          {ticketDiscountOf(cart) > 0 && (
+            <span data-testid="ticket-discount-amount" data-cents={ticketDiscountOf(cart)}>
+              −{formatEuros(ticketDiscountOf(cart), lang)}
+              {cart.ticketDiscount && 'percentBp' in cart.ticketDiscount && ` (${(cart.ticketDiscount.percentBp / 100).toLocaleString(lang)} %)`}
+            </span>
+          )}
+        </div>
+        {editTicketDiscount && (
+          <DiscountEditor
+            testId="ticket-discount"
+            initial=""
+            onDone={(d) => {
+              dispatch({ type: 'ticketDiscount', discount: d });
+              setEditTicketDiscount(false);
+            }}
+          />
+        )}
         <div className="cart-total">
           <span>{t('total')}</span>
           <strong data-testid="cart-total" data-cents={total}>
@@ -261,23 +284,37 @@ export function SaleScreen(props: {
   );
 }
 
-function DiscountEditor(props: { initial: number; onDone: (cents: number) => void }) {
-  const { t } = useScreen();
-  const [text, setText] = useState(props.initial ? formatDecimalEuros(props.initial) : '');
+/** "10 %" / "12,5%" → a percentage (basis points); "1,50" → an amount; "" or 0 → no discount. */
+function parseDiscount(text: string): TicketDiscount | 'none' | null {
+  const pct = /^\s*(\d{1,3}(?:[.,]\d{1,2})?)\s*%\s*$/.exec(text);
+  if (pct) {
+    const bp = Math.round(Number(pct[1]!.replace(',', '.')) * 100);
+    return bp === 0 ? 'none' : bp <= 10000 ? { percentBp: bp } : null;
+  }
+  if (!text.trim()) return 'none';
   const cents = parseEuros(text);
+  return cents === null ? null : cents === 0 ? 'none' : { amountCents: cents };
+}
+
+/** A discount typed as an amount (1,50) or a percentage (10 %): of a line, or of the whole ticket. */
+function DiscountEditor(props: { initial: string; testId?: string; onDone: (discount: TicketDiscount | null) => void }) {
+  const { t } = useScreen();
+  const [text, setText] = useState(props.initial);
+  const parsed = parseDiscount(text);
+  const id = props.testId ?? 'discount';
   return (
     <form
       className="discount-editor"
       onSubmit={(e) => {
         e.preventDefault();
-        if (cents !== null) props.onDone(cents);
+        if (parsed !== null) props.onDone(parsed === 'none' ? null : parsed);
       }}
     >
-      <input autoFocus data-testid="discount-input" aria-label={`${t('discount')} (€)`} inputMode="decimal" value={text} placeholder="0,00 €" onChange={(e) => setText(e.target.value)} />
-      <button className="small primary" data-testid="discount-apply" disabled={cents === null}>
+      <input autoFocus data-testid={`${id}-input`} aria-label={t('discountHint')} inputMode="decimal" value={text} placeholder="0,00 € / 10 %" onChange={(e) => setText(e.target.value)} />
+      <button className="small primary" data-testid={`${id}-apply`} disabled={parsed === null}>
         OK
       </button>
-      <span className="hint">{t('discount')} (€)</span>
+      <span className="hint">{t('discountHint')}</span>
     </form>
   );
 }
@@ -347,8 +384,10 @@ const CartLineRow = memo(function CartLineRow(props: {
       )}
       {props.editing && (
         <DiscountEditor
-          initial={l.discountCents}
-          onDone={(cents) => {
+          initial={l.discountCents ? formatDecimalEuros(l.discountCents) : ''}
+          onDone={(d) => {
+            // A percentage of the line's gross, rounded half up (the same rule as a ticket's).
+            const cents = d === null ? 0 : ticketDiscountCents(l.unitPriceCents * l.quantity, d);
             dispatch({ type: 'discount', key: l.key, discountCents: cents });
             props.onEditDiscount(null);
           }}

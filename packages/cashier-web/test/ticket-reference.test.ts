@@ -146,3 +146,68 @@ test('a reference of another store is refused on screen, nothing opened', async 
   await page.getByTestId('return-error').waitFor();
   assert.equal(await page.getByTestId('return-ticket').count(), 0);
 });
+
+test('a duplicata of an older ticket, picked from the history: a signed duplicate naming that ticket', async () => {
+  const older = await sellOne(r1, token1, catalog[3]!);
+  await sellOne(r1, token1, catalog[4]!);
+  await page.getByTestId('tab-sell').click();
+  await page.getByTestId('tab-returns').click();
+  await page.locator(`[data-testid="recent-ticket"][data-number="${older}"]`).click();
+  await page.getByTestId('return-ticket').waitFor();
+  await page.getByTestId('print-duplicate').click();
+  await page.getByTestId('receipt-duplicata').waitFor();
+  await waitForText(page, 'receipt-reference', new RegExp(`^${ref(1, older)}$`));
+  const shown = (await page.getByTestId('receipt-duplicata').textContent()) ?? '';
+  const dupNumber = Number(/(\d+)/.exec(shown)?.[1]);
+  assert.ok(dupNumber >= 1, shown);
+  // The next reprint of that same ticket is the next record of the duplicate chain.
+  const again = await http(r1.url, 'POST', `/api/tickets/${older}/duplicates`, { token: token1 });
+  assert.equal(again.status, 201);
+  assert.equal(again.body.duplicate.number, dupNumber + 1);
+  assert.equal(again.body.ticket.number, older);
+  await page.getByTestId('duplicate-close').click();
+  assert.equal(await page.getByRole('dialog').count(), 0);
+});
+
+test('a 10 % whole-ticket discount, spread over the lines; 15 % needs the manager', async () => {
+  await page.getByTestId('tab-sell').click();
+  const tiles = page.getByTestId('product-tile');
+  await tiles.nth(0).click();
+  await tiles.nth(1).click();
+  await tiles.nth(1).click();
+  const before = Number(await page.getByTestId('cart-total').getAttribute('data-cents'));
+  await page.getByTestId('ticket-discount').click();
+  await page.getByTestId('ticket-discount-input').fill('10 %');
+  await page.getByTestId('ticket-discount-apply').click();
+  const discount = Math.floor((before * 1000 * 2 + 10000) / 20000);
+  await page.waitForFunction((d) => document.querySelector('[data-testid="ticket-discount-amount"]')?.getAttribute('data-cents') === String(d), discount);
+  assert.equal(Number(await page.getByTestId('cart-total').getAttribute('data-cents')), before - discount);
+  await screenshot(page, 'ticket-discount-1024x768');
+  await page.getByTestId('pay').click();
+  await page.getByTestId('payment-amount').press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-testid="payment-due"]')?.getAttribute('data-cents') === '0');
+  await page.getByTestId('payment-amount').press('Enter');
+  const n = Number(await waitForText(page, 'receipt-number', /^\d+$/));
+  const ticket = (await http(r1.url, 'GET', `/api/tickets/${n}`, { token: token1 })).body;
+  assert.equal(ticket.totalCents, before - discount);
+  assert.equal(ticket.lines.reduce((s: number, l: { discountCents: number }) => s + l.discountCents, 0), discount, 'the shares are on the lines');
+  await page.getByTestId('new-sale').click();
+
+  // 15 %: above the cashier's 10 %, the manager approves.
+  await tiles.nth(0).click();
+  await page.getByTestId('ticket-discount').click();
+  await page.getByTestId('ticket-discount-input').fill('15%');
+  await page.getByTestId('ticket-discount-apply').click();
+  await page.getByTestId('ticket-discount-amount').waitFor();
+  await page.getByTestId('pay').click();
+  await page.getByTestId('payment-amount').press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-testid="payment-due"]')?.getAttribute('data-cents') === '0');
+  await page.getByTestId('payment-amount').press('Enter');
+  await waitForText(page, 'approval-reasons', /remise/i);
+  await approve(page, DEMO_MANAGER_AT_TILL);
+  const m = Number(await waitForText(page, 'receipt-number', /^\d+$/));
+  const approved = (await http(r1.url, 'GET', `/api/tickets/${m}`, { token: token1 })).body;
+  const gross = approved.lines[0].unitPriceCents * approved.lines[0].quantity;
+  assert.equal(approved.lines[0].discountCents, Math.floor((gross * 1500 * 2 + 10000) / 20000), '15 % of the ticket');
+  await page.getByTestId('new-sale').click();
+});

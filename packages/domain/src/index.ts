@@ -61,3 +61,4 @@ export {
 export { ticketTotalsMismatch, type StatedTicket, type TotalsStep } from './ticket-totals';
 export { peerSigningString, signPeerRequest, verifyPeerRequest, type PeerRequest } from './peer-signing';
 export { STORE_CODE_PATTERN, defaultStoreCode, formatTicketReference, parseTicketReference, type TicketReference } from './ticket-reference';
+export { spreadTicketDiscount, ticketDiscountCents, type TicketDiscount } from './ticket-discount';

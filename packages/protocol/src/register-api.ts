@@ -58,8 +58,18 @@ export const SaleLineRequest = z.object({
 });
 export const SalePaymentRequest = z.object({ method: PaymentMethod, amountCents: Cents.positive() });
 
+/**
+ * A discount on the whole ticket: a percentage (basis points, 1000 = 10 %) or an amount, spread by
+ * the register over the lines after their own discounts (domain `spreadTicketDiscount`), so each VAT
+ * rate is computed on what was paid; the signed lines carry their share in `discountCents`.
+ */
+export const TicketDiscountRequest = z.union([
+  z.object({ percentBp: z.number().int().min(1).max(10000) }).strict(),
+  z.object({ amountCents: Cents.positive() }).strict(),
+]);
 export const SaleRequest = z.object({
   lines: z.array(SaleLineRequest).min(1).max(500),
+  ticketDiscount: TicketDiscountRequest.optional(),
   payments: z.array(SalePaymentRequest).max(20),
   customerId: Id.optional(),
   /** Idempotency key chosen by the screen: a retried POST returns the ticket already made. */

@@ -80,6 +80,30 @@ describe('approvals at the till, login throttling', () => {
     assert.deepEqual(approvedBy.reasons, ['discount']);
   });
 
+  test('a whole-ticket discount is spread over the lines to the cent; above 10 % of the ticket it needs a manager', async () => {
+    const gross = 3 * wine.priceCents;
+    const ok10 = await sell({ lines: [{ sku: wine.sku, quantity: 1 }, { sku: wine.sku, quantity: 2 }], ticketDiscount: { percentBp: 1000 }, payments: [cash(gross)] });
+    assert.equal(ok10.status, 201, JSON.stringify(ok10.body));
+    const payload = signedPayload('ticket', ok10.body.number);
+    const discount = Math.floor((gross * 1000 * 2 + 10000) / 20000);
+    assert.equal(payload.totalCents, gross - discount, '10 % of the ticket, rounded half up');
+    assert.equal(payload.lines.reduce((s: number, l: { discountCents: number }) => s + l.discountCents, 0), discount, 'the lines carry the shares');
+    assert.equal(payload.vat.reduce((s: number, v: { totalCents: number }) => s + v.totalCents, 0), payload.totalCents);
+    assert.equal(payload.approvedBy, undefined, 'at the limit: no manager');
+
+    const before = ticketCount();
+    const over = { lines: [{ sku: wine.sku, quantity: 3 }], ticketDiscount: { amountCents: Math.floor(gross / 10) + 1 }, payments: [cash(gross)] };
+    const refused = await sell(over);
+    assert.equal(refused.status, 403, JSON.stringify(refused.body));
+    assert.deepEqual(refused.body.error.details.reasons, ['discount']);
+    assert.equal(ticketCount(), before, 'nothing written');
+    assert.equal((await sell({ ...over, approval: central.manager })).status, 201);
+    const tooMuch = await sell({ ...over, ticketDiscount: { amountCents: gross + 1 }, approval: central.manager });
+    assert.equal(tooMuch.status, 422, JSON.stringify(tooMuch.body));
+    assert.equal(tooMuch.body.error.details.reason, 'TICKET_DISCOUNT_INVALID');
+    assert.equal((await sell({ ...over, ticketDiscount: { percentBp: 0 } })).status, 400, 'validated');
+  });
+
   test('a return needs a manager: refused without, refused with a wrong PIN or a cashier, granted with the manager', async () => {
     const sale = await sell({ lines: [{ sku: wine.sku, quantity: 1 }], payments: [cash(wine.priceCents)] });
     assert.equal(sale.status, 201);

@@ -1,4 +1,4 @@
-import { buildReturnLines, priceLines, settlePayments, type LineInput, type PricedCart } from '@comptoir/domain';
+import { buildReturnLines, priceLines, settlePayments, spreadTicketDiscount, type LineInput, type PricedCart } from '@comptoir/domain';
 import {
   ComptoirError,
   type ApprovedBy,
@@ -38,6 +38,8 @@ function checkMethods(ctx: RegisterContext, payments: readonly { method: string 
     }
   }
 }
+
+const sumGross = (cart: PricedCart) => cart.lines.reduce((s, l) => s + l.unitPriceCents * l.quantity, 0);
 
 function priced(cart: ReturnType<typeof priceLines>, code: 'SALE_REFUSED' | 'RETURN_REFUSED'): PricedCart {
   if (!cart.ok) throw new ComptoirError(code, cart.message, { reason: cart.code });
@@ -83,9 +85,18 @@ export function createSale(ctx: RegisterContext, req: SaleRequest, actor: Actor,
     if (req.customerId !== undefined && !ctx.q.customerActive.get(req.customerId)) {
       throw new ComptoirError('UNKNOWN_CUSTOMER', `Unknown customer: ${req.customerId}`);
     }
-    const cart = priced(priceLines(inputs), 'SALE_REFUSED');
+    // A whole-ticket discount becomes each line's share (to the cent); the per-line approval rule then applies to it.
+    const spread = req.ticketDiscount ? spreadTicketDiscount(inputs, req.ticketDiscount) : null;
+    if (spread && !spread.ok) throw new ComptoirError('SALE_REFUSED', spread.message, { reason: spread.code });
+    const cart = priced(priceLines(spread ? spread.value : inputs), 'SALE_REFUSED');
     const limitBp = storeRules(ctx).cashierDiscountLimitBp;
-    const approvedBy = requireApproval(approver, cart.lines.some((l) => discountAboveLimit(l, limitBp)) ? ['discount'] : []);
+    // A line's own discount is judged on its line; a ticket discount on the whole ticket (its cent
+    // rounding on a small line never asks for a manager by itself).
+    const overLimit = spread
+      ? inputs.some((l) => discountAboveLimit({ ...l, discountCents: l.discountCents ?? 0 }, limitBp)) ||
+        discountAboveLimit({ unitPriceCents: 1, quantity: sumGross(cart), discountCents: cart.lines.reduce((s, l) => s + l.discountCents, 0) }, limitBp)
+      : cart.lines.some((l) => discountAboveLimit(l, limitBp));
+    const approvedBy = requireApproval(approver, overLimit ? ['discount'] : []);
     checkMethods(ctx, req.payments);
     const settled = settlePayments(cart.totalCents, req.payments);
     if (!settled.ok) throw new ComptoirError('PAYMENT_REFUSED', settled.message, { reason: settled.code });

@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { priceLines, type LineInput } from '../src/cart';
+import { spreadTicketDiscount, ticketDiscountCents, type TicketDiscount } from '../src/ticket-discount';
+import { saleCartArb } from './arbitraries';
+
+const net = (l: LineInput) => l.unitPriceCents * l.quantity - (l.discountCents ?? 0);
+const sumNet = (ls: readonly LineInput[]) => ls.reduce((s, l) => s + net(l), 0);
+
+/** A cart and a ticket discount that fits it (percent, or an amount up to the cart's net). */
+const caseArb = saleCartArb
+  .filter((ls) => sumNet(ls) > 0)
+  .chain((lines) =>
+    fc
+      .oneof(
+        fc.integer({ min: 1, max: 10000 }).map((percentBp): TicketDiscount => ({ percentBp })),
+        fc.integer({ min: 1, max: sumNet(lines) }).map((amountCents): TicketDiscount => ({ amountCents })),
+      )
+      .map((discount) => ({ lines, discount })),
+  );
+
+describe('whole-ticket discount spread over lines', () => {
+  it('the shares sum to the discount exactly, none takes a line below zero, each within a cent of its exact share', () => {
+    fc.assert(
+      fc.property(caseArb, ({ lines, discount }) => {
+        const r = spreadTicketDiscount(lines, discount);
+        assert.ok(r.ok, JSON.stringify(r));
+        const total = sumNet(lines);
+        const wanted = ticketDiscountCents(total, discount);
+        const shares = r.value.map((l, i) => (l.discountCents ?? 0) - (lines[i]!.discountCents ?? 0));
+        assert.equal(shares.reduce((s, x) => s + x, 0), wanted);
+        for (const [i, s] of shares.entries()) {
+          assert.ok(s >= 0 && s <= net(lines[i]!), `share ${s} of line net ${net(lines[i]!)}`);
+          assert.ok(Math.abs(s - (wanted * net(lines[i]!)) / total) < 1, 'proportional within a cent');
+        }
+      }),
+    );
+  });
+
+  it('priced afterwards, the ticket total drops by exactly the discount and every VAT line balances to the cent', () => {
+    fc.assert(
+      fc.property(caseArb, ({ lines, discount }) => {
+        const before = priceLines(lines);
+        const r = spreadTicketDiscount(lines, discount);
+        assert.ok(before.ok && r.ok);
+        const after = priceLines(r.value);
+        assert.ok(after.ok, JSON.stringify(after));
+        assert.equal(after.value.totalCents, before.value.totalCents - ticketDiscountCents(sumNet(lines), discount));
+        assert.equal(after.value.vat.reduce((s, v) => s + v.totalCents, 0), after.value.totalCents);
+        for (const v of after.value.vat) assert.equal(v.baseCents + v.vatCents, v.totalCents);
+      }),
+    );
+  });
+
+  it('a percentage rounds half up on the net total; known cases', () => {
+    assert.equal(ticketDiscountCents(1005, { percentBp: 1000 }), 101, '100,5 → 101');
+    assert.equal(ticketDiscountCents(1004, { percentBp: 1000 }), 100);
+    const lines: LineInput[] = [
+      { sku: 'A', label: 'A', unitPriceCents: 100, vatRate: 2000, quantity: 1 },
+      { sku: 'B', label: 'B', unitPriceCents: 100, vatRate: 550, quantity: 1 },
+      { sku: 'C', label: 'C', unitPriceCents: 100, vatRate: 550, quantity: 1 },
+    ];
+    const r = spreadTicketDiscount(lines, { amountCents: 100 });
+    assert.ok(r.ok);
+    assert.deepEqual(r.value.map((l) => l.discountCents), [34, 33, 33], 'the cent left goes to the first line on a tie');
+  });
+
+  it('refuses what is not a discount of this sale, changing nothing', () => {
+    const lines: LineInput[] = [{ sku: 'A', label: 'A', unitPriceCents: 500, vatRate: 2000, quantity: 2, discountCents: 100 }];
+    for (const bad of [{ percentBp: 0 }, { percentBp: 10001 }, { percentBp: 1.5 }, { amountCents: 0 }, { amountCents: 901 }, { amountCents: -1 }]) {
+      const r = spreadTicketDiscount(lines, bad);
+      assert.equal(r.ok, false, JSON.stringify(bad));
+      if (!r.ok) assert.equal(r.code, 'TICKET_DISCOUNT_INVALID');
+    }
+    assert.equal(spreadTicketDiscount([{ ...lines[0]!, quantity: -1 }], { percentBp: 500 }).ok, false, 'not on a return');
+    assert.equal(lines[0]!.discountCents, 100, 'input untouched');
+  });
+});
