@@ -190,23 +190,40 @@ describe('back office in a browser', () => {
   it('a schedule change made in the fleet view reaches the register', async () => {
     const reg = info.registers[0]!;
     await page.getByTestId('nav-fleet').click();
+    // The owner's editor: times of day and days of the week (the demo's 06:00 and 13:00 every day).
     await page.getByTestId(`schedule-edit-${reg.id}`).click();
-    await page.getByTestId(`schedule-input-${reg.id}`).fill('0 30 5 * * *\n0 0 14 * * 1-5');
-    const preview = await textMatching(page.getByTestId(`schedule-preview-${reg.id}`), /Tous les jours à 05:30/);
-    assert.match(preview, /lundi à vendredi/);
+    assert.equal(await page.getByTestId(`schedule-time-${reg.id}-0`).inputValue(), '06:00');
+    await page.getByTestId(`schedule-time-${reg.id}-0`).fill('05:30');
+    await page.getByTestId(`schedule-time-${reg.id}-1`).fill('14:00');
+    await page.getByTestId(`schedule-day-${reg.id}-6`).uncheck();
+    await page.getByTestId(`schedule-day-${reg.id}-0`).uncheck();
+    const preview = await textMatching(page.getByTestId(`schedule-preview-${reg.id}`), /05:30.*lundi à vendredi/);
+    assert.match(preview, /14:00/);
     await shot('fleet-schedule');
     await page.getByTestId(`schedule-save-${reg.id}`).click();
+    const weekdays = ['0 30 5 * * 1-5', '0 0 14 * * 1-5'];
     const status = await eventually(
       'register status shows the new schedule',
       async () => {
         const s = (await http(reg.url, 'GET', '/api/status')).body;
-        return JSON.stringify(s.sosSchedule) === JSON.stringify(['0 30 5 * * *', '0 0 14 * * 1-5']) ? s : null;
+        return JSON.stringify(s.sosSchedule) === JSON.stringify(weekdays) ? s : null;
       },
       20_000,
     );
-    assert.deepEqual(status.sosSchedule, ['0 30 5 * * *', '0 0 14 * * 1-5']);
+    assert.deepEqual(status.sosSchedule, weekdays);
+    // Cron stays available ("advanced"), with its plain-language reading.
+    await page.getByTestId(`schedule-edit-${reg.id}`).click();
+    await page.getByTestId(`schedule-advanced-${reg.id}`).click();
+    assert.equal(await page.getByTestId(`schedule-input-${reg.id}`).inputValue(), weekdays.join('\n'));
+    await page.getByTestId(`schedule-input-${reg.id}`).fill('0 30 5 * * *\n0 0 14 * * 1-5');
+    await textMatching(page.getByTestId(`schedule-preview-${reg.id}`), /Tous les jours à 05:30/);
+    await page.getByTestId(`schedule-save-${reg.id}`).click();
+    await eventually('the cron schedule reaches the register', async () =>
+      JSON.stringify((await http(reg.url, 'GET', '/api/status')).body.sosSchedule) === JSON.stringify(['0 30 5 * * *', '0 0 14 * * 1-5']), 20_000);
     // A bad expression is refused with a clear message and nothing changes.
     await page.getByTestId(`schedule-edit-${reg.id}`).click();
+    await page.getByTestId(`schedule-advanced-${reg.id}`).waitFor();
+    if ((await page.getByTestId(`schedule-input-${reg.id}`).count()) === 0) await page.getByTestId(`schedule-advanced-${reg.id}`).click();
     await page.getByTestId(`schedule-input-${reg.id}`).fill('every morning');
     await page.getByTestId(`schedule-save-${reg.id}`).click();
     const refused = await textMatching(page.getByTestId('error').first(), /Planification illisible : « every morning »/);

@@ -2,6 +2,7 @@ import { Fragment, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { FleetResponse, FleetView, Store } from '@comptoir/protocol';
 import { api } from '../api.client';
 import { cronPreview } from '../cron-preview';
+import { fromCron, toCron, WEEK, type SimpleSchedule } from '../copy-schedule';
 import { dateTime, duration } from '../format';
 import { useI18n, type T } from '../i18n';
 import { ErrorLine, errorText, Section, useLoad } from '../ui/common';
@@ -282,32 +283,91 @@ function FleetRow({ r, isAdmin, demo, current, onChanged }: { r: FleetView; isAd
   );
 }
 
+/**
+ * The copy schedule editor: times of day and days of the week (the owner's words), or the cron
+ * expressions themselves ("advanced", also for a schedule the simple form cannot show).
+ */
 function ScheduleEditor({ r, onDone }: { r: FleetView; onDone(saved: boolean): void }) {
   const { t, lang } = useI18n();
+  const simpleAtStart = fromCron(r.sosSchedule);
+  const [advanced, setAdvanced] = useState(simpleAtStart === null);
+  const [simple, setSimple] = useState<SimpleSchedule>(simpleAtStart ?? { times: ['06:00'], days: [...WEEK] });
   const [text, setText] = useState(r.sosSchedule.join('\n'));
   const [error, setError] = useState<string | null>(null);
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = advanced ? text.split('\n').map((l) => l.trim()).filter(Boolean) : toCron(simple);
+  const id = r.id;
+  const setTime = (i: number, v: string) => setSimple({ ...simple, times: simple.times.map((x, j) => (j === i ? v : x)) });
+  const toggleDay = (d: number) => setSimple({ ...simple, days: simple.days.includes(d) ? simple.days.filter((x) => x !== d) : [...simple.days, d] });
   return (
     <div className="schedule-editor">
-      <p className="muted small">{t('fleet.cronHelp')}</p>
-      <div className="row">
-        <textarea data-testid={`schedule-input-${r.id}`} rows={Math.max(3, lines.length + 1)} value={text} onChange={(e) => setText(e.target.value)} />
-        <ul className="plain" data-testid={`schedule-preview-${r.id}`}>
-          {lines.map((l, i) => {
-            const p = cronPreview(l, lang);
-            return (
-              <li key={i} className={p ? '' : 'danger-text'}>
-                <code>{l}</code> → {p ?? t('fleet.invalidCron')}
-              </li>
-            );
-          })}
-        </ul>
+      <div className="tabs" role="group" aria-label={t('fleet.schedule')}>
+        <button className={advanced ? '' : 'active'} aria-pressed={!advanced} data-testid={`schedule-simple-${id}`} onClick={() => {
+          const back = fromCron(lines);
+          if (back) setSimple(back);
+          setAdvanced(false);
+        }} disabled={advanced && fromCron(lines) === null}>
+          {t('fleet.simple')}
+        </button>
+        <button className={advanced ? 'active' : ''} aria-pressed={advanced} data-testid={`schedule-advanced-${id}`} onClick={() => {
+          setText(lines.join('\n'));
+          setAdvanced(true);
+        }}>
+          {t('fleet.advanced')}
+        </button>
       </div>
+      {advanced ? (
+        <>
+          <p className="muted small" id={`cron-help-${id}`}>{t('fleet.cronHelp')}</p>
+          <textarea
+            data-testid={`schedule-input-${id}`}
+            aria-label={t('fleet.schedule')}
+            aria-describedby={`cron-help-${id}`}
+            rows={Math.max(3, lines.length + 1)}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+          />
+        </>
+      ) : (
+        <div className="simple-schedule">
+          <fieldset>
+            <legend>{t('fleet.times')}</legend>
+            {simple.times.map((time, i) => (
+              <div key={i} className="inline-form">
+                <input type="time" aria-label={t('fleet.timeN', { n: i + 1 })} data-testid={`schedule-time-${id}-${i}`} value={time} onChange={(e) => setTime(i, e.target.value)} />
+                <button aria-label={t('fleet.removeTime', { time })} onClick={() => setSimple({ ...simple, times: simple.times.filter((_, j) => j !== i) })}>
+                  ✕
+                </button>
+              </div>
+            ))}
+            <button data-testid={`schedule-add-time-${id}`} onClick={() => setSimple({ ...simple, times: [...simple.times, '12:00'] })}>
+              {t('fleet.addLine')}
+            </button>
+          </fieldset>
+          <fieldset>
+            <legend>{t('fleet.days')}</legend>
+            {WEEK.map((d) => (
+              <label key={d} className="day">
+                <input type="checkbox" data-testid={`schedule-day-${id}-${d}`} checked={simple.days.includes(d)} onChange={() => toggleDay(d)} /> {t(`day.${d}`)}
+              </label>
+            ))}
+          </fieldset>
+        </div>
+      )}
+      <ul className="plain" data-testid={`schedule-preview-${id}`}>
+        {lines.map((l, i) => {
+          const p = cronPreview(l, lang);
+          return (
+            <li key={i} className={p ? '' : 'danger-text'}>
+              {p ?? t('fleet.invalidCron')} {advanced && <code className="muted">{l}</code>}
+            </li>
+          );
+        })}
+      </ul>
       <button
-        data-testid={`schedule-save-${r.id}`}
+        data-testid={`schedule-save-${id}`}
         onClick={async () => {
           try {
-            await api('PUT', `/api/registers/${encodeURIComponent(r.id)}/sos-schedule`, { cron: lines });
+            await api('PUT', `/api/registers/${encodeURIComponent(id)}/sos-schedule`, { cron: lines });
             onDone(true);
           } catch (e) {
             setError(scheduleErrorText(t, e));
