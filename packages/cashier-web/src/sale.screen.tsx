@@ -37,6 +37,15 @@ export function SaleScreen(props: {
   const [notice, setNotice] = useState<string | null>(null);
   const [discountFor, setDiscountFor] = useState<number | null>(null);
   const [editTicketDiscount, setEditTicketDiscount] = useState(false);
+  // The cart follows the line just scanned or added: scrolled to the last line whenever lines are added.
+  const cartLinesRef = useRef<HTMLOListElement>(null);
+  const lineCount = cart.lines.length;
+  const lastLineCount = useRef(lineCount);
+  useEffect(() => {
+    const list = cartLinesRef.current;
+    if (list && lineCount > lastLineCount.current) list.scrollTop = list.scrollHeight;
+    lastLineCount.current = lineCount;
+  }, [lineCount]);
   // Quantity multiplier: "3" then × (or "3*" typed), then a scan or a tile adds 3 at once.
   const [multiplier, setMultiplierState] = useState<number | null>(null);
   const multiplierRef = useRef<number | null>(null);
@@ -232,7 +241,7 @@ export function SaleScreen(props: {
             </button>
           )}
         </div>
-        <ol className="cart-lines" data-testid="cart-lines">
+        <ol className="cart-lines" data-testid="cart-lines" ref={cartLinesRef}>
           {cart.lines.length === 0 && <li className="hint">{t('cartEmpty')}</li>}
           {cart.lines.map((l) => (
             <CartLineRow key={l.key} line={l} dispatch={dispatch} editing={discountFor === l.key} onEditDiscount={setDiscountFor} />
@@ -275,7 +284,7 @@ export function SaleScreen(props: {
           <button className="secondary" data-testid="cart-clear" disabled={cart.lines.length === 0} onClick={() => dispatch({ type: 'clear' })}>
             {t('clearCart')}
           </button>
-          <button className="primary big" data-testid="pay" disabled={cart.lines.length === 0} onClick={props.onPay}>
+          <button className="primary big pay" data-testid="pay" disabled={cart.lines.length === 0} onClick={props.onPay}>
             {t('pay')} (F4)
           </button>
         </div>
@@ -370,11 +379,11 @@ const CartLineRow = memo(function CartLineRow(props: {
           +
         </button>
         <span className="unit">× {formatEuros(l.unitPriceCents, lang)}</span>
-        <button className="small secondary" data-testid="line-discount" onClick={() => props.onEditDiscount(props.editing ? null : l.key)}>
+        <button className="small secondary" data-testid="line-discount" aria-label={`${t('discount')} : ${l.label}`} onClick={() => props.onEditDiscount(props.editing ? null : l.key)}>
           {t('discount')}
         </button>
-        <button className="small danger" data-testid="line-remove" onClick={() => dispatch({ type: 'remove', key: l.key })}>
-          {t('remove')}
+        <button className="small danger" data-testid="line-remove" aria-label={`${t('remove')} : ${l.label}`} onClick={() => dispatch({ type: 'remove', key: l.key })}>
+          ✕
         </button>
       </div>
       {l.discountCents > 0 && (
