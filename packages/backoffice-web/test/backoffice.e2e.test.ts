@@ -252,9 +252,17 @@ describe('back office in a browser', () => {
     await page.getByTestId('nav-dashboard').click();
     await page.getByTestId('hour-chart').first().waitFor();
     await textMatching(page.locator('h1').first(), /Ventes du jour/);
+    // Breakdowns of the day: the card sale of Caisse 2 (earlier test) by method, register, category, product.
+    const reg = info.registers[1]!;
+    const byMethod = await textMatching(page.getByTestId(`dash-by-method-${info.storeId}`), /Carte/);
+    assert.doesNotMatch(byMethod, /\bcard\b|\bcash\b/);
+    await textMatching(page.getByTestId(`dash-by-register-${info.storeId}`), new RegExp(`${reg.name}.*\\d+ ticket`));
+    await page.getByTestId(`dash-by-category-${info.storeId}`).waitFor();
+    await page.locator(`[data-testid="dash-top-${info.storeId}"] tr`).first().waitFor();
     await shot('dashboard');
     await page.getByTestId('lang').selectOption('en');
     await textMatching(page.locator('h1').first(), /Today's sales/);
+    await textMatching(page.getByTestId(`dash-by-method-${info.storeId}`), /Card/);
     await page.getByTestId('lang').selectOption('fr');
   });
 

@@ -353,6 +353,15 @@ for (const dialect of DIALECTS) {
       assert.equal(s.perHour.reduce((a: number, h: any) => a + h.tickets, 0), 3);
       assert.equal(s.offlineTickets, 1);
       assert.ok(s.offlineDelayMs.max >= 0);
+      // Breakdowns: by payment method (cash net of change), register, category (the catalog's) and top products.
+      assert.deepEqual(s.byMethod, [{ method: 'cash', amountCents: 1089 }]);
+      assert.deepEqual(s.byRegister.map((x: any) => [x.registerId, x.tickets, x.totalCents]), [[reg.id, 3, 1089]]);
+      const cafeCategory = (await c.call('GET', '/api/products/CAFE', c.managerToken)).json.category;
+      const pain = { category: (await c.call('GET', '/api/products/PAIN', c.managerToken)).json.category, quantity: 3, totalCents: 339 };
+      assert.deepEqual(s.byCategory, cafeCategory === pain.category ? [{ category: pain.category, quantity: 6, totalCents: 1089 }] : [{ category: cafeCategory, quantity: 3, totalCents: 750 }, pain]);
+      assert.deepEqual(s.topProducts.map((p: any) => [p.sku, p.quantity, p.totalCents]), [['CAFE', 3, 750], ['PAIN', 3, 339]]);
+      const empty = (await c.call('GET', '/api/dashboard?date=2025-03-15', c.managerToken)).json.stores[0];
+      assert.deepEqual([empty.byMethod, empty.byRegister, empty.byCategory, empty.topProducts], [[], [], [], []]);
       assert.equal((await c.call('GET', '/api/dashboard?date=2025-03-15', c.managerToken)).json.stores[0].tickets, 0);
       assert.equal((await c.call('GET', '/api/dashboard?date=yesterday', c.managerToken)).status, 400);
     });

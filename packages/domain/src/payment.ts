@@ -66,3 +66,19 @@ export function settlePayments(totalCents: number, payments: readonly Payment[])
   }
   return ok({ payments: normalised, changeCents: change });
 }
+
+/**
+ * A ticket's payments as the drawer counts them: the change handed back comes out of the cash (a
+ * cash line is added, negative, when only a card overpaid — which settlePayments never accepts).
+ * Methods left at zero are dropped.
+ */
+export function paymentsNetOfChange(totalCents: number, payments: readonly Payment[]): Payment[] {
+  const out = payments.map((p) => ({ ...p }));
+  const change = out.reduce((s, p) => s + p.amountCents, 0) - totalCents;
+  if (change !== 0) {
+    let cash = out.find((p) => p.method === 'cash');
+    if (!cash) out.push((cash = { method: 'cash', amountCents: 0 }));
+    cash.amountCents -= change;
+  }
+  return out.filter((p) => p.amountCents !== 0);
+}

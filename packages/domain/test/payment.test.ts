@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { PAYMENT_METHODS, settlePayments, type Payment, type PaymentMethod, type Settlement } from '../src/payment';
+import { PAYMENT_METHODS, paymentsNetOfChange, settlePayments, type Payment, type PaymentMethod, type Settlement } from '../src/payment';
 import type { Result } from '../src/result';
 
 const cash = (amountCents: number): Payment => ({ method: 'cash', amountCents });
@@ -140,5 +140,13 @@ describe('settlePayments: messages and edges', () => {
   });
   it('a zero total is a sale: cash given for it comes back as change', () => {
     assert.deepEqual(value(settlePayments(0, [cash(100)])), { payments: [cash(100)], changeCents: 100 });
+  });
+});
+
+describe('paymentsNetOfChange', () => {
+  it('takes the change out of the cash, as the drawer counts it', () => {
+    assert.deepEqual(paymentsNetOfChange(1250, [{ method: 'card', amountCents: 1000 }, { method: 'cash', amountCents: 500 }]), [{ method: 'card', amountCents: 1000 }, { method: 'cash', amountCents: 250 }]);
+    assert.deepEqual(paymentsNetOfChange(-300, [{ method: 'cash', amountCents: -300 }]), [{ method: 'cash', amountCents: -300 }], 'a refund: no change');
+    assert.deepEqual(paymentsNetOfChange(500, [{ method: 'cash', amountCents: 500 }, { method: 'card', amountCents: 0 }]), [{ method: 'cash', amountCents: 500 }]);
   });
 });

@@ -291,6 +291,14 @@ export const DashboardStore = z.object({
   offlineTickets: z.number().int(),
   /** Integration delay of the day's offline tickets. */
   offlineDelayMs: z.object({ max: z.number().int(), avg: z.number().int() }).nullable(),
+  /** What came into the tills per payment method (cash net of the change given back; refunds negative). */
+  byMethod: z.array(z.object({ method: z.string(), amountCents: z.number().int() })),
+  /** Per register of the store, with its name. */
+  byRegister: z.array(z.object({ registerId: Id, name: z.string(), tickets: z.number().int(), totalCents: z.number().int() })),
+  /** Per catalog category of the items sold ('' = none), biggest first. */
+  byCategory: z.array(z.object({ category: z.string(), quantity: z.number().int(), totalCents: z.number().int() })),
+  /** The day's ten best-selling items by amount. */
+  topProducts: z.array(z.object({ sku: z.string(), label: z.string(), quantity: z.number().int(), totalCents: z.number().int() })),
 });
 export type DashboardStore = z.infer<typeof DashboardStore>;
 export const DashboardResponse = z.object({ date: Day, stores: z.array(DashboardStore) });

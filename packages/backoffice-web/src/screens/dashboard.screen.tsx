@@ -3,7 +3,7 @@ import type { DashboardResponse, DashboardStore } from '@comptoir/protocol';
 import { api, qs } from '../api.client';
 import { formatEuros } from '@comptoir/domain/money';
 import { duration } from '../format';
-import { useI18n } from '../i18n';
+import { useI18n, type MessageKey } from '../i18n';
 import { ErrorLine, Link, Section, useLoad } from '../ui/common';
 import { useOutOfTouch } from '../ui/outage-banner';
 
@@ -39,20 +39,67 @@ export function DashboardScreen() {
           </div>
           <h3>{t('dash.perHour')}</h3>
           <HourChart s={s} />
+          <div className="breakdowns">
+            <Breakdown
+              title={t('dash.byMethod')}
+              testId={`dash-by-method-${s.storeId}`}
+              rows={s.byMethod.map((m) => ({ key: m.method, label: t.has(`method.${m.method}`) ? t(`method.${m.method}` as MessageKey) : m.method, cents: m.amountCents }))}
+            />
+            <Breakdown
+              title={t('dash.byRegister')}
+              testId={`dash-by-register-${s.storeId}`}
+              rows={s.byRegister.map((r) => ({ key: r.registerId, label: r.name, cents: r.totalCents, count: t('dash.nTickets', { n: r.tickets }) }))}
+            />
+            <Breakdown
+              title={t('dash.byCategory')}
+              testId={`dash-by-category-${s.storeId}`}
+              rows={s.byCategory.map((c) => ({ key: c.category, label: c.category || t('dash.noCategory'), cents: c.totalCents, count: t('dash.nItems', { n: c.quantity }) }))}
+            />
+            <Breakdown
+              title={t('dash.topProducts')}
+              testId={`dash-top-${s.storeId}`}
+              rows={s.topProducts.map((p) => ({ key: p.sku, label: p.label, cents: p.totalCents, count: t('dash.nItems', { n: p.quantity }) }))}
+            />
+          </div>
         </Section>
       ))}
     </div>
   );
 }
 
+/** One breakdown of the day: label on the left, amount (and count) on the right, one line each. */
+function Breakdown({ title, testId, rows }: { title: string; testId: string; rows: { key: string; label: string; cents: number; count?: string }[] }) {
+  const { t, lang } = useI18n();
+  return (
+    <div className="breakdown">
+      <h3>{title}</h3>
+      {rows.length === 0 ? (
+        <p className="muted small">{t('dash.nothing')}</p>
+      ) : (
+        <table className="grid" data-testid={testId}>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.key} data-key={r.key}>
+                <th scope="row">{r.label}</th>
+                <td className="num muted small">{r.count ?? ''}</td>
+                <td className="num">{formatEuros(r.cents, lang)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
 /** Sales per local hour: a plain SVG bar chart (no chart library). */
 function HourChart({ s }: { s: DashboardStore }) {
-  const { lang } = useI18n();
+  const { t, lang } = useI18n();
   const max = Math.max(1, ...s.perHour.map((h) => h.totalCents));
   const W = 24 * 30;
   const H = 160;
   return (
-    <svg className="chart" viewBox={`0 0 ${W} ${H + 20}`} role="img" data-testid="hour-chart">
+    <svg className="chart" viewBox={`0 0 ${W} ${H + 20}`} role="img" aria-label={t('dash.perHourOf', { store: s.storeName })} data-testid="hour-chart">
       {s.perHour.map((h) => {
         const bh = Math.round((h.totalCents / max) * H);
         return (

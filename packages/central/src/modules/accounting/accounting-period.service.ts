@@ -1,3 +1,4 @@
+import { paymentsNetOfChange } from '@comptoir/domain';
 import type { PaymentMethod } from '@comptoir/protocol';
 import type { Ctx } from '../../context';
 import { localDayHour } from '../dashboard/dashboard.service';
@@ -42,14 +43,7 @@ export function accountingStoreId(ctx: Ctx, storeId: string | undefined): Promis
 
 /** Payments as counted in the drawer: the change handed back comes out of the cash. */
 export function netPayments(t: Pick<AccountingTicket, 'totalCents' | 'payments'>): { method: PaymentMethod; amountCents: number }[] {
-  const out = t.payments.map((p) => ({ ...p }));
-  const change = out.reduce((s, p) => s + p.amountCents, 0) - t.totalCents;
-  if (change !== 0) {
-    let cash = out.find((p) => p.method === 'cash');
-    if (!cash) out.push((cash = { method: 'cash', amountCents: 0 }));
-    cash.amountCents -= change;
-  }
-  return out.filter((p) => p.amountCents !== 0);
+  return paymentsNetOfChange(t.totalCents, t.payments);
 }
 
 const DAY_MS = 86_400_000;

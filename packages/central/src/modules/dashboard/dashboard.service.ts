@@ -1,5 +1,6 @@
-import type { DashboardResponse, DashboardStore } from '@comptoir/protocol';
+import type { DashboardResponse, DashboardStore, PaymentMethod } from '@comptoir/protocol';
 import type { Ctx } from '../../context';
+import { paymentsNetOfChange } from '@comptoir/domain';
 import { assertStoreNamed, whereStoreIn } from '../stores/store-scope';
 
 /** The local calendar day and hour of an instant in a time zone. */
@@ -27,7 +28,7 @@ export async function dashboard(ctx: Ctx, query: { date?: string | undefined; st
   for (const s of stores) {
     const rows = await ctx.db
       .selectFrom('tickets')
-      .select(['total_cents', 'sold_at', 'integrated_at', 'sold_offline'])
+      .select(['register_id', 'number', 'total_cents', 'sold_at', 'integrated_at', 'sold_offline'])
       .where('store_id', '=', s.id)
       .where('sold_at', '>=', start)
       .where('sold_at', '<', end)
@@ -36,15 +37,24 @@ export async function dashboard(ctx: Ctx, query: { date?: string | undefined; st
     let tickets = 0;
     let totalCents = 0;
     const delays: number[] = [];
+    const ofDay = new Map<string, number>(); // `${registerId}:${number}` → total, the day's tickets
+    const byRegister = new Map<string, { tickets: number; totalCents: number }>();
     for (const r of rows) {
       const { day, hour } = localDayHour(r.sold_at, s.timezone);
       if (day !== date) continue;
+      ofDay.set(`${r.register_id}:${Number(r.number)}`, Number(r.total_cents));
+      const reg = byRegister.get(r.register_id) ?? { tickets: 0, totalCents: 0 };
+      reg.tickets += 1;
+      reg.totalCents += Number(r.total_cents);
+      byRegister.set(r.register_id, reg);
       tickets += 1;
       totalCents += Number(r.total_cents);
       perHour[hour]!.tickets += 1;
       perHour[hour]!.totalCents += Number(r.total_cents);
       if (Number(r.sold_offline) === 1) delays.push(Math.max(0, Date.parse(r.integrated_at) - Date.parse(r.sold_at)));
     }
+    const breakdowns = await dayBreakdowns(ctx, s.id, start, end, ofDay);
+    const names = new Map((await ctx.db.selectFrom('registers').select(['id', 'name']).where('store_id', '=', s.id).execute()).map((r) => [r.id, r.name]));
     out.push({
       storeId: s.id,
       storeName: s.name,
@@ -54,7 +64,78 @@ export async function dashboard(ctx: Ctx, query: { date?: string | undefined; st
       perHour,
       offlineTickets: delays.length,
       offlineDelayMs: delays.length ? { max: Math.max(...delays), avg: Math.round(delays.reduce((a, b) => a + b, 0) / delays.length) } : null,
+      byRegister: [...byRegister]
+        .map(([registerId, v]) => ({ registerId, name: names.get(registerId) ?? registerId, ...v }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+      ...breakdowns,
     });
   }
   return { date, stores: out };
+}
+
+/**
+ * The day's breakdowns by payment method, category and product, over the tickets of `ofDay`
+ * (read in the same ±1 day window, kept when the ticket belongs to the local day).
+ */
+async function dayBreakdowns(
+  ctx: Ctx,
+  storeId: string,
+  start: string,
+  end: string,
+  ofDay: Map<string, number>,
+): Promise<Pick<DashboardStore, 'byMethod' | 'byCategory' | 'topProducts'>> {
+  if (ofDay.size === 0) return { byMethod: [], byCategory: [], topProducts: [] };
+  const payments = await ctx.db
+    .selectFrom('ticket_payments as p')
+    .innerJoin('tickets as t', (j) => j.onRef('t.register_id', '=', 'p.register_id').onRef('t.number', '=', 'p.number'))
+    .select(['p.register_id', 'p.number', 'p.method', 'p.amount_cents'])
+    .where('t.store_id', '=', storeId)
+    .where('t.sold_at', '>=', start)
+    .where('t.sold_at', '<', end)
+    .orderBy('p.register_id')
+    .orderBy('p.number')
+    .orderBy('p.seq')
+    .execute();
+  const perTicket = new Map<string, { method: PaymentMethod; amountCents: number }[]>();
+  for (const p of payments) {
+    const key = `${p.register_id}:${Number(p.number)}`;
+    if (!ofDay.has(key)) continue;
+    perTicket.set(key, [...(perTicket.get(key) ?? []), { method: p.method as PaymentMethod, amountCents: Number(p.amount_cents) }]);
+  }
+  const byMethod = new Map<string, number>();
+  for (const [key, list] of perTicket) {
+    for (const p of paymentsNetOfChange(ofDay.get(key)!, list)) byMethod.set(p.method, (byMethod.get(p.method) ?? 0) + p.amountCents);
+  }
+
+  const lines = await ctx.db
+    .selectFrom('ticket_lines as l')
+    .innerJoin('tickets as t', (j) => j.onRef('t.register_id', '=', 'l.register_id').onRef('t.number', '=', 'l.number'))
+    .leftJoin('products as pr', 'pr.sku', 'l.sku')
+    .select(['l.register_id', 'l.number', 'l.sku', 'l.label', 'l.quantity', 'l.total_cents', 'pr.category'])
+    .where('t.store_id', '=', storeId)
+    .where('t.sold_at', '>=', start)
+    .where('t.sold_at', '<', end)
+    .execute();
+  const byCategory = new Map<string, { quantity: number; totalCents: number }>();
+  const bySku = new Map<string, { label: string; quantity: number; totalCents: number }>();
+  for (const l of lines) {
+    if (!ofDay.has(`${l.register_id}:${Number(l.number)}`)) continue;
+    const [quantity, total] = [Number(l.quantity), Number(l.total_cents)];
+    const cat = byCategory.get(l.category ?? '') ?? { quantity: 0, totalCents: 0 };
+    cat.quantity += quantity;
+    cat.totalCents += total;
+    byCategory.set(l.category ?? '', cat);
+    const prod = bySku.get(l.sku) ?? { label: l.label, quantity: 0, totalCents: 0 };
+    prod.quantity += quantity;
+    prod.totalCents += total;
+    bySku.set(l.sku, prod);
+  }
+  return {
+    byMethod: [...byMethod].map(([method, amountCents]) => ({ method, amountCents })).sort((a, b) => b.amountCents - a.amountCents),
+    byCategory: [...byCategory].map(([category, v]) => ({ category, ...v })).sort((a, b) => b.totalCents - a.totalCents),
+    topProducts: [...bySku]
+      .map(([sku, v]) => ({ sku, ...v }))
+      .sort((a, b) => b.totalCents - a.totalCents || a.sku.localeCompare(b.sku))
+      .slice(0, 10),
+  };
 }
