@@ -45,6 +45,7 @@ export function CustomersScreen(props: { onAttach: (c: LocalCustomer) => void })
       <div className="customers-list">
         <input autoFocus data-testid="customer-search" placeholder={t('searchCustomer')} value={q} onChange={(e) => setQ(e.target.value)} />
         {error && <p className="error" role="alert">{error}</p>}
+        {!q.trim() && <h3 data-testid="recent-customers">{t('recentCustomers')}</h3>}
         <ul className="list">
           {items.map((c) => (
             <li key={c.id} data-testid="customer-row" data-id={c.id} className={docs?.customer.id === c.id ? 'selected' : ''}>

@@ -211,3 +211,22 @@ test('a 10 % whole-ticket discount, spread over the lines; 15 % needs the manage
   assert.equal(approved.lines[0].discountCents, Math.floor((gross * 1500 * 2 + 10000) / 20000), '15 % of the ticket');
   await page.getByTestId('new-sale').click();
 });
+
+test('an empty customer search shows the customers seen most recently first', async () => {
+  const product = catalog[5]!;
+  for (const customerId of ['demo-customer-04', 'demo-customer-09']) {
+    const sale = await http(r1.url, 'POST', '/api/sales', {
+      token: token1,
+      body: { lines: [{ sku: product.sku, quantity: 1 }], payments: [{ method: 'cash', amountCents: product.priceCents }], customerId },
+    });
+    assert.equal(sale.status, 201, JSON.stringify(sale.body));
+  }
+  await page.getByTestId('tab-customers').click();
+  await page.getByTestId('recent-customers').waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="customer-row"]').length > 2);
+  const ids = await page.getByTestId('customer-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')));
+  assert.deepEqual(ids.slice(0, 2), ['demo-customer-09', 'demo-customer-04'], 'the last customer served first');
+  await page.getByTestId('customer-search').fill('Camille');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="customer-row"]').length === 1);
+  assert.equal(await page.getByTestId('recent-customers').count(), 0, 'a search is not "recent"');
+});

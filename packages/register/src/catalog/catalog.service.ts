@@ -40,9 +40,16 @@ export async function searchProducts(ctx: RegisterContext, s: Search): Promise<{
   };
 }
 
+/**
+ * Customers of the copy matching `q` (name, e-mail, phone, id), by name. With no `q`: the store's
+ * customers seen most recently first — by their latest ticket on this register or in the copy's
+ * recent documents (any register of the store) —, then the others by name: an empty search at the
+ * till shows who just came in, offline too.
+ */
 export async function searchCustomers(ctx: RegisterContext, s: Search): Promise<{ items: LocalCustomer[]; total: number }> {
-  let query = ctx.db.selectFrom('customers').where('active', '=', 1);
   const q = s.q?.trim();
+  if (!q) return recentCustomers(ctx, s);
+  let query = ctx.db.selectFrom('customers').where('active', '=', 1);
   if (q) {
     query = query.where((eb) =>
       eb.or([eb('id', '=', q), contains('name', q), contains('email', q), contains('phone', q)]),
@@ -51,4 +58,21 @@ export async function searchCustomers(ctx: RegisterContext, s: Search): Promise<
   const rows = await query.select(['id', 'name', 'email', 'phone']).orderBy('name').limit(s.limit).offset(s.offset).execute();
   const { n } = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return { items: rows, total: Number(n) };
+}
+
+function recentCustomers(ctx: RegisterContext, s: Search): { items: LocalCustomer[]; total: number } {
+  const items = ctx.sqlite
+    .prepare(
+      `SELECT c.id, c.name, c.email, c.phone FROM customers c
+       LEFT JOIN (SELECT customer_id, max(sold_at) AS last FROM (
+           SELECT customer_id, sold_at FROM tickets WHERE customer_id IS NOT NULL
+           UNION ALL SELECT customer_id, sold_at FROM customer_documents
+         ) GROUP BY customer_id) seen ON seen.customer_id = c.id
+       WHERE c.active = 1
+       ORDER BY seen.last IS NULL, seen.last DESC, c.name COLLATE NOCASE, c.id
+       LIMIT ? OFFSET ?`,
+    )
+    .all(s.limit, s.offset) as LocalCustomer[];
+  const { n } = ctx.sqlite.prepare('SELECT count(*) AS n FROM customers WHERE active = 1').get() as { n: number };
+  return { items, total: n };
 }
