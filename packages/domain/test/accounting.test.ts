@@ -67,6 +67,16 @@ describe('accounting entries', () => {
     );
     assert.equal(r.ok, false);
     assert.ok(!r.ok && r.code === 'UNBALANCED');
+    assert.ok(!r.ok && r.message === 'C1-2: payments and VAT lines differ (debit 1100, credit 1200)', !r.ok ? r.message : '');
+  });
+
+  it('no line for a zero amount: a 0 % rate has a sales line and no VAT line; a free ticket has no line at all', () => {
+    const zeroRate = ticketEntry({ day: '2025-03-14', pieceRef: 'C1-3', label: 'Vente', vat: [{ rate: 0, baseCents: 500, vatCents: 0 }], payments: [{ method: 'cash', amountCents: 500 }, { method: 'card', amountCents: 0 }] }, chart);
+    assert.ok(zeroRate.ok);
+    assert.deepEqual(zeroRate.value.lines.map((l) => l.account.num), ['530000', '707000']);
+    const free = ticketEntry({ day: '2025-03-14', pieceRef: 'C1-4', label: 'Vente', vat: [{ rate: 2000, baseCents: 0, vatCents: 0 }], payments: [] }, chart);
+    assert.ok(free.ok);
+    assert.deepEqual(free.value.lines, []);
   });
 
   it('cash differences: a shortage is a charge (658), an excess a product (758), none is no entry', () => {
@@ -84,6 +94,31 @@ describe('accounting entries', () => {
     assert.equal(defaultAccount('sales:0').num, '707000');
     assert.match(defaultAccount('vat:550').label, /5,5 %/);
   });
+
+  it('the default chart, every label (golden: what the accountant reads in the export)', () => {
+    const keys = chartKeys([2000, 1000, 550, 210, 850], ['cash', 'card', 'cheque']);
+    assert.deepEqual(Object.fromEntries(keys.map((k) => [k, defaultAccount(k)])), {
+      'sales:2000': { num: '707020', label: 'Ventes de marchandises TVA 20 %' },
+      'sales:1000': { num: '707010', label: 'Ventes de marchandises TVA 10 %' },
+      'sales:850': { num: '707000', label: 'Ventes de marchandises TVA 8,5 %' },
+      'sales:550': { num: '707055', label: 'Ventes de marchandises TVA 5,5 %' },
+      'sales:210': { num: '707021', label: 'Ventes de marchandises TVA 2,1 %' },
+      'vat:2000': { num: '4457120', label: 'TVA collectée 20 %' },
+      'vat:1000': { num: '4457110', label: 'TVA collectée 10 %' },
+      'vat:850': { num: '4457100', label: 'TVA collectée 8,5 %' },
+      'vat:550': { num: '4457155', label: 'TVA collectée 5,5 %' },
+      'vat:210': { num: '4457121', label: 'TVA collectée 2,1 %' },
+      'payment:cash': { num: '530000', label: 'Caisse' },
+      'payment:card': { num: '511500', label: 'Cartes bancaires à encaisser' },
+      'payment:cheque': { num: '511200', label: 'Chèques à encaisser' },
+      cash_short: { num: '658000', label: 'Écarts de caisse (manquants)' },
+      cash_over: { num: '758000', label: 'Écarts de caisse (excédents)' },
+    });
+    assert.equal(defaultAccount('sales:1234').label, 'Ventes de marchandises TVA 12,34 %');
+    for (const bad of ['sales:', 'xsales:2000', 'sales:2000x', 'vat:20.00', 'payment:bitcoin'] as AccountKey[]) {
+      assert.throws(() => defaultAccount(bad), new RegExp(`^RangeError: defaultAccount: unknown account key ${bad.replace('.', '\\.')}$`), bad);
+    }
+  });
 });
 
 describe('FEC text', () => {
@@ -94,7 +129,10 @@ describe('FEC text', () => {
     assert.throws(() => fecAmount(-1));
     assert.throws(() => fecAmount(1.5));
     assert.equal(fecDate('2025-03-04'), '20250304');
-    assert.throws(() => fecDate('04/03/2025'));
+    assert.throws(() => fecDate('04/03/2025'), /^RangeError: fecDate: not a YYYY-MM-DD date: 04\/03\/2025$/);
+    assert.throws(() => fecDate('x2025-03-04'), RangeError);
+    assert.throws(() => fecDate('2025-03-04x'), RangeError);
+    assert.throws(() => fecAmount(-1), /^RangeError: fecAmount: not a non-negative integer of cents: -1$/);
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 1e12 }), (c) => {
         const m = /^(\d+),(\d{2})$/.exec(fecAmount(c));
@@ -119,5 +157,12 @@ describe('FEC text', () => {
     assert.deepEqual(rows[0]!.slice(0, 5), ['VE', 'Ventes', '1', '20250314', '530000']);
     assert.equal(rows[0]![8], 'Caisse 1 n°1');
     assert.deepEqual([rows[3]![11], rows[3]![12]], ['0,00', '12,00'], 'a refund credits the cash');
+    // Every field of one row, in FEC order (empty: CompAuxNum, CompAuxLib, EcritureLet, DateLet, Montantdevise, Idevise).
+    assert.deepEqual(rows[0], ['VE', 'Ventes', '1', '20250314', '530000', 'Caisse', '', '', 'Caisse 1 n°1', '20250314', 'Vente A', '12,00', '0,00', '', '', '20250314', '', '']);
+    // Runs of tabs and line breaks become one space; the ends are trimmed.
+    const e3 = ticketEntry({ day: '2025-03-16', pieceRef: ' P\t\r\n3 ', label: 'a\n\nb', vat: [{ rate: 2000, baseCents: 1000, vatCents: 200 }], payments: [{ method: 'cash', amountCents: 1200 }] }, chart);
+    assert.ok(e3.ok);
+    const r3 = fecRows({ code: 'VE', label: 'Ventes' }, [e3.value])[0]!;
+    assert.deepEqual([r3[8], r3[10]], ['P 3', 'a b']);
   });
 });

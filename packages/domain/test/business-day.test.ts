@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { addDays, businessDay, cutoffMinutes, fiscalYearOf, periodDays } from '../src/business-day';
+import { addDays, businessDay, cutoffMinutes, fiscalYearOf, monthOf, periodDays } from '../src/business-day';
 
 describe('businessDay', () => {
   it('belongs to the previous date before the cutoff, in the store time zone', () => {
@@ -60,5 +60,25 @@ describe('fiscal periods', () => {
         assert.ok(y.from <= day && day < y.until, `${day} not in ${JSON.stringify(y)}`);
       }),
     );
+  });
+});
+
+describe('business days: the exact shapes refused, with their messages', () => {
+  it('a cutoff, a month or a year with anything before or after is refused', () => {
+    for (const bad of ['x04:00', '04:00x', '4:00', '04:60', '24:00']) assert.equal(cutoffMinutes(bad), null, bad);
+    assert.equal(cutoffMinutes('23:59'), 23 * 60 + 59);
+    assert.throws(() => businessDay(new Date(), 'UTC', '4h'), /^RangeError: businessDay: malformed cutoff "4h" \(HH:MM expected\)$/);
+    for (const bad of ['x2026-03', '2026-03x', 'x2026', '2026x', '2026-03-01']) {
+      assert.throws(() => periodDays(bad), new RegExp(`^RangeError: periodDays: "${bad}" is neither YYYY-MM nor YYYY$`), bad);
+    }
+  });
+  it('monthOf is the YYYY-MM of a day', () => {
+    assert.equal(monthOf('2026-12-31'), '2026-12');
+  });
+  it('a time zone is read once and reused: two stores in different zones keep their own day', () => {
+    const at = new Date('2026-06-01T02:30:00Z');
+    assert.equal(businessDay(at, 'Pacific/Kiritimati', '00:00'), '2026-06-01');
+    assert.equal(businessDay(at, 'America/Los_Angeles', '00:00'), '2026-05-31');
+    assert.equal(businessDay(at, 'Pacific/Kiritimati', '00:00'), '2026-06-01');
   });
 });

@@ -109,3 +109,9 @@ describe('money: programmer errors name the function and the value', () => {
     assert.throws(() => formatEuros(0.5), /^RangeError: formatEuros: not an integer amount of cents: 0\.5$/);
   });
 });
+
+describe('money: refusals name the value', () => {
+  it('formatDecimalEuros refuses a non-integer amount, saying which', () => {
+    assert.throws(() => formatDecimalEuros(1.5), /^RangeError: formatDecimalEuros: not an integer amount of cents: 1.5$/);
+  });
+});

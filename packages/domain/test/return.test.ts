@@ -77,6 +77,16 @@ describe('buildReturnLines', () => {
   it('throws on inconsistent stored return counts (programmer error)', () => {
     assert.throws(() => buildReturnLines(original, { 1: 4 }, [{ lineNo: 1, quantity: 1 }]), RangeError);
     assert.throws(() => buildReturnLines(original, { 1: -1 }, [{ lineNo: 1, quantity: 1 }]), RangeError);
+    assert.throws(() => buildReturnLines(original, { 1: 1.5 }, [{ lineNo: 1, quantity: 1 }]), /^RangeError: buildReturnLines: line 1 already returned 1.5 of 3$/);
+    assert.throws(() => buildReturnLines(original, { 1: Number.NaN }, [{ lineNo: 1, quantity: 1 }]), /^RangeError: buildReturnLines: line 1 already returned NaN of 3$/);
+    assert.throws(() => buildReturnLines(original, { 2: 3 }, [{ lineNo: 2, quantity: 1 }]), /^RangeError: buildReturnLines: line 2 already returned 3 of 2$/);
+  });
+
+  it('refusals say which line and why, in words a cashier can read', () => {
+    const message = (r: Result<unknown>) => (r.ok ? '' : r.message);
+    assert.equal(message(buildReturnLines(original, {}, [{ lineNo: 1, quantity: 0 }])), 'Line 1: quantity to return must be a positive integer (got 0)');
+    assert.equal(message(buildReturnLines(original, { 1: 2 }, [{ lineNo: 1, quantity: 2 }])), 'Line 1: 3 sold, 2 already returned, cannot return 2 more');
+    assert.equal(message(buildReturnLines(original, {}, [{ lineNo: 9, quantity: 1 }])), 'Line 9 is not a sold line of the original ticket');
   });
 
   it('documents the limit: VAT of partial-return tickets is rounded per ticket', () => {

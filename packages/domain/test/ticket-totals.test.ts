@@ -40,4 +40,18 @@ describe('ticketTotalsMismatch', () => {
     assert.equal(ticketTotalsMismatch({ ...t, payments: [{ method: 'cash', amountCents: t.totalCents + 500 }], changeCents: 0 }), 'payments', 'change not stated');
     assert.equal(ticketTotalsMismatch({ ...t, payments: [{ method: 'cash', amountCents: t.totalCents + 500 }], changeCents: 500 }), null);
   });
+
+  it('each figure on its own: a line number, a line the domain refuses, each field of a VAT line', () => {
+    const t = two();
+    assert.equal(ticketTotalsMismatch({ ...t, lines: t.lines.map((l, i) => (i === 1 ? { ...l, lineNo: 7 } : l)) }), 'lines', 'a line renumbered');
+    assert.equal(ticketTotalsMismatch({ ...t, lines: t.lines.map((l, i) => (i === 0 ? { ...l, quantity: 0 } : l)) }), 'lines', 'a line the domain cannot price');
+    assert.equal(ticketTotalsMismatch({ ...t, lines: t.lines.map((l, i) => (i === 0 ? { ...l, unitPriceCents: 0.5 } : l)) }), 'lines', 'a price that is not whole cents');
+    for (const field of ['rate', 'baseCents', 'vatCents', 'totalCents'] as const) {
+      for (const at of [0, 1]) {
+        const vat = t.vat.map((v, i) => (i === at ? { ...v, [field]: v[field] + (field === 'rate' ? 1 : 1) } : v));
+        assert.equal(ticketTotalsMismatch({ ...t, vat }), 'vat', `VAT line ${at}: ${field}`);
+      }
+    }
+    assert.equal(ticketTotalsMismatch({ ...t, vat: [...t.vat, { rate: 1000, baseCents: 0, vatCents: 0, totalCents: 0 }] }), 'vat', 'a VAT line too many');
+  });
 });

@@ -46,6 +46,8 @@ describe('splitVatInclusive', () => {
     assert.throws(() => splitVatInclusive(100, -1), RangeError);
     assert.throws(() => splitVatInclusive(100, 10001), RangeError);
     assert.throws(() => splitVatInclusive(100, 20.5), RangeError);
+    assert.throws(() => splitVatInclusive(1.5, 2000), /^RangeError: splitVatInclusive: not an integer amount of cents: 1.5$/);
+    assert.throws(() => splitVatInclusive(100, 10001), /^RangeError: splitVatInclusive: invalid VAT rate 10001$/);
   });
 
   const rateArb = fc.oneof(fc.constantFrom(...FRENCH_VAT_RATES), fc.integer({ min: 0, max: 10000 }));
