@@ -90,7 +90,9 @@ test('the till disk full: a clear refusal, nothing half-written, selling again o
 
   const filler = await fill(reg.process.dataDir);
   let refused = 0;
-  for (let i = 0; i < 20; i++) {
+  // Until a few refusals: what SQLite still has room for (free pages, WAL slack, a WAL reused after a
+  // checkpoint) varies with timing, and 20 sales were once not enough on a loaded machine.
+  for (let i = 0; i < 200 && refused < 5; i++) {
     const r: { status: number; body: any } = await http(reg.process.url, 'POST', '/api/sales', { token: reg.cashierToken, body: saleOf(p.sku) });
     if (r.status === 201) {
       acked.push(r.body.number); // what SQLite still had room for (free pages, WAL slack) is a real sale
