@@ -1,6 +1,6 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { keyIdOf, verifyChain, verifyRecord, type SignedRecord } from './signing';
+import { keyIdOf, verifyChain, verifyRecord, type ChainHeads, type PublicKeys, type RegisterKey, type SignedRecord } from './signing';
 
 // NF525 archives (docs/architecture.md §6): a register archives each closed month. The `archive` record it signs
 // names the records archived (per chain, a range of numbers following the previous archive) and the
@@ -32,9 +32,27 @@ export function archiveDigest(body: string): string {
   return createHash('sha256').update(body, 'utf8').digest('hex');
 }
 
-/** The file: a header line (format, register, its public key, the signed archive record), then the body. */
-export function archiveFile(header: { registerId: string; publicKeyPem: string; archive: SignedRecord }, body: string): string {
+/**
+ * The file: a header line (format, register, the public key that signed the archive record, the
+ * signed archive record; when the archive names its keys, `publicKeys`: their public keys in that
+ * order), then the body.
+ */
+export function archiveFile(header: { registerId: string; publicKeyPem: string; archive: SignedRecord; publicKeys?: readonly string[] }, body: string): string {
   return `${canonicalize({ format: ARCHIVE_FORMAT, ...header })}\n${body}`;
+}
+
+/** The keys an archive record names (`payload.keys`, signed), each with its validity; none on archives from before key rotation. */
+type ArchiveKey = { keyId: string; startAfter: ChainHeads | null; endAt: ChainHeads | null };
+
+/**
+ * The header keys of an archive's file: the public key of the key that signed the archive record
+ * and, when it names its keys, each one's public key. `pemOf` finds a key's public key by its id.
+ */
+export function archiveHeaderKeys(archive: SignedRecord, fallbackPem: string, pemOf: (keyId: string) => string | undefined): { publicKeyPem: string; publicKeys?: string[] } {
+  const keys = (archive.payload as { keys?: ArchiveKey[] }).keys;
+  const publicKeyPem = (archive.keyId && pemOf(archive.keyId)) || fallbackPem;
+  if (!keys) return { publicKeyPem };
+  return { publicKeyPem, publicKeys: keys.map((k) => pemOf(k.keyId) ?? '') };
 }
 
 /** SHA-256 of the public key (SPKI DER), hex: what an auditor compares with the key registered centrally (= keyIdOf). */
@@ -70,7 +88,7 @@ export type ArchiveCheck =
 export function verifyArchive(text: string): ArchiveCheck {
   const newline = text.indexOf('\n');
   if (newline < 0) return { ok: false, reason: 'no header line' };
-  let header: { format?: unknown; registerId?: unknown; publicKeyPem?: unknown; archive?: SignedRecord };
+  let header: { format?: unknown; registerId?: unknown; publicKeyPem?: unknown; archive?: SignedRecord; publicKeys?: unknown };
   try {
     header = JSON.parse(text.slice(0, newline)) as typeof header;
   } catch {
@@ -89,7 +107,7 @@ export function verifyArchive(text: string): ArchiveCheck {
   const fingerprint = keyFingerprint(key);
   const fail = (reason: string): ArchiveCheck => ({ ok: false, reason, keyFingerprint: fingerprint });
   const archive = header.archive;
-  const payload = archive.payload as { type?: unknown; periodKey?: unknown; ranges?: unknown; recordCount?: unknown; sha256?: unknown } | null;
+  const payload = archive.payload as { type?: unknown; periodKey?: unknown; ranges?: unknown; recordCount?: unknown; sha256?: unknown; keys?: unknown } | null;
   if (archive.chain !== 'archive' || archive.registerId !== header.registerId || payload?.type !== 'archive') return fail('the header does not hold an archive record of this register');
   let signed = false;
   try {
@@ -100,6 +118,26 @@ export function verifyArchive(text: string): ArchiveCheck {
   if (!signed) return fail('the archive record signature does not verify');
   const body = text.slice(newline + 1);
   if (archiveDigest(body) !== payload.sha256) return fail('the body does not match the signed SHA-256');
+  // The keys with their validity by position, as the archive record signed them (rotation, replaced
+  // till); their public keys are in the header, each checked against the signed key id.
+  let keys: PublicKeys = key;
+  if (payload.keys !== undefined) {
+    const named = payload.keys as ArchiveKey[];
+    const pems = header.publicKeys;
+    if (!Array.isArray(named) || !Array.isArray(pems) || pems.length !== named.length) return fail('the header does not give the public key of every key the archive names');
+    const list: RegisterKey[] = [];
+    for (const [i, k] of named.entries()) {
+      let pub: KeyObject;
+      try {
+        pub = createPublicKey(String(pems[i]));
+      } catch {
+        return fail(`public key of key ${String(k?.keyId)} unreadable`);
+      }
+      if (keyIdOf(pub) !== k?.keyId) return fail(`the header's public key ${i + 1} is not key ${String(k?.keyId)}`);
+      list.push({ publicKey: pub, startAfter: k.startAfter, endAt: k.endAt });
+    }
+    keys = list;
+  }
 
   const ranges = payload.ranges;
   const wellFormed = (r: unknown): r is ArchiveRange => {
@@ -129,15 +167,18 @@ export function verifyArchive(text: string): ArchiveCheck {
     }
     if (run.length !== range.to - range.from + 1) return fail(`range ${range.chain} ${range.from}..${range.to} is incomplete`);
     if (run[0]!.prevSignature !== range.prevSignature) return fail(`chain ${range.chain}: record ${range.from} does not follow the previous archive`);
-    const check = verifyChain(run, key);
-    if (!check.ok) return fail(`chain ${range.chain}: record ${check.number}: ${check.reason}`);
+    const check = verifyChain(run, keys);
+    if (!check.ok) {
+      const why = check.reason === 'key_not_valid' ? `signed with key ${check.keyId} outside its validity (${check.detail})` : check.reason;
+      return fail(`chain ${range.chain}: record ${check.number}: ${why}`);
+    }
     const last = run[run.length - 1]!;
     heads.push({ chain: range.chain, number: last.number, signature: last.signature });
   }
   if (at !== records.length) return fail('records outside the archived ranges');
-  // Every signature verified under the header key (a record naming another keyId fails above), so
-  // the set is that key's id; listed from the records too so that stays true if archives ever span keys.
-  const keyIds = [...new Set([fingerprint, ...[archive, ...records].map((r) => r.keyId ?? fingerprint)])];
+  // Every key id a signature of the file is under (the archive record's key, and every record's).
+  const oldest = Array.isArray(keys) ? keyIdOf((keys[0] as RegisterKey).publicKey) : fingerprint;
+  const keyIds = [...new Set([fingerprint, ...records.map((r) => r.keyId ?? oldest)])];
   return {
     ok: true,
     registerId: header.registerId,

@@ -16,13 +16,26 @@ const REASONS = {
   bad_signature: 'its signature does not verify with the register public key',
 } as const;
 
-/** Checks a whole chain, which must start at number 1 (a stored chain is never partial). */
-export function reportChain(registerId: string, chain: string, records: readonly SignedRecord[], publicKeys: PublicKeys): ChainReport {
+/** Where a chain kept on this database starts when it does not start at 1 (a replaced till continues central's chain). */
+export type ChainAnchor = { number: number; signature: string };
+
+/**
+ * Checks a whole chain, which must start at number 1 (a stored chain is never partial) or, with an
+ * `anchor`, right after it (its first record following the anchor's signature).
+ */
+export function reportChain(registerId: string, chain: string, records: readonly SignedRecord[], publicKeys: PublicKeys, anchor?: ChainAnchor): ChainReport {
   const base = { registerId, chain, records: records.length };
-  if (records.length > 0 && records[0]!.number !== 1) {
-    return { ...base, ok: false, problem: `record ${records[0]!.number}: the chain does not start at 1` };
+  const first = (anchor?.number ?? 0) + 1;
+  if (records.length > 0 && records[0]!.number !== first) {
+    return { ...base, ok: false, problem: `record ${records[0]!.number}: the chain does not start at ${first}` };
+  }
+  if (anchor && records.length > 0 && records[0]!.prevSignature !== anchor.signature) {
+    return { ...base, ok: false, problem: `record ${first}: ${REASONS.prev_mismatch} (the head this till continued from)` };
   }
   const check = verifyChain(records, publicKeys);
   if (check.ok) return { ...base, ok: true };
+  if (check.reason === 'key_not_valid') {
+    return { ...base, ok: false, problem: `record ${check.number}: signed with key ${check.keyId.slice(0, 16)}… outside its validity (${check.detail})` };
+  }
   return { ...base, ok: false, problem: `record ${check.number}: ${REASONS[check.reason]}` };
 }

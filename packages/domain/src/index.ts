@@ -10,6 +10,9 @@ export {
   generateSigningKeyPair,
   keyIdOf,
   keyResolver,
+  keyValidityProblem,
+  type ChainHeads,
+  type RegisterKey,
   type PublicKeys,
   signRecord,
   verifyRecord,
@@ -19,8 +22,9 @@ export {
   type ChainCheck,
   type SigningKeyPair,
 } from './signing';
-export { reportChain, type ChainReport } from './chain-report';
-export { ARCHIVE_FORMAT, archiveBody, archiveDigest, archiveFile, keyFingerprint, verifyArchive, verifyArchiveSequence, type ArchiveCheck, type ArchiveHead, type ArchiveRange } from './archive';
+export { keyRotationDetails, keyRotationOf, type KeyRotation } from './key-rotation';
+export { reportChain, type ChainAnchor, type ChainReport } from './chain-report';
+export { ARCHIVE_FORMAT, archiveBody, archiveDigest, archiveFile, archiveHeaderKeys, keyFingerprint, verifyArchive, verifyArchiveSequence, type ArchiveCheck, type ArchiveHead, type ArchiveRange } from './archive';
 export {
   DEFAULT_BUSINESS_DAY_CUTOFF,
   DEFAULT_FISCAL_YEAR_START_MONTH,

@@ -6,7 +6,7 @@ import {
   generateKeyPairSync,
   sign,
   verify,
-  type KeyObject,
+  KeyObject,
 } from 'node:crypto';
 
 // NF525 chains (docs/architecture.md §6): each record signs a canonical string of its legal fields and of the
@@ -32,7 +32,11 @@ export type SignableRecord = {
 
 export type SignedRecord = SignableRecord & { signature: string };
 
-export type ChainCheck = { ok: true } | { ok: false; number: number; reason: 'gap' | 'prev_mismatch' | 'bad_signature' };
+export type ChainCheck =
+  | { ok: true }
+  | { ok: false; number: number; reason: 'gap' | 'prev_mismatch' | 'bad_signature' }
+  /** Signed by a key of the register, but outside that key's validity (before its start, after its end). */
+  | { ok: false; number: number; reason: 'key_not_valid'; keyId: string; detail: string };
 
 export type SigningKeyPair = { privateKeyPem: string; publicKeyPem: string };
 
@@ -115,15 +119,48 @@ export function verifyRecord(publicKey: string | KeyObject, r: SignableRecord, s
   }
 }
 
+/**
+ * A key's validity, by position (issue 10: rotation, replaced till): per chain, the key signs the
+ * numbers after `startAfter[chain]` (0 when absent) up to `endAt[chain]` (absent map: the key is
+ * still current; a chain absent from the map: the key signed none of it). `startAfter` of a key is
+ * the `endAt` of the key before it: the chain heads at the change.
+ */
+export type ChainHeads = Readonly<Record<string, number>>;
+export type RegisterKey = { publicKey: string | KeyObject; startAfter?: ChainHeads | null; endAt?: ChainHeads | null };
+
 /** One key, or every key a register had (oldest first: a record without a keyId is the oldest key's). */
-export type PublicKeys = string | KeyObject | readonly (string | KeyObject)[];
+export type PublicKeys = string | KeyObject | readonly (string | KeyObject | RegisterKey)[];
+
+type ResolvedKey = { key: KeyObject; keyId: string; startAfter: ChainHeads | null; endAt: ChainHeads | null };
+
+function resolveKeys(keys: PublicKeys): ResolvedKey[] {
+  const list = (Array.isArray(keys) ? keys : [keys]) as readonly (string | KeyObject | RegisterKey)[];
+  return list.map((k) => {
+    const entry: RegisterKey = typeof k === 'string' || isKeyObject(k) ? { publicKey: k } : k;
+    const key = typeof entry.publicKey === 'string' ? createPublicKey(entry.publicKey) : entry.publicKey;
+    return { key, keyId: keyIdOf(key), startAfter: entry.startAfter ?? null, endAt: entry.endAt ?? null };
+  });
+}
+
+function isKeyObject(k: unknown): k is KeyObject {
+  return k instanceof KeyObject;
+}
 
 /** The key a record names (by its keyId) among `keys`; undefined when it names none of them. */
 export function keyResolver(keys: PublicKeys): (keyId: string | undefined) => KeyObject | undefined {
-  const list = (Array.isArray(keys) ? keys : [keys]) as readonly (string | KeyObject)[];
-  const parsed = list.map((k) => (typeof k === 'string' ? createPublicKey(k) : k));
-  const ids = parsed.map((k) => keyIdOf(k));
-  return (keyId) => (keyId === undefined ? parsed[0] : parsed[ids.indexOf(keyId)]);
+  const parsed = resolveKeys(keys);
+  return (keyId) => (keyId === undefined ? parsed[0] : parsed.find((k) => k.keyId === keyId))?.key;
+}
+
+/** Why record `number` of `chain` lies outside the validity of `k`, or null when the key may sign it. */
+export function keyValidityProblem(k: { startAfter?: ChainHeads | null; endAt?: ChainHeads | null }, chain: string, number: number): string | null {
+  const start = k.startAfter?.[chain] ?? 0;
+  if (number <= start) return `the key starts after record ${start} of this chain`;
+  if (k.endAt) {
+    const end = k.endAt[chain] ?? 0;
+    if (number > end) return `the key was retired after record ${end} of this chain`;
+  }
+  return null;
 }
 
 /** A record too malformed to canonicalise cannot carry a valid signature; nor one naming an unknown key. */
@@ -146,7 +183,8 @@ function verifiesSafely(key: KeyObject | undefined, rec: SignedRecord): boolean 
  * A run starting after 1 cannot check its first prevSignature (the predecessor is not given).
  */
 export function verifyChain(records: readonly SignedRecord[], publicKeys: PublicKeys): ChainCheck {
-  const keyOf = keyResolver(publicKeys);
+  const keys = resolveKeys(publicKeys);
+  const keyOf = (keyId: string | undefined) => (keyId === undefined ? keys[0] : keys.find((k) => k.keyId === keyId));
   let prev: SignedRecord | undefined;
   for (const rec of records) {
     if (prev === undefined) {
@@ -158,7 +196,10 @@ export function verifyChain(records: readonly SignedRecord[], publicKeys: Public
       if (rec.number !== prev.number + 1) return { ok: false, number: rec.number, reason: 'gap' };
       if (rec.prevSignature !== prev.signature) return { ok: false, number: rec.number, reason: 'prev_mismatch' };
     }
-    if (!verifiesSafely(keyOf(rec.keyId), rec)) return { ok: false, number: rec.number, reason: 'bad_signature' };
+    const k = keyOf(rec.keyId);
+    if (!verifiesSafely(k?.key, rec)) return { ok: false, number: rec.number, reason: 'bad_signature' };
+    const problem = keyValidityProblem(k!, rec.chain, rec.number);
+    if (problem) return { ok: false, number: rec.number, reason: 'key_not_valid', keyId: k!.keyId, detail: problem };
     prev = rec;
   }
   return { ok: true };

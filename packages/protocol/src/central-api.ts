@@ -204,7 +204,7 @@ export const TamperAlert = z.object({
   registerId: Id,
   chain: z.string(),
   number: z.number().int(),
-  /** prev_mismatch | bad_signature | replay_signature_differs */
+  /** prev_mismatch | bad_signature | replay_signature_differs | key_not_valid (a key of the register, outside its validity) */
   reason: z.string(),
   createdAt: IsoDateTime,
 });
@@ -226,6 +226,13 @@ export const RegisterKey = z.object({
   publicKeyPem: z.string(),
   validFrom: IsoDateTime,
   validTo: IsoDateTime.nullable(),
+  /**
+   * Its validity by position (issue 10): per chain, the key signs the numbers after `startAfter`
+   * (absent chain: 0) up to `endAt` (null: still current; absent chain: none). Null `startAfter`:
+   * from record 1. Keys retired before positions were kept have both null.
+   */
+  startAfter: z.record(z.string(), z.number().int().nonnegative()).nullable().optional(),
+  endAt: z.record(z.string(), z.number().int().nonnegative()).nullable().optional(),
 });
 export type RegisterKey = z.infer<typeof RegisterKey>;
 export const RegisterKeysResponse = z.object({ items: z.array(RegisterKey) });

@@ -222,6 +222,21 @@ export const ArchivePayload = z.object({
   ),
   recordCount: z.number().int().nonnegative(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /**
+   * Every key the register had when it signed this archive, with its validity by position (per
+   * chain, numbers after `startAfter` up to `endAt`; null `endAt`: current). Signed, so a verifier
+   * holding only the file checks each record under the key valid at its position. Absent before
+   * key rotation (issue 10): the file's one key signed everything.
+   */
+  keys: z
+    .array(
+      z.object({
+        keyId: z.string().regex(/^[0-9a-f]{64}$/),
+        startAfter: z.record(z.string(), z.number().int().nonnegative()).nullable(),
+        endAt: z.record(z.string(), z.number().int().nonnegative()).nullable(),
+      }),
+    )
+    .optional(),
 });
 export type ArchivePayload = z.infer<typeof ArchivePayload>;
 

@@ -238,3 +238,15 @@ export const TrainingRequest = z.object({ enabled: z.boolean() });
 export type TrainingRequest = z.infer<typeof TrainingRequest>;
 export const TrainingState = z.object({ training: z.boolean() });
 export type TrainingState = z.infer<typeof TrainingState>;
+
+/**
+ * `POST /api/keys/rotate` (a manager): the register signs a `key_end` event with its current key
+ * naming the next one, then goes on signing every chain under the next key (`key_start`).
+ */
+export const KeyRotationResponse = z.object({
+  keyId: z.string().regex(/^[0-9a-f]{64}$/),
+  previousKeyId: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Per chain, the last number the previous key signed. */
+  endAt: z.record(z.string(), z.number().int().nonnegative()),
+});
+export type KeyRotationResponse = z.infer<typeof KeyRotationResponse>;

@@ -18,6 +18,16 @@ export const EnrolResponse = z.object({
   storeId: Id,
   /** Bearer token the register uses for every sync call. Shown once. */
   token: z.string(),
+  /**
+   * A replaced till (the register had a key before): central's chain heads, which the new till's
+   * chains continue from (number + 1, following that signature), and the key they retire.
+   */
+  continueFrom: z
+    .object({
+      previousKeyId: z.string().regex(/^[0-9a-f]{64}$/),
+      heads: z.array(z.object({ chain: z.string(), number: z.number().int().positive(), signature: z.string(), recordedAt: IsoDateTime })),
+    })
+    .optional(),
 });
 export type EnrolResponse = z.infer<typeof EnrolResponse>;
 

@@ -141,12 +141,17 @@ export interface RecordsTable {
   key_id: string | null;
 }
 
-/** Every key a register ever had, append-only: valid from `valid_from` until the next key's. */
+/** Every key a register ever had, append-only: valid from `valid_from` until `valid_to` (else the next key's). */
 export interface RegisterKeysTable {
   register_id: string;
   key_id: string;
   public_key_pem: string;
   valid_from: string;
+  /** JSON {chain: number}: the key signs the numbers after these (null: from record 1). */
+  start_after: string | null;
+  /** JSON {chain: number}: the last number it may sign per chain (null: still current). */
+  end_at: string | null;
+  valid_to: string | null;
 }
 
 export interface ChainHeadsTable {

@@ -1,6 +1,7 @@
-import { archiveBody, archiveDigest, archiveFile } from '@comptoir/domain';
+import { archiveBody, archiveDigest, archiveFile, archiveHeaderKeys } from '@comptoir/domain';
+import { localKeys } from '../keys/register-keys';
 import { ComptoirError, eventPayload, type Archive, type ArchivePayload, type Chain, type SignedRecord } from '@comptoir/protocol';
-import { appendRecord, toSignedRecord } from '../chain/record-chain';
+import { appendRecord, chainHeadOf, toSignedRecord } from '../chain/record-chain';
 import type { RegisterContext } from '../context';
 import type { RecordRow } from '../db/statements';
 import { recordEntries } from '../chain/record-entries';
@@ -36,7 +37,7 @@ export function signArchive(ctx: RegisterContext, periodKey: string, now: Date, 
   const records: SignedRecord[] = [];
   for (const chain of ARCHIVED_CHAINS) {
     const from = (covered.get(chain) ?? 0) + 1;
-    const to = chain === 'ticket' ? lastTicket : (ctx.q.chainHead.get(chain)?.number ?? 0);
+    const to = chain === 'ticket' ? lastTicket : (chainHeadOf(ctx, chain)?.number ?? 0);
     if (to < from) continue;
     const run = rangeRecords(ctx, registerId, chain, from, to);
     // Record `from` signed the signature it follows: the link to the previous archive, without reading record `from` − 1.
@@ -44,7 +45,9 @@ export function signArchive(ctx: RegisterContext, periodKey: string, now: Date, 
     records.push(...run);
   }
   const body = archiveBody(records);
-  const payload: ArchivePayload = { type: 'archive', periodKey, ranges, recordCount: records.length, sha256: archiveDigest(body) };
+  // Every key the register had, with its validity by position: signed, so the file alone tells which key may sign where.
+  const keys = localKeys(ctx.sqlite).map((k) => ({ keyId: k.keyId, startAfter: k.startAfter, endAt: k.endAt }));
+  const payload: ArchivePayload = { type: 'archive', periodKey, ranges, recordCount: records.length, sha256: archiveDigest(body), ...(keys.length > 0 ? { keys } : {}) };
   const appended = appendRecord(ctx, 'archive', payload, now.toISOString());
   appendRecord(ctx, 'event', eventPayload('archive_produced', { archiveNumber: appended.number, periodKey, records: records.length }), now.toISOString());
   return { number: appended.number, recordedAt: appended.recordedAt, signature: appended.signature, integratedAt: null, payload };
@@ -61,6 +64,12 @@ export function archiveFileOf(ctx: RegisterContext, number: number): { name: str
   const records = payload.ranges.flatMap((r) => rangeRecords(ctx, identity.registerId, r.chain, r.from, r.to));
   return {
     name: `comptoir-archive-${identity.registerId}-${payload.periodKey}.ndjson`,
-    text: archiveFile({ registerId: identity.registerId, publicKeyPem: identity.publicKeyPem, archive }, archiveBody(records)),
+    text: archiveFile({ registerId: identity.registerId, archive, ...archiveHeaderKeys(archive, identity.publicKeyPem, pemOf(ctx)) }, archiveBody(records)),
   };
+}
+
+/** A key's public key by its id, among every key this register had. */
+function pemOf(ctx: RegisterContext): (keyId: string) => string | undefined {
+  const keys = new Map(localKeys(ctx.sqlite).map((k) => [k.keyId, k.publicKeyPem]));
+  return (keyId) => keys.get(keyId);
 }

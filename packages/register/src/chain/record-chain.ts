@@ -1,15 +1,21 @@
 import { GENESIS_SIGNATURE, signRecord } from '@comptoir/domain';
 import { ComptoirError, eventPayload, type Chain, type EventPayload, type EventType, type RecordPayload, type SignedRecord } from '@comptoir/protocol';
 import type { RegisterContext } from '../context';
-import type { RecordRow } from '../db/statements';
+import type { HeadRow, RecordRow } from '../db/statements';
 
 export type Appended = { number: number; signature: string; recordedAt: string; seq: number };
+
+/** The last record of `chain` on this till or, before its first, the head a replaced till continues from. */
+export function chainHeadOf(ctx: RegisterContext, chain: string): HeadRow | undefined {
+  return ctx.q.chainHead.get(chain) ?? ctx.q.chainAnchor.get(chain);
+}
 
 /** Registers whose clock is known to be behind a chain head (the jump is already logged). */
 const clockBehind = new WeakSet<RegisterContext>();
 
 /**
- * Appends the next record of `chain`: reads the head, numbers it head + 1 (gapless from 1), dates it
+ * Appends the next record of `chain`: reads the head, numbers it head + 1 (gapless from 1, or from
+ * the head a replaced till continues from), dates it
  * `clockAt` or, when the clock is behind the head, the head's time (a `clock_set_back` event is signed
  * first), signs it over the previous signature, inserts it and its outbox row.
  * Invariant: MUST run inside a `ctx.sqlite.transaction` (synchronous), so the head cannot move
@@ -18,7 +24,7 @@ const clockBehind = new WeakSet<RegisterContext>();
 export function appendRecord(ctx: RegisterContext, chain: Chain, payload: RecordPayload, clockAt: string): Appended {
   const identity = ctx.identity;
   if (!identity) throw new ComptoirError('NOT_ENROLLED', 'This register is not enrolled yet');
-  let head = ctx.q.chainHead.get(chain);
+  let head = chainHeadOf(ctx, chain);
   // A record's time never goes below its chain head's: a clock set back is logged (once per jump) and
   // the chain keeps its order (ISO-8601 UTC strings of one format compare as times).
   let recordedAt = clockAt;
@@ -27,7 +33,7 @@ export function appendRecord(ctx: RegisterContext, chain: Chain, payload: Record
     if (!isClockEvent && !clockBehind.has(ctx)) {
       clockBehind.add(ctx);
       appendRecord(ctx, 'event', eventPayload('clock_set_back', { chain, headAt: head.recorded_at, clockAt }), clockAt);
-      head = ctx.q.chainHead.get(chain)!;
+      head = chainHeadOf(ctx, chain)!;
     }
     recordedAt = head.recorded_at;
   } else if (head) clockBehind.delete(ctx);

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { keyIdOf } from '@comptoir/domain';
 
 // Migrations of the register's local database, applied in name order at start (migrateToLatest).
 // Never edit a migration that has shipped: add a new one.
@@ -122,6 +123,29 @@ const m0007HeldSales: Migration = {
   },
 };
 
+// NF525 (issue 10): the register's keys with their validity by position (rotation, replaced till:
+// per chain, a key signs the numbers after `start_after` up to `end_at`, JSON {chain: number});
+// where a replaced till's chains continue from (central's heads at its enrolment); the last head
+// of each chain the start-up self-check verified; the archive files written at signing.
+const m0008Nf525: Migration = {
+  async up(db: Kysely<any>) {
+    await sql`CREATE TABLE register_keys (key_id TEXT PRIMARY KEY, public_key_pem TEXT NOT NULL,
+      valid_from TEXT NOT NULL, valid_to TEXT, start_after TEXT, end_at TEXT)`.execute(db);
+    await sql`CREATE TABLE chain_anchors (chain TEXT PRIMARY KEY, number INTEGER NOT NULL,
+      signature TEXT NOT NULL, recorded_at TEXT NOT NULL) WITHOUT ROWID`.execute(db);
+    await sql`CREATE TABLE chain_checks (chain TEXT PRIMARY KEY, number INTEGER NOT NULL,
+      signature TEXT NOT NULL, checked_at TEXT NOT NULL) WITHOUT ROWID`.execute(db);
+    await sql`CREATE TABLE archive_files (number INTEGER PRIMARY KEY, file TEXT NOT NULL,
+      sha256 TEXT NOT NULL, written_at TEXT NOT NULL)`.execute(db);
+    const meta = await sql<{ public_key_pem: string | null; enrolled_at: string | null }>`SELECT public_key_pem, enrolled_at FROM register_meta WHERE id = 1`.execute(db);
+    const row = meta.rows[0];
+    if (row?.public_key_pem) {
+      await sql`INSERT INTO register_keys (key_id, public_key_pem, valid_from) VALUES (${keyIdOf(row.public_key_pem)}, ${row.public_key_pem},
+        ${row.enrolled_at ?? '1970-01-01T00:00:00.000Z'})`.execute(db);
+    }
+  },
+};
+
 // Returns at any register with central down (issue 11, docs/architecture.md §17): the store's other
 // registers (where they listen, their public keys: from central, refreshed while connected); units of
 // this register's tickets reserved over the LAN for a return at another register (each one also a
@@ -162,6 +186,7 @@ export const registerMigrations: Record<string, Migration> = {
   '0005_training': m0005Training,
   '0006_trust': m0006Trust,
   '0007_held_sales': m0007HeldSales,
+  '0008_nf525': m0008Nf525,
   '0009_returns': m0009Returns,
   '0010_till': m0010Till,
 };

@@ -29,6 +29,8 @@ export function prepareStatements(db: Database.Database) {
     chainHead: db.prepare<[string], HeadRow>(
       'SELECT number, signature, recorded_at FROM records WHERE chain = ? ORDER BY number DESC LIMIT 1',
     ),
+    /** Where a replaced till's chain continues from (central's head at its enrolment); none on a till that started the chain. */
+    chainAnchor: db.prepare<[string], HeadRow>('SELECT number, signature, recorded_at FROM chain_anchors WHERE chain = ?'),
     nextSeq: db.prepare<[], { seq: number }>('SELECT coalesce(max(seq), 0) + 1 AS seq FROM records'),
     insertRecord: db.prepare<[string, number, string, string, string, string, number, string]>(
       `INSERT INTO records (chain, number, recorded_at, payload, prev_signature, signature, seq, key_id)

@@ -4,7 +4,9 @@ import { ComptoirError } from '@comptoir/protocol';
 import type { Identity, RegisterContext } from '../context';
 import { writeEvent } from '../chain/record-chain';
 import { CentralCallError, type CentralClient } from './central-client';
-import { readKeyFile, writeKeyFile } from './signing-key-file';
+import { existsSync, unlinkSync } from 'node:fs';
+import { moveKeyFile, nextKeyFileOf, readKeyFile, writeKeyFile } from './signing-key-file';
+import { addLocalKey } from '../keys/register-keys';
 
 type MetaIdentityRow = {
   register_id: string | null;
@@ -34,6 +36,7 @@ export function loadIdentity(ctx: RegisterContext): Identity | null {
     scrubKeyFromDatabase(ctx);
     ctx.logger.info({ keyFile: ctx.keyFile }, 'signing key moved out of the database into its key file');
   }
+  pem = finishRotation(ctx, row.public_key_pem, pem);
   if (!pem) {
     throw new ComptoirError('INTERNAL', `The register's signing key file is missing (${ctx.keyFile}): it cannot sign; restore the file or re-enrol the register`);
   }
@@ -53,6 +56,24 @@ export function loadIdentity(ctx: RegisterContext): Identity | null {
   };
 }
 
+/**
+ * A key rotation interrupted after its commit left the next key in `KEYFILE.next`: it is the
+ * register's key now, so it is moved into place. One interrupted before its commit left a key no
+ * record names: it is removed.
+ */
+function finishRotation(ctx: RegisterContext, publicKeyPem: string, pem: string | null): string | null {
+  const nextFile = nextKeyFileOf(ctx.keyFile);
+  if (!existsSync(nextFile)) return pem;
+  const next = readKeyFile(nextFile)!;
+  if ((!pem || keyIdOf(pem) !== keyIdOf(publicKeyPem)) && keyIdOf(next) === keyIdOf(publicKeyPem)) {
+    moveKeyFile(nextFile, ctx.keyFile);
+    ctx.logger.warn({ keyFile: ctx.keyFile }, 'key rotation finished at start (the next key file moved into place)');
+    return next;
+  }
+  unlinkSync(nextFile);
+  return pem;
+}
+
 /** Removes the private key from every byte of the database file and its WAL. */
 function scrubKeyFromDatabase(ctx: RegisterContext): void {
   ctx.sqlite.pragma('secure_delete = ON');
@@ -64,8 +85,9 @@ function scrubKeyFromDatabase(ctx: RegisterContext): void {
 /**
  * Enrolment with a one-time code. Phases: generate the register's ECDSA P-256 key pair (the private
  * key never leaves the register) → `POST /api/registers/enrol` with the public key → the private key
- * into its key file (0600) → identity, token and public key in the database → `enrolment` and
- * `key_start` events (the first records of the event chain).
+ * into its key file (0600) → identity, token and public key in the database (a replaced till: the
+ * heads its chains continue from, given by central) → `enrolment` and `key_start` events (a
+ * replaced till: `key_end` of the old key first).
  * The first full copy follows (caller).
  */
 export async function enrol(ctx: RegisterContext, client: CentralClient, enrolCode: string, centralUrl: string): Promise<Identity> {
@@ -83,16 +105,28 @@ export async function enrol(ctx: RegisterContext, client: CentralClient, enrolCo
   }
   const now = ctx.now().toISOString();
   writeKeyFile(ctx.keyFile, keys.privateKeyPem);
-  ctx.sqlite
-    .prepare(
-      `UPDATE register_meta SET register_id = ?, register_name = ?, store_id = ?, central_url = ?, token = ?,
-         public_key_pem = ?, enrolled_at = ? WHERE id = 1`,
-    )
-    .run(res.registerId, res.registerName, res.storeId, centralUrl, res.token, keys.publicKeyPem, now);
+  const keyId = keyIdOf(keys.publicKeyPem);
+  // A replaced till: its chains continue from central's heads (anchors), under the new key.
+  const startAfter = res.continueFrom ? Object.fromEntries(res.continueFrom.heads.map((h) => [h.chain, h.number])) : null;
+  ctx.sqlite.transaction(() => {
+    ctx.sqlite
+      .prepare(
+        `UPDATE register_meta SET register_id = ?, register_name = ?, store_id = ?, central_url = ?, token = ?,
+           public_key_pem = ?, enrolled_at = ? WHERE id = 1`,
+      )
+      .run(res.registerId, res.registerName, res.storeId, centralUrl, res.token, keys.publicKeyPem, now);
+    const anchor = ctx.sqlite.prepare('INSERT INTO chain_anchors (chain, number, signature, recorded_at) VALUES (?, ?, ?, ?)');
+    for (const h of res.continueFrom?.heads ?? []) anchor.run(h.chain, h.number, h.signature, h.recordedAt);
+    addLocalKey(ctx.sqlite, keys.publicKeyPem, keyId, now, startAfter);
+  })();
   ctx.identity = loadIdentity(ctx);
   client.token = res.token;
   writeEvent(ctx, 'enrolment', { registerId: res.registerId, storeId: res.storeId });
-  writeEvent(ctx, 'key_start', { keyId: ctx.identity!.keyId });
+  if (res.continueFrom) {
+    // The replaced till's key ended at central's heads (signed here by the new key: the old till is gone).
+    writeEvent(ctx, 'key_end', { keyId: res.continueFrom.previousKeyId, replaced: true, endAt: JSON.stringify(startAfter) });
+  }
+  writeEvent(ctx, 'key_start', { keyId, ...(res.continueFrom ? { previousKeyId: res.continueFrom.previousKeyId } : {}) });
   ctx.logger.info({ registerId: res.registerId, storeId: res.storeId }, 'register enrolled');
   return ctx.identity!;
 }

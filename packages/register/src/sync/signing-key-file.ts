@@ -7,6 +7,9 @@ import { dirname } from 'node:path';
 // directory fsynced) and is readable by its owner only; a key file that others can read is put
 // back to 0600 when read. The key is never logged.
 
+/** Where the next key waits until its rotation is committed (key-rotation.service.ts). */
+export const nextKeyFileOf = (keyFile: string): string => `${keyFile}.next`;
+
 /** Writes the key file atomically, mode 0600. */
 export function writeKeyFile(path: string, pem: string): void {
   const tmp = `${path}.${process.pid}.tmp`;
@@ -23,6 +26,16 @@ export function writeKeyFile(path: string, pem: string): void {
     unlinkSync(tmp);
     throw e;
   }
+  fsyncDirectory(path);
+}
+
+/** Moves a key file over another (a committed key rotation), atomically. */
+export function moveKeyFile(from: string, to: string): void {
+  renameSync(from, to);
+  fsyncDirectory(to);
+}
+
+function fsyncDirectory(path: string): void {
   const dir = openSync(dirname(path), 'r');
   try {
     fsyncSync(dir);

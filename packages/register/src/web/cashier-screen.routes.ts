@@ -10,6 +10,7 @@ import { closureRoutes } from '../closures/closure.routes';
 import { drawerRoutes } from '../cash/drawer.routes';
 import { xReportRoutes } from '../reports/x-report.routes';
 import { trainingRoutes } from '../training/training.routes';
+import { keyRotationRoutes } from '../keys/key-rotation.routes';
 import { returnQuoteRoutes } from '../returns/return-quote.routes';
 import { heldSaleRoutes } from '../held-sales/held-sale.routes';
 import { cashierWebRoutes } from './cashier-web.routes';
@@ -24,6 +25,7 @@ export function cashierScreenRoutes(app: FastifyInstance, ctx: RegisterContext, 
   closureRoutes(app, ctx);
   drawerRoutes(app, ctx);
   trainingRoutes(app, ctx);
+  keyRotationRoutes(app, ctx);
   archiveRoutes(app, ctx);
   eventJournalRoutes(app, ctx);
   returnQuoteRoutes(app, ctx);

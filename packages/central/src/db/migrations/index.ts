@@ -14,6 +14,7 @@ import { trustMigration } from './0011-trust';
 import { eventsMigration } from './0012-events';
 import { changeNotifyMigration } from './0013-change-notify';
 import { returnReservationsMigration } from './0014-return-reservations';
+import { keyValidityMigration } from './0015-key-validity';
 import { ticketReferencesMigration } from './0017-ticket-references';
 
 /** Every migration of the central database, by name (applied in name order). */
@@ -33,6 +34,7 @@ export function centralMigrations(dialect: DialectName): Record<string, Migratio
     '0012-events': eventsMigration(dialect),
     '0013-change-notify': changeNotifyMigration(dialect),
     '0014-return-reservations': returnReservationsMigration(dialect),
+    '0015-key-validity': keyValidityMigration(dialect),
     '0017-ticket-references': ticketReferencesMigration(dialect),
   };
 }

@@ -1,5 +1,6 @@
 import { ComptoirError, type ArchivePayload, type CentralArchive } from '@comptoir/protocol';
-import { archiveBody, archiveFile, type SignedRecord } from '@comptoir/domain';
+import { archiveBody, archiveFile, archiveHeaderKeys, type SignedRecord } from '@comptoir/domain';
+import { registerKeys } from '../registers/register-keys.service';
 import type { Ctx } from '../../context';
 import { whereRegisterIn } from '../stores/store-scope';
 import { listChainRecords } from '../records/chain-records.service';
@@ -68,9 +69,10 @@ export async function buildArchiveFile(ctx: Ctx, registerId: string, number: num
     }
     records.push(...rows.map(toSigned));
   }
+  const pems = new Map((await registerKeys(ctx, registerId)).map((k) => [k.keyId, k.publicKeyPem]));
   const safeId = registerId.replace(/[^A-Za-z0-9._-]/g, '_');
   return {
     filename: `comptoir-archive-${safeId}-${payload.periodKey}.ndjson`,
-    text: archiveFile({ registerId, publicKeyPem: register.public_key_pem, archive }, archiveBody(records)),
+    text: archiveFile({ registerId, archive, ...archiveHeaderKeys(archive, register.public_key_pem, (id) => pems.get(id)) }, archiveBody(records)),
   };
 }

@@ -1,4 +1,5 @@
-import { addRegisterKey } from './register-keys.service';
+import { addRegisterKey, registerKeys, retireRegisterKeys } from './register-keys.service';
+import { lockHeads } from '../sync/ingest.repository';
 import { randomUUID, createPublicKey } from 'node:crypto';
 import { Cron } from 'croner';
 import {
@@ -9,7 +10,7 @@ import {
   type EnrolResponse,
   type FleetRegister,
 } from '@comptoir/protocol';
-import { GENESIS_SIGNATURE } from '@comptoir/domain';
+import { GENESIS_SIGNATURE, keyIdOf } from '@comptoir/domain';
 import { nowIso, type Ctx } from '../../context';
 import { currentChangeVersion, nextChangeVersion } from '../../db/change-version';
 import { newEnrolCode, newToken, sha256Hex } from '../auth/password';
@@ -106,15 +107,31 @@ async function consumeCodeAndEnrol(ctx: Ctx, req: EnrolRequest): Promise<EnrolRe
       tokenHash: sha256Hex(token),
     });
     if (!id) throw new ComptoirError('ENROL_CODE_INVALID', 'Unknown, expired or already used enrolment code');
-    await addRegisterKey(tctx, id, req.publicKeyPem, at);
-    await trx
-      .insertInto('chain_heads')
-      .values(CHAINS.map((chain) => ({ register_id: id, chain, last_number: 0, last_signature: GENESIS_SIGNATURE })))
-      .onConflict((oc) => oc.columns(['register_id', 'chain']).doNothing())
-      .execute();
+    // A replaced till: its chains continue from central's heads under the new key; the old key
+    // is retired at those heads (records it signs past them are refused as key_not_valid).
+    const newKeyId = keyIdOf(req.publicKeyPem);
+    const previous = (await registerKeys(tctx, id)).filter((k) => !k.endAt && k.keyId !== newKeyId);
+    let continueFrom: EnrolResponse['continueFrom'];
+    if (previous.length > 0) {
+      const heads = await lockHeads(tctx, id);
+      const startAfter = Object.fromEntries([...heads].map(([chain, h]) => [chain, h.number]));
+      await retireRegisterKeys(tctx, id, startAfter, at);
+      await addRegisterKey(tctx, id, req.publicKeyPem, at, startAfter);
+      const held = [...heads].filter(([, h]) => h.number > 0);
+      const times: { recorded_at: string }[] = [];
+      for (const [chain, h] of held) {
+        times.push(await trx.selectFrom('records').select('recorded_at').where('register_id', '=', id).where('chain', '=', chain).where('number', '=', h.number).executeTakeFirstOrThrow());
+      }
+      continueFrom = {
+        previousKeyId: previous[previous.length - 1]!.keyId,
+        heads: held.map(([chain, h], i) => ({ chain, number: h.number, signature: h.signature, recordedAt: times[i]!.recorded_at })),
+      };
+    } else {
+      await addRegisterKey(tctx, id, req.publicKeyPem, at);
+    }
     const reg = await findRegister(tctx, id);
     if (!reg) throw new ComptoirError('INTERNAL', 'register vanished during enrolment');
-    return { registerId: id, registerName: reg.name, storeId: reg.store_id, token };
+    return { registerId: id, registerName: reg.name, storeId: reg.store_id, token, ...(continueFrom ? { continueFrom } : {}) };
   });
 }
 

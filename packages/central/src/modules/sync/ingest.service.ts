@@ -1,6 +1,14 @@
-import { registerPublicKeys } from '../registers/register-keys.service';
+import { addRegisterKey, registerKeys, retireRegisterKeys } from '../registers/register-keys.service';
 import { ComptoirError, type PushResponse, type SignedRecord, type TicketPayload } from '@comptoir/protocol';
-import { GENESIS_SIGNATURE, ticketTotalsMismatch, type SignedRecord as SignableSignedRecord } from '@comptoir/domain';
+import {
+  GENESIS_SIGNATURE,
+  keyRotationOf,
+  keyValidityProblem,
+  ticketTotalsMismatch,
+  type ChainHeads,
+  type KeyRotation,
+  type SignedRecord as SignableSignedRecord,
+} from '@comptoir/domain';
 import { verifySignatures } from './signature-pool';
 import { nowIso, type Ctx } from '../../context';
 import { recordTamperAlert, type TamperReason } from '../tamper/tamper.service';
@@ -60,9 +68,22 @@ export async function pushRecords(
       number: foreign.number,
     });
   }
-  const keys = await registerPublicKeys(ctx, registerId);
+  const keys = await registerKeys(ctx, registerId);
   if (keys.length === 0) throw new ComptoirError('NOT_ENROLLED', 'This register has no public key');
-  const signatureOk = await verifySignatures(keys, raw, body);
+  // A rotation in the batch (a `key_end` event naming the next key) lets the next key's records of
+  // the same batch verify; the next key is trusted only once that event is accepted below.
+  const rotations = new Map<number, KeyRotation>();
+  raw.forEach((r, i) => {
+    const rotation = keyRotationOf(r);
+    if (rotation) rotations.set(i, rotation);
+  });
+  const pems = [...keys.map((k) => k.publicKeyPem), ...[...rotations.values()].map((r) => r.nextPublicKeyPem)];
+  const signatureOk = await verifySignatures(pems, raw, body);
+  // Validity by position of every trusted key (the oldest first: a record naming no key is its).
+  const validity = new Map<string, { startAfter: ChainHeads | null; endAt: ChainHeads | null }>(keys.map((k) => [k.keyId, { startAfter: k.startAfter ?? null, endAt: k.endAt ?? null }]));
+  const oldestKeyId = keys[0]!.keyId;
+  // Dated by central's clock when integrated (the register's clock may differ): keys stay in order.
+  const acceptedRotations: { rotation: KeyRotation; at: string }[] = [];
 
   // Phase 2: one transaction.
   const integratedAt = nowIso(ctx);
@@ -104,7 +125,15 @@ export async function pushRecords(
           });
         }
         if (raw[i]!.prevSignature !== head.signature) throw new TamperDetected(r.chain, r.number, 'prev_mismatch');
-        if (!signatureOk[i]) throw new TamperDetected(r.chain, r.number, 'bad_signature');
+        const signer = validity.get(raw[i]!.keyId ?? oldestKeyId);
+        if (!signatureOk[i] || !signer) throw new TamperDetected(r.chain, r.number, 'bad_signature');
+        if (keyValidityProblem(signer, r.chain, r.number)) throw new TamperDetected(r.chain, r.number, 'key_not_valid');
+        const rotation = rotations.get(i);
+        if (rotation && !validity.has(rotation.nextKeyId)) {
+          validity.set(rotation.keyId, { ...signer, endAt: rotation.endAt });
+          validity.set(rotation.nextKeyId, { startAfter: rotation.endAt, endAt: null });
+          acceptedRotations.push({ rotation, at: integratedAt });
+        }
         accepted.push(i);
         inBatch.set(`${r.chain}#${r.number}`, signature);
         heads.set(r.chain, { number: r.number, signature });
@@ -124,6 +153,10 @@ export async function pushRecords(
         }));
         await addStockDeltas(tctx, storeId, rows.deltas);
         for (const chain of advanced) await advanceHead(tctx, registerId, chain, heads.get(chain)!);
+        for (const { rotation, at } of acceptedRotations) {
+          await retireRegisterKeys(tctx, registerId, rotation.endAt, at, rotation.keyId);
+          await addRegisterKey(tctx, registerId, rotation.nextPublicKeyPem, at, rotation.endAt);
+        }
       }
       return {
         integrated: accepted.length,

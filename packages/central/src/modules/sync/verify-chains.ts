@@ -1,11 +1,12 @@
 import { openDatabase } from '@comptoir/db';
 import { reportChain, type ChainReport, type SignedRecord } from '@comptoir/domain';
 import type { CentralDb } from '../../db/schema';
+import { registerKeys } from '../registers/register-keys.service';
 
 /**
  * `comptoir verify` on a central database (SQLite path or postgres:// URL): re-checks every stored
  * chain of every register from record 1 — gapless numbers, prevSignature links, signatures under the
- * register's public key. Read-only.
+ * key valid at its position (rotation, replaced till). Read-only.
  */
 export async function verifyCentralChains(location: string): Promise<ChainReport[]> {
   const opened = openDatabase<CentralDb>(location);
@@ -14,10 +15,9 @@ export async function verifyCentralChains(location: string): Promise<ChainReport
     const registers = await db.selectFrom('registers').select(['id', 'public_key_pem']).orderBy('id').execute();
     const reports: ChainReport[] = [];
     for (const reg of registers) {
-      // Every key the register ever had, oldest first (a database before key history: its one key).
-      const keys = (
-        await db.selectFrom('register_keys').select('public_key_pem').where('register_id', '=', reg.id).orderBy('valid_from').orderBy('key_id').execute()
-      ).map((k) => k.public_key_pem);
+      // Every key the register ever had, oldest first, each with its validity by position (a
+      // database before key history: its one key).
+      const keys = await registerKeys({ db }, reg.id);
       const chains = await db.selectFrom('records').select('chain').distinct().where('register_id', '=', reg.id).orderBy('chain').execute();
       for (const { chain } of chains) {
         const rows = await db

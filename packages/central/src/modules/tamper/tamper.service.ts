@@ -3,7 +3,7 @@ import type { TamperAlert } from '@comptoir/protocol';
 import { nowIso, type Ctx } from '../../context';
 import { whereRegisterIn } from '../stores/store-scope';
 
-export type TamperReason = 'prev_mismatch' | 'bad_signature' | 'replay_signature_differs';
+export type TamperReason = 'prev_mismatch' | 'bad_signature' | 'replay_signature_differs' | 'key_not_valid';
 
 /** Records a tamper alert. Called OUTSIDE the refused batch's transaction, so it survives the rollback. */
 export async function recordTamperAlert(ctx: Ctx, a: { registerId: string; chain: string; number: number; reason: TamperReason }): Promise<void> {
