@@ -75,6 +75,8 @@ export type ArchiveCheck =
       keyIds: string[];
       /** The signed archive record itself (its number and signature chain the archives together). */
       archive: SignedRecord;
+      /** The archived records, verified (what the closures are recomputed from). */
+      signed: SignedRecord[];
       heads: ArchiveHead[];
     }
   | { ok: false; reason: string; keyFingerprint?: string };
@@ -188,6 +190,7 @@ export function verifyArchive(text: string): ArchiveCheck {
     keyFingerprint: fingerprint,
     keyIds,
     archive,
+    signed: records,
     heads,
   };
 }

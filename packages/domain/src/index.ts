@@ -66,3 +66,5 @@ export { ticketTotalsMismatch, type StatedTicket, type TotalsStep } from './tick
 export { peerSigningString, signPeerRequest, verifyPeerRequest, type PeerRequest } from './peer-signing';
 export { STORE_CODE_PATTERN, defaultStoreCode, formatTicketReference, parseTicketReference, type TicketReference } from './ticket-reference';
 export { spreadTicketDiscount, ticketDiscountCents, type TicketDiscount } from './ticket-discount';
+export { NO_TICKET_SUMS, addTicketSums, sumTicketSums, ticketSums, type PaymentSum, type SummedTicket, type TicketSums } from './ticket-sums';
+export { recomputeClosures, type ClosureRecomputation } from './closure-check';

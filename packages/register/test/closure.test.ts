@@ -5,12 +5,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPublicKey } from 'node:crypto';
-import { keyFingerprint, verifyArchive } from '@comptoir/domain';
-import { eventually, http } from '@comptoir/testing';
+import { spawn } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { archiveBody, archiveDigest, archiveFile, keyFingerprint, signRecord, verifyArchive } from '@comptoir/domain';
+import { COMPTOIR_BIN, eventually, http } from '@comptoir/testing';
 import type { Archive, Closure } from '@comptoir/protocol';
 import { DEMO_SKUS, assertIntegratedExactlyOnce, centralPerFile, type TestCentral } from './support/central';
 import { startEnrolledRegister, type EnrolledRegister } from './support/enrolled-register';
-import { api, cashierSession } from './helpers';
+import { api, cashierSession, tmp } from './helpers';
 
 const centralOfFile = centralPerFile();
 
@@ -156,5 +159,68 @@ describe('closures over a month end and a year end', () => {
     });
     assert.equal(atCentral.status, 200);
     assert.equal(await atCentral.text(), text);
+
+    // `comptoir verify --archive` recomputes every Z of the file from its tickets.
+    const dir = await tmp();
+    try {
+      const good = join(dir.path, 'good.ndjson');
+      await writeFile(good, text);
+      const keyId = env.reg.ctx.identity!.keyId;
+      const ok = await runComptoir(['verify', '--archive', good, '--key-id', keyId]);
+      assert.equal(ok.code, 0, ok.output);
+      assert.match(ok.output, /^closures recomputed from their tickets: 4$/m);
+
+      // A forger holding the register's key raises the first day Z by 1.00 (total, sales, first VAT
+      // line, cash, both grand totals, and the grand totals of every later closure), re-signs the
+      // closure chain from there and the archive record: every signature verifies, only the
+      // recomputation from the tickets catches it.
+      const key = env.reg.ctx.identity!.privateKey;
+      const lines = text.split('\n');
+      const header = JSON.parse(lines[0]!);
+      const records = lines.slice(1).filter((l) => l).map((l) => JSON.parse(l));
+      let prev: string | undefined;
+      for (const r of records) {
+        if (r.chain !== 'closure') continue;
+        const p = r.payload;
+        if (r.number === 1) {
+          p.totalCents += 100;
+          p.salesCents += 100;
+          p.vat[0].totalCents += 100;
+          p.vatSales[0].totalCents += 100;
+          p.payments[0].amountCents += 100;
+        }
+        p.grandTotalCents += 100;
+        p.grandTotalAbsCents += 100;
+        if (prev !== undefined) r.prevSignature = prev;
+        const { signature: _old, ...unsigned } = r;
+        r.signature = signRecord(key, unsigned);
+        prev = r.signature;
+      }
+      const body = archiveBody(records);
+      const archive = { ...header.archive, payload: { ...header.archive.payload, sha256: archiveDigest(body) } };
+      const { signature: _s, ...unsignedArchive } = archive;
+      archive.signature = signRecord(key, unsignedArchive);
+      const forgedFile = join(dir.path, 'forged.ndjson');
+      await writeFile(forgedFile, archiveFile({ registerId: header.registerId, publicKeyPem: header.publicKeyPem, archive, ...(header.publicKeys ? { publicKeys: header.publicKeys } : {}) }, body));
+      const forgedCheck = verifyArchive(await readFile(forgedFile, 'utf8'));
+      assert.ok(forgedCheck.ok, `every signature of the forgery verifies: ${JSON.stringify(forgedCheck)}`);
+      const caught = await runComptoir(['verify', '--archive', forgedFile, '--key-id', keyId]);
+      assert.equal(caught.code, 1, caught.output);
+      assert.match(caught.output, /^ARCHIVE BROKEN: closure 1 \(day 2026-12-30\): totalCents is \d+, tickets 1\.\.2 sum to \d+$/m);
+    } finally {
+      await dir.cleanup();
+    }
   });
 });
+
+/** Runs the real `comptoir ...args` to its end: exit code and output. */
+function runComptoir(args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [COMPTOIR_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+}

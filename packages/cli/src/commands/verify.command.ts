@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyCentralChains } from '@comptoir/central';
 import { verifyRegisterChains } from '@comptoir/register';
-import { verifyArchive, verifyArchiveSequence, type ArchiveCheck, type ChainReport } from '@comptoir/domain';
+import { recomputeClosures, verifyArchive, verifyArchiveSequence, type ArchiveCheck, type ChainReport } from '@comptoir/domain';
 import { ConfigError, VerifyConfig, parseConfig } from '../config';
 
 /**
@@ -99,6 +99,14 @@ function verifyArchiveFiles(files: readonly string[], keyIdFlags: readonly strin
     process.exit(ARCHIVE_BROKEN);
   }
   if (checks.length > 1) console.log(`${checks.length} archives consecutive`);
+  // Every Z recomputed from the archived tickets it covers (never taken at its word).
+  const closures = recomputeClosures(checks.flatMap((c) => c.signed));
+  if (!closures.ok) {
+    console.log(`ARCHIVE BROKEN: ${closures.reason}`);
+    process.exit(ARCHIVE_BROKEN);
+  }
+  console.log(`closures recomputed from their tickets: ${closures.recomputed}`);
+  for (const n of closures.notRecomputed) console.log(`closure ${n.number} (${n.periodKey}) not fully recomputed: ${n.reason}`);
   if (otherKey) {
     console.log('ARCHIVE REFUSED: signed by another key than the one given with --key-id');
     process.exit(ARCHIVE_BROKEN);
