@@ -1,4 +1,4 @@
-import { ApiError, centralDemoEndpoints, centralEndpoints, createApiClient, queryString, type HttpMethod } from '@comptoir/protocol';
+import { ApiError, centralDemoEndpoints, centralEndpoints, createApiClient, queryString, screenSession, type HttpMethod } from '@comptoir/protocol';
 
 // The back office's one way to the central API (same origin, bearer token), through the one API
 // client of @comptoir/protocol: an answer of a route central's catalogue knows is checked against its
@@ -6,22 +6,16 @@ import { ApiError, centralDemoEndpoints, centralEndpoints, createApiClient, quer
 
 export { ApiError };
 
-let token: string | null = null;
-let onUnauthenticated: () => void = () => {};
-
-export function setToken(t: string | null): void {
-  token = t;
-}
-export function onSessionLost(fn: () => void): void {
-  onUnauthenticated = fn;
-}
+const session = screenSession();
+export const setToken = session.setToken;
+export const onSessionLost = session.onSessionLost;
 
 // Long enough for a whole store's prepare-outage or a catalog import of 5000 lines.
-const central = createApiClient({ token: () => token, onUnauthenticated: () => onUnauthenticated(), endpoints: { ...centralEndpoints, ...centralDemoEndpoints }, timeoutMs: 180_000 });
+const central = createApiClient({ session, endpoints: { ...centralEndpoints, ...centralDemoEndpoints }, timeoutMs: 180_000 });
 
 /** Ends the session on central (`POST /api/auth/logout`); the caller forgets the token whatever the answer. */
 export async function endSession(): Promise<void> {
-  if (!token) return;
+  if (!session.token()) return;
   try {
     await central.send('POST', '/api/auth/logout');
   } catch {

@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { ApiError, createApiClient, registerEndpoints } from '@comptoir/protocol';
+import { ApiError, createApiClient, registerEndpoints, screenSession } from '@comptoir/protocol';
 import type {
   CashMovementRequest,
   CloseDayRequest,
@@ -16,21 +16,11 @@ import type {
 
 export { ApiError };
 
-let token: string | null = null;
-let onUnauthenticated: () => void = () => {};
+const session = screenSession();
+export const setToken = session.setToken;
+export const onSessionLost = session.onSessionLost;
 
-export function setToken(t: string | null): void {
-  token = t;
-}
-export function onSessionLost(fn: () => void): void {
-  onUnauthenticated = fn;
-}
-
-const register = createApiClient({
-  token: () => token,
-  onUnauthenticated: () => onUnauthenticated(),
-  unreachableCode: 'AGENT_UNREACHABLE',
-});
+const register = createApiClient({ session, unreachableCode: 'AGENT_UNREACHABLE' });
 const e = registerEndpoints;
 
 export const api = {

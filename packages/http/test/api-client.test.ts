@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ApiError, ComptoirError, createApiClient, endpoint } from '@comptoir/protocol';
+import { ApiError, ComptoirError, createApiClient, endpoint, screenSession } from '@comptoir/protocol';
 import { installHttpContract, type ZodTypeProvider } from '../src/index';
 
 const Line = z.object({ sku: z.string().min(1), quantity: z.number().int().positive() });
@@ -105,6 +105,20 @@ describe('the one API client', () => {
     await client.json('GET', '/api/private', { token: null }).catch(() => undefined);
     assert.equal(lost, 1);
     assert.deepEqual(await client.json('GET', '/api/private', { token: 'good' }), { ok: true });
+  });
+
+  it("a screen's session: its token on every call, and told once the server ends it", async () => {
+    const session = screenSession();
+    let lost = 0;
+    session.onSessionLost(() => lost++);
+    const client = createApiClient({ baseUrl: base, session });
+    await client.json('GET', '/api/private').catch(() => undefined);
+    assert.equal(lost, 0, 'no token yet: nothing to lose');
+    session.setToken('good');
+    assert.deepEqual(await client.json('GET', '/api/private'), { ok: true });
+    session.setToken('expired');
+    await assert.rejects(client.json('GET', '/api/private'), (e: unknown) => e instanceof ApiError && e.status === 401);
+    assert.equal(lost, 1);
   });
 
   it('sends text bodies as is and hands back raw answers', async () => {

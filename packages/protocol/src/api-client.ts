@@ -22,8 +22,9 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details?: Record<string, unknown>,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 
   /** The invalid fields of a 400 VALIDATION answer (`details.issues`), empty otherwise. */
@@ -98,9 +99,35 @@ export interface Exchange<T = unknown> {
   body: T;
 }
 
+/** A screen's session: the token its calls carry, and who hears when the server ends it (a 401). */
+export interface ScreenSession {
+  token(): string | null;
+  setToken(token: string | null): void;
+  /** `fn` runs when a call that carried the token is answered 401. */
+  onSessionLost(fn: () => void): void;
+  lost(): void;
+}
+
+export function screenSession(): ScreenSession {
+  let token: string | null = null;
+  let onLost: () => void = () => {};
+  return {
+    token: () => token,
+    setToken: (t) => {
+      token = t;
+    },
+    onSessionLost: (fn) => {
+      onLost = fn;
+    },
+    lost: () => onLost(),
+  };
+}
+
 export interface ApiClientOptions {
   /** Where the server is; '' (default) = the page's own origin. */
   baseUrl?: string | URL;
+  /** The session whose token every call carries and which hears of a 401 (instead of `token` / `onUnauthenticated`). */
+  session?: ScreenSession;
   /** The token sent as `Authorization: Bearer`, read at each call. */
   token?: string | null | (() => string | null | undefined);
   /** Each call's deadline (default 15 s). */
@@ -168,7 +195,9 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   const doFetch = options.fetch ?? ((...a: Parameters<typeof fetch>) => fetch(...a));
   const validate = options.validateResponses ?? true;
   const known = options.endpoints ? routeMatcher(options.endpoints) : () => undefined;
-  const tokenNow = (): string | null | undefined => (typeof options.token === 'function' ? options.token() : options.token);
+  const tokenNow = (): string | null | undefined =>
+    options.session ? options.session.token() : typeof options.token === 'function' ? options.token() : options.token;
+  const sessionLost = (): void => (options.session ? options.session.lost() : options.onUnauthenticated?.());
 
   async function raw(method: HttpMethod, path: string, opts: SendOptions): Promise<{ res: Response; sentToken: boolean }> {
     const token = opts.token !== undefined ? opts.token : tokenNow();
@@ -189,7 +218,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       return { res, sentToken: Boolean(token) };
     } catch (e) {
       const cause = (e as { cause?: { code?: string } }).cause?.code;
-      throw new ApiError(0, options.unreachableCode ?? 'UNREACHABLE', `${method} ${path}: ${cause ?? (e as Error).message ?? String(e)}`);
+      throw new ApiError(0, options.unreachableCode ?? 'UNREACHABLE', `${method} ${path}: ${cause ?? (e as Error).message ?? String(e)}`, undefined, { cause: e });
     }
   }
 
@@ -197,7 +226,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     const { res, sentToken } = await raw(method, path, opts);
     if (!res.ok) {
       const error = ApiError.of(res.status, await readBody(res), res.statusText);
-      if (res.status === 401 && sentToken) options.onUnauthenticated?.();
+      if (res.status === 401 && sentToken) sessionLost();
       throw error;
     }
     return res;

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
+import { createApiClient, type HttpMethod } from '@comptoir/protocol';
 import { startRegisterAgent, type RegisterAgentOptions, type RunningRegister } from '../src/index';
 
 export const silent = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
@@ -11,22 +12,16 @@ export async function tmp(): Promise<{ path: string; cleanup(): Promise<void> }>
   return { path, cleanup: () => rm(path, { recursive: true, force: true }) };
 }
 
+/** A call to the register under test through the one API client; `raw` sends that JSON text as is (a malformed body). */
 export async function api(
   base: string,
   method: string,
   path: string,
   opts: { token?: string; body?: unknown; raw?: string } = {},
 ): Promise<{ status: number; body: any }> {
-  const headers: Record<string, string> = {};
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  if (opts.body !== undefined || opts.raw !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(base + path, {
-    method,
-    headers,
-    body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  const { raw, ...rest } = opts;
+  const { status, body } = await createApiClient({ baseUrl: base, timeoutMs: 60_000 }).exchange(method as HttpMethod, path, raw === undefined ? rest : { ...rest, text: raw, contentType: 'application/json' });
+  return { status, body: body ?? undefined };
 }
 
 export function startTestRegister(dataDir: string, centralUrl: string, extra: Partial<RegisterAgentOptions> = {}): Promise<RunningRegister> {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { createApiClient, type HttpMethod } from '@comptoir/protocol';
 import { freePort } from './ports';
 import { spawnNode, waitForHttp, type ChildHandle, type SpawnNodeOptions } from './process';
 
@@ -110,24 +111,19 @@ export async function startRegisterProcess(opts: {
   return register;
 }
 
-/** A small JSON client for the tests: returns status and body, never throws on 4xx/5xx. */
+/**
+ * The tests' JSON calls, through the one API client (`@comptoir/protocol`): status and body (parsed
+ * JSON, else the text, null when empty), never a throw on 4xx/5xx; an ApiError (status 0) when
+ * nobody answers.
+ */
 export async function http<T = any>(
   base: string,
   method: string,
   path: string,
   opts: { token?: string; body?: unknown; timeoutMs?: number } = {},
 ): Promise<{ status: number; body: T }> {
-  const res = await fetch(new URL(path, base), {
-    method,
-    headers: {
-      ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
-    },
-    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-    signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+  const { status, body } = await createApiClient({ baseUrl: base, timeoutMs: 10_000 }).exchange<T>(method as HttpMethod, path, opts);
+  return { status, body };
 }
 
 /** Polls `check` until it returns a truthy value; throws with `what` after `timeoutMs`. */
