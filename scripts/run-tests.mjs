@@ -20,7 +20,7 @@ import { dirname, join, sep } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 
 // Files side by side (COMPTOIR_TEST_CONCURRENCY overrides): measured in docs/testing.md.
-const DEFAULT_CONCURRENCY = 1;
+const DEFAULT_CONCURRENCY = 2;
 
 // Files start slowest first (by their last measured duration; unknown ones first of all), so the
 // long end-to-end files do not start last and leave the other slot idle at the end of the run.

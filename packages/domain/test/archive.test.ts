@@ -279,3 +279,38 @@ test('archives in sequence: one register, the archive chain linked, each range f
   const unlinked = ok(signedArchive(2, first.archive.signature, relinked, [{ chain: 'ticket', from: 6, to: 8, prevSignature: 'r'.repeat(86) }]));
   assert.equal(refused([first, unlinked]), "archive 2026-2 after 2026-1: chain ticket record 6 does not follow the previous archive's last signature");
 });
+
+test('the last shapes a forged archive can take, each with its own reason', () => {
+  const [t1, t2, , t4, t5] = tickets as [SignedRecord, SignedRecord, SignedRecord, SignedRecord, SignedRecord];
+  // A header line that is empty (the file starts with a newline) is not JSON; it is a header line.
+  const good = makeArchive([...tickets], [ranges[0]!]);
+  assert.deepEqual(verifyArchive(`\n${good}`), { ok: false, reason: 'header is not JSON' });
+  // One good record line, then a null one: refused as not an object (never thrown).
+  const body = `${archiveBody([t1])}null\n`;
+  const mixed = verifyArchive(forged(body, { ranges: [{ ...ranges[0]!, to: 2 }] }));
+  assert.deepEqual([mixed.ok, (mixed as { reason?: string }).reason], [false, 'a record line is not an object']);
+  // A record of another chain with the expected number, inside the ticket range.
+  const intruder = { ...events[0]!, number: 3 };
+  const wrongChain = verifyArchive(forged(archiveBody([t1, t2, intruder, t4, t5]), { ranges: [ranges[0]!] }));
+  assert.deepEqual([wrongChain.ok, (wrongChain as { reason?: string }).reason], [false, 'expected ticket #3, found event #3']);
+});
+
+test('archives in sequence: a chain the earlier files never held is linked through the archive chain only', () => {
+  const first = verifyArchive(makeArchive([...tickets], [ranges[0]!]));
+  assert.ok(first.ok, JSON.stringify(first));
+  const closures = chain('closure', 2);
+  const body = archiveBody(closures);
+  const unsigned = {
+    registerId: REGISTER,
+    chain: 'archive',
+    number: 2,
+    recordedAt: '2027-02-02T10:00:00.000Z',
+    payload: { type: 'archive', periodKey: '2027-01', ranges: [{ chain: 'closure', from: 1, to: 2, prevSignature: GENESIS_SIGNATURE }], recordCount: 2, sha256: archiveDigest(body) },
+    prevSignature: first.archive.signature,
+  };
+  const second = verifyArchive(archiveFile({ registerId: REGISTER, publicKeyPem: keys.publicKeyPem, archive: { ...unsigned, signature: signRecord(keys.privateKeyPem, unsigned) } }, body));
+  assert.ok(second.ok, JSON.stringify(second));
+  let check;
+  assert.doesNotThrow(() => (check = verifyArchiveSequence([first, second])));
+  assert.deepEqual(check, { ok: true });
+});
