@@ -4,10 +4,11 @@
 // run on; a clock set back cannot close a day before the last closure.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createPublicKey } from 'node:crypto';
+import { createHash, createPublicKey } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
 import { archiveBody, archiveDigest, archiveFile, keyFingerprint, signRecord, verifyArchive } from '@comptoir/domain';
 import { COMPTOIR_BIN, eventually, http } from '@comptoir/testing';
 import type { Archive, Closure } from '@comptoir/protocol';
@@ -159,6 +160,18 @@ describe('closures over a month end and a year end', () => {
     });
     assert.equal(atCentral.status, 200);
     assert.equal(await atCentral.text(), text);
+
+    // The file was written when the archive was signed: 0600, in DATA/archives, named with the
+    // SIRET, the register and the period, its SHA-256 recorded and named by the archive_produced event.
+    const written = env.reg.ctx.sqlite.prepare('SELECT file, sha256 FROM archive_files WHERE number = ?').get(archives[0]!.number) as { file: string; sha256: string };
+    assert.equal(dirname(written.file), join(dirname(env.reg.ctx.sqlite.name), 'archives'));
+    assert.match(basename(written.file), new RegExp(`^\\d{14}-comptoir-archive-${env.registerId}-2026-12\\.ndjson$`));
+    assert.equal(statSync(written.file).mode & 0o777, 0o600);
+    assert.equal(readFileSync(written.file, 'utf8'), text, 'the written file is the served file');
+    assert.equal(written.sha256, createHash('sha256').update(text).digest('hex'));
+    const produced = env.reg.ctx.sqlite.prepare("SELECT payload FROM records WHERE chain = 'event' AND json_extract(payload, '$.event') = 'archive_produced'").all() as { payload: string }[];
+    assert.equal(produced.length, 1);
+    assert.deepEqual([JSON.parse(produced[0]!.payload).details.file, JSON.parse(produced[0]!.payload).details.fileSha256], [basename(written.file), written.sha256]);
 
     // `comptoir verify --archive` recomputes every Z of the file from its tickets.
     const dir = await tmp();

@@ -1,5 +1,9 @@
 import { archiveBody, archiveDigest, archiveFile, archiveHeaderKeys } from '@comptoir/domain';
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { localKeys } from '../keys/register-keys';
+import { writeKeyFile as writePrivateFile } from '../sync/signing-key-file';
 import { ComptoirError, eventPayload, type Archive, type ArchivePayload, type Chain, type SignedRecord } from '@comptoir/protocol';
 import { appendRecord, chainHeadOf, toSignedRecord } from '../chain/record-chain';
 import type { RegisterContext } from '../context';
@@ -49,8 +53,32 @@ export function signArchive(ctx: RegisterContext, periodKey: string, now: Date, 
   const keys = localKeys(ctx.sqlite).map((k) => ({ keyId: k.keyId, startAfter: k.startAfter, endAt: k.endAt }));
   const payload: ArchivePayload = { type: 'archive', periodKey, ranges, recordCount: records.length, sha256: archiveDigest(body), ...(keys.length > 0 ? { keys } : {}) };
   const appended = appendRecord(ctx, 'archive', payload, now.toISOString());
-  appendRecord(ctx, 'event', eventPayload('archive_produced', { archiveNumber: appended.number, periodKey, records: records.length }), now.toISOString());
+  const written = writeArchiveFile(ctx, appended.number);
+  appendRecord(
+    ctx,
+    'event',
+    eventPayload('archive_produced', { archiveNumber: appended.number, periodKey, records: records.length, file: basename(written.file), fileSha256: written.sha256 }),
+    now.toISOString(),
+  );
   return { number: appended.number, recordedAt: appended.recordedAt, signature: appended.signature, integratedAt: null, payload };
+}
+
+/**
+ * Writes the archive's file when its record is signed (inside the closure's transaction): in
+ * `DATA/archives/`, atomically (temporary file 0600, fsync, rename), named with the store's SIRET,
+ * the register and the period; its SHA-256 is recorded (`archive_files`) and named by the
+ * `archive_produced` event. The file is the same bytes `GET /api/archives/:number/file` serves.
+ */
+function writeArchiveFile(ctx: RegisterContext, number: number): { file: string; sha256: string } {
+  const { name, text } = archiveFileOf(ctx, number);
+  const siret = (ctx.sqlite.prepare('SELECT siret FROM copy_store LIMIT 1').get() as { siret: string } | undefined)?.siret ?? 'no-siret';
+  const dir = join(dirname(ctx.sqlite.name), 'archives');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = join(dir, `${siret.replace(/[^0-9A-Za-z]/g, '')}-${name}`);
+  writePrivateFile(file, text);
+  const sha256 = createHash('sha256').update(text, 'utf8').digest('hex');
+  ctx.sqlite.prepare('INSERT OR REPLACE INTO archive_files (number, file, sha256, written_at) VALUES (?, ?, ?, ?)').run(number, file, sha256, ctx.now().toISOString());
+  return { file, sha256 };
 }
 
 /** The archive's file, rebuilt from the register's records (the same bytes central builds from its copy). */
