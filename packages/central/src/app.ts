@@ -18,6 +18,7 @@ import { DEFAULT_ENROL_CODE_TTL_SECONDS, DEFAULT_MIN_SOS_INTERVAL_SECONDS } from
 import { stockRoutes } from './modules/stock/stock.routes';
 import { syncRoutes } from './modules/sync/sync.routes';
 import { storeReturnRoutes } from './modules/returns/store-return.routes';
+import { creditNoteRoutes } from './modules/credit-notes/credit-note.routes';
 import { installProtocolGate } from './modules/sync/protocol-gate';
 import { AdmissionGate, DEFAULT_ADMISSION, type AdmissionLimits } from './modules/sync/admission';
 import { sosRoutes } from './modules/sos/sos.routes';
@@ -118,6 +119,7 @@ export function buildCentral(deps: CentralDeps): FastifyInstance {
     tamperRoutes(api, routeDeps);
     syncRoutes(api, routeDeps);
     storeReturnRoutes(api, routeDeps);
+    creditNoteRoutes(api, routeDeps);
     sosRoutes(api, routeDeps, baseCtx, deps.dialect === 'postgres' ? deps.databaseUrl : undefined);
     if (deps.demoLinks) demoRoutes(api, deps.demoLinks, routeDeps);
     // Last: the back office's API, then its web app (the SPA fallback answers GETs no route took).

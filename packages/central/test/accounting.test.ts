@@ -37,7 +37,7 @@ function ticket(storeId: string, lines: LineInput[], payments: Payment[], origin
 /** What a Z of these tickets carries (the register's X/Z arithmetic: cash net of change). */
 function zOf(tickets: TicketPayload[], periodKey: string, firstTicket: number, lastTicket: number, grandBefore: number, cash: { expected: number; counted: number } | null) {
   const vat = new Map<number, { rate: number; baseCents: number; vatCents: number; totalCents: number }>();
-  const pay = new Map<string, { method: 'cash' | 'card' | 'cheque'; amountCents: number; count: number }>();
+  const pay = new Map<string, { method: 'cash' | 'card' | 'cheque' | 'credit_note'; amountCents: number; count: number }>();
   let total = 0;
   for (const t of tickets) {
     total += t.totalCents;

@@ -43,6 +43,9 @@ const NOT_STORE_BOUND = new Set([
   'GET /api/sync/tickets/:registerId/:number',
   'GET /api/sync/store-registers', // a register token: the registers of its own store
   'GET /api/sync/returned-units', // a register token: units of its own tickets
+  'GET /api/sync/credit-notes/:reference', // a register token: avoirs of its own store only (404 otherwise)
+  'POST /api/sync/credit-notes/spend',
+  'DELETE /api/sync/credit-notes/spend/:reservationId',
   'PUT /api/registers/:id/advertised-url', // admin only
   'POST /api/registers/:id/revoke', // admin only
   'POST /api/registers/:id/enrol-code', // admin only

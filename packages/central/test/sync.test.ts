@@ -98,7 +98,7 @@ for (const dialect of DIALECTS) {
       const { manifest, ...body } = snap;
       assert.equal(manifest.checksum, snapshotChecksum(body));
       assert.equal(snap.store.id, c.storeId);
-      assert.deepEqual(snap.paymentMethods, ['cash', 'card', 'cheque']);
+      assert.deepEqual(snap.paymentMethods, ['cash', 'card', 'cheque', 'credit_note']);
       assert.deepEqual(snap.products.map((p) => p.sku), ['BAGUETTE']);
       assert.deepEqual(snap.cashiers.map((u) => u.login), ['marie'], 'only users with a PIN');
       assert.match(snap.cashiers[0]!.pinHash!, /^scrypt\$/);

@@ -46,6 +46,8 @@ export function defaultAccount(key: AccountKey): Account {
       return { num: '511500', label: 'Cartes bancaires à encaisser' };
     case 'payment:cheque':
       return { num: '511200', label: 'Chèques à encaisser' };
+    case 'payment:credit_note':
+      return { num: '419100', label: 'Avoirs clients à utiliser' };
     case 'cash_short':
       return { num: '658000', label: 'Écarts de caisse (manquants)' };
     case 'cash_over':

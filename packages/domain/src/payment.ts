@@ -1,7 +1,8 @@
 import { formatEuros, isCents } from './money';
 import { err, ok, type Result } from './result';
 
-export const PAYMENT_METHODS = ['cash', 'card', 'cheque'] as const;
+/** `credit_note`: an avoir — issued as a refund of a return, spent as a tender (docs/architecture.md §18). */
+export const PAYMENT_METHODS = ['cash', 'card', 'cheque', 'credit_note'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
 export type Payment = { method: PaymentMethod; amountCents: number };

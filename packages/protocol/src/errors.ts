@@ -28,6 +28,8 @@ export const ERROR_CODES = {
   RETURN_REFUSED: 422,
   /** Central holds these units as refunded already (by this or another till of the store): nothing written. */
   RETURN_ALREADY_REFUNDED: 409,
+  /** The credit note (avoir) has less left than this tender asks (spent already, at this or another till): nothing written. */
+  CREDIT_NOTE_SPENT: 409,
   UNKNOWN_PRODUCT: 422,
   UNKNOWN_CUSTOMER: 422,
   UNAVAILABLE_OFFLINE: 503,

@@ -45,6 +45,8 @@ export const EVENT_CODES = {
   training_end: 1081,
   return_reserved_for_peer: 1200,
   return_released_for_peer: 1201,
+  credit_note_reserved_for_peer: 1210,
+  credit_note_released_for_peer: 1211,
 } as const satisfies Record<EventType, number>;
 
 /** The code of a kind of event. */

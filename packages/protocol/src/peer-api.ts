@@ -54,3 +54,36 @@ export const PeerReserveRequest = z.object({
 });
 export type PeerReserveRequest = z.infer<typeof PeerReserveRequest>;
 export const PeerTicketParams = z.object({ number: z.coerce.number().int().positive() });
+
+// ---- credit notes (avoirs), docs/architecture.md §18 ----
+
+/** A credit note with what is left of it. */
+export const CreditNote = z.object({
+  reference: z.string(),
+  /** The issuing register and its return ticket. */
+  registerId: Id,
+  returnNumber: z.number().int().positive(),
+  amountCents: z.number().int().nonnegative(),
+  spentCents: z.number().int().nonnegative(),
+  balanceCents: z.number().int(),
+});
+export type CreditNote = z.infer<typeof CreditNote>;
+export const CreditNoteParams = z.object({ reference: z.string().max(40) });
+/** `POST /api/sync/credit-notes/spend` (central) and `POST /api/peer/credit-notes/spend` (the issuing register): reserve part or all of an avoir. */
+export const SpendCreditNoteRequest = z.object({
+  reservationId: z.string().uuid(),
+  reference: z.string().max(40),
+  amountCents: z.number().int().positive(),
+});
+export type SpendCreditNoteRequest = z.infer<typeof SpendCreditNoteRequest>;
+
+/** The reference of the avoir a register's return ticket issues (printed on its receipt). */
+export function creditNoteReference(registerId: string, returnNumber: number): string {
+  return `AV-${registerId.replace(/-/g, '').slice(0, 8).toUpperCase()}-${returnNumber}`;
+}
+
+/** What a reference names: the issuing register's id prefix (8 hex, upper case) and its return ticket's number; null if malformed. */
+export function parseCreditNoteReference(reference: string): { registerPrefix: string; returnNumber: number } | null {
+  const m = /^AV-([0-9A-F]{8})-(\d{1,12})$/.exec(reference.trim().toUpperCase());
+  return m ? { registerPrefix: m[1]!, returnNumber: Number(m[2]) } : null;
+}

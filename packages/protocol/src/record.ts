@@ -11,7 +11,8 @@ export const CHAINS = ['ticket', 'duplicate', 'closure', 'event', 'archive', 'tr
 export const Chain = z.enum(CHAINS);
 export type Chain = z.infer<typeof Chain>;
 
-export const PaymentMethod = z.enum(['cash', 'card', 'cheque']);
+/** `credit_note`: an avoir, issued by a return's refund and spent as a tender (docs/architecture.md §18). */
+export const PaymentMethod = z.enum(['cash', 'card', 'cheque', 'credit_note']);
 export type PaymentMethod = z.infer<typeof PaymentMethod>;
 
 export const TicketLine = z.object({
@@ -34,7 +35,18 @@ export const VatLine = z.object({
 });
 export type VatLine = z.infer<typeof VatLine>;
 
-export const TicketPayment = z.object({ method: PaymentMethod, amountCents: Cents });
+/** A credit note's reference: `AV-` + the issuing register's first 8 id characters + `-` + the return ticket's number. */
+export const CreditNoteReference = z.string().trim().toUpperCase().regex(/^AV-[0-9A-F]{8}-\d{1,12}$/, 'a credit note reference looks like AV-1A2B3C4D-42');
+export const TicketPayment = z.object({
+  method: PaymentMethod,
+  amountCents: Cents,
+  /** A credit note: the one this refund issues (a return) or this tender spends (a sale). */
+  reference: z.string().max(40).optional(),
+  /** A credit note spent: the reservation that checked it (central, or its issuing register on the LAN). */
+  reservationId: z.string().min(1).max(80).optional(),
+  /** A credit note spent without any check (nobody reachable), on a manager's approval: flagged at central. */
+  unchecked: z.literal(true).optional(),
+});
 export type TicketPayment = z.infer<typeof TicketPayment>;
 
 /**
@@ -102,6 +114,9 @@ export const EVENT_TYPES = [
   'return_reserved_for_peer',
   /** That reservation freed again (the other register's return failed). */
   'return_released_for_peer',
+  /** Part of one of this register's credit notes reserved for a sale at another register over the LAN (central down). */
+  'credit_note_reserved_for_peer',
+  'credit_note_released_for_peer',
 ] as const;
 export const EventType = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventType>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Cents, Id, IsoDateTime, Sku } from './common';
-import { CashMovementKind, CashMovementPayload, DenominationCount, EURO_DENOMINATIONS, PaymentMethod, TicketLine, TicketPayment, VatLine } from './record';
+import { CreditNoteReference, CashMovementKind, CashMovementPayload, DenominationCount, EURO_DENOMINATIONS, PaymentMethod, TicketLine, TicketPayment, VatLine } from './record';
 import { RegisterMode, SosCopyKind } from './sync';
 
 // Bodies of the register agent's local HTTP API (served to the cashier screen).
@@ -56,7 +56,12 @@ export const SaleLineRequest = z.object({
   quantity: z.number().int().min(1).max(10000),
   discountCents: Cents.nonnegative().optional(),
 });
-export const SalePaymentRequest = z.object({ method: PaymentMethod, amountCents: Cents.positive() });
+export const SalePaymentRequest = z.object({
+  method: PaymentMethod,
+  amountCents: Cents.positive(),
+  /** With `credit_note`: the avoir's reference (printed on the return's receipt). */
+  reference: CreditNoteReference.optional(),
+});
 
 /**
  * A discount on the whole ticket: a percentage (basis points, 1000 = 10 %) or an amount, spread by

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Cents, Id, IsoDateTime, Sku, VatRate } from './common';
-import { Chain, SignedRecord } from './record';
+import { Chain, PaymentMethod, SignedRecord } from './record';
 
 /** Heads: the last number held per chain (0 or absent = nothing yet). */
 export const ChainHeads = z.partialRecord(Chain, z.number().int().nonnegative());
@@ -178,7 +178,7 @@ export type SnapshotManifest = z.infer<typeof SnapshotManifest>;
 export const Snapshot = z.object({
   manifest: SnapshotManifest,
   store: StoreIdentity,
-  paymentMethods: z.array(z.enum(['cash', 'card', 'cheque'])),
+  paymentMethods: z.array(PaymentMethod),
   products: z.array(CopyProduct),
   customers: z.array(CopyCustomer),
   cashiers: z.array(CopyCashier),

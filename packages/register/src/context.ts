@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { PeerReserveRequest, RegisterMode, ReleaseReturnResponse, ReserveReturnRequest, ReturnableTicket, StoreRegister } from '@comptoir/protocol';
+import type { CreditNote, SpendCreditNoteRequest, PeerReserveRequest, RegisterMode, ReleaseReturnResponse, ReserveReturnRequest, ReturnableTicket, StoreRegister } from '@comptoir/protocol';
 import type { RegisterDatabase } from './db/schema';
 import { prepareStatements, type Statements } from './db/statements';
 
@@ -23,6 +23,9 @@ export interface StoreReturnsCentral {
   storeTicket(registerId: string, number: number): Promise<ReturnableTicket>;
   reserveReturn(body: ReserveReturnRequest): Promise<ReturnableTicket>;
   releaseReturn(reservationId: string): Promise<{ released: number }>;
+  creditNote(reference: string): Promise<CreditNote>;
+  reserveCreditNote(body: SpendCreditNoteRequest): Promise<CreditNote>;
+  releaseCreditNote(reservationId: string): Promise<{ released: number }>;
 }
 
 /** Another register of the store, asked over the LAN while central is down (returns/peer-client.ts; throws PeerCallError). */
@@ -30,6 +33,9 @@ export interface StoreReturnsPeers {
   ticket(peer: StoreRegister, number: number): Promise<ReturnableTicket>;
   reserveReturn(peer: StoreRegister, body: PeerReserveRequest): Promise<ReturnableTicket>;
   releaseReturn(peer: StoreRegister, reservationId: string): Promise<ReleaseReturnResponse>;
+  creditNote(peer: StoreRegister, reference: string): Promise<CreditNote>;
+  spendCreditNote(peer: StoreRegister, body: SpendCreditNoteRequest): Promise<CreditNote>;
+  releaseCreditNote(peer: StoreRegister, reservationId: string): Promise<ReleaseReturnResponse>;
 }
 
 /**

@@ -263,9 +263,31 @@ export interface ReturnedUnitsTable {
   created_at: string;
 }
 
+export interface CreditNotesTable {
+  reference: string;
+  store_id: string;
+  register_id: string;
+  return_number: number;
+  amount_cents: number;
+  issued_at: string;
+}
+
+export interface CreditNoteSpendsTable {
+  reservation_id: string;
+  reference: string;
+  store_id: string;
+  amount_cents: number;
+  spending_register_id: string;
+  /** The sale ticket that spent it, once pushed (null while only reserved). */
+  ticket_number: number | null;
+  created_at: string;
+}
+
 export interface CentralDb {
   stores: StoresTable;
   registers: RegistersTable;
+  credit_notes: CreditNotesTable;
+  credit_note_spends: CreditNoteSpendsTable;
   users: UsersTable;
   sessions: SessionsTable;
   login_failures: LoginFailuresTable;

@@ -168,6 +168,17 @@ const m0009Returns: Migration = {
   },
 };
 
+// Credit notes (avoirs, issue 12 §3, docs/architecture.md §18): what is spent of THIS register's avoirs
+// — by its own sales, and reserved over the LAN for sales at other registers (each of those also a
+// signed credit_note_reserved_for_peer event) — so it can decide alone while central is down.
+const m0009ReturnsCreditNotes: Migration = {
+  async up(db: Kysely<any>) {
+    await sql`CREATE TABLE credit_note_spends (reservation_id TEXT PRIMARY KEY, reference TEXT NOT NULL,
+      amount_cents INTEGER NOT NULL CHECK (amount_cents > 0), spending_register_id TEXT NOT NULL, created_at TEXT NOT NULL) WITHOUT ROWID`.execute(db);
+    await sql`CREATE INDEX credit_note_spends_reference ON credit_note_spends (reference)`.execute(db);
+  },
+};
+
 // Ticket references (issue 12, docs/architecture.md §18): the store's short code and its registers
 // with their number in the store (JSON `[{id, name, number}]`), from the copy's store line; null in
 // a copy made before (the receipt then prints no reference).
@@ -188,5 +199,6 @@ export const registerMigrations: Record<string, Migration> = {
   '0007_held_sales': m0007HeldSales,
   '0008_nf525': m0008Nf525,
   '0009_returns': m0009Returns,
+  '0009_returns_credit_notes': m0009ReturnsCreditNotes,
   '0010_till': m0010Till,
 };

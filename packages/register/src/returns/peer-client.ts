@@ -1,7 +1,7 @@
 import { Agent, request } from 'undici';
 import type { z } from 'zod';
 import { signPeerRequest } from '@comptoir/domain';
-import { ErrorBody, PROTOCOL_HEADER, PROTOCOL_VERSION, ReleaseReturnResponse, ReturnableTicket, type PeerReserveRequest, type StoreRegister } from '@comptoir/protocol';
+import { CreditNote, ErrorBody, PROTOCOL_HEADER, type SpendCreditNoteRequest, PROTOCOL_VERSION, ReleaseReturnResponse, ReturnableTicket, type PeerReserveRequest, type StoreRegister } from '@comptoir/protocol';
 import type { Identity } from '../context';
 
 // Register → register calls on the shop's LAN (docs/architecture.md §17): this register asks the
@@ -40,6 +40,18 @@ export class PeerClient {
 
   releaseReturn(peer: StoreRegister, reservationId: string): Promise<ReleaseReturnResponse> {
     return this.call(peer, 'DELETE', `/api/peer/returns/${reservationId}`, undefined, ReleaseReturnResponse);
+  }
+
+  creditNote(peer: StoreRegister, reference: string): Promise<CreditNote> {
+    return this.call(peer, 'GET', `/api/peer/credit-notes/${encodeURIComponent(reference)}`, undefined, CreditNote);
+  }
+
+  spendCreditNote(peer: StoreRegister, body: SpendCreditNoteRequest): Promise<CreditNote> {
+    return this.call(peer, 'POST', '/api/peer/credit-notes/spend', body, CreditNote);
+  }
+
+  releaseCreditNote(peer: StoreRegister, reservationId: string): Promise<ReleaseReturnResponse> {
+    return this.call(peer, 'DELETE', `/api/peer/credit-notes/spend/${reservationId}`, undefined, ReleaseReturnResponse);
   }
 
   close(): Promise<void> {

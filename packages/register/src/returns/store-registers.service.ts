@@ -63,3 +63,11 @@ export function storeRegisterKey(ctx: RegisterContext, registerId: string, keyId
   keyCache.set(cacheKey, key);
   return key;
 }
+
+/** The register of the store whose id starts with `prefix` (8 hex, as a credit note reference names it). */
+export function storeRegisterByPrefix(ctx: RegisterContext, prefix: string): StoreRegister | undefined {
+  const row = ctx.sqlite
+    .prepare("SELECT register_id, name, url, keys FROM store_registers WHERE substr(upper(replace(register_id, '-', '')), 1, 8) = ? LIMIT 1")
+    .get(prefix.toUpperCase()) as Row | undefined;
+  return row ? toStoreRegister(row) : undefined;
+}

@@ -8,6 +8,7 @@ import { approverOf } from '../auth/approval.service';
 import { createSale } from './sale.service';
 import { returnTicket } from '../returns/store-return.service';
 import { getTicket, listTickets } from './ticket.service';
+import { sellWithCreditNotes } from '../credit-notes/credit-note-tender.service';
 
 /** 201 for a new sale or return, 200 for a replay of the same clientSaleId (same body). */
 const SaleAnswers = { 200: SaleResponse, 201: SaleResponse };
@@ -17,7 +18,7 @@ export function saleRoutes(app: FastifyInstance, ctx: RegisterContext, metrics: 
   api.post('/api/sales', { config: { access: 'cashier' }, schema: { body: SaleRequest, response: SaleAnswers } }, async (req, reply) => {
     const actor = actorOf(req);
     const approver = await approverOf(ctx, actor, req.body.approval, req.ip);
-    const out = metrics.commit('sale', () => createSale(ctx, req.body, actor, approver));
+    const out = await sellWithCreditNotes(ctx, req.body, approver, (creditNotes) => metrics.commit('sale', () => createSale(ctx, req.body, actor, approver, creditNotes)));
     return reply.code(out.created ? 201 : 200).send(out.sale);
   });
 

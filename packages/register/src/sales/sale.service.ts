@@ -1,6 +1,7 @@
 import { buildReturnLines, priceLines, settlePayments, spreadTicketDiscount, type LineInput, type PricedCart } from '@comptoir/domain';
 import {
   ComptoirError,
+  creditNoteReference,
   type ApprovedBy,
   type ReturnRequest,
   type SaleRequest,
@@ -14,6 +15,7 @@ import type { RegisterContext } from '../context';
 import type { ProductRow } from '../db/statements';
 import { withDaysClosed } from '../closures/closure.service';
 import { trainingEnabled } from '../training/training.service';
+import { signedTender, type CreditNoteTender } from '../credit-notes/credit-note.service';
 
 export type SaleOutcome = { created: boolean; sale: SaleResponse };
 
@@ -59,7 +61,14 @@ function priced(cart: ReturnType<typeof priceLines>, code: 'SALE_REFUSED' | 'RET
  * Any refusal throws before anything is written (the transaction rolls back). A line discount
  * above the store's cashier limit needs `approver` (approval.service.ts), who is then signed.
  */
-export function createSale(ctx: RegisterContext, req: SaleRequest, actor: Actor, approver: Approver | null = null): SaleOutcome {
+export function createSale(
+  ctx: RegisterContext,
+  req: SaleRequest,
+  actor: Actor,
+  approver: Approver | null = null,
+  /** Avoir tenders checked before the transaction (credit-note.service.ts), and the approvals they need. */
+  creditNotes: { tenders: readonly CreditNoteTender[]; reasons: readonly string[] } = { tenders: [], reasons: [] },
+): SaleOutcome {
   const identity = requireIdentity(ctx);
   const training = trainingEnabled(ctx);
   // A training sale is no sale: it closes no business day (a plain transaction).
@@ -96,16 +105,23 @@ export function createSale(ctx: RegisterContext, req: SaleRequest, actor: Actor,
       ? inputs.some((l) => discountAboveLimit({ ...l, discountCents: l.discountCents ?? 0 }, limitBp)) ||
         discountAboveLimit({ unitPriceCents: 1, quantity: sumGross(cart), discountCents: cart.lines.reduce((s, l) => s + l.discountCents, 0) }, limitBp)
       : cart.lines.some((l) => discountAboveLimit(l, limitBp));
-    const approvedBy = requireApproval(approver, overLimit ? ['discount'] : []);
+    const approvedBy = requireApproval(approver, [...(overLimit ? ['discount'] : []), ...creditNotes.reasons]);
     checkMethods(ctx, req.payments);
+    const unreferenced = req.payments.findIndex((p, i) => p.method === 'credit_note' && !creditNotes.tenders.some((t) => t.index === i));
+    if (unreferenced >= 0 && !training) throw new ComptoirError('PAYMENT_REFUSED', 'A credit note tender must be checked first (reference)', { reason: 'credit_note_reference' });
     const settled = settlePayments(cart.totalCents, req.payments);
     if (!settled.ok) throw new ComptoirError('PAYMENT_REFUSED', settled.message, { reason: settled.code });
+    if (training && req.payments.some((p) => p.method === 'credit_note')) throw new ComptoirError('PAYMENT_REFUSED', 'No credit note in training mode', { reason: 'training' });
+    const payments = settled.value.payments.map((p, i) => {
+      const t = creditNotes.tenders.find((x) => x.index === i);
+      return t ? signedTender(ctx, p, t) : p;
+    });
 
     return commitTicket(ctx, identity, actor, {
       kind: 'sale',
       customerId: req.customerId ?? null,
       cart,
-      payments: settled.value.payments,
+      payments,
       changeCents: settled.value.changeCents,
       original: null,
       clientSaleId: req.clientSaleId ?? null,
@@ -171,6 +187,12 @@ export function createReturn(ctx: RegisterContext, req: ReturnRequest, actor: Ac
     const refunds = req.refunds.map((r) => ({ method: r.method, amountCents: -r.amountCents }));
     const settled = settlePayments(cart.totalCents, refunds);
     if (!settled.ok) throw new ComptoirError('PAYMENT_REFUSED', settled.message, { reason: settled.code });
+    // A refund as an avoir: this return ticket issues it; its reference names this register and the ticket's number.
+    if (settled.value.payments.filter((p) => p.method === 'credit_note').length > 1) {
+      throw new ComptoirError('PAYMENT_REFUSED', 'A return issues at most one credit note', { reason: 'credit_note_once' });
+    }
+    const returnNumber = (ctx.q.chainHead.get('ticket')?.number ?? 0) + 1;
+    const refundLines = settled.value.payments.map((p) => (p.method === 'credit_note' ? { ...p, reference: creditNoteReference(identity.registerId, returnNumber) } : p));
 
     const perLine = new Map<number, number>();
     for (const l of req.lines) perLine.set(l.lineNo, (perLine.get(l.lineNo) ?? 0) + l.quantity);
@@ -178,7 +200,7 @@ export function createReturn(ctx: RegisterContext, req: ReturnRequest, actor: Ac
       kind: 'return',
       customerId,
       cart,
-      payments: settled.value.payments,
+      payments: refundLines,
       changeCents: 0,
       original: { registerId, number: req.original.number },
       returnedLines: [...perLine].map(([lineNo, quantity]) => ({ lineNo, quantity })),

@@ -12,6 +12,8 @@ import {
   ReturnableTicket,
   ReturnedUnitsResponse,
   StoreRegistersResponse,
+  CreditNote,
+  type SpendCreditNoteRequest,
   type EnrolRequest,
   type ReserveReturnRequest,
   type HeartbeatRequest,
@@ -183,6 +185,19 @@ export class CentralClient {
   returnedUnits(since: string | null): Promise<ReturnedUnitsResponse> {
     const q = since ? `?since=${encodeURIComponent(since)}` : '';
     return this.call('GET', `/api/sync/returned-units${q}`, undefined, ReturnedUnitsResponse, Math.max(this.opts.requestTimeoutMs * 4, 3_000));
+  }
+
+  creditNote(reference: string): Promise<CreditNote> {
+    return this.call('GET', `/api/sync/credit-notes/${encodeURIComponent(reference)}`, undefined, CreditNote, Math.max(this.opts.requestTimeoutMs * 2, 2_000));
+  }
+
+  /** Reserves part or all of an avoir for a sale (central refuses 409 CREDIT_NOTE_SPENT beyond what is left). */
+  reserveCreditNote(body: SpendCreditNoteRequest): Promise<CreditNote> {
+    return this.call('POST', '/api/sync/credit-notes/spend', body, CreditNote, Math.max(this.opts.requestTimeoutMs * 2, 2_000));
+  }
+
+  releaseCreditNote(reservationId: string): Promise<ReleaseReturnResponse> {
+    return this.call('DELETE', `/api/sync/credit-notes/spend/${reservationId}`, undefined, ReleaseReturnResponse, Math.max(this.opts.requestTimeoutMs * 2, 2_000));
   }
 
   changes(since: number): Promise<ChangesResponse> {

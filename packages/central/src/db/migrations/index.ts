@@ -15,6 +15,7 @@ import { eventsMigration } from './0012-events';
 import { changeNotifyMigration } from './0013-change-notify';
 import { returnReservationsMigration } from './0014-return-reservations';
 import { keyValidityMigration } from './0015-key-validity';
+import { creditNotesMigration } from './0016-credit-notes';
 import { ticketReferencesMigration } from './0017-ticket-references';
 
 /** Every migration of the central database, by name (applied in name order). */
@@ -35,6 +36,7 @@ export function centralMigrations(dialect: DialectName): Record<string, Migratio
     '0013-change-notify': changeNotifyMigration(dialect),
     '0014-return-reservations': returnReservationsMigration(dialect),
     '0015-key-validity': keyValidityMigration(dialect),
+    '0016-credit-notes': creditNotesMigration(dialect),
     '0017-ticket-references': ticketReferencesMigration(dialect),
   };
 }

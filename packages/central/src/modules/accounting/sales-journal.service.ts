@@ -42,7 +42,7 @@ function addDifference(t: Totals, cents: number | null | undefined): void {
 }
 
 function sorted(t: Totals): Totals {
-  const order: PaymentMethod[] = ['cash', 'card', 'cheque'];
+  const order: PaymentMethod[] = ['cash', 'card', 'cheque', 'credit_note'];
   t.vat.sort((a, b) => b.rate - a.rate);
   t.payments.sort((a, b) => order.indexOf(a.method) - order.indexOf(b.method));
   return t;

@@ -13,6 +13,7 @@ import { verifySignatures } from './signature-pool';
 import { nowIso, type Ctx } from '../../context';
 import { recordTamperAlert, type TamperReason } from '../tamper/tamper.service';
 import { countPeerReservations, countPushedReturns } from '../returns/store-return.service';
+import { countPeerCreditNotes, countPushedCreditNotes } from '../credit-notes/credit-note.service';
 import {
   addStockDeltas,
   advanceHead,
@@ -143,14 +144,18 @@ export async function pushRecords(
       if (accepted.length > 0) {
         const rows = await buildEffects(tctx, { registerId, storeId, integratedAt }, accepted.map((i) => ({ record: records[i]!, raw: raw[i]! })));
         await insertIngestRows(tctx, rows.rows);
-        await countPushedReturns(tctx, register, accepted.flatMap((i) => {
+        const pushedTickets = accepted.flatMap((i) => {
           const r = records[i]!;
           return r.chain === 'ticket' && r.payload.type === 'ticket' ? [{ number: r.number, payload: r.payload }] : [];
-        }));
-        await countPeerReservations(tctx, register, accepted.flatMap((i) => {
+        });
+        const pushedEvents = accepted.flatMap((i) => {
           const p = records[i]!.payload;
           return p.type === 'event' ? [p] : [];
-        }));
+        });
+        await countPushedReturns(tctx, register, pushedTickets);
+        await countPeerReservations(tctx, register, pushedEvents);
+        await countPushedCreditNotes(tctx, register, pushedTickets, integratedAt);
+        await countPeerCreditNotes(tctx, register, pushedEvents, integratedAt);
         await addStockDeltas(tctx, storeId, rows.deltas);
         for (const chain of advanced) await advanceHead(tctx, registerId, chain, heads.get(chain)!);
         for (const { rotation, at } of acceptedRotations) {

@@ -22,7 +22,7 @@ import { readHeads } from './ingest.repository';
 import { SET_BY_ADMIN, heartbeatAdvertisedUrl } from '../registers/advertised-url';
 
 /** Payment methods every register of a store accepts. */
-export const PAYMENT_METHODS = ['cash', 'card', 'cheque'] as const;
+export const PAYMENT_METHODS = ['cash', 'card', 'cheque', 'credit_note'] as const;
 
 /**
  * Heartbeat: the register reports its state (fleet view columns), central answers with the

@@ -1,0 +1,74 @@
+import type { Ctx } from '../../context';
+
+// SQL of credit notes (credit-note.service.ts).
+
+/** The credit note's row; on PostgreSQL locked (FOR UPDATE) until the transaction ends. */
+export async function creditNoteRow(ctx: Ctx, reference: string, lock: boolean) {
+  return ctx.db
+    .selectFrom('credit_notes')
+    .selectAll()
+    .where('reference', '=', reference)
+    .$if(lock && ctx.dialect === 'postgres', (q) => q.forUpdate())
+    .executeTakeFirst();
+}
+
+export async function spentOf(ctx: Ctx, reference: string): Promise<number> {
+  const r = await ctx.db
+    .selectFrom('credit_note_spends')
+    .select((eb) => eb.fn.sum<number>('amount_cents').as('spent'))
+    .where('reference', '=', reference)
+    .executeTakeFirst();
+  return Number(r?.spent ?? 0);
+}
+
+export async function spendRow(ctx: Ctx, reservationId: string) {
+  return ctx.db.selectFrom('credit_note_spends').selectAll().where('reservation_id', '=', reservationId).executeTakeFirst();
+}
+
+export async function insertCreditNote(ctx: Ctx, row: { reference: string; storeId: string; registerId: string; returnNumber: number; amountCents: number; issuedAt: string }): Promise<void> {
+  await ctx.db
+    .insertInto('credit_notes')
+    .values({ reference: row.reference, store_id: row.storeId, register_id: row.registerId, return_number: row.returnNumber, amount_cents: row.amountCents, issued_at: row.issuedAt })
+    .onConflict((oc) => oc.column('reference').doNothing())
+    .execute();
+}
+
+export async function insertSpend(
+  ctx: Ctx,
+  row: { reservationId: string; reference: string; storeId: string; amountCents: number; spendingRegisterId: string; ticketNumber: number | null; createdAt: string },
+): Promise<void> {
+  await ctx.db
+    .insertInto('credit_note_spends')
+    .values({
+      reservation_id: row.reservationId,
+      reference: row.reference,
+      store_id: row.storeId,
+      amount_cents: row.amountCents,
+      spending_register_id: row.spendingRegisterId,
+      ticket_number: row.ticketNumber,
+      created_at: row.createdAt,
+    })
+    .onConflict((oc) => oc.column('reservation_id').doNothing())
+    .execute();
+}
+
+/** Marks a reservation used by the sale just pushed; answers how many rows it named. */
+export async function useSpend(ctx: Ctx, reservationId: string, registerId: string, ticketNumber: number): Promise<number> {
+  const r = await ctx.db
+    .updateTable('credit_note_spends')
+    .set({ ticket_number: ticketNumber })
+    .where('reservation_id', '=', reservationId)
+    .where('spending_register_id', '=', registerId)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+export async function deleteUnusedSpend(ctx: Ctx, reservationId: string, registerId: string | null): Promise<number> {
+  const r = await ctx.db
+    .deleteFrom('credit_note_spends')
+    .where('reservation_id', '=', reservationId)
+    .where('ticket_number', 'is', null)
+    .$if(registerId !== null, (q) => q.where('spending_register_id', '=', registerId!))
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
