@@ -47,6 +47,7 @@ export const api = {
   xReport: () => register.call(e.xReport),
   closeDay: (body?: CloseDayRequest) => register.call(e.closeDay, { body }),
   drawer: () => register.call(e.drawer),
+  creditNote: (reference: string) => register.call(e.creditNote, { params: { reference } }),
   cashMovement: (body: CashMovementRequest) => register.call(e.cashMovement, { body }),
   holdSale: (body: HoldSaleRequest) => register.call(e.holdSale, { body }),
   heldSales: () => register.call(e.heldSales),

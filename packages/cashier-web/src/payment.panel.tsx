@@ -7,7 +7,7 @@ import { errorText } from './i18n.messages';
 import { formatEuros, parseEuros } from '@comptoir/domain/money';
 import { useScreen } from './screen.context';
 
-type Tender = { method: PaymentMethod; amountCents: number };
+type Tender = { method: PaymentMethod; amountCents: number; reference?: string };
 
 /** Next banknote amounts above `due` (quick cash buttons). */
 function quickCash(due: number): number[] {
@@ -55,6 +55,25 @@ export function PaymentPanel(props: { cart: Cart; onDone: (sale: SaleResponse) =
     setTenders((ts) => [...ts, { method, amountCents: cents }]);
     setAmountText('');
     setError(null);
+  }
+
+  // An avoir (architecture §19): its reference is looked up first; it tenders at most what is left of it.
+  const [creditRef, setCreditRef] = useState<string | null>(null);
+  async function addCreditNote() {
+    if (!creditRef?.trim()) return;
+    const typed = amountText.trim() ? parseEuros(amountText) : null;
+    try {
+      const note = await api.creditNote(creditRef.trim());
+      const cents = Math.min(typed ?? due, due, note.balanceCents);
+      if (cents <= 0) return setError(t('err.CREDIT_NOTE_SPENT'));
+      setTenders((ts) => [...ts, { method: 'credit_note', amountCents: cents, reference: note.reference }]);
+      setCreditRef(null);
+      setAmountText('');
+      setError(null);
+      amountRef.current?.focus();
+    } catch (e) {
+      setError(errorText(t, e));
+    }
   }
 
   const canConfirm = !busy && !(total > 0 && due > 0);
@@ -138,7 +157,32 @@ export function PaymentPanel(props: { cart: Cart; onDone: (sale: SaleResponse) =
           <button className="method" data-testid="pay-cheque" disabled={due === 0} onClick={() => addTender('cheque', amountText ? undefined : due)}>
             {t('cheque')}
           </button>
+          <button className="method" data-testid="pay-credit-note" disabled={due === 0} onClick={() => setCreditRef(creditRef === null ? '' : null)}>
+            {t('credit_note')}
+          </button>
         </div>
+        {creditRef !== null && (
+          <div className="credit-note">
+            <input
+              data-testid="credit-note-reference"
+              aria-label={t('creditNoteReference')}
+              placeholder="AV-…"
+              autoComplete="off"
+              value={creditRef}
+              onChange={(e) => setCreditRef(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') {
+                  e.preventDefault();
+                  e.stopPropagation();
+                  void addCreditNote();
+                }
+              }}
+            />
+            <button className="secondary" data-testid="credit-note-apply" onClick={() => void addCreditNote()}>
+              {t('confirm')}
+            </button>
+          </div>
+        )}
         {due > 0 && (
           <div className="quick">
             {quickCash(due).map((v) => (
@@ -151,7 +195,7 @@ export function PaymentPanel(props: { cart: Cart; onDone: (sale: SaleResponse) =
         <ul className="tenders" data-testid="tenders">
           {tenders.map((p, i) => (
             <li key={i} data-testid="tender" data-method={p.method}>
-              <span>{t(p.method)}</span>
+              <span>{t(p.method)}{p.reference ? ` ${p.reference}` : ''}</span>
               <span>{formatEuros(p.amountCents, lang)}</span>
               <button
                 className="small danger"

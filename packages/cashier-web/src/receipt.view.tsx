@@ -76,7 +76,10 @@ export function ReceiptView({ receipt }: { receipt: Receipt }) {
       <div className="receipt-payments">
         {ticket.payments.map((p, i) => (
           <div key={i} className="row">
-            <span>{t(p.method)}</span>
+            <span data-testid={p.reference ? 'receipt-credit-note' : undefined}>
+              {t(p.method)}
+              {p.reference ? ` ${p.reference}` : ''}
+            </span>
             <span>{money(p.amountCents)}</span>
           </div>
         ))}

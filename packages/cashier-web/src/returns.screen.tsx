@@ -205,7 +205,7 @@ export function ReturnsScreen(props: { onDone: (sale: SaleResponse) => void; ini
           </div>
           <div className="methods">
             <span>{t('refundBy')}</span>
-            {(['cash', 'card', 'cheque'] as const).map((m) => (
+            {(['cash', 'card', 'cheque', 'credit_note'] as const).map((m) => (
               <button key={m} className="method" data-testid={`refund-${m}`} disabled={!quote || busy} onClick={() => void refund(m)}>
                 {t(m)}
               </button>

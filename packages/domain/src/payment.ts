@@ -1,7 +1,7 @@
 import { formatEuros, isCents } from './money';
 import { err, ok, type Result } from './result';
 
-/** `credit_note`: an avoir — issued as a refund of a return, spent as a tender (docs/architecture.md §18). */
+/** `credit_note`: an avoir — issued as a refund of a return, spent as a tender (docs/architecture.md §19). */
 export const PAYMENT_METHODS = ['cash', 'card', 'cheque', 'credit_note'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 

@@ -55,7 +55,7 @@ export const PeerReserveRequest = z.object({
 export type PeerReserveRequest = z.infer<typeof PeerReserveRequest>;
 export const PeerTicketParams = z.object({ number: z.coerce.number().int().positive() });
 
-// ---- credit notes (avoirs), docs/architecture.md §18 ----
+// ---- credit notes (avoirs), docs/architecture.md §19 ----
 
 /** A credit note with what is left of it. */
 export const CreditNote = z.object({

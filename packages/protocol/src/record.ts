@@ -11,7 +11,7 @@ export const CHAINS = ['ticket', 'duplicate', 'closure', 'event', 'archive', 'tr
 export const Chain = z.enum(CHAINS);
 export type Chain = z.infer<typeof Chain>;
 
-/** `credit_note`: an avoir, issued by a return's refund and spent as a tender (docs/architecture.md §18). */
+/** `credit_note`: an avoir, issued by a return's refund and spent as a tender (docs/architecture.md §19). */
 export const PaymentMethod = z.enum(['cash', 'card', 'cheque', 'credit_note']);
 export type PaymentMethod = z.infer<typeof PaymentMethod>;
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { endpoint } from './api-client';
 import { listOf } from './common';
+import { CreditNote } from './peer-api';
 import { JournalEventsResponse } from './event-codes';
 import {
   CashierLoginRequest,
@@ -69,6 +70,7 @@ export const registerEndpoints = {
   closures: endpoint('GET', '/api/closures', { response: ClosureList }),
   archives: endpoint('GET', '/api/archives', { response: z.object({ items: z.array(Archive) }) }),
   drawer: endpoint('GET', '/api/cash/drawer', { response: DrawerState }),
+  creditNote: endpoint('GET', '/api/credit-notes/:reference', { response: CreditNote }),
   cashMovement: endpoint('POST', '/api/cash/movements', { body: CashMovementRequest, response: CashMovement }),
   holdSale: endpoint('POST', '/api/held-sales', { body: HoldSaleRequest, response: HeldSale }),
   heldSales: endpoint('GET', '/api/held-sales', { response: HeldSaleList }),

@@ -6,7 +6,7 @@ import { peerOf } from '../returns/peer-auth';
 import { lookUpCreditNote, peerCreditNote, peerReleaseCreditNote, peerSpendCreditNote } from './credit-note.service';
 
 /**
- * Credit notes (avoirs, docs/architecture.md §18): the cashier looks one up before tendering it; the
+ * Credit notes (avoirs, docs/architecture.md §19): the cashier looks one up before tendering it; the
  * issuing register answers other registers of the store over the LAN (signed calls, peer-auth.ts,
  * whose guard the peer return routes install in the same scope).
  */

@@ -19,7 +19,7 @@ import { CentralCallError } from '../sync/central-client';
 import { PeerCallError } from '../returns/peer-client';
 import { storeRegisterByPrefix } from '../returns/store-registers.service';
 
-// Credit notes (avoirs, issue 12 §3, docs/architecture.md §18), the register's side. An avoir is the
+// Credit notes (avoirs, issue 12 §3, docs/architecture.md §19), the register's side. An avoir is the
 // `credit_note` refund of a signed return ticket (the ticket chain numbers and signs it; its
 // reference AV-<register>-<number> is printed on the return's receipt). Spending one is a sale's
 // `credit_note` tender naming that reference. Who decides that a part of an avoir is spent once:

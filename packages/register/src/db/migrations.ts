@@ -168,7 +168,7 @@ const m0009Returns: Migration = {
   },
 };
 
-// Credit notes (avoirs, issue 12 §3, docs/architecture.md §18): what is spent of THIS register's avoirs
+// Credit notes (avoirs, issue 12 §3, docs/architecture.md §19): what is spent of THIS register's avoirs
 // — by its own sales, and reserved over the LAN for sales at other registers (each of those also a
 // signed credit_note_reserved_for_peer event) — so it can decide alone while central is down.
 const m0009ReturnsCreditNotes: Migration = {

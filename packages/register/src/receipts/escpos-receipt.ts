@@ -93,7 +93,8 @@ export function encodeReceiptEscPos(receipt: Receipt, opts: EscPosOptions = {}):
   ]);
   e.rule();
 
-  for (const p of ticket.payments) row(METHOD[p.method] ?? p.method, euros(p.amountCents));
+  // An avoir prints its reference (architecture §19): the customer brings it back to spend it.
+  for (const p of ticket.payments) row(`${METHOD[p.method] ?? p.method}${p.reference ? ` ${p.reference}` : ''}`, euros(p.amountCents));
   if (ticket.changeCents > 0) row('Rendu', euros(ticket.changeCents));
   e.rule();
 

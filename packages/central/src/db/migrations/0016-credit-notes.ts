@@ -1,7 +1,7 @@
 import type { Kysely, Migration } from 'kysely';
 import type { DialectName } from '@comptoir/db';
 
-// Credit notes (avoirs, issue 12 §3, docs/architecture.md §18): every avoir a pushed return issued,
+// Credit notes (avoirs, issue 12 §3, docs/architecture.md §19): every avoir a pushed return issued,
 // and every part of one spent (or reserved for a sale about to be signed), whatever register spent
 // it. A spend's primary key is its reservation id: a retried reservation, or the issuing register's
 // LAN reservation arriving after the sale that used it, is harmless. One definition for both dialects.

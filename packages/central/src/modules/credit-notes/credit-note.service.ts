@@ -3,7 +3,7 @@ import { nowIso, type Ctx } from '../../context';
 import { flagTicket } from '../returns/store-return.repository';
 import { creditNoteRow, deleteUnusedSpend, insertCreditNote, insertSpend, spendRow, spentOf, useSpend } from './credit-note.repository';
 
-// Credit notes (avoirs, issue 12 §3, docs/architecture.md §18), central's side. An avoir is the
+// Credit notes (avoirs, issue 12 §3, docs/architecture.md §19), central's side. An avoir is the
 // `credit_note` refund of a signed return ticket; central learns it when that return is pushed.
 // Phases of a spend reservation, in ONE transaction: lock the avoir's row (FOR UPDATE on
 // PostgreSQL; SQLite runs one write transaction at a time), sum what is spent or reserved so far,
