@@ -86,6 +86,10 @@ describe('event journal', () => {
     assert.ok(failure, JSON.stringify(after));
     assert.deepEqual([failure.code, failure.details.chain], [1050, 'ticket']);
     assert.match(String(failure.details.problem), /record 1/);
+    // The check resumes from the heads it verified: the event chain's is recorded, the broken ticket chain's is not.
+    const checks = new Map((reg.ctx.sqlite.prepare('SELECT chain, number FROM chain_checks').all() as { chain: string; number: number }[]).map((r) => [r.chain, r.number]));
+    assert.equal(checks.has('ticket'), false, 'a broken chain keeps no verified head');
+    assert.ok((checks.get('event') ?? 0) >= 3, JSON.stringify([...checks]));
     const stillSells = await api(reg.url, 'POST', '/api/sales', { token: again, body: { lines: [{ sku: DEMO_SKUS.wine, quantity: 1 }], payments: [{ method: 'cash', amountCents: 200_00 }] } });
     assert.equal(stillSells.status, 201, JSON.stringify(stillSells.body));
 
