@@ -197,24 +197,32 @@ for (const dialect of DIALECTS) {
 
     it('catalog: full edit with barcodes reaches the registers through changes; conflicts and bad input refused', async () => {
       const v0 = (await c.call('POST', '/api/sync/heartbeat', reg.token, { mode: 'connected', pendingRecords: 0, lastSosCopyAt: null, lastSosCopyKind: null, sosChecksum: null, changeVersion: 0, autonomousSince: null })).json.changeVersion;
-      const put = await c.call('PUT', '/api/products/PAIN', c.managerToken, { label: 'Pain de campagne', priceCents: 135, vatRate: 550, category: 'Boulangerie', barcodes: ['3012345678901'] });
+      const put = await c.call('PUT', '/api/products/PAIN', c.adminToken, { label: 'Pain de campagne', priceCents: 135, vatRate: 550, category: 'Boulangerie', barcodes: ['3012345678901'] });
       assert.equal(put.status, 200, JSON.stringify(put.json));
       assert.deepEqual(put.json.barcodes, ['3012345678901']);
       const changes = await c.call('GET', `/api/sync/changes?since=${v0}`, reg.token);
       const p = changes.json.products.find((x: any) => x.sku === 'PAIN');
       assert.equal(p.priceCents, 135, 'the price change is in the incremental refresh');
-      const clash = await c.call('PUT', '/api/products/CAFE', c.managerToken, { label: 'Café', priceCents: 250, vatRate: 550, category: '', barcodes: ['3012345678901'] });
+      const clash = await c.call('PUT', '/api/products/CAFE', c.adminToken, { label: 'Café', priceCents: 250, vatRate: 550, category: '', barcodes: ['3012345678901'] });
       assert.equal(clash.status, 409);
       assert.deepEqual((await c.call('GET', '/api/products/CAFE', c.managerToken)).json.barcodes, [], 'nothing stored');
-      assert.equal((await c.call('PUT', '/api/products/CAFE', c.managerToken, { label: '', priceCents: -1, vatRate: 550, category: '', barcodes: [] })).status, 400);
-      assert.equal((await c.call('PUT', '/api/products/NOPE', c.managerToken, { label: 'x', priceCents: 1, vatRate: 550, category: '', barcodes: [] })).status, 404);
+      assert.equal((await c.call('PUT', '/api/products/CAFE', c.adminToken, { label: '', priceCents: -1, vatRate: 550, category: '', barcodes: [] })).status, 400);
+      assert.equal((await c.call('PUT', '/api/products/NOPE', c.adminToken, { label: 'x', priceCents: 1, vatRate: 550, category: '', barcodes: [] })).status, 404);
       const cats = await c.call('GET', '/api/catalog/categories', c.managerToken);
       assert.ok(cats.json.items.some((x: any) => x.name === 'Boulangerie'));
+      // The catalog is the chain's (docs/security.md): a store's manager reads it, never changes it.
+      const byManager = await c.call('PUT', '/api/products/PAIN', c.managerToken, { label: 'Pain du gérant', priceCents: 99, vatRate: 550, category: 'Boulangerie', barcodes: [] });
+      assert.equal(byManager.status, 403, JSON.stringify(byManager.json));
+      assert.equal(byManager.json.error.code, 'FORBIDDEN');
+      assert.equal((await c.call('GET', '/api/products/PAIN', c.managerToken)).json.priceCents, 135, 'the manager changed nothing');
+      const importByManager = await c.app.inject({ method: 'POST', url: '/api/catalog/import', headers: { authorization: `Bearer ${c.managerToken}`, 'content-type': 'text/csv' }, payload: 'sku;label;priceCents;vatRate;category;barcodes\nPAIN;Pain;1;550;;\n' });
+      assert.equal(importByManager.statusCode, 403);
+      assert.equal((await c.call('GET', '/api/products/PAIN', c.managerToken)).json.priceCents, 135, 'nor by import');
     });
 
     it('CSV import: good rows stored, bad rows reported with line and reason and not stored; export round-trips', async () => {
       // PAIN owns barcode 3012345678901 (also set by the catalog test; repeated so this test stands alone).
-      await c.call('PUT', '/api/products/PAIN', c.managerToken, { label: 'Pain de campagne', priceCents: 135, vatRate: 550, category: 'Boulangerie', barcodes: ['3012345678901'] });
+      await c.call('PUT', '/api/products/PAIN', c.adminToken, { label: 'Pain de campagne', priceCents: 135, vatRate: 550, category: 'Boulangerie', barcodes: ['3012345678901'] });
       const csv = [
         'sku;label;priceCents;vatRate;category;barcodes',
         'NEW1;Croissant;110;550;Viennoiserie;3000000000011',
@@ -225,7 +233,7 @@ for (const dialect of DIALECTS) {
         'NEW1;Croissant bis;120;550;;', // duplicate sku
         'CAFE;Café moulu;260;550;Épicerie;',
       ].join('\n');
-      const r = await c.app.inject({ method: 'POST', url: '/api/catalog/import?firstLine=2', headers: { authorization: `Bearer ${c.managerToken}`, 'content-type': 'text/csv' }, payload: csv });
+      const r = await c.app.inject({ method: 'POST', url: '/api/catalog/import?firstLine=2', headers: { authorization: `Bearer ${c.adminToken}`, 'content-type': 'text/csv' }, payload: csv });
       assert.equal(r.statusCode, 200, r.body);
       const res = JSON.parse(r.body);
       assert.equal(res.rows, 7);
@@ -245,14 +253,14 @@ for (const dialect of DIALECTS) {
       assert.match(exp.headers['content-type'] as string, /text\/csv/);
       assert.match(exp.body, /^sku;label;priceCents;vatRate;category;barcodes\n/);
       assert.match(exp.body, /NEW4;"Pain; aux noix";380;550;Boulangerie;3000000000028\|3000000000035/);
-      const again = await c.app.inject({ method: 'POST', url: '/api/catalog/import', headers: { authorization: `Bearer ${c.managerToken}`, 'content-type': 'text/csv' }, payload: exp.body });
+      const again = await c.app.inject({ method: 'POST', url: '/api/catalog/import', headers: { authorization: `Bearer ${c.adminToken}`, 'content-type': 'text/csv' }, payload: exp.body });
       const againRes = JSON.parse(again.body);
       assert.equal(againRes.rejected.length, 0, JSON.stringify(againRes.rejected));
       assert.equal(againRes.updated, 4);
       // A file without the required columns is refused whole.
-      const noCols = await c.app.inject({ method: 'POST', url: '/api/catalog/import', headers: { authorization: `Bearer ${c.managerToken}`, 'content-type': 'text/csv' }, payload: 'foo;bar\n1;2\n' });
+      const noCols = await c.app.inject({ method: 'POST', url: '/api/catalog/import', headers: { authorization: `Bearer ${c.adminToken}`, 'content-type': 'text/csv' }, payload: 'foo;bar\n1;2\n' });
       assert.equal(noCols.statusCode, 400);
-      assert.equal((await c.call('POST', '/api/catalog/import', c.managerToken, { csv: 'x' })).status, 400, 'JSON instead of CSV');
+      assert.equal((await c.call('POST', '/api/catalog/import', c.adminToken, { csv: 'x' })).status, 400, 'JSON instead of CSV');
     });
 
     it('CSV import in owner words: price in euros (comma or dot), VAT as 20, 20 % or 5,5; a bad one is reported, nothing stored', async () => {

@@ -25,7 +25,7 @@ const NOT_STORE_BOUND = new Set([
   'GET /api/users', // admin only
   'PATCH /api/users/:id', // admin only
   'GET /api/products', // the catalog is the chain's
-  'POST /api/products',
+  'POST /api/products', // admin only: the catalog is the chain's (managers read it)
   'GET /api/products/:sku',
   'PATCH /api/products/:sku',
   'PUT /api/products/:sku',
@@ -191,6 +191,26 @@ for (const dialect of DIALECTS) {
       const moves = await c.call('GET', `/api/stock/BAGUETTE/movements?storeId=${b.storeId}`, c.adminToken);
       assert.equal(moves.json.items.filter((m: any) => m.reason === 'reception').length, 1);
       assert.equal(moves.json.items.filter((m: any) => m.reason === 'adjustment').length, 1);
+    });
+
+    it('an invoice of the own store\'s ticket cannot name another store\'s customer (manager or admin)', async () => {
+      const created = await c.call('POST', '/api/registers', c.adminToken, { name: 'Caisse A', storeId: c.storeId });
+      const keys = generateSigningKeyPair();
+      const enrolled = await c.call('POST', '/api/registers/enrol', null, { enrolCode: created.json.enrolCode, publicKeyPem: keys.publicKeyPem });
+      const mine = new FakeRegister(created.json.id, c.storeId, enrolled.json.token, keys.privateKeyPem);
+      const sale = mine.sale([{ sku: 'BAGUETTE', quantity: 1, unitPriceCents: 130 }]);
+      assert.equal((await c.call('POST', '/api/sync/push', mine.token, { records: [sale] })).status, 200);
+      const own = await c.call('POST', '/api/customers', c.managerToken, { name: 'Client A facturé' });
+      const url = (customerId: string) => `/api/documents/${mine.id}/${sale.number}/invoice.pdf?customerId=${customerId}`;
+      for (const token of [c.managerToken, c.adminToken]) {
+        const res = await c.app.inject({ method: 'GET', url: url(b.customerId), headers: { authorization: `Bearer ${token}` } });
+        assert.equal(res.statusCode, 404, res.body.slice(0, 200));
+        assert.equal(res.json().error.code, 'NOT_FOUND');
+        assert.ok(!res.body.includes('Client B'), 'nothing of store B\'s customer in the answer');
+      }
+      const ok = await c.app.inject({ method: 'GET', url: url(own.json.id), headers: { authorization: `Bearer ${c.managerToken}` } });
+      assert.equal(ok.statusCode, 200, ok.body.slice(0, 200));
+      assert.equal(ok.headers['content-type'], 'application/pdf');
     });
 
     it('the manager still sees and changes their own store', async () => {

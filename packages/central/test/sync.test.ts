@@ -114,7 +114,7 @@ for (const dialect of DIALECTS) {
       const v0 = (await c.call('GET', '/api/sync/snapshot', reg.token)).json.manifest.changeVersion as number;
       const none = ChangesResponse.parse((await c.call('GET', `/api/sync/changes?since=${v0}`, reg.token)).json);
       assert.deepEqual([none.products, none.customers, none.cashiers, none.store], [[], [], [], null]);
-      const patched = await c.call('PATCH', '/api/products/BAGUETTE', c.managerToken, { priceCents: 140 });
+      const patched = await c.call('PATCH', '/api/products/BAGUETTE', c.adminToken, { priceCents: 140 });
       assert.equal(patched.status, 200);
       assert.equal(patched.json.priceCents, 140);
       const ch = ChangesResponse.parse((await c.call('GET', `/api/sync/changes?since=${v0}`, reg.token)).json);
@@ -125,16 +125,21 @@ for (const dialect of DIALECTS) {
       const ch2 = ChangesResponse.parse((await c.call('GET', `/api/sync/changes?since=${ch.changeVersion}`, reg.token)).json);
       assert.deepEqual(ch2.products.map((p) => [p.sku, p.active]), [['BAGUETTE', false]]);
       assert.equal((await c.call('GET', '/api/sync/changes?since=-1', reg.token)).status, 400);
-      assert.equal((await c.call('PATCH', '/api/products/BAGUETTE', c.managerToken, {})).status, 400);
-      assert.equal((await c.call('PATCH', '/api/products/NOPE', c.managerToken, { label: 'x' })).status, 404);
+      assert.equal((await c.call('PATCH', '/api/products/BAGUETTE', c.adminToken, {})).status, 400);
+      assert.equal((await c.call('PATCH', '/api/products/NOPE', c.adminToken, { label: 'x' })).status, 404);
     });
 
     it('products: create, list with barcodes and search, conflicts', async () => {
-      const created = await c.call('POST', '/api/products', c.managerToken, { sku: 'CROISSANT', label: 'Croissant pur beurre', priceCents: 120, vatRate: 550, category: 'Boulangerie', barcodes: ['3760010000076'] });
+      const created = await c.call('POST', '/api/products', c.adminToken, { sku: 'CROISSANT', label: 'Croissant pur beurre', priceCents: 120, vatRate: 550, category: 'Boulangerie', barcodes: ['3760010000076'] });
       assert.equal(created.status, 201);
       assert.deepEqual(created.json, { sku: 'CROISSANT', label: 'Croissant pur beurre', priceCents: 120, vatRate: 550, category: 'Boulangerie', barcodes: ['3760010000076'] });
-      assert.equal((await c.call('POST', '/api/products', c.managerToken, { sku: 'CROISSANT', label: 'x', priceCents: 1, vatRate: 550 })).status, 409);
-      assert.equal((await c.call('POST', '/api/products', c.managerToken, { sku: 'X', label: 'x', priceCents: -1, vatRate: 550 })).status, 400);
+      assert.equal((await c.call('POST', '/api/products', c.adminToken, { sku: 'CROISSANT', label: 'x', priceCents: 1, vatRate: 550 })).status, 409);
+      assert.equal((await c.call('POST', '/api/products', c.adminToken, { sku: 'X', label: 'x', priceCents: -1, vatRate: 550 })).status, 400);
+      // The catalog is the chain's: a manager may not add to it or change a price (403, nothing stored).
+      assert.equal((await c.call('POST', '/api/products', c.managerToken, { sku: 'GERANT', label: 'x', priceCents: 1, vatRate: 550 })).status, 403);
+      assert.equal((await c.call('PATCH', '/api/products/CROISSANT', c.managerToken, { priceCents: 1 })).status, 403);
+      assert.equal((await c.call('GET', '/api/products/GERANT', c.managerToken)).status, 404);
+      assert.equal((await c.call('GET', '/api/products/CROISSANT', c.managerToken)).json.priceCents, 120);
       const list = await c.call('GET', '/api/products?limit=10&offset=0', c.managerToken);
       assert.equal(list.status, 200);
       assert.ok(list.json.items.some((p: any) => p.sku === 'CROISSANT' && p.barcodes[0] === '3760010000076'));

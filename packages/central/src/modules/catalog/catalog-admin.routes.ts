@@ -9,10 +9,11 @@ import { exportCatalogCsv, importCatalogCsv, listCategories, putProduct } from '
 const CSV_BODY_LIMIT = 8 * 1024 * 1024;
 const Category = z.object({ name: z.string(), products: z.number().int() });
 
+/** The catalog is the chain's: every manager reads it, only an admin changes it (docs/security.md). */
 export function catalogAdminRoutes(app: FastifyInstance, { ctxOf }: RouteDeps): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: CSV_BODY_LIMIT }, (_req, body, done) => done(null, body));
-  api.put('/api/products/:sku', { config: { access: 'staff' }, schema: { params: SkuParams, body: PutProductRequest, response: { 200: Product } } }, async (request) =>
+  api.put('/api/products/:sku', { config: { access: 'admin' }, schema: { params: SkuParams, body: PutProductRequest, response: { 200: Product } } }, async (request) =>
     putProduct(ctxOf(request), request.params.sku, request.body),
   );
   api.get('/api/catalog/categories', { config: { access: 'staff' }, schema: { response: { 200: listOf(Category) } } }, async (request) => listCategories(ctxOf(request)));
@@ -25,7 +26,7 @@ export function catalogAdminRoutes(app: FastifyInstance, { ctxOf }: RouteDeps): 
   api.post(
     '/api/catalog/import',
     {
-      config: { access: 'staff' },
+      config: { access: 'admin' },
       bodyLimit: CSV_BODY_LIMIT,
       schema: { consumes: ['text/csv'], body: z.string({ message: 'send the CSV as text/csv' }).min(1), querystring: ImportQuery, response: { 200: ImportResult } },
     },

@@ -2,6 +2,7 @@ import PDFDocument from 'pdfkit';
 import { formatEuros } from '@comptoir/domain';
 import { ComptoirError } from '@comptoir/protocol';
 import type { Ctx } from '../../context';
+import { assertStoreObject } from '../stores/store-scope';
 import { getDocument } from './document.service';
 
 /** Money as shown on a French invoice: "1 234,50 €" (plain spaces: the PDF fonts are WinAnsi). */
@@ -45,7 +46,11 @@ export async function invoicePdf(
     ctx.db.selectFrom('customers').selectAll().where('id', '=', customerId).executeTakeFirst(),
     ctx.db.selectFrom('stores').selectAll().where('id', '=', doc.storeId).executeTakeFirst(),
   ]);
-  if (!customer) throw new ComptoirError('NOT_FOUND', `Unknown customer ${customerId}`, { customerId });
+  // The one store rule (stores/store-scope.ts): the customer must be one the caller sees, and of the
+  // ticket's own store — a store invoices its own customers, never another store's.
+  const notFound = () => new ComptoirError('NOT_FOUND', `Unknown customer ${customerId} in this ticket's store`, { customerId });
+  assertStoreObject(ctx, customer?.store_id, notFound);
+  if (!customer || customer.store_id !== doc.storeId) throw notFound();
   const t = TEXT[opts.lang];
   const ref = `FA-${registerId.slice(0, 8).toUpperCase()}-${String(number).padStart(6, '0')}`;
 
