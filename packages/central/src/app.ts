@@ -24,7 +24,8 @@ import { AdmissionGate, DEFAULT_ADMISSION, type AdmissionLimits } from './module
 import { sosRoutes } from './modules/sos/sos.routes';
 import { healthRoutes } from './modules/system/health.routes';
 import { centralMetrics } from './modules/system/central-metrics.service';
-import { installMetricsEndpoint } from '@comptoir/metrics';
+import { installMetrics, metricsRoute } from '@comptoir/metrics';
+import { METRICS_ROUTE_SCHEMA, metricsAccess } from './modules/system/metrics-access';
 import { tamperRoutes } from './modules/tamper/tamper.routes';
 import { closureRoutes } from './modules/closures/closure.routes';
 import { eventJournalRoutes } from './modules/events/event-journal.routes';
@@ -52,8 +53,16 @@ export interface CentralDeps {
   backofficeDir?: string;
   /** Recent documents per customer in the SOS copy (default 10). */
   sosDocumentsPerCustomer?: number;
-  /** Bearer token of `GET /metrics` (Prometheus); undefined = metrics disabled. */
+  /** Bearer token of `GET /metrics` (Prometheus); with neither it nor `metricsAllow`, metrics are disabled. */
   metricsToken?: string;
+  /** Addresses or CIDR blocks that may scrape `GET /metrics` without the token (modules/system/metrics-access.ts). */
+  metricsAllow?: string[];
+  /**
+   * Reverse proxies (addresses or CIDR blocks) in front of central: from them, the client's address
+   * is X-Forwarded-For's (login throttling, advertisedUrl, --metrics-allow). Default none: the
+   * socket's peer, and X-Forwarded-For is ignored.
+   */
+  trustProxy?: string[];
   /** Time a client has to send a whole request, headers and body (default 30 s; @comptoir/http clientLimits). */
   clientRequestTimeoutMs?: number;
   /** In-flight bounds of the push and copy paths (admission control; defaults DEFAULT_ADMISSION). */
@@ -79,6 +88,7 @@ export function buildCentral(deps: CentralDeps): FastifyInstance {
     frameworkErrors,
     // Per-request logs would drown the ingest (thousands of pushes); errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: deps.trustProxy?.length ? deps.trustProxy : false,
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
   const clock = deps.clock ?? (() => new Date());
   const baseCtx = (): Ctx => ({ db: deps.db, dialect: deps.dialect, clock, log: app.log });
@@ -87,8 +97,9 @@ export function buildCentral(deps: CentralDeps): FastifyInstance {
     description: 'Back office, fleet and sync API of the central server. See docs/api.md for auth, errors and conventions.',
     version: '1',
   });
-  // First, so its latency hook sees every route; the route checks its own token (not a user's).
-  const registry = installMetricsEndpoint(app, { token: deps.metricsToken, routeConfig: { access: 'public' } });
+  // First, so its latency hook sees every route; the guard checks who may scrape (access: 'metrics').
+  const scrapers = metricsAccess({ token: deps.metricsToken, allow: deps.metricsAllow });
+  const registry = installMetrics(app, { enabled: scrapers.enabled });
   const routeDeps: RouteDeps = {
     ctxOf: (request) => ({ ...baseCtx(), log: request.log, ...(request.principal ? { user: request.principal, scope: scopeOf(request.principal) } : {}) }),
     heartbeatIntervalMs: deps.heartbeatIntervalMs ?? 1000,
@@ -101,10 +112,11 @@ export function buildCentral(deps: CentralDeps): FastifyInstance {
 
   // The protocol first: a till too old for central hears why, whatever its token.
   installProtocolGate(app);
-  installAuthGuard(app, baseCtx);
+  installAuthGuard(app, baseCtx, scrapers);
   // Routes are added in a plugin, after the contract: the OpenAPI document sees each of them.
   app.register(async (api) => {
     healthRoutes(api, routeDeps);
+    metricsRoute(api, registry, { config: { access: 'metrics' }, schema: METRICS_ROUTE_SCHEMA });
     authRoutes(api, routeDeps);
     registerRoutes(api, routeDeps);
     productRoutes(api, routeDeps);

@@ -7,3 +7,4 @@ export { seedDemo, type DemoSeedResult } from './seed/demo-seed';
 export { demoProducts, isValidEan13, DEMO_STORE } from './seed/demo-catalog';
 export { hashSecret, verifySecret } from './modules/auth/password';
 export { verifyCentralChains } from './modules/sync/verify-chains';
+export { parseAddressList } from './modules/system/address-list';

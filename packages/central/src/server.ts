@@ -25,8 +25,12 @@ export interface StartCentralOptions {
   minSosIntervalSeconds?: number;
   /** Lifetime of a one-time enrolment code in seconds (default 24 h). */
   enrolCodeTtlSeconds?: number;
-  /** Bearer token of `GET /metrics`; undefined = metrics disabled. */
+  /** Bearer token of `GET /metrics`; with neither it nor `metricsAllow`, metrics are disabled. */
   metricsToken?: string;
+  /** Addresses or CIDR blocks that may scrape `GET /metrics` without the token. */
+  metricsAllow?: string[];
+  /** Reverse proxies (addresses or CIDR blocks) whose X-Forwarded-For gives the client's address; default none. */
+  trustProxy?: string[];
   /** Time a client has to send a whole request (default 30 s). */
   clientRequestTimeoutMs?: number;
   /** In-flight bounds of the push and copy paths (admission control). */
@@ -59,6 +63,8 @@ export async function startCentralServer(opts: StartCentralOptions): Promise<{ u
     ...(opts.demoLinks ? { demoLinks: opts.demoLinks } : {}),
     ...(opts.heartbeatIntervalMs ? { heartbeatIntervalMs: opts.heartbeatIntervalMs } : {}),
     ...(opts.metricsToken ? { metricsToken: opts.metricsToken } : {}),
+    ...(opts.metricsAllow?.length ? { metricsAllow: opts.metricsAllow } : {}),
+    ...(opts.trustProxy?.length ? { trustProxy: opts.trustProxy } : {}),
     ...(opts.minSosIntervalSeconds !== undefined ? { minSosIntervalSeconds: opts.minSosIntervalSeconds } : {}),
     ...(opts.clientRequestTimeoutMs ? { clientRequestTimeoutMs: opts.clientRequestTimeoutMs } : {}),
     ...(opts.admission ? { admission: opts.admission } : {}),

@@ -97,3 +97,30 @@ describe('central GET /metrics without a metrics token', () => {
     assert.match(res.json().error.message, /COMPTOIR_METRICS_TOKEN/);
   });
 });
+
+describe('central GET /metrics to an allowed address (--metrics-allow), inside the guard', () => {
+  let c: TestCentral;
+  const scrape = async (remoteAddress: string, headers: Record<string, string> = {}) => (await c.app.inject({ method: 'GET', url: '/metrics', remoteAddress, headers })).statusCode;
+  before(async () => (c = await startTestCentral('sqlite', { metricsAllow: ['10.1.0.0/16', 'fd00:1::7'], trustProxy: ['192.0.2.1'] })));
+  after(async () => c?.close());
+
+  it('answers a scraper in the list without a token, refuses any other address (401)', async () => {
+    assert.equal(await scrape('10.1.2.3'), 200);
+    assert.equal(await scrape('::ffff:10.1.200.4'), 200, 'an IPv4-mapped address is read as IPv4');
+    assert.equal(await scrape('fd00:1::7'), 200);
+    assert.equal(await scrape('10.2.0.1'), 401);
+    assert.equal(await scrape('fd00:1::8'), 401);
+    assert.equal(await scrape('10.2.0.1', { authorization: `Bearer ${c.adminToken}` }), 401, 'a user session is not a scraper');
+  });
+
+  it('behind a trusted proxy, the scraper is the forwarded client; X-Forwarded-For from anyone else is ignored', async () => {
+    assert.equal(await scrape('192.0.2.1', { 'x-forwarded-for': '10.1.9.9' }), 200);
+    assert.equal(await scrape('192.0.2.1', { 'x-forwarded-for': '10.2.0.1' }), 401);
+    assert.equal(await scrape('10.9.9.9', { 'x-forwarded-for': '10.1.9.9' }), 401, 'not from the proxy: the header is not believed');
+  });
+
+  it('is listed in the OpenAPI document, with how to be let in', async () => {
+    const doc = (await c.call('GET', '/api/openapi.json', null)).json;
+    assert.match(doc.paths['/metrics'].get.description, /--metrics-allow/);
+  });
+});

@@ -15,6 +15,7 @@ after(stopSharedPostgres);
 /** Routes with no store: public, the registers' own sync API (a register token is bound to its store by the token), chain-wide catalog, admin-only users. */
 const NOT_STORE_BOUND = new Set([
   'GET /api/health',
+  'GET /metrics', // the Prometheus scraper: fleet-wide, not a user
   'POST /api/auth/login',
   'POST /api/auth/logout', // the caller's own session
   'POST /api/registers/enrol',

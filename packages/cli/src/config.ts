@@ -11,6 +11,12 @@ const MetricsToken = z.string().min(16, 'the metrics token needs at least 16 cha
 const MinSosInterval = z.coerce.number().int().min(1, 'at least 1 second').max(7 * 24 * 3600).default(900);
 /** Seconds a client has to send a whole request (headers and body): a trickled body is cut after it. */
 const RequestTimeout = z.coerce.number().int().min(1).max(600).default(30);
+/**
+ * A comma-separated list of IP addresses and CIDR blocks (`127.0.0.1,10.0.0.0/8,fd00::/8`), for
+ * --trust-proxy and --metrics-allow; absent = none. Each entry is checked by the central command
+ * (central's address-list.ts: the one reading of an address).
+ */
+const AddressList = z.string().default('');
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
 
 export const CentralConfig = z.object({
@@ -20,6 +26,10 @@ export const CentralConfig = z.object({
   databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   seed: z.enum(['demo']).optional(),
   metricsToken: MetricsToken,
+  /** Addresses that may scrape /metrics without the token (a Prometheus on the LAN). */
+  metricsAllow: AddressList,
+  /** Reverse proxies whose X-Forwarded-For gives the client's address (throttling, advertisedUrl, metricsAllow). */
+  trustProxy: AddressList,
   minSosInterval: MinSosInterval,
   requestTimeout: RequestTimeout,
   /** Admission control (busy is not down): in-flight bounds of the push and copy paths. */

@@ -5,9 +5,10 @@ import { ComptoirError } from '@comptoir/protocol';
 
 // `GET /metrics` (Prometheus text format) for central and for each register, shared by both.
 //
-// Who may call it: only `Authorization: Bearer <the metrics token>` (--metrics-token /
-// COMPTOIR_METRICS_TOKEN), 401 otherwise. Without a token the route answers 404 METRICS_DISABLED
-// (never the back office's index.html) and no metric is collected at all.
+// Who may call it: `Authorization: Bearer <the metrics token>` (--metrics-token /
+// COMPTOIR_METRICS_TOKEN), 401 otherwise; on central its guard checks it (`access: 'metrics'`), and
+// also lets in the addresses of `--metrics-allow`. Disabled (neither set): the route answers 404
+// METRICS_DISABLED (never the back office's index.html) and no metric is collected at all.
 // Labels are bounded: route templates (never raw URLs), methods, status codes, modes, reasons,
 // register ids (bounded by the fleet) — never ticket numbers.
 
@@ -32,16 +33,18 @@ export const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.
  * Installs `GET /metrics` and, when enabled, the HTTP latency histogram of every request
  * (`comptoir_http_request_duration_seconds{method,route,status_code}`) and Node's process metrics.
  * Returns the registry the server adds its own metrics to (null when disabled).
+ * The route checks the metrics token itself (the register's way); central's guard does it instead
+ * (`installMetrics` + `metricsRoute`).
  */
 export function installMetricsEndpoint(app: FastifyInstance, opts: MetricsEndpointOptions): Registry | null {
-  const config = opts.routeConfig ?? {};
-  if (!opts.token) {
-    app.get('/metrics', { config }, async () => {
-      throw new ComptoirError('NOT_FOUND', 'Metrics are disabled: start with --metrics-token or COMPTOIR_METRICS_TOKEN', { reason: 'METRICS_DISABLED' });
-    });
-    return null;
-  }
-  const expected = digest(opts.token);
+  const registry = installMetrics(app, { enabled: Boolean(opts.token) });
+  metricsRoute(app, registry, { token: opts.token, config: opts.routeConfig ?? {} });
+  return registry;
+}
+
+/** The registry, Node's process metrics and the HTTP latency histogram; null (nothing collected) when not enabled. */
+export function installMetrics(app: FastifyInstance, opts: { enabled: boolean }): Registry | null {
+  if (!opts.enabled) return null;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: METRICS_PREFIX });
   const http = new Histogram({
@@ -57,14 +60,43 @@ export function installMetricsEndpoint(app: FastifyInstance, opts: MetricsEndpoi
       reply.elapsedTime / 1000,
     );
   });
-  app.get('/metrics', { config }, async (request, reply) => {
-    const given = bearer(request);
-    if (!given || !timingSafeEqual(digest(given), expected)) {
+  return registry;
+}
+
+/**
+ * `GET /metrics`: 404 METRICS_DISABLED without a registry; else the Prometheus text. With `token`,
+ * the route itself answers 401 to any other bearer; without it, the server's guard has checked the
+ * caller (`config`). `schema` documents the route (OpenAPI) when the server wants it listed.
+ */
+export function metricsRoute(
+  app: FastifyInstance,
+  registry: Registry | null,
+  opts: { token?: string | undefined; config: Record<string, unknown>; schema?: Record<string, unknown> },
+): void {
+  const schema = opts.schema ?? {};
+  if (!registry) {
+    app.get('/metrics', { config: opts.config, schema }, async () => {
+      throw new ComptoirError('NOT_FOUND', 'Metrics are disabled: start with --metrics-token or COMPTOIR_METRICS_TOKEN', { reason: 'METRICS_DISABLED' });
+    });
+    return;
+  }
+  const expected = opts.token ? digest(opts.token) : null;
+  app.get('/metrics', { config: opts.config, schema }, async (request, reply) => {
+    if (expected && !metricsTokenMatches(request, expected)) {
       throw new ComptoirError('UNAUTHENTICATED', 'The metrics token is required (Authorization: Bearer …)');
     }
     return reply.type(registry.contentType).send(await registry.metrics());
   });
-  return registry;
+}
+
+/** Whether the request carries `Authorization: Bearer <token>` (compared in constant time). */
+export function carriesMetricsToken(request: FastifyRequest, token: string): boolean {
+  return metricsTokenMatches(request, digest(token));
+}
+
+function metricsTokenMatches(request: FastifyRequest, expected: Buffer): boolean {
+  const given = bearer(request);
+  return given !== null && timingSafeEqual(digest(given), expected);
 }
 
 /**

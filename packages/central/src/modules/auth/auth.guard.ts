@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RouteAccess } from '@comptoir/http';
 import { ComptoirError } from '@comptoir/protocol';
 import type { Ctx, Principal } from '../../context';
+import type { MetricsAccess } from '../system/metrics-access';
 import { authenticate } from './auth.service';
 
 /**
@@ -11,7 +12,9 @@ import { authenticate } from './auth.service';
  * - register: an enrolled register's token, unless revoked (the /api/sync/* routes, and nothing else);
  * - session: any user's session, whatever the role (logging out);
  * - staff: admin or manager (the back office);
- * - admin: admin only (creating users and registers).
+ * - admin: admin only (creating users and registers, changing the chain's catalog);
+ * - metrics: the Prometheus scraper (`GET /metrics`: the metrics token or an allowed address,
+ *   modules/system/metrics-access.ts).
  * Cashiers have no access to the back-office API: they log in on registers.
  */
 export type Access = RouteAccess;
@@ -22,6 +25,7 @@ declare module '@comptoir/http' {
     session: true;
     staff: true;
     admin: true;
+    metrics: true;
   }
 }
 
@@ -31,11 +35,16 @@ declare module 'fastify' {
   }
 }
 
-export function installAuthGuard(app: FastifyInstance, baseCtx: () => Ctx): void {
+export function installAuthGuard(app: FastifyInstance, baseCtx: () => Ctx, metrics: MetricsAccess): void {
   app.addHook('onRequest', async (request) => {
     // A route that forgets to say who may call it is staff-only, never public; no route → 404.
     const access = request.routeOptions.config?.access ?? (request.routeOptions.url ? 'staff' : 'public');
     if (access === 'public') return;
+    if (access === 'metrics') {
+      // Disabled: the route itself answers 404 METRICS_DISABLED.
+      if (metrics.enabled && !metrics.allows(request)) throw new ComptoirError('UNAUTHENTICATED', 'The metrics token is required (Authorization: Bearer …), or an address of --metrics-allow');
+      return;
+    }
     const token = bearerOf(request);
     if (!token) throw new ComptoirError('UNAUTHENTICATED', 'Missing bearer token');
     const principal = await authenticate(baseCtx(), token);
