@@ -273,7 +273,7 @@ for (const dialect of DIALECTS) {
         'OWN5;Bougie;3,00;120;', // VAT over 100 %
         'OWN6;Carte;1,999;20;', // a tenth of a cent
       ].join('\n');
-      const r = await c.app.inject({ method: 'POST', url: '/api/catalog/import', headers: { authorization: `Bearer ${c.managerToken}`, 'content-type': 'text/csv' }, payload: csv });
+      const r = await c.app.inject({ method: 'POST', url: '/api/catalog/import', headers: { authorization: `Bearer ${c.adminToken}`, 'content-type': 'text/csv' }, payload: csv });
       assert.equal(r.statusCode, 200, r.body);
       const res = JSON.parse(r.body);
       assert.equal(res.created, 3);
@@ -284,7 +284,7 @@ for (const dialect of DIALECTS) {
       assert.deepEqual([(await got('OWN3')).priceCents, (await got('OWN3')).vatRate], [200, 210]);
       for (const sku of ['OWN4', 'OWN5', 'OWN6']) assert.equal((await c.call('GET', `/api/products/${sku}`, c.managerToken)).status, 404, sku);
       // Neither price column: refused whole, naming the owner's column.
-      const none = await c.app.inject({ method: 'POST', url: '/api/catalog/import', headers: { authorization: `Bearer ${c.managerToken}`, 'content-type': 'text/csv' }, payload: 'sku;label;vat\nX;x;20\n' });
+      const none = await c.app.inject({ method: 'POST', url: '/api/catalog/import', headers: { authorization: `Bearer ${c.adminToken}`, 'content-type': 'text/csv' }, payload: 'sku;label;vat\nX;x;20\n' });
       assert.equal(none.statusCode, 400);
       assert.deepEqual(JSON.parse(none.body).error.details.missing, ['price']);
     });
