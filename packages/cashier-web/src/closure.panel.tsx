@@ -21,7 +21,8 @@ export function ClosurePanel(props: { onClosed: () => void }) {
   const [error, setError] = useState<string | null>(null);
   const [recent, setRecent] = useState<Closure[]>([]);
   const [count, setCount] = useState<DenominationCount[] | null>(null);
-  const today = todayIn(status?.storeTimezone);
+  // The business day the Z closes, as the register counts it (after midnight and before the cutoff it is yesterday).
+  const today = status?.businessDay ?? todayIn(status?.storeTimezone);
   const money = (c: number) => formatEuros(c, lang);
 
   const loadRecent = () => api.closures().then((r) => setRecent(r.items), () => undefined);

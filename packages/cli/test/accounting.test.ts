@@ -1,5 +1,6 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { businessDay } from '@comptoir/domain';
 import { DEMO_MANAGER_AT_TILL, http, onDialect, startPostgres, type PostgresServer } from '@comptoir/testing';
 import { openShop, waitForDrained, type Shop } from './support/shop';
 
@@ -12,7 +13,8 @@ import { openShop, waitForDrained, type Shop } from './support/shop';
 let pg: PostgresServer | null = null;
 after(async () => pg?.stop());
 
-const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+// The business day of now in the demo store (Europe/Paris, cutoff 04:00): at 01:00 it is still yesterday.
+const today = () => businessDay(new Date(), 'Europe/Paris', '04:00');
 
 /** Amount "1234,56" → cents. */
 function cents(a: string): number {

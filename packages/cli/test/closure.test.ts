@@ -1,5 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { businessDay } from '@comptoir/domain';
 import { DEMO_MANAGER_AT_TILL, eventually, http } from '@comptoir/testing';
 import { centralTickets, openShop, sell, someProducts, waitForDrained, waitForMode, type Shop } from './support/shop';
 import { runVerify } from './support/verify';
@@ -48,7 +49,9 @@ test('a Z made while autonomous equals the X report, resets it, and reaches cent
   for (const k of ['ticketCount', 'saleCount', 'returnCount', 'totalCents', 'payments', 'vat'] as const) assert.deepEqual(closure[k], x[k], `Z.${k} = X.${k}`);
   assert.equal(closure.grandTotalCents, closure.totalCents, 'first closure: the grand total is its own total');
   assert.equal(closure.period, 'day');
-  assert.equal(closure.periodKey, new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date(z.body.recordedAt)));
+  // The business day of the Z (Europe/Paris, cutoff 04:00: a Z at 01:00 closes the day before), as the status says.
+  assert.equal(closure.periodKey, businessDay(new Date(z.body.recordedAt), 'Europe/Paris', '04:00'));
+  assert.equal((await api('GET', '/api/status')).body.businessDay, closure.periodKey, 'the status names the day the Z closes');
 
   // The X report starts again after the Z; a second Z the same day is refused and writes nothing.
   assert.equal((await api('GET', '/api/reports/x')).body.ticketCount, 0);

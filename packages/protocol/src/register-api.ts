@@ -29,6 +29,8 @@ export const RegisterStatus = z.object({
   advertisedUrl: z.string().nullable().optional(),
   /** The store's IANA time zone (from the copy): the screen shows times as the shop's clocks do. */
   storeTimezone: z.string().nullable().optional(),
+  /** The business day the next Z closes (store time zone and cutoff: at 01:00 it is still the day before); null before the first copy. */
+  businessDay: z.string().nullable().optional(),
   /**
    * Central answered the heartbeat with a refusal (e.g. 426 PROTOCOL_UNSUPPORTED: this till's software
    * is too old): shown on the screen; sales go on offline and every record waits in the outbox.

@@ -1,5 +1,6 @@
 import type { RegisterStatus } from '@comptoir/protocol';
 import type { RegisterContext } from '../context';
+import { businessDay } from '@comptoir/domain';
 import { trainingEnabled } from '../training/training.service';
 
 /** What the link side knows (absent when the register is not enrolled: no link at all). */
@@ -24,7 +25,9 @@ export function readStatus(ctx: RegisterContext, link: LinkState | null): Regist
   const meta = ctx.sqlite
     .prepare('SELECT change_version, last_copy_at, last_copy_kind, last_copy_checksum, sos_schedule FROM register_meta WHERE id = 1')
     .get() as MetaRow;
-  const store = ctx.sqlite.prepare('SELECT timezone FROM copy_store LIMIT 1').get() as { timezone: string } | undefined;
+  const store = ctx.sqlite.prepare('SELECT timezone, business_day_cutoff FROM copy_store LIMIT 1').get() as
+    | { timezone: string; business_day_cutoff: string }
+    | undefined;
   const id = ctx.identity;
   return {
     registerId: id?.registerId ?? null,
@@ -43,7 +46,19 @@ export function readStatus(ctx: RegisterContext, link: LinkState | null): Regist
     blockedChains: link?.blockedChains ?? [],
     lastContactAt: link?.lastContactAt ?? null,
     storeTimezone: store?.timezone || null,
+    // The day the next Z closes: before the store's cutoff (04:00 by default) it is still yesterday.
+    businessDay: currentDay(ctx, store),
     centralRefusal: link?.centralRefusal ?? null,
     training: trainingEnabled(ctx),
   };
+}
+
+/** Today's business day, or null before the first copy (or with a calendar the domain refuses: the status never fails). */
+function currentDay(ctx: RegisterContext, store: { timezone: string; business_day_cutoff: string } | undefined): string | null {
+  if (!store?.timezone) return null;
+  try {
+    return businessDay(ctx.now(), store.timezone, store.business_day_cutoff);
+  } catch {
+    return null;
+  }
 }
