@@ -20,6 +20,7 @@ import { syncRoutes } from './modules/sync/sync.routes';
 import { storeReturnRoutes } from './modules/returns/store-return.routes';
 import { creditNoteRoutes } from './modules/credit-notes/credit-note.routes';
 import { installProtocolGate } from './modules/sync/protocol-gate';
+import { FleetPresence, type PresenceOptions } from './modules/fleet/presence';
 import { AdmissionGate, DEFAULT_ADMISSION, type AdmissionLimits } from './modules/sync/admission';
 import { sosRoutes } from './modules/sos/sos.routes';
 import { healthRoutes } from './modules/system/health.routes';
@@ -69,6 +70,14 @@ export interface CentralDeps {
   admission?: Partial<AdmissionLimits>;
   /** The PostgreSQL URL: change hints through LISTEN/NOTIFY (without it, the counter is polled). */
   databaseUrl?: string;
+  /**
+   * Cheap liveness (modules/fleet/presence.ts): tokens, heartbeat states and heads remembered,
+   * last-seen times written in batches. `false`: every heartbeat reads and writes the database
+   * (the behaviour before issue 13, kept as the benchmark's baseline).
+   */
+  presence?: Omit<PresenceOptions, 'listenUrl' | 'dataVersion'> | false;
+  /** SQLite: the connection's data_version (OpenedDatabase.dataVersion): lets the presence remember register tokens safely. */
+  dataVersion?: () => number;
 }
 
 function admissionGates(limits: AdmissionLimits): RouteDeps['admission'] {
@@ -91,7 +100,20 @@ export function buildCentral(deps: CentralDeps): FastifyInstance {
     trustProxy: deps.trustProxy?.length ? deps.trustProxy : false,
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
   const clock = deps.clock ?? (() => new Date());
-  const baseCtx = (): Ctx => ({ db: deps.db, dialect: deps.dialect, clock, log: app.log });
+  const presence =
+    deps.presence === false
+      ? undefined
+      : new FleetPresence(() => ({ db: deps.db, dialect: deps.dialect, clock, log: app.log }), {
+          ...deps.presence,
+          ...(deps.dialect === 'postgres' && deps.databaseUrl ? { listenUrl: deps.databaseUrl } : {}),
+          ...(deps.dialect === 'sqlite' && deps.dataVersion ? { dataVersion: deps.dataVersion } : {}),
+        });
+  const baseCtx = (): Ctx => ({ db: deps.db, dialect: deps.dialect, clock, log: app.log, ...(presence ? { presence } : {}) });
+  if (presence) {
+    presence.start();
+    // Before the database closes (server.ts closes it after the app): the pending last-seen times are written.
+    app.addHook('onClose', async () => presence.close());
+  }
   installHttpContract(app, {
     title: 'Comptoir central server',
     description: 'Back office, fleet and sync API of the central server. See docs/api.md for auth, errors and conventions.',

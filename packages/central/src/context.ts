@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { DialectName } from '@comptoir/db';
 import type { CentralDb } from './db/schema';
+import type { FleetPresence } from './modules/fleet/presence';
 
 /** Which stores a request may see and touch: the rule that sets it is modules/stores/store-scope.ts. */
 export type StoreScope = { kind: 'all' } | { kind: 'store'; storeId: string } | { kind: 'none' };
@@ -20,6 +21,8 @@ export interface Ctx {
   user?: Principal;
   /** Which stores the caller sees (modules/stores/store-scope.ts); absent: internal work, every store. */
   scope?: StoreScope;
+  /** What this instance remembers of the registers' heartbeats (modules/fleet/presence.ts); absent: every heartbeat reads and writes. */
+  presence?: FleetPresence;
 }
 
 export function nowIso(ctx: Pick<Ctx, 'clock'>): string {

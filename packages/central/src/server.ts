@@ -35,6 +35,8 @@ export interface StartCentralOptions {
   clientRequestTimeoutMs?: number;
   /** In-flight bounds of the push and copy paths (admission control). */
   admission?: Partial<AdmissionLimits>;
+  /** `false`: no cheap liveness, every heartbeat reads and writes (CentralDeps.presence). */
+  presence?: false;
 }
 
 export interface DemoCredentials {
@@ -59,6 +61,7 @@ export async function startCentralServer(opts: StartCentralOptions): Promise<{ u
   const app = buildCentral({
     db: opened.db,
     dialect: opened.dialect,
+    ...(opened.dataVersion ? { dataVersion: opened.dataVersion } : {}),
     logger: opts.logger,
     ...(opts.demoLinks ? { demoLinks: opts.demoLinks } : {}),
     ...(opts.heartbeatIntervalMs ? { heartbeatIntervalMs: opts.heartbeatIntervalMs } : {}),
@@ -68,6 +71,7 @@ export async function startCentralServer(opts: StartCentralOptions): Promise<{ u
     ...(opts.minSosIntervalSeconds !== undefined ? { minSosIntervalSeconds: opts.minSosIntervalSeconds } : {}),
     ...(opts.clientRequestTimeoutMs ? { clientRequestTimeoutMs: opts.clientRequestTimeoutMs } : {}),
     ...(opts.admission ? { admission: opts.admission } : {}),
+    ...(opts.presence === false ? { presence: false as const } : {}),
     ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
     ...(opts.enrolCodeTtlSeconds !== undefined ? { enrolCodeTtlSeconds: opts.enrolCodeTtlSeconds } : {}),
   });

@@ -100,6 +100,35 @@ describe('two central instances on one PostgreSQL', onDialect('postgres'), () =>
     assert.equal((await http(a.url, 'GET', '/api/registers', { token: session })).status, 401, 'the other instance refuses the ended session');
   });
 
+  it('a revocation and a new schedule made on one instance are honoured by the other within a second, though it remembered the register', async () => {
+    const reg = await enrol(a, 'Caisse retenue');
+    // B now remembers the token, the state and the schedule (modules/fleet/presence.ts).
+    assert.equal((await beat(b, reg)).status, 200);
+    assert.equal((await beat(b, reg)).status, 200);
+    const put = await http(a.url, 'PUT', `/api/registers/${reg.id}/sos-schedule`, { token: admin, body: { cron: ['0 45 6 * * *'] } });
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+    const scheduledAt = Date.now();
+    await eventually('the new schedule answered by the other instance', async () => ((await beat(b, reg)).body.config?.sosSchedule ?? []).includes('0 45 6 * * *'), 1000);
+    assert.ok(Date.now() - scheduledAt < 1000);
+    assert.equal((await http(a.url, 'POST', `/api/registers/${reg.id}/revoke`, { token: admin })).status, 200);
+    const revokedAt = Date.now();
+    const refused = await eventually('the revocation honoured by the other instance', async () => {
+      const r = await beat(b, reg);
+      return r.status === 401 ? r : null;
+    }, 1000);
+    assert.ok(Date.now() - revokedAt < 1000, 'within a second');
+    assert.match(refused.body.error.message, /revoked/);
+    // The instances hold a connection listening for each other's forgets.
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN "comptoir_presence"'`);
+      assert.equal(rows[0].n, 2, 'each instance LISTENs on comptoir_presence');
+    } finally {
+      await client.end();
+    }
+  });
+
   it('a price changed on one instance reaches a register listening on the other within a second', async () => {
     const reg = await enrol(a, 'Caisse à l’écoute');
     const ac = new AbortController();

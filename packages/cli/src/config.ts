@@ -37,6 +37,11 @@ export const CentralConfig = z.object({
   maxCopiesInFlight: z.coerce.number().int().min(1).max(10_000).default(16),
   /** Lifetime of a one-time enrolment code, seconds (default 24 h). */
   enrolCodeTtl: z.coerce.number().int().min(60, 'at least 60 seconds').max(90 * 24 * 3600).default(24 * 3600),
+  /**
+   * Cheap liveness (central's modules/fleet/presence.ts): on by default; `off` makes every heartbeat
+   * read and write the database (to diagnose, and the fleet benchmark's baseline).
+   */
+  presence: z.enum(['on', 'off']).default('on'),
   logLevel: LogLevel,
 });
 export type CentralConfig = z.infer<typeof CentralConfig>;

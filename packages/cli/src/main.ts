@@ -30,6 +30,7 @@ program
   .option('--max-pushes-in-flight <n>', 'pushes served at once before answering 503 CENTRAL_BUSY + Retry-After (default 32) [COMPTOIR_MAX_PUSHES_IN_FLIGHT]')
   .option('--max-copies-in-flight <n>', 'copies and change pulls served at once before answering 503 CENTRAL_BUSY (default 16) [COMPTOIR_MAX_COPIES_IN_FLIGHT]')
   .option('--enrol-code-ttl <seconds>', 'a one-time enrolment code expires after SECONDS (default 86400) [COMPTOIR_ENROL_CODE_TTL]')
+  .option('--presence <on|off>', 'on (default): heartbeats answered from memory, last-seen times written in batches; off: every heartbeat reads and writes the database [COMPTOIR_PRESENCE]')
   .option('--log-level <level>', 'log level [COMPTOIR_LOG_LEVEL]')
   .action(async (flags) => (await import('./commands/central.command')).runCentral(flags));
 

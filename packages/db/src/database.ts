@@ -9,6 +9,12 @@ export interface OpenedDatabase<DB> {
   dialect: DialectName;
   /** Where it lives, without credentials, for logs. */
   description: string;
+  /**
+   * SQLite only: `PRAGMA data_version` of this connection — it moves when ANOTHER connection (another
+   * process on the same file) commits, never for this connection's own writes. Lets a cache tell
+   * "nobody else wrote" without reading what it caches.
+   */
+  dataVersion?: () => number;
   close(): Promise<void>;
 }
 
@@ -19,6 +25,8 @@ export function openDatabase<DB>(location: string): OpenedDatabase<DB> {
     const u = new URL(location);
     return { db, dialect: 'postgres', description: `postgres://${u.host}${u.pathname}`, close: () => db.destroy() };
   }
-  const db = sqliteKysely<DB>(openSqliteFile(location));
-  return { db, dialect: 'sqlite', description: location, close: () => db.destroy() };
+  const file = openSqliteFile(location);
+  const db = sqliteKysely<DB>(file);
+  const dataVersion = file.prepare('PRAGMA data_version').pluck();
+  return { db, dialect: 'sqlite', description: location, dataVersion: () => Number(dataVersion.get()), close: () => db.destroy() };
 }

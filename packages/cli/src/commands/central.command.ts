@@ -21,6 +21,7 @@ export async function runCentral(flags: Record<string, unknown>): Promise<void> 
       maxPushesInFlight: 'COMPTOIR_MAX_PUSHES_IN_FLIGHT',
       maxCopiesInFlight: 'COMPTOIR_MAX_COPIES_IN_FLIGHT',
       enrolCodeTtl: 'COMPTOIR_ENROL_CODE_TTL',
+      presence: 'COMPTOIR_PRESENCE',
       logLevel: 'COMPTOIR_LOG_LEVEL',
     }),
   );
@@ -46,6 +47,7 @@ export async function runCentral(flags: Record<string, unknown>): Promise<void> 
     trustProxy,
     clientRequestTimeoutMs: config.requestTimeout * 1000,
     admission: { pushes: config.maxPushesInFlight, copies: config.maxCopiesInFlight },
+    ...(config.presence === 'off' ? { presence: false as const } : {}),
     logger,
   });
   logger.info({ url: central.url }, 'central server ready');

@@ -42,9 +42,15 @@ export async function logout(ctx: Ctx, token: string): Promise<void> {
 export async function authenticate(ctx: Ctx, token: string): Promise<Principal | null> {
   const hash = sha256Hex(token);
   if (token.startsWith('cr_')) {
+    // Known to this instance: no database read (forgotten on revocation and re-enrolment, modules/fleet/presence.ts).
+    const known = ctx.presence?.registerOfToken(hash);
+    if (known) return { kind: 'register', ...known };
+    const stamp = ctx.presence?.stamp() ?? 0;
     const reg = await findRegisterByTokenHash(ctx, hash);
     if (reg?.revoked_at) throw new ComptoirError('UNAUTHENTICATED', `This register was revoked at ${reg.revoked_at}: an admin issues a new enrolment code to re-enrol it`);
-    return reg ? { kind: 'register', registerId: reg.id, storeId: reg.store_id } : null;
+    if (!reg) return null;
+    ctx.presence?.rememberToken(hash, { registerId: reg.id, storeId: reg.store_id }, stamp);
+    return { kind: 'register', registerId: reg.id, storeId: reg.store_id };
   }
   if (!token.startsWith('cu_')) return null;
   const session = await findSessionUser(ctx, hash);

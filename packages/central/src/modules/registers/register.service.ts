@@ -63,6 +63,8 @@ export async function revokeRegister(ctx: Ctx, registerId: string): Promise<Flee
   const reg = await findRegister(ctx, registerId);
   if (!reg) throw new ComptoirError('NOT_FOUND', `Unknown register ${registerId}`, { registerId });
   if (!reg.revoked_at) await updateRegister(ctx, registerId, { revoked_at: nowIso(ctx) });
+  // Its cached token goes on every instance (a NOTIFY on PostgreSQL): the next request reads the revocation.
+  await ctx.presence?.forgetRegister(ctx, registerId);
   ctx.log.warn({ registerId }, 'register revoked');
   const row = await findFleetRow(ctx, registerId);
   return toFleet(row!, ctx.clock().getTime(), await currentChangeVersion(ctx.db));
@@ -72,8 +74,15 @@ export async function listRegisters(ctx: Ctx): Promise<{ items: FleetRegister[];
   const [rows, changeVersion] = await Promise.all([listFleet(ctx), currentChangeVersion(ctx.db)]);
   // listFleet is filtered to the caller's store(s) (store-scope.ts).
   const now = ctx.clock().getTime();
-  const items = rows.map((r) => toFleet(r, now, changeVersion));
+  // States and last-seen times this instance has not flushed yet are newer than the rows' (modules/fleet/presence.ts).
+  const items = rows.map((r) => toFleet(withPendingLastSeen(ctx, r), now, changeVersion));
   return { items, total: items.length };
+}
+
+function withPendingLastSeen<R extends { id: string; last_seen_at: string | null }>(ctx: Ctx, r: R): R {
+  const unwritten = ctx.presence?.unwrittenOf(r.id);
+  if (!unwritten || (r.last_seen_at !== null && unwritten.lastSeenAt <= r.last_seen_at)) return r;
+  return { ...r, ...unwritten.columns, last_seen_at: unwritten.lastSeenAt };
 }
 
 /**
@@ -88,6 +97,8 @@ export async function enrolRegister(ctx: Ctx, req: EnrolRequest, address: string
   const attempt = address ? await beginAttempt(ctx, [`enrol:${address}`], { provisional: false }) : null;
   try {
     const enrolled = await consumeCodeAndEnrol(ctx, req);
+    // A re-enrolled till has a new token and maybe new heads: every instance forgets the old ones.
+    await ctx.presence?.forgetRegister(ctx, enrolled.registerId);
     if (attempt) await attemptSucceeded(ctx, attempt);
     return enrolled;
   } catch (e) {
@@ -173,7 +184,7 @@ export async function setSosSchedule(ctx: Ctx, registerId: string, cron: string[
     throw new ComptoirError('VALIDATION', `Invalid cron expression "${first.expression}": ${first.reason}`, { invalid, minIntervalSeconds });
   }
   await assertRegisterInScope(ctx, registerId);
-  return ctx.db.transaction().execute(async (trx) => {
+  const updated = await ctx.db.transaction().execute(async (trx) => {
     const tctx = { ...ctx, db: trx };
     const n = await updateRegister(tctx, registerId, { sos_schedule: JSON.stringify(cron) });
     if (n === 0) throw new ComptoirError('NOT_FOUND', `Unknown register ${registerId}`, { registerId });
@@ -181,12 +192,17 @@ export async function setSosSchedule(ctx: Ctx, registerId: string, cron: string[
     const row = await findFleetRow(tctx, registerId);
     return toFleet(row!, ctx.clock().getTime(), await currentChangeVersion(trx));
   });
+  // Committed: the next heartbeat answers the new schedule, whichever instance it reaches.
+  await ctx.presence?.forgetRegister(ctx, registerId);
+  return updated;
 }
 
 /** An admin sets where central reaches a register (a name, a till behind a NAT); null gives it back to the heartbeats. */
 export async function setAdvertisedUrl(ctx: Ctx, registerId: string, url: string | null): Promise<FleetRegister> {
   const n = await updateRegister(ctx, registerId, { advertised_url: adminAdvertisedUrl(url) });
   if (n === 0) throw new ComptoirError('NOT_FOUND', `Unknown register ${registerId}`, { registerId });
+  // Given back to the heartbeats (null): the next one writes its URL even if nothing else changed.
+  await ctx.presence?.forgetRegister(ctx, registerId);
   const row = await findFleetRow(ctx, registerId);
   return toFleet(row!, ctx.clock().getTime(), await currentChangeVersion(ctx.db));
 }

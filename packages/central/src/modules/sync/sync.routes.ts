@@ -36,7 +36,19 @@ export function syncRoutes(app: FastifyInstance, { ctxOf, heartbeatIntervalMs, s
         const raw = received.get(request);
         return metrics.push(raw?.records.length ?? 0, async () => {
           if (request.validationError) throw request.validationError;
-          return pushRecords(ctxOf(request), registerOf(request), request.body.records, raw?.records ?? [], raw?.text);
+          const ctx = ctxOf(request);
+          const register = registerOf(request);
+          let res: Awaited<ReturnType<typeof pushRecords>>;
+          try {
+            res = await pushRecords(ctx, register, request.body.records, raw?.records ?? [], raw?.text);
+          } catch (e) {
+            // Refused (maybe after a part was integrated): the heads every instance remembers may be stale.
+            await ctx.presence?.forgetHeads(ctx, register.registerId);
+            throw e;
+          }
+          // Committed: these are the register's heads now (the next heartbeat reads nothing); other instances forget theirs.
+          await ctx.presence?.headsIntegrated(ctx, register.registerId, res.heads);
+          return res;
         });
       },
     );

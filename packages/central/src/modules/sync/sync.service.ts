@@ -27,6 +27,10 @@ export const PAYMENT_METHODS = ['cash', 'card', 'cheque', 'credit_note'] as cons
 /**
  * Heartbeat: the register reports its state (fleet view columns), central answers with the
  * register's remote configuration, the heads it holds, and the latest change version.
+ * With the instance's presence (modules/fleet/presence.ts) a heartbeat never waits for a write:
+ * an unchanged state writes nothing (its time joins the next batched flush), a changed one is
+ * queued for that flush; schedule, heads and change version come from memory. Without it (the
+ * baseline), one UPDATE and two reads per heartbeat.
  */
 export async function heartbeat(
   ctx: Ctx,
@@ -38,38 +42,100 @@ export async function heartbeat(
   const now = nowIso(ctx);
   const advertised = heartbeatAdvertisedUrl(req.advertisedUrl, sourceAddress);
   if (req.advertisedUrl && advertised === undefined) ctx.log.debug({ registerId }, 'heartbeat URL refused (not http/https, or no source address)');
-  const reg = await ctx.db
-    .updateTable('registers')
-    .set({
-      mode: req.mode,
-      pending_records: req.pendingRecords,
-      last_sos_copy_at: req.lastSosCopyAt,
-      last_sos_copy_kind: req.lastSosCopyKind,
-      sos_checksum: req.sosChecksum,
-      change_version_seen: req.changeVersion,
-      autonomous_since: req.autonomousSince,
-      last_seen_at: now,
-      // Pinned to the heartbeat's source address; a URL an admin set stays (advertised-url.ts).
-      ...(advertised !== undefined
-        ? { advertised_url: (eb) => eb.case().when('advertised_url', 'like', `%${SET_BY_ADMIN}`).then(eb.ref('advertised_url')).else(advertised).end() }
-        : {}),
-      ...(req.sosCounts !== undefined ? { sos_counts: req.sosCounts === null ? null : JSON.stringify(req.sosCounts) } : {}),
-      ...(req.nextSosCopyAt !== undefined ? { next_sos_copy_at: req.nextSosCopyAt } : {}),
-      // A protocol 1 register reports neither: it is recorded as such (the fleet view flags it).
-      software_version: req.softwareVersion ?? null,
-      protocol_version: req.protocolVersion ?? 1,
-    })
-    .where('id', '=', registerId)
-    .returning(['sos_schedule'])
-    .executeTakeFirst();
-  if (!reg) throw new ComptoirError('NOT_FOUND', `Unknown register ${registerId}`);
-  const [heads, changeVersion] = await Promise.all([readHeads(ctx, registerId), currentChangeVersion(ctx.db)]);
+  const state = {
+    mode: req.mode,
+    pending_records: req.pendingRecords,
+    last_sos_copy_at: req.lastSosCopyAt,
+    last_sos_copy_kind: req.lastSosCopyKind,
+    sos_checksum: req.sosChecksum,
+    change_version_seen: req.changeVersion,
+    autonomous_since: req.autonomousSince,
+    ...(req.sosCounts !== undefined ? { sos_counts: req.sosCounts === null ? null : JSON.stringify(req.sosCounts) } : {}),
+    ...(req.nextSosCopyAt !== undefined ? { next_sos_copy_at: req.nextSosCopyAt } : {}),
+    // A protocol 1 register reports neither: it is recorded as such (the fleet view flags it).
+    software_version: req.softwareVersion ?? null,
+    protocol_version: req.protocolVersion ?? 1,
+  };
+  // Pinned to the heartbeat's source address; a URL an admin set stays (advertised-url.ts).
+  const update = (db: Kysely<CentralDb>) =>
+    db
+      .updateTable('registers')
+      .set({
+        ...state,
+        last_seen_at: now,
+        ...(advertised !== undefined
+          ? { advertised_url: (eb) => eb.case().when('advertised_url', 'like', `%${SET_BY_ADMIN}`).then(eb.ref('advertised_url')).else(advertised).end() }
+          : {}),
+      })
+      .where('id', '=', registerId);
+  const presence = ctx.presence;
+  let schedule: string;
+  if (!presence) {
+    // The baseline: one UPDATE per heartbeat.
+    const reg = await update(ctx.db).returning(['sos_schedule']).executeTakeFirst();
+    if (!reg) throw new ComptoirError('NOT_FOUND', `Unknown register ${registerId}`);
+    schedule = reg.sos_schedule;
+  } else {
+    // The key: the URL part, a newline (JSON escapes any inside a string), the state part.
+    const urlKey = `${JSON.stringify(advertised ?? null)}\n`;
+    const key = urlKey + JSON.stringify(state);
+    const stamp = presence.stamp();
+    let known = presence.known(registerId);
+    if (!known) {
+      // Not remembered (first contact since this instance started, or its refresh time): the
+      // state is written again, with the schedule and URL the fleet load holds (one read for a
+      // register enrolled since). A restarted central costs one batched write per till, no read.
+      let row = presence.rowOf(registerId);
+      if (!row) {
+        const read = await ctx.db.selectFrom('registers').select(['sos_schedule', 'advertised_url']).where('id', '=', registerId).executeTakeFirst();
+        if (!read) throw new ComptoirError('NOT_FOUND', `Unknown register ${registerId}`);
+        row = { schedule: read.sos_schedule, url: read.advertised_url };
+        presence.rememberRow(registerId, row, stamp);
+      }
+      known = { key: rowHasUrl(row.url, advertised) ? urlKey : '', schedule: row.schedule };
+    }
+    schedule = known.schedule;
+    if (known.key === key) presence.markSeen(registerId, now);
+    else if (!known.key.startsWith(urlKey)) {
+      // A new URL (rare: a till moved on the network) is written at once: central may call the till
+      // any moment (prepare-outage, store returns); it carries the state with it.
+      await update(ctx.db).execute();
+      presence.wrote(registerId, key, schedule, stamp);
+    } else presence.queueState(registerId, key, schedule, stamp, { write: (db) => update(db).execute(), columns: state, at: now });
+  }
+  const [heads, changeVersion] = await Promise.all([headsOf(ctx, registerId), presence ? presence.changeVersion() : currentChangeVersion(ctx.db)]);
   return {
     serverTime: now,
     heads,
     changeVersion,
-    config: { sosSchedule: parseSchedule(reg.sos_schedule), heartbeatIntervalMs },
+    config: { sosSchedule: parseSchedule(schedule), heartbeatIntervalMs },
   };
+}
+
+/** Whether the heartbeat's URL would leave the row's as it is (none given, the same, or one an admin set). */
+function rowHasUrl(url: string | null, advertised: string | null | undefined): boolean {
+  return advertised === undefined || (url !== null && url.endsWith(SET_BY_ADMIN)) || url === advertised;
+}
+
+/** The heads central holds for a register: remembered by the presence when there is one. */
+async function headsOf(ctx: Ctx, registerId: string): Promise<Record<string, number>> {
+  const presence = ctx.presence;
+  const known = presence?.headsOf(registerId);
+  if (known) {
+    // Due: read again in the background; this heartbeat answers what is remembered (exact unless
+    // another instance integrated a push, and then it forgot them through the channel).
+    if (known.due) {
+      const stamp = presence!.headsStamp(registerId);
+      void readHeads(ctx, registerId)
+        .then((heads) => presence!.rememberHeads(registerId, heads, stamp), () => undefined)
+        .finally(() => presence!.headsRead(registerId));
+    }
+    return known.heads;
+  }
+  const stamp = presence?.headsStamp(registerId) ?? '';
+  const heads = await readHeads(ctx, registerId);
+  presence?.rememberHeads(registerId, heads, stamp);
+  return heads;
 }
 
 function toCopyProduct(p: ProductRow, barcodes: string[]): CopyProduct {
