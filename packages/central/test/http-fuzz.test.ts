@@ -13,7 +13,7 @@ import type { FakeRegister } from './fixtures/records';
  * server keeps answering. COMPTOIR_FUZZ_RUNS=N for a long run (CI: a short budget).
  * Left out: GET /api/sync/events (a Server-Sent Events stream never ends by design).
  * Not part of the fingerprint: tamper_alerts (a TAMPER_ALERT refusal records the alert, by design —
- * DESIGN §4) and sessions (a login refusal writes none, but it is where tokens live).
+ * docs/architecture.md §4) and sessions (a login refusal writes none, but it is where tokens live).
  */
 let c: TestCentral;
 let reg: FakeRegister;

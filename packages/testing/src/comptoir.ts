@@ -16,12 +16,12 @@ export function spawnComptoir(args: string[], opts: Omit<SpawnNodeOptions, 'type
   return spawnNode([COMPTOIR_BIN, ...args], { ...opts, typescript: false });
 }
 
-/** The demo manager at the registers (DESIGN §8: login `gerant`, PIN `9999`): approves at the till. */
+/** The demo manager at the registers (docs/architecture.md §8: login `gerant`, PIN `9999`): approves at the till. */
 export const DEMO_MANAGER_AT_TILL = { login: 'gerant', pin: '9999' } as const;
 
 export interface Credentials {
   admin: { username: string; password: string };
-  /** The demo store's manager in the back office (DESIGN §8; also `gerant`/`9999` at the registers). */
+  /** The demo store's manager in the back office (docs/architecture.md §8; also `gerant`/`9999` at the registers). */
   manager: { username: string; password: string };
   cashier: { login: string; pin: string };
   storeId: string;

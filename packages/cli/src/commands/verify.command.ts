@@ -47,7 +47,7 @@ export async function runVerify(flags: Record<string, unknown>): Promise<void> {
   process.exit(broken === 0 ? 0 : 1);
 }
 
-/** Exit codes of `comptoir verify --archive` (DESIGN §8): 3 = every signature valid, but under no key given to authenticate it. */
+/** Exit codes of `comptoir verify --archive` (docs/architecture.md §8): 3 = every signature valid, but under no key given to authenticate it. */
 const ARCHIVE_OK = 0;
 const ARCHIVE_BROKEN = 1;
 const ARCHIVE_UNREADABLE = 2;

@@ -19,7 +19,7 @@ import { readStoreCalendar, SOFTWARE, type StoreCalendar } from '../receipts/sto
 import { addTotals, NO_TICKETS, sumTickets } from '../reports/ticket-totals';
 import { dayCashFields, signCount, type DrawerCount } from '../cash/drawer-day';
 
-// Closures (Z) of a register, NF525 (DESIGN §6, issue 10).
+// Closures (Z) of a register, NF525 (docs/architecture.md §6, docs/nf525.md).
 // Phases of every closing path (a manual Z, the first sale of a business day, the register's start),
 // all inside the caller's ONE synchronous transaction:
 //   1. the open tickets (after the last day closure's `lastTicket`) are grouped by business day

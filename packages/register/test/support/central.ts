@@ -83,7 +83,7 @@ export class TestCentral {
     return this.credentials.cashier;
   }
 
-  /** The demo manager at the registers (login `gerant`, PIN `9999`: DESIGN §8): approves at the till. */
+  /** The demo manager at the registers (login `gerant`, PIN `9999`: docs/architecture.md §8): approves at the till. */
   get manager(): { login: string; pin: string } {
     return DEMO_MANAGER_AT_TILL;
   }
