@@ -27,15 +27,20 @@ type Ctx = { db: Kysely<CentralDb>; dialect: DialectName; log: Pick<Logger, 'war
  *   heartbeat never waits for a write (during a reintegration the outbox count changes at every
  *   heartbeat, and on SQLite a write would wait behind the pushes' transactions). Not remembered
  *   (first contact, or older than `stateRefreshMs` ±50 %: with several instances another one may
- *   have written the row meanwhile), the heartbeat reads the row and queues a write only if it
- *   differs: a restarted central costs one read per till, not one write.
- * - heads: the chain heads central holds for a register, read once, replaced by a push's own heads
- *   when it commits here (dropped, through the channel, on every other instance), re-read after
- *   `headsRefreshMs` (±50 %: entries filled together after a restart do not expire together).
+ *   have written the row meanwhile), the state is queued again: a restarted central costs one
+ *   batched write per till, no read. Only a new URL is written by the heartbeat itself.
+ * - rows: each register's copy schedule and URL (and its token, as above), loaded for the whole
+ *   fleet in one query at start (on PostgreSQL once the listener is up) and every
+ *   `stateRefreshMs`; a register enrolled since is read once.
+ * - heads: the chain heads central holds for a register, loaded with the rows, replaced by a push's
+ *   own heads when it commits here (dropped, through the channel, on every other instance); after
+ *   `headsRefreshMs` (±50 %: entries filled together do not expire together) they are still
+ *   answered while one background read refreshes them.
  * - pending / seen: states and last-seen times not yet written; every `flushMs` one transaction
  *   writes them all (a state change reaches the row, and the other instances, within `flushMs`).
  * - the change version, read at most every `versionTtlMs` (250 ms) whatever the number of
- *   registers: a heartbeat may announce a change up to that late (the change-event stream, not
+ *   registers, a known value answered at once while the next is read (a heartbeat never waits
+ *   behind the pushes for the database): a heartbeat may announce a change up to that late (the change-event stream, not
  *   the heartbeat, is what brings changes quickly). Ages are measured on the monotonic clock,
  *   never on the business clock (a till's date may be moved; tests freeze central's).
  *
@@ -50,7 +55,8 @@ type Ctx = { db: Kysely<CentralDb>; dialect: DialectName; log: Pick<Logger, 'war
  * - A register's state and last-seen time reach the database late by at most `flushMs`; the fleet
  *   view of this instance shows the unwritten ones over the rows (`unwrittenOf`), so a till never
  *   looks silent or stale here because of the batching. Closing the app flushes.
- * - Nothing here is authoritative: losing it all (a restart) only costs reads.
+ * - Nothing here is authoritative: losing it all (a restart) costs the fleet load and one batched
+ *   write per till.
  */
 export interface PresenceOptions {
   flushMs?: number;
