@@ -212,6 +212,16 @@ export class TestCentral {
     return dest;
   }
 
+  /** Tickets of a register held in a database file (a backup), read straight from it. */
+  ticketsInFile(file: string, registerId: string): number {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      return (db.prepare('SELECT count(*) AS n FROM tickets WHERE register_id = ?').get(registerId) as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  }
+
   /**
    * Restores an older backup as after a lost server: central dies (kill -9: whatever it held is
    * thrown away anyway, and a graceful stop may wait seconds for connections a black hole left
