@@ -303,7 +303,7 @@ export class FleetPresence {
   async headsIntegrated(ctx: Ctx, registerId: string, heads: Record<string, number>): Promise<void> {
     this.headsMoved(registerId);
     this.heads.set(registerId, { heads, until: spread(this.headsRefreshMs) });
-    await this.notify(ctx, `h:${registerId}`);
+    await this.notify(ctx, 'h', registerId);
   }
 
   // --- the change version ---------------------------------------------------------------------
@@ -335,13 +335,13 @@ export class FleetPresence {
   /** After a committed write that changes who a register is or what it is told (revocation, enrolment, schedule). */
   async forgetRegister(ctx: Ctx, registerId: string): Promise<void> {
     this.dropRegister(registerId);
-    await this.notify(ctx, `r:${registerId}`);
+    await this.notify(ctx, 'r', registerId);
   }
 
-  /** After a push of the register was integrated: its heads moved. */
+  /** After a push of the register was refused (maybe after a part was integrated): its heads may have moved. */
   async forgetHeads(ctx: Ctx, registerId: string): Promise<void> {
     this.headsMoved(registerId);
-    await this.notify(ctx, `h:${registerId}`);
+    await this.notify(ctx, 'h', registerId);
   }
 
   private dropRegister(registerId: string): void {
@@ -376,11 +376,12 @@ export class FleetPresence {
     this.heads.delete(registerId);
   }
 
-  private async notify(ctx: Ctx, payload: string): Promise<void> {
+  /** Tells the other instances (PostgreSQL) to forget a register (`r`) or its heads (`h`). */
+  private async notify(ctx: Ctx, kind: 'r' | 'h', registerId: string): Promise<void> {
     if (ctx.dialect !== 'postgres') return;
+    const payload = `${kind}:${this.instance}:${registerId}`;
     try {
-      const [kind, id] = [payload.slice(0, 1), payload.slice(2)];
-      await sql`SELECT pg_notify(${PRESENCE_CHANNEL}, ${`${kind}:${this.instance}:${id}`})`.execute(ctx.db);
+      await sql`SELECT pg_notify(${PRESENCE_CHANNEL}, ${payload})`.execute(ctx.db);
     } catch (e) {
       // The other instances heal by their refresh times (state 30 s, heads 10 s); a token stays
       // cached there: say it loudly.

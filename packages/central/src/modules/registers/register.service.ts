@@ -75,11 +75,11 @@ export async function listRegisters(ctx: Ctx): Promise<{ items: FleetRegister[];
   // listFleet is filtered to the caller's store(s) (store-scope.ts).
   const now = ctx.clock().getTime();
   // States and last-seen times this instance has not flushed yet are newer than the rows' (modules/fleet/presence.ts).
-  const items = rows.map((r) => toFleet(withPendingLastSeen(ctx, r), now, changeVersion));
+  const items = rows.map((r) => toFleet(withUnwritten(ctx, r), now, changeVersion));
   return { items, total: items.length };
 }
 
-function withPendingLastSeen<R extends { id: string; last_seen_at: string | null }>(ctx: Ctx, r: R): R {
+function withUnwritten<R extends { id: string; last_seen_at: string | null }>(ctx: Ctx, r: R): R {
   const unwritten = ctx.presence?.unwrittenOf(r.id);
   if (!unwritten || (r.last_seen_at !== null && unwritten.lastSeenAt <= r.last_seen_at)) return r;
   return { ...r, ...unwritten.columns, last_seen_at: unwritten.lastSeenAt };
