@@ -1,5 +1,6 @@
-// Display helpers. Money stays integer cents until this last step: `formatEuros`/`parseEuros`
-// (`@comptoir/domain/money`), the one set of rules shared with the cashier screen and receipts.
+// Display helpers. Money stays integer cents until this last step: `formatEuros`/`parseEuros`, and
+// rates `formatRate` (`@comptoir/domain/money`), the one set of rules shared with the cashier screen
+// and receipts.
 
 export type Lang = 'fr' | 'en';
 
@@ -17,9 +18,5 @@ export function duration(ms: number | null | undefined, lang: Lang): string {
   const h = Math.round(m / 60);
   if (h < 48) return `${h} h`;
   return lang === 'fr' ? `${Math.round(h / 24)} j` : `${Math.round(h / 24)} d`;
-}
-
-export function percentBp(bp: number, lang: Lang): string {
-  return `${(bp / 100).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB')} %`;
 }
 

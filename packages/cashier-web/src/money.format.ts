@@ -1,12 +1,7 @@
 /// <reference lib="dom" />
-// Dates, times and rates on screen. Money is formatted and parsed by `@comptoir/domain/money`
-// (formatEuros, parseEuros), the one set of rules shared with the back office, receipts and invoices.
-
-/** VAT rate in basis points → "20 %" / "5,5 %". */
-export function formatRate(bp: number, lang: 'fr' | 'en' = 'fr'): string {
-  const s = (bp / 100).toString();
-  return `${lang === 'fr' ? s.replace('.', ',') : s} %`;
-}
+// Dates and times on screen. Money and rates are formatted by `@comptoir/domain/money`
+// (formatEuros, parseEuros, formatRate), the one set of rules shared with the back office, receipts
+// and invoices.
 
 /** Hours and minutes; `timeZone` is the store's (from the register's status), else the screen's own. */
 export function formatTime(iso: string, lang: 'fr' | 'en' = 'fr', timeZone?: string | null): string {

@@ -1,6 +1,6 @@
 import type { Receipt } from '@comptoir/protocol';
-import { formatEuros } from '@comptoir/domain/money';
-import { formatDateTime, formatRate } from './money.format';
+import { formatEuros, formatRate } from '@comptoir/domain/money';
+import { formatDateTime } from './money.format';
 import { useScreen } from './screen.context';
 import { TicketBarcode } from './ticket-barcode.view';
 import { VatTable } from './vat-table.view';

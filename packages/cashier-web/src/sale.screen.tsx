@@ -4,7 +4,7 @@ import type { LocalProduct, ShelfCategory } from '@comptoir/protocol';
 import { api } from './api.client';
 import { cartTotal, lineTotal, ticketDiscountOf, type Cart, type CartAction, type CartLine } from './cart.state';
 import { errorText } from './i18n.messages';
-import { formatDecimalEuros, formatEuros, parseEuros } from '@comptoir/domain/money';
+import { formatDecimalEuros, formatEuros, formatRate, parseEuros } from '@comptoir/domain/money';
 import { parseTicketReference } from '@comptoir/domain/ticket-reference';
 import { ticketDiscountCents, type TicketDiscount } from '@comptoir/domain/ticket-discount';
 import { useScreen } from './screen.context';
@@ -254,7 +254,7 @@ export function SaleScreen(props: {
           {ticketDiscountOf(cart) > 0 && (
             <span data-testid="ticket-discount-amount" data-cents={ticketDiscountOf(cart)}>
               −{formatEuros(ticketDiscountOf(cart), lang)}
-              {cart.ticketDiscount && 'percentBp' in cart.ticketDiscount && ` (${(cart.ticketDiscount.percentBp / 100).toLocaleString(lang)} %)`}
+              {cart.ticketDiscount && 'percentBp' in cart.ticketDiscount && ` (${formatRate(cart.ticketDiscount.percentBp, lang)})`}
             </span>
           )}
         </div>

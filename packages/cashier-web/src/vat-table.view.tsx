@@ -1,6 +1,5 @@
 import type { VatLine } from '@comptoir/protocol';
-import { formatEuros } from '@comptoir/domain/money';
-import { formatRate } from './money.format';
+import { formatEuros, formatRate } from '@comptoir/domain/money';
 import { useScreen } from './screen.context';
 
 /** Per-VAT-rate breakdown (rate, base, VAT, total incl. VAT), as on receipts and the X report. */

@@ -1,4 +1,4 @@
-import { formatDecimalEuros } from './money';
+import { formatDecimalEuros, formatRate } from './money';
 import { err, ok, type Result } from './result';
 import type { PaymentMethod } from './payment';
 
@@ -22,10 +22,6 @@ export interface ChartEntry extends Account {
   key: AccountKey;
 }
 
-function ratePercent(rateBp: number): string {
-  return `${(rateBp / 100).toLocaleString('fr-FR', { maximumFractionDigits: 2 })} %`;
-}
-
 /** Account-number suffix of a French VAT rate in the default chart ("00" for any other rate). */
 const RATE_SUFFIX: Record<number, string> = { 2000: '20', 1000: '10', 550: '55', 210: '21' };
 
@@ -36,8 +32,8 @@ export function defaultAccount(key: AccountKey): Account {
     const rate = Number(m[2]);
     const suffix = RATE_SUFFIX[rate] ?? '00';
     return m[1] === 'sales'
-      ? { num: `7070${suffix}`, label: `Ventes de marchandises TVA ${ratePercent(rate)}` }
-      : { num: `44571${suffix}`, label: `TVA collectée ${ratePercent(rate)}` };
+      ? { num: `7070${suffix}`, label: `Ventes de marchandises TVA ${formatRate(rate)}` }
+      : { num: `44571${suffix}`, label: `TVA collectée ${formatRate(rate)}` };
   }
   switch (key) {
     case 'payment:cash':

@@ -1,5 +1,5 @@
 export { ok, err, type Result, type Ok, type Err } from './result';
-export { isCents, sumCents, formatEuros, formatDecimalEuros, parseEuros, MONEY_LOCALES, type MoneyLang } from './money';
+export { isCents, sumCents, formatEuros, formatDecimalEuros, formatRate, parseEuros, MONEY_LOCALES, type MoneyLang } from './money';
 export { FRENCH_VAT_RATES, parseVatPercent, splitVatInclusive, type VatSplit } from './vat';
 export { priceLines, type LineInput, type PricedLine, type PricedCart, type VatLine } from './cart';
 export { PAYMENT_METHODS, paymentsNetOfChange, settlePayments, type PaymentMethod, type Payment, type Settlement } from './payment';

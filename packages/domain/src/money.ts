@@ -44,6 +44,26 @@ export function formatEuros(cents: number, locale: MoneyLang | (string & {}) = '
   return opts.plain ? text.replace(/[\u00a0\u202f]/g, ' ') : text;
 }
 
+const rateFormatters = new Map<string, Intl.NumberFormat>();
+
+/**
+ * THE display of a rate kept in basis points (VAT rates, percentage discounts), everywhere
+ * (screens, receipts, invoices, accounting files): 550 → "5,5 %" in French, "5.5 %" in English,
+ * at most 2 decimals, no grouping. `locale` as for formatEuros. The space before % is an ordinary
+ * one: a printer's code page and a PDF's standard font have no other.
+ */
+export function formatRate(bp: number, locale: MoneyLang | (string & {}) = 'fr'): string {
+  if (!Number.isSafeInteger(bp)) throw new RangeError(`formatRate: not an integer number of basis points: ${bp}`);
+  const tag = MONEY_LOCALES[locale as MoneyLang] ?? locale;
+  let f = rateFormatters.get(tag);
+  if (!f) {
+    f = new Intl.NumberFormat(tag, { maximumFractionDigits: 2, useGrouping: false });
+    rateFormatters.set(tag, f);
+  }
+  const abs = Math.abs(bp);
+  return `${f.format(`${bp < 0 ? '-' : ''}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}` as `${number}`)} %`;
+}
+
 /**
  * An amount as a bare decimal with a comma, "-1234,56": no grouping, no currency sign. What a French
  * spreadsheet or an accounting file (FEC) reads as a number, and what an amount field starts with

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { formatDecimalEuros, formatEuros, isCents, parseEuros, sumCents } from '../src/money';
+import { formatDecimalEuros, formatEuros, formatRate, isCents, parseEuros, sumCents } from '../src/money';
 
 describe('isCents', () => {
   it('accepts safe integers, including negatives and zero', () => {
@@ -74,6 +74,38 @@ describe('formatDecimalEuros', () => {
   });
   it('is read back by parseEuros', () => {
     fc.assert(fc.property(fc.integer({ min: 0, max: 99_999_999_999 }), (n) => assert.equal(parseEuros(formatDecimalEuros(n)), n)));
+  });
+});
+
+describe('formatRate', () => {
+  it('basis points as a percentage: decimal comma in French, point in English, no trailing zeros', () => {
+    assert.equal(formatRate(2000), '20 %');
+    assert.equal(formatRate(550, 'fr'), '5,5 %');
+    assert.equal(formatRate(550, 'en'), '5.5 %');
+    assert.equal(formatRate(210), '2,1 %');
+    assert.equal(formatRate(1), '0,01 %');
+    assert.equal(formatRate(1005, 'en'), '10.05 %');
+    assert.equal(formatRate(0), '0 %');
+    assert.equal(formatRate(10000), '100 %');
+    assert.equal(formatRate(123456), '1234,56 %', 'no grouping');
+    assert.equal(formatRate(550, 'de-DE'), '5,5 %', 'any BCP 47 tag');
+  });
+  it('every rate reads back as its basis points (French and English)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 100_000 }), (bp) => {
+        const fr = /^(\d+)(?:,(\d{1,2}))? %$/.exec(formatRate(bp, 'fr'));
+        const en = /^(\d+)(?:\.(\d{1,2}))? %$/.exec(formatRate(bp, 'en'));
+        assert.ok(fr && en, `${bp}: ${formatRate(bp, 'fr')} / ${formatRate(bp, 'en')}`);
+        for (const m of [fr, en]) {
+          assert.equal(Number(m[1]) * 100 + Number((m[2] ?? '0').padEnd(2, '0')), bp);
+          assert.ok(!m[2]?.endsWith('0'), 'no trailing zero');
+        }
+      }),
+    );
+  });
+  it('refuses a rate that is not an integer number of basis points (programmer error)', () => {
+    assert.throws(() => formatRate(5.5), /formatRate: not an integer number of basis points: 5\.5/);
+    assert.throws(() => formatRate(NaN), RangeError);
   });
 });
 

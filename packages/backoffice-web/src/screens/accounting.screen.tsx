@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import type { ChartOfAccounts, SalesJournal, Store } from '@comptoir/protocol';
 import { api, apiBlob, qs } from '../api.client';
-import { formatEuros } from '@comptoir/domain/money';
-import { percentBp, type Lang } from '../format';
+import { formatEuros, formatRate } from '@comptoir/domain/money';
+import type { Lang } from '../format';
 import { useI18n, type MessageKey, type T } from '../i18n';
 import { ErrorLine, errorText, Section, useLoad } from '../ui/common';
 
@@ -87,7 +87,7 @@ export function AccountingScreen() {
                 <th className="num">{t('accounting.net')}</th>
                 {rates.map((r) => (
                   <th key={r} className="num">
-                    {t('accounting.base')} {percentBp(r, lang)} / {t('accounting.vat')}
+                    {t('accounting.base')} {formatRate(r, lang)} / {t('accounting.vat')}
                   </th>
                 ))}
                 {methods.map((m) => (
@@ -249,7 +249,7 @@ function ChartEditor({ storeId }: { storeId: string | undefined }) {
 /** "sales:2000" → "Ventes 20 %", "payment:card" → "Règlement carte". */
 function accountKeyLabel(t: T, key: string, lang: Lang): string {
   const [kind, arg = ''] = key.split(':');
-  if (kind === 'sales' || kind === 'vat') return t(`accounting.key.${kind}`, { rate: percentBp(Number(arg), lang) });
+  if (kind === 'sales' || kind === 'vat') return t(`accounting.key.${kind}`, { rate: formatRate(Number(arg), lang) });
   if (kind === 'payment') return t('accounting.key.payment', { method: (t.has(`method.${arg}`) ? t(`method.${arg}` as MessageKey) : arg).toLocaleLowerCase(lang) });
   return t(kind === 'cash_short' ? 'accounting.key.cash_short' : 'accounting.key.cash_over');
 }

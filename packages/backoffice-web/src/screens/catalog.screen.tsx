@@ -2,8 +2,7 @@ import { useState } from 'react';
 import type { ImportResult, Product, RejectedRow } from '@comptoir/protocol';
 import { api, apiCsv, apiText, qs } from '../api.client';
 import { csvChunks } from '../csv-chunks';
-import { formatDecimalEuros, formatEuros, parseEuros } from '@comptoir/domain/money';
-import { percentBp } from '../format';
+import { formatDecimalEuros, formatEuros, formatRate, parseEuros } from '@comptoir/domain/money';
 import { fieldLabel } from '@comptoir/protocol/i18n';
 import { useI18n, type T } from '../i18n';
 import { ErrorLine, errorText, Pager, Section, useLoad } from '../ui/common';
@@ -49,7 +48,7 @@ export function CatalogScreen() {
                   <td>{p.label}</td>
                   <td>{p.category}</td>
                   <td className="num" data-testid={`price-${p.sku}`}>{formatEuros(p.priceCents, lang)}</td>
-                  <td className="num">{percentBp(p.vatRate, lang)}</td>
+                  <td className="num">{formatRate(p.vatRate, lang)}</td>
                   <td className="mono small">{p.barcodes.join(' ')}</td>
                   <td><button className="link" data-testid={`edit-${p.sku}`} onClick={() => setEditing(p.sku)}>{t('fleet.edit')}</button></td>
                 </tr>
@@ -85,7 +84,7 @@ function ProductEditor({ p, onDone }: { p: Product; onDone(): void }) {
       <td><input data-testid={`price-input-${p.sku}`} className="short" value={f.price} onChange={(e) => setF({ ...f, price: e.target.value })} /></td>
       <td>
         <select value={f.vatRate} onChange={(e) => setF({ ...f, vatRate: Number(e.target.value) })}>
-          {[...new Set([...VAT_RATES, p.vatRate])].map((r) => <option key={r} value={r}>{percentBp(r, 'fr')}</option>)}
+          {[...new Set([...VAT_RATES, p.vatRate])].map((r) => <option key={r} value={r}>{formatRate(r, 'fr')}</option>)}
         </select>
       </td>
       <td><input value={f.barcodes} onChange={(e) => setF({ ...f, barcodes: e.target.value })} /></td>
@@ -124,7 +123,7 @@ function NewProduct({ onCreated }: { onCreated(): void }) {
         <input placeholder={t('catalog.label')} value={f.label} onChange={(e) => setF({ ...f, label: e.target.value })} />
         <input className="short" placeholder={t('catalog.price')} value={f.price} onChange={(e) => setF({ ...f, price: e.target.value })} />
         <select value={f.vatRate} onChange={(e) => setF({ ...f, vatRate: Number(e.target.value) })}>
-          {VAT_RATES.map((r) => <option key={r} value={r}>{percentBp(r, 'fr')}</option>)}
+          {VAT_RATES.map((r) => <option key={r} value={r}>{formatRate(r, 'fr')}</option>)}
         </select>
         <input placeholder={t('catalog.category')} value={f.category} onChange={(e) => setF({ ...f, category: e.target.value })} />
         <input placeholder={t('catalog.barcodes')} value={f.barcodes} onChange={(e) => setF({ ...f, barcodes: e.target.value })} />

@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import type { CentralArchive, CentralClosure, FleetResponse } from '@comptoir/protocol';
 import { api, apiBlob, qs } from '../api.client';
-import { formatEuros } from '@comptoir/domain/money';
-import { dateTime, percentBp } from '../format';
+import { formatEuros, formatRate } from '@comptoir/domain/money';
+import { dateTime } from '../format';
 import { useI18n } from '../i18n';
 import { ErrorLine, errorText, useLoad } from '../ui/common';
 
@@ -68,7 +68,7 @@ export function ClosuresScreen() {
               <td>
                 {c.payload.vat.map((v) => (
                   <div key={v.rate}>
-                    {percentBp(v.rate, lang)} : {formatEuros(v.vatCents, lang)}
+                    {formatRate(v.rate, lang)} : {formatEuros(v.vatCents, lang)}
                   </div>
                 ))}
               </td>

@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import type { DocumentDetail } from '@comptoir/protocol';
 import { api, apiBlob, qs } from '../api.client';
-import { formatEuros } from '@comptoir/domain/money';
-import { dateTime, duration, percentBp } from '../format';
+import { formatEuros, formatRate } from '@comptoir/domain/money';
+import { dateTime, duration } from '../format';
 import { anomalyText, useI18n } from '../i18n';
 import { ErrorLine, errorText, Link, Section, useLoad } from '../ui/common';
 
@@ -49,7 +49,7 @@ export function DocumentDetailScreen({ registerId, number }: { registerId: strin
           <thead><tr><th>{t('docs.label')}</th><th className="num">{t('docs.qty')}</th><th className="num">{t('docs.unit')}</th><th className="num">{t('docs.rate')}</th><th className="num">{t('docs.total')}</th></tr></thead>
           <tbody>
             {(d.lines ?? []).map((l) => (
-              <tr key={l.lineNo}><td>{l.label} <span className="muted small">{l.sku}</span></td><td className="num">{l.quantity}</td><td className="num">{formatEuros(l.unitPriceCents, lang)}</td><td className="num">{percentBp(l.vatRate, lang)}</td><td className="num">{formatEuros(l.totalCents, lang)}</td></tr>
+              <tr key={l.lineNo}><td>{l.label} <span className="muted small">{l.sku}</span></td><td className="num">{l.quantity}</td><td className="num">{formatEuros(l.unitPriceCents, lang)}</td><td className="num">{formatRate(l.vatRate, lang)}</td><td className="num">{formatEuros(l.totalCents, lang)}</td></tr>
             ))}
           </tbody>
         </table>
@@ -58,7 +58,7 @@ export function DocumentDetailScreen({ registerId, number }: { registerId: strin
         <Section title={t('docs.vat')}>
           <table className="grid">
             <thead><tr><th>{t('docs.rate')}</th><th className="num">{t('docs.base')}</th><th className="num">{t('docs.vatAmount')}</th><th className="num">{t('docs.total')}</th></tr></thead>
-            <tbody>{(d.vat ?? []).map((v) => <tr key={v.rate}><td>{percentBp(v.rate, lang)}</td><td className="num">{formatEuros(v.baseCents, lang)}</td><td className="num">{formatEuros(v.vatCents, lang)}</td><td className="num">{formatEuros(v.totalCents, lang)}</td></tr>)}</tbody>
+            <tbody>{(d.vat ?? []).map((v) => <tr key={v.rate}><td>{formatRate(v.rate, lang)}</td><td className="num">{formatEuros(v.baseCents, lang)}</td><td className="num">{formatEuros(v.vatCents, lang)}</td><td className="num">{formatEuros(v.totalCents, lang)}</td></tr>)}</tbody>
           </table>
         </Section>
         <Section title={t('docs.payments')}>

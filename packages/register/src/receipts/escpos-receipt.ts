@@ -1,4 +1,4 @@
-import { formatEuros } from '@comptoir/domain';
+import { formatEuros, formatRate } from '@comptoir/domain';
 import ReceiptPrinterEncoder from '@point-of-sale/receipt-printer-encoder';
 import type { PaymentMethod, Receipt } from '@comptoir/protocol';
 
@@ -18,11 +18,6 @@ const METHOD: Record<PaymentMethod, string> = { cash: 'Espèces', card: 'Carte',
 /** 123456 → "1 234,56 €" (plain spaces: a printer's code page has no narrow no-break space). */
 export function euros(cents: number): string {
   return formatEuros(cents, 'fr', { plain: true });
-}
-
-/** Basis points → "5,5 %". */
-function rate(bp: number): string {
-  return `${(bp / 100).toString().replace('.', ',')} %`;
 }
 
 function dateTime(iso: string, timeZone: string): string {
@@ -69,7 +64,7 @@ export function encodeReceiptEscPos(receipt: Receipt, opts: EscPosOptions = {}):
 
   for (const l of ticket.lines) {
     row(l.label, euros(l.totalCents));
-    let detail = `  ${l.quantity} x ${euros(l.unitPriceCents)} (TVA ${rate(l.vatRate)})`;
+    let detail = `  ${l.quantity} x ${euros(l.unitPriceCents)} (TVA ${formatRate(l.vatRate)})`;
     if (l.discountCents > 0) detail += ` - Remise ${euros(l.discountCents)}`;
     e.line(detail);
   }
@@ -89,7 +84,7 @@ export function encodeReceiptEscPos(receipt: Receipt, opts: EscPosOptions = {}):
   ];
   e.table(vatCols, [
     ['Taux TVA', 'HT', 'TVA', 'TTC'],
-    ...ticket.vat.map((v) => [rate(v.rate), euros(v.baseCents), euros(v.vatCents), euros(v.totalCents)]),
+    ...ticket.vat.map((v) => [formatRate(v.rate), euros(v.baseCents), euros(v.vatCents), euros(v.totalCents)]),
   ]);
   e.rule();
 

@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { SPREADSHEET_SAFE } from '../exports/spreadsheet-cell';
-import { formatDecimalEuros } from '@comptoir/domain';
+import { formatDecimalEuros, formatRate } from '@comptoir/domain';
 import type { AccountingPeriodQuery, JournalDay, PaymentMethod, SalesJournal } from '@comptoir/protocol';
 import type { Ctx } from '../../context';
 import { readStorePeriod, type PeriodTicket, type StorePeriod } from './accounting-period.service';
@@ -100,7 +100,6 @@ function euros(cents: number | null): string {
 export function journalCsv(j: SalesJournal): string {
   const rates = [...new Set([...j.totals.vat.map((v) => v.rate)])].sort((a, b) => b - a);
   const methods = j.totals.payments.map((p) => p.method);
-  const pct = (r: number) => `${(r / 100).toLocaleString('fr-FR')} %`;
   const header = [
     'Jour',
     'Clôturé',
@@ -108,7 +107,7 @@ export function journalCsv(j: SalesJournal): string {
     'Ventes TTC',
     'Retours TTC',
     'Net TTC',
-    ...rates.flatMap((r) => [`Base HT ${pct(r)}`, `TVA ${pct(r)}`]),
+    ...rates.flatMap((r) => [`Base HT ${formatRate(r)}`, `TVA ${formatRate(r)}`]),
     ...methods.map((m) => `Règlements ${m}`),
     'Écart de caisse',
   ];

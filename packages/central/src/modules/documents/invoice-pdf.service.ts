@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit';
-import { formatEuros } from '@comptoir/domain';
+import { formatEuros, formatRate } from '@comptoir/domain';
 import { ComptoirError } from '@comptoir/protocol';
 import type { Ctx } from '../../context';
 import { assertStoreObject } from '../stores/store-scope';
@@ -8,9 +8,6 @@ import { getDocument } from './document.service';
 /** Money as shown on a French invoice: "1 234,50 €" (plain spaces: the PDF fonts are WinAnsi). */
 /** Amounts as on the receipt (plain spaces: PDFKit's standard fonts have no narrow no-break space). */
 const euros = (cents: number): string => formatEuros(cents, 'fr', { plain: true });
-function percent(bp: number): string {
-  return `${(bp / 100).toLocaleString('fr-FR')} %`;
-}
 
 const TEXT = {
   fr: {
@@ -93,7 +90,7 @@ export async function invoicePdf(
   y += 14;
   pdf.font('Helvetica');
   for (const v of doc.vat ?? []) {
-    pdf.text(percent(v.rate), 50, y).text(euros(v.baseCents), 200, y).text(euros(v.vatCents), 300, y).text(euros(v.totalCents), 450, y, { width: 95, align: 'right' });
+    pdf.text(formatRate(v.rate), 50, y).text(euros(v.baseCents), 200, y).text(euros(v.vatCents), 300, y).text(euros(v.totalCents), 450, y, { width: 95, align: 'right' });
     y += 14;
   }
   y += 10;
