@@ -1,9 +1,12 @@
 // Runs the test files with Node's own test runner (through tsx) and ends with one plain line:
 // `N passed, N failed, N skipped` (docs/architecture.md §12).
 //
-// Usage: node scripts/run-tests.mjs [--unit] [substring...]
+// Usage: node scripts/run-tests.mjs [--unit] [--typecheck] [substring...]
 //   --unit       only the unit tier: *.unit.test.ts anywhere, and every test of domain and protocol
 //                (pure: no build, no PostgreSQL, no browser)
+//   --typecheck  also run `npm run typecheck` (tsc over the three projects), as one more job of the
+//                pool beside the files (it is one core's work for ~40 s: the other slot runs files
+//                meanwhile); a type error fails the run. `npm test` passes it.
 //   substring    only the files whose path contains one of them
 //
 // Otherwise, before the files run: the bundled `comptoir` and central's worker are rebuilt (into a
@@ -24,12 +27,17 @@ const DEFAULT_CONCURRENCY = 2;
 
 // Files start slowest first (by their last measured duration; unknown ones first of all), so the
 // long end-to-end files do not start last and leave the other slot idle at the end of the run.
-// The durations are kept in node_modules/.cache (per tree, never committed).
+// The durations are kept in node_modules/.cache (per tree, never committed); a fresh clone (CI) has
+// none yet and orders by BASELINE, durations of one full run committed beside this script (only an
+// ordering hint: a stale figure costs a few seconds of idle slot, never a result).
 const DURATIONS = join('node_modules', '.cache', 'comptoir-tests', 'durations.json');
+const BASELINE = join('scripts', 'test-durations.json');
+const TYPECHECK = 'typecheck (npm run typecheck)';
 
 const args = process.argv.slice(2);
 const unitOnly = args.includes('--unit');
-const filters = args.filter((a) => a !== '--unit');
+const typecheck = args.includes('--typecheck');
+const filters = args.filter((a) => a !== '--unit' && a !== '--typecheck');
 
 const files = [];
 function walk(dir) {
@@ -94,7 +102,7 @@ try {
 
   const concurrency = Math.max(1, Number(process.env.COMPTOIR_TEST_CONCURRENCY ?? DEFAULT_CONCURRENCY) || 1);
   const serial = selected.filter((f) => /test-runner: serial/.test(readFileSync(f, 'utf8').slice(0, 2000)));
-  const parallel = selected.filter((f) => !serial.includes(f));
+  const parallel = [...selected.filter((f) => !serial.includes(f)), ...(typecheck ? [TYPECHECK] : [])];
   const known = readDurations();
   const startedAt = Date.now();
   const runs = [...(await runPool(slowestFirst(parallel, known), concurrency, false)), ...(await runPool(slowestFirst(serial, known), 1, true))];
@@ -105,7 +113,7 @@ try {
   const failedFiles = runs.filter((r) => r.failed);
   if (failedFiles.length > 0) status = 1;
   const wall = (Date.now() - startedAt) / 1000;
-  console.log(`\ntests: ${runs.length} files in ${wall.toFixed(0)} s (${parallel.length} side by side, ${concurrency} at a time; ${serial.length} alone after them); slowest:`);
+  console.log(`\ntests: ${runs.length} jobs in ${wall.toFixed(0)} s (${parallel.length} side by side, ${concurrency} at a time; ${serial.length} alone after them); slowest:`);
   for (const r of [...runs].sort((a, b) => b.ms - a.ms).slice(0, 12)) console.log(`  ${seconds(r.ms).padStart(6)}  ${r.file}${r.serial ? ' (serial)' : ''}${outsideTests(r)}`);
   for (const r of failedFiles) console.log(`✖ ${r.file}${r.crashed ? ` (exit ${r.code}: crashed or timed out)` : ''}`);
   if (results.cancelled > 0) console.log(`\n${results.cancelled} cancelled (a file crashed or timed out)`);
@@ -137,6 +145,7 @@ async function runPool(batch, n, serial) {
  * count. A file that exits non-zero without a failing test crashed (or hung and was killed).
  */
 async function runFile(file, serial) {
+  if (file === TYPECHECK) return runTypecheck();
   const dir = mkdtempSync(join(tmpdir(), 'comptoir-tests-'));
   const tap = join(dir, 'results.tap');
   const started = Date.now();
@@ -168,6 +177,22 @@ async function runFile(file, serial) {
   return { file, ms, testMs, code, counts, failed, crashed, serial };
 }
 
+/** `npm run typecheck` as one job: counted as one failure when tsc finds an error, as nothing otherwise. */
+async function runTypecheck() {
+  const started = Date.now();
+  const child = spawn('npm', ['run', '--silent', 'typecheck'], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  const output = [];
+  child.stdout.on('data', (b) => output.push(b));
+  child.stderr.on('data', (b) => output.push(b));
+  const code = await new Promise((resolve) => child.on('close', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
+  const ms = Date.now() - started;
+  const failed = code !== 0;
+  process.stdout.write(`\n${failed ? '✖' : '✔'} ${TYPECHECK} (${seconds(ms)})\n`);
+  process.stdout.write(Buffer.concat(output));
+  const counts = { pass: 0, fail: failed ? 1 : 0, cancelled: 0, skipped: 0 };
+  return { file: TYPECHECK, ms, testMs: ms, code, counts, failed, crashed: false, serial: false };
+}
+
 /** Flags a file whose process lived well beyond its tests (load + lingering handles over 3 s). */
 function outsideTests(r) {
   const outside = r.ms - r.testMs;
@@ -178,12 +203,16 @@ function seconds(ms) {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
+/** The baseline's durations, overridden by this tree's own last measures. */
 function readDurations() {
-  try {
-    return JSON.parse(readFileSync(DURATIONS, 'utf8'));
-  } catch {
-    return {};
-  }
+  const read = (path) => {
+    try {
+      return JSON.parse(readFileSync(path, 'utf8'));
+    } catch {
+      return {};
+    }
+  };
+  return { ...read(BASELINE), ...read(DURATIONS) };
 }
 
 function slowestFirst(batch, known) {
