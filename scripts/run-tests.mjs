@@ -154,10 +154,7 @@ async function runFile(file, serial) {
     ['--import', 'tsx', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, file],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' } },
   );
-  const output = [];
-  child.stdout.on('data', (b) => output.push(b));
-  child.stderr.on('data', (b) => output.push(b));
-  const code = await new Promise((resolve) => child.on('close', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
+  const { code, output } = await finished(child);
   const ms = Date.now() - started;
   const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
   rmSync(dir, { recursive: true, force: true });
@@ -177,14 +174,19 @@ async function runFile(file, serial) {
   return { file, ms, testMs, code, counts, failed, crashed, serial };
 }
 
-/** `npm run typecheck` as one job: counted as one failure when tsc finds an error, as nothing otherwise. */
-async function runTypecheck() {
-  const started = Date.now();
-  const child = spawn('npm', ['run', '--silent', 'typecheck'], { stdio: ['ignore', 'pipe', 'pipe'], env });
+/** A child's exit code (1 when killed by a signal) and everything it wrote, both streams in order. */
+async function finished(child) {
   const output = [];
   child.stdout.on('data', (b) => output.push(b));
   child.stderr.on('data', (b) => output.push(b));
   const code = await new Promise((resolve) => child.on('close', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
+  return { code, output };
+}
+
+/** `npm run typecheck` as one job: counted as one failure when tsc finds an error, as nothing otherwise. */
+async function runTypecheck() {
+  const started = Date.now();
+  const { code, output } = await finished(spawn('npm', ['run', '--silent', 'typecheck'], { stdio: ['ignore', 'pipe', 'pipe'], env }));
   const ms = Date.now() - started;
   const failed = code !== 0;
   process.stdout.write(`\n${failed ? '✖' : '✔'} ${TYPECHECK} (${seconds(ms)})\n`);

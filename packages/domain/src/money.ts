@@ -22,6 +22,23 @@ export type MoneyLang = keyof typeof MONEY_LOCALES;
 
 const formatters = new Map<string, Intl.NumberFormat>();
 
+/** One Intl formatter per kind of figure and locale tag, made on first use. */
+function formatterFor(kind: 'euros' | 'rate', tag: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  let f = formatters.get(`${kind} ${tag}`);
+  if (!f) {
+    f = new Intl.NumberFormat(tag, options);
+    formatters.set(`${kind} ${tag}`, f);
+  }
+  return f;
+}
+
+/** An integer count of hundredths as an exact decimal string (-12345 → "-123.45"): handed to Intl, never rounded through a float. */
+function hundredths(n: number): `${number}` {
+  const abs = Math.abs(n);
+  const minor = abs % 100;
+  return `${n < 0 ? '-' : ''}${(abs - minor) / 100}.${String(minor).padStart(2, '0')}` as `${number}`;
+}
+
 /**
  * THE display of an amount, everywhere (screens, receipts, invoices, messages): integer cents in,
  * euros out, "1 234,56 €" in French. `locale` is a screen language (`fr`, `en`) or any BCP 47 tag.
@@ -32,19 +49,10 @@ const formatters = new Map<string, Intl.NumberFormat>();
 export function formatEuros(cents: number, locale: MoneyLang | (string & {}) = 'fr', opts: { plain?: boolean } = {}): string {
   if (!isCents(cents)) throw new RangeError(`formatEuros: not an integer amount of cents: ${cents}`);
   const tag = MONEY_LOCALES[locale as MoneyLang] ?? locale;
-  let f = formatters.get(tag);
-  if (!f) {
-    f = new Intl.NumberFormat(tag, { style: 'currency', currency: 'EUR', minimumFractionDigits: 2, maximumFractionDigits: 2 });
-    formatters.set(tag, f);
-  }
-  const abs = Math.abs(cents);
-  const minor = abs % 100;
-  const major = (abs - minor) / 100;
-  const text = f.format(`${cents < 0 ? '-' : ''}${major}.${String(minor).padStart(2, '0')}` as `${number}`);
+  const f = formatterFor('euros', tag, { style: 'currency', currency: 'EUR', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const text = f.format(hundredths(cents));
   return opts.plain ? text.replace(/[\u00a0\u202f]/g, ' ') : text;
 }
-
-const rateFormatters = new Map<string, Intl.NumberFormat>();
 
 /**
  * THE display of a rate kept in basis points (VAT rates, percentage discounts), everywhere
@@ -55,13 +63,7 @@ const rateFormatters = new Map<string, Intl.NumberFormat>();
 export function formatRate(bp: number, locale: MoneyLang | (string & {}) = 'fr'): string {
   if (!Number.isSafeInteger(bp)) throw new RangeError(`formatRate: not an integer number of basis points: ${bp}`);
   const tag = MONEY_LOCALES[locale as MoneyLang] ?? locale;
-  let f = rateFormatters.get(tag);
-  if (!f) {
-    f = new Intl.NumberFormat(tag, { maximumFractionDigits: 2, useGrouping: false });
-    rateFormatters.set(tag, f);
-  }
-  const abs = Math.abs(bp);
-  return `${f.format(`${bp < 0 ? '-' : ''}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}` as `${number}`)} %`;
+  return `${formatterFor('rate', tag, { maximumFractionDigits: 2, useGrouping: false }).format(hundredths(bp))} %`;
 }
 
 /**

@@ -88,18 +88,23 @@ export class ChangeEventsListener {
         if (this.stopped) break;
         parser.feed(text.decode(chunk as Uint8Array, { stream: true }));
       }
-      pause = withJitter(this.retryMs, 0.5, this.random);
+      pause = this.afterDrop();
     } catch (e) {
       if (this.close === null) this.failures++; // it never opened
       const status = (e as { status?: number }).status;
       if (status === 404) pause = NO_EVENTS_RETRY_MS;
       else if (status === 429) pause = Math.max(TOO_MANY_STREAMS_RETRY_MS, centralBusyFor(e) ?? 0);
-      else if (this.failures === 0) pause = withJitter(this.retryMs, 0.5, this.random);
+      else if (this.failures === 0) pause = this.afterDrop(); // it had opened, then broke
       else pause = jitterBelow(Math.min(this.maxRetryMs, this.retryMs * 2 ** (this.failures - 1)), this.random);
       this.ctx.logger.debug({ err: String(e), pauseMs: pause }, 'change events stream closed');
     } finally {
       this.close = null;
     }
     if (!this.stopped) this.timer = setTimeout(() => void this.loop(), pause);
+  }
+
+  /** The pause after a stream that had been open ends: `retryMs` with jitter (tills not all back in one second). */
+  private afterDrop(): number {
+    return withJitter(this.retryMs, 0.5, this.random);
   }
 }
