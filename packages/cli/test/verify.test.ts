@@ -90,24 +90,30 @@ function archiveMaker(privateKeyPem: string) {
     const unsigned = { registerId: 'reg-archive', chain, number: (prev?.number ?? 0) + 1, recordedAt: new Date(at).toISOString(), payload, prevSignature: prev?.signature ?? GENESIS_SIGNATURE, keyId };
     const record = { ...unsigned, signature: signRecord(key, unsigned) };
     heads.set(chain, record);
+    sinceYear.push(record);
     return record;
   };
   let pending: SignedRecord[] = [];
+  // Every record since the previous fiscal-year archive (a fiscal-year archive, periodKey YYYY, holds them all, month archives last).
+  let sinceYear: SignedRecord[] = [];
   return {
     keyId,
     add(chain: string, payload: unknown) {
       pending.push(next(chain, payload));
     },
     archive(periodKey: string, publicKeyPem: string): string {
-      const chains = [...new Set(pending.map((r) => r.chain))];
-      const records = chains.flatMap((c) => pending.filter((r) => r.chain === c));
+      const year = periodKey.length === 4;
+      const held = year ? sinceYear : pending;
+      const chains = [...new Set(held.map((r) => r.chain))].sort((a, b) => Number(a === 'archive') - Number(b === 'archive'));
+      const records = chains.flatMap((c) => held.filter((r) => r.chain === c));
       const ranges = chains.map((chain) => {
         const run = records.filter((r) => r.chain === chain);
         return { chain, from: run[0]!.number, to: run[run.length - 1]!.number, prevSignature: run[0]!.prevSignature };
       });
       const body = archiveBody(records);
       const archive = next('archive', { type: 'archive', periodKey, ranges, recordCount: records.length, sha256: archiveDigest(body) });
-      pending = [];
+      if (year) sinceYear = [];
+      else pending = [];
       return archiveFile({ registerId: 'reg-archive', publicKeyPem, archive }, body);
     },
   };
@@ -207,10 +213,50 @@ test('verify --archive A --archive B: consecutive archives pass; out of order, o
 
     const gap = await runVerify(undefined, ['--archive', march, '--archive', may, '--key-id', maker.keyId]);
     assert.equal(gap.code, 1, gap.output);
-    assert.match(gap.output, /^ARCHIVES NOT CONSECUTIVE: archive 2025-05 after 2025-03: archive record 3 does not follow 1$/m);
+    assert.match(gap.output, /^ARCHIVES NOT CONSECUTIVE: archive 2025-05 after 2025-03: archive record 3 does not follow 1 \(give the archives between them/m);
     const swapped = await runVerify(undefined, ['--archive', april, '--archive', march, '--key-id', maker.keyId]);
     assert.equal(swapped.code, 1, swapped.output);
     assert.match(swapped.output, /^ARCHIVES NOT CONSECUTIVE/m);
+  } finally {
+    await dir.cleanup();
+  }
+});
+
+test('verify --archive: fiscal-year archives follow each other through the archive records they hold; months across a year need it between', async () => {
+  const keys = generateSigningKeyPair();
+  const maker = archiveMaker(keys.privateKeyPem);
+  const dir = await tempDir('comptoir-year-archives-');
+  try {
+    const write = async (name: string, text: string) => {
+      const file = join(dir.path, `${name}.ndjson`);
+      await writeFile(file, text);
+      return file;
+    };
+    maker.add('ticket', { type: 'ticket', totalCents: 100 });
+    const march = await write('2025-03', maker.archive('2025-03', keys.publicKeyPem)); // archive #1
+    const year2025 = await write('2025', maker.archive('2025', keys.publicKeyPem)); // #2: ticket 1, archive 1
+    maker.add('ticket', { type: 'ticket', totalCents: 200 });
+    maker.add('event', { type: 'event', event: 'login' });
+    const april = await write('2026-03', maker.archive('2026-03', keys.publicKeyPem)); // #3
+    const year2026 = await write('2026', maker.archive('2026', keys.publicKeyPem)); // #4: ticket 2, event 1, archive 3
+
+    const years = await runVerify(undefined, ['--archive', year2025, '--archive', year2026, '--key-id', maker.keyId]);
+    assert.equal(years.code, 0, years.output);
+    assert.match(years.output, /^period 2026 \(fiscal year\)$/m);
+    assert.match(years.output, /^chain archive: records 3\.\.3 \(1 record\)$/m);
+    assert.match(years.output, /^2 archives consecutive$/m);
+    const chained = await runVerify(undefined, ['--archive', march, '--archive', year2025, '--archive', april, '--archive', year2026, '--key-id', maker.keyId]);
+    assert.equal(chained.code, 0, chained.output);
+    assert.match(chained.output, /^4 archives consecutive$/m);
+
+    // Two months with a fiscal-year archive between them: refused without it.
+    const months = await runVerify(undefined, ['--archive', march, '--archive', april, '--key-id', maker.keyId]);
+    assert.equal(months.code, 1, months.output);
+    assert.match(months.output, /^ARCHIVES NOT CONSECUTIVE: archive 2026-03 after 2025-03: archive record 3 does not follow 1 \(give the archives between them, a fiscal-year archive included\)$/m);
+    // A fiscal year whose archive records do not start right after the previous file's archive record.
+    const skipped = await runVerify(undefined, ['--archive', march, '--archive', year2026, '--key-id', maker.keyId]);
+    assert.equal(skipped.code, 1, skipped.output);
+    assert.match(skipped.output, /^ARCHIVES NOT CONSECUTIVE: archive 2026 after 2025-03: archive record 4 does not follow 1/m);
   } finally {
     await dir.cleanup();
   }

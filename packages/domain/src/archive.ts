@@ -60,6 +60,21 @@ export function keyFingerprint(key: KeyObject): string {
   return keyIdOf(key);
 }
 
+export type ArchiveKind = 'month' | 'year';
+
+/** An archive's kind, from its period: a fiscal year is named YYYY, a month YYYY-MM. */
+export function archiveKindOf(periodKey: string): ArchiveKind {
+  return /^\d{4}$/.test(periodKey) ? 'year' : 'month';
+}
+
+export type ArchiveIdentity = { siret?: string; storeId?: string; storeName?: string; softwareVersion?: string };
+
+function identityOf(payload: Record<string, unknown>): ArchiveIdentity {
+  const out: ArchiveIdentity = {};
+  for (const k of ['siret', 'storeId', 'storeName', 'softwareVersion'] as const) if (typeof payload[k] === 'string') out[k] = payload[k];
+  return out;
+}
+
 /** The last record of one archived range: what the next archive's range of that chain must follow. */
 export type ArchiveHead = { chain: string; number: number; signature: string };
 
@@ -68,6 +83,10 @@ export type ArchiveCheck =
       ok: true;
       registerId: string;
       periodKey: string;
+      /** A month archive (YYYY-MM) or a fiscal-year archive (YYYY). */
+      kind: ArchiveKind;
+      /** Who archived, as the archive record signed it (absent on archives from before issue 10 item 6). */
+      identity: ArchiveIdentity;
       records: number;
       ranges: ArchiveRange[];
       keyFingerprint: string;
@@ -178,6 +197,11 @@ export function verifyArchive(text: string): ArchiveCheck {
     heads.push({ chain: range.chain, number: last.number, signature: last.signature });
   }
   if (at !== records.length) return fail('records outside the archived ranges');
+  // A fiscal-year archive holds the archive records since the previous one: the last of them is the one its own record follows.
+  const inner = heads.find((h) => h.chain === 'archive');
+  if (inner && (archive.number !== inner.number + 1 || archive.prevSignature !== inner.signature)) {
+    return fail(`the archive record ${archive.number} does not follow the last archive record it holds (${inner.number})`);
+  }
   // Every key id a signature of the file is under (the archive record's key, and every record's).
   const oldest = Array.isArray(keys) ? keyIdOf((keys[0] as RegisterKey).publicKey) : fingerprint;
   const keyIds = [...new Set([fingerprint, ...records.map((r) => r.keyId ?? oldest)])];
@@ -185,6 +209,8 @@ export function verifyArchive(text: string): ArchiveCheck {
     ok: true,
     registerId: header.registerId,
     periodKey: String(payload.periodKey),
+    kind: archiveKindOf(String(payload.periodKey)),
+    identity: identityOf(payload as Record<string, unknown>),
     records: records.length,
     ranges,
     keyFingerprint: fingerprint,
@@ -199,25 +225,34 @@ export type ArchiveSequenceCheck = { ok: true } | { ok: false; reason: string };
 
 /**
  * Continuity of archives given in order (each already checked by `verifyArchive`): one register;
- * each archive record the next of the `archive` chain (number + 1, previous signature = the
- * previous archive record's signature); each range of a chain starting right after that chain's
- * last archived record in the earlier files (number + 1, same signature). A chain no earlier file
- * holds is linked through the archive chain only.
+ * the `archive` chain unbroken across the files: each archive record the next one (number + 1,
+ * previous signature = the previous file's archive record's signature), or, for a fiscal-year
+ * archive, the archive records it holds start right after the previous file's (so two fiscal-year
+ * archives follow each other directly; two month archives on either side of a fiscal-year archive
+ * need that archive between them); each range of a chain starting right after that chain's last
+ * record in the earlier files of the same kind (month archives after months, fiscal years after
+ * fiscal years: number + 1, same signature). A chain no earlier file of its kind holds is linked
+ * through the archive chain only.
  */
 export function verifyArchiveSequence(archives: readonly Extract<ArchiveCheck, { ok: true }>[]): ArchiveSequenceCheck {
-  const heads = new Map<string, ArchiveHead>();
+  const headsOf = new Map<ArchiveKind, Map<string, ArchiveHead>>([['month', new Map()], ['year', new Map()]]);
   let previous: Extract<ArchiveCheck, { ok: true }> | undefined;
   for (const a of archives) {
+    const heads = headsOf.get(a.kind)!;
     if (previous) {
       const label = `archive ${a.periodKey} after ${previous.periodKey}`;
       if (a.registerId !== previous.registerId) return { ok: false, reason: `${label}: another register (${a.registerId}, not ${previous.registerId})` };
-      if (a.archive.number !== previous.archive.number + 1) {
-        return { ok: false, reason: `${label}: archive record ${a.archive.number} does not follow ${previous.archive.number}` };
+      const held = a.ranges.find((r) => r.chain === 'archive');
+      if (a.archive.number === previous.archive.number + 1) {
+        if (a.archive.prevSignature !== previous.archive.signature) return { ok: false, reason: `${label}: the archive record does not follow the previous one's signature` };
+      } else if (!held || held.from !== previous.archive.number + 1) {
+        return { ok: false, reason: `${label}: archive record ${a.archive.number} does not follow ${previous.archive.number} (give the archives between them, a fiscal-year archive included)` };
+      } else if (held.prevSignature !== previous.archive.signature) {
+        return { ok: false, reason: `${label}: the archive records it holds do not follow the previous archive record's signature` };
       }
-      if (a.archive.prevSignature !== previous.archive.signature) return { ok: false, reason: `${label}: the archive record does not follow the previous one's signature` };
       for (const r of a.ranges) {
         const head = heads.get(r.chain);
-        if (!head) continue;
+        if (!head || r.chain === 'archive') continue;
         if (r.from !== head.number + 1) return { ok: false, reason: `${label}: chain ${r.chain} starts at ${r.from}, the previous archive ends at ${head.number}` };
         if (r.prevSignature !== head.signature) return { ok: false, reason: `${label}: chain ${r.chain} record ${r.from} does not follow the previous archive's last signature` };
       }

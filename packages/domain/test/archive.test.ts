@@ -261,8 +261,8 @@ test('archives in sequence: one register, the archive chain linked, each range f
     assert.ok(c.ok, JSON.stringify(c));
     return c;
   };
-  assert.equal(refused([second, first]), 'archive 2026-1 after 2026-2: archive record 1 does not follow 2');
-  assert.equal(refused([first, third]), 'archive 2026-3 after 2026-1: archive record 3 does not follow 1');
+  assert.equal(refused([second, first]), 'archive 2026-1 after 2026-2: archive record 1 does not follow 2 (give the archives between them, a fiscal-year archive included)');
+  assert.equal(refused([first, third]), 'archive 2026-3 after 2026-1: archive record 3 does not follow 1 (give the archives between them, a fiscal-year archive included)');
   const skewed = ok(signedArchive(2, 'q'.repeat(86), all.slice(5), [nextRange]));
   assert.equal(refused([first, skewed]), "archive 2026-2 after 2026-1: the archive record does not follow the previous one's signature");
   const theirs = all.slice(5).map(({ signature: _, ...r }) => ({ ...r, registerId: 'reg-other' })).map((r) => ({ ...r, signature: '' }));

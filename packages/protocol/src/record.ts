@@ -219,13 +219,20 @@ export const ClosurePayload = z.discriminatedUnion('version', [ClosurePayloadV2,
 export type ClosurePayload = z.infer<typeof ClosurePayload>;
 
 /**
- * An archive (NF525): the records of every chain since the previous archive, named by range, and the
- * SHA-256 of their canonical text (domain `archiveBody`). Signed when a month is closed.
+ * An archive (NF525): the records of every chain since the previous archive of the same period kind,
+ * named by range, and the SHA-256 of their canonical text (domain `archiveBody`). Signed when a month
+ * is closed (a month archive, YYYY-MM) and when a fiscal year is closed (a fiscal-year archive, YYYY:
+ * every record since the previous fiscal-year archive, the month archives of the year included).
  */
 export const ArchivePayload = z.object({
   type: z.literal('archive'),
-  /** The month closed (YYYY-MM). */
-  periodKey: z.string().regex(/^\d{4}-\d{2}$/),
+  /** The month (YYYY-MM) or the fiscal year (YYYY, named after the calendar year it starts in) closed. */
+  periodKey: z.string().regex(/^\d{4}(-\d{2})?$/),
+  /** Who archived (signed; absent on archives from before issue 10 item 6): the store's SIRET, its id and name, the software and its version. */
+  siret: z.string().max(40).optional(),
+  storeId: z.string().max(100).optional(),
+  storeName: z.string().max(200).optional(),
+  softwareVersion: z.string().max(64).optional(),
   ranges: z.array(
     z.object({
       chain: Chain,

@@ -145,11 +145,12 @@ describe('business days, automatic closures, closures v2', () => {
     assert.equal(year.salesCents, grand.salesCents + day.salesCents);
     assert.equal(year.grandTotalAbsCents, day.grandTotalAbsCents);
     assert.deepEqual([year.firstTicket, year.lastTicket], [1, 5]);
-    // December is archived; the sale of 2 January waits for the next archive.
+    // December is archived, then the fiscal year 2026 (January start): the sale of 2 January waits for the next archives.
     const archives = (await api(env.reg.url, 'GET', '/api/archives', { token: t })).body.items;
-    assert.equal(archives[0].payload.periodKey, '2026-12');
-    const tickets = archives[0].payload.ranges.find((r: { chain: string }) => r.chain === 'ticket');
-    assert.deepEqual([tickets.from, tickets.to], [4, 5]);
+    assert.deepEqual(archives.map((a: { payload: { periodKey: string } }) => a.payload.periodKey), ['2026', '2026-12', '2026-11']);
+    const ticketsOf = (a: { payload: { ranges: { chain: string; from: number; to: number }[] } }) => a.payload.ranges.find((r) => r.chain === 'ticket')!;
+    assert.deepEqual([ticketsOf(archives[1]).from, ticketsOf(archives[1]).to], [4, 5]);
+    assert.deepEqual([ticketsOf(archives[0]).from, ticketsOf(archives[0]).to], [1, 5], 'the fiscal year holds every ticket of the year');
     assert.equal(jan.number, 6);
     // Today's Z closes only today.
     const z = await api(env.reg.url, 'POST', '/api/closures/day', { token: t, body: { approval: central.manager } });

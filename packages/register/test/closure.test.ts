@@ -123,10 +123,17 @@ describe('closures over a month end and a year end', () => {
 
   test('the closed month is archived: a signed archive of its tickets, its closures and the events, checkable on its own', async () => {
     const t = await token();
-    const archives: Archive[] = (await api(env.reg.url, 'GET', '/api/archives', { token: t })).body.items;
-    assert.equal(archives.length, 1);
+    const all: Archive[] = (await api(env.reg.url, 'GET', '/api/archives', { token: t })).body.items;
+    // Newest first: the fiscal year 2026's archive was signed right after December's.
+    assert.deepEqual(all.map((a) => [a.number, a.payload.periodKey]), [[2, '2026'], [1, '2026-12']]);
+    const archives = [all[1]!];
     const archive = archives[0]!.payload;
     assert.equal(archive.periodKey, '2026-12');
+    // Who archived, signed with it: the store's SIRET, the store, the software version, the key ids.
+    const store = env.reg.ctx.sqlite.prepare('SELECT id, name, siret FROM copy_store').get() as { id: string; name: string; siret: string };
+    assert.deepEqual([archive.siret, archive.storeId, archive.storeName], [store.siret, store.id, store.name]);
+    assert.match(archive.softwareVersion ?? '', /^\S+ \d+\.\d+\.\d+/);
+    assert.deepEqual(archive.keys?.map((k) => k.keyId), [env.reg.ctx.identity!.keyId]);
     const range = (chain: string) => archive.ranges.find((r) => r.chain === chain);
     // December's tickets only (the ticket of 2 January waits for the next archive); the closures signed up to the archive.
     assert.deepEqual(range('ticket'), { chain: 'ticket', from: 1, to: 3, prevSignature: '' });
@@ -153,7 +160,7 @@ describe('closures over a month end and a year end', () => {
     // Central holds the archive record and rebuilds the same file, byte for byte, from its own records.
     await eventually('archive at central', async () => {
       const r = await http(central.url, 'GET', `/api/archives?registerId=${env.registerId}`, { token: central.adminToken });
-      return r.body.items?.length === 1;
+      return r.body.items?.length === 2;
     });
     const atCentral = await fetch(`${central.url}/api/archives/${env.registerId}/${archives[0]!.number}/file`, {
       headers: { authorization: `Bearer ${central.adminToken}` },
@@ -170,7 +177,7 @@ describe('closures over a month end and a year end', () => {
     assert.equal(readFileSync(written.file, 'utf8'), text, 'the written file is the served file');
     assert.equal(written.sha256, createHash('sha256').update(text).digest('hex'));
     const produced = env.reg.ctx.sqlite.prepare("SELECT payload FROM records WHERE chain = 'event' AND json_extract(payload, '$.event') = 'archive_produced'").all() as { payload: string }[];
-    assert.equal(produced.length, 1);
+    assert.equal(produced.length, 2, 'one archive_produced event per archive');
     assert.deepEqual([JSON.parse(produced[0]!.payload).details.file, JSON.parse(produced[0]!.payload).details.fileSha256], [basename(written.file), written.sha256]);
 
     // `comptoir verify --archive` recomputes every Z of the file from its tickets.
@@ -220,6 +227,53 @@ describe('closures over a month end and a year end', () => {
       const caught = await runComptoir(['verify', '--archive', forgedFile, '--key-id', keyId]);
       assert.equal(caught.code, 1, caught.output);
       assert.match(caught.output, /^ARCHIVE BROKEN: closure 1 \(day 2026-12-30\): totalCents is \d+, tickets 1\.\.2 sum to \d+$/m);
+    } finally {
+      await dir.cleanup();
+    }
+  });
+
+  test('the closed fiscal year is archived too: every record of the year, the month archives included, written 0600 and checkable', async () => {
+    const t = await token();
+    const [year, month] = (await api(env.reg.url, 'GET', '/api/archives', { token: t })).body.items as Archive[];
+    assert.equal(year!.payload.periodKey, '2026');
+    const range = (chain: string) => year!.payload.ranges.find((r) => r.chain === chain);
+    // The whole fiscal year (this register's first): its three tickets, its closures up to the year
+    // closure, and December's archive record, which the year archive's own record follows.
+    assert.deepEqual(range('ticket'), { chain: 'ticket', from: 1, to: 3, prevSignature: '' });
+    assert.deepEqual([range('closure')?.from, range('closure')?.to], [1, 4]);
+    assert.deepEqual(range('archive'), { chain: 'archive', from: 1, to: 1, prevSignature: '' });
+    assert.equal(year!.payload.siret, month!.payload.siret);
+    assert.ok(year!.payload.keys?.length === 1);
+
+    const written = env.reg.ctx.sqlite.prepare('SELECT file, sha256 FROM archive_files WHERE number = ?').get(year!.number) as { file: string; sha256: string };
+    assert.match(basename(written.file), new RegExp(`^\\d{14}-comptoir-archive-${env.registerId}-2026\\.ndjson$`));
+    assert.equal(statSync(written.file).mode & 0o777, 0o600);
+    const text = readFileSync(written.file, 'utf8');
+    const served = await fetch(`${env.reg.url}/api/archives/${year!.number}/file`, { headers: { authorization: `Bearer ${t}` } });
+    assert.equal(await served.text(), text, 'the written file is the served file');
+    assert.equal(written.sha256, createHash('sha256').update(text).digest('hex'));
+
+    const dir = await tmp();
+    try {
+      const yearFile = join(dir.path, 'year.ndjson');
+      const monthFile = join(dir.path, 'month.ndjson');
+      await writeFile(yearFile, text);
+      await writeFile(monthFile, readFileSync((env.reg.ctx.sqlite.prepare('SELECT file FROM archive_files WHERE number = ?').get(month!.number) as { file: string }).file, 'utf8'));
+      const keyId = env.reg.ctx.identity!.keyId;
+      const ok = await runComptoir(['verify', '--archive', yearFile, '--key-id', keyId]);
+      assert.equal(ok.code, 0, ok.output);
+      assert.match(ok.output, /^period 2026 \(fiscal year\)$/m);
+      assert.match(ok.output, /^chain archive: records 1\.\.1 \(1 record\)$/m);
+      assert.match(ok.output, new RegExp(`^siret ${year!.payload.siret}$`, 'm'));
+      assert.match(ok.output, /^software \S+ \d/m);
+      assert.match(ok.output, /^closures recomputed from their tickets: 4$/m);
+      // December's archive, then the year's: consecutive in the archive chain.
+      const both = await runComptoir(['verify', '--archive', monthFile, '--archive', yearFile, '--key-id', keyId]);
+      assert.equal(both.code, 0, both.output);
+      assert.match(both.output, /^2 archives consecutive$/m);
+      const swapped = await runComptoir(['verify', '--archive', yearFile, '--archive', monthFile, '--key-id', keyId]);
+      assert.equal(swapped.code, 1, swapped.output);
+      assert.match(swapped.output, /^ARCHIVES NOT CONSECUTIVE: archive 2026-12 after 2026: archive record 1 does not follow 2/m);
     } finally {
       await dir.cleanup();
     }

@@ -1,4 +1,4 @@
-import { archiveBody, archiveDigest, archiveFile, archiveHeaderKeys } from '@comptoir/domain';
+import { archiveBody, archiveDigest, archiveFile, archiveHeaderKeys, archiveKindOf, type ArchiveKind } from '@comptoir/domain';
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -9,6 +9,7 @@ import { appendRecord, chainHeadOf, toSignedRecord } from '../chain/record-chain
 import type { RegisterContext } from '../context';
 import type { RecordRow } from '../db/statements';
 import { recordEntries } from '../chain/record-entries';
+import { readStoreIdentity } from '../receipts/store-identity.service';
 
 /** Every chain but the archives themselves, in the order an archive lists them. */
 const ARCHIVED_CHAINS: Chain[] = ['ticket', 'duplicate', 'closure', 'event', 'training', 'drawer'];
@@ -24,22 +25,32 @@ function rangeRecords(ctx: RegisterContext, registerId: string, chain: string, f
   );
 }
 
+/** The latest archive of one kind (months and fiscal years chain each to their own kind), or undefined. */
+function lastArchiveOf(ctx: RegisterContext, kind: ArchiveKind): Archive | undefined {
+  return recordEntries<ArchivePayload>(ctx, 'archive', "AND length(json_extract(r.payload, '$.periodKey')) = ? ORDER BY r.number DESC LIMIT 1", kind === 'year' ? 4 : 7)[0];
+}
+
 /**
- * Signs the archive of a closed month: for each chain, the records after the previous archive's
- * range up to the chain's head (the ticket chain: up to the month closure's last ticket, so a
- * ticket of the new month waits for the next archive), and the SHA-256 of their canonical text. MUST run inside the
- * closure's transaction (after the month closure, so the archive holds it): the heads cannot move
- * between reading the records and signing.
- * Invariant: consecutive archives cover consecutive numbers of every chain; each range names the
- * signature its first record follows, so archives chain to each other as records do.
+ * Signs the archive of a closed month (periodKey YYYY-MM) or fiscal year (YYYY): for each chain,
+ * the records after the previous archive of the same kind up to the chain's head (the ticket chain:
+ * up to the period closure's last ticket, so a ticket of the new period waits for the next archive),
+ * and the SHA-256 of their canonical text. A fiscal-year archive also holds the `archive` chain since
+ * the previous fiscal-year archive (the year's month archives, the one signed just before it
+ * included), so it follows that archive as records follow each other. MUST run inside the closure's
+ * transaction (after the period's closure, so the archive holds it): the heads cannot move between
+ * reading the records and signing.
+ * Invariant: consecutive archives of one kind cover consecutive numbers of every chain; each range
+ * names the signature its first record follows, so archives chain to each other as records do.
  */
 export function signArchive(ctx: RegisterContext, periodKey: string, now: Date, lastTicket: number): Archive {
   const registerId = ctx.identity!.registerId;
-  const previous = listArchives(ctx, 1)[0];
+  const kind = archiveKindOf(periodKey);
+  const previous = lastArchiveOf(ctx, kind);
   const covered = new Map((previous?.payload.ranges ?? []).map((r) => [r.chain, r.to]));
+  if (previous && kind === 'year') covered.set('archive', previous.number);
   const ranges: ArchivePayload['ranges'] = [];
   const records: SignedRecord[] = [];
-  for (const chain of ARCHIVED_CHAINS) {
+  for (const chain of kind === 'year' ? [...ARCHIVED_CHAINS, 'archive' as const] : ARCHIVED_CHAINS) {
     const from = (covered.get(chain) ?? 0) + 1;
     const to = chain === 'ticket' ? lastTicket : (chainHeadOf(ctx, chain)?.number ?? 0);
     if (to < from) continue;
@@ -51,7 +62,19 @@ export function signArchive(ctx: RegisterContext, periodKey: string, now: Date, 
   const body = archiveBody(records);
   // Every key the register had, with its validity by position: signed, so the file alone tells which key may sign where.
   const keys = localKeys(ctx.sqlite).map((k) => ({ keyId: k.keyId, startAfter: k.startAfter, endAt: k.endAt }));
-  const payload: ArchivePayload = { type: 'archive', periodKey, ranges, recordCount: records.length, sha256: archiveDigest(body), ...(keys.length > 0 ? { keys } : {}) };
+  const store = readStoreIdentity(ctx);
+  const payload: ArchivePayload = {
+    type: 'archive',
+    periodKey,
+    siret: store.siret,
+    storeId: store.storeId,
+    storeName: store.name,
+    softwareVersion: `${store.softwareName} ${store.softwareVersion}`,
+    ranges,
+    recordCount: records.length,
+    sha256: archiveDigest(body),
+    ...(keys.length > 0 ? { keys } : {}),
+  };
   const appended = appendRecord(ctx, 'archive', payload, now.toISOString());
   const written = writeArchiveFile(ctx, appended.number);
   appendRecord(

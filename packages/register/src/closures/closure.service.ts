@@ -28,7 +28,8 @@ import { dayCashFields, signCount, type DrawerCount } from '../cash/drawer-day';
 //   2. every open business day before today is closed by an automatic day Z (`auto: true`), one Z
 //      per day, in date order;
 //   3. before a day is closed, and before today is reached, every month / fiscal year that is over
-//      is closed (the sum of its day closures) and the month archived (archive.service.ts);
+//      is closed (the sum of its day closures), the month archived, then the fiscal year archived
+//      (archive.service.ts);
 //   4. a manual Z then closes today's business day (409 when it is already closed, or when the
 //      register's date is before its last closure: a clock set back).
 // Invariants: consecutive day closures cover consecutive ticket numbers with no gap and no overlap;
@@ -225,8 +226,8 @@ function signDay(ctx: RegisterContext, open: OpenDay, opts: { auto: boolean; cas
 
 /**
  * Step 3: before `day` (a business day about to be closed, or today), closes the month and the
- * fiscal year of the last day closure when they are over, then archives that month. Months and
- * years close in order, once each; a month without any day closure has no closure.
+ * fiscal year of the last day closure when they are over, then archives that month and that
+ * fiscal year. Months and years close in order, once each; a month without any day closure has no closure.
  */
 function closePeriodsOver(ctx: RegisterContext, cal: StoreCalendar, cashierId: string, day: string): Closure[] {
   const lastDay = lastClosure(ctx, 'day');
@@ -235,11 +236,12 @@ function closePeriodsOver(ctx: RegisterContext, cal: StoreCalendar, cashierId: s
   if (month >= monthOf(day) || lastClosure(ctx, 'month')?.payload.periodKey === month) return [];
   const signed = [signPeriod(ctx, cal, cashierId, 'month', month)];
   const year = fiscalYearOf(lastDay.payload.periodKey, cal.fiscalYearStartMonth);
-  if (year < fiscalYearOf(day, cal.fiscalYearStartMonth) && lastClosure(ctx, 'year')?.payload.periodKey !== year) {
-    signed.push(signPeriod(ctx, cal, cashierId, 'year', year));
-  }
+  const yearOver = year < fiscalYearOf(day, cal.fiscalYearStartMonth) && lastClosure(ctx, 'year')?.payload.periodKey !== year;
+  if (yearOver) signed.push(signPeriod(ctx, cal, cashierId, 'year', year));
   // The closed month is archived with its closures: its tickets, and every other record signed since the previous archive.
   signArchive(ctx, month, ctx.now(), lastDay.payload.lastTicket);
+  // Then the closed fiscal year: every record since the previous fiscal-year archive, this month's archive included.
+  if (yearOver) signArchive(ctx, year, ctx.now(), lastDay.payload.lastTicket);
   return signed;
 }
 
