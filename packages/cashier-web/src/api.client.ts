@@ -3,10 +3,12 @@ import { ApiError, createApiClient, registerEndpoints, screenSession } from '@co
 import type {
   CashMovementRequest,
   CloseDayRequest,
+  DrawerOpenRequest,
   HoldSaleRequest,
   ReturnQuoteRequest,
   ReturnRequest,
   SaleRequest,
+  TrainingRequest,
 } from '@comptoir/protocol';
 
 // The screen's only way to the register agent (same origin), through the one API client of
@@ -49,6 +51,8 @@ export const api = {
   drawer: () => register.call(e.drawer),
   creditNote: (reference: string) => register.call(e.creditNote, { params: { reference } }),
   cashMovement: (body: CashMovementRequest) => register.call(e.cashMovement, { body }),
+  openDrawer: (body: DrawerOpenRequest) => register.call(e.openDrawer, { body }),
+  setTraining: (body: TrainingRequest) => register.call(e.setTraining, { body }),
   holdSale: (body: HoldSaleRequest) => register.call(e.holdSale, { body }),
   heldSales: () => register.call(e.heldSales),
   recallSale: (id: number) => register.call(e.recallSale, { params: { id } }),

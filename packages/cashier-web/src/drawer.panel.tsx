@@ -7,10 +7,10 @@ import { formatEuros, parseEuros } from '@comptoir/domain/money';
 import { useScreen } from './screen.context';
 
 // The cash drawer on the cashier screen: today's figures, the opening float, cash put in or taken
-// out (each a signed record on the register, online or not), and the count of coins and notes
-// that the day's Z carries.
+// out (each a signed record on the register, online or not), opening the drawer without a sale
+// (a signed event, approved by a manager), and the count of coins and notes that the day's Z carries.
 
-/** Today's drawer and the three movements (a paid-out asks for a manager's approval). */
+/** Today's drawer, the three movements (a paid-out asks for a manager's approval) and the no-sale opening (always approved). */
 export function DrawerPanel(props: { refreshKey?: unknown }) {
   const { t, lang } = useScreen();
   const withApproval = useApproval();
@@ -20,12 +20,39 @@ export function DrawerPanel(props: { refreshKey?: unknown }) {
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
   const money = (c: number) => formatEuros(c, lang);
   const load = () => api.drawer().then(setDrawer, (e: unknown) => setError(errorText(t, e)));
   useEffect(() => {
     void load();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [props.refreshKey]);
+
+  /** A no-sale: the register signs the opening (a manager approves it), then kicks the drawer through the printer. */
+  async function openDrawer() {
+    if (!reason.trim()) {
+      setNotice(null);
+      return setError(t('drawerOpenNeedsReason'));
+    }
+    setBusy(true);
+    try {
+      const opened = await withApproval((approval) => api.openDrawer({ reason, ...(approval ? { approval } : {}) }));
+      setReason('');
+      setError(null);
+      setNotice(
+        opened.kick === 'sent'
+          ? t('drawerOpened')
+          : opened.kick === 'no_printer'
+            ? t('drawerOpenedNoPrinter')
+            : t('drawerKickFailed', { reason: opened.kickError ?? '' }),
+      );
+    } catch (e) {
+      setNotice(null);
+      setError(errorText(t, e));
+    } finally {
+      setBusy(false);
+    }
+  }
 
   async function submit() {
     const cents = parseEuros(amount);
@@ -36,6 +63,7 @@ export function DrawerPanel(props: { refreshKey?: unknown }) {
       setAmount('');
       setReason('');
       setError(null);
+      setNotice(null);
       await load();
     } catch (e) {
       setError(errorText(t, e));
@@ -84,7 +112,15 @@ export function DrawerPanel(props: { refreshKey?: unknown }) {
         <button className="primary" data-testid="drawer-submit" disabled={busy} onClick={() => void submit()}>
           {t('drawerRecord')}
         </button>
+        <button className="secondary" data-testid="drawer-open" disabled={busy} onClick={() => void openDrawer()}>
+          {t('drawerOpen')}
+        </button>
       </div>
+      {notice && (
+        <p className="ok" role="status" data-testid="drawer-notice">
+          {notice}
+        </p>
+      )}
       {error && (
         <p className="error" role="alert" data-testid="drawer-error">
           {error}

@@ -7,9 +7,10 @@ import { formatDateTime, formatTime } from './money.format';
 import { useScreen } from './screen.context';
 import { ClosurePanel } from './closure.panel';
 import { DrawerPanel } from './drawer.panel';
+import { TrainingPanel } from './training.panel';
 import { VatTable } from './vat-table.view';
 
-/** X report (running totals since the last closure, read-only), the daily closure (Z) and the manual SOS copy. */
+/** X report (running totals since the last closure, read-only), the drawer, training mode, the daily closure (Z) and the manual SOS copy. */
 export function ReportScreen() {
   const { t, lang, status } = useScreen();
   const [report, setReport] = useState<XReport | null>(null);
@@ -111,6 +112,7 @@ export function ReportScreen() {
         )}
       </section>
       <DrawerPanel refreshKey={drawerKey} />
+      <TrainingPanel />
       <ClosurePanel
         onClosed={() => {
           void load();

@@ -8,8 +8,9 @@ import { approve, assertAccessible, ensureBuilt, screenshot, startDemo, waitForT
 
 /**
  * The cash drawer on the cashier screen, in a real Chromium against a real demo shop: the float
- * asked at the first login of the day, a paid-out, a cash sale, then the count by coins and notes
- * at closing, 1.50 short; every figure checked against the register's own API.
+ * asked at the first login of the day, a paid-out, a no-sale opening and training mode on and off
+ * (each approved by a manager's PIN), a cash sale, then the count by coins and notes at closing,
+ * 1.50 short; every figure checked against the register's own API.
  */
 let shop: DemoShop;
 let browser: Browser;
@@ -36,7 +37,7 @@ after(async () => {
 
 const drawer = async () => (await http(reg.url, 'GET', '/api/cash/drawer', { token: apiToken })).body;
 
-test('float at the first login, a paid-out, a cash sale, the count by denomination at closing', async () => {
+test('float at the first login, a paid-out, a no-sale, training mode, a cash sale, the count by denomination at closing', async () => {
   await page.goto(reg.url);
   await page.getByTestId('login-input').fill(shop.cashier.login);
   await page.getByTestId('pin-input').fill(shop.cashier.pin);
@@ -71,6 +72,41 @@ test('float at the first login, a paid-out, a cash sale, the count by denominati
   assert.deepEqual(d.movements.map((m: any) => [m.payload.kind, m.payload.amountCents, m.payload.reason]), [['float', 15000, ''], ['out', 1230, 'Timbres']]);
   assert.deepEqual(d.movements[1].payload.approvedBy, { cashierId: d.movements[1].payload.approvedBy.cashierId, login: DEMO_MANAGER_AT_TILL.login, role: 'manager', reasons: ['paid_out'] });
   assert.equal(d.movements[0].payload.approvedBy, undefined, 'a float needs no approval');
+
+  // Opening the drawer without a sale: always a manager's approval; the register signs the opening
+  // (the demo has no printer: the panel says the opening is recorded but no printer drives the drawer).
+  const managerToken = (await http(reg.url, 'POST', '/api/auth/login', { body: DEMO_MANAGER_AT_TILL })).body.token;
+  const noSales = async () =>
+    (await http(reg.url, 'GET', '/api/events?limit=200', { token: managerToken })).body.items.filter((e: any) => e.event === 'drawer_opened_no_sale');
+  assert.equal((await noSales()).length, 0);
+  await page.getByTestId('drawer-open').click();
+  await waitForText(page, 'drawer-error', /motif de l’ouverture/);
+  assert.equal(await page.getByTestId('approval-reasons').count(), 0, 'no reason: refused on the screen, no approval asked');
+  await page.getByTestId('drawer-reason').fill('Monnaie');
+  await page.getByTestId('drawer-open').click();
+  await waitForText(page, 'approval-reasons', /ouverture du tiroir sans vente/);
+  await approve(page, DEMO_MANAGER_AT_TILL);
+  await waitForText(page, 'drawer-notice', /Ouverture enregistrée/);
+  const [opened] = await noSales();
+  assert.deepEqual(
+    [opened.code, opened.details.byLogin, opened.details.approvedByLogin, opened.details.reason],
+    [1090, shop.cashier.login, DEMO_MANAGER_AT_TILL.login, 'Monnaie'],
+  );
+  assert.equal((await drawer()).movements.length, 2, 'a no-sale moves no cash');
+
+  // Training mode from the same tab: the cashier's switch asks for a manager, the banner follows.
+  await page.getByTestId('training-toggle').click();
+  await waitForText(page, 'approval-reasons', /mode formation/);
+  await approve(page, DEMO_MANAGER_AT_TILL);
+  await page.getByTestId('training-banner').waitFor();
+  await waitForText(page, 'training-toggle', /Quitter le mode formation/);
+  assert.equal((await http(reg.url, 'GET', '/api/status')).body.training, true);
+  await page.getByTestId('training-toggle').click();
+  await approve(page, DEMO_MANAGER_AT_TILL);
+  await page.getByTestId('training-banner').waitFor({ state: 'detached' });
+  assert.equal((await http(reg.url, 'GET', '/api/status')).body.training, false);
+  const switches = (await http(reg.url, 'GET', '/api/events?limit=200', { token: managerToken })).body.items.filter((e: any) => e.event.startsWith('training_'));
+  assert.deepEqual(switches.map((e: any) => [e.event, e.details.approvedByLogin]), [['training_end', DEMO_MANAGER_AT_TILL.login], ['training_start', DEMO_MANAGER_AT_TILL.login]]);
 
   // A cash sale through the register's API (the sale screen has its own tests): 1 unit, paid exactly.
   const product = (await http(shop.centralUrl, 'GET', '/api/products?limit=1', { token: shop.adminToken })).body.items[0];

@@ -43,6 +43,8 @@ export const EVENT_CODES = {
   key_end: 1071,
   training_start: 1080,
   training_end: 1081,
+  /** The cash drawer opened without a sale (a "no sale"; details: who asked, the manager who approved, the reason). */
+  drawer_opened_no_sale: 1090,
   return_reserved_for_peer: 1200,
   return_released_for_peer: 1201,
   credit_note_reserved_for_peer: 1210,

@@ -117,6 +117,8 @@ export const EVENT_TYPES = [
   /** Part of one of this register's credit notes reserved for a sale at another register over the LAN (central down). */
   'credit_note_reserved_for_peer',
   'credit_note_released_for_peer',
+  /** The cash drawer opened without a sale ("no sale", manager-approved; details: who asked, who approved, why). */
+  'drawer_opened_no_sale',
 ] as const;
 export const EventType = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventType>;

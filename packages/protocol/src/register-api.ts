@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Cents, Id, IsoDateTime, Sku } from './common';
 import { CreditNoteReference, CashMovementKind, CashMovementPayload, DenominationCount, EURO_DENOMINATIONS, PaymentMethod, TicketLine, TicketPayment, VatLine } from './record';
 import { RegisterMode, SosCopyKind } from './sync';
+import { JournalEvent } from './event-codes';
 
 // Bodies of the register agent's local HTTP API (served to the cashier screen).
 
@@ -225,6 +226,31 @@ export const DrawerState = z.object({
 });
 export type DrawerState = z.infer<typeof DrawerState>;
 
+/**
+ * `POST /api/cash/drawer/open`: open the drawer without a sale (a "no sale"). Needs a manager's
+ * approval (approval.service.ts; a manager signed in needs none); signed as a `drawer_opened_no_sale`
+ * event (JET code 1090) with its reason (the journal says why), then the drawer is kicked through
+ * the receipt printer when there is one.
+ */
+export const DrawerOpenRequest = z.object({
+  reason: z.string().trim().min(1, 'opening the drawer without a sale needs a reason').max(200),
+  approval: Approval.optional(),
+});
+export type DrawerOpenRequest = z.infer<typeof DrawerOpenRequest>;
+
+export const DrawerOpening = z.object({
+  /** The signed event (the register's `event` chain; it reaches central with the other events). */
+  event: JournalEvent,
+  /**
+   * The drawer's pulse (ESC/POS `ESC p`) through the receipt printer: `sent`, `failed` (the printer
+   * did not take it: `kickError` says why) or `no_printer` (none configured). The event is signed
+   * before the pulse, whatever its outcome.
+   */
+  kick: z.enum(['sent', 'failed', 'no_printer']),
+  kickError: z.string().nullable(),
+});
+export type DrawerOpening = z.infer<typeof DrawerOpening>;
+
 /** `POST /api/closures/day`: the day Z, with the drawer's count (a total, or coins and notes), or without. */
 export const CloseDayRequest = z
   .object({
@@ -240,8 +266,11 @@ export const CloseDayRequest = z
   });
 export type CloseDayRequest = z.infer<typeof CloseDayRequest>;
 
-/** `PUT /api/training` (a manager): training mode on or off; `GET /api/training`. */
-export const TrainingRequest = z.object({ enabled: z.boolean() });
+/**
+ * `PUT /api/training`: training mode on or off, by a manager signed in or with a manager's
+ * `approval` (approval.service.ts; the approver is signed in the training_start/end event); `GET /api/training`.
+ */
+export const TrainingRequest = z.object({ enabled: z.boolean(), approval: Approval.optional() });
 export type TrainingRequest = z.infer<typeof TrainingRequest>;
 export const TrainingState = z.object({ training: z.boolean() });
 export type TrainingState = z.infer<typeof TrainingState>;

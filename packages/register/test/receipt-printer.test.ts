@@ -6,105 +6,15 @@
 // so receipts carry the demo store's identity and catalog as central serves them.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server, type Socket } from 'node:net';
 import { eventually, promSample, scrapeMetrics } from '@comptoir/testing';
 import type { Receipt } from '@comptoir/protocol';
 import type { RunningRegister } from '../src/index';
-import { encodeReceiptEscPos, euros } from '../src/receipts/escpos-receipt';
+import { encodeDrawerKick, encodeReceiptEscPos, euros } from '../src/receipts/escpos-receipt';
 import { parsePrinterUrl, sendToPrinter } from '../src/receipts/receipt-printer';
 import { DEMO_SKUS, centralPerFile } from './support/central';
 import { startEnrolledRegister } from './support/enrolled-register';
 import { api } from './helpers';
-
-// ---- the decoding printer ----
-
-/** Bytes above 0x7F that French receipts use, in code page 858 (the rest decode as "?"). */
-const CP858: Record<number, string> = {
-  0x80: 'Ç', 0x82: 'é', 0x83: 'â', 0x85: 'à', 0x87: 'ç', 0x88: 'ê', 0x89: 'ë', 0x8a: 'è', 0x8b: 'ï', 0x8c: 'î',
-  0x90: 'É', 0x93: 'ô', 0x96: 'û', 0x97: 'ù', 0xc4: '─', 0xcd: '═', 0xd5: '€', 0xf8: '°',
-};
-
-/** Argument byte counts of the ESC/POS commands a receipt may use; anything else fails the test. */
-const ESC_ARGS: Record<string, number> = { '@': 0, '2': 0, '3': 1, '!': 1, '-': 1, E: 1, G: 1, M: 1, a: 1, d: 1, J: 1, t: 1, R: 1, V: 1 };
-const GS_ARGS: Record<string, number> = { '!': 1, B: 1, b: 1, h: 1, w: 1, H: 1 };
-const FS_ARGS: Record<string, number> = { '.': 0, '&': 0, C: 1 };
-
-interface Decoded {
-  text: string;
-  /** Each command as e.g. "ESC @", "GS V 0" (arguments in decimal). */
-  commands: string[];
-}
-
-function decodeEscPos(bytes: Uint8Array): Decoded {
-  let text = '';
-  const commands: string[] = [];
-  for (let i = 0; i < bytes.length; ) {
-    const b = bytes[i]!;
-    if (b === 0x1b || b === 0x1d || b === 0x1c) {
-      const prefix = b === 0x1b ? 'ESC' : b === 0x1d ? 'GS' : 'FS';
-      const op = String.fromCharCode(bytes[i + 1]!);
-      let n = (b === 0x1b ? ESC_ARGS : b === 0x1d ? GS_ARGS : FS_ARGS)[op];
-      if (b === 0x1d && op === 'V') n = bytes[i + 2]! >= 65 ? 2 : 1; // GS V m [n]
-      if (b === 0x1d && op === 'k') {
-        // GS k m n d1…dn (barcode, m ≥ 65): shown as "GS k m <data as text>"
-        const len = bytes[i + 3]!;
-        commands.push(`GS k ${bytes[i + 2]} ${String.fromCharCode(...bytes.subarray(i + 4, i + 4 + len))}`);
-        i += 4 + len;
-        continue;
-      }
-      if (n === undefined) throw new Error(`unknown command ${prefix} ${op} (0x${bytes[i + 1]!.toString(16)}) at byte ${i}`);
-      commands.push([prefix, op, ...bytes.subarray(i + 2, i + 2 + n)].join(' '));
-      i += 2 + n;
-      continue;
-    }
-    if (b === 0x0a) text += '\n';
-    else if (b === 0x0d) {
-      /* carriage return */
-    } else if (b < 0x80) text += String.fromCharCode(b);
-    else text += CP858[b] ?? '?';
-    i++;
-  }
-  return { text, commands };
-}
-
-/** A thermal printer on a free local port: one print job per TCP connection, decoded. */
-class FakePrinter {
-  readonly jobs: Buffer[] = [];
-  private server: Server | null = null;
-  private sockets = new Set<Socket>();
-  port = 0;
-
-  async start(): Promise<void> {
-    this.server = createServer((socket) => {
-      this.sockets.add(socket);
-      const chunks: Buffer[] = [];
-      socket.on('data', (c) => chunks.push(c));
-      socket.on('end', () => this.jobs.push(Buffer.concat(chunks)));
-      socket.on('close', () => this.sockets.delete(socket));
-      socket.on('error', () => {});
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as { port: number }).port;
-  }
-
-  get url(): string {
-    return `tcp://127.0.0.1:${this.port}`;
-  }
-
-  async stop(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
-  }
-}
-
-/** A port with nothing listening on it (a printer that is switched off). */
-async function deadPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
+import { FakePrinter, deadPort, decodeEscPos } from './support/fake-printer';
 
 const CUT = /^GS V (0|1|48|49|65 \d+|66 \d+)$/;
 const cash = (amountCents: number) => ({ method: 'cash', amountCents });
@@ -179,6 +89,12 @@ describe('ESC/POS receipt encoding', () => {
     assert.ok(text.includes("Ticket d'origine n° 42"));
     assert.ok(text.includes('-8,50 €'));
     assert.equal(euros(-123456789), '-1 234 567,89 €');
+  });
+
+  test('the drawer kick is the ESC/POS pulse after an initialize: ESC p on pin 2, 100 ms on, 500 ms off; no text, no cut', () => {
+    const { text, commands } = decodeEscPos(encodeDrawerKick());
+    assert.deepEqual(commands, ['ESC @', 'FS .', 'ESC M 0', 'ESC p 0 50 250']);
+    assert.equal(text, '');
   });
 
   test('printer URLs', () => {

@@ -1,5 +1,6 @@
-// Training mode (issue 10), against the real central server: a manager switches it (a cashier
-// cannot); training tickets go to the `training` chain, answer `training: true`, never count in the
+// Training mode (issue 10), against the real central server: a manager switches it, a cashier only
+// with a manager's approval (issue 9 item 7: refused without, the approver signed in the event, a
+// wrong PIN counted as a failed login of that manager); training tickets go to the `training` chain, answer `training: true`, never count in the
 // X report, the Z, the grand totals or the stock, and reach central as training records (no ticket,
 // no stock movement there either). Leaving training mode, the ticket chain goes on where it was.
 import { after, before, describe, test } from 'node:test';
@@ -36,6 +37,7 @@ describe('training mode', () => {
 
     const refused = await api(env.reg.url, 'PUT', '/api/training', { token: cashier, body: { enabled: true } });
     assert.equal(refused.status, 403, JSON.stringify(refused.body));
+    assert.equal(refused.body.error.code, 'APPROVAL_REQUIRED');
     const bad = await api(env.reg.url, 'PUT', '/api/training', { token: cashier, body: { enabled: 'yes' } });
     assert.equal(bad.status, 400);
     const manager = (await cashierSession(env.reg, MANAGER)).token;
@@ -89,5 +91,58 @@ describe('training mode', () => {
     assert.deepEqual(tickets.body.items.map((t: { number: number }) => t.number), [1, 2]);
     const stock = await central.stocks([DEMO_SKUS.wine]);
     assert.equal(stock.get(DEMO_SKUS.wine), env.initialStock.get(DEMO_SKUS.wine)! - 2, 'only the two real sales moved stock at central');
+  });
+
+  const trainingEvents = () =>
+    (env.reg.ctx.sqlite.prepare("SELECT number, payload FROM records WHERE chain = 'event' AND json_extract(payload, '$.event') LIKE 'training_%' ORDER BY number").all() as { number: number; payload: string }[]).map((r) => ({
+      number: r.number,
+      ...(JSON.parse(r.payload) as { event: string; code: number; details: Record<string, unknown> }),
+    }));
+  const mode = async () => (await api(env.reg.url, 'GET', '/api/status')).body.training as boolean;
+  const put = (body: object) => api(env.reg.url, 'PUT', '/api/training', { token: env.token, body });
+
+  test("a cashier switches it with a manager's PIN: refused without (nothing changes), the event names who asked and who approved", async () => {
+    assert.equal(await mode(), false);
+    const before = trainingEvents().length;
+    const none = await put({ enabled: true });
+    assert.equal(none.status, 403, JSON.stringify(none.body));
+    assert.equal(none.body.error.code, 'APPROVAL_REQUIRED');
+    assert.deepEqual(none.body.error.details.reasons, ['training']);
+    const byCashier = await put({ enabled: true, approval: central.cashier });
+    assert.equal(byCashier.status, 403);
+    assert.equal(byCashier.body.error.details.reason, 'not_a_manager');
+    assert.equal(await mode(), false, 'still off');
+    assert.equal(trainingEvents().length, before, 'no event signed by a refusal');
+
+    const on = await put({ enabled: true, approval: MANAGER });
+    assert.equal(on.status, 200, JSON.stringify(on.body));
+    assert.deepEqual(on.body, { training: true });
+    assert.equal(await mode(), true);
+    const start = trainingEvents().at(-1)!;
+    assert.deepEqual([start.event, start.code], ['training_start', 1080]);
+    assert.deepEqual(
+      [start.details.by, start.details.byLogin, start.details.approvedByLogin, start.details.approvedByRole],
+      [env.cashierId, central.cashier.login, MANAGER.login, 'manager'],
+    );
+    const off = await put({ enabled: false, approval: MANAGER });
+    assert.deepEqual([off.status, off.body], [200, { training: false }]);
+    assert.equal(trainingEvents().at(-1)!.event, 'training_end');
+    assert.equal(trainingEvents().at(-1)!.details.approvedByLogin, MANAGER.login);
+  });
+
+  // Last of the file: it locks the manager's login on this register.
+  test("a wrong approval PIN counts as a failed login of that manager: locked after 5, even with the right PIN", async () => {
+    const before = trainingEvents().length;
+    for (let i = 0; i < 5; i++) {
+      const r = await put({ enabled: true, approval: { login: MANAGER.login, pin: '0000' } });
+      assert.equal(r.status, 403, `attempt ${i + 1}: ${JSON.stringify(r.body)}`);
+      assert.equal(r.body.error.details.reason, 'invalid_approval');
+    }
+    assert.equal((await api(env.reg.url, 'POST', '/api/auth/login', { body: MANAGER })).status, 429, 'the manager login is locked');
+    const right = await put({ enabled: true, approval: MANAGER });
+    assert.equal(right.status, 429, 'and so is their approval');
+    assert.equal(right.body.error.code, 'TOO_MANY_ATTEMPTS');
+    assert.equal(await mode(), false, 'nothing changed');
+    assert.equal(trainingEvents().length, before);
   });
 });

@@ -16,7 +16,8 @@ import { checkPin, type Actor } from './auth.service';
  * like a login (a wrong PIN counts as a failed login of that manager; 429 while locked). A wrong PIN,
  * or an approver who is not a manager/admin, is 403 APPROVAL_REQUIRED (nothing is written).
  * `requireApproval`: no reasons → undefined (nothing to sign); reasons and no approver → 403
- * APPROVAL_REQUIRED `{reasons}`; else the `approvedBy` the record signs.
+ * APPROVAL_REQUIRED `{reasons}`; else the `approvedBy` the record signs. `requireManager` is the
+ * same for an action that always needs a manager (reasons given, never undefined).
  */
 export interface Approver {
   cashierId: string;
@@ -45,7 +46,20 @@ export async function approverOf(
 }
 
 export function requireApproval(approver: Approver | null, reasons: readonly string[]): ApprovedBy | undefined {
-  if (reasons.length === 0) return undefined;
+  return reasons.length === 0 ? undefined : requireManager(approver, reasons);
+}
+
+/**
+ * Who asked and who approved, as the flat details of a signed event (events carry no nested
+ * objects): `by` (the cashier signed in), `byLogin`, and the approver's `approvedById`,
+ * `approvedByLogin`, `approvedByRole`.
+ */
+export function approvalDetails(actor: Actor, approvedBy: ApprovedBy): Record<string, string> {
+  return { by: actor.cashierId, byLogin: actor.login, approvedById: approvedBy.cashierId, approvedByLogin: approvedBy.login, approvedByRole: approvedBy.role };
+}
+
+/** An action that always needs a manager (a no-sale, switching training mode): the `approvedBy` it signs, or 403 APPROVAL_REQUIRED `{reasons}`. */
+export function requireManager(approver: Approver | null, reasons: readonly string[]): ApprovedBy {
   if (!approver) {
     throw new ComptoirError('APPROVAL_REQUIRED', `A manager's approval is needed: ${reasons.join(', ')}`, { reasons: [...reasons] });
   }

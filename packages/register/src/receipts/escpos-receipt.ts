@@ -104,3 +104,12 @@ export function encodeReceiptEscPos(receipt: Receipt, opts: EscPosOptions = {}):
   e.cut('full');
   return e.encode();
 }
+
+/**
+ * The cash drawer's kick as ESC/POS bytes: initialize (`ESC @`, `FS .`, `ESC M 0`, as a receipt
+ * starts), then `ESC p 0 t1 t2` (a pulse on the drawer
+ * connector's pin 2, 100 ms on, 500 ms off: the drawer wired to the printer opens). No paper moves.
+ */
+export function encodeDrawerKick(): Uint8Array {
+  return new ReceiptPrinterEncoder({ language: 'esc-pos' }).initialize().pulse(0, 100, 500).encode();
+}

@@ -2,13 +2,15 @@ import { connect } from 'node:net';
 import type { Logger } from 'pino';
 import type { Receipt } from '@comptoir/protocol';
 import type { RegisterContext } from '../context';
-import { encodeReceiptEscPos } from './escpos-receipt';
+import { encodeDrawerKick, encodeReceiptEscPos } from './escpos-receipt';
 
 // The network receipt printer (ESC/POS over raw TCP, usually port 9100), when one is configured.
 // Printing always happens after the sale (or reprint) was committed and acknowledged: it never
 // blocks nor fails a sale. Each attempt is a job whose outcome (`printed: true`, or `printed: false`
 // with the reason) is logged and listed by `GET /api/printer`; a receipt that did not print stays
 // available for a reprint (`POST /api/tickets/:n/duplicates`, a signed DUPLICATA).
+// The cash drawer is wired to the printer: its kick (`ESC p`, a no-sale opening) goes through the
+// same queue, so it never lands inside a receipt's bytes; its outcome is logged, not listed.
 
 export interface PrinterTarget {
   host: string;
@@ -142,6 +144,23 @@ export class ReceiptPrinter {
       }
       job.finishedAt = new Date().toISOString();
       return job;
+    });
+    this.chain = run;
+    return run;
+  }
+
+  /** Queues the drawer's pulse; settles with whether the printer took it (never rejects). */
+  kickDrawer(): Promise<{ sent: boolean; reason: string | null }> {
+    const run = this.chain.then(async () => {
+      try {
+        await sendToPrinter(this.target, encodeDrawerKick(), this.timeoutMs);
+        this.logger.info({ printer: this.url }, 'cash drawer kicked');
+        return { sent: true, reason: null };
+      } catch (e) {
+        const reason = e instanceof Error ? e.message : String(e);
+        this.logger.warn({ printer: this.url, reason }, 'cash drawer not kicked (the printer did not take the pulse)');
+        return { sent: false, reason };
+      }
     });
     this.chain = run;
     return run;
