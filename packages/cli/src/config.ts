@@ -100,7 +100,10 @@ export const RestoreConfig = z.object({
 
 export const ServiceConfig = z.object({
   role: z.enum(['register', 'central'], { message: 'the role is register or central (--role)' }),
-  prefix: z.string().min(1).default('/opt/comptoir'),
+  platform: z.enum(['linux', 'windows'], { message: 'the platform is linux or windows (--platform)' }).optional(),
+  prefix: z.string().min(1).optional(),
+  winsw: z.string().min(1).optional(),
+  logDir: z.string().min(1).optional(),
   data: z.string().min(1).optional(),
   central: z.url({ message: 'must be a URL, e.g. https://central.example.com' }).optional(),
   port: Port.optional(),

