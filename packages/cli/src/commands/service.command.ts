@@ -1,10 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, win32 } from 'node:path';
 import { createRequire } from 'node:module';
 import type { z } from 'zod';
 import { tmpdir } from 'node:os';
-import { win32 } from 'node:path';
 import { ConfigError, ServiceConfig, parseConfig } from '../config';
 import { WINDOWS_RUNTIME, WINDOWS_RUNTIME_PACKAGE, isWindowsPath, winswInstallScript, winswXml } from './windows-service';
 
