@@ -5,12 +5,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createPublicKey } from 'node:crypto';
-import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { readFileSync, statSync } from 'node:fs';
 import { archiveBody, archiveDigest, archiveFile, keyFingerprint, signRecord, verifyArchive } from '@comptoir/domain';
-import { COMPTOIR_BIN, eventually, http } from '@comptoir/testing';
+import { eventually, http, runComptoir } from '@comptoir/testing';
 import type { Archive, Closure } from '@comptoir/protocol';
 import { DEMO_SKUS, assertIntegratedExactlyOnce, centralPerFile, type TestCentral } from './support/central';
 import { startEnrolledRegister, type EnrolledRegister } from './support/enrolled-register';
@@ -280,14 +279,3 @@ describe('closures over a month end and a year end', () => {
   });
 });
 
-/** Runs the real `comptoir ...args` to its end: exit code and output. */
-function runComptoir(args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [COMPTOIR_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, output }));
-  });
-}

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -14,6 +15,18 @@ export const COMPTOIR_BIN = createRequire(import.meta.url).resolve('@comptoir/cl
 /** Runs `comptoir ...args` in its own process (plain Node, no TypeScript loader, as on a till). */
 export function spawnComptoir(args: string[], opts: Omit<SpawnNodeOptions, 'typescript'>): ChildHandle {
   return spawnNode([COMPTOIR_BIN, ...args], { ...opts, typescript: false });
+}
+
+/** Runs the real `comptoir ...args` to its end (a one-shot command: verify, backup, service…): its exit code and output. */
+export function runComptoir(args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [COMPTOIR_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, output }));
+  });
 }
 
 /** The demo manager at the registers (docs/architecture.md §8: login `gerant`, PIN `9999`): approves at the till. */

@@ -9,12 +9,12 @@
 // (every register connected with an empty outbox) → read the final state → check → tear down.
 // Invariant: every process, mount and proxy started here is stopped/unmounted in teardown, also on
 // failure; the work directory is kept when a violation was found (or with `keep`).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync, createWriteStream, statfsSync } from 'node:fs';
 import { copyFile, rm, unlink, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { http, eventually, startCentralProcess, startRegisterProcess, COMPTOIR_BIN, DEMO_MANAGER_AT_TILL, type CentralProcess, type RegisterProcess } from '../comptoir';
+import { http, eventually, startCentralProcess, startRegisterProcess, runComptoir, DEMO_MANAGER_AT_TILL, type CentralProcess, type RegisterProcess } from '../comptoir';
 import { startFaultProxy, type FaultProxy, type FaultMode } from '@comptoir/link-proxy';
 import { tempDir } from '../tmp';
 import { SeededRandom } from './seeded-random';
@@ -587,8 +587,8 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     const finalStock = new Map<string, number>();
     for (const sku of initialStock.keys()) finalStock.set(sku, (await admin('GET', `/api/stock/${encodeURIComponent(sku)}`)).body.quantity);
     const verify: FinalState['verify'] = [];
-    verify.push({ where: 'central', ...(await runComptoirVerify(centralDir)) });
-    for (const t of tills) verify.push({ where: t.name, ...(await runComptoirVerify(t.process.dataDir)) });
+    verify.push({ where: 'central', ...(await runComptoir(['verify', '--data', centralDir])) });
+    for (const t of tills) verify.push({ where: t.name, ...(await runComptoir(['verify', '--data', t.process.dataDir])) });
 
     violations.push(...checkRun(acks, { registers, initialStock, finalStock, verify }));
   } catch (e) {
@@ -606,14 +606,3 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
   return report;
 }
 
-/** `comptoir verify --data DIR`, the real command: exit code and output. */
-function runComptoirVerify(dataDir: string): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [COMPTOIR_BIN, 'verify', '--data', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, output }));
-  });
-}
