@@ -1,23 +1,16 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { buildCentral } from '../src/app';
 import { DIALECTS, onDialect, startTestCentral, stopSharedPostgres, type TestCentral } from './fixtures/central';
 import type { FakeRegister } from './fixtures/records';
+import type { InvoicePayload, SignedRecord } from '@comptoir/protocol';
+import { hasPdftotext, pdfText } from '@comptoir/testing';
 
 after(stopSharedPostgres);
 
-function hasPdftotext(): boolean {
-  try {
-    execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** No response of the back-office API ever carries a secret or its hash. */
 function assertNoSecrets(json: unknown): void {
@@ -145,10 +138,25 @@ for (const dialect of DIALECTS) {
       assert.equal((await c.call('GET', `/api/documents/${reg.id}/zero`, c.adminToken)).status, 400);
     });
 
-    it('invoice PDF: a real PDF naming the ticket; no customer → 400; unknown customer → 404', async (t) => {
+    it('invoice PDF: rendered from the signed invoice central holds; none yet and no register → 503; another customer → 409', async (t) => {
+      // Ticket 2's invoice, signed in the register's invoice chain and pushed (a real register issues
+      // it: register/test/invoice.test.ts); the seller is as the register's copy named it.
+      const ticket2 = (await c.db.selectFrom('records').selectAll().where('register_id', '=', reg.id).where('chain', '=', 'ticket').where('number', '=', 2).executeTakeFirstOrThrow());
+      const signedTicket = { registerId: reg.id, chain: 'ticket', number: 2, recordedAt: ticket2.recorded_at, payload: JSON.parse(ticket2.payload), prevSignature: ticket2.prev_signature, signature: ticket2.signature } as SignedRecord;
+      const invoice = reg.invoiceOf(signedTicket, { id: customerId, name: 'Mme Dupont', email: 'dupont@example.fr', phone: null }, { name: 'Boulangerie Test', address: '1 rue du Four', siret: '12345678900011', vatNumber: 'FR00123456789' });
+      const pushed = await c.call('POST', '/api/sync/push', reg.token, { records: [invoice] });
+      assert.equal(pushed.status, 200, JSON.stringify(pushed.json));
+      // Exactly once: the same invoice pushed again (its acknowledgement lost) is a replay, one index row.
+      const again = await c.call('POST', '/api/sync/push', reg.token, { records: [invoice] });
+      assert.deepEqual([again.status, again.json.integrated, again.json.replayed], [200, 0, 1], JSON.stringify(again.json));
+      const indexed = await c.db.selectFrom('invoices').select(['number', 'ticket_number', 'customer_id']).where('register_id', '=', reg.id).execute();
+      assert.deepEqual(indexed.map((r) => [Number(r.number), Number(r.ticket_number), r.customer_id]), [[1, 2, customerId]]);
+      await assert.rejects(c.db.updateTable('invoices').set({ customer_id: 'someone-else' }).execute(), /append-only/, 'the index is append-only');
+      await assert.rejects(c.db.deleteFrom('invoices').execute(), /append-only/);
       const res = await c.app.inject({ method: 'GET', url: `/api/documents/${reg.id}/2/invoice.pdf`, headers: { authorization: `Bearer ${c.managerToken}` } });
-      assert.equal(res.statusCode, 200);
+      assert.equal(res.statusCode, 200, res.body);
       assert.equal(res.headers['content-type'], 'application/pdf');
+      assert.match(String(res.headers['content-disposition']), new RegExp(`${(invoice.payload as InvoicePayload).reference}\\.pdf`), 'named after the signed invoice number');
       const pdf = res.rawPayload;
       assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
       assert.ok(pdf.length > 1000, `PDF size ${pdf.length}`);
@@ -159,19 +167,26 @@ for (const dialect of DIALECTS) {
         t.skip('COMPTOIR_TEST_NO_PDFTOTEXT=1: the PDF text is not checked');
       } else {
         assert.ok(hasPdftotext(), 'pdftotext is needed to read the invoice back (apt-get install poppler-utils, or COMPTOIR_TEST_NO_PDFTOTEXT=1)');
-        const dir = mkdtempSync(join(tmpdir(), 'invoice-'));
-        writeFileSync(join(dir, 'i.pdf'), pdf);
-        const text = execFileSync('pdftotext', ['-layout', join(dir, 'i.pdf'), '-'], { encoding: 'utf8' });
+        const text = pdfText(pdf);
         assert.match(text, /FACTURE/);
+        assert.match(text, new RegExp(`N° ${(invoice.payload as InvoicePayload).reference}`));
         assert.match(text, /ticket n° 2 /);
         assert.match(text, /Mme Dupont/);
         assert.match(text, /0,99 €/);
         assert.match(text, /Boulangerie Test/);
+        assert.match(text, /12345678900011/);
+        assert.match(text, /chaîne invoice n° 1/);
       }
+      const other = await c.call('POST', '/api/customers', c.adminToken, { name: 'M. Martin' });
+      const fixed = await c.call('GET', `/api/documents/${reg.id}/2/invoice.pdf?customerId=${other.json.id}`, c.managerToken);
+      assert.equal(fixed.status, 409, JSON.stringify(fixed.json));
+      assert.equal(fixed.json.error.code, 'INVOICE_CUSTOMER_FIXED');
       const noCustomer = await c.call('GET', `/api/documents/${reg.id}/1/invoice.pdf`, c.managerToken);
       assert.equal(noCustomer.status, 400);
-      const forCustomer = await c.app.inject({ method: 'GET', url: `/api/documents/${reg.id}/1/invoice.pdf?customerId=${customerId}&lang=en`, headers: { authorization: `Bearer ${c.managerToken}` } });
-      assert.equal(forCustomer.statusCode, 200);
+      // Ticket 1 has no invoice: central would ask its register, which never told central its URL.
+      const unreachable = await c.call('GET', `/api/documents/${reg.id}/1/invoice.pdf?customerId=${customerId}&lang=en`, c.managerToken);
+      assert.equal(unreachable.status, 503, JSON.stringify(unreachable.json));
+      assert.equal(unreachable.json.error.code, 'REGISTER_UNREACHABLE');
       assert.equal((await c.call('GET', `/api/documents/${reg.id}/1/invoice.pdf?customerId=ghost`, c.managerToken)).status, 404);
       assert.equal((await c.call('GET', `/api/documents/${reg.id}/1/invoice.pdf?lang=de`, c.managerToken)).status, 400);
     });

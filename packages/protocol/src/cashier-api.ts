@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Cents, Id, IsoDateTime, Sku } from './common';
-import { ArchivePayload, ClosurePayload, DayTotals, TicketLine, VatLine } from './record';
+import { ArchivePayload, ClosurePayload, DayTotals, InvoicePayload, InvoiceReference, TicketLine, VatLine } from './record';
 import { LocalCustomer, LocalTicket } from './register-api';
 
 // Bodies of the register endpoints that exist for the cashier screen (packages/cashier-web):
@@ -55,6 +55,30 @@ export const Receipt = z.object({
     .nullable(),
 });
 export type Receipt = z.infer<typeof Receipt>;
+
+/** `POST /api/tickets/:number/invoice`: the customer to invoice (default: the ticket's own customer). */
+export const IssueInvoiceRequest = z.object({ customerId: Id.optional() });
+export type IssueInvoiceRequest = z.infer<typeof IssueInvoiceRequest>;
+export const InvoiceNumberParams = z.object({ number: z.coerce.number().int().positive() });
+
+/**
+ * A signed invoice of this register's `invoice` chain, with everything a verifier needs (the signed
+ * fields) and, on a reprint, the `duplicate` record that printed it again (DUPLICATA).
+ */
+export const Invoice = z.object({
+  invoiceNumber: z.number().int().positive(),
+  reference: InvoiceReference,
+  registerId: Id,
+  recordedAt: IsoDateTime,
+  prevSignature: z.string(),
+  signature: z.string(),
+  keyId: z.string().nullable(),
+  /** When central integrated it; null while it waits in the outbox. */
+  integratedAt: IsoDateTime.nullable(),
+  payload: InvoicePayload,
+  duplicate: z.object({ number: z.number().int().positive(), printedAt: IsoDateTime, cashierName: z.string() }).nullable(),
+});
+export type Invoice = z.infer<typeof Invoice>;
 
 /** `GET /api/customers/:id/documents`: the customer's tickets known to this register. */
 export const CustomerParams = z.object({ id: Id });

@@ -30,12 +30,18 @@ export const ERROR_CODES = {
   RETURN_ALREADY_REFUNDED: 409,
   /** The credit note (avoir) has less left than this tender asks (spent already, at this or another till): nothing written. */
   CREDIT_NOTE_SPENT: 409,
+  /** This ticket cannot be invoiced (a return, a training ticket, training mode on): nothing written (details.reason). */
+  INVOICE_REFUSED: 422,
+  /** The ticket's invoice exists already, for another customer: an invoice's customer is fixed at its first issue (details.invoiceNumber, customerId). */
+  INVOICE_CUSTOMER_FIXED: 409,
   UNKNOWN_PRODUCT: 422,
   UNKNOWN_CUSTOMER: 422,
   UNAVAILABLE_OFFLINE: 503,
   /** Central is saturated on this path (admission control): alive, come back after `Retry-After` (details.retryAfterSeconds). */
   CENTRAL_BUSY: 503,
   CENTRAL_UNREACHABLE: 502,
+  /** Central could not reach the register it needed (no URL known, no answer in time): nothing done there. */
+  REGISTER_UNREACHABLE: 503,
   /** A SOS copy failed verification (counts or checksum): the previous copy is kept. */
   COPY_REJECTED: 502,
   /** The register speaks a sync protocol central no longer (or not yet) accepts: upgrade it (or central). */

@@ -7,7 +7,7 @@ import { Cents, Id, IsoDateTime, Sku, VatRate } from './common';
  * the canonical string of (registerId, chain, number, recordedAt, payload, prevSignature)
  * (see @comptoir/domain signing). Records are facts: never edited, never deleted.
  */
-export const CHAINS = ['ticket', 'duplicate', 'closure', 'event', 'archive', 'training', 'drawer'] as const;
+export const CHAINS = ['ticket', 'duplicate', 'closure', 'event', 'archive', 'training', 'drawer', 'invoice'] as const;
 export const Chain = z.enum(CHAINS);
 export type Chain = z.infer<typeof Chain>;
 
@@ -140,6 +140,8 @@ export type EventPayload = z.infer<typeof EventPayload>;
 export const DuplicatePayload = z.object({
   type: z.literal('duplicate'),
   ticketNumber: z.number().int().positive(),
+  /** A reprint of an invoice (the `invoice` chain's number, made from ticket `ticketNumber`); absent for a receipt's reprint. */
+  invoiceNumber: z.number().int().positive().optional(),
   cashierId: Id,
 });
 export type DuplicatePayload = z.infer<typeof DuplicatePayload>;
@@ -293,7 +295,45 @@ export const CashMovementPayload = z.object({
 });
 export type CashMovementPayload = z.infer<typeof CashMovementPayload>;
 
-export const RecordPayload = z.discriminatedUnion('type', [TicketPayload, EventPayload, DuplicatePayload, ClosurePayload, ArchivePayload, CashMovementPayload]);
+/** An invoice's printed number: `FA-` + the issuing register's first 8 id characters + `-` + its `invoice` chain number on 6 digits. */
+export const InvoiceReference = z.string().regex(/^FA-[0-9A-F]{8}-\d{6,12}$/, 'an invoice reference looks like FA-1A2B3C4D-000042');
+export type InvoiceReference = z.infer<typeof InvoiceReference>;
+export function invoiceReferenceOf(registerId: string, number: number): string {
+  return `FA-${registerId.slice(0, 8).toUpperCase()}-${String(number).padStart(6, '0')}`;
+}
+
+/**
+ * An invoice (facture, issue 10), in the register's own `invoice` chain: numbered gapless per
+ * register (the chain number is the invoice number), at most one per ticket of the `ticket` chain,
+ * for the customer named at its first issue. It carries the French invoice mentions as the signed
+ * ticket and the register's copy hold them at issue: the seller (store, address, SIRET, VAT
+ * number), the customer (name, e-mail, phone: Comptoir keeps no customer address), the ticket it
+ * is made from (number, time of sale, signature), its lines, VAT per rate and totals copied from the
+ * signed ticket, the payments; the date of issue is the record's `recordedAt`.
+ */
+export const InvoicePayload = z.object({
+  type: z.literal('invoice'),
+  reference: InvoiceReference,
+  seller: z.object({ storeId: Id, name: z.string().max(200), address: z.string().max(500), siret: z.string().max(40), vatNumber: z.string().max(40) }),
+  customer: z.object({ id: Id, name: z.string().max(200), email: z.string().max(200).nullable(), phone: z.string().max(60).nullable() }),
+  ticket: z.object({ number: z.number().int().positive(), soldAt: IsoDateTime, signature: z.string().min(1).max(200) }),
+  lines: z.array(TicketLine).min(1),
+  vat: z.array(VatLine).min(1),
+  /** Sum of the VAT lines' bases (total excluding VAT). */
+  totalExclVatCents: Cents,
+  /** Sum of the VAT lines' VAT. */
+  vatCents: Cents,
+  /** Total including VAT: the ticket's. */
+  totalCents: Cents,
+  payments: z.array(TicketPayment),
+  /** The cashier who issued it at the till; null when the back office asked for it (central's call). */
+  cashierId: Id.nullable(),
+  /** The back-office user whose request central relayed (absent when issued at the till). */
+  requestedBy: z.string().max(100).optional(),
+});
+export type InvoicePayload = z.infer<typeof InvoicePayload>;
+
+export const RecordPayload = z.discriminatedUnion('type', [TicketPayload, EventPayload, DuplicatePayload, ClosurePayload, ArchivePayload, CashMovementPayload, InvoicePayload]);
 export type RecordPayload = z.infer<typeof RecordPayload>;
 
 /** Which payload type each chain carries (the training chain carries training tickets). */
@@ -305,6 +345,7 @@ export const PAYLOAD_TYPE_OF_CHAIN: Record<Chain, RecordPayload['type'] | null> 
   closure: 'closure',
   archive: 'archive',
   drawer: 'cash_movement',
+  invoice: 'invoice',
 };
 
 export const SignedRecord = z

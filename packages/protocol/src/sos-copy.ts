@@ -44,6 +44,24 @@ export function remoteCopySigningString(registerId: string, timestamp: string): 
   return `POST\n${REMOTE_COPY_PATH}\n${registerId}\n${timestamp}`;
 }
 
+/**
+ * Central → register call `POST /api/sync/invoices` (the back office asks for the invoice of a
+ * ticket that has none yet): authenticated as the copy call is (same headers, same key), over
+ * `remoteInvoiceSigningString(...)`, which also covers the body's fields. The register answers the
+ * invoice (201 issued now, 200 issued before) or a coded error.
+ */
+export const REMOTE_INVOICE_PATH = '/api/sync/invoices';
+export const RemoteInvoiceRequest = z.object({
+  ticketNumber: z.number().int().positive(),
+  customerId: Id,
+  /** The back-office user asking (signed into the invoice as `requestedBy`). */
+  requestedBy: z.string().min(1).max(100),
+});
+export type RemoteInvoiceRequest = z.infer<typeof RemoteInvoiceRequest>;
+export function remoteInvoiceSigningString(registerId: string, timestamp: string, body: RemoteInvoiceRequest): string {
+  return `POST\n${REMOTE_INVOICE_PATH}\n${registerId}\n${timestamp}\n${body.ticketNumber}\n${body.customerId}\n${body.requestedBy}`;
+}
+
 /** One result per register of the store: verified copy, refused/failed copy, or no answer. */
 export const PrepareOutageItem = z.discriminatedUnion('status', [
   z.object({

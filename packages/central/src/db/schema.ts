@@ -283,11 +283,23 @@ export interface CreditNoteSpendsTable {
   created_at: string;
 }
 
+/** The `invoice` chain's records, indexed by ticket (migration 0018); the signed payload stays in `records`. */
+export interface InvoicesTable {
+  register_id: string;
+  number: number;
+  ticket_number: number;
+  store_id: string;
+  customer_id: string;
+  reference: string;
+  issued_at: string;
+}
+
 export interface CentralDb {
   stores: StoresTable;
   registers: RegistersTable;
   credit_notes: CreditNotesTable;
   credit_note_spends: CreditNoteSpendsTable;
+  invoices: InvoicesTable;
   users: UsersTable;
   sessions: SessionsTable;
   login_failures: LoginFailuresTable;

@@ -12,7 +12,7 @@ import { recordEntries } from '../chain/record-entries';
 import { readStoreIdentity } from '../receipts/store-identity.service';
 
 /** Every chain but the archives themselves, in the order an archive lists them. */
-const ARCHIVED_CHAINS: Chain[] = ['ticket', 'duplicate', 'closure', 'event', 'training', 'drawer'];
+const ARCHIVED_CHAINS: Chain[] = ['ticket', 'duplicate', 'closure', 'event', 'training', 'drawer', 'invoice'];
 
 /** Newest first. */
 export function listArchives(ctx: RegisterContext, limit: number): Archive[] {

@@ -189,6 +189,13 @@ const m0010Till: Migration = {
   },
 };
 
+// Invoices (issue 10): at most one invoice per ticket, whoever writes to the records table.
+const m0011Invoices: Migration = {
+  async up(db: Kysely<any>) {
+    await sql`CREATE UNIQUE INDEX records_invoice_ticket ON records (json_extract(payload, '$.ticket.number')) WHERE chain = 'invoice'`.execute(db);
+  },
+};
+
 export const registerMigrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_sos_copy': m0002SosCopy,
@@ -201,4 +208,5 @@ export const registerMigrations: Record<string, Migration> = {
   '0009_returns': m0009Returns,
   '0009_returns_credit_notes': m0009ReturnsCreditNotes,
   '0010_till': m0010Till,
+  '0011_invoices': m0011Invoices,
 };

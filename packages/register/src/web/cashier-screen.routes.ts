@@ -5,6 +5,7 @@ import { sessionRoutes } from '../auth/session.routes';
 import { shelfRoutes } from '../catalog/shelf.routes';
 import { customerDocumentRoutes } from '../customers/customer-documents.routes';
 import { receiptRoutes } from '../receipts/receipt.routes';
+import { invoiceRoutes } from '../invoices/invoice.routes';
 import { archiveRoutes } from '../archives/archive.routes';
 import { closureRoutes } from '../closures/closure.routes';
 import { drawerRoutes } from '../cash/drawer.routes';
@@ -20,6 +21,7 @@ export function cashierScreenRoutes(app: FastifyInstance, ctx: RegisterContext, 
   sessionRoutes(app, ctx);
   shelfRoutes(app, ctx);
   receiptRoutes(app, ctx);
+  invoiceRoutes(app, ctx);
   customerDocumentRoutes(app, ctx);
   xReportRoutes(app, ctx);
   closureRoutes(app, ctx);

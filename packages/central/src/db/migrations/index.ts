@@ -17,6 +17,7 @@ import { returnReservationsMigration } from './0014-return-reservations';
 import { keyValidityMigration } from './0015-key-validity';
 import { creditNotesMigration } from './0016-credit-notes';
 import { ticketReferencesMigration } from './0017-ticket-references';
+import { invoicesMigration } from './0018-invoices';
 
 /** Every migration of the central database, by name (applied in name order). */
 export function centralMigrations(dialect: DialectName): Record<string, Migration> {
@@ -38,6 +39,7 @@ export function centralMigrations(dialect: DialectName): Record<string, Migratio
     '0015-key-validity': keyValidityMigration(dialect),
     '0016-credit-notes': creditNotesMigration(dialect),
     '0017-ticket-references': ticketReferencesMigration(dialect),
+    '0018-invoices': invoicesMigration(dialect),
   };
 }
 

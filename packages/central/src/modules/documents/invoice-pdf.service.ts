@@ -1,34 +1,52 @@
 import PDFDocument from 'pdfkit';
 import { formatEuros, formatRate } from '@comptoir/domain';
-import { ComptoirError } from '@comptoir/protocol';
+import { ComptoirError, type DocumentDetail } from '@comptoir/protocol';
 import type { Ctx } from '../../context';
 import { assertStoreObject } from '../stores/store-scope';
 import { getDocument } from './document.service';
+import { askRegisterForInvoice, forCustomer, storedTicketInvoice } from './ticket-invoice.service';
 
-/** Money as shown on a French invoice: "1 234,50 €" (plain spaces: the PDF fonts are WinAnsi). */
 /** Amounts as on the receipt (plain spaces: PDFKit's standard fonts have no narrow no-break space). */
 const euros = (cents: number): string => formatEuros(cents, 'fr', { plain: true });
 
 const TEXT = {
   fr: {
-    title: 'FACTURE', ref: 'Référence', from: 'Établie d’après le ticket', register: 'caisse', soldAt: 'Vente du',
+    title: 'FACTURE', ref: 'N°', issuedAt: 'Date d’émission', from: 'Établie d’après le ticket', register: 'caisse', soldAt: 'Vente du',
     customer: 'Client', item: 'Article', qty: 'Qté', unit: 'PU TTC', total: 'Total TTC', vat: 'TVA', base: 'Base HT',
-    amount: 'Montant TVA', payments: 'Règlements', grand: 'Total TTC', chain: 'Ticket signé, chaîne', siret: 'SIRET', vatNo: 'N° TVA',
-    cash: 'Espèces', card: 'Carte', cheque: 'Chèque',
+    amount: 'Montant TVA', payments: 'Règlements', grand: 'Total TTC', exclVat: 'Total HT', vatTotal: 'Total TVA',
+    signed: 'Facture signée, chaîne invoice', siret: 'SIRET', vatNo: 'N° TVA',
+    cash: 'Espèces', card: 'Carte', cheque: 'Chèque', credit_note: 'Avoir',
   },
   en: {
-    title: 'INVOICE', ref: 'Reference', from: 'Made from ticket', register: 'register', soldAt: 'Sold on',
+    title: 'INVOICE', ref: 'No.', issuedAt: 'Issued on', from: 'Made from ticket', register: 'register', soldAt: 'Sold on',
     customer: 'Customer', item: 'Item', qty: 'Qty', unit: 'Unit incl. VAT', total: 'Total incl. VAT', vat: 'VAT', base: 'Net',
-    amount: 'VAT amount', payments: 'Payments', grand: 'Total incl. VAT', chain: 'Signed ticket, chain', siret: 'SIRET', vatNo: 'VAT no.',
-    cash: 'Cash', card: 'Card', cheque: 'Cheque',
+    amount: 'VAT amount', payments: 'Payments', grand: 'Total incl. VAT', exclVat: 'Total excl. VAT', vatTotal: 'Total VAT',
+    signed: 'Signed invoice, chain invoice', siret: 'SIRET', vatNo: 'VAT no.',
+    cash: 'Cash', card: 'Card', cheque: 'Cheque', credit_note: 'Credit note',
   },
 } as const;
 
+const utc = (iso: string): string => `${iso.replace('T', ' ').slice(0, 19)} UTC`;
+
+/** The customer to invoice when the ticket has no invoice yet: the one asked for, else the ticket's; of the ticket's own store. */
+async function customerToInvoice(ctx: Ctx, doc: DocumentDetail, asked: string | undefined): Promise<string> {
+  const customerId = asked ?? doc.customerId;
+  if (!customerId) throw new ComptoirError('VALIDATION', 'This ticket has no customer: say which customer to invoice (customerId)', { issues: [{ path: 'customerId', message: 'required' }] });
+  const customer = await ctx.db.selectFrom('customers').select('store_id').where('id', '=', customerId).executeTakeFirst();
+  // The one store rule (stores/store-scope.ts): the customer must be one the caller sees, and of the
+  // ticket's own store — a store invoices its own customers, never another store's.
+  const notFound = () => new ComptoirError('NOT_FOUND', `Unknown customer ${customerId} in this ticket's store`, { customerId });
+  assertStoreObject(ctx, customer?.store_id, notFound);
+  if (!customer || customer.store_id !== doc.storeId) throw notFound();
+  return customerId;
+}
+
 /**
- * Invoice PDF made from an integrated ticket for a customer. Phases: load the ticket (with lines,
- * VAT, chain position), the customer (the ticket's own, or the one asked for) and the store; lay out
- * the PDF; return its bytes. The invoice reference is derived from the ticket (register + number),
- * so the same ticket always gives the same reference. Nothing is stored.
+ * The PDF of a ticket's signed invoice (docs/architecture.md §20). Phases: load the ticket (store
+ * scope, 404) → its invoice as signed: the one central holds, or the one its register issues now
+ * when asked (documents/ticket-invoice.service.ts: a customer other than the invoice's → 409, no
+ * register → 503) → lay out the PDF from that record only (its number, seller, customer, lines, VAT,
+ * totals: nothing recomputed) → its bytes. Nothing is stored.
  */
 export async function invoicePdf(
   ctx: Ctx,
@@ -37,21 +55,15 @@ export async function invoicePdf(
   opts: { customerId?: string | undefined; lang: 'fr' | 'en' },
 ): Promise<{ filename: string; pdf: Buffer }> {
   const doc = await getDocument(ctx, registerId, number);
-  const customerId = opts.customerId ?? doc.customerId;
-  if (!customerId) throw new ComptoirError('VALIDATION', 'This ticket has no customer: say which customer to invoice (customerId)', { issues: [{ path: 'customerId', message: 'required' }] });
-  const [customer, store] = await Promise.all([
-    ctx.db.selectFrom('customers').selectAll().where('id', '=', customerId).executeTakeFirst(),
-    ctx.db.selectFrom('stores').selectAll().where('id', '=', doc.storeId).executeTakeFirst(),
-  ]);
-  // The one store rule (stores/store-scope.ts): the customer must be one the caller sees, and of the
-  // ticket's own store — a store invoices its own customers, never another store's.
-  const notFound = () => new ComptoirError('NOT_FOUND', `Unknown customer ${customerId} in this ticket's store`, { customerId });
-  assertStoreObject(ctx, customer?.store_id, notFound);
-  if (!customer || customer.store_id !== doc.storeId) throw notFound();
+  const stored = await storedTicketInvoice(ctx, registerId, number);
+  const requestedBy = ctx.user?.kind === 'user' ? ctx.user.userId : 'central';
+  const invoice = stored
+    ? forCustomer(stored, opts.customerId)
+    : await askRegisterForInvoice(ctx, registerId, { ticketNumber: number, customerId: await customerToInvoice(ctx, doc, opts.customerId), requestedBy });
+  const p = invoice.payload;
   const t = TEXT[opts.lang];
-  const ref = `FA-${registerId.slice(0, 8).toUpperCase()}-${String(number).padStart(6, '0')}`;
 
-  const pdf = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `${t.title} ${ref}`, Author: store?.name ?? 'Comptoir' } });
+  const pdf = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `${t.title} ${p.reference}`, Author: p.seller.name } });
   const chunks: Buffer[] = [];
   pdf.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -59,15 +71,16 @@ export async function invoicePdf(
     pdf.on('error', reject);
   });
 
-  pdf.font('Helvetica-Bold').fontSize(16).text(store?.name ?? '', 50, 50);
-  pdf.font('Helvetica').fontSize(9).text(store?.address ?? '').text(`${t.siret} ${store?.siret ?? ''} — ${t.vatNo} ${store?.vat_number ?? ''}`);
+  pdf.font('Helvetica-Bold').fontSize(16).text(p.seller.name, 50, 50);
+  pdf.font('Helvetica').fontSize(9).text(p.seller.address).text(`${t.siret} ${p.seller.siret} — ${t.vatNo} ${p.seller.vatNumber}`);
   pdf.font('Helvetica-Bold').fontSize(20).text(t.title, 350, 50, { width: 195, align: 'right' });
-  pdf.font('Helvetica').fontSize(9).text(`${t.ref} ${ref}`, 350, 76, { width: 195, align: 'right' });
-  pdf.text(`${t.from} n° ${number} (${t.register} ${doc.registerName ?? registerId})`, 300, 88, { width: 245, align: 'right' });
-  pdf.text(`${t.soldAt} ${doc.soldAt.replace('T', ' ').slice(0, 19)} UTC`, 300, 100, { width: 245, align: 'right' });
+  pdf.font('Helvetica').fontSize(9).text(`${t.ref} ${p.reference}`, 300, 76, { width: 245, align: 'right' });
+  pdf.text(`${t.issuedAt} ${utc(invoice.recordedAt)}`, 300, 88, { width: 245, align: 'right' });
+  pdf.text(`${t.from} n° ${p.ticket.number} (${t.register} ${doc.registerName ?? registerId})`, 300, 100, { width: 245, align: 'right' });
+  pdf.text(`${t.soldAt} ${utc(p.ticket.soldAt)}`, 300, 112, { width: 245, align: 'right' });
 
   pdf.font('Helvetica-Bold').fontSize(10).text(t.customer, 50, 140);
-  pdf.font('Helvetica').text(customer.name).text(customer.email ?? '').text(customer.phone ?? '');
+  pdf.font('Helvetica').text(p.customer.name).text(p.customer.email ?? '').text(p.customer.phone ?? '');
 
   let y = 215;
   const cols = [50, 300, 350, 450];
@@ -76,7 +89,7 @@ export async function invoicePdf(
   pdf.moveTo(50, y + 12).lineTo(545, y + 12).stroke();
   y += 18;
   pdf.font('Helvetica');
-  for (const l of doc.lines ?? []) {
+  for (const l of p.lines) {
     if (y > 720) {
       pdf.addPage();
       y = 50;
@@ -89,22 +102,20 @@ export async function invoicePdf(
   pdf.font('Helvetica-Bold').text(t.vat, 50, y).text(t.base, 200, y).text(t.amount, 300, y).text(t.total, 450, y, { width: 95, align: 'right' });
   y += 14;
   pdf.font('Helvetica');
-  for (const v of doc.vat ?? []) {
+  for (const v of p.vat) {
     pdf.text(formatRate(v.rate), 50, y).text(euros(v.baseCents), 200, y).text(euros(v.vatCents), 300, y).text(euros(v.totalCents), 450, y, { width: 95, align: 'right' });
     y += 14;
   }
   y += 10;
-  pdf.font('Helvetica-Bold').fontSize(12).text(`${t.grand} ${euros(doc.totalCents)}`, 300, y, { width: 245, align: 'right' });
+  pdf.font('Helvetica').fontSize(10).text(`${t.exclVat} ${euros(p.totalExclVatCents)}`, 300, y, { width: 245, align: 'right' });
+  y += 14;
+  pdf.text(`${t.vatTotal} ${euros(p.vatCents)}`, 300, y, { width: 245, align: 'right' });
+  y += 16;
+  pdf.font('Helvetica-Bold').fontSize(12).text(`${t.grand} ${euros(p.totalCents)}`, 300, y, { width: 245, align: 'right' });
   y += 24;
-  pdf.font('Helvetica').fontSize(9).text(
-    `${t.payments}: ${(doc.payments ?? []).map((p) => `${t[p.method as 'cash' | 'card' | 'cheque'] ?? p.method} ${euros(p.amountCents)}`).join(', ')}`,
-    50,
-    y,
-  );
+  pdf.font('Helvetica').fontSize(9).text(`${t.payments}: ${p.payments.map((m) => `${t[m.method]} ${euros(m.amountCents)}`).join(', ')}`, 50, y);
   y += 24;
-  if (doc.chain) {
-    pdf.fontSize(7).fillColor('#555').text(`${t.chain} ${doc.chain.chain} n° ${doc.chain.number}: ${doc.signature.slice(0, 64)}…`, 50, y, { width: 495 });
-  }
+  pdf.fontSize(7).fillColor('#555').text(`${t.signed} n° ${invoice.number}: ${invoice.signature.slice(0, 64)}…`, 50, y, { width: 495 });
   pdf.end();
-  return { filename: `${ref}.pdf`, pdf: await done };
+  return { filename: `${p.reference}.pdf`, pdf: await done };
 }

@@ -1,16 +1,14 @@
-import { createHmac } from 'node:crypto';
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import {
   ComptoirError,
-  ERROR_CODES,
-  ErrorBody,
   REMOTE_COPY_PATH,
   SosCopyResult,
   remoteCopySigningString,
   type PrepareOutageItem,
   type PrepareOutageResponse,
 } from '@comptoir/protocol';
-import { nowIso, type Ctx } from '../../context';
+import type { Ctx } from '../../context';
+import { callRegister, registerErrorCode, type RegisterTarget as BaseTarget } from '../registers/register-call';
 import { resolveStoreId } from '../stores/store.service';
 import { seesStore } from '../stores/store-scope';
 
@@ -27,7 +25,7 @@ export const DEFAULT_PREPARE_OUTAGE: PrepareOutageOptions = { connectTimeoutMs: 
  * "Prepare for a planned outage": a verified full copy on every register of the store, at once.
  * Phases: check the store (and that a manager asks for their own store) → for each register, in
  * parallel, call `POST {advertisedUrl}/api/sync/sos-copy` signed with HMAC-SHA256 keyed by the
- * register's token hash (see protocol/sos-copy.ts) → one result per register: `ok` (counts,
+ * register's token hash (registers/register-call.ts, protocol/sos-copy.ts) → one result per register: `ok` (counts,
  * checksum), `failed` (the register answered an error: copy refused, not enrolled…), `unreachable`
  * (no URL known, connection refused, no answer in time). Never throws for one register's failure.
  */
@@ -72,37 +70,15 @@ export async function copyRegisterNow(ctx: Ctx, registerId: string, opts: Prepar
   }
 }
 
-type RegisterTarget = { id: string; name: string; enrolled_at: string | null; token_hash: string | null; advertised_url: string | null };
+type RegisterTarget = BaseTarget & { name: string; enrolled_at: string | null };
 
 async function copyOne(ctx: Ctx, agent: Agent, r: RegisterTarget, opts: PrepareOutageOptions): Promise<PrepareOutageItem> {
   const who = { registerId: r.id, name: r.name };
   if (!r.enrolled_at || !r.token_hash) return { ...who, status: 'failed', code: 'NOT_ENROLLED', reason: 'The register is not enrolled' };
-  if (!r.advertised_url) return { ...who, status: 'unreachable', reason: 'The register has not reported its URL yet (no heartbeat seen)' };
-  const timestamp = nowIso(ctx);
-  const signature = createHmac('sha256', r.token_hash).update(remoteCopySigningString(r.id, timestamp)).digest('hex');
-  let status: number;
-  let text: string;
-  try {
-    const res = await request(new URL(REMOTE_COPY_PATH, r.advertised_url), {
-      method: 'POST',
-      headers: { 'x-comptoir-register': r.id, 'x-comptoir-timestamp': timestamp, 'x-comptoir-signature': signature },
-      dispatcher: agent,
-      signal: AbortSignal.timeout(opts.copyTimeoutMs),
-    });
-    status = res.statusCode;
-    const answer = await cappedText(res.body, MAX_ANSWER_BYTES);
-    if (answer === null) return { ...who, status: 'failed', code: `HTTP_${status}`, reason: `Answer over ${MAX_ANSWER_BYTES / 1024} KB: not read` };
-    text = answer;
-  } catch (e) {
-    const err = e as Error & { code?: string; cause?: { code?: string } };
-    return { ...who, status: 'unreachable', reason: `${r.advertised_url}: ${err.code ?? err.cause?.code ?? err.name}: ${err.message}` };
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return { ...who, status: 'failed', code: `HTTP_${status}`, reason: `Answer is not JSON (status ${status})` };
-  }
+  const answer = await callRegister(ctx, agent, { ...r, token_hash: r.token_hash }, REMOTE_COPY_PATH, remoteCopySigningString, { timeoutMs: opts.copyTimeoutMs });
+  if (answer.kind === 'unreachable') return { ...who, status: 'unreachable', reason: answer.reason };
+  if (answer.kind === 'unreadable') return { ...who, status: 'failed', code: `HTTP_${answer.status}`, reason: answer.reason };
+  const { status, json } = answer;
   if (status >= 200 && status < 300) {
     const ok = SosCopyResult.safeParse(json);
     if (!ok.success) return { ...who, status: 'failed', code: 'PROTOCOL', reason: 'Answer does not match the protocol' };
@@ -110,24 +86,6 @@ async function copyOne(ctx: Ctx, agent: Agent, r: RegisterTarget, opts: PrepareO
     return { ...who, status: 'ok', counts: c.counts, checksum: c.checksum, changeVersion: c.changeVersion, at: c.at, durationMs: c.durationMs };
   }
   // What a register answers is never shown: only a code of our own catalogue, in our own words.
-  const err = ErrorBody.safeParse(json);
-  const code = err.success && err.data.error.code in ERROR_CODES ? err.data.error.code : `HTTP_${status}`;
+  const code = registerErrorCode(status, json);
   return { ...who, status: 'failed', code, reason: `The register refused the copy (${code}, status ${status}); its log says why` };
-}
-
-/** A register's answer is a small JSON object: beyond `max` bytes it is not read (a register cannot flood central). */
-const MAX_ANSWER_BYTES = 64 * 1024;
-
-async function cappedText(body: AsyncIterable<Buffer> & { destroy(): unknown }, max: number): Promise<string | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > max) {
-      body.destroy();
-      return null;
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

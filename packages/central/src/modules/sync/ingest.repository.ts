@@ -110,6 +110,7 @@ export interface IngestRows {
   payments: Insertable<CentralDb['ticket_payments']>[];
   vat: Insertable<CentralDb['ticket_vat']>[];
   movements: Insertable<CentralDb['stock_movements']>[];
+  invoices: Insertable<CentralDb['invoices']>[];
 }
 
 /**
@@ -168,4 +169,5 @@ export async function insertIngestRows(ctx: Ctx, rows: IngestRows): Promise<void
   await insert(ctx, 'ticket_payments', rows.payments);
   await insert(ctx, 'ticket_vat', rows.vat);
   await insert(ctx, 'stock_movements', rows.movements);
+  await insert(ctx, 'invoices', rows.invoices);
 }

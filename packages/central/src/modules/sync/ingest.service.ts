@@ -186,6 +186,7 @@ export async function pushRecords(
  * `totals_mismatch:STEP` (the ticket's arithmetic, re-done with the domain's functions, disagrees
  * with what it states: STEP is the first of `lines`, `vat`, `total`, `payments` that differs).
  * Training tickets are records only: no ticket row, no stock movement (never counted in totals).
+ * An invoice also gets its row in `invoices` (the back office's index by ticket).
  */
 async function buildEffects(
   ctx: Ctx,
@@ -193,7 +194,7 @@ async function buildEffects(
   batch: { record: SignedRecord; raw: RawRecord }[],
 ): Promise<{ rows: IngestRows; deltas: Map<string, number> }> {
   const { registerId, storeId, integratedAt } = at;
-  const rows: IngestRows = { records: [], tickets: [], lines: [], payments: [], vat: [], movements: [] };
+  const rows: IngestRows = { records: [], tickets: [], lines: [], payments: [], vat: [], movements: [], invoices: [] };
   const tickets: { record: SignedRecord; payload: TicketPayload; signature: string }[] = [];
   for (const { record, raw } of batch) {
     rows.records.push({
@@ -208,6 +209,18 @@ async function buildEffects(
       key_id: raw.keyId ?? null,
     });
     if (record.chain === 'ticket' && record.payload.type === 'ticket') tickets.push({ record, payload: record.payload, signature: raw.signature });
+    if (record.chain === 'invoice' && record.payload.type === 'invoice') {
+      const p = record.payload;
+      rows.invoices.push({
+        register_id: registerId,
+        number: record.number,
+        ticket_number: p.ticket.number,
+        store_id: storeId,
+        customer_id: p.customer.id,
+        reference: p.reference,
+        issued_at: record.recordedAt,
+      });
+    }
   }
   const deltas = new Map<string, number>();
   if (tickets.length === 0) return { rows, deltas };
