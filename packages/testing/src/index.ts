@@ -14,5 +14,5 @@ export { COMPTOIR_BIN, spawnComptoir, runComptoir, startCentralProcess, startReg
 export { endpointsOutsideDocument, type OpenApiDocument } from './openapi-endpoints';
 export { promSample, scrapeMetrics } from './prometheus';
 export { hasPdftotext, pdfText } from './pdf-text';
-export { runChaos, FAULT_KINDS, type ChaosOptions, type ChaosReport, type FaultKind } from './chaos/chaos-run';
+export { runChaos, faultKindsUnavailable, FAULT_KINDS, type ChaosOptions, type ChaosReport, type FaultKind } from './chaos/chaos-run';
 export { SeededRandom, randomSeed } from './chaos/seeded-random';

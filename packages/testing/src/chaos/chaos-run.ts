@@ -71,6 +71,18 @@ export interface ChaosReport {
 }
 
 const FAKETIME_LIB = ['/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1', '/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1', '/usr/lib/faketime/libfaketime.so.1'].find((p) => existsSync(p));
+
+/**
+ * The fault kinds this machine cannot inject, known before a run: central's disk full needs root
+ * (the run mounts a size-limited tmpfs), a clock step needs libfaketime. A tmpfs mount that fails
+ * as root is found only when the run tries (then it is in the report's `skippedFaultKinds` too).
+ */
+export function faultKindsUnavailable(): { kind: FaultKind; why: string }[] {
+  const out: { kind: FaultKind; why: string }[] = [];
+  if (process.getuid?.() !== 0) out.push({ kind: 'central-disk-full', why: 'not root: cannot mount a size-limited filesystem' });
+  if (!FAKETIME_LIB) out.push({ kind: 'register-clock-step', why: 'libfaketime not installed (apt-get install faketime)' });
+  return out;
+}
 const FAULT_WEIGHTS: Record<FaultKind, number> = {
   'link-cut': 3,
   'link-reset-mid-response': 3,
@@ -137,12 +149,12 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
   const centralDir = join(dir.path, 'central');
   mkdirSync(centralDir);
   let mounted = false;
+  report.skippedFaultKinds.push(...faultKindsUnavailable());
   if (process.getuid?.() === 0) {
     const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=768m,mode=0700', 'tmpfs', centralDir], { encoding: 'utf8' });
     mounted = m.status === 0;
     if (!mounted) report.skippedFaultKinds.push({ kind: 'central-disk-full', why: `mount tmpfs failed: ${m.stderr.trim()}` });
-  } else report.skippedFaultKinds.push({ kind: 'central-disk-full', why: 'not root: cannot mount a size-limited filesystem' });
-  if (!FAKETIME_LIB) report.skippedFaultKinds.push({ kind: 'register-clock-step', why: 'libfaketime not installed (apt-get install faketime)' });
+  }
   const enabled = FAULT_KINDS.filter((k) => !report.skippedFaultKinds.some((s) => s.kind === k));
 
   let central: CentralProcess | undefined;
