@@ -33,6 +33,14 @@ describe('register routes declare who may call them', () => {
     assert.deepEqual(pub, ['GET /api/openapi.json', 'GET /api/status', 'GET /metrics', 'POST /api/auth/login'], 'the only public API routes');
   });
 
+  test('GET /metrics without a metrics token is disabled: 404 with a coded error, never the screen', async () => {
+    const res = await fetch(`${reg.url}/metrics`, { headers: { authorization: 'Bearer any-token-0123456789abcdef' } });
+    assert.equal(res.status, 404);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    assert.equal(body.error.code, 'NOT_FOUND');
+    assert.match(body.error.message, /COMPTOIR_METRICS_TOKEN/);
+  });
+
   test('every non-public route refuses a caller without a session (401), over HTTP', async () => {
     const guarded = reg.app.declaredRoutes().filter((r) => r.method !== 'HEAD' && r.access !== 'public');
     assert.ok(guarded.length >= 25);
