@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
 // The layering rules of docs/architecture.md §7, checked on the sources themselves: every package
@@ -33,7 +33,7 @@ function sourceFiles(dir: string): string[] {
     if (name === 'node_modules' || name.startsWith('dist')) continue;
     const p = join(dir, name);
     if (statSync(p).isDirectory()) out.push(...sourceFiles(p));
-    else if (/\.(ts|tsx|mjs)$/.test(name)) out.push(p);
+    else if (/\.(ts|tsx|mjs|js)$/.test(name)) out.push(p);
   }
   return out;
 }
@@ -55,6 +55,17 @@ function resolveRelative(from: string, spec: string): string | null {
 
 const packageOfImport = (spec: string) => /^(@comptoir\/[a-z0-9-]+)/.exec(spec)?.[1];
 
+/** The npm package a bare specifier names (`@scope/name/sub` → `@scope/name`); null for relative, `node:` and built-ins. */
+function externalOf(spec: string): string | null {
+  if (spec.startsWith('.') || spec.startsWith('node:')) return null;
+  const name = spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+  return builtinModules.includes(name) ? null : name;
+}
+
+/** Files only the build or the tests run: they may import devDependencies. The test kit is such code as a whole. */
+const isDevFile = (pkg: Pkg, file: string) =>
+  pkg.name === '@comptoir/testing' || isTestFile(file) || /[\\/](build\.mjs|vite\.config\.ts)$/.test(file);
+
 describe('package layering (docs/architecture.md §7)', () => {
   it('finds the workspace packages', () => {
     assert.ok(packages.length >= 10, `only ${packages.length} packages under ${packagesDir}`);
@@ -73,6 +84,24 @@ describe('package layering (docs/architecture.md §7)', () => {
         }
       }
     }
+    assert.deepEqual(missing, []);
+  });
+
+  it('every package declares the npm packages it imports (tests, build scripts and the test kit: dependencies or devDependencies)', () => {
+    const missing: string[] = [];
+    let seen = 0;
+    for (const pkg of packages) {
+      for (const file of sourceFiles(pkg.dir)) {
+        for (const spec of importsOf(file)) {
+          const dep = externalOf(spec);
+          if (!dep || dep.startsWith('@comptoir/')) continue;
+          seen++;
+          const declared = dep in pkg.dependencies || (isDevFile(pkg, file) && dep in pkg.devDependencies);
+          if (!declared) missing.push(`${relative(root, file)} imports ${dep}, not in ${pkg.name}'s ${isDevFile(pkg, file) ? 'dependencies/devDependencies' : 'dependencies'}`);
+        }
+      }
+    }
+    assert.ok(seen >= 50, `the imports of npm packages are found (${seen})`);
     assert.deepEqual(missing, []);
   });
 
