@@ -1,3 +1,4 @@
+import { errorText } from './i18n.messages';
 import { formatTime } from './money.format';
 import { useScreen } from './screen.context';
 
@@ -39,7 +40,7 @@ export function ConnectionBanner() {
       </span>
       {refusal && (
         <span data-testid="central-refusal" data-code={refusal.code} className="banner-refusal">
-          {t('centralRefusal', { code: refusal.code, message: refusal.message })}
+          {t('centralRefusal', { code: refusal.code, message: errorText(t, refusal) })}
         </span>
       )}
     </div>
