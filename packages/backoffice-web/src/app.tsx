@@ -18,6 +18,7 @@ import { ReviewScreen } from './screens/review.screen';
 import { ClosuresScreen } from './screens/closures.screen';
 import { AccountingScreen } from './screens/accounting.screen';
 import { EventsScreen } from './screens/events.screen';
+import { StoresScreen } from './screens/stores.screen';
 
 interface Session {
   token: string;
@@ -105,7 +106,7 @@ export function App() {
     ['catalog', t('nav.catalog')],
     ['stock', t('nav.stock')],
     ['customers', t('nav.customers')],
-    ...(session.role === 'admin' ? ([['users', t('nav.users')]] as [string, string][]) : []),
+    ...(session.role === 'admin' ? ([['stores', t('nav.stores')], ['users', t('nav.users')]] as [string, string][]) : []),
   ];
   let screen;
   switch (parts[0] ?? 'dashboard') {
@@ -126,6 +127,10 @@ export function App() {
       break;
     case 'users':
       screen = <UsersScreen isAdmin={session.role === 'admin'} myName={session.username} />;
+      break;
+    case 'stores':
+      // Admin only, as POST/PATCH /api/stores on central: a manager has no such screen.
+      screen = session.role === 'admin' ? <StoresScreen /> : <DashboardScreen />;
       break;
     case 'review':
       screen = <ReviewScreen />;

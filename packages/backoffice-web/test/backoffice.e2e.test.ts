@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { DEMO_MANAGER_AT_TILL, eventually, http, launchChromium, spawnComptoir, tempDir, type ChildHandle } from '@comptoir/testing';
+import { assertAccessible, DEMO_MANAGER_AT_TILL, eventually, http, launchChromium, spawnComptoir, tempDir, type ChildHandle } from '@comptoir/testing';
 import { PROTOCOL_VERSION } from '@comptoir/protocol';
 
 // The back office in a real browser (@comptoir/testing's launchChromium: Debian's or npm's Chromium) against a real
@@ -68,7 +68,8 @@ before(async () => {
     await eventually(`${r.name} connected`, async () => (await http(r.url, 'GET', '/api/status')).body.mode === 'connected', 30_000);
   }
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  // A page of its own context: axe (assertAccessible) needs one made by browser.newContext().
+  page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
 });
 
 after(async () => {
@@ -266,6 +267,49 @@ describe('back office in a browser', () => {
     await page.getByTestId('lang').selectOption('fr');
   });
 
+  it('an admin creates a store and edits it; a bad SIRET is refused with its field, in French, and stores nothing', async () => {
+    const stores = async () => (await http(info.centralUrl, 'GET', '/api/stores', { token: adminToken })).body.items as { id: string; name: string; siret: string; businessDayCutoff: string; fiscalYearStartMonth: number }[];
+    const before = await stores();
+    await page.getByTestId('nav-stores').click();
+    await page.getByTestId(`store-${info.storeId}`).waitFor();
+    await page.getByTestId('store-new').click();
+    const form = (field: string) => page.getByTestId(`store-new-form-${field}`);
+    await form('name').fill('Comptoir Bastille');
+    await form('address').fill('5 place de la Bastille, 75011 Paris');
+    await form('siret').fill('1234');
+    await form('vatNumber').fill('FR32123456789');
+    assert.equal(await form('timezone').inputValue(), 'Europe/Paris');
+    await form('businessDayCutoff').fill('05:00');
+    await form('save').click();
+    // The refusal read from its code and field, in French: no raw code, no validator English.
+    const refused = await textMatching(page.getByTestId('error'), /^Saisie invalide — à corriger : « SIRET »$/);
+    assert.doesNotMatch(refused, /VALIDATION|siret|digits/);
+    assert.equal(await form('siret').getAttribute('aria-invalid'), 'true');
+    assert.equal(await form('name').getAttribute('aria-invalid'), null);
+    assert.deepEqual(await stores(), before, 'nothing stored');
+    await assertAccessible(page, 'stores: a new store refused');
+    // As printed (spaces), it is 14 digits: created, listed.
+    await form('siret').fill('912 345 675 00025');
+    await form('save').click();
+    const created = await eventually('the store is created', async () => (await stores()).find((s) => s.name === 'Comptoir Bastille') ?? null);
+    assert.equal(created.siret, '91234567500025');
+    assert.equal(created.businessDayCutoff, '05:00');
+    await textMatching(page.getByTestId(`store-siret-${created.id}`), /^91234567500025$/);
+    await textMatching(page.getByTestId(`store-cutoff-${created.id}`), /^05:00$/);
+    // Edited: the new name and fiscal year; the fields left alone are not sent, so they stay.
+    await page.getByTestId(`store-edit-${created.id}`).click();
+    const edit = (field: string) => page.getByTestId(`store-edit-form-${field}`);
+    assert.equal(await edit('siret').inputValue(), '91234567500025');
+    await edit('name').fill('Comptoir Bastille (Paris 11e)');
+    await edit('fiscalYearStartMonth').selectOption('4');
+    await edit('save').click();
+    await textMatching(page.getByTestId(`store-name-${created.id}`), /^Comptoir Bastille \(Paris 11e\)$/);
+    assert.equal(await page.getByTestId('store-edit-form').count(), 0, 'the form closes once saved');
+    const edited = (await stores()).find((s) => s.id === created.id)!;
+    assert.deepEqual([edited.name, edited.fiscalYearStartMonth, edited.businessDayCutoff, edited.siret], ['Comptoir Bastille (Paris 11e)', 4, '05:00', '91234567500025']);
+    await textMatching(page.getByTestId(`store-${created.id}`), /avril/);
+  });
+
   it('fleet row actions sit in a menu that fits at 1024 px; an admin revokes a register and issues an enrol code, after confirming', async () => {
     const created = await http(info.centralUrl, 'POST', '/api/registers', { token: adminToken, body: { name: 'Caisse de secours', storeId: info.storeId } });
     assert.equal(created.status, 201);
@@ -309,7 +353,7 @@ describe('back office in a browser', () => {
     }
   });
 
-  it('a manager sees the row menu without the admin actions (revoke, enrol code)', async () => {
+  it('a manager sees the row menu without the admin actions (revoke, enrol code), and no stores screen', async () => {
     const context = await browser!.newContext({ viewport: { width: 1024, height: 768 } });
     try {
       const other = await context.newPage();
@@ -323,6 +367,11 @@ describe('back office in a browser', () => {
       await other.getByTestId(`copy-now-${reg.id}`).waitFor();
       assert.equal(await other.getByTestId(`revoke-${reg.id}`).count(), 0);
       assert.equal(await other.getByTestId(`enrol-code-${reg.id}`).count(), 0);
+      // Stores are the admin's: no such screen for a manager, and central refuses a manager's writes.
+      assert.equal(await other.getByTestId('nav-stores').count(), 0);
+      const managerToken = (await http(info.centralUrl, 'POST', '/api/auth/login', { body: info.manager })).body.token;
+      assert.equal((await http(info.centralUrl, 'PATCH', `/api/stores/${info.storeId}`, { token: managerToken, body: { name: 'X' } })).status, 403);
+      assert.equal((await http(info.centralUrl, 'POST', '/api/stores', { token: managerToken, body: { name: 'X', address: 'Y', siret: '91234567500033', vatNumber: 'FR65912345675', timezone: 'Europe/Paris' } })).status, 403);
     } finally {
       await context.close();
     }

@@ -96,14 +96,5 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
-/**
- * The accessibility check of a screen as it is now (axe-core in the page): fails on any serious or
- * critical violation, naming each rule and the elements it found.
- */
-export async function assertAccessible(page: Page, screenName: string): Promise<void> {
-  const { default: AxeBuilder } = await import('@axe-core/playwright');
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const text = bad.map((v) => `${v.impact} ${v.id}: ${v.help}\n    ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join('\n    ')}`).join('\n  ');
-  if (bad.length > 0) throw new Error(`${screenName}: ${bad.length} serious or critical accessibility violation(s)\n  ${text}`);
-}
+// The accessibility check is @comptoir/testing's, shared with the back office's browser tests.
+export { assertAccessible } from '@comptoir/testing';

@@ -26,7 +26,7 @@ const FIELD_NAMES = [
   'sku', 'label', 'priceCents', 'vatRate', 'category', 'barcodes', 'cron', 'username', 'password', 'displayName', 'role', 'pin',
   'login', 'name', 'email', 'phone', 'quantity', 'delta', 'reason', 'note', 'storeId', 'registerId', 'from', 'to', 'amountCents',
   'lines', 'payments', 'method', 'siret', 'vatNumber', 'timezone', 'address', 'customerId', 'limit', 'offset', 'account', 'code',
-  'countedCashCents', 'discountBp', 'url', 'active', 'row', 'price', 'vat',
+  'countedCashCents', 'discountBp', 'url', 'active', 'row', 'price', 'vat', 'businessDayCutoff', 'fiscalYearStartMonth',
 ] as const;
 type FieldName = (typeof FIELD_NAMES)[number];
 
@@ -118,6 +118,8 @@ const fr: Record<SharedKey, string> = {
   'field.row': 'Ligne',
   'field.price': 'Prix (€)',
   'field.vat': 'TVA (%)',
+  'field.businessDayCutoff': 'Fin de la journée de vente',
+  'field.fiscalYearStartMonth': 'Début de l’exercice',
   'method.cash': 'Espèces',
   'method.card': 'Carte',
   'method.cheque': 'Chèque',
@@ -243,6 +245,8 @@ const en: Record<SharedKey, string> = {
   'field.row': 'Row',
   'field.price': 'Price (€)',
   'field.vat': 'VAT (%)',
+  'field.businessDayCutoff': 'End of the business day',
+  'field.fiscalYearStartMonth': 'Start of the fiscal year',
   'method.cash': 'Cash',
   'method.card': 'Card',
   'method.cheque': 'Cheque',

@@ -1,0 +1,163 @@
+import { useMemo, useState } from 'react';
+import type { CreateStoreRequest, PatchStoreRequest, Store } from '@comptoir/protocol';
+import { api, ApiError } from '../api.client';
+import { useI18n } from '../i18n';
+import { ErrorLine, errorText, Section, useLoad } from '../ui/common';
+
+// The chain's stores (issue 9): identity printed on receipts (name, address, SIRET, VAT number),
+// time zone, and the NF525 calendar settings (business-day cutoff, first month of the fiscal year).
+// Admin only (POST/PATCH /api/stores are admin-only on central; a manager's navigation has no such
+// screen): the admin creates and edits them. Central validates; a refusal is shown from its code and
+// fields, and the fields it names are marked invalid.
+
+type Form = { name: string; code: string; address: string; siret: string; vatNumber: string; timezone: string; businessDayCutoff: string; fiscalYearStartMonth: number };
+type Field = keyof Form;
+
+const EMPTY: Form = { name: '', code: '', address: '', siret: '', vatNumber: '', timezone: 'Europe/Paris', businessDayCutoff: '04:00', fiscalYearStartMonth: 1 };
+const formOf = (s: Store): Form => ({ name: s.name, code: s.code, address: s.address, siret: s.siret, vatNumber: s.vatNumber, timezone: s.timezone, businessDayCutoff: s.businessDayCutoff, fiscalYearStartMonth: s.fiscalYearStartMonth });
+
+function monthName(month: number, lang: string): string {
+  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { month: 'long', timeZone: 'UTC' }).format(Date.UTC(2000, month - 1, 1));
+}
+
+export function StoresScreen() {
+  const { t, lang } = useI18n();
+  const list = useLoad(() => api<{ items: Store[] }>('GET', '/api/stores'), []);
+  const [editing, setEditing] = useState<string | null>(null);
+  const [creating, setCreating] = useState(false);
+  const edited = list.data?.items.find((s) => s.id === editing);
+
+  return (
+    <div>
+      <h1>{t('stores.title')}</h1>
+      {creating ? (
+        <StoreForm key="new" onSaved={() => { setCreating(false); void list.reload(); }} onCancel={() => setCreating(false)} />
+      ) : (
+        <p>
+          <button data-testid="store-new" onClick={() => { setEditing(null); setCreating(true); }}>{t('stores.new')}</button>
+        </p>
+      )}
+      {edited && <StoreForm key={edited.id} store={edited} onSaved={() => { setEditing(null); void list.reload(); }} onCancel={() => setEditing(null)} />}
+      <Section title={t('stores.list')}>
+        <ErrorLine error={list.error} />
+        <div className="table-wrap">
+          <table className="grid" data-testid="stores">
+            <thead>
+              <tr>
+                <th>{t('stores.code')}</th>
+                <th>{t('field.name')}</th>
+                <th>{t('field.address')}</th>
+                <th>{t('field.siret')}</th>
+                <th>{t('field.vatNumber')}</th>
+                <th>{t('field.timezone')}</th>
+                <th>{t('field.businessDayCutoff')}</th>
+                <th>{t('field.fiscalYearStartMonth')}</th>
+                <th className="actions"><span className="sr-only">{t('fleet.actions')}</span></th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.data?.items.map((s) => (
+                <tr key={s.id} data-testid={`store-${s.id}`} className={s.id === editing ? 'selected' : ''}>
+                  <td className="mono">{s.code}</td>
+                  <td data-testid={`store-name-${s.id}`}>{s.name}</td>
+                  <td>{s.address}</td>
+                  <td className="mono" data-testid={`store-siret-${s.id}`}>{s.siret}</td>
+                  <td className="mono">{s.vatNumber}</td>
+                  <td>{s.timezone}</td>
+                  <td data-testid={`store-cutoff-${s.id}`}>{s.businessDayCutoff}</td>
+                  <td>{monthName(s.fiscalYearStartMonth, lang)}</td>
+                  <td className="actions">
+                    <button data-testid={`store-edit-${s.id}`} aria-label={t('stores.editOne', { store: s.name })} onClick={() => { setCreating(false); setEditing(s.id); }}>
+                      {t('fleet.edit')}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </Section>
+    </div>
+  );
+}
+
+/** Create (no `store`) or edit one store; a PATCH sends only the fields that changed. */
+function StoreForm({ store, onSaved, onCancel }: { store?: Store; onSaved(): void; onCancel(): void }) {
+  const { t, lang } = useI18n();
+  const initial = useMemo(() => (store ? formOf(store) : EMPTY), [store]);
+  const [f, setF] = useState<Form>(initial);
+  const [error, setError] = useState<string | null>(null);
+  const [invalid, setInvalid] = useState<Set<string>>(new Set());
+  const [busy, setBusy] = useState(false);
+  const zones = useMemo(() => Intl.supportedValuesOf('timeZone'), []);
+  const prefix = store ? `store-edit-form` : 'store-new-form';
+
+  async function save() {
+    setBusy(true);
+    try {
+      if (store) {
+        const changes = Object.fromEntries(Object.entries(f).filter(([k, v]) => initial[k as Field] !== v)) as PatchStoreRequest;
+        if (Object.keys(changes).length > 0) await api<Store>('PATCH', `/api/stores/${encodeURIComponent(store.id)}`, changes);
+      } else {
+        const { code, ...rest } = f;
+        const body: CreateStoreRequest = { ...rest, ...(code.trim() ? { code } : {}) };
+        await api<Store>('POST', '/api/stores', body);
+      }
+      onSaved();
+    } catch (e) {
+      setError(errorText(t, e));
+      setInvalid(new Set(e instanceof ApiError ? [...e.issues.map((i) => i.path.split('.').pop() ?? ''), ...(typeof e.details?.['field'] === 'string' ? [e.details['field']] : [])] : []));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const input = (field: Exclude<Field, 'fiscalYearStartMonth'>, extra: Record<string, unknown> = {}) => (
+    <label>
+      {t(field === 'code' ? 'stores.code' : `field.${field}`)}
+      <input
+        data-testid={`${prefix}-${field}`}
+        value={f[field]}
+        aria-invalid={invalid.has(field) || undefined}
+        onChange={(e) => setF({ ...f, [field]: e.target.value })}
+        {...extra}
+      />
+    </label>
+  );
+
+  return (
+    <Section title={store ? t('stores.editOne', { store: store.name }) : t('stores.new')}>
+      <form
+        className="store-form"
+        data-testid={prefix}
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
+        {input('name', { required: true })}
+        {input('code', { placeholder: store ? undefined : t('stores.codeAuto'), className: 'short' })}
+        {input('address', { required: true, className: 'wide' })}
+        {input('siret', { required: true, inputMode: 'numeric' })}
+        {input('vatNumber', { required: true })}
+        {input('timezone', { required: true, list: 'time-zones' })}
+        <datalist id="time-zones">
+          {zones.map((z) => <option key={z} value={z} />)}
+        </datalist>
+        {input('businessDayCutoff', { type: 'time', required: true, 'aria-describedby': `${prefix}-cutoff-help` })}
+        <label>
+          {t('field.fiscalYearStartMonth')}
+          <select data-testid={`${prefix}-fiscalYearStartMonth`} value={f.fiscalYearStartMonth} aria-invalid={invalid.has('fiscalYearStartMonth') || undefined} onChange={(e) => setF({ ...f, fiscalYearStartMonth: Number(e.target.value) })}>
+            {Array.from({ length: 12 }, (_, i) => i + 1).map((m) => <option key={m} value={m}>{monthName(m, lang)}</option>)}
+          </select>
+        </label>
+        <p className="muted small full" id={`${prefix}-cutoff-help`}>{t('stores.cutoffHelp')}</p>
+        <div className="full">
+          <button type="submit" data-testid={`${prefix}-save`} disabled={busy}>{store ? t('fleet.save') : t('stores.create')}</button>
+          <button type="button" onClick={onCancel}>{t('fleet.cancel')}</button>
+        </div>
+      </form>
+      <ErrorLine error={error} />
+    </Section>
+  );
+}
