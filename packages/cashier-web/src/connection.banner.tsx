@@ -1,4 +1,4 @@
-import { errorText } from './i18n.messages';
+import { errorText, hasMessage } from './i18n.messages';
 import { formatTime } from './money.format';
 import { useScreen } from './screen.context';
 
@@ -25,6 +25,12 @@ export function ConnectionBanner() {
   }
   const pending = status?.pendingRecords ?? 0;
   const refusal = status?.centralRefusal ?? null;
+  // Why central refuses this till, from its code: the banner's own words for a revoked or outdated
+  // till, else the shared error sentence (never the server's English message in French).
+  const refusalText = (r: { code: string; message: string }) => {
+    const key = `refusal.${r.code}`;
+    return hasMessage(key) ? t(key) : errorText(t, r);
+  };
   return (
     <>
     {status?.training && (
@@ -38,12 +44,13 @@ export function ConnectionBanner() {
       <span data-testid="pending-count" data-count={pending} className={pending > 0 ? 'pending pending-some' : 'pending'}>
         {t('pending', { n: pending })}
       </span>
-      {refusal && (
-        <span data-testid="central-refusal" data-code={refusal.code} className="banner-refusal">
-          {t('centralRefusal', { code: refusal.code, message: errorText(t, refusal) })}
-        </span>
-      )}
     </div>
+    {refusal && (
+      // A strip of its own under the top bar (styles.css): the sentence is long, the bar is not.
+      <div data-testid="central-refusal" data-code={refusal.code} className="banner-refusal" role="status">
+        {t('centralRefusal', { message: refusalText(refusal) })}
+      </div>
+    )}
     </>
   );
 }

@@ -549,3 +549,16 @@ test('daily closure (Z) from the screen: confirmed, equal to the X report, X sta
   await page.getByTestId('tab-sell').click();
   assert.deepEqual(pageErrors, [], 'no uncaught error in the page');
 });
+
+test('a register revoked at central: the banner says so in French from its code, the screen stays usable (last: the till stays revoked)', async () => {
+  const revoked = await http(shop.centralUrl, 'POST', `/api/registers/${reg.id}/revoke`, { token: shop.adminToken });
+  assert.equal(revoked.status, 200, JSON.stringify(revoked.body));
+  await page.locator('[data-testid="central-refusal"][data-code="UNAUTHENTICATED"]').waitFor({ timeout: 30_000 });
+  const text = await waitForText(page, 'central-refusal', /refuse cette caisse : elle n’est plus reconnue \(révoquée\) ; un administrateur doit lui donner un nouveau code d’enrôlement\. Les ventes continuent/);
+  assert.doesNotMatch(text, /UNAUTHENTICATED|revoked|This register|Session expirée/);
+  await waitForText(page, 'connection-mode', /Autonome|autonome/);
+  await page.getByTestId('product-search').waitFor();
+  await screenshot(page, '09-central-refusal-1024x768');
+  await assertAccessible(page, 'sale screen with the central refusal');
+  assert.deepEqual(pageErrors, [], 'no uncaught error in the page');
+});
