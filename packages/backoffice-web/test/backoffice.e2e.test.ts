@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { assertAccessible, DEMO_MANAGER_AT_TILL, eventually, http, launchChromium, spawnComptoir, tempDir, type ChildHandle } from '@comptoir/testing';
+import { assertAccessible, DEMO_MANAGER_AT_TILL, eventually, http, launchChromium, readmeScreenshot, spawnComptoir, tempDir, type ChildHandle } from '@comptoir/testing';
 import { PROTOCOL_VERSION } from '@comptoir/protocol';
 
 // The back office in a real browser (@comptoir/testing's launchChromium: Debian's or npm's Chromium) against a real
@@ -35,6 +35,16 @@ let adminToken: string;
 async function shot(name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `backoffice-${name}.png`), fullPage: true });
+}
+
+/** One of the README's screenshots, on the usual 1024×768 screen (rewritten with COMPTOIR_UPDATE_SCREENS=1). */
+async function readmeShot(name: string): Promise<void> {
+  await page.setViewportSize({ width: 1024, height: 768 });
+  try {
+    await readmeScreenshot(page, `backoffice-${name}-1024x768`, ARTIFACTS);
+  } finally {
+    await page.setViewportSize({ width: 1400, height: 900 });
+  }
 }
 
 const row = (id: string) => `[data-testid="fleet-row-${id}"]`;
@@ -114,6 +124,7 @@ describe('back office in a browser', () => {
     await textMatching(page.getByTestId(`outage-${reg.id}`), new RegExp(`^${reg.name} sans contact depuis \\d{2}:\\d{2} — chiffres incomplets$`), 15_000);
     await textMatching(page.getByTestId(`fleet-pending-${reg.id}`), /^inconnu \(dernier connu : \d+\)$/);
     assert.equal(await page.getByTestId(`outage-${info.registers[1]!.id}`).count(), 0, 'the connected register is not in the banner');
+    await readmeShot('fleet');
     await page.getByTestId('nav-dashboard').click();
     await textMatching(page.getByTestId(`dash-incomplete-${info.storeId}`), new RegExp(reg.name));
     await page.getByTestId(`outage-${reg.id}`).waitFor();
@@ -261,6 +272,7 @@ describe('back office in a browser', () => {
     await page.getByTestId(`dash-by-category-${info.storeId}`).waitFor();
     await page.locator(`[data-testid="dash-top-${info.storeId}"] tr`).first().waitFor();
     await shot('dashboard');
+    await readmeShot('dashboard');
     await page.getByTestId('lang').selectOption('en');
     await textMatching(page.locator('h1').first(), /Today's sales/);
     await textMatching(page.getByTestId(`dash-by-method-${info.storeId}`), /Card/);
@@ -308,6 +320,11 @@ describe('back office in a browser', () => {
     const edited = (await stores()).find((s) => s.id === created.id)!;
     assert.deepEqual([edited.name, edited.fiscalYearStartMonth, edited.businessDayCutoff, edited.siret], ['Comptoir Bastille (Paris 11e)', 4, '05:00', '91234567500025']);
     await textMatching(page.getByTestId(`store-${created.id}`), /avril/);
+    await page.getByTestId(`store-edit-${created.id}`).click();
+    await page.getByTestId('store-edit-form').waitFor();
+    await readmeShot('stores');
+    await page.getByTestId('store-edit-form').getByRole('button', { name: 'Annuler' }).click();
+    assert.equal(await page.getByTestId('store-edit-form').count(), 0, 'cancelled: the form closes');
   });
 
   it('fleet row actions sit in a menu that fits at 1024 px; an admin revokes a register and issues an enrol code, after confirming', async () => {

@@ -2,24 +2,16 @@
 /// <reference lib="dom" />
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { http, launchChromium } from '@comptoir/testing';
+import { http, launchChromium, readmeScreenshot } from '@comptoir/testing';
 import { ARTIFACTS_DIR, assertAccessible, ensureBuilt, startDemo, waitForText, type DemoShop } from './support/cashier-browser';
 
 /**
  * The touch layout of the sale screen (issue 12) on the usual till, 1024×768, and on 1920×1080:
  * the category bar scrolls sideways (its last category reachable), tile labels are clamped to
  * their tile, the cart shows at least 6 lines and follows the line just added. The screenshots it
- * takes are the README's (docs/screens/; PNG: flat UI colours compress better than JPEG).
+ * takes are the README's (docs/screens/, rewritten with COMPTOIR_UPDATE_SCREENS=1: readmeScreenshot).
  */
-// The README's screenshots are rewritten only when asked (COMPTOIR_UPDATE_SCREENS=1): an ordinary
-// run writes them beside the other test artifacts, so a test run leaves the tree clean.
-const SCREENS_DIR = process.env.COMPTOIR_UPDATE_SCREENS === '1'
-  ? resolve(fileURLToPath(import.meta.url), '../../../../docs/screens')
-  : resolve(ARTIFACTS_DIR, 'screens');
 let shop: DemoShop;
 let browser: Browser;
 
@@ -50,10 +42,7 @@ async function signedIn(width: number, height: number): Promise<Page> {
   return page;
 }
 
-async function shoot(page: Page, name: string) {
-  mkdirSync(SCREENS_DIR, { recursive: true });
-  await page.screenshot({ path: resolve(SCREENS_DIR, `${name}.png`) });
-}
+const shoot = (page: Page, name: string) => readmeScreenshot(page, name, ARTIFACTS_DIR);
 
 /** Lines of the cart fully inside the cart's scroll box. */
 const visibleLines = (page: Page) =>

@@ -11,7 +11,8 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type LaunchOptions, type Page } from 'playwright-core';
 
 export const SYSTEM_CHROMIUM = '/usr/bin/chromium';
@@ -96,4 +97,20 @@ export async function assertAccessible(page: Page, screenName: string): Promise<
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const text = bad.map((v) => `${v.impact} ${v.id}: ${v.help}\n    ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join('\n    ')}`).join('\n  ');
   if (bad.length > 0) throw new Error(`${screenName}: ${bad.length} serious or critical accessibility violation(s)\n  ${text}`);
+}
+
+/** The repository's docs/screens/, where the README's screenshots live. */
+export const README_SCREENS_DIR = resolve(fileURLToPath(import.meta.url), '../../../../docs/screens');
+
+/**
+ * A screenshot the README shows (PNG: flat UI colours compress better than JPEG). It is rewritten in
+ * docs/screens/ only when asked (COMPTOIR_UPDATE_SCREENS=1); an ordinary run writes it under
+ * `artifactsDir`/screens, so a test run leaves the tree clean. Returns the file written.
+ */
+export async function readmeScreenshot(page: Page, name: string, artifactsDir: string): Promise<string> {
+  const dir = process.env.COMPTOIR_UPDATE_SCREENS === '1' ? README_SCREENS_DIR : resolve(artifactsDir, 'screens');
+  mkdirSync(dir, { recursive: true });
+  const path = resolve(dir, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
 }

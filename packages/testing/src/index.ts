@@ -8,7 +8,7 @@ export { tempDir } from './tmp';
 export type { TempDir } from './tmp';
 export { onProcessExit } from './exit-hooks';
 export { startPostgres, hasPostgres, onDialect, postgresOptedOut, postgresBinDir, postgresWithDumpTools, NO_POSTGRES_VAR, type PostgresServer } from './postgres';
-export { assertAccessible, chromiumExecutable, launchChromium, SYSTEM_CHROMIUM, type ChromiumExecutable } from './browser';
+export { assertAccessible, chromiumExecutable, launchChromium, readmeScreenshot, README_SCREENS_DIR, SYSTEM_CHROMIUM, type ChromiumExecutable } from './browser';
 export { spawnNode, waitForHttp, type ChildHandle } from './process';
 export { COMPTOIR_BIN, spawnComptoir, runComptoir, startCentralProcess, startRegisterProcess, http, eventually, DEMO_MANAGER_AT_TILL, type CentralProcess, type RegisterProcess, type Credentials } from './comptoir';
 export { endpointsOutsideDocument, type OpenApiDocument } from './openapi-endpoints';
