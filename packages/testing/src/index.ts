@@ -2,7 +2,7 @@
 // The cuttable link lives in its own package (the demo ships it); re-exported for the tests.
 export { startFaultProxy } from '@comptoir/link-proxy';
 export type { FaultMode, FaultProxy, FaultProxyOptions, FaultProxyStats, FaultTarget } from '@comptoir/link-proxy';
-export { fuzzHttp, fuzzRuns, routesOf, type FuzzRoute, type FuzzTarget, type FuzzStats } from './fuzz/http-fuzz';
+export { fuzzHttp, fuzzRuns, routesOf, sendByInject, tablesFingerprint, type FuzzRequest, type FuzzRoute, type FuzzTarget, type FuzzStats } from './fuzz/http-fuzz';
 export { freePort } from './ports';
 export { tempDir } from './tmp';
 export type { TempDir } from './tmp';

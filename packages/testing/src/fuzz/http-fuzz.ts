@@ -7,6 +7,7 @@
 //  - a refusal stores nothing: the target's state fingerprint is the same before and after;
 //  - the server still answers afterwards (`alive`).
 // The routes come from the app itself (`printRoutes`), so a route added later is fuzzed too.
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 
 export interface FuzzRoute {
@@ -167,6 +168,34 @@ export async function fuzzHttp(target: FuzzTarget, routes: FuzzRoute[], opts: { 
     { numRuns: opts.numRuns, ...(opts.seed !== undefined ? { seed: opts.seed } : {}), endOnFailure: true, includeErrorInReport: true },
   );
   return stats;
+}
+
+/** What `sendByInject` needs of a Fastify app. */
+type FuzzMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export interface InjectableApp {
+  inject(opts: { method: FuzzMethod; url: string; headers: Record<string, string>; payload?: string }): Promise<{ statusCode: number; body: string }>;
+}
+
+/** A target's `send` through `app.inject()` (no socket: the same routing, hooks, parsing and handlers). */
+export function sendByInject(app: InjectableApp): FuzzTarget['send'] {
+  return async (req) => {
+    const res = await app.inject({ method: req.method as FuzzMethod, url: req.url, headers: req.headers, ...(req.payload !== undefined ? { payload: req.payload } : {}) });
+    return { status: res.statusCode, body: res.body };
+  };
+}
+
+/**
+ * A target's `fingerprint`: the SHA-256 of every row of every table but `volatile` ones (tables a
+ * refusal writes by design, e.g. sessions or login failures), rows in a stable order.
+ */
+export async function tablesFingerprint(tables: string[], rowsOf: (table: string) => unknown[] | Promise<unknown[]>, volatile: ReadonlySet<string>): Promise<string> {
+  const h = createHash('sha256');
+  for (const t of [...tables].sort()) {
+    if (volatile.has(t)) continue;
+    const rows = await rowsOf(t);
+    h.update(t).update(JSON.stringify(rows.map((r) => JSON.stringify(r)).sort()));
+  }
+  return h.digest('hex');
 }
 
 /** Runs per fuzz property: short in CI, as long as asked with COMPTOIR_FUZZ_RUNS. */
