@@ -10,6 +10,8 @@ export interface LinkMonitorOptions {
   failuresBeforeAutonomous: number;
   /** Source of jitter (tests pin it); default Math.random. */
   random?: () => number;
+  /** Monotonic milliseconds, to keep the cadence (tests pin it with the mocked timers); default performance.now. */
+  clock?: () => number;
 }
 
 export interface LinkHooks {
@@ -113,7 +115,8 @@ export class LinkMonitor implements LinkReporter {
 
   private beat(): Promise<void> {
     const run = async () => {
-      const started = performance.now();
+      const now = this.opts.clock ?? (() => performance.now());
+      const started = now();
       let failed = false;
       let waitMs: number | null = null;
       try {
@@ -152,7 +155,7 @@ export class LinkMonitor implements LinkReporter {
         this.linkFailed(`heartbeat: ${msg}`);
       } finally {
         this.beating = null;
-        const elapsed = performance.now() - started;
+        const elapsed = now() - started;
         // Phase: confirm a first failure at once; wait as central asked when busy; otherwise keep the cadence.
         this.schedule(waitMs ?? (failed && this.mode !== 'autonomous' ? 0 : this.opts.heartbeatIntervalMs - elapsed));
       }

@@ -32,12 +32,14 @@ async function monitor(opts: { up: () => boolean; answer?: () => Error | null })
     onConnectedHeartbeat: () => {},
     catchUp: async () => void caughtUp.push(beats),
     heartbeatBody: () => ({}) as never,
-  }, { heartbeatIntervalMs: 1000, failuresBeforeAutonomous: 2, random: () => 1 });
+  }, { heartbeatIntervalMs: 1000, failuresBeforeAutonomous: 2, random: () => 1, clock: () => Date.now() });
   link.outbox = { kick: () => void kicks.push(beats), drain: async () => 'done', remainingUpTo: () => 0, pushEpoch: () => 0, reconcile: () => [] } as unknown as OutboxPusher;
   return { ctx, link, beats: () => beats, kicks, caughtUp };
 }
 
-beforeEach(() => mock.timers.enable({ apis: ['setTimeout'] }));
+// Date is mocked too and drives the monitor's cadence clock: real time spent by a loaded machine
+// inside a heartbeat must not shorten the next interval (it made `tick(999)` fire a beat).
+beforeEach(() => mock.timers.enable({ apis: ['setTimeout', 'Date'], now: Date.now() }));
 afterEach(() => mock.timers.reset());
 
 test('connected: one heartbeat per interval, each kicking the outbox', async () => {
