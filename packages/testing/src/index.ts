@@ -4,6 +4,7 @@ export { startFaultProxy } from '@comptoir/link-proxy';
 export type { FaultMode, FaultProxy, FaultProxyOptions, FaultProxyStats, FaultTarget } from '@comptoir/link-proxy';
 export { fuzzHttp, fuzzRuns, routesOf, sendByInject, tablesFingerprint, type FuzzRequest, type FuzzRoute, type FuzzTarget, type FuzzStats } from './fuzz/http-fuzz';
 export { freePort } from './ports';
+export { holdPushSlot } from './held-push';
 export { tempDir } from './tmp';
 export type { TempDir } from './tmp';
 export { onProcessExit } from './exit-hooks';

@@ -50,12 +50,12 @@ export class TestCentral {
     private readonly dir: TempDir,
   ) {}
 
-  /** Starts central (≈2 s: a process, migrations, the demo seed) and logs in as its admin. */
-  static async start(): Promise<TestCentral> {
+  /** Starts central (≈2 s: a process, migrations, the demo seed) and logs in as its admin; `env`: central's extra settings. */
+  static async start(env?: Record<string, string>): Promise<TestCentral> {
     const dir = await tempDir('comptoir-register-central-');
     let proc: CentralProcess | undefined;
     try {
-      proc = await startCentralProcess({ dataDir: join(dir.path, 'central'), name: 'central' });
+      proc = await startCentralProcess({ dataDir: join(dir.path, 'central'), name: 'central', ...(env ? { env } : {}) });
       const credentials = proc.credentials();
       const login = await http(proc.url, 'POST', '/api/auth/login', { body: credentials.admin });
       if (login.status !== 200) throw new Error(`admin login failed: ${JSON.stringify(login.body)}`);
@@ -276,15 +276,16 @@ export class TestCentral {
 
 /**
  * One central server per test file, started on first use (files without a test needing it start
- * none) and stopped after the file's last test. Call at the top level of the test file.
+ * none) and stopped after the file's last test, with `env` as its extra settings (COMPTOIR_…).
+ * Call at the top level of the test file.
  */
-export function centralPerFile(): () => Promise<TestCentral> {
+export function centralPerFile(env?: Record<string, string>): () => Promise<TestCentral> {
   let started: Promise<TestCentral> | undefined;
   after(async () => {
     const central = await started?.catch(() => undefined);
     await central?.stop();
   });
-  return () => (started ??= TestCentral.start());
+  return () => (started ??= TestCentral.start(env));
 }
 
 /**
