@@ -15,5 +15,6 @@ export { COMPTOIR_BIN, spawnComptoir, runComptoir, startCentralProcess, startReg
 export { endpointsOutsideDocument, type OpenApiDocument } from './openapi-endpoints';
 export { promSample, scrapeMetrics } from './prometheus';
 export { hasPdftotext, pdfText } from './pdf-text';
+export { FAKETIME_LIB, NO_FAKETIME_VAR, fakeClock, onFaketime, type FakeClock } from './faketime';
 export { runChaos, faultKindsUnavailable, FAULT_KINDS, type ChaosOptions, type ChaosReport, type FaultKind } from './chaos/chaos-run';
 export { SeededRandom, randomSeed } from './chaos/seeded-random';

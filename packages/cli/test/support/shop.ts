@@ -22,7 +22,15 @@ export interface ShopRegister {
 }
 
 export async function openShop(
-  opts: { registers?: number; heartbeatMs?: number; databaseUrl?: string; /** environment of every process */ env?: Record<string, string> } = {},
+  opts: {
+    registers?: number;
+    heartbeatMs?: number;
+    databaseUrl?: string;
+    /** environment of every process */
+    env?: Record<string, string>;
+    /** environment of the registers only, over `env` (e.g. a FakeClock's) */
+    registerEnv?: Record<string, string>;
+  } = {},
 ): Promise<Shop> {
   const dir = await tempDir('comptoir-e2e-');
   const central = await startCentralProcess({ dataDir: join(dir.path, 'central'), databaseUrl: opts.databaseUrl, ...(opts.env ? { env: opts.env } : {}) });
@@ -41,7 +49,7 @@ export async function openShop(
       enrolCode: created.body.enrolCode,
       heartbeatMs: opts.heartbeatMs ?? 250,
       name: `register-${i + 1}`,
-      ...(opts.env ? { env: opts.env } : {}),
+      ...(opts.env || opts.registerEnv ? { env: { ...opts.env, ...opts.registerEnv } } : {}),
     });
     await eventually('register enrolled and connected', async () => {
       const s = await http(process.url, 'GET', '/api/status');

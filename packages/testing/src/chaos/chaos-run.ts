@@ -10,13 +10,14 @@
 // Invariant: every process, mount and proxy started here is stopped/unmounted in teardown, also on
 // failure; the work directory is kept when a violation was found (or with `keep`).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync, createWriteStream, statfsSync } from 'node:fs';
+import { mkdirSync, writeFileSync, createWriteStream, statfsSync } from 'node:fs';
 import { copyFile, rm, unlink, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { http, eventually, startCentralProcess, startRegisterProcess, runComptoir, DEMO_MANAGER_AT_TILL, type CentralProcess, type RegisterProcess } from '../comptoir';
 import { startFaultProxy, type FaultProxy, type FaultMode } from '@comptoir/link-proxy';
 import { tempDir } from '../tmp';
+import { FAKETIME_LIB, fakeClock, type FakeClock } from '../faketime';
 import { SeededRandom } from './seeded-random';
 import { checkRun, type AckedTicket, type FinalState, type RegisterFinalState, type TicketView, type ClosureView } from './chaos-checker';
 
@@ -70,8 +71,6 @@ export interface ChaosReport {
   reproduce: string;
 }
 
-const FAKETIME_LIB = ['/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1', '/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1', '/usr/lib/faketime/libfaketime.so.1'].find((p) => existsSync(p));
-
 /**
  * The fault kinds this machine cannot inject, known before a run: central's disk full needs root
  * (the run mounts a size-limited tmpfs), a clock step needs libfaketime. A tmpfs mount that fails
@@ -104,7 +103,8 @@ interface Till {
   id: string;
   process: RegisterProcess;
   link: FaultProxy;
-  clockFile: string | null;
+  /** The till's clock (libfaketime), null when it is not installed. */
+  clock: FakeClock | null;
   token: string;
   /** Set while a fault has the process down: sellers wait instead of counting network errors. */
   down: boolean;
@@ -205,20 +205,15 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       const created = await admin('POST', '/api/registers', { name: `Caisse chaos ${i + 1}` });
       if (created.status !== 201) throw new Error(`register creation: ${JSON.stringify(created.body)}`);
       const link = await startFaultProxy({ target: { host: '127.0.0.1', port: central.port } });
-      let clockFile: string | null = null;
-      let env: Record<string, string> = {};
-      if (FAKETIME_LIB) {
-        clockFile = join(dir.path, `${name}.faketime`);
-        writeFileSync(clockFile, '+0\n');
-        env = { LD_PRELOAD: FAKETIME_LIB, FAKETIME_TIMESTAMP_FILE: clockFile, FAKETIME_CACHE_DURATION: '1', FAKETIME_DONT_FAKE_MONOTONIC: '1' };
-      }
+      const clock = FAKETIME_LIB ? fakeClock(join(dir.path, `${name}.faketime`)) : null;
+      const env = clock?.env ?? {};
       const proc = await startRegisterProcess({ dataDir: join(dir.path, name), centralUrl: link.url, enrolCode: created.body.enrolCode, heartbeatMs: 250, env, name });
       await eventually(`${name} enrolled and connected`, async () => {
         const s = await http(proc.url, 'GET', '/api/status');
         return s.body.enrolled && s.body.mode === 'connected';
       }, 30_000);
       const login = await http(proc.url, 'POST', '/api/auth/login', { body: creds.cashier });
-      tills.push({ index: i, name, id: created.body.id, process: proc, link, clockFile, token: login.body.token, down: false });
+      tills.push({ index: i, name, id: created.body.id, process: proc, link, clock, token: login.body.token, down: false });
     }
 
     const backup = async () => {
@@ -464,9 +459,9 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
         }
         case 'register-clock-step': {
           const step = nrng.pick(['-3h', '-30m', '+2h', '+1d', '+2d', '+40d']);
-          writeFileSync(t.clockFile!, `${step}\n`);
+          t.clock!.step(step);
           await sleep(hold + 2000);
-          writeFileSync(t.clockFile!, '+0\n');
+          t.clock!.step('+0');
           await sleep(1500); // libfaketime re-reads the file every second
           return { register: t.name, step, holdMs: hold };
         }
@@ -540,7 +535,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     const healStart = Date.now();
     for (const t of tills) {
       await t.link.setMode({ kind: 'up' });
-      if (t.clockFile) writeFileSync(t.clockFile, '+0\n');
+      t.clock?.step('+0');
     }
     if (fillerPath) {
       await unlink(fillerPath).catch(() => undefined);
