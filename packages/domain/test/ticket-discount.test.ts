@@ -77,3 +77,53 @@ describe('whole-ticket discount spread over lines', () => {
     assert.equal(lines[0]!.discountCents, 100, 'input untouched');
   });
 });
+
+describe('whole-ticket discount: the edges', () => {
+  const line = (sku: string, unitPriceCents: number, quantity = 1): LineInput => ({ sku, label: sku, unitPriceCents, vatRate: 2000, quantity });
+  const shares = (lines: LineInput[], discount: TicketDiscount) => {
+    const r = spreadTicketDiscount(lines, discount);
+    assert.ok(r.ok, JSON.stringify(r));
+    return r.value.map((l) => l.discountCents);
+  };
+  const refusal = (lines: LineInput[], discount: TicketDiscount) => {
+    const r = spreadTicketDiscount(lines, discount);
+    assert.equal(r.ok, false);
+    if (!r.ok) assert.equal(r.code, 'TICKET_DISCOUNT_INVALID');
+    return r.ok ? '' : r.message;
+  };
+
+  it('the cents left go to the largest remainders, not to the largest lines', () => {
+    // 7 cents over nets 500 and 300: exact shares 4,375 and 2,625 → floors 4 and 2, the cent left to the second.
+    assert.deepEqual(shares([line('A', 500), line('B', 300)], { amountCents: 7 }), [4, 3]);
+  });
+
+  it('on equal remainders, the first lines get the cents left, however long the ticket', () => {
+    for (const n of [3, 5, 40, 100]) {
+      const got = shares(Array.from({ length: n }, (_, i) => line(`L${i}`, 100)), { amountCents: 2 });
+      assert.deepEqual(got, Array.from({ length: n }, (_, i) => (i < 2 ? 1 : 0)), `${n} lines`);
+    }
+  });
+
+  it('a discount of the whole total is allowed (an amount or 100 %), one cent or one basis point more is not', () => {
+    assert.deepEqual(shares([line('A', 500), line('B', 400)], { amountCents: 900 }), [500, 400]);
+    assert.deepEqual(shares([line('A', 500), line('B', 400)], { percentBp: 10000 }), [500, 400]);
+    assert.equal(refusal([line('A', 500)], { percentBp: 10001 }), 'A ticket discount is 0,01 % to 100 % (got 10001 basis points)');
+    assert.equal(refusal([line('A', 500), line('B', 400)], { amountCents: 901 }), "The ticket discount (901 cents) exceeds the ticket's total (900 cents)");
+  });
+
+  it('a percentage that rounds to no cent leaves the lines as they were (copies, no discount field added)', () => {
+    const lines = [line('A', 10), line('B', 20)];
+    const r = spreadTicketDiscount(lines, { percentBp: 1 });
+    assert.ok(r.ok);
+    assert.deepEqual(r.value, lines);
+    assert.notEqual(r.value[0], lines[0], 'new line objects, the input is never shared');
+  });
+
+  it('any line that is not a sale (a return, a zero quantity) refuses the whole ticket, with its reason', () => {
+    for (const q of [-1, 0]) {
+      assert.equal(refusal([line('A', 500), line('B', 300, q)], { percentBp: 1000 }), 'A ticket discount applies to a sale', `quantity ${q}`);
+    }
+    assert.equal(refusal([line('A', 500)], { percentBp: 0 }), 'A ticket discount is 0,01 % to 100 % (got 0 basis points)');
+    assert.equal(refusal([line('A', 500)], { amountCents: 0 }), 'A ticket discount amount is a positive number of cents (got 0)');
+  });
+});

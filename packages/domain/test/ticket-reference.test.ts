@@ -21,7 +21,7 @@ describe('ticket reference', () => {
 
   it('accepts a scanner lower case and spaces around; refuses anything else', () => {
     assert.deepEqual(parseTicketReference('  s01-c2-000123\n'), { storeCode: 'S01', registerNumber: 2, ticketNumber: 123 });
-    for (const bad of ['', '123', '3760000000017', 'S01-C2-123', 'S01-C0-000123', 'S01-2-000123', '1S-C2-000123', 'S01-C2-000000', 'S01-C2-0001a3', 'S01C2000123']) {
+    for (const bad of ['', '123', '3760000000017', 'S01-C2-123', 'S01-C0-000123', 'S01-2-000123', '1S-C2-000123', 'S01-C2-000000', 'S01-C2-0001a3', 'S01C2000123', 'S01-C2-0000001234567', 'S01-C2-000123X', 'S01-C2-000123-1']) {
       assert.equal(parseTicketReference(bad), null, bad);
     }
   });

@@ -16,6 +16,10 @@ const documentOf = (customerId: string, registerId: string, number: number) => (
 test('canonical text of each kind of line: fixed keys in the schema order, nothing else', () => {
   const cases: [Parameters<typeof canonicalLineText>[0], string][] = [
     [{ t: 'store', r: { ...store, extra: 1 } as never }, '{"t":"store","r":{"id":"s1","name":"Boutique","address":"1 rue","siret":"123","vatNumber":"FR1","timezone":"Europe/Paris","businessDayCutoff":"04:00","fiscalYearStartMonth":1}}'],
+    // The ticket-reference extras (`with=references`): the store's code and its registers (id, name, number only), each on its own.
+    [{ t: 'store', r: { ...store, code: 'S01', registers: [{ id: 'r1', name: 'Caisse 1', number: 1, extra: 1 }] } as never }, '{"t":"store","r":{"id":"s1","name":"Boutique","address":"1 rue","siret":"123","vatNumber":"FR1","timezone":"Europe/Paris","businessDayCutoff":"04:00","fiscalYearStartMonth":1,"code":"S01","registers":[{"id":"r1","name":"Caisse 1","number":1}]}}'],
+    [{ t: 'store', r: { ...store, code: 'S01' } }, '{"t":"store","r":{"id":"s1","name":"Boutique","address":"1 rue","siret":"123","vatNumber":"FR1","timezone":"Europe/Paris","businessDayCutoff":"04:00","fiscalYearStartMonth":1,"code":"S01"}}'],
+    [{ t: 'store', r: { ...store, registers: [] } }, '{"t":"store","r":{"id":"s1","name":"Boutique","address":"1 rue","siret":"123","vatNumber":"FR1","timezone":"Europe/Paris","businessDayCutoff":"04:00","fiscalYearStartMonth":1,"registers":[]}}'],
     [{ t: 'paymentMethod', r: 'card' }, '{"t":"paymentMethod","r":"card"}'],
     [{ t: 'product', r: product('A') }, '{"t":"product","r":{"sku":"A","label":"P A","priceCents":130,"vatRate":550,"category":"Pain","barcodes":["b-A"],"active":true}}'],
     [{ t: 'customer', r: customer('c1') }, '{"t":"customer","r":{"id":"c1","name":"C c1","email":"c1@x","phone":null,"active":true}}'],
