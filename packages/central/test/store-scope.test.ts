@@ -134,7 +134,9 @@ for (const dialect of DIALECTS) {
         sha256: archiveDigest(archiveBody([t1, t2])),
       });
       const z = fake.next('closure', { ...(await closurePayload()) });
-      const pushed = await c.call('POST', '/api/sync/push', fake.token, { records: [t1, t2, archive, z, fake.event('login')] });
+      // t1's signed invoice: the back office prints its PDF from that record (architecture §20).
+      const invoice = fake.invoiceOf(t1, { id: customer.json.id, name: 'Client B', email: 'b@example.fr', phone: null }, { name: 'Boulangerie B', address: '2 rue de Lyon', siret: '91234567500025', vatNumber: 'FR65912345675' });
+      const pushed = await c.call('POST', '/api/sync/push', fake.token, { records: [t1, t2, archive, z, fake.event('login'), invoice] });
       assert.equal(pushed.status, 200, JSON.stringify(pushed.json));
       // A tamper alert of B's register.
       const forged = fake.sign({ ...fake.next('event', { type: 'event', event: 'login', details: {} }), payload: { type: 'event', event: 'logout', details: {} } } as never);
@@ -209,6 +211,9 @@ for (const dialect of DIALECTS) {
         assert.equal(res.json().error.code, 'NOT_FOUND');
         assert.ok(!res.body.includes('Client B'), 'nothing of store B\'s customer in the answer');
       }
+      // The register issues the invoice to its own store's customer; the PDF is printed from that signed record.
+      const invoice = mine.invoiceOf(sale, { id: own.json.id, name: 'Client A facturé', email: null, phone: null }, { name: 'Boulangerie A', address: '1 rue du Four', siret: '12345678900011', vatNumber: 'FR00123456789' });
+      assert.equal((await c.call('POST', '/api/sync/push', mine.token, { records: [invoice] })).status, 200);
       const ok = await c.app.inject({ method: 'GET', url: url(own.json.id), headers: { authorization: `Bearer ${c.managerToken}` } });
       assert.equal(ok.statusCode, 200, ok.body.slice(0, 200));
       assert.equal(ok.headers['content-type'], 'application/pdf');
