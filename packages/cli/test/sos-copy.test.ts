@@ -262,8 +262,10 @@ describe('SOS copy', () => {
     // (central's database was locked by the insert: heartbeats may have failed meanwhile)
     await waitForMode(reg, 'connected', 30_000);
     // The incremental refresh brings the new products first; the copy in use is then this one.
-    await eventually('incremental refresh caught up', async () => (await registerStatus(reg)).changeVersionLag === 0, 60_000);
+    // (a lag of 0 alone can be a heartbeat older than the insert: wait for the products themselves)
+    await eventually('incremental refresh caught up', async () => (await registerStatus(reg)).changeVersionLag === 0 && readRegisterFile(reg).products >= 30_000, 60_000);
     const before = readRegisterFile(reg);
+    assert.ok(before.products >= 30_000, `the grown catalog is the copy in use (${before.products} products)`);
     // Start the copy and wait until it is half-way through staging. Under load a heartbeat can time
     // out just before (250 ms here): the copy is then refused before anything is staged (503
     // UNAVAILABLE_OFFLINE) — not the case under test, so the copy is asked again once connected.
