@@ -18,6 +18,7 @@ import { DEFAULT_ENROL_CODE_TTL_SECONDS, DEFAULT_MIN_SOS_INTERVAL_SECONDS } from
 import { stockRoutes } from './modules/stock/stock.routes';
 import { syncRoutes } from './modules/sync/sync.routes';
 import { storeReturnRoutes } from './modules/returns/store-return.routes';
+import { tillCustomerRoutes } from './modules/customers/till-customer.routes';
 import { creditNoteRoutes } from './modules/credit-notes/credit-note.routes';
 import { installProtocolGate } from './modules/sync/protocol-gate';
 import { FleetPresence, type PresenceOptions } from './modules/fleet/presence';
@@ -153,6 +154,7 @@ export function buildCentral(deps: CentralDeps): FastifyInstance {
     tamperRoutes(api, routeDeps);
     syncRoutes(api, routeDeps);
     storeReturnRoutes(api, routeDeps);
+    tillCustomerRoutes(api, routeDeps);
     creditNoteRoutes(api, routeDeps);
     sosRoutes(api, routeDeps, baseCtx, deps.dialect === 'postgres' ? deps.databaseUrl : undefined);
     if (deps.demoLinks) demoRoutes(api, deps.demoLinks, routeDeps);

@@ -47,6 +47,7 @@ const NOT_STORE_BOUND = new Set([
   'GET /api/sync/credit-notes/:reference', // a register token: avoirs of its own store only (404 otherwise)
   'POST /api/sync/credit-notes/spend',
   'DELETE /api/sync/credit-notes/spend/:reservationId',
+  'POST /api/sync/customers', // a register token: into its own store, never linked across stores (till-customers.test.ts)
   'PUT /api/registers/:id/advertised-url', // admin only
   'POST /api/registers/:id/revoke', // admin only
   'POST /api/registers/:id/enrol-code', // admin only

@@ -181,6 +181,29 @@ export const LocalSearchQuery = z.object({
 export const LocalCustomer = z.object({ id: Id, name: z.string(), email: z.string().nullable(), phone: z.string().nullable() });
 export type LocalCustomer = z.infer<typeof LocalCustomer>;
 
+/** A phone number as typed at the till: digits, spaces, dots, dashes, brackets, a leading +; 6 to 15 digits. */
+export const CustomerPhone = z
+  .string()
+  .trim()
+  .max(40)
+  .regex(/^\+?[0-9][0-9 .()-]*$/, 'digits, spaces, . - ( ) and a leading + only')
+  .refine((p) => {
+    const digits = p.replace(/\D/g, '').length;
+    return digits >= 6 && digits <= 15;
+  }, '6 to 15 digits');
+
+/**
+ * `POST /api/customers` at the till: a new customer of the store, created in the register's copy
+ * (usable at once for the sale and for invoices, online or not) and queued for central, which
+ * integrates it by its id and may link it to an existing customer (docs/architecture.md §16).
+ */
+export const NewCustomerRequest = z.object({
+  name: z.string().trim().min(1).max(200),
+  email: z.string().trim().email().max(200).nullable().optional(),
+  phone: CustomerPhone.nullable().optional(),
+});
+export type NewCustomerRequest = z.infer<typeof NewCustomerRequest>;
+
 // ---- the cash drawer (issue 11) ----
 
 /** `POST /api/cash/movements`: an opening float, cash put in, or cash taken out (a paid-out). */

@@ -131,6 +131,32 @@ export const CopyCustomer = z.object({
 });
 export type CopyCustomer = z.infer<typeof CopyCustomer>;
 
+/** A customer created at a till, as its register pushes it (`POST /api/sync/customers`): its id is the register's UUID. */
+export const TillCustomer = z.object({
+  id: z.string().uuid(),
+  name: z.string().trim().min(1).max(200),
+  email: z.string().trim().email().max(200).nullable(),
+  phone: z.string().trim().min(1).max(40).nullable(),
+  createdAt: IsoDateTime,
+});
+export type TillCustomer = z.infer<typeof TillCustomer>;
+
+/** At most this many customers per push. */
+export const MAX_CUSTOMER_PUSH = 100;
+
+export const TillCustomersPush = z.object({ customers: z.array(TillCustomer).min(1).max(MAX_CUSTOMER_PUSH) });
+export type TillCustomersPush = z.infer<typeof TillCustomersPush>;
+
+/**
+ * Per pushed customer, the customer central holds for it: `customerId` = the pushed id (a new
+ * customer of the store) or, `linked`, an existing customer of the store with the same normalised
+ * e-mail or phone — the register uses that one from then on. The same id pushed again answers the same.
+ */
+export const TillCustomersAnswer = z.object({
+  customers: z.array(z.object({ id: z.string().uuid(), customerId: Id, linked: z.boolean(), customer: CopyCustomer })),
+});
+export type TillCustomersAnswer = z.infer<typeof TillCustomersAnswer>;
+
 export const CopyCashier = z.object({
   id: Id,
   login: z.string(),

@@ -56,6 +56,8 @@ export interface RegisterContext {
   mode(): RegisterMode;
   /** Called after every commit that appended records (schedules an outbox push; never awaits). */
   recordsAppended(): void;
+  /** Called after a customer was created at the till (schedules its push to central; never awaits). */
+  customersCreated(): void;
   now(): Date;
   /** Set by the sync agent; null when there is none (then a return of another register's ticket is refused). */
   central: StoreReturnsCentral | null;
@@ -78,6 +80,7 @@ export function createContext(args: {
     keyFile: args.keyFile,
     mode: () => 'autonomous',
     recordsAppended: () => {},
+    customersCreated: () => {},
     now: () => new Date(),
     central: null,
     peers: null,

@@ -294,6 +294,16 @@ export interface InvoicesTable {
   issued_at: string;
 }
 
+/** A customer a register created at its till (migration 0019): its UUID → the customer central holds for it. */
+export interface TillCustomersTable {
+  id: string;
+  store_id: string;
+  register_id: string;
+  customer_id: string;
+  created_at: string;
+  received_at: string;
+}
+
 export interface CentralDb {
   stores: StoresTable;
   registers: RegistersTable;
@@ -306,6 +316,7 @@ export interface CentralDb {
   products: ProductsTable;
   barcodes: BarcodesTable;
   customers: CustomersTable;
+  till_customers: TillCustomersTable;
   stock_levels: StockLevelsTable;
   stock_movements: StockMovementsTable;
   records: RecordsTable;

@@ -43,7 +43,7 @@ export async function searchProducts(ctx: RegisterContext, s: Search): Promise<{
 /**
  * Customers of the copy matching `q` (name, e-mail, phone, id), by name. With no `q`: the store's
  * customers seen most recently first — by their latest ticket on this register or in the copy's
- * recent documents (any register of the store) —, then the others by name: an empty search at the
+ * recent documents (any register of the store), or their creation at this till —, then the others by name: an empty search at the
  * till shows who just came in, offline too.
  */
 export async function searchCustomers(ctx: RegisterContext, s: Search): Promise<{ items: LocalCustomer[]; total: number }> {
@@ -67,6 +67,7 @@ function recentCustomers(ctx: RegisterContext, s: Search): { items: LocalCustome
        LEFT JOIN (SELECT customer_id, max(sold_at) AS last FROM (
            SELECT customer_id, sold_at FROM tickets WHERE customer_id IS NOT NULL
            UNION ALL SELECT customer_id, sold_at FROM customer_documents
+           UNION ALL SELECT coalesce(central_id, id), created_at FROM till_customers
          ) GROUP BY customer_id) seen ON seen.customer_id = c.id
        WHERE c.active = 1
        ORDER BY seen.last IS NULL, seen.last DESC, c.name COLLATE NOCASE, c.id

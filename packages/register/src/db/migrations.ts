@@ -196,6 +196,18 @@ const m0011Invoices: Migration = {
   },
 };
 
+// Customers created at the till (issue 12 §4, docs/architecture.md §16): each one also a row of the
+// copy's `customers`, written in the same transaction; `pushed_at` null while it waits for central,
+// `central_id` the customer central holds for it (itself, or an existing customer it was linked to).
+// Not a signed record: a customer is no fiscal fact, so it never enters a chain or the outbox.
+const m0012TillCustomers: Migration = {
+  async up(db: Kysely<any>) {
+    await sql`CREATE TABLE till_customers (id TEXT PRIMARY KEY, name TEXT NOT NULL, email TEXT, phone TEXT,
+      created_at TEXT NOT NULL, pushed_at TEXT, central_id TEXT) WITHOUT ROWID`.execute(db);
+    await sql`CREATE INDEX till_customers_waiting ON till_customers (created_at) WHERE pushed_at IS NULL`.execute(db);
+  },
+};
+
 export const registerMigrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_sos_copy': m0002SosCopy,
@@ -209,4 +221,5 @@ export const registerMigrations: Record<string, Migration> = {
   '0009_returns_credit_notes': m0009ReturnsCreditNotes,
   '0010_till': m0010Till,
   '0011_invoices': m0011Invoices,
+  '0012_till_customers': m0012TillCustomers,
 };

@@ -81,6 +81,17 @@ export interface CustomerTable {
   active: number;
 }
 
+/** A customer created at this till (migration 0012): the queue to central and what central answered. */
+export interface TillCustomerTable {
+  id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  created_at: string;
+  pushed_at: string | null;
+  central_id: string | null;
+}
+
 export interface CashierTable {
   id: string;
   login: string;
@@ -182,6 +193,7 @@ export interface RegisterDatabase {
   products: ProductTable;
   barcodes: BarcodeTable;
   customers: CustomerTable;
+  till_customers: TillCustomerTable;
   cashiers: CashierTable;
   stock_levels: StockLevelTable;
   customer_documents: CustomerDocumentTable;

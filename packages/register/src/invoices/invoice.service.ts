@@ -9,6 +9,7 @@ import {
 import type { Actor } from '../auth/auth.service';
 import { appendRecord, chainHeadOf } from '../chain/record-chain';
 import type { RegisterContext } from '../context';
+import { customerInUse } from '../customers/till-customer.service';
 import { readStoreIdentity } from '../receipts/store-identity.service';
 import { trainingEnabled } from '../training/training.service';
 
@@ -116,7 +117,7 @@ export function issueInvoice(ctx: RegisterContext, ticketNumber: number, custome
     if (!forCustomer) {
       throw new ComptoirError('VALIDATION', 'This ticket has no customer: say which customer to invoice (customerId)', { issues: [{ path: 'customerId', message: 'required' }] });
     }
-    const customer = ctx.sqlite.prepare('SELECT id, name, email, phone FROM customers WHERE id = ? AND active = 1').get(forCustomer) as
+    const customer = ctx.sqlite.prepare('SELECT id, name, email, phone FROM customers WHERE id = ? AND active = 1').get(customerInUse(ctx, forCustomer)) as
       | InvoicePayload['customer']
       | undefined;
     if (!customer) throw new ComptoirError('UNKNOWN_CUSTOMER', `Unknown customer: ${forCustomer}`, { customerId: forCustomer });

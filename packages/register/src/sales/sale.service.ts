@@ -12,6 +12,7 @@ import type { Actor } from '../auth/auth.service';
 import { discountAboveLimit, requireApproval, storeRules, type Approver } from '../auth/approval.service';
 import { appendRecord } from '../chain/record-chain';
 import type { RegisterContext } from '../context';
+import { customerInUse } from '../customers/till-customer.service';
 import type { ProductRow } from '../db/statements';
 import { withDaysClosed } from '../closures/closure.service';
 import { trainingEnabled } from '../training/training.service';
@@ -91,7 +92,9 @@ export function createSale(
         discountCents: l.discountCents ?? 0,
       };
     }
-    if (req.customerId !== undefined && !ctx.q.customerActive.get(req.customerId)) {
+    // A customer created at this till and since linked by central to an existing one names that one.
+    const customerId = req.customerId === undefined ? undefined : customerInUse(ctx, req.customerId);
+    if (customerId !== undefined && !ctx.q.customerActive.get(customerId)) {
       throw new ComptoirError('UNKNOWN_CUSTOMER', `Unknown customer: ${req.customerId}`);
     }
     // A whole-ticket discount becomes each line's share (to the cent); the per-line approval rule then applies to it.
@@ -119,7 +122,7 @@ export function createSale(
 
     return commitTicket(ctx, identity, actor, {
       kind: 'sale',
-      customerId: req.customerId ?? null,
+      customerId: customerId ?? null,
       cart,
       payments,
       changeCents: settled.value.changeCents,

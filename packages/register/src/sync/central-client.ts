@@ -13,6 +13,8 @@ import {
   ReturnedUnitsResponse,
   StoreRegistersResponse,
   CreditNote,
+  TillCustomersAnswer,
+  type TillCustomersPush,
   type SpendCreditNoteRequest,
   type EnrolRequest,
   type ReserveReturnRequest,
@@ -105,6 +107,11 @@ export class CentralClient {
   /** A batch may take central a while to verify and apply: a longer deadline than the heartbeat. */
   push(body: PushRequest): Promise<PushResponse> {
     return this.call('POST', '/api/sync/push', body, PushResponse, Math.max(this.opts.requestTimeoutMs * 4, 3_000));
+  }
+
+  /** Customers created at this till; central integrates them by id (a replay answers the same). */
+  pushCustomers(body: TillCustomersPush): Promise<TillCustomersAnswer> {
+    return this.call('POST', '/api/sync/customers', body, TillCustomersAnswer, Math.max(this.opts.requestTimeoutMs * 4, 3_000));
   }
 
   /**

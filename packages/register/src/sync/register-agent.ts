@@ -8,6 +8,7 @@ import { CentralClient } from './central-client';
 import { enrol } from './enrolment.service';
 import { LinkMonitor } from './link-monitor';
 import { OutboxPusher } from './outbox';
+import { CustomerOutbox } from './customer-outbox';
 import { pullChanges, toComptoir } from './sos-copy.service';
 import { runStreamedCopy } from './streamed-copy.service';
 import { SosScheduler, missedScheduledCopy } from './sos-scheduler';
@@ -56,6 +57,7 @@ export class RegisterAgent implements AgentHandle {
   private refreshingStoreRegisters = false;
   private link: LinkMonitor | null = null;
   private outbox: OutboxPusher | null = null;
+  private customers: CustomerOutbox | null = null;
   private readonly scheduler: SosScheduler;
   private copyChain: Promise<unknown> = Promise.resolve();
   private pulling = false;
@@ -124,9 +126,13 @@ export class RegisterAgent implements AgentHandle {
     this.outbox = outbox;
     this.ctx.mode = () => link.mode;
     this.ctx.recordsAppended = () => outbox.kick();
+    const customers = new CustomerOutbox(this.ctx, this.client, () => link.canPush());
+    this.customers = customers;
+    this.ctx.customersCreated = () => customers.kick();
     this.scheduler.set(JSON.parse(this.meta().sos_schedule) as string[], this.storeTimezone());
     await link.start();
     outbox.kick();
+    customers.kick();
     if (this.opts.changeEvents !== false) {
       this.events = new ChangeEventsListener(this.ctx, this.client, (version) => this.onChangeVersion(version));
       this.events.start();
@@ -176,6 +182,7 @@ export class RegisterAgent implements AgentHandle {
     this.events?.stop();
     await this.link?.stop();
     this.outbox?.stop();
+    this.customers?.stop();
     await this.copyChain.catch(() => {});
     await this.client.close().catch(() => {});
     await this.peers.close().catch(() => {});
@@ -281,9 +288,11 @@ export class RegisterAgent implements AgentHandle {
       .finally(() => (this.refreshingStoreRegisters = false));
   }
 
-  /** Phases after an answered heartbeat while connected: remote config → store's registers → missing copy or changes. */
+  /** Phases after an answered heartbeat while connected: waiting till customers → remote config → store's registers → missing copy or changes. */
   private onConnectedHeartbeat(res: HeartbeatResponse): void {
     const m = this.meta();
+    // Customers created at the till that still wait (offline, or a failed push): pushed now.
+    this.customers?.kickIfWaiting();
     this.heartbeatsSinceStoreRegisters++;
     const every = storeRegistersIncomplete(this.ctx) ? STORE_REGISTERS_EVERY_INCOMPLETE : STORE_REGISTERS_EVERY;
     if (this.heartbeatsSinceStoreRegisters >= every) this.refreshStoreRegisters();

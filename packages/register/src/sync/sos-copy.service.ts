@@ -12,6 +12,7 @@ import type { CopyStoreTable, ProductTable } from '../db/schema';
 
 type CopyStoreRow = CopyStoreTable;
 import { CentralCallError, type CentralClient } from './central-client';
+import { restoreTillCustomers } from '../customers/till-customer.service';
 import { runStreamedCopy } from './streamed-copy.service';
 
 // The SOS copy (docs/architecture.md §5): a full copy replaces the copy tables atomically and verified (streamed
@@ -36,6 +37,7 @@ export function replaceCopy(ctx: RegisterContext, body: CopyBody): void {
   for (const s of body.stock) st.run(s.sku, s.quantity);
   db.prepare('DELETE FROM customer_documents').run();
   upsertDocuments(ctx, body.documents);
+  restoreTillCustomers(ctx);
 }
 
 /** The copy as stored, in the snapshot's shape (e.g. to re-verify it against its checksum). */

@@ -12,6 +12,7 @@ import type { RegisterContext } from '../context';
 import { writeEvent } from '../chain/record-chain';
 import type { CentralClient } from './central-client';
 import { CentralCallError } from './central-client';
+import { restoreTillCustomers } from '../customers/till-customer.service';
 import { COPY_TABLES, countRows, createStaging, dropLeftovers, stagingName, swapStagingIn } from './copy-staging';
 
 /** Background drop of the previous copy's tables, per database; the next copy awaits it first. */
@@ -31,7 +32,8 @@ type Counts = { products: number; customers: number; cashiers: number; stock: nu
  *  3. verify: the manifest came last, the received counts, the staged row counts and the checksum
  *     all equal the manifest's — otherwise COPY_REJECTED, staging dropped, previous copy kept;
  *  4. swap in ONE short transaction: renames, the register's own stock movements of tickets central
- *     had not integrated when it read the copy re-applied (manifest.ticketHead), meta updated;
+ *     had not integrated when it read the copy re-applied (manifest.ticketHead), the customers created
+ *     at this till that the copy lacks put back, meta updated;
  *  5. `sos_copy` event; old tables dropped in chunks.
  * A kill -9 anywhere before 4 commits leaves the previous copy as it was.
  */
@@ -76,6 +78,8 @@ export async function runStreamedCopy(ctx: RegisterContext, client: CentralClien
   const counts = { ...received };
   db.transaction(() => {
     swapStagingIn(db);
+    // Customers created at this till that the copy does not hold yet stay (till-customer.service.ts).
+    restoreTillCustomers(ctx);
     if (manifest.ticketHead !== undefined) {
       // Stock of the copy = central's, which holds tickets up to ticketHead; later local sales re-applied.
       db.prepare(

@@ -4,6 +4,7 @@ import type { RegisterContext } from '../context';
 import { sessionRoutes } from '../auth/session.routes';
 import { shelfRoutes } from '../catalog/shelf.routes';
 import { customerDocumentRoutes } from '../customers/customer-documents.routes';
+import { tillCustomerRoutes } from '../customers/till-customer.routes';
 import { receiptRoutes } from '../receipts/receipt.routes';
 import { invoiceRoutes } from '../invoices/invoice.routes';
 import { archiveRoutes } from '../archives/archive.routes';
@@ -23,6 +24,7 @@ export function cashierScreenRoutes(app: FastifyInstance, ctx: RegisterContext, 
   receiptRoutes(app, ctx);
   invoiceRoutes(app, ctx);
   customerDocumentRoutes(app, ctx);
+  tillCustomerRoutes(app, ctx);
   xReportRoutes(app, ctx);
   closureRoutes(app, ctx);
   drawerRoutes(app, ctx);

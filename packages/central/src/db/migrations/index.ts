@@ -18,6 +18,7 @@ import { keyValidityMigration } from './0015-key-validity';
 import { creditNotesMigration } from './0016-credit-notes';
 import { ticketReferencesMigration } from './0017-ticket-references';
 import { invoicesMigration } from './0018-invoices';
+import { tillCustomersMigration } from './0019-till-customers';
 
 /** Every migration of the central database, by name (applied in name order). */
 export function centralMigrations(dialect: DialectName): Record<string, Migration> {
@@ -40,6 +41,7 @@ export function centralMigrations(dialect: DialectName): Record<string, Migratio
     '0016-credit-notes': creditNotesMigration(dialect),
     '0017-ticket-references': ticketReferencesMigration(dialect),
     '0018-invoices': invoicesMigration(dialect),
+    '0019-till-customers': tillCustomersMigration(dialect),
   };
 }
 

@@ -20,7 +20,9 @@ function filtered(ctx: Ctx, f: DocumentFilter) {
   let q = ctx.db
     .selectFrom('tickets')
     .leftJoin('registers', 'registers.id', 'tickets.register_id')
-    .leftJoin('customers', 'customers.id', 'tickets.customer_id')
+    // A ticket names the id its register signed; a till customer central linked to another customer is read as that one.
+    .leftJoin('till_customers', 'till_customers.id', 'tickets.customer_id')
+    .leftJoin('customers', (j) => j.on((eb) => eb('customers.id', '=', eb.fn.coalesce('till_customers.customer_id', 'tickets.customer_id'))))
     .leftJoin('ticket_reviews', (j) =>
       j.onRef('ticket_reviews.register_id', '=', 'tickets.register_id').onRef('ticket_reviews.number', '=', 'tickets.number'),
     )
@@ -29,7 +31,10 @@ function filtered(ctx: Ctx, f: DocumentFilter) {
   if (f.storeId) q = q.where('tickets.store_id', '=', f.storeId);
   if (f.registerId) q = q.where('tickets.register_id', '=', f.registerId);
   if (f.number !== undefined) q = q.where('tickets.number', '=', f.number);
-  if (f.customerId) q = q.where('tickets.customer_id', '=', f.customerId);
+  if (f.customerId) {
+    const id = f.customerId;
+    q = q.where((eb) => eb.or([eb('tickets.customer_id', '=', id), eb('till_customers.customer_id', '=', id)]));
+  }
   if (f.from) q = q.where('tickets.sold_at', '>=', dayStart(f.from));
   if (f.to) q = q.where('tickets.sold_at', '<', nextDayStart(f.to));
   if (f.soldOffline !== undefined) q = q.where('tickets.sold_offline', '=', f.soldOffline ? 1 : 0);

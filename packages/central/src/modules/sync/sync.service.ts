@@ -258,9 +258,10 @@ async function recentDocuments(db: Kysely<CentralDb>, storeId: string, n: number
   const { rows } = await sql<{
     customer_id: string; register_id: string; number: number | string; kind: 'sale' | 'return'; total_cents: number | string; sold_at: string;
   }>`SELECT customer_id, register_id, number, kind, total_cents, sold_at FROM (
-        SELECT customer_id, register_id, number, kind, total_cents, sold_at,
-          ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY sold_at DESC, register_id DESC, number DESC) AS rn
-        FROM tickets WHERE store_id = ${storeId} AND customer_id IS NOT NULL) recent
+        SELECT coalesce(tc.customer_id, t.customer_id) AS customer_id, t.register_id, t.number, t.kind, t.total_cents, t.sold_at,
+          ROW_NUMBER() OVER (PARTITION BY coalesce(tc.customer_id, t.customer_id) ORDER BY t.sold_at DESC, t.register_id DESC, t.number DESC) AS rn
+        FROM tickets t LEFT JOIN till_customers tc ON tc.id = t.customer_id
+        WHERE t.store_id = ${storeId} AND t.customer_id IS NOT NULL) recent
       WHERE rn <= ${n}`.execute(db);
   return rows.map((r) => ({
     customerId: r.customer_id,
