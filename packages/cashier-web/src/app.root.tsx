@@ -5,6 +5,7 @@ import { ApprovalProvider } from './approval.dialog';
 import { cartReducer, loadCart, saveCart } from './cart.state';
 import { ConnectionBanner } from './connection.banner';
 import { CustomersScreen } from './customers.screen';
+import { NewCustomerDialog } from './new-customer.dialog';
 import { DialogScanGuard } from './dialog-scan.guard';
 import { savedLang, translator, type Lang } from './i18n.messages';
 import { HeldSalesDialog } from './held-sales.dialog';
@@ -51,6 +52,7 @@ export function App() {
   const [paying, setPaying] = useState(false);
   const [done, setDone] = useState<SaleResponse | null>(null);
   const [showHeld, setShowHeld] = useState(false);
+  const [creatingCustomer, setCreatingCustomer] = useState(false);
   // A receipt's reference scanned on the sale screen: the Returns tab opens with that ticket.
   const [scannedTicket, setScannedTicket] = useState<{ reference: string; at: number } | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
@@ -135,7 +137,7 @@ export function App() {
   }
 
   // While a dialog of the sale is open, everything behind it is inert: no focus, no click, no key.
-  const behindDialog = paying || done !== null || showHeld;
+  const behindDialog = paying || done !== null || showHeld || creatingCustomer;
   const screen = useMemo(() => ({ lang, t, status, session }), [lang, t, status, session]);
   return (
     <ScreenContext.Provider value={screen}>
@@ -200,6 +202,7 @@ export function App() {
                 dispatch({ type: 'customer', customer: c });
                 setTab('sell');
               }}
+              onNew={() => setCreatingCustomer(true)}
             />
           ) : (
             <ReportScreen />
@@ -221,6 +224,18 @@ export function App() {
               setTimeout(() => searchRef.current?.focus(), 0);
             }}
             onClose={() => setShowHeld(false)}
+          />
+        )}
+        {session && creatingCustomer && (
+          <NewCustomerDialog
+            onCreated={(c) => {
+              // Created: attached to the sale in progress at once, back to selling.
+              setCreatingCustomer(false);
+              dispatch({ type: 'customer', customer: c });
+              setTab('sell');
+              setTimeout(() => searchRef.current?.focus(), 0);
+            }}
+            onClose={() => setCreatingCustomer(false)}
           />
         )}
         <DialogScanGuard />

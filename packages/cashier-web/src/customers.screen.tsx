@@ -8,10 +8,11 @@ import { useScreen } from './screen.context';
 
 /**
  * Customers: search the SOS copy, attach a customer to the sale, see the customer's tickets with
- * their integration status (en attente / intégré à hh:mm). Same answer connected or autonomous:
- * everything comes from the register's local database.
+ * their integration status (en attente / intégré à hh:mm); "Nouveau client" opens the creation
+ * dialog (app.root.tsx renders it, so the screen behind goes inert). Same answer connected or
+ * autonomous: everything comes from the register's local database.
  */
-export function CustomersScreen(props: { onAttach: (c: LocalCustomer) => void }) {
+export function CustomersScreen(props: { onAttach: (c: LocalCustomer) => void; onNew: () => void }) {
   const { t, lang, status } = useScreen();
   const [q, setQ] = useState('');
   const [items, setItems] = useState<LocalCustomer[]>([]);
@@ -43,7 +44,12 @@ export function CustomersScreen(props: { onAttach: (c: LocalCustomer) => void })
   return (
     <div className="page customers">
       <div className="customers-list">
-        <input autoFocus data-testid="customer-search" placeholder={t('searchCustomer')} value={q} onChange={(e) => setQ(e.target.value)} />
+        <div className="customers-search">
+          <input autoFocus data-testid="customer-search" aria-label={t('searchCustomer')} placeholder={t('searchCustomer')} value={q} onChange={(e) => setQ(e.target.value)} />
+          <button className="secondary" data-testid="customer-new" onClick={props.onNew}>
+            {t('newCustomer')}
+          </button>
+        </div>
         {error && <p className="error" role="alert">{error}</p>}
         {!q.trim() && <h3 data-testid="recent-customers">{t('recentCustomers')}</h3>}
         <ul className="list">
