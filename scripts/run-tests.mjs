@@ -16,7 +16,8 @@
 // then its suites are counted as skipped. Each file runs in its own process, COMPTOIR_TEST_CONCURRENCY
 // at a time (default DEFAULT_CONCURRENCY below), slowest first; its output is printed in one block
 // when it ends, headed by its duration, and the run ends with the slowest files. A file whose first
-// lines hold `test-runner: serial` runs alone after the others.
+// lines hold `test-runner: serial` runs alone after the others; one that holds `test-runner: heavy`
+// (a browser, the chaos run) runs side by side with the others but never beside another heavy one.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
@@ -101,11 +102,13 @@ try {
   }
 
   const concurrency = Math.max(1, Number(process.env.COMPTOIR_TEST_CONCURRENCY ?? DEFAULT_CONCURRENCY) || 1);
-  const serial = selected.filter((f) => /test-runner: serial/.test(readFileSync(f, 'utf8').slice(0, 2000)));
+  const marker = (f) => /test-runner: (serial|heavy)/.exec(readFileSync(f, 'utf8').slice(0, 2000))?.[1];
+  const serial = selected.filter((f) => marker(f) === 'serial');
+  const heavy = new Set(selected.filter((f) => marker(f) === 'heavy'));
   const parallel = [...selected.filter((f) => !serial.includes(f)), ...(typecheck ? [TYPECHECK] : [])];
   const known = readDurations();
   const startedAt = Date.now();
-  const runs = [...(await runPool(slowestFirst(parallel, known), concurrency, false)), ...(await runPool(slowestFirst(serial, known), 1, true))];
+  const runs = [...(await runPool(slowestFirst(parallel, known), concurrency, false, heavy)), ...(await runPool(slowestFirst(serial, known), 1, true))];
   saveDurations(known, runs);
 
   const results = { pass: 0, fail: 0, cancelled: 0, skipped: 0 };
@@ -113,7 +116,7 @@ try {
   const failedFiles = runs.filter((r) => r.failed);
   if (failedFiles.length > 0) status = 1;
   const wall = (Date.now() - startedAt) / 1000;
-  console.log(`\ntests: ${runs.length} jobs in ${wall.toFixed(0)} s (${parallel.length} side by side, ${concurrency} at a time; ${serial.length} alone after them); slowest:`);
+  console.log(`\ntests: ${runs.length} jobs in ${wall.toFixed(0)} s (${parallel.length} side by side, ${concurrency} at a time, ${heavy.size} of them heavy, one heavy at a time; ${serial.length} alone after them); slowest:`);
   for (const r of [...runs].sort((a, b) => b.ms - a.ms).slice(0, 12)) console.log(`  ${seconds(r.ms).padStart(6)}  ${r.file}${r.serial ? ' (serial)' : ''}${outsideTests(r)}`);
   for (const r of failedFiles) console.log(`✖ ${r.file}${r.crashed ? ` (exit ${r.code}: crashed or timed out)` : ''}`);
   if (results.cancelled > 0) console.log(`\n${results.cancelled} cancelled (a file crashed or timed out)`);
@@ -128,15 +131,46 @@ try {
 }
 process.exit(status);
 
-/** Runs `batch` `n` files at a time, each in its own process; answers one result per file. */
-async function runPool(batch, n, serial) {
+/**
+ * Runs `batch` `n` files at a time, each in its own process; answers one result per file. A worker
+ * takes the first file of the queue (slowest first) it may start: a file of `heavy` only while no
+ * other heavy file runs. When only heavy files are left and one runs, the free worker waits for the
+ * next file to end (one heavy file beside a light one is the most the 2 cores carry without the
+ * browser and chaos tests' timings suffering).
+ */
+async function runPool(batch, n, serial, heavy = new Set()) {
   const queue = [...batch];
   const runs = [];
+  let heavyRunning = false;
+  let ended = () => {};
+  const next = () => {
+    const i = queue.findIndex((f) => !(heavyRunning && heavy.has(f)));
+    return i < 0 ? undefined : queue.splice(i, 1)[0];
+  };
   const worker = async () => {
-    for (let file = queue.shift(); file !== undefined; file = queue.shift()) runs.push(await runFile(file, serial));
+    while (queue.length > 0) {
+      const file = next();
+      if (file === undefined) {
+        await new Promise((resolve) => (ended = chain(ended, resolve)));
+        continue;
+      }
+      if (heavy.has(file)) heavyRunning = true;
+      runs.push(await runFile(file, serial));
+      if (heavy.has(file)) heavyRunning = false;
+      const wake = ended;
+      ended = () => {};
+      wake();
+    }
   };
   await Promise.all(Array.from({ length: Math.min(n, batch.length) }, worker));
   return runs;
+}
+
+function chain(a, b) {
+  return () => {
+    a();
+    b();
+  };
 }
 
 /**

@@ -1,3 +1,4 @@
+// test-runner: heavy — two chaos runs of a central and registers each, side by side: never beside another heavy file (a browser).
 import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { setPriority } from 'node:os';

@@ -1,15 +1,16 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { builtinModules, createRequire } from 'node:module';
+import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { filesUnder, repositoryRoot } from './support/repository-files';
 
 // The layering rules of docs/architecture.md §7, checked on the sources themselves: every package
 // declares the @comptoir packages it imports, shipped code never depends on the test kit, no circle
 // between packages (by their dependencies) nor between files, and no relative import reaches into
 // another package.
 
-const root = resolve(dirname(createRequire(import.meta.url).resolve('@comptoir/testing/package.json')), '../..');
+const root = repositoryRoot;
 const packagesDir = join(root, 'packages');
 
 interface Pkg {
@@ -26,17 +27,7 @@ const packages: Pkg[] = readdirSync(packagesDir)
     return { name: json.name, dir: join(packagesDir, d), dependencies: json.dependencies ?? {}, devDependencies: json.devDependencies ?? {} };
   });
 
-function sourceFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    if (name === 'node_modules' || name.startsWith('dist')) continue;
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...sourceFiles(p));
-    else if (/\.(ts|tsx|mjs|js)$/.test(name)) out.push(p);
-  }
-  return out;
-}
+const sourceFiles = (dir: string) => filesUnder(dir, /\.(ts|tsx|mjs|js)$/);
 
 const isTestFile = (file: string) => /\.test\.tsx?$/.test(file) || file.includes(`${sep}test${sep}`);
 const IMPORT = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s+['"]([^'"]+)['"]/gm;
