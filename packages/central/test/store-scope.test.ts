@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { archiveBody, archiveDigest, generateSigningKeyPair } from '@comptoir/domain';
+import { archiveBody, archiveDigest, archiveFile, generateSigningKeyPair } from '@comptoir/domain';
 import { DIALECTS, onDialect, startTestCentral, stopSharedPostgres, type TestCentral } from './fixtures/central';
 import { FakeRegister, ticketPayload } from './fixtures/records';
 import { hashSecret } from '../src/modules/auth/password';
@@ -52,6 +52,7 @@ const NOT_STORE_BOUND = new Set([
   'POST /api/registers/:id/revoke', // admin only
   'POST /api/registers/:id/enrol-code', // admin only
   'GET /api/demo/links', // demo only: link states by register id
+  'PUT /api/sync/archives/:number/file', // a register token: the files of its own archives only
 ]);
 
 type B = { storeId: string; registerId: string; customerId: string; ticket: number; flagged: number; archive: number };
@@ -87,6 +88,7 @@ const ROWS: Row[] = [
   { route: 'GET /api/documents/:registerId/:number/invoice.pdf', url: (b) => `/api/documents/${b.registerId}/${b.ticket}/invoice.pdf` },
   { route: 'POST /api/review/:registerId/:number/ack', url: (b) => `/api/review/${b.registerId}/${b.flagged}/ack`, body: () => ({ note: 'vu' }) },
   { route: 'GET /api/archives/:registerId/:number/file', url: (b) => `/api/archives/${b.registerId}/${b.archive}/file` },
+  { route: 'GET /api/archives/:registerId/:number/register-file', url: (b) => `/api/archives/${b.registerId}/${b.archive}/register-file` },
   { route: 'GET /api/customers/:id', url: (b) => `/api/customers/${b.customerId}` },
   { route: 'PATCH /api/customers/:id', url: (b) => `/api/customers/${b.customerId}`, body: () => ({ name: 'Renommé' }) },
   { route: 'POST /api/customers', url: () => '/api/customers', body: (b) => ({ name: 'Intrus', storeId: b.storeId }) },
@@ -139,6 +141,14 @@ for (const dialect of DIALECTS) {
       const invoice = fake.invoiceOf(t1, { id: customer.json.id, name: 'Client B', email: 'b@example.fr', phone: null }, { name: 'Boulangerie B', address: '2 rue de Lyon', siret: '91234567500025', vatNumber: 'FR65912345675' });
       const pushed = await c.call('POST', '/api/sync/push', fake.token, { records: [t1, t2, archive, z, fake.event('login'), invoice] });
       assert.equal(pushed.status, 200, JSON.stringify(pushed.json));
+      // The archive's file, as B's register sends it once the record is integrated.
+      const kept = await c.app.inject({
+        method: 'PUT',
+        url: `/api/sync/archives/${archive.number}/file`,
+        headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${fake.token}` },
+        payload: archiveFile({ registerId: fake.id, publicKeyPem: keys.publicKeyPem, archive }, archiveBody([t1, t2])),
+      });
+      assert.equal(kept.statusCode, 201, kept.body);
       // A tamper alert of B's register.
       const forged = fake.sign({ ...fake.next('event', { type: 'event', event: 'login', details: {} }), payload: { type: 'event', event: 'logout', details: {} } } as never);
       await c.call('POST', '/api/sync/push', fake.token, { records: [{ ...forged, signature: forged.signature.replace(/^./, (ch) => (ch === 'A' ? 'B' : 'A')) }] });

@@ -2,8 +2,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DEMO_MANAGER_AT_TILL, eventually, fakeClock, http, onFaketime, tempDir, type FakeClock, type TempDir } from '@comptoir/testing';
-import { cashierLogin, openShop, sell, someProducts, waitForDrained, type CatalogItem, type Shop } from './support/shop';
+import { DEMO_MANAGER_AT_TILL, fakeClock, http, onFaketime, tempDir, type FakeClock, type TempDir } from '@comptoir/testing';
+import { moveRegisterClock } from './support/faketime-shop';
+import { openShop, sell, someProducts, waitForDrained, type CatalogItem, type Shop } from './support/shop';
 import { runComptoir, runVerify } from './support/verify';
 
 /**
@@ -41,18 +42,8 @@ after(async () => {
 const reg = () => shop.registers[0]!;
 const call = (method: 'GET' | 'POST', path: string, body?: unknown) => http(reg().process.url, method, path, { token: reg().cashierToken, body });
 
-/** Moves the register's clock and waits until its process tells that time (its HTTP Date header, to the second). */
-async function moveClock(iso: string): Promise<void> {
-  const target = at(iso);
-  clock.set(target);
-  await eventually(`the register's clock at ${iso}`, async () => {
-    const res = await fetch(`${reg().process.url}/api/status`);
-    await res.arrayBuffer();
-    return Math.abs(Date.parse(res.headers.get('date') ?? '') - target.getTime()) < 30_000;
-  }, 10_000, 200);
-  // A cashier session of the new time (the register dates sessions with its own clock).
-  reg().cashierToken = await cashierLogin(reg().process.url, shop.central.credentials().cashier);
-}
+/** Moves the register's clock and waits until its process tells that time. */
+const moveClock = (iso: string) => moveRegisterClock(shop, reg(), clock, iso);
 
 const closures = async () => (await call('GET', '/api/closures')).body.items as { number: number; recordedAt: string; payload: any }[];
 const soldOk = async (p: CatalogItem, quantity: number) => {

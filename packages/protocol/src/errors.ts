@@ -34,6 +34,12 @@ export const ERROR_CODES = {
   INVOICE_REFUSED: 422,
   /** The ticket's invoice exists already, for another customer: an invoice's customer is fixed at its first issue (details.invoiceNumber, customerId). */
   INVOICE_CUSTOMER_FIXED: 409,
+  /** An archive file that is not the signed archive record's (header other than central's, or body not the signed SHA-256): nothing stored (details.reason). */
+  ARCHIVE_FILE_MISMATCH: 422,
+  /** Central has not integrated that archive record yet (push it first, then send its file again): nothing stored. */
+  ARCHIVE_NOT_INTEGRATED: 409,
+  /** The register has not sent that archive's file to central yet (central can still rebuild it: `GET /api/archives/:registerId/:number/file`). */
+  ARCHIVE_FILE_NOT_RECEIVED: 404,
   UNKNOWN_PRODUCT: 422,
   UNKNOWN_CUSTOMER: 422,
   UNAVAILABLE_OFFLINE: 503,

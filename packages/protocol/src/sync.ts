@@ -228,3 +228,20 @@ export const ChangesResponse = z.object({
 });
 export type ChangesResponse = z.infer<typeof ChangesResponse>;
 
+
+// ---- archive files (issue 10 item 6) ----
+/** The archive file's media type, both ways (`PUT /api/sync/archives/:number/file`, the downloads). */
+export const ARCHIVE_FILE_TYPE = 'application/x-ndjson';
+/** `PUT /api/sync/archives/:number/file`: the archive record's number on the calling register's `archive` chain. */
+export const ArchiveFileParams = z.object({ number: z.coerce.number().int().positive() });
+/** The file as central keeps it: what the register may mark as sent (201 the first time, 200 for the same bytes again). */
+export const ArchiveFileReceipt = z.object({
+  registerId: z.string(),
+  number: z.number().int().positive(),
+  periodKey: z.string(),
+  /** SHA-256 of the whole file (header line and body), lowercase hex. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  sizeBytes: z.number().int().positive(),
+  receivedAt: z.string(),
+});
+export type ArchiveFileReceipt = z.infer<typeof ArchiveFileReceipt>;

@@ -304,7 +304,28 @@ export interface TillCustomersTable {
   received_at: string;
 }
 
+/** The archive files registers sent (migration 0020), as bytes; append-only. */
+export interface ArchiveFilesTable {
+  register_id: string;
+  number: number;
+  period_key: string;
+  sha256: string;
+  size_bytes: number;
+  content: Buffer;
+  received_at: string;
+}
+
+/** Who downloaded a stored archive file from central, and when (migration 0020); append-only. */
+export interface ArchiveFileDownloadsTable {
+  register_id: string;
+  number: number;
+  user_id: string;
+  downloaded_at: string;
+}
+
 export interface CentralDb {
+  archive_files: ArchiveFilesTable;
+  archive_file_downloads: ArchiveFileDownloadsTable;
   stores: StoresTable;
   registers: RegistersTable;
   credit_notes: CreditNotesTable;

@@ -208,6 +208,15 @@ const m0012TillCustomers: Migration = {
   },
 };
 
+// Archive files sent to central (issue 10 item 6, sync/archive-upload.ts): when central kept the
+// file (null: not yet), or why it refused it for good (then it is not sent again).
+const m0013ArchiveUploads: Migration = {
+  async up(db: Kysely<any>) {
+    await sql`ALTER TABLE archive_files ADD COLUMN sent_at TEXT`.execute(db);
+    await sql`ALTER TABLE archive_files ADD COLUMN refused TEXT`.execute(db);
+  },
+};
+
 export const registerMigrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_sos_copy': m0002SosCopy,
@@ -222,4 +231,5 @@ export const registerMigrations: Record<string, Migration> = {
   '0010_till': m0010Till,
   '0011_invoices': m0011Invoices,
   '0012_till_customers': m0012TillCustomers,
+  '0013_archive_uploads': m0013ArchiveUploads,
 };

@@ -1,6 +1,8 @@
 import { Agent, request } from 'undici';
 import type { z } from 'zod';
 import {
+  ARCHIVE_FILE_TYPE,
+  ArchiveFileReceipt,
   ChangesResponse,
   EnrolResponse,
   ErrorBody,
@@ -58,6 +60,14 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
   if (/^\d+$/.test(v.trim())) return Number(v.trim()) * 1000;
   const at = Date.parse(v);
   return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+/** A body sent as it is, not as JSON (an archive file). */
+class RawBody {
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly contentType: string,
+  ) {}
 }
 
 export interface CentralClientOptions {
@@ -207,6 +217,11 @@ export class CentralClient {
     return this.call('DELETE', `/api/sync/credit-notes/spend/${reservationId}`, undefined, ReleaseReturnResponse, Math.max(this.opts.requestTimeoutMs * 2, 2_000));
   }
 
+  /** An archive file, as written (its bytes, NDJSON): central keeps it once its archive record is integrated. Big files: a long deadline. */
+  sendArchiveFile(number: number, bytes: Uint8Array): Promise<ArchiveFileReceipt> {
+    return this.call('PUT', `/api/sync/archives/${number}/file`, new RawBody(bytes, ARCHIVE_FILE_TYPE), ArchiveFileReceipt, Math.max(this.opts.requestTimeoutMs * 20, 60_000), true, Math.max(this.opts.requestTimeoutMs * 4, 10_000));
+  }
+
   changes(since: number): Promise<ChangesResponse> {
     return this.call('GET', `/api/sync/changes?since=${since}&with=references`, undefined, ChangesResponse, 30_000, true, 10_000);
   }
@@ -216,7 +231,7 @@ export class CentralClient {
   }
 
   private async call<S extends z.ZodType>(
-    method: 'GET' | 'POST' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
     body: unknown,
     schema: S,
@@ -226,7 +241,7 @@ export class CentralClient {
     idleMs = timeoutMs,
   ): Promise<z.infer<S>> {
     const headers: Record<string, string> = { ...this.protocolHeaders };
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (body !== undefined) headers['content-type'] = body instanceof RawBody ? body.contentType : 'application/json';
     if (auth && this.token) headers.authorization = `Bearer ${this.token}`;
     let status: number;
     let text: string;
@@ -235,7 +250,7 @@ export class CentralClient {
       const res = await request(new URL(path, this.opts.baseUrl), {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined ? undefined : body instanceof RawBody ? body.bytes : JSON.stringify(body),
         dispatcher: this.agent,
         signal: AbortSignal.timeout(timeoutMs),
         headersTimeout: idleMs,

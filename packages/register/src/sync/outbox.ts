@@ -48,7 +48,12 @@ export class OutboxPusher {
     private readonly ctx: RegisterContext,
     private readonly client: CentralClient,
     private readonly link: LinkReporter,
-    private readonly opts: { maxRetryDelayMs: number; /** Source of jitter (tests pin it). */ random?: () => number },
+    private readonly opts: {
+      maxRetryDelayMs: number;
+      /** Source of jitter (tests pin it). */ random?: () => number;
+      /** Called each time a drain empties the outbox (what waits on integrated records: archive files). */
+      onDrained?: () => void;
+    },
   ) {}
 
   /** Coalesced: every commit of one tick leads to one drain, on the next turn of the loop. */
@@ -73,6 +78,7 @@ export class OutboxPusher {
         })
         .then((outcome) => {
           this.current = null;
+          if (outcome === 'done') this.opts.onDrained?.();
           if (this.again && outcome !== 'failed') this.kick();
           return outcome;
         });

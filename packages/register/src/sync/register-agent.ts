@@ -9,6 +9,7 @@ import { enrol } from './enrolment.service';
 import { LinkMonitor } from './link-monitor';
 import { OutboxPusher } from './outbox';
 import { CustomerOutbox } from './customer-outbox';
+import { ArchiveUploader } from './archive-upload';
 import { pullChanges, toComptoir } from './sos-copy.service';
 import { runStreamedCopy } from './streamed-copy.service';
 import { SosScheduler, missedScheduledCopy } from './sos-scheduler';
@@ -58,6 +59,7 @@ export class RegisterAgent implements AgentHandle {
   private link: LinkMonitor | null = null;
   private outbox: OutboxPusher | null = null;
   private customers: CustomerOutbox | null = null;
+  private archives: ArchiveUploader | null = null;
   private readonly scheduler: SosScheduler;
   private copyChain: Promise<unknown> = Promise.resolve();
   private pulling = false;
@@ -120,8 +122,11 @@ export class RegisterAgent implements AgentHandle {
       },
       { heartbeatIntervalMs: this.opts.heartbeatIntervalMs, failuresBeforeAutonomous: this.opts.failuresBeforeAutonomous },
     );
-    const outbox = new OutboxPusher(this.ctx, this.client, link, { maxRetryDelayMs: this.opts.heartbeatIntervalMs });
+    // Archive files follow their archive record: sent once it is integrated (the outbox drained).
+    const archives = new ArchiveUploader(this.ctx, this.client, link);
+    const outbox = new OutboxPusher(this.ctx, this.client, link, { maxRetryDelayMs: this.opts.heartbeatIntervalMs, onDrained: () => archives.kick() });
     link.outbox = outbox;
+    this.archives = archives;
     this.link = link;
     this.outbox = outbox;
     this.ctx.mode = () => link.mode;
@@ -183,6 +188,7 @@ export class RegisterAgent implements AgentHandle {
     await this.link?.stop();
     this.outbox?.stop();
     this.customers?.stop();
+    this.archives?.stop();
     await this.copyChain.catch(() => {});
     await this.client.close().catch(() => {});
     await this.peers.close().catch(() => {});
@@ -288,11 +294,13 @@ export class RegisterAgent implements AgentHandle {
       .finally(() => (this.refreshingStoreRegisters = false));
   }
 
-  /** Phases after an answered heartbeat while connected: waiting till customers → remote config → store's registers → missing copy or changes. */
+  /** Phases after an answered heartbeat while connected: waiting till customers and archive files → remote config → store's registers → missing copy or changes. */
   private onConnectedHeartbeat(res: HeartbeatResponse): void {
     const m = this.meta();
     // Customers created at the till that still wait (offline, or a failed push): pushed now.
     this.customers?.kickIfWaiting();
+    // Retries an archive file not sent yet (due ones only: the uploader keeps its own delay).
+    this.archives?.kick();
     this.heartbeatsSinceStoreRegisters++;
     const every = storeRegistersIncomplete(this.ctx) ? STORE_REGISTERS_EVERY_INCOMPLETE : STORE_REGISTERS_EVERY;
     if (this.heartbeatsSinceStoreRegisters >= every) this.refreshStoreRegisters();

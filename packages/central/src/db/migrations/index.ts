@@ -19,6 +19,7 @@ import { creditNotesMigration } from './0016-credit-notes';
 import { ticketReferencesMigration } from './0017-ticket-references';
 import { invoicesMigration } from './0018-invoices';
 import { tillCustomersMigration } from './0019-till-customers';
+import { archiveFilesMigration } from './0020-archive-files';
 
 /** Every migration of the central database, by name (applied in name order). */
 export function centralMigrations(dialect: DialectName): Record<string, Migration> {
@@ -42,6 +43,7 @@ export function centralMigrations(dialect: DialectName): Record<string, Migratio
     '0017-ticket-references': ticketReferencesMigration(dialect),
     '0018-invoices': invoicesMigration(dialect),
     '0019-till-customers': tillCustomersMigration(dialect),
+    '0020-archive-files': archiveFilesMigration(dialect),
   };
 }
 

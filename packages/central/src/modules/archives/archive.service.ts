@@ -28,6 +28,43 @@ function toSigned(r: RecordRow): SignedRecord {
 
 const RECORD_COLUMNS = ['register_id', 'chain', 'number', 'recorded_at', 'payload', 'prev_signature', 'signature', 'key_id'] as const;
 
+/** An archive record as central stored it, with the header of its file (domain `archiveFile`). */
+export type StoredArchive = {
+  archive: SignedRecord;
+  payload: ArchivePayload;
+  /** The file's header fields: central's own, from the register's registered keys. */
+  header: Parameters<typeof archiveFile>[0];
+  filename: string;
+};
+
+/**
+ * Archive `number` of `registerId` as central integrated it (in the caller's store scope), or
+ * `missing()` thrown. Its file's header is built here, from the stored record and the register's
+ * registered keys: what a rebuilt file starts with, and what a file sent by the register must start with.
+ */
+export async function storedArchive(ctx: Ctx, registerId: string, number: number, missing: () => ComptoirError): Promise<StoredArchive> {
+  const row = await whereRegisterIn(ctx, ctx.db.selectFrom('records'), 'register_id')
+    .select(RECORD_COLUMNS)
+    .where('register_id', '=', registerId)
+    .where('chain', '=', 'archive')
+    .where('number', '=', number)
+    .executeTakeFirst();
+  if (!row) throw missing();
+  const register = await ctx.db.selectFrom('registers').select('public_key_pem').where('id', '=', registerId).executeTakeFirst();
+  // A stored record implies an enrolled register (the ingest verified it with this key).
+  if (!register?.public_key_pem) throw new ComptoirError('CONFLICT', `Register ${registerId} has no public key`);
+  const archive = toSigned(row);
+  const payload = archive.payload as ArchivePayload;
+  const pems = new Map((await registerKeys(ctx, registerId)).map((k) => [k.keyId, k.publicKeyPem]));
+  const safeId = registerId.replace(/[^A-Za-z0-9._-]/g, '_');
+  return {
+    archive,
+    payload,
+    header: { registerId, archive, ...archiveHeaderKeys(archive, register.public_key_pem, (id) => pems.get(id)) },
+    filename: `comptoir-archive-${safeId}-${payload.periodKey}.ndjson`,
+  };
+}
+
 /**
  * The archive file of one archive record, rebuilt from central's own stored records: the same
  * deterministic text the register hashed (domain `archiveBody` of the ranges' records, in ranges
@@ -35,19 +72,7 @@ const RECORD_COLUMNS = ['register_id', 'chain', 'number', 'recorded_at', 'payloa
  * file: a range not wholly pushed yet is a 409, an unknown archive a 404.
  */
 export async function buildArchiveFile(ctx: Ctx, registerId: string, number: number): Promise<{ filename: string; text: string }> {
-  const row = await whereRegisterIn(ctx, ctx.db.selectFrom('records'), 'register_id')
-    .select(RECORD_COLUMNS)
-    .where('register_id', '=', registerId)
-    .where('chain', '=', 'archive')
-    .where('number', '=', number)
-    .executeTakeFirst();
-  if (!row) throw new ComptoirError('NOT_FOUND', `No archive ${number} of register ${registerId}`);
-  const register = await ctx.db.selectFrom('registers').select('public_key_pem').where('id', '=', registerId).executeTakeFirst();
-  // A stored record implies an enrolled register (the ingest verified it with this key).
-  if (!register?.public_key_pem) throw new ComptoirError('CONFLICT', `Register ${registerId} has no public key`);
-
-  const archive = toSigned(row);
-  const payload = archive.payload as ArchivePayload;
+  const { payload, header, filename } = await storedArchive(ctx, registerId, number, () => new ComptoirError('NOT_FOUND', `No archive ${number} of register ${registerId}`));
   const records: SignedRecord[] = [];
   for (const range of payload.ranges) {
     const rows = await ctx.db
@@ -69,10 +94,5 @@ export async function buildArchiveFile(ctx: Ctx, registerId: string, number: num
     }
     records.push(...rows.map(toSigned));
   }
-  const pems = new Map((await registerKeys(ctx, registerId)).map((k) => [k.keyId, k.publicKeyPem]));
-  const safeId = registerId.replace(/[^A-Za-z0-9._-]/g, '_');
-  return {
-    filename: `comptoir-archive-${safeId}-${payload.periodKey}.ndjson`,
-    text: archiveFile({ registerId, archive, ...archiveHeaderKeys(archive, register.public_key_pem, (id) => pems.get(id)) }, archiveBody(records)),
-  };
+  return { filename, text: archiveFile(header, archiveBody(records)) };
 }
