@@ -2,7 +2,7 @@
 // `POST /api/sync/customers` takes a register's token only and a valid body (nothing stored
 // otherwise); a new customer is created under the till's UUID with a change version (the store's
 // registers pull it; the back office lists it); the same UUID pushed again answers the same and
-// stores nothing more; the same normalised e-mail or phone as an existing customer of the store links
+// stores nothing more; two registers pushing the same person at once make one customer; the same normalised e-mail or phone as an existing customer of the store links
 // to that customer (never across stores); a UUID of another store is refused, the whole push with it.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -72,6 +72,18 @@ for (const dialect of DIALECTS) {
       const again = await push([ines]);
       assert.deepEqual(again.json, first.json, 'a replay answers the same');
       assert.deepEqual([await rows(), await links()], [1, 1], 'and stores nothing more');
+    });
+
+    it('two registers of the store pushing the same person at once: one customer, the other push linked to it', async () => {
+      const reg2 = await c.enrolRegister('Caisse 2');
+      const a = tillCustomer({ name: 'Léa Bonnet', email: 'lea.bonnet@example.fr' });
+      const b = tillCustomer({ name: 'Léa B.', email: 'LEA.BONNET@example.fr' });
+      const [ra, rb] = await Promise.all([push([a]), push([b], reg2.token)]);
+      assert.deepEqual([ra.status, rb.status], [200, 200], JSON.stringify([ra.json, rb.json]));
+      const answers = [ra.json.customers[0], rb.json.customers[0]];
+      assert.equal(answers.filter((x: { linked: boolean }) => !x.linked).length, 1, 'one created');
+      assert.equal(new Set(answers.map((x: { customerId: string }) => x.customerId)).size, 1, 'both name the same customer');
+      assert.equal((await c.call('GET', '/api/customers?q=lea.bonnet', c.adminToken)).json.total, 1);
     });
 
     it('the same normalised e-mail, else phone, as a customer of the store links to it; another store’s customers never match', async () => {

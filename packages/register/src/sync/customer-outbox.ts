@@ -14,7 +14,8 @@ import { CentralCallError, type CentralClient } from './central-client';
  * - pushed after each creation, at start, and after every answered heartbeat while any waits: so
  *   after a reintegration, and a failed push (network, 5xx, busy, refusal) is retried at the
  *   heartbeat's pace; failures are logged and never reported to the link monitor (heartbeats judge
- *   the link);
+ *   the link). A push central refuses (a 4xx: not expected, the register checks the same rules
+ *   first) is retried and logged the same way, and holds back the customers queued after it;
  * - central integrates by the customer's UUID: a push whose answer was lost is pushed again and
  *   answered the same, never a second customer.
  */
