@@ -17,7 +17,11 @@ import { runVerify } from './support/verify';
  * loses nothing either (the register keeps its outbox until central has room again).
  */
 const asRoot = process.getuid?.() === 0;
-const skip = asRoot ? false : 'needs root to mount a size-limited tmpfs';
+// Without root the tmpfs cannot be mounted: the file fails (never a silent skip) unless the run opts
+// out, and then its tests are counted as skipped.
+const NO_DISK_FULL_VAR = 'COMPTOIR_TEST_NO_DISK_FULL';
+const optedOut = process.env[NO_DISK_FULL_VAR] === '1';
+const skip = optedOut ? `${NO_DISK_FULL_VAR}=1: disk-full tests skipped` : false;
 let dir: TempDir;
 let central: CentralProcess;
 let reg: ShopRegister;
@@ -50,7 +54,8 @@ async function fill(path: string): Promise<string> {
 }
 
 before(async () => {
-  if (!asRoot) return;
+  if (optedOut) return;
+  assert.ok(asRoot, `the disk-full tests mount a size-limited tmpfs and need root: run as root, or opt out with ${NO_DISK_FULL_VAR}=1`);
   dir = await tempDir('comptoir-disk-full-');
   mountTmpfs(join(dir.path, 'central'), '256m');
   mountTmpfs(join(dir.path, 'register'), '64m');
@@ -66,7 +71,7 @@ before(async () => {
 });
 let shop: Shop;
 after(async () => {
-  if (!asRoot) return;
+  if (optedOut || !asRoot) return;
   await reg?.process.handle.stop();
   await link?.close();
   await central?.handle.stop();
