@@ -125,7 +125,7 @@ test('a link to an existing customer replaces the till one in the copy; a full c
   // A full copy read before central had them: `customers` replaced by the copy's (the linked one only).
   ctx.sqlite.transaction(() =>
     replaceCopy(ctx, {
-      store: { id: 'store-1', name: 'Épicerie', address: '1 rue', siret: '12345678900011', vatNumber: 'FR00123456789', timezone: 'Europe/Paris' },
+      store: { id: 'store-1', name: 'Épicerie', address: '1 rue', siret: '12345678900011', vatNumber: 'FR00123456789', timezone: 'Europe/Paris', businessDayCutoff: '00:00', fiscalYearStartMonth: 1 },
       paymentMethods: ['cash'],
       products: [],
       customers: [{ id: 'demo-customer-01', name: 'Camille Laurent', email: 'camille@example.fr', phone: null, active: true }],
