@@ -4,7 +4,7 @@ import { afterEach, beforeEach, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PushRequest, PushResponse } from '@comptoir/protocol';
 import type { RegisterContext } from '../src/context';
-import { writeEvent } from '../src/chain/record-chain';
+import { appendRecord, writeEvent } from '../src/chain/record-chain';
 import { CentralCallError, type CentralClient } from '../src/sync/central-client';
 import { OutboxPusher, type LinkReporter } from '../src/sync/outbox';
 import { registerContext } from './unit-register';
@@ -112,6 +112,24 @@ test('CHAIN_GAP: the chain is requeued from the record central expects, and push
   assert.deepEqual(pushed.map((b) => b.records.map((r) => r.number)), [[1, 2, 3], [4], [2, 3, 4]]);
   assert.deepEqual(outboxRows(ctx), []);
   assert.deepEqual(integrated(ctx), ['event#1', 'event#2', 'event#3', 'event#4']);
+});
+
+test('CHAIN_GAP on the archive chain: the files of the archives central lost are to be sent again', async () => {
+  const ctx = await registerContext();
+  const payload = (periodKey: string) => ({ type: 'archive' as const, periodKey, ranges: [], recordCount: 0, sha256: '0'.repeat(64) });
+  for (const [i, key] of ['2025-01', '2025-02', '2025-03'].entries()) {
+    appendRecord(ctx, 'archive', payload(key), `2025-0${i + 2}-01T00:00:00.000Z`);
+    ctx.sqlite.prepare("INSERT INTO archive_files (number, file, sha256, written_at, sent_at) VALUES (?, 'f', 's', 'w', '2025-04-01T00:00:00.000Z')").run(i + 1);
+  }
+  ctx.sqlite.prepare("DELETE FROM outbox WHERE chain = 'archive'").run();
+  const { client } = fakeCentral(() => new CentralCallError('http', 'CHAIN_GAP', 409, 'CHAIN_GAP', { chain: 'archive', expected: 2, got: 4 }));
+  writeEvent(ctx, 'login');
+  ctx.sqlite.prepare("INSERT INTO outbox (seq, chain, number) SELECT seq, chain, number FROM records WHERE chain = 'archive' AND number = 3").run();
+  const outbox = new OutboxPusher(ctx, client, fakeLink().link, { maxRetryDelayMs: 1000 });
+  await outbox.drain();
+  outbox.stop();
+  const files = ctx.sqlite.prepare('SELECT number, sent_at FROM archive_files ORDER BY number').all() as { number: number; sent_at: string | null }[];
+  assert.deepEqual(files.map((f) => [f.number, f.sent_at !== null]), [[1, true], [2, false], [3, false]]);
 });
 
 test('TAMPER_ALERT blocks that chain: its records wait, nothing of it is pushed again, and it is not counted as waiting', async () => {

@@ -23,7 +23,8 @@ export type DrainOutcome = 'done' | 'failed' | 'paused';
  *   never deleted, so anything can be requeued);
  * - records are pushed in `seq` order (= creation order, hence chain order), ≤ MAX_PUSH_BATCH per call,
  *   ONE push in flight at a time;
- * - CHAIN_GAP (central lost records, e.g. restored database): the chain is requeued from `expected`;
+ * - CHAIN_GAP (central lost records, e.g. restored database): the chain is requeued from `expected`
+ *   (for the `archive` chain, the files of those archives are to be sent again as well);
  * - central's heads (heartbeat) below what this register saw integrated: central lost records of a
  *   chain that may have nothing new to push (so no CHAIN_GAP would ever tell): requeued the same way;
  * - TAMPER_ALERT: that chain is blocked (status.blockedChains), the other chains keep flowing;
@@ -265,6 +266,8 @@ export class OutboxPusher {
         )
         .run(chain, expected).changes;
       this.ctx.sqlite.prepare('DELETE FROM integrations WHERE chain = ? AND number >= ?').run(chain, expected);
+      // Central lost these archive records, so the files it kept of them too: sent again once integrated (sync/archive-upload.ts).
+      if (chain === 'archive') this.ctx.sqlite.prepare('UPDATE archive_files SET sent_at = NULL WHERE number >= ?').run(expected);
       return n;
     })();
     if (inserted === 0) {
