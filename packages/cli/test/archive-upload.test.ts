@@ -1,9 +1,10 @@
+// test-runner: heavy — drives Chromium (a CPU-heavy browser beside the servers it tests): never beside another heavy file.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { eventually, fakeClock, http, onFaketime, tempDir, type FakeClock, type TempDir } from '@comptoir/testing';
+import { eventually, fakeClock, http, launchChromium, onFaketime, tempDir, type FakeClock, type TempDir } from '@comptoir/testing';
 import { moveRegisterClock } from './support/faketime-shop';
 import { openShop, sell, someProducts, waitForDrained, waitForMode, type CatalogItem, type Shop } from './support/shop';
 import { runComptoir } from './support/verify';
@@ -15,7 +16,8 @@ import { runComptoir } from './support/verify';
  * and signs both archives (their files written on the register). Central knows nothing of them
  * until the link is back; then the records are pushed and the register sends both files, which
  * central keeps and hands out byte for byte as the register wrote them, and `comptoir verify`
- * accepts them under the key id central registered. The year is the next one (the faked clock
+ * accepts them under the key id central registered; the store's manager downloads the register's
+ * file from the back office in a real Chromium, the same bytes again. The year is the next one (the faked clock
  * always ahead of central's).
  */
 const Y = new Date().getUTCFullYear() + 1;
@@ -52,7 +54,7 @@ function registerFiles(): FileRow[] {
 const keptFile = (number: number) =>
   fetch(`${shop.central.url}/api/archives/${reg().id}/${number}/register-file`, { headers: { authorization: `Bearer ${shop.adminToken}` } });
 
-test('month and year archives signed offline reach central once the link is back, byte for byte, and verify', onFaketime(), async () => {
+test('month and year archives signed offline reach central once the link is back, byte for byte, verify, and download from the back office', onFaketime(), async () => {
   const sold = await sell(reg(), [{ ...products[0]!, quantity: 2 }]);
   assert.equal(sold.status, 201, JSON.stringify(sold.body));
   await waitForDrained(reg());
@@ -96,12 +98,29 @@ test('month and year archives signed offline reach central once the link is back
   assert.equal(checked.code, 0, checked.output);
   assert.match(checked.output, /^2 archives consecutive$/m);
 
-  // One kept file per archive at central, each downloaded once (the register sent nothing twice that stuck).
+  // The store's manager takes the fiscal year's file from the back office ("Fichier de la caisse").
+  const browser = await launchChromium();
+  try {
+    const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
+    await page.goto(`${shop.central.url}/`);
+    const manager = shop.central.credentials().manager;
+    await page.getByTestId('username').fill(manager.username);
+    await page.getByTestId('password').fill(manager.password);
+    await page.getByTestId('password').press('Enter');
+    await page.getByTestId('nav-closures').click();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`archive-register-file-${reg().id}-2`).click()]);
+    assert.equal(download.suggestedFilename(), `comptoir-archive-${reg().id}-${Y}.ndjson`);
+    assert.ok((await readFile(await download.path())).equals(await readFile(sent[1]!.file)), "the back office hands out the register's own bytes");
+  } finally {
+    await browser.close();
+  }
+
+  // One kept file per archive at central; each download recorded (two by the admin above, one by the manager).
   const central = new Database(join(shop.central.dataDir, 'central.sqlite'), { readonly: true, fileMustExist: true });
   try {
     const rows = central.prepare('SELECT number, sha256 FROM archive_files WHERE register_id = ? ORDER BY number').all(reg().id) as { number: number; sha256: string }[];
     assert.deepEqual(rows, sent.map((f) => ({ number: f.number, sha256: f.sha256 })));
-    assert.equal((central.prepare('SELECT count(*) AS n FROM archive_file_downloads WHERE register_id = ?').get(reg().id) as { n: number }).n, 2);
+    assert.equal((central.prepare('SELECT count(*) AS n FROM archive_file_downloads WHERE register_id = ?').get(reg().id) as { n: number }).n, 3);
   } finally {
     central.close();
   }

@@ -16,10 +16,13 @@ export function ClosuresScreen() {
   const [downloadError, setDownloadError] = useState<string | null>(null);
   const nameOf = (id: string) => fleet.data?.items.find((r) => r.id === id)?.name ?? id;
 
-  /** The archive file as central rebuilds it from its records (checkable with `comptoir verify --archive`). */
-  async function download(a: CentralArchive) {
+  /**
+   * An archive file, checkable with `comptoir verify --archive`: as central rebuilds it from its
+   * records (`file`), or exactly as the register wrote and sent it (`register-file`).
+   */
+  async function download(a: CentralArchive, source: 'file' | 'register-file') {
     try {
-      const blob = await apiBlob(`/api/archives/${encodeURIComponent(a.registerId)}/${a.number}/file`);
+      const blob = await apiBlob(`/api/archives/${encodeURIComponent(a.registerId)}/${a.number}/${source}`);
       const link = document.createElement('a');
       link.href = URL.createObjectURL(blob);
       link.download = `comptoir-archive-${a.registerId}-${a.payload.periodKey}.ndjson`;
@@ -90,7 +93,8 @@ export function ClosuresScreen() {
               <td className="num">{a.payload.recordCount}</td>
               <td><code>{a.payload.sha256.slice(0, 16)}…</code></td>
               <td>{dateTime(a.integratedAt, lang)}</td>
-              <td><button data-testid={`archive-download-${a.registerId}-${a.number}`} onClick={() => void download(a)}>{t('closures.download')}</button></td>
+              <td><button data-testid={`archive-download-${a.registerId}-${a.number}`} onClick={() => void download(a, 'file')}>{t('closures.download')}</button></td>
+              <td><button data-testid={`archive-register-file-${a.registerId}-${a.number}`} onClick={() => void download(a, 'register-file')}>{t('closures.registerFile')}</button></td>
             </tr>
           ))}
         </tbody>
