@@ -105,6 +105,14 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       assert.ok(flagged, 'the offline return is integrated (a signed ticket is a legal fact)');
       assert.deepEqual(flagged.anomalies, ['already_refunded:L1']);
       assert.equal((await returnsOf()).length, 3);
+      // Central now counts 2 returned of 1 sold: a third try is refused as already refunded (it was a
+      // RangeError in the domain, answered 500), at central and through the register's own count.
+      const third = await call(b, 'GET', `/api/tickets/${sale2.body.number}/returnable?registerId=${a.id}`);
+      assert.deepEqual(third.body.lines, [{ lineNo: 1, sold: 1, returned: 2 }]);
+      const thirdAtB = await call(b, 'POST', '/api/returns', { original: { registerId: a.id, number: sale2.body.number }, lines: [{ lineNo: 1, quantity: 1 }], refunds: refund, approval: DEMO_MANAGER_AT_TILL });
+      assert.equal(thirdAtB.status, 409, JSON.stringify(thirdAtB.body));
+      assert.equal(thirdAtB.body.error.code, 'RETURN_ALREADY_REFUNDED');
+      assert.equal((await returnsOf()).length, 3, 'nothing signed by the refusal');
     });
   });
 }

@@ -17,7 +17,11 @@ function cumulativeDiscount(discount: number, returned: number, sold: number): n
  * Each line is at the original unit price and carries its share of the original discount,
  * computed as cumulative(after) - cumulative(before), so that all partial returns of a line
  * together refund exactly its sale total. Requests are applied in order; a lineNo may repeat.
- * `alreadyReturned` (positive quantities by lineNo) comes from storage: inconsistent values throw.
+ * `alreadyReturned` (positive quantities by lineNo) comes from storage: a negative or fractional
+ * count throws (corrupt data). A count ABOVE what was sold is real data, not corruption: two returns
+ * of one ticket taken where neither could see the other (a till refunding its own ticket offline on
+ * its local count while another refunded it through central) both integrate; any further return of
+ * that line is then refused (RETURN_EXCEEDS_SOLD) like any return past what was sold.
  */
 export function buildReturnLines(
   original: readonly PricedLine[],
@@ -40,7 +44,7 @@ export function buildReturnLines(
     let before = returned.get(line.lineNo);
     if (before === undefined) {
       before = alreadyReturned[line.lineNo] ?? 0;
-      if (!Number.isSafeInteger(before) || before < 0 || before > sold) {
+      if (!Number.isSafeInteger(before) || before < 0) {
         throw new RangeError(`buildReturnLines: line ${line.lineNo} already returned ${before} of ${sold}`);
       }
     }
