@@ -23,7 +23,8 @@ const MAX_RETRY_DELAY_MS = 5 * 60_000;
  * Invariants:
  * - ONE upload in flight, files in archive order; never awaited by a sale: kicked when the outbox has
  *   drained and after every connected heartbeat; reading the file and the call are outside any transaction;
- * - a network failure, a 5xx, central busy, or `ARCHIVE_NOT_INTEGRATED` leaves the file for later
+ * - a network failure, a 5xx, central busy, `ARCHIVE_NOT_INTEGRATED`, or a 404 `NOT_FOUND` (a
+ *   central older than this register, without the route) leaves the file for later
  *   (an exponential delay ≤ 5 min on the monotonic clock); a repeat is never a
  *   duplicate: central keeps one file per archive and answers a repeat of the same bytes with 200;
  * - any other refusal (`ARCHIVE_FILE_MISMATCH`, a file over central's limit), a file gone from the
@@ -114,7 +115,8 @@ export class ArchiveUploader {
       return true;
     } catch (e) {
       if (!(e instanceof CentralCallError)) throw e;
-      const later = e.kind === 'network' || e.status >= 500 || centralBusyFor(e) !== null || e.code === 'ARCHIVE_NOT_INTEGRATED';
+      // NOT_FOUND: no such route (a central older than this register; this route itself never answers it).
+      const later = e.kind === 'network' || e.status >= 500 || centralBusyFor(e) !== null || e.code === 'ARCHIVE_NOT_INTEGRATED' || e.code === 'NOT_FOUND';
       if (later) {
         this.ctx.logger.warn({ archive: f.number, err: e.message }, 'archive file not sent yet; will retry');
         return false;

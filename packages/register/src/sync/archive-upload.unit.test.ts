@@ -58,12 +58,13 @@ test('sends the files of integrated archives only, in order, each once', async (
   assert.deepEqual(u.sent.map((s) => s.number), [1, 2, 3]);
 });
 
-test('a network failure, a 5xx or ARCHIVE_NOT_INTEGRATED: retried after a growing delay, then sent', async () => {
+test('a network failure, a 5xx, ARCHIVE_NOT_INTEGRATED or no such route: retried after a growing delay, then sent', async () => {
   const u = await uploader({
     answers: [
       new CentralCallError('network', 'connect ECONNREFUSED'),
       new CentralCallError('http', '503', 503, 'INTERNAL'),
       new CentralCallError('http', '409', 409, 'ARCHIVE_NOT_INTEGRATED'),
+      new CentralCallError('http', '404', 404, 'NOT_FOUND', {}),
     ],
   });
   written(u.ctx, 1, 'month\n', true);
@@ -83,7 +84,11 @@ test('a network failure, a 5xx or ARCHIVE_NOT_INTEGRATED: retried after a growin
   assert.deepEqual(rows(u.ctx), [[1, false, null]]);
   u.advance(8_000);
   await u.pass();
-  assert.equal(u.sent.length, 4);
+  assert.equal(u.sent.length, 4, 'a central without the route (older than the register): later too');
+  assert.deepEqual(rows(u.ctx), [[1, false, null]]);
+  u.advance(16_000);
+  await u.pass();
+  assert.equal(u.sent.length, 5);
   assert.deepEqual(rows(u.ctx), [[1, true, null]], 'sent at last');
 });
 
