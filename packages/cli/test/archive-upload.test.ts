@@ -17,7 +17,8 @@ import { runComptoir } from './support/verify';
  * until the link is back; then the records are pushed and the register sends both files, which
  * central keeps and hands out byte for byte as the register wrote them, and `comptoir verify`
  * accepts them under the key id central registered; the store's manager downloads the register's
- * file from the back office in a real Chromium, the same bytes again. The year is the next one (the faked clock
+ * file from the back office in a real Chromium, the same bytes again. Then, connected, January's
+ * archive signed on 2 February reaches central at once. The year is the next one (the faked clock
  * always ahead of central's).
  */
 const Y = new Date().getUTCFullYear() + 1;
@@ -54,7 +55,7 @@ function registerFiles(): FileRow[] {
 const keptFile = (number: number) =>
   fetch(`${shop.central.url}/api/archives/${reg().id}/${number}/register-file`, { headers: { authorization: `Bearer ${shop.adminToken}` } });
 
-test('month and year archives signed offline reach central once the link is back, byte for byte, verify, and download from the back office', onFaketime(), async () => {
+test('month and year archives signed offline reach central once the link is back, byte for byte, verify, and download from the back office; online, at once', onFaketime(), async () => {
   const sold = await sell(reg(), [{ ...products[0]!, quantity: 2 }]);
   assert.equal(sold.status, 201, JSON.stringify(sold.body));
   await waitForDrained(reg());
@@ -115,12 +116,21 @@ test('month and year archives signed offline reach central once the link is back
     await browser.close();
   }
 
-  // One kept file per archive at central; each download recorded (two by the admin above, one by the manager).
+  // Online now: on 2 February the first sale closes January and signs its archive; its file reaches central at once.
+  await moveRegisterClock(shop, reg(), clock, `${Y + 1}-02-02T09:00:00Z`);
+  const feb = await sell(reg(), [{ ...products[0]!, quantity: 1 }]);
+  assert.equal(feb.status, 201, JSON.stringify(feb.body));
+  const january = await eventually("January's archive file sent while connected", async () => registerFiles().find((f) => f.number === 3 && f.sent_at !== null) ?? null, 30_000, 250);
+  const januaryAtCentral = await keptFile(3);
+  assert.equal(januaryAtCentral.status, 200);
+  assert.ok(Buffer.from(await januaryAtCentral.arrayBuffer()).equals(await readFile(january.file)));
+
+  // One kept file per archive at central; each download recorded (two by the admin above, one by the manager, one more here).
   const central = new Database(join(shop.central.dataDir, 'central.sqlite'), { readonly: true, fileMustExist: true });
   try {
     const rows = central.prepare('SELECT number, sha256 FROM archive_files WHERE register_id = ? ORDER BY number').all(reg().id) as { number: number; sha256: string }[];
-    assert.deepEqual(rows, sent.map((f) => ({ number: f.number, sha256: f.sha256 })));
-    assert.equal((central.prepare('SELECT count(*) AS n FROM archive_file_downloads WHERE register_id = ?').get(reg().id) as { n: number }).n, 3);
+    assert.deepEqual(rows, [...sent, january].map((f) => ({ number: f.number, sha256: f.sha256 })));
+    assert.equal((central.prepare('SELECT count(*) AS n FROM archive_file_downloads WHERE register_id = ?').get(reg().id) as { n: number }).n, 4);
   } finally {
     central.close();
   }
