@@ -12,6 +12,7 @@ import { DocumentDetailScreen } from './screens/document-detail.screen';
 import { CustomersScreen, CustomerScreen } from './screens/customers.screen';
 import { CatalogScreen } from './screens/catalog.screen';
 import { StockScreen } from './screens/stock.screen';
+import { InventoryScreen } from './screens/inventory.screen';
 import { UsersScreen } from './screens/users.screen';
 import { DashboardScreen } from './screens/dashboard.screen';
 import { ReviewScreen } from './screens/review.screen';
@@ -105,6 +106,7 @@ export function App() {
     ['accounting', t('nav.accounting')],
     ['catalog', t('nav.catalog')],
     ['stock', t('nav.stock')],
+    ['inventory', t('nav.inventory')],
     ['customers', t('nav.customers')],
     ...(session.role === 'admin' ? ([['stores', t('nav.stores')], ['users', t('nav.users')]] as [string, string][]) : []),
   ];
@@ -124,6 +126,9 @@ export function App() {
       break;
     case 'stock':
       screen = <StockScreen />;
+      break;
+    case 'inventory':
+      screen = <InventoryScreen />;
       break;
     case 'users':
       screen = <UsersScreen isAdmin={session.role === 'admin'} myName={session.username} />;

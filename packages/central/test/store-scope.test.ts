@@ -55,7 +55,7 @@ const NOT_STORE_BOUND = new Set([
   'PUT /api/sync/archives/:number/file', // a register token: the files of its own archives only
 ]);
 
-type B = { storeId: string; registerId: string; customerId: string; ticket: number; flagged: number; archive: number };
+type B = { storeId: string; registerId: string; customerId: string; ticket: number; flagged: number; archive: number; countId: string };
 type Row = {
   route: string;
   url: (b: B) => string;
@@ -97,6 +97,12 @@ const ROWS: Row[] = [
   { route: 'GET /api/stock/:sku/movements', url: (b) => `/api/stock/BAGUETTE/movements?storeId=${b.storeId}` },
   { route: 'POST /api/stock/receptions', url: () => '/api/stock/receptions', body: (b) => ({ storeId: b.storeId, lines: [{ sku: 'BAGUETTE', quantity: 5 }] }) },
   { route: 'POST /api/stock/adjustments', url: () => '/api/stock/adjustments', body: (b) => ({ storeId: b.storeId, sku: 'BAGUETTE', delta: -1, reason: 'casse' }) },
+  // Store B's open count (before): read, saved and posted by the admin in this order, then a new one started.
+  { route: 'GET /api/stock-counts', url: (b) => `/api/stock-counts?storeId=${b.storeId}` },
+  { route: 'GET /api/stock-counts/:id', url: (b) => `/api/stock-counts/${b.countId}` },
+  { route: 'PUT /api/stock-counts/:id/lines', url: (b) => `/api/stock-counts/${b.countId}/lines`, body: () => ({ lines: [{ sku: 'BAGUETTE', counted: 3 }] }) },
+  { route: 'POST /api/stock-counts/:id/post', url: (b) => `/api/stock-counts/${b.countId}/post` },
+  { route: 'POST /api/stock-counts', url: () => '/api/stock-counts', body: (b) => ({ storeId: b.storeId, category: 'Boulangerie' }) },
   { route: 'GET /api/dashboard?storeId', url: (b) => `/api/dashboard?storeId=${b.storeId}` },
   { route: 'GET /api/documents?storeId', url: (b) => `/api/documents?storeId=${b.storeId}` },
   { route: 'GET /api/customers?storeId', url: (b) => `/api/customers?storeId=${b.storeId}` },
@@ -152,7 +158,9 @@ for (const dialect of DIALECTS) {
       // A tamper alert of B's register.
       const forged = fake.sign({ ...fake.next('event', { type: 'event', event: 'login', details: {} }), payload: { type: 'event', event: 'logout', details: {} } } as never);
       await c.call('POST', '/api/sync/push', fake.token, { records: [{ ...forged, signature: forged.signature.replace(/^./, (ch) => (ch === 'A' ? 'B' : 'A')) }] });
-      b = { storeId, registerId: fake.id, customerId: customer.json.id, ticket: t1.number, flagged: t2.number, archive: archive.number };
+      const count = await c.call('POST', '/api/stock-counts', c.adminToken, { storeId, category: 'Boulangerie' });
+      assert.equal(count.status, 201, JSON.stringify(count.json));
+      b = { storeId, registerId: fake.id, customerId: customer.json.id, ticket: t1.number, flagged: t2.number, archive: archive.number, countId: count.json.id };
       // A manager whose account belongs to no store.
       await c.db.insertInto('users').values({ id: 'u-nostore', username: 'sansmagasin', display_name: 'Sans magasin', role: 'manager', password_hash: (await hashSecret('no-store-password'))!, pin_hash: null, store_id: null, active: 1, change_version: 1 }).execute();
       noStoreToken = (await c.call('POST', '/api/auth/login', null, { username: 'sansmagasin', password: 'no-store-password' })).json.token;
@@ -204,7 +212,9 @@ for (const dialect of DIALECTS) {
       assert.equal(customers.json.items.filter((x: any) => x.name === 'Intrus').length, 1, 'one "Intrus": the admin\'s, not the manager\'s');
       const moves = await c.call('GET', `/api/stock/BAGUETTE/movements?storeId=${b.storeId}`, c.adminToken);
       assert.equal(moves.json.items.filter((m: any) => m.reason === 'reception').length, 1);
-      assert.equal(moves.json.items.filter((m: any) => m.reason === 'adjustment').length, 1);
+      assert.equal(moves.json.items.filter((m: any) => m.reason === 'adjustment').length, 2, 'the admin\'s adjustment and the admin\'s count');
+      const count = (await c.call('GET', `/api/stock-counts/${b.countId}`, c.adminToken)).json;
+      assert.deepEqual([count.status, count.postedBy, count.lines[0].counted], ['posted', 'admin', 3], 'counted and posted by the admin only');
     });
 
     it('an invoice of the own store\'s ticket cannot name another store\'s customer (manager or admin)', async () => {

@@ -49,6 +49,7 @@ import {
   UserSummary,
 } from './central-api';
 import { PrepareOutageItem, PrepareOutageResponse } from './sos-copy';
+import { SaveStockCountRequest, StartStockCountRequest, StockCount, StockCountsResponse } from './stock-count-api';
 
 /**
  * The central server's API as its clients call it (the back office, `comptoir demo`, the tests),
@@ -100,6 +101,11 @@ export const centralEndpoints = {
   stockMovements: endpoint('GET', '/api/stock/:sku/movements', { response: MovementsResponse }),
   reception: endpoint('POST', '/api/stock/receptions', { body: ReceptionRequest, response: StockChangeResult }),
   adjustment: endpoint('POST', '/api/stock/adjustments', { body: AdjustmentRequest, response: StockChangeResult }),
+  stockCounts: endpoint('GET', '/api/stock-counts', { response: StockCountsResponse }),
+  startStockCount: endpoint('POST', '/api/stock-counts', { body: StartStockCountRequest, response: StockCount }),
+  stockCount: endpoint('GET', '/api/stock-counts/:id', { response: StockCount }),
+  saveStockCount: endpoint('PUT', '/api/stock-counts/:id/lines', { body: SaveStockCountRequest, response: StockCount }),
+  postStockCount: endpoint('POST', '/api/stock-counts/:id/post', { response: StockCount }),
   dashboard: endpoint('GET', '/api/dashboard', { response: DashboardResponse }),
   accounts: endpoint('GET', '/api/accounting/accounts', { response: ChartOfAccounts }),
   putAccounts: endpoint('PUT', '/api/accounting/accounts', { body: PutAccountsRequest, response: ChartOfAccounts }),

@@ -40,6 +40,12 @@ export const ERROR_CODES = {
   ARCHIVE_NOT_INTEGRATED: 409,
   /** The register has not sent that archive's file to central yet (central can still rebuild it: `GET /api/archives/:registerId/:number/file`). */
   ARCHIVE_FILE_NOT_RECEIVED: 404,
+  /** A stock count of this store and category is open already: finish or post it first (details.countId). */
+  STOCK_COUNT_OPEN: 409,
+  /** The stock count is posted: it cannot be changed nor posted again (details.countId). */
+  STOCK_COUNT_POSTED: 409,
+  /** Some lines of the count sheet have no counted quantity yet: nothing posted (details.uncounted: SKUs). */
+  STOCK_COUNT_INCOMPLETE: 422,
   UNKNOWN_PRODUCT: 422,
   UNKNOWN_CUSTOMER: 422,
   UNAVAILABLE_OFFLINE: 503,

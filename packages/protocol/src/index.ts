@@ -10,6 +10,7 @@ export * from './register-api';
 export * from './sos-copy';
 export * from './cashier-api';
 export * from './backoffice-api';
+export * from './stock-count-api';
 export * from './accounting-api';
 export * from './versions';
 export * from './api-client';

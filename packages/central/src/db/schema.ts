@@ -323,6 +323,48 @@ export interface ArchiveFileDownloadsTable {
   downloaded_at: string;
 }
 
+/** A stock count (inventaire) of one category of one store (migration 0021); frozen once posted. */
+export interface StockCountsTable {
+  id: string;
+  store_id: string;
+  category: string;
+  status: 'open' | 'posted';
+  started_at: string;
+  started_by: string;
+  posted_at: string | null;
+  posted_by: string | null;
+}
+
+/** A line of a count sheet: the level frozen at start, the counted quantity once entered. */
+export interface StockCountLinesTable {
+  count_id: string;
+  sku: string;
+  label: string;
+  frozen_quantity: number;
+  counted: number | null;
+  counted_at: string | null;
+  counted_by: string | null;
+}
+
+/** The one adjustment document a posted count becomes (append-only). */
+export interface StockAdjustmentsTable {
+  id: string;
+  store_id: string;
+  count_id: string;
+  category: string;
+  posted_by: string;
+  posted_at: string;
+}
+
+export interface StockAdjustmentLinesTable {
+  adjustment_id: string;
+  sku: string;
+  expected: number;
+  counted: number;
+  delta: number;
+  movement_id: string | null;
+}
+
 export interface CentralDb {
   archive_files: ArchiveFilesTable;
   archive_file_downloads: ArchiveFileDownloadsTable;
@@ -353,6 +395,10 @@ export interface CentralDb {
   stock_movement_notes: StockMovementNotesTable;
   store_accounts: StoreAccountsTable;
   returned_units: ReturnedUnitsTable;
+  stock_counts: StockCountsTable;
+  stock_count_lines: StockCountLinesTable;
+  stock_adjustments: StockAdjustmentsTable;
+  stock_adjustment_lines: StockAdjustmentLinesTable;
 }
 
 export type StoreRow = Selectable<StoresTable>;

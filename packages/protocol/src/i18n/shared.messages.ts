@@ -27,6 +27,7 @@ const FIELD_NAMES = [
   'login', 'name', 'email', 'phone', 'quantity', 'delta', 'reason', 'note', 'storeId', 'registerId', 'from', 'to', 'amountCents',
   'lines', 'payments', 'method', 'siret', 'vatNumber', 'timezone', 'address', 'customerId', 'limit', 'offset', 'account', 'code',
   'countedCashCents', 'discountBp', 'url', 'active', 'row', 'price', 'vat', 'businessDayCutoff', 'fiscalYearStartMonth',
+  'counted',
 ] as const;
 type FieldName = (typeof FIELD_NAMES)[number];
 
@@ -55,6 +56,9 @@ const fr: Record<SharedKey, string> = {
   'err.RETURN_REFUSED': 'Retour refusé',
   'err.RETURN_ALREADY_REFUNDED': 'Ces articles ont déjà été remboursés',
   'err.CREDIT_NOTE_SPENT': 'Il ne reste pas assez sur cet avoir',
+  'err.STOCK_COUNT_OPEN': 'Un inventaire de cette catégorie est déjà en cours dans ce magasin',
+  'err.STOCK_COUNT_POSTED': 'Cet inventaire est déjà validé : il ne peut plus changer',
+  'err.STOCK_COUNT_INCOMPLETE': 'Des articles ne sont pas encore comptés',
   'err.UNKNOWN_PRODUCT': 'Produit inconnu',
   'err.UNKNOWN_CUSTOMER': 'Client inconnu',
   'err.INVOICE_REFUSED': 'Ce ticket ne peut pas être facturé',
@@ -123,6 +127,7 @@ const fr: Record<SharedKey, string> = {
   'field.vat': 'TVA (%)',
   'field.businessDayCutoff': 'Fin de la journée de vente',
   'field.fiscalYearStartMonth': 'Début de l’exercice',
+  'field.counted': 'Quantité comptée',
   'method.cash': 'Espèces',
   'method.card': 'Carte',
   'method.cheque': 'Chèque',
@@ -185,6 +190,9 @@ const en: Record<SharedKey, string> = {
   'err.RETURN_REFUSED': 'Return refused',
   'err.RETURN_ALREADY_REFUNDED': 'These items were already refunded',
   'err.CREDIT_NOTE_SPENT': 'Not enough left on this credit note',
+  'err.STOCK_COUNT_OPEN': 'A stock count of this category is already open in this store',
+  'err.STOCK_COUNT_POSTED': 'This stock count is posted already: it can no longer change',
+  'err.STOCK_COUNT_INCOMPLETE': 'Some products are not counted yet',
   'err.UNKNOWN_PRODUCT': 'Unknown product',
   'err.UNKNOWN_CUSTOMER': 'Unknown customer',
   'err.INVOICE_REFUSED': 'This ticket cannot be invoiced',
@@ -253,6 +261,7 @@ const en: Record<SharedKey, string> = {
   'field.vat': 'VAT (%)',
   'field.businessDayCutoff': 'End of the business day',
   'field.fiscalYearStartMonth': 'Start of the fiscal year',
+  'field.counted': 'Counted quantity',
   'method.cash': 'Cash',
   'method.card': 'Card',
   'method.cheque': 'Cheque',

@@ -20,6 +20,7 @@ import { ticketReferencesMigration } from './0017-ticket-references';
 import { invoicesMigration } from './0018-invoices';
 import { tillCustomersMigration } from './0019-till-customers';
 import { archiveFilesMigration } from './0020-archive-files';
+import { stockCountsMigration } from './0021-stock-counts';
 
 /** Every migration of the central database, by name (applied in name order). */
 export function centralMigrations(dialect: DialectName): Record<string, Migration> {
@@ -44,6 +45,7 @@ export function centralMigrations(dialect: DialectName): Record<string, Migratio
     '0018-invoices': invoicesMigration(dialect),
     '0019-till-customers': tillCustomersMigration(dialect),
     '0020-archive-files': archiveFilesMigration(dialect),
+    '0021-stock-counts': stockCountsMigration(dialect),
   };
 }
 

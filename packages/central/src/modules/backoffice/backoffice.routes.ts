@@ -7,6 +7,7 @@ import { fleetViewRoutes } from '../fleet/fleet-view.routes';
 import type { LinkStates } from '../fleet/fleet-view.service';
 import { reviewRoutes } from '../review/review.routes';
 import { stockAdminRoutes } from '../stock/stock-admin.routes';
+import { stockCountRoutes } from '../stock/stock-count.routes';
 import { storeRoutes } from '../stores/store.routes';
 import { userAdminRoutes } from '../users/user-admin.routes';
 import { backofficeStaticRoutes } from './static.routes';
@@ -21,6 +22,7 @@ export function backofficeRoutes(app: FastifyInstance, deps: RouteDeps, opts: { 
   documentRoutes(app, deps);
   catalogAdminRoutes(app, deps);
   stockAdminRoutes(app, deps);
+  stockCountRoutes(app, deps);
   userAdminRoutes(app, deps);
   dashboardRoutes(app, deps);
   reviewRoutes(app, deps);
