@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { eventually, fakeClock, http, launchChromium, onFaketime, tempDir, type FakeClock, type TempDir } from '@comptoir/testing';
+import { DEMO_MANAGER_AT_TILL, eventually, fakeClock, http, launchChromium, onFaketime, tempDir, type FakeClock, type TempDir } from '@comptoir/testing';
 import { moveRegisterClock } from './support/faketime-shop';
-import { openShop, sell, someProducts, waitForDrained, waitForMode, type CatalogItem, type Shop } from './support/shop';
+import { cashierLogin, openShop, sell, someProducts, waitForDrained, waitForMode, type CatalogItem, type Shop } from './support/shop';
 import { runComptoir } from './support/verify';
 
 /**
@@ -17,8 +17,8 @@ import { runComptoir } from './support/verify';
  * until the link is back; then the records are pushed and the register sends both files, which
  * central keeps and hands out byte for byte as the register wrote them, and `comptoir verify`
  * accepts them under the key id central registered; the store's manager downloads the register's
- * file from the back office in a real Chromium, the same bytes again. Then, connected, January's
- * archive signed on 2 February reaches central at once. The year is the next one (the faked clock
+ * file from the back office in a real Chromium, the same bytes again. Then, connected and after a
+ * key rotation, January's archive signed on 2 February reaches central at once. The year is the next one (the faked clock
  * always ahead of central's).
  */
 const Y = new Date().getUTCFullYear() + 1;
@@ -116,14 +116,25 @@ test('month and year archives signed offline reach central once the link is back
     await browser.close();
   }
 
+  // The key is rotated (January's archive then names both keys, its header both public keys).
+  const manager = await cashierLogin(reg().process.url, DEMO_MANAGER_AT_TILL);
+  const rotated = await http(reg().process.url, 'POST', '/api/keys/rotate', { token: manager, body: {} });
+  assert.equal(rotated.status, 200, JSON.stringify(rotated.body));
   // Online now: on 2 February the first sale closes January and signs its archive; its file reaches central at once.
   await moveRegisterClock(shop, reg(), clock, `${Y + 1}-02-02T09:00:00Z`);
   const feb = await sell(reg(), [{ ...products[0]!, quantity: 1 }]);
   assert.equal(feb.status, 201, JSON.stringify(feb.body));
+  const latest = (await http(reg().process.url, 'GET', '/api/archives?limit=1', { token: reg().cashierToken })).body.items[0] as { number: number; payload: { periodKey: string; keys: { keyId: string }[] } };
+  assert.deepEqual([latest.number, latest.payload.periodKey, latest.payload.keys.map((k) => k.keyId)], [3, `${Y + 1}-01`, [keyId, rotated.body.keyId]]);
   const january = await eventually("January's archive file sent while connected", async () => registerFiles().find((f) => f.number === 3 && f.sent_at !== null) ?? null, 30_000, 250);
   const januaryAtCentral = await keptFile(3);
   assert.equal(januaryAtCentral.status, 200);
-  assert.ok(Buffer.from(await januaryAtCentral.arrayBuffer()).equals(await readFile(january.file)));
+  const januaryBytes = Buffer.from(await januaryAtCentral.arrayBuffer());
+  assert.ok(januaryBytes.equals(await readFile(january.file)));
+  const januaryPath = join(dir.path, 'downloaded-3.ndjson');
+  await writeFile(januaryPath, januaryBytes);
+  const both = await runComptoir(['verify', '--archive', januaryPath, '--key-id', keyId, '--key-id', rotated.body.keyId]);
+  assert.equal(both.code, 0, both.output);
 
   // One kept file per archive at central; each download recorded (two by the admin above, one by the manager, one more here).
   const central = new Database(join(shop.central.dataDir, 'central.sqlite'), { readonly: true, fileMustExist: true });
