@@ -7,7 +7,7 @@ import { hashSecret } from '../src/modules/auth/password';
 after(stopSharedPostgres);
 
 // The stock count (inventaire) of a category, docs/architecture.md §21: the sheet frozen at start,
-// partial saves, movements made during the count accounted for, ONE adjustment document on posting,
+// partial saves, movements made during the count accounted for (a ticket by its signed sale time), ONE adjustment document on posting,
 // a posted count frozen (service and database), and every refusal stores nothing.
 
 type Line = { sku: string; frozenQuantity: number; movedSinceStart: number; expected: number; counted: number | null; difference: number | null };
@@ -81,6 +81,7 @@ for (const dialect of DIALECTS) {
 
       // 09:02: 2 croissants and 1 pain sold at the till while the count goes on (not counted yet / counted already).
       minute(2);
+      reg.setClock('2025-03-14T09:02:00.000Z');
       const push = await c.call('POST', '/api/sync/push', reg.token, { records: [reg.sale([{ sku: 'CROISSANT', quantity: 2, unitPriceCents: 110 }, { sku: 'PAIN', quantity: 1, unitPriceCents: 120 }])] });
       assert.equal(push.status, 200, JSON.stringify(push.json));
       // 09:03: a delivery of 5 brioches received in the back office.
@@ -97,11 +98,20 @@ for (const dialect of DIALECTS) {
         ],
       );
 
-      // 09:04: croissants counted (17 for 18 expected) and a second save corrects nothing else.
+      // 09:03:30, at a till cut off from central: one more croissant sold, not pushed yet.
+      reg.setClock('2025-03-14T09:03:29.000Z');
+      const offline = reg.sale([{ sku: 'CROISSANT', quantity: 1, unitPriceCents: 110 }], { soldOffline: true });
+      // 09:04: croissants counted: 16 on the shelf (18 expected so far); the save changes nothing else.
       minute(4);
-      saved = await c.call('PUT', `/api/stock-counts/${id}/lines`, c.managerToken, { lines: [{ sku: 'CROISSANT', counted: 17 }] });
-      assert.deepEqual([line(saved.json, 'CROISSANT').expected, line(saved.json, 'CROISSANT').difference], [18, -1]);
+      saved = await c.call('PUT', `/api/stock-counts/${id}/lines`, c.managerToken, { lines: [{ sku: 'CROISSANT', counted: 16 }] });
+      assert.deepEqual([line(saved.json, 'CROISSANT').expected, line(saved.json, 'CROISSANT').difference], [18, -2]);
       assert.equal(line(saved.json, 'PAIN').counted, 8, 'a partial save leaves the other lines as they were');
+      // 09:04:30: the till is back and pushes its 09:03:30 sale, made BEFORE the croissants were
+      // counted: the shelf already lacked it, so it lowers the expected quantity (not a difference).
+      c.now.value = new Date('2025-03-14T09:04:30.000Z');
+      assert.equal((await c.call('POST', '/api/sync/push', reg.token, { records: [offline] })).status, 200);
+      const afterPush = line((await c.call('GET', `/api/stock-counts/${id}`, c.managerToken)).json, 'CROISSANT');
+      assert.deepEqual([afterPush.movedSinceStart, afterPush.expected, afterPush.difference], [-3, 17, -1]);
 
       // Posting with a line not counted is refused, and stores nothing.
       const before = await stored();
@@ -127,11 +137,11 @@ for (const dialect of DIALECTS) {
       assert.equal(adj.category, 'Boulangerie');
       assert.deepEqual(adj.lines, [
         { sku: 'BRIOCHE', expected: 5, counted: 5, delta: 0 },
-        { sku: 'CROISSANT', expected: 18, counted: 17, delta: -1 },
+        { sku: 'CROISSANT', expected: 17, counted: 16, delta: -1 },
         { sku: 'PAIN', expected: 10, counted: 8, delta: -2 },
       ]);
       // Levels: what was counted, plus what moved after the count (the pain sold at 09:02).
-      assert.deepEqual([await level('PAIN'), await level('CROISSANT'), await level('BRIOCHE'), await level('CAFE')], [7, 17, 5, 7]);
+      assert.deepEqual([await level('PAIN'), await level('CROISSANT'), await level('BRIOCHE'), await level('CAFE')], [7, 16, 5, 7]);
       // ONE document; one movement per non-zero difference, in the ledger with who and why.
       assert.equal(Number((await c.db.selectFrom('stock_adjustments').select((eb) => eb.fn.countAll<number>().as('n')).where('count_id', '=', id).executeTakeFirstOrThrow()).n), 1);
       const moves = (await c.call('GET', `/api/stock/PAIN/movements?storeId=${c.storeId}`, c.managerToken)).json.items;
@@ -142,9 +152,10 @@ for (const dialect of DIALECTS) {
 
       // The count as read back later shows the document's figures, whatever moves afterwards.
       minute(7);
+      reg.setClock('2025-03-14T09:07:00.000Z');
       await c.call('POST', '/api/sync/push', reg.token, { records: [reg.sale([{ sku: 'PAIN', quantity: 3, unitPriceCents: 120 }])] });
       const later = (await c.call('GET', `/api/stock-counts/${id}`, c.managerToken)).json;
-      assert.deepEqual(later.lines.map((l: Line) => [l.sku, l.expected, l.counted, l.difference]), [['BRIOCHE', 5, 5, 0], ['CROISSANT', 18, 17, -1], ['PAIN', 10, 8, -2]]);
+      assert.deepEqual(later.lines.map((l: Line) => [l.sku, l.expected, l.counted, l.difference]), [['BRIOCHE', 5, 5, 0], ['CROISSANT', 17, 16, -1], ['PAIN', 10, 8, -2]]);
 
       // A posted count cannot change: saving or posting again is refused and stores nothing.
       const frozen = await stored();

@@ -37,7 +37,7 @@ export const StockCountLine = z.object({
   label: z.string(),
   /** The store's level of the product when the count started (frozen). */
   frozenQuantity: z.number().int(),
-  /** Movements recorded since the start: up to the line's count once counted, up to now before. */
+  /** Movements since the start: up to the line's count once counted (a ticket at its sale time), up to now before. */
   movedSinceStart: z.number().int(),
   /** frozenQuantity + movedSinceStart: what the shelf should hold when it was counted. */
   expected: z.number().int(),

@@ -33,8 +33,9 @@ export async function categoryLevels(ctx: Ctx, storeId: string, category: string
 
 /**
  * The sheet's lines with what each should hold when counted (docs/architecture.md §21):
- * `expected = level now − movements recorded after the line was counted` (not counted yet: the
- * level now). Sales, returns and receptions made during the count are thus accounted for.
+ * `expected = level now − movements made after the line was counted` (not counted yet: the level
+ * now). A ticket's movement is made at its signed sale time (a sale made offline before the count
+ * but pushed after it is not taken off twice); any other at the time central recorded it.
  */
 export async function sheetLines(ctx: Ctx, countId: string, storeId: string) {
   const rows = await ctx.db
@@ -47,7 +48,9 @@ export async function sheetLines(ctx: Ctx, countId: string, storeId: string) {
         .on('l.counted_at', 'is not', null)
         .on(sql<boolean>`m.created_at > l.counted_at`),
     )
-    .select(['l.sku', 'l.label', 'l.frozen_quantity', 'l.counted', 'l.counted_at', 's.quantity', (eb) => eb.fn.sum<number>('m.delta').as('after')])
+    .leftJoin('tickets as t', (j) => j.onRef('t.register_id', '=', 'm.register_id').onRef('t.number', '=', 'm.ticket_number'))
+    .select(['l.sku', 'l.label', 'l.frozen_quantity', 'l.counted', 'l.counted_at', 's.quantity'])
+    .select(sql<number>`sum(case when coalesce(t.sold_at, m.created_at) > l.counted_at then m.delta else 0 end)`.as('after'))
     .where('l.count_id', '=', countId)
     .groupBy(['l.sku', 'l.label', 'l.frozen_quantity', 'l.counted', 'l.counted_at', 's.quantity'])
     .orderBy('l.sku')

@@ -25,7 +25,7 @@ import { adjustmentOf, categoryLevels, countRow, countSummaries, openCountOf, sh
 //            difference, levels updated in the same transaction.
 // Invariants: a posted count never changes again (the service refuses with STOCK_COUNT_POSTED, the
 // database's triggers refuse any UPDATE/DELETE); the adjustment is append-only; expected =
-// level now − movements recorded after the line was counted, so what was sold, returned or
+// level now − movements made after the line was counted (a ticket at its signed sale time), so what was sold, returned or
 // received during the count is not mistaken for a difference. A refusal stores nothing.
 
 type Author = { userId: string };
