@@ -6,12 +6,15 @@ import { benchScanToLine } from './scan-to-line.bench';
 import { benchSosCopy } from './sos-copy.bench';
 import { benchFleet } from './fleet.bench';
 import { benchStampede } from './stampede.bench';
+import { benchPartitions, printPartitions } from './partitions.bench';
 
 /**
  * `npm run bench`: every figure of docs/benchmarks.md, with its baseline measured in the same run.
  * `npm run bench -- sale` (or `scan`, `copy`, `reintegration`, `fleet`) runs one part; `fleet` is
  * not in the default run (it takes minutes): `npm run bench -- fleet [levels, e.g. 1000,5000]`;
- * nor is `stampede` (500 registers × 200 offline tickets reconnecting at once).
+ * nor is `stampede` (500 registers × 200 offline tickets reconnecting at once), nor `partitions`
+ * (`npm run bench -- partitions [tickets stored, default 1000000]`: monthly partitions against the
+ * same data unpartitioned; docs/benchmarks.md gives 10000000 as the full-size command).
  */
 const only = process.argv[2];
 console.log(`Comptoir benchmarks — ${new Date().toISOString()} — ${os.cpus().length}× ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
@@ -46,6 +49,15 @@ if (only === 'stampede') {
   const pg = await startPostgres();
   try {
     await benchStampede({ label: 'PostgreSQL', databaseUrl: await pg.createDatabase('bench_stampede') });
+  } finally {
+    await pg.stop();
+  }
+}
+if (only === 'partitions') {
+  const tickets = Number(process.argv[3] ?? 1_000_000);
+  const pg = await startPostgres();
+  try {
+    for (const partitioned of [true, false]) printPartitions(await benchPartitions(pg, { tickets, partitioned }));
   } finally {
     await pg.stop();
   }

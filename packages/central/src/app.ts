@@ -35,6 +35,8 @@ import { archiveRoutes } from './modules/archives/archive.routes';
 import { accountingRoutes } from './modules/accounting/accounting.routes';
 import { ticketRoutes } from './modules/tickets/ticket.routes';
 import { userRoutes } from './modules/users/user.routes';
+import { MonthPartitions } from './db/month-partitions';
+import { partitionRoutes } from './modules/partitions/partition.routes';
 
 import type { DemoLinks } from './modules/demo/demo-links';
 export type { DemoLinks };
@@ -109,7 +111,13 @@ export function buildCentral(deps: CentralDeps): FastifyInstance {
           ...(deps.dialect === 'postgres' && deps.databaseUrl ? { listenUrl: deps.databaseUrl } : {}),
           ...(deps.dialect === 'sqlite' && deps.dataVersion ? { dataVersion: deps.dataVersion } : {}),
         });
-  const baseCtx = (): Ctx => ({ db: deps.db, dialect: deps.dialect, clock, log: app.log, ...(presence ? { presence } : {}) });
+  // PostgreSQL: the next months' partitions made ahead, now and every few hours (db/month-partitions.ts).
+  const monthPartitions = deps.dialect === 'postgres' ? new MonthPartitions(deps.db, clock, app.log) : undefined;
+  if (monthPartitions) {
+    monthPartitions.start();
+    app.addHook('onClose', async () => monthPartitions.close());
+  }
+  const baseCtx = (): Ctx => ({ db: deps.db, dialect: deps.dialect, clock, log: app.log, ...(presence ? { presence } : {}), ...(monthPartitions ? { monthPartitions } : {}) });
   if (presence) {
     presence.start();
     // Before the database closes (server.ts closes it after the app): the pending last-seen times are written.
@@ -149,6 +157,7 @@ export function buildCentral(deps: CentralDeps): FastifyInstance {
     closureRoutes(api, routeDeps);
     eventJournalRoutes(api, routeDeps);
     archiveRoutes(api, routeDeps);
+    partitionRoutes(api, routeDeps);
     accountingRoutes(api, routeDeps);
     stockRoutes(api, routeDeps);
     tamperRoutes(api, routeDeps);

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { DialectName } from '@comptoir/db';
 import type { CentralDb } from './db/schema';
 import type { FleetPresence } from './modules/fleet/presence';
+import type { MonthPartitions } from './db/month-partitions';
 
 /** Which stores a request may see and touch: the rule that sets it is modules/stores/store-scope.ts. */
 export type StoreScope = { kind: 'all' } | { kind: 'store'; storeId: string } | { kind: 'none' };
@@ -23,6 +24,8 @@ export interface Ctx {
   scope?: StoreScope;
   /** What this instance remembers of the registers' heartbeats (modules/fleet/presence.ts); absent: every heartbeat reads and writes. */
   presence?: FleetPresence;
+  /** PostgreSQL: the monthly partitions this instance knows (db/month-partitions.ts); absent: every push checks them. */
+  monthPartitions?: MonthPartitions;
 }
 
 export function nowIso(ctx: Pick<Ctx, 'clock'>): string {

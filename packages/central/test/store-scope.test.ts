@@ -23,6 +23,8 @@ const NOT_STORE_BOUND = new Set([
   'POST /api/stores', // admin only
   'PATCH /api/stores/:id', // admin only
   'POST /api/users', // admin only
+  'GET /api/partitions', // admin only: the chain's monthly partitions
+  'POST /api/partitions/purge', // admin only
   'GET /api/users', // admin only
   'PATCH /api/users/:id', // admin only
   'GET /api/products', // the catalog is the chain's

@@ -3,6 +3,7 @@ import { endpoint } from './api-client';
 import { listOf } from './common';
 import { JournalEventsResponse } from './event-codes';
 import { ChartOfAccounts, PutAccountsRequest, SalesJournal } from './accounting-api';
+import { PartitionsResponse, PurgeRequest, PurgeResponse } from './partitions-api';
 import {
   AdjustmentRequest,
   CreateStoreRequest,
@@ -86,6 +87,8 @@ export const centralEndpoints = {
   users: endpoint('GET', '/api/users', { response: listOf(UserSummary) }),
   createUser: endpoint('POST', '/api/users', { body: CreateUserRequest, response: UserSummary }),
   patchUser: endpoint('PATCH', '/api/users/:id', { body: PatchUserRequest, response: UserSummary }),
+  partitions: endpoint('GET', '/api/partitions', { response: PartitionsResponse }),
+  purgePartitions: endpoint('POST', '/api/partitions/purge', { body: PurgeRequest, response: PurgeResponse }),
   tickets: endpoint('GET', '/api/tickets', { response: listOf(CentralTicket) }),
   ticket: endpoint('GET', '/api/tickets/:registerId/:number', { response: CentralTicket }),
   documents: endpoint('GET', '/api/documents', { response: DocumentsResponse }),

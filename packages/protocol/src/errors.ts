@@ -46,6 +46,14 @@ export const ERROR_CODES = {
   STOCK_COUNT_POSTED: 409,
   /** Some lines of the count sheet have no counted quantity yet: nothing posted (details.uncounted: SKUs). */
   STOCK_COUNT_INCOMPLETE: 422,
+  /**
+   * A purge of monthly partitions would drop records no verified NF525 archive covers (details:
+   * month, registerId, chain, number, reason `not_archived`, `archive_file_missing` or
+   * `archive_broken`, archiveNumber, problem): nothing dropped.
+   */
+  PURGE_NOT_ARCHIVED: 409,
+  /** This central keeps no monthly partitions (SQLite): there is nothing to purge. */
+  PURGE_UNSUPPORTED: 409,
   UNKNOWN_PRODUCT: 422,
   UNKNOWN_CUSTOMER: 422,
   UNAVAILABLE_OFFLINE: 503,

@@ -17,3 +17,4 @@ export * from './api-client';
 export * from './register-endpoints';
 export * from './central-endpoints';
 export * from './peer-api';
+export * from './partitions-api';

@@ -190,6 +190,8 @@ export interface TicketLinesTable {
   vat_rate: number;
   discount_cents: number;
   total_cents: number;
+  /** PostgreSQL only (migration 0022): the ticket's sold_at, this row's partition key. */
+  sold_at?: string;
 }
 
 export interface TicketPaymentsTable {
@@ -198,6 +200,8 @@ export interface TicketPaymentsTable {
   seq: number;
   method: string;
   amount_cents: number;
+  /** PostgreSQL only (migration 0022): the ticket's sold_at, this row's partition key. */
+  sold_at?: string;
 }
 
 export interface TicketVatTable {
@@ -207,6 +211,16 @@ export interface TicketVatTable {
   base_cents: number;
   vat_cents: number;
   total_cents: number;
+  /** PostgreSQL only (migration 0022): the ticket's sold_at, this row's partition key. */
+  sold_at?: string;
+}
+
+/** PostgreSQL only (migration 0022): each month purged, by whom, and the archives verified for it (JSON). */
+export interface PartitionPurgesTable {
+  month: string;
+  purged_at: string;
+  purged_by: string;
+  verified_archives: string;
 }
 
 export interface TamperAlertsTable {
@@ -390,6 +404,7 @@ export interface CentralDb {
   ticket_payments: TicketPaymentsTable;
   ticket_vat: TicketVatTable;
   tamper_alerts: TamperAlertsTable;
+  partition_purges: PartitionPurgesTable;
   counters: CountersTable;
   ticket_reviews: TicketReviewsTable;
   stock_movement_notes: StockMovementNotesTable;

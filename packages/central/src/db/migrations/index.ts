@@ -21,6 +21,7 @@ import { invoicesMigration } from './0018-invoices';
 import { tillCustomersMigration } from './0019-till-customers';
 import { archiveFilesMigration } from './0020-archive-files';
 import { stockCountsMigration } from './0021-stock-counts';
+import { monthPartitionsMigration } from './0022-month-partitions';
 
 /** Every migration of the central database, by name (applied in name order). */
 export function centralMigrations(dialect: DialectName): Record<string, Migration> {
@@ -46,6 +47,7 @@ export function centralMigrations(dialect: DialectName): Record<string, Migratio
     '0019-till-customers': tillCustomersMigration(dialect),
     '0020-archive-files': archiveFilesMigration(dialect),
     '0021-stock-counts': stockCountsMigration(dialect),
+    '0022-month-partitions': monthPartitionsMigration(dialect),
   };
 }
 

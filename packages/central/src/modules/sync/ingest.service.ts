@@ -10,6 +10,7 @@ import {
   type SignedRecord as SignableSignedRecord,
 } from '@comptoir/domain';
 import { verifySignatures } from './signature-pool';
+import { ensureMonthPartitions } from '../../db/month-partitions';
 import { nowIso, type Ctx } from '../../context';
 import { recordTamperAlert, type TamperReason } from '../tamper/tamper.service';
 import { countPeerReservations, countPushedReturns } from '../returns/store-return.service';
@@ -32,6 +33,8 @@ import {
 //  1. outside any transaction: every record belongs to the authenticated register (else 403
 //     FOREIGN_RECORD, nothing stored); every signature is verified (pure CPU, on worker threads,
 //     with the register's parsed public key cached), so the transaction stays short;
+//  1b. PostgreSQL: the monthly partitions of the verified records' months are created if missing
+//     (db/month-partitions.ts), in their own short transaction;
 //  2. ONE transaction: lock/read the chain heads once, read stored signatures of possible replays,
 //     walk the records in order against in-memory heads (replay / gap / chain break / accept),
 //     insert everything with multi-row inserts, apply ticket effects (stock deltas aggregated per
@@ -85,6 +88,9 @@ export async function pushRecords(
   const oldestKeyId = keys[0]!.keyId;
   // Dated by central's clock when integrated (the register's clock may differ): keys stay in order.
   const acceptedRotations: { rotation: KeyRotation; at: string }[] = [];
+
+  // Phase 1b (PostgreSQL): the month partitions of the verified records exist before the transaction.
+  if (ctx.dialect === 'postgres') await ensureMonthPartitions(ctx, raw.filter((_, i) => signatureOk[i]).map((r) => r.recordedAt));
 
   // Phase 2: one transaction.
   const integratedAt = nowIso(ctx);
@@ -231,6 +237,8 @@ async function buildEffects(
   for (const { record, payload, signature } of tickets) {
     const anomalies: string[] = [];
     const number = record.number;
+    // PostgreSQL: a ticket's lines, payments and VAT lines sit in its month's partitions (migration 0022).
+    const partitionKey = ctx.dialect === 'postgres' ? { sold_at: record.recordedAt } : {};
     payload.lines.forEach((line, index) => {
       const central = prices.get(line.sku);
       if (central === undefined) pushOnce(anomalies, `unknown_product:${line.sku}`);
@@ -247,6 +255,7 @@ async function buildEffects(
       rows.lines.push({
         register_id: registerId,
         number,
+        ...partitionKey,
         line_no: line.lineNo,
         sku: line.sku,
         label: line.label,
@@ -271,10 +280,10 @@ async function buildEffects(
     const mismatch = ticketTotalsMismatch(payload);
     if (mismatch) anomalies.push(`totals_mismatch:${mismatch}`);
     payload.payments.forEach((p, seq) =>
-      rows.payments.push({ register_id: registerId, number, seq: seq + 1, method: p.method, amount_cents: p.amountCents }),
+      rows.payments.push({ register_id: registerId, number, ...partitionKey, seq: seq + 1, method: p.method, amount_cents: p.amountCents }),
     );
     for (const v of payload.vat) {
-      rows.vat.push({ register_id: registerId, number, rate: v.rate, base_cents: v.baseCents, vat_cents: v.vatCents, total_cents: v.totalCents });
+      rows.vat.push({ register_id: registerId, number, ...partitionKey, rate: v.rate, base_cents: v.baseCents, vat_cents: v.vatCents, total_cents: v.totalCents });
     }
     rows.tickets.push({
       register_id: registerId,
