@@ -37,17 +37,22 @@ async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `backoffice-${name}.png`), fullPage: true });
 }
 
-/** One of the README's screenshots, on the usual 1024×768 screen (rewritten with COMPTOIR_UPDATE_SCREENS=1). */
+/** One of the README's screenshots, on the usual 1024×768 screen and at 1920×1080 (rewritten with COMPTOIR_UPDATE_SCREENS=1). */
 async function readmeShot(name: string): Promise<void> {
-  await page.setViewportSize({ width: 1024, height: 768 });
   try {
-    await readmeScreenshot(page, `backoffice-${name}-1024x768`, ARTIFACTS);
+    for (const [width, height] of [[1024, 768], [1920, 1080]] as const) {
+      await page.setViewportSize({ width, height });
+      await readmeScreenshot(page, `backoffice-${name}-${width}x${height}`, ARTIFACTS);
+    }
   } finally {
     await page.setViewportSize({ width: 1400, height: 900 });
   }
 }
 
 const row = (id: string) => `[data-testid="fleet-row-${id}"]`;
+
+/** The browser of a shop in France: French locale, the store's time zone (Europe/Paris in the demo). */
+const SHOP_BROWSER = { locale: 'fr-FR', timezoneId: 'Europe/Paris' } as const;
 
 /** The element's text once it matches `re` (screens render after a fetch or a state change); fails with the last text. */
 async function textMatching(locator: Locator, re: RegExp, timeoutMs = 10_000): Promise<string> {
@@ -60,6 +65,92 @@ async function textMatching(locator: Locator, re: RegExp, timeoutMs = 10_000): P
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Fails unless the box lies inside the 1024×768 viewport, right of the sidebar. */
+function assertOnScreen(box: { x: number; y: number; width: number; height: number } | null, sideRight: number, what: string): void {
+  assert.ok(box, `${what}: not rendered`);
+  const inside = box.x >= sideRight - 0.5 && box.x + box.width <= 1024 + 0.5 && box.y >= -0.5 && box.y + box.height <= 768 + 0.5;
+  assert.ok(inside, `${what} is on screen at 1024×768, right of the sidebar (${sideRight}px): ${JSON.stringify(box)}`);
+}
+
+/**
+ * The screen as it is, at 1024×768: the page never scrolls sideways (a wide table scrolls inside its
+ * card), every table sits between the sidebar and the right edge, and in every table with row actions
+ * the menu button of the last row is on screen without scrolling the table sideways, is a menu button
+ * (aria-haspopup, aria-expanded), opens from the keyboard inside the viewport, moves with the arrow
+ * keys and closes on Escape with the focus back on it. Returns how many tables have a row menu.
+ */
+async function checkTablesAt1024(screen: string): Promise<number> {
+  const page_ = await page.evaluate(() => ({ scrollWidth: document.scrollingElement!.scrollWidth, innerWidth: window.innerWidth }));
+  assert.equal(page_.innerWidth, 1024);
+  assert.ok(page_.scrollWidth <= page_.innerWidth, `${screen}: the page scrolls sideways (${page_.scrollWidth} > ${page_.innerWidth})`);
+  // Nor does the main column as a whole: only a table's own card scrolls, and every table has one.
+  const main = await page.locator('main').evaluate((el) => ({ scrollWidth: el.scrollWidth, clientWidth: el.clientWidth, loose: Array.from(el.querySelectorAll('table')).filter((t) => !t.parentElement?.closest('.table-wrap')).length }));
+  assert.ok(main.scrollWidth <= main.clientWidth, `${screen}: the main column scrolls sideways (${main.scrollWidth} > ${main.clientWidth})`);
+  assert.equal(main.loose, 0, `${screen}: every table scrolls inside its own card`);
+  const side = (await page.locator('nav.side').boundingBox())!;
+  const sideRight = side.x + side.width;
+  const wraps = page.locator('main .table-wrap');
+  const n = await wraps.count();
+  assert.ok(n >= 1, `${screen}: a table`);
+  let withMenu = 0;
+  for (let i = 0; i < n; i++) {
+    const wrap = wraps.nth(i);
+    const box = (await wrap.boundingBox())!;
+    assert.ok(box.x >= sideRight - 0.5 && box.x + box.width <= 1024 + 0.5, `${screen}: table ${i} between the sidebar and the right edge: ${JSON.stringify(box)}`);
+    const triggers = wrap.locator('tbody tr td:last-child [aria-haspopup="menu"]');
+    if ((await triggers.count()) === 0) continue;
+    withMenu++;
+    const trigger = triggers.last();
+    const testId = (await trigger.getAttribute('data-testid'))!;
+    // Brought into view vertically only: the table is not scrolled sideways to reach the button.
+    await trigger.evaluate((el) => window.scrollBy(0, el.getBoundingClientRect().top - window.innerHeight / 2));
+    assert.equal(await wrap.evaluate((el) => el.scrollLeft), 0);
+    assertOnScreen(await trigger.boundingBox(), sideRight, `${screen}: ${testId}`);
+    assert.equal(await trigger.getAttribute('aria-expanded'), 'false');
+    // The pointer away from where the menu opens (an item under it takes the highlight): keyboard only.
+    await page.mouse.move(1, 1);
+    await trigger.focus();
+    await page.keyboard.press('Enter');
+    const menu = page.getByTestId(`${testId}-items`);
+    await menu.waitFor();
+    assert.equal(await trigger.getAttribute('aria-expanded'), 'true');
+    assert.equal(await menu.getAttribute('role'), 'menu');
+    assertOnScreen(await menu.boundingBox(), sideRight, `${screen}: the menu of ${testId}`);
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? null);
+    const items = await menu.getByRole('menuitem').count();
+    assert.ok(items >= 1);
+    await eventually('the first action has the focus', async () => (await focused()) === (await menu.getByRole('menuitem').first().getAttribute('data-testid')));
+    if (items > 1) {
+      await page.keyboard.press('ArrowDown');
+      const second = await menu.getByRole('menuitem').nth(1).getAttribute('data-testid');
+      await eventually('ArrowDown moves to the second action', async () => (await focused()) === second);
+    }
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'detached' });
+    assert.equal(await trigger.getAttribute('aria-expanded'), 'false');
+    await eventually('the focus is back on the menu button', async () => (await focused()) === testId);
+  }
+  await page.evaluate(() => window.scrollTo(0, 0));
+  return withMenu;
+}
+
+/** Runs `fn` on the usual till screen (1024×768), then back to the tests' 1400×900. */
+async function at1024<T>(fn: () => Promise<T>): Promise<T> {
+  await page.setViewportSize({ width: 1024, height: 768 });
+  try {
+    return await fn();
+  } finally {
+    await page.setViewportSize({ width: 1400, height: 900 });
+  }
+}
+
+/** checkTablesAt1024, then axe on the same screen; the number of tables with a row menu. */
+async function checkScreen(screen: string): Promise<number> {
+  const menus = await checkTablesAt1024(screen);
+  await assertAccessible(page, screen);
+  return menus;
 }
 
 before(async () => {
@@ -78,8 +169,9 @@ before(async () => {
     await eventually(`${r.name} connected`, async () => (await http(r.url, 'GET', '/api/status')).body.mode === 'connected', 30_000);
   }
   browser = await launchChromium();
-  // A page of its own context: axe (assertAccessible) needs one made by browser.newContext().
-  page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+  // A page of its own context: axe (assertAccessible) needs one made by browser.newContext(). French
+  // browser, the store's time zone: what a shop's back office runs in (and what the screenshots show).
+  page = await (await browser.newContext({ ...SHOP_BROWSER, viewport: { width: 1400, height: 900 } })).newPage();
 });
 
 after(async () => {
@@ -97,6 +189,7 @@ describe('back office in a browser', () => {
     // Read from its code, in French: no raw code, no English server text.
     const refused = await textMatching(page.getByTestId('error'), /Identifiant ou mot de passe incorrect/);
     assert.doesNotMatch(refused, /INVALID_CREDENTIALS|Unknown user|password/);
+    await assertAccessible(page, 'login: refused');
     await page.getByTestId('password').fill(info.admin.password);
     await page.getByTestId('password').press('Enter');
     await page.getByTestId('nav-fleet').waitFor();
@@ -112,7 +205,7 @@ describe('back office in a browser', () => {
     assert.match(await page.getByTestId(`fleet-version-${reg.id}`).innerText(), /\d+\.\d+\.\d+/);
     assert.equal(await page.getByTestId('fleet-mixed-versions').count(), 0);
     await shot('fleet-connected');
-    await page.getByTestId(`row-menu-${reg.id}`).locator('summary').click();
+    await page.getByTestId(`row-menu-${reg.id}`).click();
     await page.getByTestId(`link-toggle-${reg.id}`).click();
     await page.waitForSelector(`${row(reg.id)}[data-mode="autonomous"]`, { timeout: 20_000 });
     assert.equal(await page.locator(row(reg.id)).getAttribute('data-link'), 'false');
@@ -130,7 +223,7 @@ describe('back office in a browser', () => {
     await page.getByTestId(`outage-${reg.id}`).waitFor();
     await shot('dashboard-outage');
     await page.getByTestId('nav-fleet').click();
-    await page.getByTestId(`row-menu-${reg.id}`).locator('summary').click();
+    await page.getByTestId(`row-menu-${reg.id}`).click();
     await page.getByTestId(`link-toggle-${reg.id}`).click();
     await page.waitForSelector(`${row(reg.id)}[data-mode="connected"]`, { timeout: 30_000 });
     assert.equal(await page.locator(row(reg.id)).getAttribute('data-online'), 'true');
@@ -264,6 +357,9 @@ describe('back office in a browser', () => {
     await page.getByTestId('nav-dashboard').click();
     await page.getByTestId('hour-chart').first().waitFor();
     await textMatching(page.locator('h1').first(), /Ventes du jour/);
+    // The day reads as in French (DD/MM/YYYY), not in the browser's own date format.
+    const today = (await http(info.centralUrl, 'GET', '/api/dashboard', { token: adminToken })).body.date as string;
+    await eventually('the day shown', async () => (await page.getByTestId('dash-date').inputValue()) === today.split('-').reverse().join('/'));
     // Breakdowns of the day: the card sale of Caisse 2 (earlier test) by method, register, category, product.
     const reg = info.registers[1]!;
     const byMethod = await textMatching(page.getByTestId(`dash-by-method-${info.storeId}`), /Carte/);
@@ -309,6 +405,7 @@ describe('back office in a browser', () => {
     await textMatching(page.getByTestId(`store-siret-${created.id}`), /^91234567500025$/);
     await textMatching(page.getByTestId(`store-cutoff-${created.id}`), /^05:00$/);
     // Edited: the new name and fiscal year; the fields left alone are not sent, so they stay.
+    await page.getByTestId(`row-menu-store-${created.id}`).click();
     await page.getByTestId(`store-edit-${created.id}`).click();
     const edit = (field: string) => page.getByTestId(`store-edit-form-${field}`);
     assert.equal(await edit('siret').inputValue(), '91234567500025');
@@ -320,6 +417,7 @@ describe('back office in a browser', () => {
     const edited = (await stores()).find((s) => s.id === created.id)!;
     assert.deepEqual([edited.name, edited.fiscalYearStartMonth, edited.businessDayCutoff, edited.siret], ['Comptoir Bastille (Paris 11e)', 4, '05:00', '91234567500025']);
     await textMatching(page.getByTestId(`store-${created.id}`), /avril/);
+    await page.getByTestId(`row-menu-store-${created.id}`).click();
     await page.getByTestId(`store-edit-${created.id}`).click();
     await page.getByTestId('store-edit-form').waitFor();
     await readmeShot('stores');
@@ -337,24 +435,24 @@ describe('back office in a browser', () => {
       await page.getByTestId('nav-fleet').click();
       await page.getByTestId(`row-menu-${id}`).waitFor();
       for (const r of [...info.registers.map((x) => x.id), id]) {
-        const box = await page.getByTestId(`row-menu-${r}`).locator('summary').boundingBox();
+        const box = await page.getByTestId(`row-menu-${r}`).boundingBox();
         assert.ok(box && box.x >= 0 && box.x + box.width <= 1024, `the actions of ${r} are on screen at 1024 px (${JSON.stringify(box)})`);
       }
       // Revoke: asks first; "Annuler" changes nothing.
-      await page.getByTestId(`row-menu-${id}`).locator('summary').click();
+      await page.getByTestId(`row-menu-${id}`).click();
       await page.getByTestId(`revoke-${id}`).click();
       await textMatching(page.getByTestId(`confirm-${id}`), /Révoquer Caisse de secours \?/);
       await shot('fleet-1024-confirm');
       await page.getByTestId(`confirm-no-${id}`).click();
       assert.equal(await page.getByTestId(`confirm-${id}`).count(), 0);
       assert.equal(await revokedAt(), null, 'cancelled: not revoked');
-      await page.getByTestId(`row-menu-${id}`).locator('summary').click();
+      await page.getByTestId(`row-menu-${id}`).click();
       await page.getByTestId(`revoke-${id}`).click();
       await page.getByTestId(`confirm-yes-${id}`).click();
       await page.getByTestId(`fleet-revoked-${id}`).waitFor();
       assert.ok(await revokedAt(), 'central holds the revocation');
       // A new enrolment code: shown once, and it really enrols a replacement till (new key).
-      await page.getByTestId(`row-menu-${id}`).locator('summary').click();
+      await page.getByTestId(`row-menu-${id}`).click();
       await page.getByTestId(`enrol-code-${id}`).click();
       await page.getByTestId(`confirm-yes-${id}`).click();
       const code = (await page.getByTestId(`enrol-value-${id}`).textContent())?.trim() ?? '';
@@ -371,7 +469,7 @@ describe('back office in a browser', () => {
   });
 
   it('a manager sees the row menu without the admin actions (revoke, enrol code), and no stores screen', async () => {
-    const context = await browser!.newContext({ viewport: { width: 1024, height: 768 } });
+    const context = await browser!.newContext({ ...SHOP_BROWSER, viewport: { width: 1024, height: 768 } });
     try {
       const other = await context.newPage();
       await other.goto(`${info.centralUrl}/`);
@@ -380,7 +478,7 @@ describe('back office in a browser', () => {
       await other.getByTestId('password').press('Enter');
       await other.getByTestId('nav-fleet').click();
       const reg = info.registers[0]!;
-      await other.getByTestId(`row-menu-${reg.id}`).locator('summary').click();
+      await other.getByTestId(`row-menu-${reg.id}`).click();
       await other.getByTestId(`copy-now-${reg.id}`).waitFor();
       assert.equal(await other.getByTestId(`revoke-${reg.id}`).count(), 0);
       assert.equal(await other.getByTestId(`enrol-code-${reg.id}`).count(), 0);
@@ -421,10 +519,111 @@ describe('back office in a browser', () => {
     await shot('journal');
     // A day after today: nothing yet.
     const tomorrow = new Date(Date.now() + 86_400_000);
-    const day = `${tomorrow.getFullYear()}-${String(tomorrow.getMonth() + 1).padStart(2, '0')}-${String(tomorrow.getDate()).padStart(2, '0')}`;
+    // Typed as a French reader writes it (DD/MM/YYYY), whatever the browser's own date format.
+    const day = `${String(tomorrow.getDate()).padStart(2, '0')}/${String(tomorrow.getMonth() + 1).padStart(2, '0')}/${tomorrow.getFullYear()}`;
     await page.getByTestId('events-from').fill(day);
     await textMatching(page.locator('main'), /Aucun événement/);
     await page.getByTestId('events-from').fill('');
+  });
+
+  // Issue 12 §2 and §9: every screen of the back office at 1024×768, in French, with its tables and
+  // row menus checked (checkTablesAt1024) and no serious or critical axe violation.
+  const SCREENS: { nav: string; title: RegExp; ready: string; menus: number; then?: () => Promise<void> }[] = [
+    { nav: 'dashboard', title: /Ventes du jour/, ready: '[data-testid^="dash-by-method-"] tr', menus: 0 },
+    { nav: 'fleet', title: /Parc de caisses/, ready: '[data-testid^="fleet-row-"]', menus: 1 },
+    { nav: 'documents', title: /Documents/, ready: '[data-testid="documents"] tbody tr', menus: 0 },
+    { nav: 'review', title: /Tickets à vérifier/, ready: '[data-testid="review"] thead', menus: 0 },
+    { nav: 'closures', title: /Clôtures/, ready: '[data-testid="closures"] tbody tr', menus: 0 },
+    { nav: 'journal', title: /Journal des événements techniques/, ready: '[data-testid="events"] tbody tr', menus: 0 },
+    { nav: 'accounting', title: /Comptabilité/, ready: '[data-testid="chart"] tbody tr', menus: 0 },
+    { nav: 'catalog', title: /Catalogue/, ready: '[data-testid="catalog"] tbody tr', menus: 1 },
+    {
+      nav: 'stock',
+      title: /Stock/,
+      ready: '[data-testid="stock"] tbody tr',
+      menus: 0,
+      then: async () => {
+        await page.locator('[data-testid="stock"] tbody tr button').first().click();
+        await page.locator('[data-testid="ledger"]').waitFor();
+      },
+    },
+    {
+      nav: 'inventory',
+      title: /Inventaire/,
+      ready: '[data-testid="inventory-category"]',
+      menus: 1,
+      then: async () => {
+        // A count started (its sheet and the store's list of counts, whose rows have a menu).
+        await page.locator('[data-testid="inventory-category"] option[value="Boissons"]').waitFor({ state: 'attached' });
+        await page.getByTestId('inventory-category').selectOption('Boissons');
+        await page.getByTestId('inventory-start').click();
+        await page.locator('[data-testid="count-sheet"] tbody tr').first().waitFor();
+        await page.locator('[data-testid="counts"] tbody tr').first().waitFor();
+      },
+    },
+    { nav: 'customers', title: /Clients/, ready: '[data-testid="customers"] tbody tr', menus: 0 },
+    { nav: 'stores', title: /Magasins/, ready: '[data-testid="stores"] tbody tr', menus: 1 },
+    { nav: 'users', title: /Utilisateurs/, ready: '[data-testid="users"] tbody tr', menus: 1 },
+  ];
+  for (const s of SCREENS) {
+    it(`${s.nav} at 1024×768 in French: no sideways page scroll, reachable row menus, no serious axe violation`, () =>
+      at1024(async () => {
+        await page.getByTestId(`nav-${s.nav}`).click();
+        await textMatching(page.locator('main h1').first(), s.title);
+        await page.locator(s.ready).first().waitFor();
+        await s.then?.();
+        assert.equal(await page.evaluate(() => document.documentElement.lang), 'fr');
+        const menus = await checkScreen(s.nav);
+        assert.ok(menus >= s.menus, `${s.nav}: ${menus} table(s) with a row menu, expected ${s.menus} at least`);
+      }));
+  }
+
+  it('a document and a customer, at 1024×768 in French: tables in their card, no serious axe violation', () =>
+    at1024(async () => {
+      await page.getByTestId('nav-documents').click();
+      await page.locator('[data-testid^="doc-link-"]').first().click();
+      await page.getByTestId('detail-lines').waitFor();
+      await checkScreen('document');
+      await page.getByTestId('nav-customers').click();
+      await page.locator('[data-testid="customers"] tbody tr a').first().click();
+      await page.getByTestId('customer-page').waitFor();
+      await page.getByTestId('documents').waitFor();
+      await checkScreen('customer');
+    }));
+
+  it('editing a catalog row at 1024×768 keeps the table in its card, right of the sidebar, with its save button on screen', () =>
+    at1024(async () => {
+      await page.getByTestId('nav-catalog').click();
+      const rows = page.locator('[data-testid="catalog"] tbody tr');
+      await rows.first().waitFor();
+      const sku = ((await rows.first().getAttribute('data-testid')) ?? '').replace(/^product-/, '');
+      await page.getByTestId(`row-menu-product-${sku}`).click();
+      await page.getByTestId(`edit-${sku}`).click();
+      await page.getByTestId(`product-editor-${sku}`).waitFor();
+      const side = (await page.locator('nav.side').boundingBox())!;
+      assertOnScreen(await page.getByTestId(`save-${sku}`).boundingBox(), side.x + side.width, 'the save button');
+      const label = page.getByTestId(`product-editor-${sku}`).getByRole('textbox', { name: 'Libellé' });
+      assertOnScreen(await label.boundingBox(), side.x + side.width, 'the label field');
+      await checkScreen('catalog, one row edited');
+      await readmeShot('catalog');
+      await page.setViewportSize({ width: 1024, height: 768 });
+      await page.getByTestId(`product-editor-${sku}`).getByRole('button', { name: 'Annuler' }).click();
+      await page.getByTestId(`product-${sku}`).waitFor();
+    }));
+
+  it('an open row menu passes the axe check too; a time of day reads 24-hour in French (never "AM")', async () => {
+    await page.getByTestId('nav-stores').click();
+    await page.locator('[data-testid="stores"] tbody tr').first().waitFor();
+    const id = info.storeId;
+    await page.getByTestId(`row-menu-store-${id}`).click();
+    await page.getByTestId(`row-menu-store-${id}-items`).waitFor();
+    await assertAccessible(page, 'stores, a row menu open');
+    await page.getByTestId(`store-edit-${id}`).click();
+    const cutoff = page.getByTestId('store-edit-form-businessDayCutoff');
+    assert.match(await cutoff.inputValue(), /^\d{2}:\d{2}$/);
+    const shown = await cutoff.evaluate((el) => (el as HTMLInputElement).type);
+    assert.equal(shown, 'text', 'typed as HH:MM, not a browser time picker that follows the browser locale');
+    await page.getByTestId('store-edit-form').getByRole('button', { name: 'Annuler' }).click();
   });
 
   it('logging out ends the session on central: its token answers 401 afterwards', async () => {

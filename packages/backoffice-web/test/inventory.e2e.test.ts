@@ -48,7 +48,8 @@ before(async () => {
   creds = central.credentials();
   adminToken = (await http(central.url, 'POST', '/api/auth/login', { body: creds.admin })).body.token;
   browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1024, height: 768 } })).newPage();
+  // A shop's browser in France: French locale, the store's time zone (as backoffice.e2e.test.ts).
+  page = await (await browser.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris', viewport: { width: 1024, height: 768 } })).newPage();
 });
 
 after(async () => {
@@ -103,6 +104,7 @@ describe('stock count screen (Inventaire) in a browser at 1024×768', () => {
     const delivered = skus[9]!;
     assert.equal((await http(central.url, 'POST', '/api/stock/receptions', { token: adminToken, body: { storeId: creds.storeId, lines: [{ sku: delivered, quantity: 3 }] } })).status, 201);
     // Reopened from the list of the store's counts: the delivery is in the expected quantity.
+    await page.getByTestId(`row-menu-count-${countId}`).click(); // the row's actions are behind its menu
     await page.getByTestId(`count-open-${countId}`).click();
     await textMatching(page.getByTestId(`count-expected-${delivered}`), new RegExp(`^${frozen.get(delivered)! + 3}$`));
     await textMatching(page.getByTestId(`count-line-${delivered}`), /\+3/);

@@ -4,7 +4,8 @@ import { api, apiBlob, qs } from '../api.client';
 import { formatEuros, formatRate } from '@comptoir/domain/money';
 import type { Lang } from '../format';
 import { useI18n, type MessageKey, type T } from '../i18n';
-import { ErrorLine, errorText, Section, useLoad } from '../ui/common';
+import { DayInput, ErrorLine, errorText, Section, useLoad } from '../ui/common';
+import { TableScroll } from '../ui/row-menu';
 
 /** Today on the browser's clock, YYYY-MM-DD. */
 function todayIso(): string {
@@ -52,13 +53,13 @@ export function AccountingScreen() {
       <h1>{t('accounting.title')}</h1>
       <div className="filters">
         <label>
-          {t('accounting.from')} <input type="date" data-testid="acc-from" value={from} onChange={(e) => e.target.value && setFrom(e.target.value)} />
+          {t('accounting.from')} <DayInput testId="acc-from" label={t('accounting.from')} value={from} onChange={(v) => v && setFrom(v)} />
         </label>
         <label>
-          {t('accounting.to')} <input type="date" data-testid="acc-to" value={to} onChange={(e) => e.target.value && setTo(e.target.value)} />
+          {t('accounting.to')} <DayInput testId="acc-to" label={t('accounting.to')} value={to} onChange={(v) => v && setTo(v)} />
         </label>
         {(stores.data?.items.length ?? 0) > 1 && (
-          <select data-testid="acc-store" value={storeId} onChange={(e) => setStoreId(e.target.value)}>
+          <select aria-label={t('docs.store')} data-testid="acc-store" value={storeId} onChange={(e) => setStoreId(e.target.value)}>
             {stores.data?.items.map((s) => (
               <option key={s.id} value={s.id}>
                 {s.name}
@@ -77,6 +78,8 @@ export function AccountingScreen() {
       {j && (
         <>
           <NetChart journal={j} />
+          <Section title={t('accounting.journal')}>
+          <TableScroll label={t('accounting.journal')}>
           <table className="grid" data-testid="journal">
             <thead>
               <tr>
@@ -127,7 +130,10 @@ export function AccountingScreen() {
               ))}
             </tbody>
           </table>
-          <h2>{t('accounting.drawers')}</h2>
+          </TableScroll>
+          </Section>
+          <Section title={t('accounting.drawers')}>
+          <TableScroll label={t('accounting.drawers')}>
           <table className="grid" data-testid="drawers">
             <thead>
               <tr>
@@ -152,6 +158,8 @@ export function AccountingScreen() {
               )}
             </tbody>
           </table>
+          </TableScroll>
+          </Section>
         </>
       )}
       <ChartEditor storeId={storeId || j?.storeId} />
@@ -161,7 +169,7 @@ export function AccountingScreen() {
 
 /** Net sales per day: a plain SVG bar chart, like the dashboard's (no chart library). */
 function NetChart({ journal }: { journal: SalesJournal }) {
-  const { lang } = useI18n();
+  const { t, lang } = useI18n();
   const days = journal.days;
   if (days.length === 0) return null;
   const max = Math.max(1, ...days.map((d) => Math.abs(d.netCents)));
@@ -169,7 +177,7 @@ function NetChart({ journal }: { journal: SalesJournal }) {
   const W = Math.max(days.length * step, 300);
   const H = 160;
   return (
-    <svg className="chart" viewBox={`0 0 ${W} ${H + 20}`} role="img" data-testid="journal-chart">
+    <svg className="chart" viewBox={`0 0 ${W} ${H + 20}`} role="img" aria-label={t('accounting.chartNet')} data-testid="journal-chart">
       {days.map((d, i) => {
         const bh = Math.round((Math.max(0, d.netCents) / max) * H);
         return (
@@ -213,6 +221,7 @@ function ChartEditor({ storeId }: { storeId: string | undefined }) {
       <p className="muted">{t('accounting.chartHelp')}</p>
       <ErrorLine error={chart.error ?? error} />
       {status && <p data-testid="chart-status">{status}</p>}
+      <TableScroll label={t('accounting.chart')}>
       <table className="grid" data-testid="chart">
         <thead>
           <tr>
@@ -232,16 +241,17 @@ function ChartEditor({ storeId }: { storeId: string | undefined }) {
                   {a.isDefault && <span className="muted"> ({t('accounting.default')})</span>}
                 </td>
                 <td>
-                  <input data-testid={`account-num-${a.key}`} value={e.num} onChange={(ev) => set({ num: ev.target.value })} size={10} />
+                  <input aria-label={t('accounting.accountOf', { key: accountKeyLabel(t, a.key, lang) })} data-testid={`account-num-${a.key}`} value={e.num} onChange={(ev) => set({ num: ev.target.value })} size={10} />
                 </td>
                 <td>
-                  <input data-testid={`account-label-${a.key}`} value={e.label} onChange={(ev) => set({ label: ev.target.value })} size={36} />
+                  <input aria-label={t('accounting.labelOf', { key: accountKeyLabel(t, a.key, lang) })} data-testid={`account-label-${a.key}`} value={e.label} onChange={(ev) => set({ label: ev.target.value })} size={36} />
                 </td>
               </tr>
             );
           })}
         </tbody>
       </table>
+      </TableScroll>
     </Section>
   );
 }

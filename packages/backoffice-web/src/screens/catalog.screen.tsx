@@ -6,6 +6,7 @@ import { formatDecimalEuros, formatEuros, formatRate, parseEuros } from '@compto
 import { fieldLabel } from '@comptoir/protocol/i18n';
 import { useI18n, type T } from '../i18n';
 import { ErrorLine, errorText, Pager, Section, useLoad } from '../ui/common';
+import { RowAction, RowMenu, TableScroll } from '../ui/row-menu';
 
 const VAT_RATES = [2000, 1000, 550, 210, 0];
 
@@ -34,10 +35,11 @@ export function CatalogScreen() {
         <div className="muted small">
           {t('catalog.categories')} : {categories.data?.items.map((c) => `${c.name || '—'} (${c.products})`).join(' · ')}
         </div>
-        <input className="search" data-testid="catalog-search" placeholder={t('catalog.search')} value={q} onChange={(e) => { setOffset(0); setQ(e.target.value); }} />
+        <input className="search" type="search" data-testid="catalog-search" aria-label={t('catalog.search')} placeholder={t('catalog.search')} value={q} onChange={(e) => { setOffset(0); setQ(e.target.value); }} />
         <ErrorLine error={list.error} />
+        <TableScroll label={t('catalog.title')}>
         <table className="grid" data-testid="catalog">
-          <thead><tr><th>{t('catalog.sku')}</th><th>{t('catalog.label')}</th><th>{t('catalog.category')}</th><th className="num">{t('catalog.price')}</th><th className="num">{t('catalog.vat')}</th><th>{t('catalog.barcodes')}</th><th /></tr></thead>
+          <thead><tr><th>{t('catalog.sku')}</th><th>{t('catalog.label')}</th><th>{t('catalog.category')}</th><th className="num">{t('catalog.price')}</th><th className="num">{t('catalog.vat')}</th><th>{t('catalog.barcodes')}</th><th className="actions"><span className="sr-only">{t('fleet.actions')}</span></th></tr></thead>
           <tbody>
             {list.data?.items.map((p) =>
               editing === p.sku ? (
@@ -50,12 +52,17 @@ export function CatalogScreen() {
                   <td className="num" data-testid={`price-${p.sku}`}>{formatEuros(p.priceCents, lang)}</td>
                   <td className="num">{formatRate(p.vatRate, lang)}</td>
                   <td className="mono small">{p.barcodes.join(' ')}</td>
-                  <td><button className="link" data-testid={`edit-${p.sku}`} onClick={() => setEditing(p.sku)}>{t('fleet.edit')}</button></td>
+                  <td className="actions">
+                    <RowMenu label={t('row.actionsOf', { name: `${p.sku} ${p.label}` })} testId={`row-menu-product-${p.sku}`}>
+                      <RowAction testId={`edit-${p.sku}`} onSelect={() => setEditing(p.sku)}>{t('fleet.edit')}</RowAction>
+                    </RowMenu>
+                  </td>
                 </tr>
               ),
             )}
           </tbody>
         </table>
+        </TableScroll>
         <Pager offset={offset} limit={50} total={list.data?.total ?? 0} onChange={setOffset} />
       </Section>
     </div>
@@ -79,16 +86,16 @@ function ProductEditor({ p, onDone }: { p: Product; onDone(): void }) {
   return (
     <tr className="editor-row" data-testid={`product-editor-${p.sku}`}>
       <td className="mono">{p.sku}</td>
-      <td><input value={f.label} onChange={(e) => setF({ ...f, label: e.target.value })} /></td>
-      <td><input value={f.category} onChange={(e) => setF({ ...f, category: e.target.value })} /></td>
-      <td><input data-testid={`price-input-${p.sku}`} className="short" value={f.price} onChange={(e) => setF({ ...f, price: e.target.value })} /></td>
+      <td><input aria-label={t('catalog.label')} value={f.label} onChange={(e) => setF({ ...f, label: e.target.value })} /></td>
+      <td><input aria-label={t('catalog.category')} value={f.category} onChange={(e) => setF({ ...f, category: e.target.value })} /></td>
+      <td><input aria-label={t('catalog.price')} inputMode="decimal" data-testid={`price-input-${p.sku}`} className="short" value={f.price} onChange={(e) => setF({ ...f, price: e.target.value })} /></td>
       <td>
-        <select value={f.vatRate} onChange={(e) => setF({ ...f, vatRate: Number(e.target.value) })}>
+        <select aria-label={t('catalog.vat')} value={f.vatRate} onChange={(e) => setF({ ...f, vatRate: Number(e.target.value) })}>
           {[...new Set([...VAT_RATES, p.vatRate])].map((r) => <option key={r} value={r}>{formatRate(r, 'fr')}</option>)}
         </select>
       </td>
-      <td><input value={f.barcodes} onChange={(e) => setF({ ...f, barcodes: e.target.value })} /></td>
-      <td>
+      <td><input aria-label={t('catalog.barcodes')} value={f.barcodes} onChange={(e) => setF({ ...f, barcodes: e.target.value })} /></td>
+      <td className="actions">
         <button data-testid={`save-${p.sku}`} onClick={() => void save()}>{t('fleet.save')}</button>
         <button onClick={onDone}>{t('fleet.cancel')}</button>
         <ErrorLine error={error} />
@@ -119,14 +126,14 @@ function NewProduct({ onCreated }: { onCreated(): void }) {
           }
         }}
       >
-        <input placeholder={t('catalog.sku')} value={f.sku} onChange={(e) => setF({ ...f, sku: e.target.value })} />
-        <input placeholder={t('catalog.label')} value={f.label} onChange={(e) => setF({ ...f, label: e.target.value })} />
-        <input className="short" placeholder={t('catalog.price')} value={f.price} onChange={(e) => setF({ ...f, price: e.target.value })} />
-        <select value={f.vatRate} onChange={(e) => setF({ ...f, vatRate: Number(e.target.value) })}>
+        <input aria-label={t('catalog.sku')} placeholder={t('catalog.sku')} value={f.sku} onChange={(e) => setF({ ...f, sku: e.target.value })} />
+        <input aria-label={t('catalog.label')} placeholder={t('catalog.label')} value={f.label} onChange={(e) => setF({ ...f, label: e.target.value })} />
+        <input className="short" inputMode="decimal" aria-label={t('catalog.price')} placeholder={t('catalog.price')} value={f.price} onChange={(e) => setF({ ...f, price: e.target.value })} />
+        <select aria-label={t('catalog.vat')} value={f.vatRate} onChange={(e) => setF({ ...f, vatRate: Number(e.target.value) })}>
           {VAT_RATES.map((r) => <option key={r} value={r}>{formatRate(r, 'fr')}</option>)}
         </select>
-        <input placeholder={t('catalog.category')} value={f.category} onChange={(e) => setF({ ...f, category: e.target.value })} />
-        <input placeholder={t('catalog.barcodes')} value={f.barcodes} onChange={(e) => setF({ ...f, barcodes: e.target.value })} />
+        <input aria-label={t('catalog.category')} placeholder={t('catalog.category')} value={f.category} onChange={(e) => setF({ ...f, category: e.target.value })} />
+        <input aria-label={t('catalog.barcodes')} placeholder={t('catalog.barcodes')} value={f.barcodes} onChange={(e) => setF({ ...f, barcodes: e.target.value })} />
         <button type="submit">{t('catalog.create')}</button>
       </form>
       <ErrorLine error={error} />
@@ -160,6 +167,7 @@ function CsvImport({ onDone }: { onDone(): void }) {
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   const [report, setReport] = useState<{ rows: number; created: number; updated: number; rejected: RejectedRow[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [fileName, setFileName] = useState<string | null>(null);
 
   async function importFile(file: File) {
     setReport(null);
@@ -188,7 +196,13 @@ function CsvImport({ onDone }: { onDone(): void }) {
   return (
     <Section title={t('catalog.import')}>
       <p className="muted small">{t('catalog.csvHelp')}</p>
-      <input type="file" accept=".csv,text/csv" data-testid="import-file" onChange={(e) => { const f = e.target.files?.[0]; if (f) void importFile(f); e.target.value = ''; }} />
+      {/* The browser's own file button speaks the browser's language ("Choose File"): a label in the app's does instead. */}
+      <label className="file-button">
+        <input type="file" className="sr-only" accept=".csv,text/csv" data-testid="import-file" onChange={(e) => { const f = e.target.files?.[0]; if (f) { setFileName(f.name); void importFile(f); } e.target.value = ''; }} />
+        <span className="button-like" aria-hidden="true">{t('catalog.chooseFile')}</span>
+        <span className="sr-only">{t('catalog.import')}</span>
+        <span className="muted small" data-testid="import-file-name">{fileName ?? t('catalog.noFile')}</span>
+      </label>
       {progress && (
         <div className="progress-line">
           <progress data-testid="import-progress" max={progress.total || 1} value={progress.done} />
@@ -200,7 +214,8 @@ function CsvImport({ onDone }: { onDone(): void }) {
         <div className="notice" data-testid="import-report" data-rejected={report.rejected.length}>
           <strong>{t('catalog.done')}</strong> : {report.rows} — {report.created} {t('catalog.created')}, {report.updated} {t('catalog.updated')}, {report.rejected.length} {t('catalog.rejected').toLowerCase()}
           {report.rejected.length > 0 && (
-            <table className="grid small">
+            <TableScroll label={t('catalog.rejected')}>
+            <table className="grid small" data-testid="import-rejected">
               <thead><tr><th>{t('catalog.line')}</th><th>{t('catalog.sku')}</th><th>{t('catalog.reasons')}</th></tr></thead>
               <tbody>
                 {report.rejected.slice(0, 500).map((r) => (
@@ -208,6 +223,7 @@ function CsvImport({ onDone }: { onDone(): void }) {
                 ))}
               </tbody>
             </table>
+            </TableScroll>
           )}
         </div>
       )}

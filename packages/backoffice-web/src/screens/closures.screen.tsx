@@ -4,7 +4,8 @@ import { api, apiBlob, qs } from '../api.client';
 import { formatEuros, formatRate } from '@comptoir/domain/money';
 import { dateTime } from '../format';
 import { useI18n } from '../i18n';
-import { ErrorLine, errorText, useLoad } from '../ui/common';
+import { ErrorLine, errorText, Section, useLoad } from '../ui/common';
+import { RowAction, RowMenu, TableScroll } from '../ui/row-menu';
 
 /** The daily closures (Z) the registers signed and pushed: what the accountant checks each day. */
 export function ClosuresScreen() {
@@ -36,7 +37,7 @@ export function ClosuresScreen() {
     <div>
       <h1>{t('closures.title')}</h1>
       <div className="filters">
-        <select data-testid="closures-register" value={registerId} onChange={(e) => setRegisterId(e.target.value)}>
+        <select aria-label={t('closures.register')} data-testid="closures-register" value={registerId} onChange={(e) => setRegisterId(e.target.value)}>
           <option value="">{t('closures.all')}</option>
           {fleet.data?.items.map((r) => (
             <option key={r.id} value={r.id}>
@@ -47,6 +48,8 @@ export function ClosuresScreen() {
       </div>
       <ErrorLine error={list.error} />
       {list.data?.items.length === 0 && <p className="muted">{t('closures.empty')}</p>}
+      <Section title={t('closures.title')}>
+      <TableScroll label={t('closures.title')}>
       <table className="grid" data-testid="closures">
         <thead>
           <tr>
@@ -81,10 +84,23 @@ export function ClosuresScreen() {
           ))}
         </tbody>
       </table>
-      <h2>{t('closures.archives')}</h2>
+      </TableScroll>
+      </Section>
+      <Section title={t('closures.archives')}>
       <p className="muted">{t('closures.archivesHint')}</p>
       <ErrorLine error={downloadError ?? archives.error} />
+      <TableScroll label={t('closures.archives')}>
       <table className="grid" data-testid="archives">
+        <thead>
+          <tr>
+            <th>{t('closures.register')}</th>
+            <th>{t('closures.period')}</th>
+            <th className="num">{t('closures.records')}</th>
+            <th>{t('closures.sha256')}</th>
+            <th>{t('closures.integrated')}</th>
+            <th className="actions"><span className="sr-only">{t('fleet.actions')}</span></th>
+          </tr>
+        </thead>
         <tbody>
           {archives.data?.items.map((a) => (
             <tr key={`${a.registerId}/${a.number}`} data-testid={`archive-${a.registerId}-${a.number}`}>
@@ -93,12 +109,18 @@ export function ClosuresScreen() {
               <td className="num">{a.payload.recordCount}</td>
               <td><code>{a.payload.sha256.slice(0, 16)}…</code></td>
               <td>{dateTime(a.integratedAt, lang)}</td>
-              <td><button data-testid={`archive-download-${a.registerId}-${a.number}`} onClick={() => void download(a, 'file')}>{t('closures.download')}</button></td>
-              <td><button data-testid={`archive-register-file-${a.registerId}-${a.number}`} onClick={() => void download(a, 'register-file')}>{t('closures.registerFile')}</button></td>
+              <td className="actions">
+                <RowMenu label={t('row.actionsOf', { name: `${nameOf(a.registerId)} ${a.payload.periodKey}` })} testId={`row-menu-archive-${a.registerId}-${a.number}`}>
+                  <RowAction testId={`archive-download-${a.registerId}-${a.number}`} onSelect={() => void download(a, 'file')}>{t('closures.download')}</RowAction>
+                  <RowAction testId={`archive-register-file-${a.registerId}-${a.number}`} onSelect={() => void download(a, 'register-file')}>{t('closures.registerFile')}</RowAction>
+                </RowMenu>
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
+      </TableScroll>
+      </Section>
     </div>
   );
 }

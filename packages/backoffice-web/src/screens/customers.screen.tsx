@@ -4,6 +4,7 @@ import { api, qs } from '../api.client';
 import { useI18n } from '../i18n';
 import { ErrorLine, errorText, Link, Pager, Section, useLoad } from '../ui/common';
 import { DocumentTable } from './documents.screen';
+import { TableScroll } from '../ui/row-menu';
 
 export function CustomersScreen() {
   const { t } = useI18n();
@@ -30,16 +31,18 @@ export function CustomersScreen() {
             }
           }}
         >
-          <input data-testid="customer-name" placeholder={t('customers.name')} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
-          <input data-testid="customer-email" placeholder={t('customers.email')} value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />
-          <input data-testid="customer-phone" placeholder={t('customers.phone')} value={form.phone} onChange={(e) => setForm({ ...form, phone: e.target.value })} />
+          <input data-testid="customer-name" aria-label={t('customers.name')} placeholder={t('customers.name')} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
+          <input data-testid="customer-email" type="email" aria-label={t('customers.email')} placeholder={t('customers.email')} value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />
+          <input data-testid="customer-phone" type="tel" aria-label={t('customers.phone')} placeholder={t('customers.phone')} value={form.phone} onChange={(e) => setForm({ ...form, phone: e.target.value })} />
           <button type="submit" data-testid="customer-create">{t('customers.create')}</button>
         </form>
         <ErrorLine error={error} />
       </Section>
-      <input className="search" placeholder={t('customers.search')} value={q} onChange={(e) => { setOffset(0); setQ(e.target.value); }} />
+      <Section title={t('customers.title')}>
+      <input className="search" type="search" aria-label={t('customers.search')} placeholder={t('customers.search')} value={q} onChange={(e) => { setOffset(0); setQ(e.target.value); }} />
       <ErrorLine error={list.error} />
-      <table className="grid">
+      <TableScroll label={t('customers.title')}>
+      <table className="grid" data-testid="customers">
         <thead><tr><th>{t('customers.name')}</th><th>{t('customers.email')}</th><th>{t('customers.phone')}</th></tr></thead>
         <tbody>
           {list.data?.items.map((c) => (
@@ -51,7 +54,9 @@ export function CustomersScreen() {
           ))}
         </tbody>
       </table>
+      </TableScroll>
       <Pager offset={offset} limit={50} total={list.data?.total ?? 0} onChange={setOffset} />
+      </Section>
     </div>
   );
 }
@@ -83,9 +88,9 @@ export function CustomerScreen({ id }: { id: string }) {
               }
             }}
           >
-            <input value={edit.name} onChange={(e) => setEdit({ ...edit, name: e.target.value })} />
-            <input value={edit.email} placeholder={t('customers.email')} onChange={(e) => setEdit({ ...edit, email: e.target.value })} />
-            <input value={edit.phone} placeholder={t('customers.phone')} onChange={(e) => setEdit({ ...edit, phone: e.target.value })} />
+            <input aria-label={t('customers.name')} value={edit.name} onChange={(e) => setEdit({ ...edit, name: e.target.value })} />
+            <input aria-label={t('customers.email')} type="email" value={edit.email} placeholder={t('customers.email')} onChange={(e) => setEdit({ ...edit, email: e.target.value })} />
+            <input aria-label={t('customers.phone')} type="tel" value={edit.phone} placeholder={t('customers.phone')} onChange={(e) => setEdit({ ...edit, phone: e.target.value })} />
             <button type="submit">{t('fleet.save')}</button>
             <button type="button" onClick={() => setEdit(null)}>{t('fleet.cancel')}</button>
           </form>

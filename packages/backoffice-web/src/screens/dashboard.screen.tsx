@@ -4,8 +4,9 @@ import { api, qs } from '../api.client';
 import { formatEuros } from '@comptoir/domain/money';
 import { duration } from '../format';
 import { useI18n, type MessageKey } from '../i18n';
-import { ErrorLine, Link, Section, useLoad } from '../ui/common';
+import { DayInput, ErrorLine, Link, Section, useLoad } from '../ui/common';
 import { useOutOfTouch } from '../ui/outage-banner';
+import { TableScroll } from '../ui/row-menu';
 
 export function DashboardScreen() {
   const { t, lang } = useI18n();
@@ -16,7 +17,7 @@ export function DashboardScreen() {
     <div>
       <h1>
         {t('dash.title')}{' '}
-        <input type="date" aria-label={t('dash.date')} value={date || dash.data?.date || ''} onChange={(e) => setDate(e.target.value)} />
+        <DayInput testId="dash-date" label={t('dash.date')} value={date || dash.data?.date || ''} onChange={setDate} />
       </h1>
       <ErrorLine error={dash.error} />
       {dash.data?.stores.map((s) => (
@@ -76,6 +77,7 @@ function Breakdown({ title, testId, rows }: { title: string; testId: string; row
       {rows.length === 0 ? (
         <p className="muted small">{t('dash.nothing')}</p>
       ) : (
+        <TableScroll label={title}>
         <table className="grid" data-testid={testId}>
           <tbody>
             {rows.map((r) => (
@@ -87,6 +89,7 @@ function Breakdown({ title, testId, rows }: { title: string; testId: string; row
             ))}
           </tbody>
         </table>
+        </TableScroll>
       )}
     </div>
   );

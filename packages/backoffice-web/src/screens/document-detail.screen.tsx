@@ -5,6 +5,7 @@ import { formatEuros, formatRate } from '@comptoir/domain/money';
 import { dateTime, duration } from '../format';
 import { anomalyText, useI18n } from '../i18n';
 import { ErrorLine, errorText, Link, Section, useLoad } from '../ui/common';
+import { TableScroll } from '../ui/row-menu';
 
 export function DocumentDetailScreen({ registerId, number }: { registerId: string; number: number }) {
   const { t, lang } = useI18n();
@@ -45,7 +46,8 @@ export function DocumentDetailScreen({ registerId, number }: { registerId: strin
         {d.review && <div><span>{t('docs.reviewed')}</span><strong>{d.review.acknowledgedBy} · {dateTime(d.review.acknowledgedAt, lang)}</strong></div>}
       </div>
       <Section title={t('docs.lines')}>
-        <table className="grid">
+        <TableScroll label={t('docs.lines')}>
+        <table className="grid" data-testid="detail-lines">
           <thead><tr><th>{t('docs.label')}</th><th className="num">{t('docs.qty')}</th><th className="num">{t('docs.unit')}</th><th className="num">{t('docs.rate')}</th><th className="num">{t('docs.total')}</th></tr></thead>
           <tbody>
             {(d.lines ?? []).map((l) => (
@@ -53,13 +55,16 @@ export function DocumentDetailScreen({ registerId, number }: { registerId: strin
             ))}
           </tbody>
         </table>
+        </TableScroll>
       </Section>
       <div className="two">
         <Section title={t('docs.vat')}>
-          <table className="grid">
+          <TableScroll label={t('docs.vat')}>
+          <table className="grid" data-testid="detail-vat">
             <thead><tr><th>{t('docs.rate')}</th><th className="num">{t('docs.base')}</th><th className="num">{t('docs.vatAmount')}</th><th className="num">{t('docs.total')}</th></tr></thead>
             <tbody>{(d.vat ?? []).map((v) => <tr key={v.rate}><td>{formatRate(v.rate, lang)}</td><td className="num">{formatEuros(v.baseCents, lang)}</td><td className="num">{formatEuros(v.vatCents, lang)}</td><td className="num">{formatEuros(v.totalCents, lang)}</td></tr>)}</tbody>
           </table>
+          </TableScroll>
         </Section>
         <Section title={t('docs.payments')}>
           <ul className="plain">{(d.payments ?? []).map((p, i) => <li key={i}>{t(`method.${p.method}`)} : {formatEuros(p.amountCents, lang)}</li>)}</ul>

@@ -4,7 +4,8 @@ import { api, qs } from '../api.client';
 import { formatEuros } from '@comptoir/domain/money';
 import { dateTime, duration } from '../format';
 import { anomalyText, useI18n } from '../i18n';
-import { ErrorLine, Link, Pager, useLoad } from '../ui/common';
+import { DayInput, ErrorLine, Link, Pager, useLoad } from '../ui/common';
+import { TableScroll } from '../ui/row-menu';
 
 const PAGE = 50;
 
@@ -65,11 +66,11 @@ export function DocumentsScreen({ initial }: { initial: URLSearchParams }) {
         </label>
         <label>
           {t('docs.from')}
-          <input type="date" data-testid="filter-from" value={f.from} onChange={set('from')} />
+          <DayInput testId="filter-from" label={t('docs.from')} value={f.from} onChange={(v) => set('from')({ target: { value: v } })} />
         </label>
         <label>
           {t('docs.to')}
-          <input type="date" data-testid="filter-to" value={f.to} onChange={set('to')} />
+          <DayInput testId="filter-to" label={t('docs.to')} value={f.to} onChange={(v) => set('to')({ target: { value: v } })} />
         </label>
         <label>
           {t('docs.offline')}
@@ -100,6 +101,7 @@ export function DocumentTable({ items }: { items: DocumentSummary[] }) {
   const { t, lang } = useI18n();
   if (items.length === 0) return <p className="muted">{t('docs.none')}</p>;
   return (
+    <TableScroll label={t('docs.title')}>
     <table className="grid" data-testid="documents">
       <thead>
         <tr>
@@ -137,5 +139,6 @@ export function DocumentTable({ items }: { items: DocumentSummary[] }) {
         ))}
       </tbody>
     </table>
+    </TableScroll>
   );
 }

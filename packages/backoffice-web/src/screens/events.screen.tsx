@@ -3,11 +3,12 @@ import { EVENT_CODES, type EventType, type FleetResponse, type JournalEventsResp
 import { api, qs } from '../api.client';
 import { dateTime } from '../format';
 import { useI18n, type MessageKey, type T } from '../i18n';
-import { ErrorLine, Section, useLoad } from '../ui/common';
+import { DayInput, ErrorLine, Section, useLoad } from '../ui/common';
+import { TableScroll } from '../ui/row-menu';
 
 const LIMIT = 500;
 
-/** A local calendar day (`<input type="date">`) as the UTC instant of its midnight; `days` later. */
+/** A local calendar day (ISO, from DayInput) as the UTC instant of its midnight; `days` later. */
 function dayStart(day: string, days = 0): string | undefined {
   if (!day) return undefined;
   const d = new Date(`${day}T00:00:00`);
@@ -66,11 +67,11 @@ export function EventsScreen() {
         </label>
         <label>
           {t('events.from')}
-          <input type="date" data-testid="events-from" value={from} onChange={(e) => setFrom(e.target.value)} />
+          <DayInput testId="events-from" label={t('events.from')} value={from} onChange={setFrom} />
         </label>
         <label>
           {t('events.to')}
-          <input type="date" data-testid="events-to" value={to} onChange={(e) => setTo(e.target.value)} />
+          <DayInput testId="events-to" label={t('events.to')} value={to} onChange={setTo} />
         </label>
       </div>
       {registerId && <RegisterKeys registerId={registerId} name={nameOf(registerId)} />}
@@ -78,7 +79,7 @@ export function EventsScreen() {
       <Section title={t('events.journal')}>
         {list.data?.items.length === 0 && <p className="muted">{t('events.empty')}</p>}
         {list.data?.items.length === LIMIT && <p className="muted small">{t('events.limited', { n: LIMIT })}</p>}
-        <div className="table-wrap">
+        <TableScroll label={t('events.journal')}>
           <table className="grid" data-testid="events">
             <thead>
               <tr>
@@ -109,7 +110,7 @@ export function EventsScreen() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       </Section>
     </div>
   );
@@ -124,7 +125,7 @@ function RegisterKeys({ registerId, name }: { registerId: string; name: string }
       <p className="muted small">{t('events.keysHelp')}</p>
       <ErrorLine error={keys.error} />
       {keys.data?.items.length === 0 && <p className="muted">{t('events.noKey')}</p>}
-      <div className="table-wrap">
+      <TableScroll label={t('events.keysOf', { register: name })}>
         <table className="grid" data-testid="register-keys">
           <thead>
             <tr>
@@ -148,7 +149,7 @@ function RegisterKeys({ registerId, name }: { registerId: string; name: string }
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </Section>
   );
 }

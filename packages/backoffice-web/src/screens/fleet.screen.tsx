@@ -1,12 +1,13 @@
-import { Fragment, useEffect, useRef, useState, type ReactNode } from 'react';
+import { Fragment, useState } from 'react';
 import type { FleetResponse, FleetView, Store } from '@comptoir/protocol';
 import { api } from '../api.client';
 import { cronPreview } from '../cron-preview';
 import { fromCron, toCron, WEEK, type SimpleSchedule } from '../copy-schedule';
 import { dateTime, duration } from '../format';
 import { useI18n, type T } from '../i18n';
-import { ErrorLine, errorText, Section, useLoad } from '../ui/common';
+import { ErrorLine, errorText, Section, TIME_FIELD, useLoad } from '../ui/common';
 import { PendingCount } from '../ui/outage-banner';
+import { RowAction, RowMenu, TableScroll } from '../ui/row-menu';
 
 /** Live fleet: polled every second (the registers' heartbeat period). */
 const POLL_MS = 1000;
@@ -67,8 +68,8 @@ export function FleetScreen({ isAdmin }: { isAdmin: boolean }) {
               </ul>
             </div>
           )}
-          <div className="table-wrap">
-          <table className="grid">
+          <TableScroll label={t('fleet.tableOf', { store: storeName(storeId) })}>
+          <table className="grid" data-testid={`fleet-${storeId}`}>
             <thead>
               <tr>
                 <th>{t('fleet.register')}</th>
@@ -90,7 +91,7 @@ export function FleetScreen({ isAdmin }: { isAdmin: boolean }) {
               ))}
             </tbody>
           </table>
-          </div>
+          </TableScroll>
         </Section>
       ))}
     </div>
@@ -189,28 +190,23 @@ function FleetRow({ r, isAdmin, demo, current, onChanged }: { r: FleetView; isAd
         </td>
         <td className="actions">
           <RowMenu label={t('fleet.actionsOf', { register: r.name })} testId={`row-menu-${r.id}`}>
-            <button role="menuitem" data-testid={`copy-now-${r.id}`} onClick={() => void act(() => api('POST', `/api/registers/${idPath}/copy-now`), t('fleet.copyRequested'))}>
+            <RowAction testId={`copy-now-${r.id}`} onSelect={() => void act(() => api('POST', `/api/registers/${idPath}/copy-now`), t('fleet.copyRequested'))}>
               {t('fleet.copyNow')}
-            </button>
+            </RowAction>
             {demo && r.linkUp !== null && (
-              <button
-                role="menuitem"
-                data-testid={`link-toggle-${r.id}`}
-                className={r.linkUp ? 'danger' : ''}
-                onClick={() => void act(() => api('POST', `/api/demo/links/${idPath}`, { up: !r.linkUp }), t('saved'))}
-              >
+              <RowAction testId={`link-toggle-${r.id}`} danger={r.linkUp} onSelect={() => void act(() => api('POST', `/api/demo/links/${idPath}`, { up: !r.linkUp }), t('saved'))}>
                 {r.linkUp ? t('fleet.cut') : t('fleet.restore')}
-              </button>
+              </RowAction>
             )}
             {isAdmin && (
-              <button role="menuitem" data-testid={`enrol-code-${r.id}`} onClick={() => setConfirm('enrol')}>
+              <RowAction testId={`enrol-code-${r.id}`} onSelect={() => setConfirm('enrol')}>
                 {t('fleet.enrolCode')}
-              </button>
+              </RowAction>
             )}
             {isAdmin && !revoked && (
-              <button role="menuitem" className="danger" data-testid={`revoke-${r.id}`} onClick={() => setConfirm('revoke')}>
+              <RowAction testId={`revoke-${r.id}`} danger onSelect={() => setConfirm('revoke')}>
                 {t('fleet.revoke')}
-              </button>
+              </RowAction>
             )}
           </RowMenu>
           {message && <div className="ok small">{message}</div>}
@@ -333,7 +329,7 @@ function ScheduleEditor({ r, onDone }: { r: FleetView; onDone(saved: boolean): v
             <legend>{t('fleet.times')}</legend>
             {simple.times.map((time, i) => (
               <div key={i} className="inline-form">
-                <input type="time" aria-label={t('fleet.timeN', { n: i + 1 })} data-testid={`schedule-time-${id}-${i}`} value={time} onChange={(e) => setTime(i, e.target.value)} />
+                <input {...TIME_FIELD} aria-label={t('fleet.timeN', { n: i + 1 })} data-testid={`schedule-time-${id}-${i}`} value={time} onChange={(e) => setTime(i, e.target.value)} />
                 <button aria-label={t('fleet.removeTime', { time })} onClick={() => setSimple({ ...simple, times: simple.times.filter((_, j) => j !== i) })}>
                   ✕
                 </button>
@@ -390,44 +386,4 @@ function scheduleErrorText(t: T, e: unknown): string {
   return (details.invalid as { expression: string; reason: string }[])
     .map((i) => (/^fires every/.test(i.reason) ? t('fleet.tooOften', { expression: i.expression, min }) : t('fleet.cronUnreadable', { expression: i.expression })))
     .join(' ; ');
-}
-
-/**
- * The row's actions behind one button, so every row fits at 1024 px. A disclosure (`<details>`):
- * keyboard-operable as it is; closes after an action, on Escape, and when focus or a click leaves it.
- */
-function RowMenu({ label, testId, children }: { label: string; testId: string; children: ReactNode }) {
-  const ref = useRef<HTMLDetailsElement>(null);
-  useEffect(() => {
-    const close = (e: Event) => {
-      const el = ref.current;
-      if (el?.open && !el.contains(e.target as Node)) el.open = false;
-    };
-    document.addEventListener('mousedown', close);
-    document.addEventListener('focusin', close);
-    return () => {
-      document.removeEventListener('mousedown', close);
-      document.removeEventListener('focusin', close);
-    };
-  }, []);
-  return (
-    <details
-      className="row-menu"
-      ref={ref}
-      data-testid={testId}
-      onKeyDown={(e) => {
-        if (e.key === 'Escape' && ref.current) ref.current.open = false;
-      }}
-      onClick={(e) => {
-        if ((e.target as HTMLElement).closest('[role="menuitem"]') && ref.current) ref.current.open = false;
-      }}
-    >
-      <summary aria-label={label} title={label}>
-        ⋯
-      </summary>
-      <div className="menu" role="menu" aria-label={label}>
-        {children}
-      </div>
-    </details>
-  );
 }

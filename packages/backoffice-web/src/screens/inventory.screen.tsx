@@ -4,6 +4,7 @@ import { api, ApiError, qs } from '../api.client';
 import { dateTime } from '../format';
 import { useI18n } from '../i18n';
 import { ErrorLine, errorText, Section, useLoad } from '../ui/common';
+import { RowAction, RowMenu, TableScroll } from '../ui/row-menu';
 
 // The stock count (inventaire, docs/architecture.md §21): pick a category, count line by line
 // (Enter moves to the next line), save as often as wanted, then post once after confirming.
@@ -141,7 +142,7 @@ export function InventoryScreen() {
               {t('inventory.posted', { date: dateTime(count.adjustment.postedAt, lang), user: count.adjustment.postedBy, differences: count.adjustment.lines.filter((l) => l.delta !== 0).length })}
             </p>
           )}
-          <div className="table-wrap">
+          <TableScroll label={t('inventory.sheet', { category: count.category })}>
             <table className="grid" data-testid="count-sheet" data-status={count.status}>
               <thead>
                 <tr>
@@ -190,7 +191,7 @@ export function InventoryScreen() {
                 })}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           {!posted && (
             <div className="inline-form" style={{ marginTop: '0.8rem' }}>
               <button ref={saveButton} data-testid="count-save" disabled={busy || dirty.length === 0 || invalid.length > 0} onClick={() => void save(count)}>
@@ -213,7 +214,7 @@ export function InventoryScreen() {
         {counts.data && counts.data.items.length === 0 ? (
           <p className="muted">{t('inventory.none')}</p>
         ) : (
-          <div className="table-wrap">
+          <TableScroll label={t('inventory.history')}>
             <table className="grid small" data-testid="counts">
               <thead>
                 <tr>
@@ -222,7 +223,7 @@ export function InventoryScreen() {
                   <th scope="col">{t('inventory.started')}</th>
                   <th scope="col">{t('inventory.postedAt')}</th>
                   <th scope="col" className="num">{t('inventory.countedCol')}</th>
-                  <th scope="col"><span className="sr-only">{t('inventory.open')}</span></th>
+                  <th scope="col" className="actions"><span className="sr-only">{t('fleet.actions')}</span></th>
                 </tr>
               </thead>
               <tbody>
@@ -233,14 +234,16 @@ export function InventoryScreen() {
                     <td>{dateTime(c.startedAt, lang)} · {c.startedBy}</td>
                     <td>{c.postedAt ? `${dateTime(c.postedAt, lang)} · ${c.postedBy ?? ''}` : '—'}</td>
                     <td className="num">{c.countedCount} / {c.lineCount}</td>
-                    <td>
-                      <button className="link" data-testid={`count-open-${c.id}`} aria-label={t('inventory.openOf', { category: c.category })} onClick={() => void open(c.id)}>{t('inventory.open')}</button>
+                    <td className="actions">
+                      <RowMenu label={t('row.actionsOf', { name: c.category })} testId={`row-menu-count-${c.id}`}>
+                        <RowAction testId={`count-open-${c.id}`} onSelect={() => void open(c.id)}>{t('inventory.open')}</RowAction>
+                      </RowMenu>
                     </td>
                   </tr>
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
       </Section>
     </div>

@@ -4,7 +4,8 @@ import { api, qs } from '../api.client';
 import { formatEuros } from '@comptoir/domain/money';
 import { dateTime } from '../format';
 import { anomalyText, useI18n } from '../i18n';
-import { ErrorLine, errorText, Link, Pager, useLoad } from '../ui/common';
+import { ErrorLine, errorText, Link, Pager, Section, useLoad } from '../ui/common';
+import { RowAction, RowMenu, TableScroll } from '../ui/row-menu';
 
 export function ReviewScreen() {
   const { t, lang } = useI18n();
@@ -15,13 +16,26 @@ export function ReviewScreen() {
   return (
     <div>
       <h1>{t('review.title')}</h1>
-      <div className="tabs">
-        <button className={status === 'open' ? 'active' : ''} onClick={() => { setOffset(0); setStatus('open'); }}>{t('review.open')}</button>
-        <button className={status === 'acknowledged' ? 'active' : ''} onClick={() => { setOffset(0); setStatus('acknowledged'); }}>{t('review.acknowledged')}</button>
+      <div className="tabs" role="group" aria-label={t('review.title')}>
+        <button className={status === 'open' ? 'active' : ''} aria-pressed={status === 'open'} onClick={() => { setOffset(0); setStatus('open'); }}>{t('review.open')}</button>
+        <button className={status === 'acknowledged' ? 'active' : ''} aria-pressed={status === 'acknowledged'} onClick={() => { setOffset(0); setStatus('acknowledged'); }}>{t('review.acknowledged')}</button>
       </div>
       <ErrorLine error={error ?? list.error} />
       {list.data?.items.length === 0 && <p className="muted">{t('review.empty')}</p>}
+      <Section title={status === 'open' ? t('review.open') : t('review.acknowledged')}>
+      <TableScroll label={t('review.title')}>
       <table className="grid" data-testid="review">
+        <thead>
+          <tr>
+            <th>{t('docs.register')}</th>
+            <th>{t('docs.number')}</th>
+            <th>{t('docs.soldAt')}</th>
+            <th className="num">{t('docs.total')}</th>
+            <th>{t('docs.anomalies')}</th>
+            <th>{t('review.status')}</th>
+            <th className="actions"><span className="sr-only">{t('fleet.actions')}</span></th>
+          </tr>
+        </thead>
         <tbody>
           {list.data?.items.map((d) => (
             <tr key={`${d.registerId}/${d.number}`} data-testid={`review-${d.registerId}-${d.number}`}>
@@ -30,13 +44,13 @@ export function ReviewScreen() {
               <td>{dateTime(d.soldAt, lang)}</td>
               <td className="num">{formatEuros(d.totalCents, lang)}</td>
               <td>{d.anomalies.map((a) => <div key={a} className="badge danger">{anomalyText(t, a)}</div>)}</td>
-              <td>
-                {d.review ? (
-                  <span>{t('review.by')} {d.review.acknowledgedBy}, {dateTime(d.review.acknowledgedAt, lang)}{d.review.note ? ` — ${d.review.note}` : ''}</span>
-                ) : (
-                  <button
-                    data-testid={`ack-${d.registerId}-${d.number}`}
-                    onClick={async () => {
+              <td>{d.review ? `${t('review.by')} ${d.review.acknowledgedBy}, ${dateTime(d.review.acknowledgedAt, lang)}${d.review.note ? ` — ${d.review.note}` : ''}` : t('review.toCheck')}</td>
+              <td className="actions">
+                {!d.review && (
+                  <RowMenu label={t('row.actionsOf', { name: `${d.registerName} n° ${d.number}` })} testId={`row-menu-review-${d.registerId}-${d.number}`}>
+                  <RowAction
+                    testId={`ack-${d.registerId}-${d.number}`}
+                    onSelect={async () => {
                       try {
                         const note = window.prompt(t('review.note')) ?? '';
                         await api('POST', `/api/review/${encodeURIComponent(d.registerId)}/${d.number}/ack`, { note });
@@ -48,13 +62,16 @@ export function ReviewScreen() {
                     }}
                   >
                     {t('review.acknowledge')}
-                  </button>
+                  </RowAction>
+                  </RowMenu>
                 )}
               </td>
             </tr>
           ))}
         </tbody>
       </table>
+      </TableScroll>
+      </Section>
       <Pager offset={offset} limit={50} total={list.data?.total ?? 0} onChange={setOffset} />
     </div>
   );

@@ -4,6 +4,7 @@ import { api, qs } from '../api.client';
 import { dateTime } from '../format';
 import { useI18n } from '../i18n';
 import { ErrorLine, errorText, Pager, Section, useLoad } from '../ui/common';
+import { TableScroll } from '../ui/row-menu';
 
 export function StockScreen() {
   const { t } = useI18n();
@@ -23,25 +24,29 @@ export function StockScreen() {
             {stores.data?.items.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
           </select>
         </label>
-        <input className="search" placeholder={t('catalog.search')} value={q} onChange={(e) => { setOffset(0); setQ(e.target.value); }} />
+        <input className="search" type="search" aria-label={t('catalog.search')} placeholder={t('catalog.search')} value={q} onChange={(e) => { setOffset(0); setQ(e.target.value); }} />
       </div>
       <ErrorLine error={list.error} />
       <div className="two">
-        <div>
+        <Section title={t('stock.title')}>
+          <TableScroll label={t('stock.title')}>
           <table className="grid" data-testid="stock">
             <thead><tr><th>{t('catalog.sku')}</th><th>{t('catalog.label')}</th><th className="num">{t('stock.quantity')}</th></tr></thead>
             <tbody>
               {list.data?.items.map((s) => (
                 <tr key={s.sku} className={sku === s.sku ? 'selected' : ''} onClick={() => setSku(s.sku)} data-testid={`stock-${s.sku}`}>
-                  <td className="mono">{s.sku}</td>
+                  <td className="mono">
+                    <button className="link" aria-pressed={sku === s.sku} aria-label={t('stock.ledgerOf', { sku: s.sku })} onClick={() => setSku(s.sku)}>{s.sku}</button>
+                  </td>
                   <td>{s.label}</td>
                   <td className={s.quantity < 0 ? 'num danger-text' : 'num'}>{s.quantity}</td>
                 </tr>
               ))}
             </tbody>
           </table>
+          </TableScroll>
           <Pager offset={offset} limit={50} total={list.data?.total ?? 0} onChange={setOffset} />
-        </div>
+        </Section>
         <div>{sku && list.data && <Ledger sku={sku} storeId={list.data.storeId} onChanged={() => void list.reload()} />}</div>
       </div>
     </div>
@@ -71,17 +76,18 @@ function Ledger({ sku, storeId, onChanged }: { sku: string; storeId: string; onC
     <Section title={`${t('stock.ledger')} — ${sku} (${ledger.data?.quantity ?? '…'})`}>
       <form className="inline-form" onSubmit={(e) => { e.preventDefault(); void run(() => api('POST', '/api/stock/receptions', { storeId, note, lines: [{ sku, quantity: Number(qty) }] })); }}>
         <strong>{t('stock.reception')}</strong>
-        <input data-testid="reception-qty" className="short" type="number" min={1} placeholder={t('stock.quantity')} value={qty} onChange={(e) => setQty(e.target.value)} />
-        <input placeholder={t('stock.note')} value={note} onChange={(e) => setNote(e.target.value)} />
+        <input data-testid="reception-qty" aria-label={t('stock.quantity')} className="short" type="number" min={1} placeholder={t('stock.quantity')} value={qty} onChange={(e) => setQty(e.target.value)} />
+        <input aria-label={t('stock.note')} placeholder={t('stock.note')} value={note} onChange={(e) => setNote(e.target.value)} />
         <button type="submit" data-testid="reception-submit">{t('stock.receive')}</button>
       </form>
       <form className="inline-form" onSubmit={(e) => { e.preventDefault(); void run(() => api('POST', '/api/stock/adjustments', { storeId, sku, delta: Number(delta), reason })); }}>
         <strong>{t('stock.adjustment')}</strong>
-        <input data-testid="adjust-delta" className="short" type="number" placeholder={t('stock.delta')} value={delta} onChange={(e) => setDelta(e.target.value)} />
-        <input data-testid="adjust-reason" placeholder={t('stock.reason')} value={reason} onChange={(e) => setReason(e.target.value)} />
+        <input data-testid="adjust-delta" aria-label={t('stock.delta')} className="short" type="number" placeholder={t('stock.delta')} value={delta} onChange={(e) => setDelta(e.target.value)} />
+        <input data-testid="adjust-reason" aria-label={t('stock.reason')} placeholder={t('stock.reason')} value={reason} onChange={(e) => setReason(e.target.value)} />
         <button type="submit" data-testid="adjust-submit">{t('stock.adjust')}</button>
       </form>
       <ErrorLine error={error ?? ledger.error} />
+      <TableScroll label={t('stock.ledger')}>
       <table className="grid small" data-testid="ledger">
         <thead><tr><th>{t('stock.date')}</th><th>{t('stock.kind')}</th><th className="num">{t('stock.delta')}</th><th>{t('stock.note')}</th><th>{t('stock.by')}</th></tr></thead>
         <tbody>
@@ -96,6 +102,7 @@ function Ledger({ sku, storeId, onChanged }: { sku: string; storeId: string; onC
           ))}
         </tbody>
       </table>
+      </TableScroll>
     </Section>
   );
 }

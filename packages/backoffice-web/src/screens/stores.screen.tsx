@@ -2,7 +2,8 @@ import { useMemo, useState } from 'react';
 import type { CreateStoreRequest, PatchStoreRequest, Store } from '@comptoir/protocol';
 import { api, ApiError } from '../api.client';
 import { useI18n } from '../i18n';
-import { ErrorLine, errorText, Section, useLoad } from '../ui/common';
+import { ErrorLine, errorText, Section, TIME_FIELD, useLoad } from '../ui/common';
+import { RowAction, RowMenu, TableScroll } from '../ui/row-menu';
 
 // The chain's stores (issue 9): identity printed on receipts (name, address, SIRET, VAT number),
 // time zone, and the NF525 calendar settings (business-day cutoff, first month of the fiscal year).
@@ -40,7 +41,7 @@ export function StoresScreen() {
       {edited && <StoreForm key={edited.id} store={edited} onSaved={() => { setEditing(null); void list.reload(); }} onCancel={() => setEditing(null)} />}
       <Section title={t('stores.list')}>
         <ErrorLine error={list.error} />
-        <div className="table-wrap">
+        <TableScroll label={t('stores.list')}>
           <table className="grid" data-testid="stores">
             <thead>
               <tr>
@@ -67,15 +68,17 @@ export function StoresScreen() {
                   <td data-testid={`store-cutoff-${s.id}`}>{s.businessDayCutoff}</td>
                   <td>{monthName(s.fiscalYearStartMonth, lang)}</td>
                   <td className="actions">
-                    <button data-testid={`store-edit-${s.id}`} aria-label={t('stores.editOne', { store: s.name })} onClick={() => { setCreating(false); setEditing(s.id); }}>
-                      {t('fleet.edit')}
-                    </button>
+                    <RowMenu label={t('row.actionsOf', { name: s.name })} testId={`row-menu-store-${s.id}`}>
+                      <RowAction testId={`store-edit-${s.id}`} onSelect={() => { setCreating(false); setEditing(s.id); }}>
+                        {t('fleet.edit')}
+                      </RowAction>
+                    </RowMenu>
                   </td>
                 </tr>
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       </Section>
     </div>
   );
@@ -144,7 +147,7 @@ function StoreForm({ store, onSaved, onCancel }: { store?: Store; onSaved(): voi
         <datalist id="time-zones">
           {zones.map((z) => <option key={z} value={z} />)}
         </datalist>
-        {input('businessDayCutoff', { type: 'time', required: true, 'aria-describedby': `${prefix}-cutoff-help` })}
+        {input('businessDayCutoff', { ...TIME_FIELD, required: true, 'aria-describedby': `${prefix}-cutoff-help` })}
         <label>
           {t('field.fiscalYearStartMonth')}
           <select data-testid={`${prefix}-fiscalYearStartMonth`} value={f.fiscalYearStartMonth} aria-invalid={invalid.has('fiscalYearStartMonth') || undefined} onChange={(e) => setF({ ...f, fiscalYearStartMonth: Number(e.target.value) })}>

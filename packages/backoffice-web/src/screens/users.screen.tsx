@@ -3,6 +3,7 @@ import type { Role, UserSummary } from '@comptoir/protocol';
 import { api } from '../api.client';
 import { useI18n } from '../i18n';
 import { ErrorLine, errorText, Section, useLoad } from '../ui/common';
+import { RowAction, RowMenu, TableScroll } from '../ui/row-menu';
 
 export function UsersScreen({ isAdmin, myName }: { isAdmin: boolean; myName: string }) {
   const { t } = useI18n();
@@ -43,40 +44,46 @@ export function UsersScreen({ isAdmin, myName }: { isAdmin: boolean; myName: str
             }
           }}
         >
-          <input placeholder={t('users.username')} value={f.username} onChange={(e) => setF({ ...f, username: e.target.value })} />
-          <input placeholder={t('users.displayName')} value={f.displayName} onChange={(e) => setF({ ...f, displayName: e.target.value })} />
-          <select value={f.role} onChange={(e) => setF({ ...f, role: e.target.value as Role })}>
+          <input aria-label={t('users.username')} autoComplete="off" placeholder={t('users.username')} value={f.username} onChange={(e) => setF({ ...f, username: e.target.value })} />
+          <input aria-label={t('users.displayName')} placeholder={t('users.displayName')} value={f.displayName} onChange={(e) => setF({ ...f, displayName: e.target.value })} />
+          <select aria-label={t('users.role')} value={f.role} onChange={(e) => setF({ ...f, role: e.target.value as Role })}>
             {(['cashier', 'manager', 'admin'] as const).map((r) => <option key={r} value={r}>{t(`role.${r}`)}</option>)}
           </select>
-          <input type="password" placeholder={t('password')} value={f.password} onChange={(e) => setF({ ...f, password: e.target.value })} />
-          <input type="password" inputMode="numeric" placeholder={t('users.pin')} value={f.pin} onChange={(e) => setF({ ...f, pin: e.target.value })} />
+          <input type="password" autoComplete="new-password" aria-label={t('password')} placeholder={t('password')} value={f.password} onChange={(e) => setF({ ...f, password: e.target.value })} />
+          <input type="password" autoComplete="new-password" inputMode="numeric" aria-label={t('users.pin')} placeholder={t('users.pin')} value={f.pin} onChange={(e) => setF({ ...f, pin: e.target.value })} />
           <button type="submit">{t('users.create')}</button>
         </form>
       </Section>
       <ErrorLine error={error ?? list.error} />
-      <table className="grid">
-        <thead><tr><th>{t('users.username')}</th><th>{t('users.displayName')}</th><th>{t('users.role')}</th><th>{t('users.hasPin')}</th><th>{t('users.active')}</th><th /></tr></thead>
+      <Section title={t('users.title')}>
+      <TableScroll label={t('users.title')}>
+      <table className="grid" data-testid="users">
+        <thead><tr><th>{t('users.username')}</th><th>{t('users.displayName')}</th><th>{t('users.role')}</th><th>{t('users.hasPin')}</th><th>{t('users.active')}</th><th className="actions"><span className="sr-only">{t('fleet.actions')}</span></th></tr></thead>
         <tbody>
           {list.data?.items.map((u) => (
             <tr key={u.id} data-testid={`user-${u.username}`} className={u.active ? '' : 'muted'}>
               <td className="mono">{u.username}</td>
               <td>{u.displayName}</td>
               <td>
-                <select value={u.role} disabled={u.username === myName} onChange={(e) => void patch(u.id, { role: e.target.value })}>
+                <select aria-label={t('users.roleOf', { name: u.username })} value={u.role} disabled={u.username === myName} onChange={(e) => void patch(u.id, { role: e.target.value })}>
                   {(['cashier', 'manager', 'admin'] as const).map((r) => <option key={r} value={r}>{t(`role.${r}`)}</option>)}
                 </select>
               </td>
               <td>{u.hasPin ? '✓' : '—'}</td>
               <td>{u.active ? '✓' : '—'}</td>
               <td className="actions">
-                <button onClick={() => { const pin = window.prompt(t('users.newPin')); if (pin) void patch(u.id, { pin }); }}>{t('users.newPin')}</button>
-                <button onClick={() => { const password = window.prompt(t('users.newPassword')); if (password) void patch(u.id, { password }); }}>{t('users.newPassword')}</button>
-                {u.username !== myName && <button onClick={() => void patch(u.id, { active: !u.active })}>{u.active ? t('users.deactivate') : t('users.activate')}</button>}
+                <RowMenu label={t('row.actionsOf', { name: u.username })} testId={`row-menu-user-${u.username}`}>
+                  <RowAction testId={`user-pin-${u.username}`} onSelect={() => { const pin = window.prompt(t('users.newPin')); if (pin) void patch(u.id, { pin }); }}>{t('users.newPin')}</RowAction>
+                  <RowAction testId={`user-password-${u.username}`} onSelect={() => { const password = window.prompt(t('users.newPassword')); if (password) void patch(u.id, { password }); }}>{t('users.newPassword')}</RowAction>
+                  {u.username !== myName && <RowAction testId={`user-active-${u.username}`} onSelect={() => void patch(u.id, { active: !u.active })}>{u.active ? t('users.deactivate') : t('users.activate')}</RowAction>}
+                </RowMenu>
               </td>
             </tr>
           ))}
         </tbody>
       </table>
+      </TableScroll>
+      </Section>
     </div>
   );
 }

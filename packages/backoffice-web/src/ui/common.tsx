@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { errorText as sharedErrorText } from '@comptoir/protocol/i18n';
+import { dayToIso, isoToDay } from '../format';
 import { useI18n, type T } from '../i18n';
 
 /** Loads `load()` on mount and when `deps` change; `every` (ms) re-polls while mounted (live views). */
@@ -97,5 +98,45 @@ export function Link({ to, children, testId }: { to: string; children: ReactNode
     >
       {children}
     </a>
+  );
+}
+
+/**
+ * A time of day typed as 24-hour "HH:MM" (a text field, not `<input type="time">`, whose display
+ * follows the browser's locale — "05:00 AM" in an English browser — rather than the app's language).
+ */
+export const TIME_FIELD = { inputMode: 'numeric', pattern: '([01][0-9]|2[0-3]):[0-5][0-9]', placeholder: 'hh:mm', maxLength: 5, size: 6, autoComplete: 'off' } as const;
+
+/**
+ * A calendar day typed as DD/MM/YYYY and handed on as ISO YYYY-MM-DD ('' when emptied). Not
+ * `<input type="date">`: its display follows the browser's locale (12/03/2026 for 3 December in an
+ * American browser), not the app's language. A partly typed or impossible day is marked invalid and
+ * not handed on.
+ */
+export function DayInput({ value, onChange, label, testId }: { value: string; onChange(iso: string): void; label: string; testId?: string }) {
+  const { t } = useI18n();
+  const [text, setText] = useState(() => isoToDay(value));
+  useEffect(() => {
+    setText((typed) => (dayToIso(typed) === value ? typed : isoToDay(value)));
+  }, [value]);
+  const iso = dayToIso(text);
+  return (
+    <input
+      type="text"
+      inputMode="numeric"
+      autoComplete="off"
+      size={10}
+      maxLength={10}
+      aria-label={label}
+      placeholder={t('dayInput.placeholder')}
+      aria-invalid={iso === null || undefined}
+      data-testid={testId}
+      value={text}
+      onChange={(e) => {
+        setText(e.target.value);
+        const next = dayToIso(e.target.value);
+        if (next !== null) onChange(next);
+      }}
+    />
   );
 }
