@@ -240,6 +240,13 @@ describe('back office in a browser', () => {
 
     assert.equal((await http(info.centralUrl, 'POST', `/api/demo/links/${reg.id}`, { token: adminToken, body: { up: false } })).status, 200);
     await eventually('register autonomous', async () => (await http(reg.url, 'GET', '/api/status')).body.mode === 'autonomous', 20_000);
+    // Central's price moves while the till is cut off: the till sells at the price it knows, and
+    // central flags the difference (a ticket to review, whose row has its menu: see the screens below).
+    const repriced = await http(info.centralUrl, 'PUT', `/api/products/${encodeURIComponent(product.sku)}`, {
+      token: adminToken,
+      body: { label: product.label, priceCents: product.priceCents + 10, vatRate: product.vatRate, category: product.category, barcodes: product.barcodes },
+    });
+    assert.equal(repriced.status, 200, JSON.stringify(repriced.body));
     const sale = await http(reg.url, 'POST', '/api/sales', {
       token: cashier,
       body: { lines: [{ sku: product.sku, quantity: 1 }], payments: [{ method: 'card', amountCents: product.priceCents }], customerId: customer.id },
@@ -252,6 +259,7 @@ describe('back office in a browser', () => {
     const docRow = page.getByTestId(`doc-${reg.id}-${sale.body.number}`);
     await docRow.waitFor({ timeout: 30_000 }); // the list refreshes every 5 s until the ticket is integrated
     assert.equal(await docRow.getAttribute('data-offline'), 'true');
+    await textMatching(docRow, /Prix différent du prix central/);
     await textMatching(page.getByTestId(`doc-integrated-${reg.id}-${sale.body.number}`), /\d{2}\/\d{2}\/\d{4}/);
     await shot('documents-offline');
     await page.getByTestId(`doc-link-${reg.id}-${sale.body.number}`).click();
@@ -532,7 +540,7 @@ describe('back office in a browser', () => {
     { nav: 'dashboard', title: /Ventes du jour/, ready: '[data-testid^="dash-by-method-"] tr', menus: 0 },
     { nav: 'fleet', title: /Parc de caisses/, ready: '[data-testid^="fleet-row-"]', menus: 1 },
     { nav: 'documents', title: /Documents/, ready: '[data-testid="documents"] tbody tr', menus: 0 },
-    { nav: 'review', title: /Tickets à vérifier/, ready: '[data-testid="review"] thead', menus: 0 },
+    { nav: 'review', title: /Tickets à vérifier/, ready: '[data-testid^="review-"]', menus: 1 },
     { nav: 'closures', title: /Clôtures/, ready: '[data-testid="closures"] tbody tr', menus: 0 },
     { nav: 'journal', title: /Journal des événements techniques/, ready: '[data-testid="events"] tbody tr', menus: 0 },
     { nav: 'accounting', title: /Comptabilité/, ready: '[data-testid="chart"] tbody tr', menus: 0 },
