@@ -1,10 +1,11 @@
-import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { PaymentMethod, SaleResponse } from '@comptoir/protocol';
 import { api } from './api.client';
 import { useApproval } from './approval.dialog';
 import { cartTotal, saleLines, ticketDiscountOf, type Cart } from './cart.state';
 import { errorText } from './i18n.messages';
 import { formatEuros, parseEuros } from '@comptoir/domain/money';
+import { DEFAULT_MEAL_VOUCHER_CAP_CENTS, mealVoucherCents, mealVoucherTender } from '@comptoir/domain/meal-voucher';
 import { useScreen } from './screen.context';
 
 type Tender = { method: PaymentMethod; amountCents: number; reference?: string };
@@ -21,7 +22,7 @@ function quickCash(due: number): number[] {
 }
 
 /**
- * Payment. Phases: tenders are added (cash, card, cheque; several = mixed) → the cashier confirms
+ * Payment. Phases: tenders are added (cash, card, cheque, avoir, meal voucher; several = mixed) → the cashier confirms
  * (for a card: once the external terminal accepted it) → one POST /api/sales with an idempotency
  * key, so a retry after a lost answer never records the sale twice. Refusals are shown as the
  * register words them; nothing is recorded then.
@@ -29,6 +30,8 @@ function quickCash(due: number): number[] {
  * DialogScanGuard). Focus is in the amount field and comes back to it after each tender; Enter there
  * tenders the amount typed in cash (the rest due when nothing is typed), and once nothing is left to
  * pay Enter confirms; Escape cancels.
+ * A meal voucher (architecture §24) is refused above what remains due (no change is given on it) or
+ * above the store's cap per ticket, with the register's own words for it; the register checks again.
  */
 export function PaymentPanel(props: { cart: Cart; onDone: (sale: SaleResponse) => void; onCancel: () => void }) {
   const { t, lang } = useScreen();
@@ -45,6 +48,22 @@ export function PaymentPanel(props: { cart: Cart; onDone: (sale: SaleResponse) =
   const due = Math.max(0, total - paid);
   const change = Math.max(0, paid - total);
   const hasCard = tenders.some((p) => p.method === 'card');
+
+  // The store's meal-voucher cap per ticket (its SOS copy); the legal default until it answers.
+  const [voucherCapCents, setVoucherCapCents] = useState(DEFAULT_MEAL_VOUCHER_CAP_CENTS);
+  useEffect(() => {
+    api.store().then((s) => setVoucherCapCents(s.mealVoucherCapCents), () => undefined);
+  }, []);
+  function addMealVoucher() {
+    const typed = amountText.trim() ? parseEuros(amountText) : null;
+    amountRef.current?.focus();
+    if (amountText.trim() && typed === null) return setError(t('badAmount'));
+    const taken = mealVoucherTender(due, mealVoucherCents(tenders), typed ?? due, voucherCapCents);
+    if (!taken.ok) return setError(errorText(t, { code: 'PAYMENT_REFUSED', details: { reason: taken.code } }));
+    setTenders((ts) => [...ts, { method: 'meal_voucher', amountCents: taken.value }]);
+    setAmountText('');
+    setError(null);
+  }
 
   function addTender(method: PaymentMethod, amount?: number) {
     const typed = amountText.trim() ? parseEuros(amountText) : null;
@@ -159,6 +178,9 @@ export function PaymentPanel(props: { cart: Cart; onDone: (sale: SaleResponse) =
           </button>
           <button className="method" data-testid="pay-credit-note" disabled={due === 0} onClick={() => setCreditRef(creditRef === null ? '' : null)}>
             {t('credit_note')}
+          </button>
+          <button className="method" data-testid="pay-meal-voucher" disabled={due === 0} onClick={addMealVoucher}>
+            {t('meal_voucher')}
           </button>
         </div>
         {creditRef !== null && (

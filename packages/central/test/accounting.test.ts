@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import iconv from 'iconv-lite';
 import { parse } from 'csv-parse/sync';
-import { priceLines, settlePayments, type LineInput, type Payment } from '@comptoir/domain';
+import { priceLines, settlePayments, type LineInput, type Payment, type PaymentMethod } from '@comptoir/domain';
 import type { ClosurePayloadV2, SignedRecord, TicketPayload, VatLine } from '@comptoir/protocol';
 import { DIALECTS, onDialect, startTestCentral, stopSharedPostgres, type TestCentral } from './fixtures/central';
 import type { FakeRegister } from './fixtures/records';
@@ -37,7 +37,7 @@ function ticket(storeId: string, lines: LineInput[], payments: Payment[], origin
 /** What a Z of these tickets carries (the register's X/Z arithmetic: cash net of change). */
 function zOf(tickets: TicketPayload[], periodKey: string, firstTicket: number, lastTicket: number, grandBefore: number, cash: { expected: number; counted: number } | null) {
   const vat = new Map<number, { rate: number; baseCents: number; vatCents: number; totalCents: number }>();
-  const pay = new Map<string, { method: 'cash' | 'card' | 'cheque' | 'credit_note'; amountCents: number; count: number }>();
+  const pay = new Map<string, { method: PaymentMethod; amountCents: number; count: number }>();
   let total = 0;
   for (const t of tickets) {
     total += t.totalCents;

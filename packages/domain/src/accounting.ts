@@ -25,7 +25,7 @@ export interface ChartEntry extends Account {
 /** Account-number suffix of a French VAT rate in the default chart ("00" for any other rate). */
 const RATE_SUFFIX: Record<number, string> = { 2000: '20', 1000: '10', 550: '55', 210: '21' };
 
-/** The default (French) account of a key: 707xxx sales, 44571xx VAT collected, 530 cash, 5112/5115 cheques/cards, 658/758 differences. */
+/** The default (French) account of a key: 707xxx sales, 44571xx VAT collected, 530 cash, 5112/5115/5116 cheques/cards/meal vouchers, 658/758 differences. */
 export function defaultAccount(key: AccountKey): Account {
   const m = /^(sales|vat):(\d+)$/.exec(key);
   if (m) {
@@ -44,6 +44,8 @@ export function defaultAccount(key: AccountKey): Account {
       return { num: '511200', label: 'Chèques à encaisser' };
     case 'payment:credit_note':
       return { num: '419100', label: 'Avoirs clients à utiliser' };
+    case 'payment:meal_voucher':
+      return { num: '511600', label: 'Titres-restaurant à encaisser' };
     case 'cash_short':
       return { num: '658000', label: 'Écarts de caisse (manquants)' };
     case 'cash_over':

@@ -1,8 +1,11 @@
 import { formatEuros, isCents } from './money';
 import { err, ok, type Result } from './result';
 
-/** `credit_note`: an avoir — issued as a refund of a return, spent as a tender (docs/architecture.md §19). */
-export const PAYMENT_METHODS = ['cash', 'card', 'cheque', 'credit_note'] as const;
+/**
+ * `credit_note`: an avoir — issued as a refund of a return, spent as a tender (docs/architecture.md §19).
+ * `meal_voucher`: titres-restaurant (paper or card), no change given, capped per ticket (meal-voucher.ts, §24).
+ */
+export const PAYMENT_METHODS = ['cash', 'card', 'cheque', 'credit_note', 'meal_voucher'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
 export type Payment = { method: PaymentMethod; amountCents: number };

@@ -7,7 +7,7 @@ import { PaymentMethod } from './record';
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
 
 /** What an account is for: `sales:<rate>`, `vat:<rate>` (rate in basis points), `payment:<method>`, `cash_short`, `cash_over`. */
-export const AccountKey = z.string().regex(/^(sales:\d{1,5}|vat:\d{1,5}|payment:(cash|card|cheque|credit_note)|cash_short|cash_over)$/, 'an account key (sales:RATE, vat:RATE, payment:METHOD, cash_short, cash_over)');
+export const AccountKey = z.string().regex(/^(sales:\d{1,5}|vat:\d{1,5}|payment:(cash|card|cheque|credit_note|meal_voucher)|cash_short|cash_over)$/, 'an account key (sales:RATE, vat:RATE, payment:METHOD, cash_short, cash_over)');
 
 export const ChartAccount = z.object({
   key: AccountKey,

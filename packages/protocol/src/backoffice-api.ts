@@ -27,6 +27,8 @@ export const Store = z.object({
   fiscalYearStartMonth: z.number().int(),
   /** Short code printed in every ticket reference of the store (`S01-C2-000123`), unique in the chain. */
   code: z.string(),
+  /** Cap of meal vouchers (titres-restaurant) per ticket, cents: 2500 (25,00 €, the legal daily cap) unless changed. */
+  mealVoucherCapCents: z.number().int().nonnegative(),
 });
 export type Store = z.infer<typeof Store>;
 
@@ -59,10 +61,12 @@ const StoreFields = {
   fiscalYearStartMonth: z.number().int().min(1).max(12),
   /** 1–6 capitals or digits, starting with a capital (`S01`); given in lower case, it is upper-cased. */
   code: z.string().trim().toUpperCase().pipe(z.string().regex(/^[A-Z][A-Z0-9]{0,5}$/, 'a short code such as S01 (1 to 6 capitals or digits)')),
+  /** Meal vouchers accepted per ticket, cents (0 = none; at most 1 000,00 €). */
+  mealVoucherCapCents: z.number().int().min(0).max(100_000),
 };
 /** `POST /api/stores` (admin): a new store of the chain. */
 export const CreateStoreRequest = z
-  .object({ ...StoreFields, businessDayCutoff: StoreFields.businessDayCutoff.optional(), fiscalYearStartMonth: StoreFields.fiscalYearStartMonth.optional(), code: StoreFields.code.optional() })
+  .object({ ...StoreFields, businessDayCutoff: StoreFields.businessDayCutoff.optional(), fiscalYearStartMonth: StoreFields.fiscalYearStartMonth.optional(), code: StoreFields.code.optional(), mealVoucherCapCents: StoreFields.mealVoucherCapCents.optional() })
   .strict();
 export type CreateStoreRequest = z.infer<typeof CreateStoreRequest>;
 /** `PATCH /api/stores/:id` (admin): any of the store's fields. */

@@ -33,6 +33,8 @@ export const ReceiptStore = z.object({
   registerName: z.string(),
   softwareName: z.string(),
   softwareVersion: z.string(),
+  /** Meal vouchers accepted per ticket, cents (the store's setting, 2500 by default): the payment dialog's check. */
+  mealVoucherCapCents: z.number().int().nonnegative(),
 });
 export type ReceiptStore = z.infer<typeof ReceiptStore>;
 

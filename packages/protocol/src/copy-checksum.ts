@@ -19,7 +19,9 @@ export function canonicalLineText(line: SnapshotDataLine): string {
     case 'store': {
       const s = line.r;
       const references = s.code === undefined && s.registers === undefined ? {} : { code: s.code, registers: s.registers?.map((r) => ({ id: r.id, name: r.name, number: r.number })) };
-      return JSON.stringify({ t: 'store', r: { id: s.id, name: s.name, address: s.address, siret: s.siret, vatNumber: s.vatNumber, timezone: s.timezone, businessDayCutoff: s.businessDayCutoff, fiscalYearStartMonth: s.fiscalYearStartMonth, ...references } });
+      // The meal-voucher cap only in the copies of registers that asked for it (`?with=till`): older ones hash as before.
+      const cap = s.mealVoucherCapCents === undefined ? {} : { mealVoucherCapCents: s.mealVoucherCapCents };
+      return JSON.stringify({ t: 'store', r: { id: s.id, name: s.name, address: s.address, siret: s.siret, vatNumber: s.vatNumber, timezone: s.timezone, businessDayCutoff: s.businessDayCutoff, fiscalYearStartMonth: s.fiscalYearStartMonth, ...references, ...cap } });
     }
     case 'paymentMethod':
       return JSON.stringify({ t: 'paymentMethod', r: line.r });

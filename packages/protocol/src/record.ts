@@ -11,8 +11,11 @@ export const CHAINS = ['ticket', 'duplicate', 'closure', 'event', 'archive', 'tr
 export const Chain = z.enum(CHAINS);
 export type Chain = z.infer<typeof Chain>;
 
-/** `credit_note`: an avoir, issued by a return's refund and spent as a tender (docs/architecture.md §19). */
-export const PaymentMethod = z.enum(['cash', 'card', 'cheque', 'credit_note']);
+/**
+ * `credit_note`: an avoir, issued by a return's refund and spent as a tender (docs/architecture.md §19).
+ * `meal_voucher`: titres-restaurant, no change given, capped per ticket by the store (§24).
+ */
+export const PaymentMethod = z.enum(['cash', 'card', 'cheque', 'credit_note', 'meal_voucher']);
 export type PaymentMethod = z.infer<typeof PaymentMethod>;
 
 export const TicketLine = z.object({

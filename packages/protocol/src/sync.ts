@@ -108,6 +108,11 @@ export const StoreIdentity = z.object({
    */
   code: z.string().optional(),
   registers: z.array(z.object({ id: Id, name: z.string(), number: z.number().int().positive() })).optional(),
+  /**
+   * Meal vouchers accepted per ticket, cents (docs/architecture.md §24). Sent only to registers that
+   * ask for the till extras (`?with=references,till`), like the fields above; absent: the default 2500.
+   */
+  mealVoucherCapCents: z.number().int().nonnegative().optional(),
 });
 export type StoreIdentity = z.infer<typeof StoreIdentity>;
 
@@ -214,8 +219,20 @@ export const Snapshot = z.object({
 export type Snapshot = z.infer<typeof Snapshot>;
 
 // ---- incremental changes ----
-/** `?with=references`: the store line carries the ticket-reference fields (registers from issue 12 on ask for them). */
-export const CopyQuery = z.object({ with: z.literal('references').optional() });
+/**
+ * `?with=`: what a register understands beyond the copy of older releases, comma-separated.
+ * `references`: the store line carries the ticket-reference fields (registers from issue 12 on ask);
+ * `till`: the meal-voucher cap in the store line and `meal_voucher` in the payment methods (§24).
+ * An older register asks for less and gets exactly the lines it hashes, so its copies keep verifying.
+ */
+export const COPY_EXTRAS = ['references', 'till'] as const;
+export type CopyExtra = (typeof COPY_EXTRAS)[number];
+export const CopyQuery = z.object({ with: z.string().max(100).regex(/^(references|till)(,(references|till))*$/, 'a comma-separated list of: references, till').optional() });
+/** The extras a `?with=` names. */
+export function copyExtrasOf(w: string | undefined): { references: boolean; till: boolean } {
+  const names = new Set((w ?? '').split(','));
+  return { references: names.has('references'), till: names.has('till') };
+}
 export type CopyQuery = z.infer<typeof CopyQuery>;
 export const ChangesQuery = CopyQuery.extend({ since: z.coerce.number().int().nonnegative() });
 export const ChangesResponse = z.object({

@@ -17,6 +17,8 @@ export interface StoresTable {
   fiscal_year_start_month: Generated<number>;
   /** Short code in the store's ticket references (`S01`), unique (migration 0017; '' = none yet). */
   code: Generated<string>;
+  /** Cap of meal vouchers (titres-restaurant) per ticket, cents (migration 0023; default 2500). */
+  meal_voucher_cap_cents: Generated<number>;
   change_version: number;
 }
 

@@ -7,7 +7,7 @@ import type { PaymentMethod, ClosurePeriod } from '../record';
 import type { RegisterMode, SosCopyKind } from '../sync';
 
 /** `details.reason` of a refusal (domain error codes, approval and availability reasons). */
-const REASONS = ['CART_EMPTY', 'CART_MIXED_SIGNS', 'CART_TOTAL_INVALID', 'LINE_DISCOUNT_INVALID', 'LINE_PRICE_INVALID', 'LINE_QUANTITY_INVALID', 'LINE_VAT_INVALID', 'PAYMENT_AMOUNT_INVALID', 'PAYMENT_METHOD_INVALID', 'PAYMENT_SHORT', 'RETURN_EMPTY', 'RETURN_LINE_UNKNOWN', 'RETURN_QUANTITY_INVALID', 'UNBALANCED', 'training', 'central_unreachable', 'invalid_approval', 'not_a_manager', 'manager_required'] as const;
+const REASONS = ['CART_EMPTY', 'CART_MIXED_SIGNS', 'CART_TOTAL_INVALID', 'LINE_DISCOUNT_INVALID', 'LINE_PRICE_INVALID', 'LINE_QUANTITY_INVALID', 'LINE_VAT_INVALID', 'PAYMENT_AMOUNT_INVALID', 'PAYMENT_METHOD_INVALID', 'PAYMENT_SHORT', 'MEAL_VOUCHER_OVER_DUE', 'MEAL_VOUCHER_CAP', 'MEAL_VOUCHER_REFUND', 'RETURN_EMPTY', 'RETURN_LINE_UNKNOWN', 'RETURN_QUANTITY_INVALID', 'UNBALANCED', 'training', 'central_unreachable', 'invalid_approval', 'not_a_manager', 'manager_required'] as const;
 
 type SharedKey =
   | `err.${ErrorCode}`
@@ -134,6 +134,7 @@ const fr: Record<SharedKey, string> = {
   'method.card': 'Carte',
   'method.cheque': 'Chèque',
   'method.credit_note': 'Avoir',
+  'method.meal_voucher': 'Titre-restaurant',
   'role.admin': 'Administrateur',
   'role.manager': 'Gérant',
   'role.cashier': 'Caissier',
@@ -158,6 +159,9 @@ const fr: Record<SharedKey, string> = {
   'reason.PAYMENT_AMOUNT_INVALID': 'montant de règlement invalide',
   'reason.PAYMENT_METHOD_INVALID': 'moyen de paiement non accepté',
   'reason.PAYMENT_SHORT': 'les règlements ne couvrent pas le total',
+  'reason.MEAL_VOUCHER_OVER_DUE': 'un titre-restaurant ne dépasse pas le reste à payer (pas de rendu de monnaie)',
+  'reason.MEAL_VOUCHER_CAP': 'plafond des titres-restaurant par ticket dépassé',
+  'reason.MEAL_VOUCHER_REFUND': 'un remboursement ne se fait pas en titres-restaurant',
   'reason.RETURN_EMPTY': 'rien à rendre',
   'reason.RETURN_LINE_UNKNOWN': 'article absent du ticket d’origine',
   'reason.RETURN_QUANTITY_INVALID': 'quantité supérieure à ce qui reste à rendre',
@@ -270,6 +274,7 @@ const en: Record<SharedKey, string> = {
   'method.card': 'Card',
   'method.cheque': 'Cheque',
   'method.credit_note': 'Credit note',
+  'method.meal_voucher': 'Meal voucher',
   'role.admin': 'Administrator',
   'role.manager': 'Manager',
   'role.cashier': 'Cashier',
@@ -294,6 +299,9 @@ const en: Record<SharedKey, string> = {
   'reason.PAYMENT_AMOUNT_INVALID': 'invalid payment amount',
   'reason.PAYMENT_METHOD_INVALID': 'payment method not accepted',
   'reason.PAYMENT_SHORT': 'the payments do not cover the total',
+  'reason.MEAL_VOUCHER_OVER_DUE': 'a meal voucher may not exceed what is due (no change is given)',
+  'reason.MEAL_VOUCHER_CAP': 'above the meal-voucher cap per ticket',
+  'reason.MEAL_VOUCHER_REFUND': 'a refund is never made in meal vouchers',
   'reason.RETURN_EMPTY': 'nothing to return',
   'reason.RETURN_LINE_UNKNOWN': 'item not on the original ticket',
   'reason.RETURN_QUANTITY_INVALID': 'more than what is left to return',

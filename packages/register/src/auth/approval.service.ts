@@ -1,3 +1,4 @@
+import { DEFAULT_MEAL_VOUCHER_CAP_CENTS } from '@comptoir/domain';
 import { ComptoirError, type Approval, type ApprovedBy } from '@comptoir/protocol';
 import type { RegisterContext } from '../context';
 import { checkPin, type Actor } from './auth.service';
@@ -66,19 +67,24 @@ export function requireManager(approver: Approver | null, reasons: readonly stri
   return { cashierId: approver.cashierId, login: approver.login, role: approver.role, reasons: [...reasons] };
 }
 
-/** The store's approval rules (SOS copy; defaults: 10 % of a line, every return). */
+/** The store's rules at the till (SOS copy; defaults: 10 % of a line, every return, 25,00 € of meal vouchers a ticket). */
 export interface StoreRules {
   cashierDiscountLimitBp: number;
   returnsNeedApproval: boolean;
+  mealVoucherCapCents: number;
 }
 
 export function storeRules(ctx: RegisterContext): StoreRules {
-  const row = ctx.sqlite.prepare('SELECT cashier_discount_limit_bp, returns_need_approval FROM copy_store LIMIT 1').get() as
-    | { cashier_discount_limit_bp: number; returns_need_approval: number }
+  const row = ctx.sqlite.prepare('SELECT cashier_discount_limit_bp, returns_need_approval, meal_voucher_cap_cents FROM copy_store LIMIT 1').get() as
+    | { cashier_discount_limit_bp: number; returns_need_approval: number; meal_voucher_cap_cents: number | null }
     | undefined;
   return row
-    ? { cashierDiscountLimitBp: row.cashier_discount_limit_bp, returnsNeedApproval: row.returns_need_approval === 1 }
-    : { cashierDiscountLimitBp: 1000, returnsNeedApproval: true };
+    ? {
+        cashierDiscountLimitBp: row.cashier_discount_limit_bp,
+        returnsNeedApproval: row.returns_need_approval === 1,
+        mealVoucherCapCents: row.meal_voucher_cap_cents ?? DEFAULT_MEAL_VOUCHER_CAP_CENTS,
+      }
+    : { cashierDiscountLimitBp: 1000, returnsNeedApproval: true, mealVoucherCapCents: DEFAULT_MEAL_VOUCHER_CAP_CENTS };
 }
 
 /** True when one line's discount is above the cashier limit (basis points of the line's gross amount). */

@@ -217,6 +217,14 @@ const m0013ArchiveUploads: Migration = {
   },
 };
 
+// Meal vouchers (issue 12, docs/architecture.md §24): the store's cap per ticket from the copy's store
+// line; null in a copy made before (the rule then uses the legal default, 25,00 €).
+const m0014MealVouchers: Migration = {
+  async up(db: Kysely<any>) {
+    await sql`ALTER TABLE copy_store ADD COLUMN meal_voucher_cap_cents INTEGER`.execute(db);
+  },
+};
+
 export const registerMigrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_sos_copy': m0002SosCopy,
@@ -232,4 +240,5 @@ export const registerMigrations: Record<string, Migration> = {
   '0011_invoices': m0011Invoices,
   '0012_till_customers': m0012TillCustomers,
   '0013_archive_uploads': m0013ArchiveUploads,
+  '0014_meal_vouchers': m0014MealVouchers,
 };

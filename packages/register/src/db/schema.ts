@@ -43,6 +43,8 @@ export interface CopyStoreTable {
   code: string | null;
   /** JSON `[{id, name, number}]`: the store's registers and their number in the store; null likewise. */
   registers: string | null;
+  /** Meal vouchers accepted per ticket, cents; null in a copy from before (migration 0014_meal_vouchers). */
+  meal_voucher_cap_cents: number | null;
 }
 
 /** Consecutive failed logins per key (`login:<login>`, `addr:<address>`); see domain login-throttle. */

@@ -13,7 +13,7 @@ export interface EscPosOptions {
   columns?: number;
 }
 
-const METHOD: Record<PaymentMethod, string> = { cash: 'Espèces', card: 'Carte', cheque: 'Chèque', credit_note: 'Avoir' };
+const METHOD: Record<PaymentMethod, string> = { cash: 'Espèces', card: 'Carte', cheque: 'Chèque', credit_note: 'Avoir', meal_voucher: 'Titre-restaurant' };
 
 /** 123456 → "1 234,56 €" (plain spaces: a printer's code page has no narrow no-break space). */
 export function euros(cents: number): string {

@@ -1,3 +1,4 @@
+import { DEFAULT_MEAL_VOUCHER_CAP_CENTS } from '@comptoir/domain';
 import { ComptoirError, type ReceiptStore } from '@comptoir/protocol';
 import type { RegisterContext } from '../context';
 import type { CopyStoreTable } from '../db/schema';
@@ -22,6 +23,7 @@ export function readStoreIdentity(ctx: RegisterContext): ReceiptStore {
     registerName: identity.registerName,
     softwareName: SOFTWARE.name,
     softwareVersion: SOFTWARE.version,
+    mealVoucherCapCents: row.meal_voucher_cap_cents ?? DEFAULT_MEAL_VOUCHER_CAP_CENTS,
   };
 }
 

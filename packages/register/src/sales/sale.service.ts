@@ -1,4 +1,4 @@
-import { buildReturnLines, priceLines, settlePayments, spreadTicketDiscount, type LineInput, type PricedCart } from '@comptoir/domain';
+import { buildReturnLines, checkMealVouchers, priceLines, settlePayments, spreadTicketDiscount, type LineInput, type Payment, type PricedCart } from '@comptoir/domain';
 import {
   ComptoirError,
   creditNoteReference,
@@ -40,6 +40,16 @@ function checkMethods(ctx: RegisterContext, payments: readonly { method: string 
       throw new ComptoirError('PAYMENT_REFUSED', `Payment method not accepted in this store: ${p.method}`);
     }
   }
+}
+
+/** Settles a ticket's tenders (domain settlePayments) and holds them to the meal-voucher rules with the store's cap (§24). */
+function settled(ctx: RegisterContext, totalCents: number, payments: readonly Payment[]) {
+  // The vouchers first: one above the total is refused as such (settlePayments would only say that card-like tenders cannot be overpaid).
+  const vouchers = checkMealVouchers(totalCents, payments, storeRules(ctx).mealVoucherCapCents);
+  if (!vouchers.ok) throw new ComptoirError('PAYMENT_REFUSED', vouchers.message, { reason: vouchers.code });
+  const s = settlePayments(totalCents, payments);
+  if (!s.ok) throw new ComptoirError('PAYMENT_REFUSED', s.message, { reason: s.code });
+  return s.value;
 }
 
 const sumGross = (cart: PricedCart) => cart.lines.reduce((s, l) => s + l.unitPriceCents * l.quantity, 0);
@@ -112,10 +122,9 @@ export function createSale(
     checkMethods(ctx, req.payments);
     const unreferenced = req.payments.findIndex((p, i) => p.method === 'credit_note' && !creditNotes.tenders.some((t) => t.index === i));
     if (unreferenced >= 0 && !training) throw new ComptoirError('PAYMENT_REFUSED', 'A credit note tender must be checked first (reference)', { reason: 'credit_note_reference' });
-    const settled = settlePayments(cart.totalCents, req.payments);
-    if (!settled.ok) throw new ComptoirError('PAYMENT_REFUSED', settled.message, { reason: settled.code });
+    const settlement = settled(ctx, cart.totalCents, req.payments);
     if (training && req.payments.some((p) => p.method === 'credit_note')) throw new ComptoirError('PAYMENT_REFUSED', 'No credit note in training mode', { reason: 'training' });
-    const payments = settled.value.payments.map((p, i) => {
+    const payments = settlement.payments.map((p, i) => {
       const t = creditNotes.tenders.find((x) => x.index === i);
       return t ? signedTender(ctx, p, t) : p;
     });
@@ -125,7 +134,7 @@ export function createSale(
       customerId: customerId ?? null,
       cart,
       payments,
-      changeCents: settled.value.changeCents,
+      changeCents: settlement.changeCents,
       original: null,
       clientSaleId: req.clientSaleId ?? null,
       training,
@@ -188,14 +197,13 @@ export function createReturn(ctx: RegisterContext, req: ReturnRequest, actor: Ac
     const cart = priced(priceLines(built), 'RETURN_REFUSED');
     checkMethods(ctx, req.refunds);
     const refunds = req.refunds.map((r) => ({ method: r.method, amountCents: -r.amountCents }));
-    const settled = settlePayments(cart.totalCents, refunds);
-    if (!settled.ok) throw new ComptoirError('PAYMENT_REFUSED', settled.message, { reason: settled.code });
+    const settlement = settled(ctx, cart.totalCents, refunds);
     // A refund as an avoir: this return ticket issues it; its reference names this register and the ticket's number.
-    if (settled.value.payments.filter((p) => p.method === 'credit_note').length > 1) {
+    if (settlement.payments.filter((p) => p.method === 'credit_note').length > 1) {
       throw new ComptoirError('PAYMENT_REFUSED', 'A return issues at most one credit note', { reason: 'credit_note_once' });
     }
     const returnNumber = (ctx.q.chainHead.get('ticket')?.number ?? 0) + 1;
-    const refundLines = settled.value.payments.map((p) => (p.method === 'credit_note' ? { ...p, reference: creditNoteReference(identity.registerId, returnNumber) } : p));
+    const refundLines = settlement.payments.map((p) => (p.method === 'credit_note' ? { ...p, reference: creditNoteReference(identity.registerId, returnNumber) } : p));
 
     const perLine = new Map<number, number>();
     for (const l of req.lines) perLine.set(l.lineNo, (perLine.get(l.lineNo) ?? 0) + l.quantity);

@@ -22,6 +22,7 @@ import { tillCustomersMigration } from './0019-till-customers';
 import { archiveFilesMigration } from './0020-archive-files';
 import { stockCountsMigration } from './0021-stock-counts';
 import { monthPartitionsMigration } from './0022-month-partitions';
+import { mealVouchersMigration } from './0023-meal-vouchers';
 
 /** Every migration of the central database, by name (applied in name order). */
 export function centralMigrations(dialect: DialectName): Record<string, Migration> {
@@ -48,6 +49,7 @@ export function centralMigrations(dialect: DialectName): Record<string, Migratio
     '0020-archive-files': archiveFilesMigration(dialect),
     '0021-stock-counts': stockCountsMigration(dialect),
     '0022-month-partitions': monthPartitionsMigration(dialect),
+    '0023-meal-vouchers': mealVouchersMigration(dialect),
   };
 }
 

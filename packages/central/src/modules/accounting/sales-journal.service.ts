@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { SPREADSHEET_SAFE } from '../exports/spreadsheet-cell';
-import { formatDecimalEuros, formatRate } from '@comptoir/domain';
+import { PAYMENT_METHODS, formatDecimalEuros, formatRate } from '@comptoir/domain';
 import type { AccountingPeriodQuery, JournalDay, PaymentMethod, SalesJournal } from '@comptoir/protocol';
 import type { Ctx } from '../../context';
 import { readStorePeriod, type PeriodTicket, type StorePeriod } from './accounting-period.service';
@@ -42,7 +42,7 @@ function addDifference(t: Totals, cents: number | null | undefined): void {
 }
 
 function sorted(t: Totals): Totals {
-  const order: PaymentMethod[] = ['cash', 'card', 'cheque', 'credit_note'];
+  const order: readonly PaymentMethod[] = PAYMENT_METHODS;
   t.vat.sort((a, b) => b.rate - a.rate);
   t.payments.sort((a, b) => order.indexOf(a.method) - order.indexOf(b.method));
   return t;

@@ -15,14 +15,14 @@ const TEXT = {
     customer: 'Client', item: 'Article', qty: 'Qté', unit: 'PU TTC', total: 'Total TTC', vat: 'TVA', base: 'Base HT',
     amount: 'Montant TVA', payments: 'Règlements', grand: 'Total TTC', exclVat: 'Total HT', vatTotal: 'Total TVA',
     signed: 'Facture signée, chaîne invoice', siret: 'SIRET', vatNo: 'N° TVA',
-    cash: 'Espèces', card: 'Carte', cheque: 'Chèque', credit_note: 'Avoir',
+    cash: 'Espèces', card: 'Carte', cheque: 'Chèque', credit_note: 'Avoir', meal_voucher: 'Titre-restaurant',
   },
   en: {
     title: 'INVOICE', ref: 'No.', issuedAt: 'Issued on', from: 'Made from ticket', register: 'register', soldAt: 'Sold on',
     customer: 'Customer', item: 'Item', qty: 'Qty', unit: 'Unit incl. VAT', total: 'Total incl. VAT', vat: 'VAT', base: 'Net',
     amount: 'VAT amount', payments: 'Payments', grand: 'Total incl. VAT', exclVat: 'Total excl. VAT', vatTotal: 'Total VAT',
     signed: 'Signed invoice, chain invoice', siret: 'SIRET', vatNo: 'VAT no.',
-    cash: 'Cash', card: 'Card', cheque: 'Cheque', credit_note: 'Credit note',
+    cash: 'Cash', card: 'Card', cheque: 'Cheque', credit_note: 'Credit note', meal_voucher: 'Meal voucher',
   },
 } as const;
 
@@ -42,7 +42,7 @@ async function customerToInvoice(ctx: Ctx, doc: DocumentDetail, asked: string | 
 }
 
 /**
- * The PDF of a ticket's signed invoice (docs/architecture.md §20). Phases: load the ticket (store
+ * The PDF of a ticket's signed invoice (docs/architecture.md §22). Phases: load the ticket (store
  * scope, 404) → its invoice as signed: the one central holds, or the one its register issues now
  * when asked (documents/ticket-invoice.service.ts: a customer other than the invoice's → 409, no
  * register → 503) → lay out the PDF from that record only (its number, seller, customer, lines, VAT,

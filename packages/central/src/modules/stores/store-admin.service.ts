@@ -42,6 +42,7 @@ export async function createStore(ctx: Ctx, req: CreateStoreRequest): Promise<St
         code,
         ...(req.businessDayCutoff !== undefined ? { business_day_cutoff: req.businessDayCutoff } : {}),
         ...(req.fiscalYearStartMonth !== undefined ? { fiscal_year_start_month: req.fiscalYearStartMonth } : {}),
+        ...(req.mealVoucherCapCents !== undefined ? { meal_voucher_cap_cents: req.mealVoucherCapCents } : {}),
         change_version: version,
       })
       .execute();
@@ -64,6 +65,7 @@ export async function patchStore(ctx: Ctx, id: string, req: PatchStoreRequest): 
         ...(req.timezone !== undefined ? { timezone: req.timezone } : {}),
         ...(req.businessDayCutoff !== undefined ? { business_day_cutoff: req.businessDayCutoff } : {}),
         ...(req.fiscalYearStartMonth !== undefined ? { fiscal_year_start_month: req.fiscalYearStartMonth } : {}),
+        ...(req.mealVoucherCapCents !== undefined ? { meal_voucher_cap_cents: req.mealVoucherCapCents } : {}),
         ...(req.code !== undefined ? { code: req.code } : {}),
         change_version: version,
       })

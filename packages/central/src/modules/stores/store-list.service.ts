@@ -15,6 +15,7 @@ export function toStore(s: StoreRow): Store {
     businessDayCutoff: s.business_day_cutoff,
     fiscalYearStartMonth: s.fiscal_year_start_month,
     code: s.code,
+    mealVoucherCapCents: Number(s.meal_voucher_cap_cents),
   };
 }
 

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { type SnapshotManifestLine } from '@comptoir/protocol';
 import { SnapshotHasher, snapshotLines } from '@comptoir/protocol/node';
 import { nowIso, type Ctx } from '../../context';
-import { copyCounts, readCopyBody } from './sync.service';
+import { NO_COPY_EXTRAS, copyCounts, readCopyBody } from './sync.service';
 
 /** Lines serialized per chunk written to the socket (one setImmediate between chunks). */
 const LINES_PER_CHUNK = 2000;
@@ -14,8 +14,8 @@ const LINES_PER_CHUNK = 2000;
  * checksum, ticket head) as the LAST line. A connection cut before the manifest leaves the register
  * without one: it refuses the copy. Backpressure: Readable.from pulls chunks as the socket drains.
  */
-export async function snapshotStream(ctx: Ctx, storeId: string, registerId: string, documentsPerCustomer: number, references = false): Promise<Readable> {
-  const { changeVersion, ticketHead, body } = await readCopyBody(ctx, storeId, registerId, documentsPerCustomer, references);
+export async function snapshotStream(ctx: Ctx, storeId: string, registerId: string, documentsPerCustomer: number, extras = NO_COPY_EXTRAS): Promise<Readable> {
+  const { changeVersion, ticketHead, body } = await readCopyBody(ctx, storeId, registerId, documentsPerCustomer, extras);
   const counts = copyCounts(body);
   const createdAt = nowIso(ctx);
   async function* chunks(): AsyncGenerator<string> {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from '@comptoir/http';
-import { ChangesQuery, ChangesResponse, CopyQuery, HeartbeatRequest, HeartbeatResponse, PushRequest, PushResponse, SNAPSHOT_STREAM_TYPE, Snapshot } from '@comptoir/protocol';
+import { ChangesQuery, ChangesResponse, CopyQuery, copyExtrasOf, HeartbeatRequest, HeartbeatResponse, PushRequest, PushResponse, SNAPSHOT_STREAM_TYPE, Snapshot } from '@comptoir/protocol';
 import type { RouteDeps } from '../../routes';
 import { registerOf } from '../auth/auth.guard';
 import { pushRecords, type RawRecord } from './ingest.service';
@@ -58,17 +58,17 @@ export function syncRoutes(app: FastifyInstance, { ctxOf, heartbeatIntervalMs, s
   );
   api.get('/api/sync/snapshot', { config: { access: 'register' }, onRequest: admission.copy.onRequest, schema: { querystring: CopyQuery, response: { 200: Snapshot } } }, async (request) => {
     const reg = registerOf(request);
-    return snapshot(ctxOf(request), reg.storeId, reg.registerId, sosDocumentsPerCustomer ?? DEFAULT_SOS_DOCUMENTS_PER_CUSTOMER, request.query.with === 'references');
+    return snapshot(ctxOf(request), reg.storeId, reg.registerId, sosDocumentsPerCustomer ?? DEFAULT_SOS_DOCUMENTS_PER_CUSTOMER, copyExtrasOf(request.query.with));
   });
   /** The streamed copy (NDJSON, manifest last): what registers use for every full copy. */
   api.get('/api/sync/snapshot/stream', { config: { access: 'register' }, onRequest: admission.copy.onRequest, schema: { querystring: CopyQuery, produces: [SNAPSHOT_STREAM_TYPE] } }, async (request, reply) => {
     const reg = registerOf(request);
-    const references = request.query.with === 'references';
-    const stream = await snapshotStream(ctxOf(request), reg.storeId, reg.registerId, sosDocumentsPerCustomer ?? DEFAULT_SOS_DOCUMENTS_PER_CUSTOMER, references);
+    const extras = copyExtrasOf(request.query.with);
+    const stream = await snapshotStream(ctxOf(request), reg.storeId, reg.registerId, sosDocumentsPerCustomer ?? DEFAULT_SOS_DOCUMENTS_PER_CUSTOMER, extras);
     return reply.type(SNAPSHOT_STREAM_TYPE).send(stream);
   });
   api.get('/api/sync/changes', { config: { access: 'register' }, onRequest: admission.copy.onRequest, schema: { querystring: ChangesQuery, response: { 200: ChangesResponse } } }, async (request) =>
-    changesSince(ctxOf(request), registerOf(request).storeId, request.query.since, request.query.with === 'references'),
+    changesSince(ctxOf(request), registerOf(request).storeId, request.query.since, copyExtrasOf(request.query.with)),
   );
 }
 

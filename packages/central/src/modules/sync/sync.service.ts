@@ -7,6 +7,7 @@ import {
   type CopyProduct,
   type HeartbeatRequest,
   type HeartbeatResponse,
+  type PaymentMethod,
   type Snapshot,
   type StoreIdentity,
 } from '@comptoir/protocol';
@@ -21,8 +22,15 @@ import { parseSchedule } from '../registers/register.service';
 import { readHeads } from './ingest.repository';
 import { SET_BY_ADMIN, heartbeatAdvertisedUrl } from '../registers/advertised-url';
 
-/** Payment methods every register of a store accepts. */
-export const PAYMENT_METHODS = ['cash', 'card', 'cheque', 'credit_note'] as const;
+/** Payment methods every register of a store accepts; `meal_voucher` only for registers that ask for the till extras (§24). */
+const COPY_PAYMENT_METHODS = ['cash', 'card', 'cheque', 'credit_note'] as const;
+export function copyPaymentMethods(extras: CopyExtras): PaymentMethod[] {
+  return extras.till ? [...COPY_PAYMENT_METHODS, 'meal_voucher'] : [...COPY_PAYMENT_METHODS];
+}
+
+/** What a register asked for beyond the copy of older releases (`?with=`, protocol `copyExtrasOf`). */
+export type CopyExtras = { references: boolean; till: boolean };
+export const NO_COPY_EXTRAS: CopyExtras = { references: false, till: false };
 
 /**
  * Heartbeat: the register reports its state (fleet view columns), central answers with the
@@ -190,11 +198,13 @@ export interface CopyRead {
 /**
  * The store line of the copy. With `references` (registers from issue 12 on ask for it) it also
  * carries the store's code and its registers' numbers (ticket references, docs/architecture.md §18);
- * without, exactly the fields older registers hash, so their copies keep verifying.
+ * with `till`, the meal-voucher cap (§24); without, exactly the fields older registers hash, so
+ * their copies keep verifying.
  */
-async function copyStoreLine(db: Kysely<CentralDb>, store: StoreRow, references: boolean): Promise<StoreIdentity> {
-  const { code, ...identity } = toStore(store);
-  if (!references) return identity;
+async function copyStoreLine(db: Kysely<CentralDb>, store: StoreRow, extras: CopyExtras): Promise<StoreIdentity> {
+  const { code, mealVoucherCapCents, ...base } = toStore(store);
+  const identity = extras.till ? { ...base, mealVoucherCapCents } : base;
+  if (!extras.references) return identity;
   const registers = await db
     .selectFrom('registers')
     .select(['id', 'name', 'number_in_store'])
@@ -205,7 +215,7 @@ async function copyStoreLine(db: Kysely<CentralDb>, store: StoreRow, references:
   return { ...identity, code, registers: registers.map((r) => ({ id: r.id, name: r.name, number: Number(r.number_in_store) })) };
 }
 
-export async function readCopyBody(ctx: Ctx, storeId: string, registerId: string, documentsPerCustomer: number, references = false): Promise<CopyRead> {
+export async function readCopyBody(ctx: Ctx, storeId: string, registerId: string, documentsPerCustomer: number, extras = NO_COPY_EXTRAS): Promise<CopyRead> {
   return readConsistently(ctx, async (db) => {
     const changeVersion = await currentChangeVersion(db);
     const store = await db.selectFrom('stores').selectAll().where('id', '=', storeId).executeTakeFirst();
@@ -241,8 +251,8 @@ export async function readCopyBody(ctx: Ctx, storeId: string, registerId: string
       changeVersion,
       ticketHead: Number(head?.last_number ?? 0),
       body: {
-        store: await copyStoreLine(db, store, references),
-        paymentMethods: [...PAYMENT_METHODS],
+        store: await copyStoreLine(db, store, extras),
+        paymentMethods: copyPaymentMethods(extras),
         products: products.map((p) => toCopyProduct(p, codes.get(p.sku) ?? [])),
         customers: customers.map(toCopyCustomer),
         cashiers: users.map(toCopyCashier),
@@ -277,8 +287,8 @@ async function recentDocuments(db: Kysely<CentralDb>, storeId: string, n: number
  * The full SOS copy as one JSON document (kept for tools and tests; registers use the streamed
  * copy, see snapshot-stream.service.ts). Same body, same checksum definition.
  */
-export async function snapshot(ctx: Ctx, storeId: string, registerId = '', documentsPerCustomer = DEFAULT_SOS_DOCUMENTS_PER_CUSTOMER, references = false): Promise<Snapshot> {
-  const { changeVersion, ticketHead, body } = await readCopyBody(ctx, storeId, registerId, documentsPerCustomer, references);
+export async function snapshot(ctx: Ctx, storeId: string, registerId = '', documentsPerCustomer = DEFAULT_SOS_DOCUMENTS_PER_CUSTOMER, extras = NO_COPY_EXTRAS): Promise<Snapshot> {
+  const { changeVersion, ticketHead, body } = await readCopyBody(ctx, storeId, registerId, documentsPerCustomer, extras);
   return {
     manifest: {
       changeVersion,
@@ -305,7 +315,7 @@ export function copyCounts(body: Omit<Snapshot, 'manifest'>): Snapshot['manifest
  * What changed since version `since` for a register of `storeId`: rows whose change_version is
  * greater, deactivated ones included (active: false), and the version to ask from next time.
  */
-export async function changesSince(ctx: Ctx, storeId: string, since: number, references = false): Promise<ChangesResponse> {
+export async function changesSince(ctx: Ctx, storeId: string, since: number, extras = NO_COPY_EXTRAS): Promise<ChangesResponse> {
   return readConsistently(ctx, async (db) => {
     const changeVersion = await currentChangeVersion(db);
     const store = await db.selectFrom('stores').selectAll().where('id', '=', storeId).where('change_version', '>', since).executeTakeFirst();
@@ -327,7 +337,7 @@ export async function changesSince(ctx: Ctx, storeId: string, since: number, ref
       .execute();
     return {
       changeVersion,
-      store: store ? await copyStoreLine(db, store, references) : null,
+      store: store ? await copyStoreLine(db, store, extras) : null,
       products: products.map((p) => toCopyProduct(p, codes.get(p.sku) ?? [])),
       customers: customers.map(toCopyCustomer),
       cashiers: users.map(toCopyCashier),

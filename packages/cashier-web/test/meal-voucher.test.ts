@@ -1,0 +1,107 @@
+// test-runner: heavy — drives Chromium (a CPU-heavy browser beside the servers it tests): never beside another heavy file.
+/// <reference lib="dom" />
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { eventually, http, launchChromium } from '@comptoir/testing';
+import { assertAccessible, ensureBuilt, setLink, startDemo, waitForText, type DemoShop } from './support/cashier-browser';
+
+/**
+ * Paying with meal vouchers (titres-restaurant, architecture §24) on the cashier screen, in a real
+ * Chromium against a real demo shop (cap 25,00 € per ticket, the default): a voucher above the cap
+ * or above what is due is refused in French and nothing is tendered; 25,00 € of vouchers and the rest
+ * by card makes one ticket the register signed with both tenders; with the link cut, a ticket paid
+ * wholly in vouchers still goes through (the cap comes with the SOS copy).
+ */
+const WINE = { sku: 'BOI-005', priceCents: 790 };
+let shop: DemoShop;
+let browser: Browser;
+let page: Page;
+let reg: { id: string; url: string };
+let token: string;
+const pageErrors: string[] = [];
+
+before(async () => {
+  ensureBuilt();
+  shop = await startDemo(1);
+  reg = shop.registers[0]!;
+  browser = await launchChromium();
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  token = (await http(reg.url, 'POST', '/api/auth/login', { body: shop.cashier })).body.token;
+});
+
+after(async () => {
+  await browser?.close();
+  await shop?.stop();
+});
+
+async function scan(sku: string, times: number, totalCents: number): Promise<void> {
+  for (let i = 0; i < times; i++) {
+    await page.getByTestId('product-search').fill(sku);
+    await page.getByTestId('product-search').press('Enter');
+  }
+  await page.locator(`[data-testid="cart-total"][data-cents="${totalCents}"]`).waitFor();
+}
+
+async function voucher(euros: string): Promise<void> {
+  await page.getByTestId('payment-amount').fill(euros);
+  await page.getByTestId('pay-meal-voucher').click();
+}
+
+test('part in meal vouchers (cap and no change enforced), the rest by card; then offline, wholly in vouchers', async () => {
+  const product = (await http(shop.centralUrl, 'GET', `/api/products/${WINE.sku}`, { token: shop.adminToken })).body;
+  assert.equal(product.priceCents, WINE.priceCents, 'the demo wine');
+  await page.goto(reg.url);
+  await page.getByTestId('login-input').fill(shop.cashier.login);
+  await page.getByTestId('pin-input').fill(shop.cashier.pin);
+  await page.getByTestId('pin-input').press('Enter');
+  await page.getByTestId('product-search').waitFor();
+  await page.getByTestId('float-later').click({ timeout: 5_000 }).catch(() => undefined);
+
+  const total = 4 * WINE.priceCents; // 31,60 €: more than the cap
+  await scan(WINE.sku, 4, total);
+  await page.getByTestId('pay').click();
+  await assertAccessible(page, 'payment dialog with the meal-voucher tender');
+  await voucher('30');
+  await waitForText(page, 'payment-error', /plafond des titres-restaurant/);
+  assert.equal(await page.getByTestId('tender').count(), 0, 'nothing tendered above the cap');
+  await voucher('25');
+  await page.locator(`[data-testid="payment-due"][data-cents="${total - 2500}"]`).waitFor();
+  assert.equal(await page.locator('[data-testid="tender"][data-method="meal_voucher"]').count(), 1);
+  await voucher('0,01');
+  await waitForText(page, 'payment-error', /plafond/);
+  assert.equal(await page.getByTestId('tender').count(), 1);
+  await page.getByTestId('payment-amount').fill(''); // the refused amount stays typed for a correction: the card takes what is due
+  await page.getByTestId('pay-card').click();
+  await page.getByTestId('confirm-payment').click();
+  const number = Number(await waitForText(page, 'receipt-number', /^\d+$/));
+  assert.match(await page.locator('.receipt-payments').innerText(), /Titre-restaurant/);
+  const paid = (await http(reg.url, 'GET', `/api/tickets/${number}`, { token })).body;
+  assert.deepEqual(paid.payments.map((p: any) => [p.method, p.amountCents]), [['meal_voucher', 2500], ['card', total - 2500]]);
+  assert.equal(paid.changeCents, 0);
+
+  // No change on a voucher: one above what is due is refused.
+  await page.getByTestId('new-sale').click();
+  await scan(WINE.sku, 1, WINE.priceCents);
+  await page.getByTestId('pay').click();
+  await voucher('10');
+  await waitForText(page, 'payment-error', /reste à payer/);
+  assert.equal(await page.getByTestId('tender').count(), 0);
+
+  // Link cut: the cap is the SOS copy's; the whole ticket in vouchers (nothing typed = what is due).
+  await page.getByTestId('payment-cancel').click();
+  await setLink(shop, reg.id, false);
+  await eventually('register autonomous', async () => (await http(reg.url, 'GET', '/api/status')).body.mode === 'autonomous', 30_000);
+  await page.getByTestId('pay').click();
+  await page.getByTestId('pay-meal-voucher').click();
+  await page.locator('[data-testid="payment-due"][data-cents="0"]').waitFor();
+  await page.getByTestId('confirm-payment').click();
+  const offline = Number(await waitForText(page, 'receipt-number', /^\d+$/));
+  const sold = (await http(reg.url, 'GET', `/api/tickets/${offline}`, { token })).body;
+  assert.deepEqual(sold.payments.map((p: any) => [p.method, p.amountCents]), [['meal_voucher', WINE.priceCents]]);
+  assert.equal(sold.soldOffline, true);
+  await setLink(shop, reg.id, true);
+  assert.deepEqual(pageErrors, []);
+});
