@@ -384,7 +384,7 @@ describe('back office in a browser', () => {
   });
 
   it('an admin creates a store and edits it; a bad SIRET is refused with its field, in French, and stores nothing', async () => {
-    const stores = async () => (await http(info.centralUrl, 'GET', '/api/stores', { token: adminToken })).body.items as { id: string; name: string; siret: string; businessDayCutoff: string; fiscalYearStartMonth: number }[];
+    const stores = async () => (await http(info.centralUrl, 'GET', '/api/stores', { token: adminToken })).body.items as { id: string; name: string; siret: string; businessDayCutoff: string; fiscalYearStartMonth: number; mealVoucherCapCents: number }[];
     const before = await stores();
     await page.getByTestId('nav-stores').click();
     await page.getByTestId(`store-${info.storeId}`).waitFor();
@@ -395,6 +395,7 @@ describe('back office in a browser', () => {
     await form('siret').fill('1234');
     await form('vatNumber').fill('FR32123456789');
     assert.equal(await form('timezone').inputValue(), 'Europe/Paris');
+    assert.equal(await form('mealVoucherCap').inputValue(), '25,00', 'the legal cap by default');
     await form('businessDayCutoff').fill('05:00');
     await form('save').click();
     // The refusal read from its code and field, in French: no raw code, no validator English.
@@ -410,6 +411,7 @@ describe('back office in a browser', () => {
     const created = await eventually('the store is created', async () => (await stores()).find((s) => s.name === 'Comptoir Bastille') ?? null);
     assert.equal(created.siret, '91234567500025');
     assert.equal(created.businessDayCutoff, '05:00');
+    assert.equal(created.mealVoucherCapCents, 2500);
     await textMatching(page.getByTestId(`store-siret-${created.id}`), /^91234567500025$/);
     await textMatching(page.getByTestId(`store-cutoff-${created.id}`), /^05:00$/);
     // Edited: the new name and fiscal year; the fields left alone are not sent, so they stay.
@@ -419,11 +421,19 @@ describe('back office in a browser', () => {
     assert.equal(await edit('siret').inputValue(), '91234567500025');
     await edit('name').fill('Comptoir Bastille (Paris 11e)');
     await edit('fiscalYearStartMonth').selectOption('4');
+    // The meal-voucher cap is typed in euros: no amount is refused on the spot, nothing sent.
+    await edit('mealVoucherCap').fill('douze');
+    await edit('save').click();
+    await textMatching(page.getByTestId('error'), /Plafond des titres-restaurant invalide/);
+    assert.equal(await edit('mealVoucherCap').getAttribute('aria-invalid'), 'true');
+    assert.equal((await stores()).find((s) => s.id === created.id)!.name, 'Comptoir Bastille', 'nothing sent');
+    await edit('mealVoucherCap').fill('19,5');
     await edit('save').click();
     await textMatching(page.getByTestId(`store-name-${created.id}`), /^Comptoir Bastille \(Paris 11e\)$/);
     assert.equal(await page.getByTestId('store-edit-form').count(), 0, 'the form closes once saved');
     const edited = (await stores()).find((s) => s.id === created.id)!;
-    assert.deepEqual([edited.name, edited.fiscalYearStartMonth, edited.businessDayCutoff, edited.siret], ['Comptoir Bastille (Paris 11e)', 4, '05:00', '91234567500025']);
+    assert.deepEqual([edited.name, edited.fiscalYearStartMonth, edited.businessDayCutoff, edited.siret, edited.mealVoucherCapCents], ['Comptoir Bastille (Paris 11e)', 4, '05:00', '91234567500025', 1950]);
+    await textMatching(page.getByTestId(`store-meal-voucher-cap-${created.id}`), /^19,50\s€$/);
     await textMatching(page.getByTestId(`store-${created.id}`), /avril/);
     await page.getByTestId(`row-menu-store-${created.id}`).click();
     await page.getByTestId(`store-edit-${created.id}`).click();

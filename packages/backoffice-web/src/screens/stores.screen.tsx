@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { formatDecimalEuros, formatEuros, parseEuros } from '@comptoir/domain/money';
 import type { CreateStoreRequest, PatchStoreRequest, Store } from '@comptoir/protocol';
 import { api, ApiError } from '../api.client';
 import { useI18n } from '../i18n';
@@ -9,13 +10,24 @@ import { RowAction, RowMenu, TableScroll } from '../ui/row-menu';
 // time zone, and the NF525 calendar settings (business-day cutoff, first month of the fiscal year).
 // Admin only (POST/PATCH /api/stores are admin-only on central; a manager's navigation has no such
 // screen): the admin creates and edits them. Central validates; a refusal is shown from its code and
-// fields, and the fields it names are marked invalid.
+// fields, and the fields it names are marked invalid. The meal-voucher cap (architecture §24) is
+// typed in euros and sent in cents; the till applies it per ticket (it cannot know a person).
 
-type Form = { name: string; code: string; address: string; siret: string; vatNumber: string; timezone: string; businessDayCutoff: string; fiscalYearStartMonth: number };
+type Form = {
+  name: string; code: string; address: string; siret: string; vatNumber: string; timezone: string; businessDayCutoff: string; fiscalYearStartMonth: number;
+  /** Euros as typed (`25,00`); sent as `mealVoucherCapCents`. */
+  mealVoucherCap: string;
+};
 type Field = keyof Form;
 
-const EMPTY: Form = { name: '', code: '', address: '', siret: '', vatNumber: '', timezone: 'Europe/Paris', businessDayCutoff: '04:00', fiscalYearStartMonth: 1 };
-const formOf = (s: Store): Form => ({ name: s.name, code: s.code, address: s.address, siret: s.siret, vatNumber: s.vatNumber, timezone: s.timezone, businessDayCutoff: s.businessDayCutoff, fiscalYearStartMonth: s.fiscalYearStartMonth });
+const EMPTY: Form = { name: '', code: '', address: '', siret: '', vatNumber: '', timezone: 'Europe/Paris', businessDayCutoff: '04:00', fiscalYearStartMonth: 1, mealVoucherCap: '25,00' };
+const formOf = (s: Store): Form => ({ name: s.name, code: s.code, address: s.address, siret: s.siret, vatNumber: s.vatNumber, timezone: s.timezone, businessDayCutoff: s.businessDayCutoff, fiscalYearStartMonth: s.fiscalYearStartMonth, mealVoucherCap: formatDecimalEuros(s.mealVoucherCapCents) });
+
+/** The form as central's fields (the cap in cents; null when the cap typed is no amount). */
+function fieldsOf({ mealVoucherCap, ...rest }: Form) {
+  const mealVoucherCapCents = parseEuros(mealVoucherCap);
+  return mealVoucherCapCents === null ? null : { ...rest, mealVoucherCapCents };
+}
 
 function monthName(month: number, lang: string): string {
   return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { month: 'long', timeZone: 'UTC' }).format(Date.UTC(2000, month - 1, 1));
@@ -53,6 +65,7 @@ export function StoresScreen() {
                 <th>{t('field.timezone')}</th>
                 <th>{t('field.businessDayCutoff')}</th>
                 <th>{t('field.fiscalYearStartMonth')}</th>
+                <th>{t('stores.mealVoucherCap')}</th>
                 <th className="actions"><span className="sr-only">{t('fleet.actions')}</span></th>
               </tr>
             </thead>
@@ -67,6 +80,7 @@ export function StoresScreen() {
                   <td>{s.timezone}</td>
                   <td data-testid={`store-cutoff-${s.id}`}>{s.businessDayCutoff}</td>
                   <td>{monthName(s.fiscalYearStartMonth, lang)}</td>
+                  <td data-testid={`store-meal-voucher-cap-${s.id}`}>{formatEuros(s.mealVoucherCapCents, lang)}</td>
                   <td className="actions">
                     <RowMenu label={t('row.actionsOf', { name: s.name })} testId={`row-menu-store-${s.id}`}>
                       <RowAction testId={`store-edit-${s.id}`} onSelect={() => { setCreating(false); setEditing(s.id); }}>
@@ -96,13 +110,20 @@ function StoreForm({ store, onSaved, onCancel }: { store?: Store; onSaved(): voi
   const prefix = store ? `store-edit-form` : 'store-new-form';
 
   async function save() {
+    const fields = fieldsOf(f);
+    if (!fields) {
+      setError(t('stores.badCap'));
+      setInvalid(new Set(['mealVoucherCapCents']));
+      return;
+    }
     setBusy(true);
     try {
       if (store) {
-        const changes = Object.fromEntries(Object.entries(f).filter(([k, v]) => initial[k as Field] !== v)) as PatchStoreRequest;
+        const before = fieldsOf(initial);
+        const changes = Object.fromEntries(Object.entries(fields).filter(([k, v]) => before?.[k as keyof typeof fields] !== v)) as PatchStoreRequest;
         if (Object.keys(changes).length > 0) await api<Store>('PATCH', `/api/stores/${encodeURIComponent(store.id)}`, changes);
       } else {
-        const { code, ...rest } = f;
+        const { code, ...rest } = fields;
         const body: CreateStoreRequest = { ...rest, ...(code.trim() ? { code } : {}) };
         await api<Store>('POST', '/api/stores', body);
       }
@@ -115,7 +136,7 @@ function StoreForm({ store, onSaved, onCancel }: { store?: Store; onSaved(): voi
     }
   }
 
-  const input = (field: Exclude<Field, 'fiscalYearStartMonth'>, extra: Record<string, unknown> = {}) => (
+  const input = (field: Exclude<Field, 'fiscalYearStartMonth' | 'mealVoucherCap'>, extra: Record<string, unknown> = {}) => (
     <label>
       {t(field === 'code' ? 'stores.code' : `field.${field}`)}
       <input
@@ -155,6 +176,20 @@ function StoreForm({ store, onSaved, onCancel }: { store?: Store; onSaved(): voi
           </select>
         </label>
         <p className="muted small full" id={`${prefix}-cutoff-help`}>{t('stores.cutoffHelp')}</p>
+        <label>
+          {t('stores.mealVoucherCap')}
+          <input
+            data-testid={`${prefix}-mealVoucherCap`}
+            className="short"
+            inputMode="decimal"
+            required
+            value={f.mealVoucherCap}
+            aria-invalid={invalid.has('mealVoucherCapCents') || undefined}
+            aria-describedby={`${prefix}-cap-help`}
+            onChange={(e) => setF({ ...f, mealVoucherCap: e.target.value })}
+          />
+        </label>
+        <p className="muted small full" id={`${prefix}-cap-help`}>{t('stores.capHelp')}</p>
         <div className="full">
           <button type="submit" data-testid={`${prefix}-save`} disabled={busy}>{store ? t('fleet.save') : t('stores.create')}</button>
           <button type="button" onClick={onCancel}>{t('fleet.cancel')}</button>

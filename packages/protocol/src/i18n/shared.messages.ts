@@ -27,7 +27,7 @@ const FIELD_NAMES = [
   'login', 'name', 'email', 'phone', 'quantity', 'delta', 'reason', 'note', 'storeId', 'registerId', 'from', 'to', 'amountCents',
   'lines', 'payments', 'method', 'siret', 'vatNumber', 'timezone', 'address', 'customerId', 'limit', 'offset', 'account', 'code',
   'countedCashCents', 'discountBp', 'url', 'active', 'row', 'price', 'vat', 'businessDayCutoff', 'fiscalYearStartMonth',
-  'counted',
+  'counted', 'mealVoucherCapCents',
 ] as const;
 type FieldName = (typeof FIELD_NAMES)[number];
 
@@ -129,6 +129,7 @@ const fr: Record<SharedKey, string> = {
   'field.vat': 'TVA (%)',
   'field.businessDayCutoff': 'Fin de la journée de vente',
   'field.fiscalYearStartMonth': 'Début de l’exercice',
+  'field.mealVoucherCapCents': 'Plafond titres-restaurant',
   'field.counted': 'Quantité comptée',
   'method.cash': 'Espèces',
   'method.card': 'Carte',
@@ -269,6 +270,7 @@ const en: Record<SharedKey, string> = {
   'field.vat': 'VAT (%)',
   'field.businessDayCutoff': 'End of the business day',
   'field.fiscalYearStartMonth': 'Start of the fiscal year',
+  'field.mealVoucherCapCents': 'Meal-voucher cap',
   'field.counted': 'Counted quantity',
   'method.cash': 'Cash',
   'method.card': 'Card',
