@@ -58,7 +58,9 @@ export function PaymentPanel(props: { cart: Cart; onDone: (sale: SaleResponse) =
     const typed = amountText.trim() ? parseEuros(amountText) : null;
     amountRef.current?.focus();
     if (amountText.trim() && typed === null) return setError(t('badAmount'));
-    const taken = mealVoucherTender(due, mealVoucherCents(tenders), typed ?? due, voucherCapCents);
+    // Nothing typed: what is due, within what the cap still allows on this ticket.
+    const capLeft = voucherCapCents - mealVoucherCents(tenders);
+    const taken = mealVoucherTender(due, mealVoucherCents(tenders), typed ?? (capLeft > 0 ? Math.min(due, capLeft) : due), voucherCapCents);
     if (!taken.ok) return setError(errorText(t, { code: 'PAYMENT_REFUSED', details: { reason: taken.code } }));
     setTenders((ts) => [...ts, { method: 'meal_voucher', amountCents: taken.value }]);
     setAmountText('');

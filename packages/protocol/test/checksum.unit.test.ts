@@ -20,7 +20,11 @@ test('canonical text of each kind of line: fixed keys in the schema order, nothi
     [{ t: 'store', r: { ...store, code: 'S01', registers: [{ id: 'r1', name: 'Caisse 1', number: 1, extra: 1 }] } as never }, '{"t":"store","r":{"id":"s1","name":"Boutique","address":"1 rue","siret":"123","vatNumber":"FR1","timezone":"Europe/Paris","businessDayCutoff":"04:00","fiscalYearStartMonth":1,"code":"S01","registers":[{"id":"r1","name":"Caisse 1","number":1}]}}'],
     [{ t: 'store', r: { ...store, code: 'S01' } }, '{"t":"store","r":{"id":"s1","name":"Boutique","address":"1 rue","siret":"123","vatNumber":"FR1","timezone":"Europe/Paris","businessDayCutoff":"04:00","fiscalYearStartMonth":1,"code":"S01"}}'],
     [{ t: 'store', r: { ...store, registers: [] } }, '{"t":"store","r":{"id":"s1","name":"Boutique","address":"1 rue","siret":"123","vatNumber":"FR1","timezone":"Europe/Paris","businessDayCutoff":"04:00","fiscalYearStartMonth":1,"registers":[]}}'],
+    // The till extras (`with=till`): the meal-voucher cap, last; absent (older registers), the line reads as before.
+    [{ t: 'store', r: { ...store, code: 'S01', registers: [], mealVoucherCapCents: 1800 } }, '{"t":"store","r":{"id":"s1","name":"Boutique","address":"1 rue","siret":"123","vatNumber":"FR1","timezone":"Europe/Paris","businessDayCutoff":"04:00","fiscalYearStartMonth":1,"code":"S01","registers":[],"mealVoucherCapCents":1800}}'],
+    [{ t: 'store', r: { ...store, mealVoucherCapCents: 0 } }, '{"t":"store","r":{"id":"s1","name":"Boutique","address":"1 rue","siret":"123","vatNumber":"FR1","timezone":"Europe/Paris","businessDayCutoff":"04:00","fiscalYearStartMonth":1,"mealVoucherCapCents":0}}'],
     [{ t: 'paymentMethod', r: 'card' }, '{"t":"paymentMethod","r":"card"}'],
+    [{ t: 'paymentMethod', r: 'meal_voucher' }, '{"t":"paymentMethod","r":"meal_voucher"}'],
     [{ t: 'product', r: product('A') }, '{"t":"product","r":{"sku":"A","label":"P A","priceCents":130,"vatRate":550,"category":"Pain","barcodes":["b-A"],"active":true}}'],
     [{ t: 'customer', r: customer('c1') }, '{"t":"customer","r":{"id":"c1","name":"C c1","email":"c1@x","phone":null,"active":true}}'],
     [{ t: 'cashier', r: cashier('k1') }, '{"t":"cashier","r":{"id":"k1","login":"lk1","displayName":"K k1","role":"cashier","pinHash":"h","active":true}}'],

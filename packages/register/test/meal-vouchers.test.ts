@@ -3,7 +3,7 @@
 // docs/architecture.md §24: the store's cap per ticket comes from central through the copy (and a
 // later change of it through the changes pull); a voucher above the total (no change given),
 // vouchers above the cap, or a refund in vouchers are refused with coded reasons and nothing is
-// written; an accepted one is signed in the ticket and counted apart in the X report; with the link
+// written; an accepted one is signed in the ticket and counted apart in the X report and the Z; with the link
 // cut, the cap of the SOS copy still holds and the ticket reaches central once the link is back.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -114,5 +114,13 @@ describe('meal vouchers at the till', () => {
       central.records(env.registerId).find((r) => r.chain === 'ticket' && r.number === sale.body.number),
     30_000);
     assert.deepEqual((atCentral.payload as { payments: unknown }).payments, [{ method: 'meal_voucher', amountCents: 1500 }, { method: 'cash', amountCents: 2000 }]);
+  });
+
+  test('the Z closure signs the meal vouchers of the day as their own method', async () => {
+    const z = await api(env.reg.url, 'POST', '/api/closures/day', { token: env.token, body: { approval: central.manager } });
+    assert.equal(z.status, 201, JSON.stringify(z.body));
+    const payments = z.body.payload.payments as { method: string; amountCents: number; count: number }[];
+    assert.deepEqual(payments.find((p) => p.method === 'meal_voucher'), { method: 'meal_voucher', amountCents: 1800 + 1500, count: 2 });
+    assert.ok(payments.some((p) => p.method === 'card') && payments.some((p) => p.method === 'cash'), JSON.stringify(payments));
   });
 });
