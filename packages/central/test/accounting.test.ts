@@ -311,6 +311,10 @@ for (const dialect of DIALECTS) {
       assert.equal(eur(rows[1]![col('TVA 20 %')]!), z13.vat.find((v) => v.rate === 2000)!.vatCents);
       assert.equal(eur(rows[3]![col('Net TTC')]!), r.json.totals.netCents);
       assert.equal(rows[1]![col('Écart de caisse')], '-3,50');
+      // Payment columns named in French, never by their code (cash, card, meal_voucher...).
+      const paymentColumns = rows[0]!.filter((h) => h.startsWith('Règlements '));
+      assert.ok(paymentColumns.includes('Règlements Espèces'), rows[0]!.join(';'));
+      assert.deepEqual(paymentColumns.filter((h) => /[a-z]+_[a-z]+|\b(cash|card|cheque)\b/.test(h)), []);
     });
   });
 }

@@ -2,6 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import { SPREADSHEET_SAFE } from '../exports/spreadsheet-cell';
 import { PAYMENT_METHODS, formatDecimalEuros, formatRate } from '@comptoir/domain';
 import type { AccountingPeriodQuery, JournalDay, PaymentMethod, SalesJournal } from '@comptoir/protocol';
+import { SHARED_MESSAGES } from '@comptoir/protocol/i18n';
 import type { Ctx } from '../../context';
 import { readStorePeriod, type PeriodTicket, type StorePeriod } from './accounting-period.service';
 
@@ -93,6 +94,11 @@ function euros(cents: number | null): string {
   return cents === null ? '' : formatDecimalEuros(cents);
 }
 
+/** A payment method in the journal's French headers ("Titre-restaurant", not `meal_voucher`), from the clients' shared catalogue. */
+function methodName(method: string): string {
+  return (SHARED_MESSAGES.fr as Record<string, string>)[`method.${method}`] ?? method;
+}
+
 /**
  * The journal as CSV for a spreadsheet: `;`-separated, decimal comma, UTF-8 with a BOM, one row per
  * day then a TOTAL row; one column pair per VAT rate (base, VAT) and one per payment method.
@@ -108,7 +114,7 @@ export function journalCsv(j: SalesJournal): string {
     'Retours TTC',
     'Net TTC',
     ...rates.flatMap((r) => [`Base HT ${formatRate(r)}`, `TVA ${formatRate(r)}`]),
-    ...methods.map((m) => `Règlements ${m}`),
+    ...methods.map((m) => `Règlements ${methodName(m)}`),
     'Écart de caisse',
   ];
   const row = (label: string, closed: string, t: Totals) => [
