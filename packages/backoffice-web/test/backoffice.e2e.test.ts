@@ -300,6 +300,25 @@ describe('back office in a browser', () => {
     assert.deepEqual([p1.priceCents, p1.vatRate, p2.priceCents, p2.vatRate], [150, 550, 1290, 2000]);
   });
 
+  it('an admin flags a product open price with its cap in the catalog editor; a bad cap is refused and stores nothing', async () => {
+    const created = await http(info.centralUrl, 'POST', '/api/products', { token: adminToken, body: { sku: 'OPENB1', label: 'Retouche', priceCents: 200, vatRate: 2000, category: 'Atelier' } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    await page.getByTestId('nav-catalog').click();
+    await page.getByTestId('catalog-search').fill('OPENB1');
+    await page.getByTestId('row-menu-product-OPENB1').click();
+    await page.getByTestId('edit-OPENB1').click();
+    await page.getByTestId('open-price-OPENB1').check();
+    await page.getByTestId('open-price-max-OPENB1').fill('0');
+    await page.getByTestId('save-OPENB1').click();
+    await textMatching(page.getByTestId('product-editor-OPENB1'), /Plafond invalide/);
+    assert.equal((await http(info.centralUrl, 'GET', '/api/products/OPENB1', { token: adminToken })).body.openPrice, false, 'nothing stored');
+    await page.getByTestId('open-price-max-OPENB1').fill('25,50');
+    await page.getByTestId('save-OPENB1').click();
+    await textMatching(page.getByTestId('price-OPENB1'), /Prix libre \(≤ 25,50\s€\)/);
+    const p = (await http(info.centralUrl, 'GET', '/api/products/OPENB1', { token: adminToken })).body;
+    assert.deepEqual([p.openPrice, p.openPriceMaxCents, p.priceCents], [true, 2550, 200]);
+  });
+
   it('a schedule change made in the fleet view reaches the register', async () => {
     const reg = info.registers[0]!;
     await page.getByTestId('nav-fleet').click();

@@ -1,5 +1,5 @@
-import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
-import type { RegisterStatus, SaleResponse } from '@comptoir/protocol';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import type { LocalProduct, RegisterStatus, SaleResponse } from '@comptoir/protocol';
 import { api, onSessionLost, setToken } from './api.client';
 import { ApprovalProvider } from './approval.dialog';
 import { cartReducer, loadCart, saveCart } from './cart.state';
@@ -11,6 +11,7 @@ import { savedLang, translator, type Lang } from './i18n.messages';
 import { HeldSalesDialog } from './held-sales.dialog';
 import { LoginScreen } from './login.screen';
 import { PaymentPanel } from './payment.panel';
+import { OpenPriceDialog } from './open-price.dialog';
 import { ReportScreen } from './report.screen';
 import { FloatPrompt } from './drawer.panel';
 import { ReturnsScreen } from './returns.screen';
@@ -53,6 +54,7 @@ export function App() {
   const [done, setDone] = useState<SaleResponse | null>(null);
   const [showHeld, setShowHeld] = useState(false);
   const [creatingCustomer, setCreatingCustomer] = useState(false);
+  const [pricing, setPricing] = useState<{ product: LocalProduct; quantity: number } | null>(null);
   // A receipt's reference scanned on the sale screen: the Returns tab opens with that ticket.
   const [scannedTicket, setScannedTicket] = useState<{ reference: string; at: number } | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
@@ -130,6 +132,13 @@ export function App() {
     if (sale.kind === 'sale') dispatch({ type: 'clear' });
   }
 
+  // An open-price item waits for its price (OpenPriceDialog); the search gets the focus back after.
+  const askPrice = useCallback((product: LocalProduct, quantity: number) => setPricing({ product, quantity }), []);
+  function backToSearch() {
+    setPricing(null);
+    setTimeout(() => searchRef.current?.focus(), 0);
+  }
+
   function closeDone() {
     setDone(null);
     setTab('sell');
@@ -137,7 +146,7 @@ export function App() {
   }
 
   // While a dialog of the sale is open, everything behind it is inert: no focus, no click, no key.
-  const behindDialog = paying || done !== null || showHeld || creatingCustomer;
+  const behindDialog = paying || done !== null || showHeld || creatingCustomer || pricing !== null;
   const screen = useMemo(() => ({ lang, t, status, session }), [lang, t, status, session]);
   return (
     <ScreenContext.Provider value={screen}>
@@ -189,6 +198,7 @@ export function App() {
             />
           ) : tab === 'sell' ? (
             <SaleScreen cart={cart} dispatch={dispatch} searchRef={searchRef} onPay={() => setPaying(true)} onPickCustomer={() => setTab('customers')} onShowHeld={() => setShowHeld(true)}
+              onOpenPrice={askPrice}
               onTicketReference={(reference) => {
                 setScannedTicket({ reference, at: Date.now() });
                 setTab('returns');
@@ -214,6 +224,17 @@ export function App() {
           </footer>
         )}
         {session && paying && <PaymentPanel cart={cart} onDone={afterTicket} onCancel={() => setPaying(false)} />}
+        {session && pricing && (
+          <OpenPriceDialog
+            product={pricing.product}
+            quantity={pricing.quantity}
+            onDone={(unitPriceCents) => {
+              dispatch({ type: 'add', product: pricing.product, quantity: pricing.quantity, unitPriceCents });
+              backToSearch();
+            }}
+            onCancel={backToSearch}
+          />
+        )}
         {session && done && <TicketDoneModal sale={done} onClose={closeDone} />}
         {session && showHeld && (
           <HeldSalesDialog

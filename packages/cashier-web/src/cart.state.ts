@@ -15,13 +15,16 @@ export type CartLine = {
   vatRate: number;
   quantity: number;
   discountCents: number;
+  /** An open-price item: `unitPriceCents` is the price the cashier typed, sent with the sale (the register checks the cap). */
+  openPrice?: boolean;
 };
 
 /** `ticketDiscount`: on the whole ticket, spread over the lines by the register (and here for the preview). */
 export type Cart = { lines: CartLine[]; customer: LocalCustomer | null; nextKey: number; ticketDiscount?: TicketDiscount | null };
 
 export type CartAction =
-  | { type: 'add'; product: LocalProduct; quantity?: number }
+  /** `unitPriceCents`: the price typed for an open-price item (OpenPriceDialog). */
+  | { type: 'add'; product: LocalProduct; quantity?: number; unitPriceCents?: number }
   | { type: 'restore'; lines: Omit<CartLine, 'key'>[]; customer: LocalCustomer | null }
   | { type: 'quantity'; key: number; quantity: number }
   | { type: 'discount'; key: number; discountCents: number }
@@ -48,16 +51,20 @@ export function cartReducer(cart: Cart, a: CartAction): Cart {
     case 'add': {
       // A second scan of the same product (without discount) adds to its line (one unit, or the multiplier's).
       const n = Math.max(1, Math.min(10000, Math.floor(a.quantity ?? 1)));
-      const same = cart.lines.find((l) => l.sku === a.product.sku && l.discountCents === 0);
+      // An open-price item without its typed price is not added; with it, each typed price is its own line.
+      const open = a.product.openPriceMaxCents !== null;
+      if (open && (a.unitPriceCents === undefined || a.unitPriceCents <= 0 || a.unitPriceCents > a.product.openPriceMaxCents!)) return cart;
+      const same = open ? undefined : cart.lines.find((l) => l.sku === a.product.sku && l.discountCents === 0 && !l.openPrice);
       if (same) return cartReducer(cart, { type: 'quantity', key: same.key, quantity: same.quantity + n });
       const line: CartLine = {
         key: cart.nextKey,
         sku: a.product.sku,
         label: a.product.label,
-        unitPriceCents: a.product.priceCents,
+        unitPriceCents: open ? a.unitPriceCents! : a.product.priceCents,
         vatRate: a.product.vatRate,
         quantity: n,
         discountCents: 0,
+        ...(open ? { openPrice: true } : {}),
       };
       return { ...cart, lines: [...cart.lines, line], nextKey: cart.nextKey + 1 };
     }
@@ -88,7 +95,12 @@ export function cartReducer(cart: Cart, a: CartAction): Cart {
 }
 
 export function saleLines(cart: Cart): SaleRequest['lines'] {
-  return cart.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, ...(l.discountCents > 0 ? { discountCents: l.discountCents } : {}) }));
+  return cart.lines.map((l) => ({
+    sku: l.sku,
+    quantity: l.quantity,
+    ...(l.discountCents > 0 ? { discountCents: l.discountCents } : {}),
+    ...(l.openPrice ? { unitPriceCents: l.unitPriceCents } : {}),
+  }));
 }
 
 const KEY = 'comptoir.cart';

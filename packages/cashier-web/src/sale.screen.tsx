@@ -22,6 +22,8 @@ export function SaleScreen(props: {
   onPickCustomer: () => void;
   onShowHeld: () => void;
   onTicketReference: (reference: string) => void;
+  /** An open-price item scanned or tapped: the app asks its price (OpenPriceDialog), then adds it. */
+  onOpenPrice: (product: LocalProduct, quantity: number) => void;
   searchRef: React.RefObject<HTMLInputElement | null>;
 }) {
   const { t, lang } = useScreen();
@@ -92,15 +94,17 @@ export function SaleScreen(props: {
     return () => window.removeEventListener('keydown', onKey, true);
   }, [props.searchRef]);
 
+  const { onOpenPrice } = props;
   const add = useCallback(
     (p: LocalProduct) => {
       const n = multiplierRef.current;
-      dispatch({ type: 'add', product: p, ...(n ? { quantity: n } : {}) });
+      if (p.openPriceMaxCents !== null) onOpenPrice(p, n ?? 1);
+      else dispatch({ type: 'add', product: p, ...(n ? { quantity: n } : {}) });
       multiplierRef.current = null;
       setMultiplierState(null);
       setMessage(null);
     },
-    [dispatch],
+    [dispatch, onOpenPrice],
   );
 
   /** "3" in the search then ×: the next product added counts 3. */
@@ -337,7 +341,7 @@ const ProductGrid = memo(function ProductGrid(props: { products: LocalProduct[];
       {props.products.map((p) => (
         <button key={p.sku} className="tile" data-testid="product-tile" data-sku={p.sku} onClick={() => props.onAdd(p)}>
           <span className="tile-label">{p.label}</span>
-          <span className="tile-price">{formatEuros(p.priceCents, lang)}</span>
+          <span className="tile-price">{p.openPriceMaxCents !== null ? t('openPriceTile') : formatEuros(p.priceCents, lang)}</span>
           {p.stock !== null && <span className={p.stock <= 0 ? 'tile-stock low' : 'tile-stock'}>{t('stock')} {p.stock}</span>}
         </button>
       ))}

@@ -4,7 +4,7 @@ import type { LocalProduct } from '@comptoir/protocol';
 import { cartReducer, cartTotal, emptyCart, lineTotal, saleLines, type Cart, type CartAction } from '../src/cart.state';
 
 // The cashier screen's sale in progress: a pure reducer, checked action by action.
-const product = (sku: string, priceCents: number): LocalProduct => ({ sku, label: `P ${sku}`, priceCents, vatRate: 550, category: 'Pain', barcodes: [], stock: null });
+const product = (sku: string, priceCents: number, openPriceMaxCents: number | null = null): LocalProduct => ({ sku, label: `P ${sku}`, priceCents, vatRate: 550, category: 'Pain', barcodes: [], stock: null, openPriceMaxCents });
 const run = (...actions: CartAction[]): Cart => actions.reduce(cartReducer, emptyCart);
 
 test('adding a product makes a line of one; scanning it again adds a unit to that line', () => {
@@ -57,4 +57,19 @@ test('the multiplier adds that many at once (to the same line when there is one)
   assert.deepEqual(c.lines.map((l) => [l.key, l.sku, l.quantity, l.discountCents]), [[1, 'C', 4, 20]]);
   assert.equal(cartTotal(c), 780);
   assert.equal(cartReducer(c, { type: 'add', product: product('D', 10) }).lines[1]!.key, 2, 'keys go on after the recalled lines');
+});
+
+test('an open-price item is added only with a typed price within its cap, each price its own line, sent with the sale', () => {
+  const open = product('DIVERS', 0, 5000);
+  const c = run(
+    { type: 'add', product: open },
+    { type: 'add', product: open, unitPriceCents: 0 },
+    { type: 'add', product: open, unitPriceCents: 5001 },
+    { type: 'add', product: open, unitPriceCents: 1250 },
+    { type: 'add', product: open, unitPriceCents: 1250, quantity: 2 },
+    { type: 'add', product: product('A', 130) },
+  );
+  assert.deepEqual(c.lines.map((l) => [l.sku, l.quantity, l.unitPriceCents, l.openPrice === true]), [['DIVERS', 1, 1250, true], ['DIVERS', 2, 1250, true], ['A', 1, 130, false]]);
+  assert.equal(cartTotal(c), 3 * 1250 + 130);
+  assert.deepEqual(saleLines(c), [{ sku: 'DIVERS', quantity: 1, unitPriceCents: 1250 }, { sku: 'DIVERS', quantity: 2, unitPriceCents: 1250 }, { sku: 'A', quantity: 1 }]);
 });

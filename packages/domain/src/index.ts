@@ -4,6 +4,7 @@ export { FRENCH_VAT_RATES, parseVatPercent, splitVatInclusive, type VatSplit } f
 export { priceLines, type LineInput, type PricedLine, type PricedCart, type VatLine } from './cart';
 export { PAYMENT_METHODS, paymentsNetOfChange, settlePayments, type PaymentMethod, type Payment, type Settlement } from './payment';
 export { buildReturnLines, type ReturnRequest } from './return';
+export { linePrice, priceAllowed, type LinePriceError, type PricedProduct } from './open-price';
 export {
   GENESIS_SIGNATURE,
   canonicalRecordString,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Cents, Id, IsoDateTime, Sku, VatRate } from './common';
+import { Cents, Id, IsoDateTime, OpenPriceFields, OpenPriceMaxCents, Sku, VatRate, openPriceRule } from './common';
 import { CentralTicket, Customer, FleetRegister, Role } from './central-api';
 import { RegisterMode } from './sync';
 
@@ -186,7 +186,8 @@ export const PutProductRequest = z.object({
   vatRate: VatRate,
   category: z.string().trim().max(100),
   barcodes: z.array(Barcode).max(20),
-});
+  ...OpenPriceFields,
+}).superRefine(openPriceRule);
 export type PutProductRequest = z.infer<typeof PutProductRequest>;
 
 /** One CSV row, after parsing (strings) — the import validates each row with this schema. */
@@ -206,10 +207,19 @@ export const CsvProductRow = z.object({
     .default('')
     .transform((s) => s.split(/[|\s]+/).filter((x) => x !== ''))
     .pipe(z.array(Barcode).max(20)),
+  /**
+   * `openPriceMaxCents`: empty = sold at its catalog price; a whole number of cents = an open-price
+   * item with that cap (the import also takes `openPriceMax` in euros, catalog-admin.service.ts).
+   */
+  openPriceMaxCents: z
+    .string()
+    .trim()
+    .default('')
+    .pipe(z.union([z.literal('').transform(() => null), z.string().regex(/^\d{1,12}$/, 'empty, or the cap in whole cents').transform(Number).pipe(OpenPriceMaxCents)])),
 });
 export type CsvProductRow = z.infer<typeof CsvProductRow>;
 /** The columns of the catalog CSV (export writes them; import needs at least sku, label, priceCents, vatRate). */
-export const CSV_COLUMNS = ['sku', 'label', 'priceCents', 'vatRate', 'category', 'barcodes'] as const;
+export const CSV_COLUMNS = ['sku', 'label', 'priceCents', 'vatRate', 'category', 'barcodes', 'openPriceMaxCents'] as const;
 
 export const ImportQuery = z.object({
   /** Line number (1-based, in the whole file) of the first data row of this chunk: for the report. */

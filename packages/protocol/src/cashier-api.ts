@@ -173,6 +173,8 @@ export const HeldSaleLine = z.object({
   vatRate: z.number().int().nonnegative(),
   quantity: z.number().int().min(1).max(10000),
   discountCents: Cents.nonnegative(),
+  /** An open-price item: `unitPriceCents` is the price the cashier typed, sent again with the sale once recalled. */
+  openPrice: z.boolean().optional(),
 });
 export type HeldSaleLine = z.infer<typeof HeldSaleLine>;
 

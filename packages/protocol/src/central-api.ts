@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Cents, Id, IsoDateTime, Sku, VatRate } from './common';
+import { Cents, Id, IsoDateTime, OpenPriceFields, OpenPriceMaxCents, Sku, VatRate, openPriceRule } from './common';
 import { RegisterMode, SosCopyKind } from './sync';
 import { ArchivePayload, ClosurePayload, TicketLine, TicketPayment, VatLine } from './record';
 
@@ -68,6 +68,10 @@ export const Product = z.object({
   vatRate: VatRate,
   category: z.string(),
   barcodes: z.array(z.string()),
+  /** An open-price item: the cashier types its price at the till (≤ `openPriceMaxCents`); `priceCents` is then unused. */
+  openPrice: z.boolean(),
+  /** The cap of an open-price item; null for a product sold at its catalog price. */
+  openPriceMaxCents: OpenPriceMaxCents.nullable(),
 });
 export type Product = z.infer<typeof Product>;
 
@@ -78,7 +82,8 @@ export const CreateProductRequest = z.object({
   vatRate: VatRate,
   category: z.string().trim().max(100).default(''),
   barcodes: z.array(z.string().regex(/^[0-9A-Za-z-]{1,64}$/)).max(20).default([]),
-});
+  ...OpenPriceFields,
+}).superRefine(openPriceRule);
 export type CreateProductRequest = z.infer<typeof CreateProductRequest>;
 
 export const PatchProductRequest = z

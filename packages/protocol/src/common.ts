@@ -4,6 +4,22 @@ export const Id = z.string().min(1).max(64);
 export const Cents = z.number().int().safe();
 /** VAT rate in basis points: 2000 = 20 %. */
 export const VatRate = z.number().int().min(0).max(10000);
+/**
+ * Cap of an open-price item (issue 12): the cashier types the price at the till, above 0 and at most
+ * this; null (or absent) = a product sold at its catalog price. At most 1,000,000 € (a typing slip
+ * of the owner is refused, not a till that takes any amount).
+ */
+export const OpenPriceMaxCents = z.number().int().min(1).max(100_000_000);
+/** The open-price fields of a product write (create, full edit); `openPriceRule` ties them together. */
+export const OpenPriceFields = {
+  openPrice: z.boolean().default(false),
+  openPriceMaxCents: OpenPriceMaxCents.nullable().default(null),
+};
+/** An open-price item needs its cap; a product at its catalog price has none. */
+export function openPriceRule(p: { openPrice: boolean; openPriceMaxCents: number | null }, ctx: z.RefinementCtx): void {
+  if (p.openPrice && p.openPriceMaxCents === null) ctx.addIssue({ code: 'custom', path: ['openPriceMaxCents'], message: 'an open-price item needs its cap' });
+  if (!p.openPrice && p.openPriceMaxCents !== null) ctx.addIssue({ code: 'custom', path: ['openPriceMaxCents'], message: 'a cap is only for an open-price item' });
+}
 export const IsoDateTime = z.iso.datetime({ offset: true });
 export const Sku = z.string().trim().min(1).max(64);
 

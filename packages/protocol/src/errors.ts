@@ -55,6 +55,12 @@ export const ERROR_CODES = {
   /** This central keeps no monthly partitions (SQLite): there is nothing to purge. */
   PURGE_UNSUPPORTED: 409,
   UNKNOWN_PRODUCT: 422,
+  /** An open-price item sold without the price the cashier typed (details.sku). */
+  OPEN_PRICE_REQUIRED: 422,
+  /** The typed price of an open-price item is above its cap (details.sku, maxCents). */
+  OPEN_PRICE_ABOVE_CAP: 422,
+  /** A price was sent for a product sold at its catalog price (details.sku): only open-price items take one. */
+  PRICE_NOT_OPEN: 422,
   UNKNOWN_CUSTOMER: 422,
   UNAVAILABLE_OFFLINE: 503,
   /** Central is saturated on this path (admission control): alive, come back after `Retry-After` (details.retryAfterSeconds). */

@@ -58,6 +58,12 @@ export const SaleLineRequest = z.object({
   sku: Sku,
   quantity: z.number().int().min(1).max(10000),
   discountCents: Cents.nonnegative().optional(),
+  /**
+   * The price the cashier typed, for an open-price item only (required there, above 0 and at most its
+   * cap: 422 `OPEN_PRICE_REQUIRED` / `OPEN_PRICE_ABOVE_CAP`); any other product is sold at its catalog
+   * price and a price sent for it is refused (422 `PRICE_NOT_OPEN`).
+   */
+  unitPriceCents: Cents.positive().optional(),
 });
 export const SalePaymentRequest = z.object({
   method: PaymentMethod,
@@ -171,6 +177,8 @@ export const LocalProduct = z.object({
   category: z.string(),
   barcodes: z.array(z.string()),
   stock: z.number().int().nullable(),
+  /** An open-price item's cap (the screen asks the price); null for a product at its catalog price. */
+  openPriceMaxCents: z.number().int().positive().nullable(),
 });
 export type LocalProduct = z.infer<typeof LocalProduct>;
 export const LocalSearchQuery = z.object({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Cents, Id, IsoDateTime, Sku, VatRate } from './common';
+import { Cents, Id, IsoDateTime, OpenPriceMaxCents, Sku, VatRate } from './common';
 import { Chain, PaymentMethod, SignedRecord } from './record';
 
 /** Heads: the last number held per chain (0 or absent = nothing yet). */
@@ -124,6 +124,12 @@ export const CopyProduct = z.object({
   category: z.string(),
   barcodes: z.array(z.string()),
   active: z.boolean(),
+  /**
+   * Present only on an open-price item (issue 12), sent only to registers that ask
+   * (`?with=…,open-price`): its cap; the cashier types the price. Absent otherwise, so a product
+   * line hashes as before and older registers' copies keep verifying (copy-checksum.ts).
+   */
+  openPriceMaxCents: OpenPriceMaxCents.optional(),
 });
 export type CopyProduct = z.infer<typeof CopyProduct>;
 
@@ -222,17 +228,26 @@ export type Snapshot = z.infer<typeof Snapshot>;
 /**
  * `?with=`: what a register understands beyond the copy of older releases, comma-separated.
  * `references`: the store line carries the ticket-reference fields (registers from issue 12 on ask);
- * `till`: the meal-voucher cap in the store line and `meal_voucher` in the payment methods (§24).
+ * `till`: the meal-voucher cap in the store line and `meal_voucher` in the payment methods (§24);
+ * `open-price`: open-price items come with their cap (`openPriceMaxCents`); without it, central leaves
+ * them out of a full copy and sends them as inactive in changes: a till that cannot ask the price never sells one.
  * An older register asks for less and gets exactly the lines it hashes, so its copies keep verifying.
  */
-export const COPY_EXTRAS = ['references', 'till'] as const;
+export const COPY_EXTRAS = ['references', 'till', 'open-price'] as const;
 export type CopyExtra = (typeof COPY_EXTRAS)[number];
-export const CopyQuery = z.object({ with: z.string().max(100).regex(/^(references|till)(,(references|till))*$/, 'a comma-separated list of: references, till').optional() });
+export const CopyQuery = z.object({ with: z.string().max(100).regex(/^(references|till|open-price)(,(references|till|open-price))*$/, 'a comma-separated list of: references, till, open-price').optional() });
 /** The extras a `?with=` names. */
-export function copyExtrasOf(w: string | undefined): { references: boolean; till: boolean } {
+export function copyExtrasOf(w: string | undefined): CopyExtras {
   const names = new Set((w ?? '').split(','));
-  return { references: names.has('references'), till: names.has('till') };
+  return { references: names.has('references'), till: names.has('till'), openPrice: names.has('open-price') };
 }
+export interface CopyExtras {
+  references: boolean;
+  till: boolean;
+  openPrice: boolean;
+}
+/** The `?with=` a register of this release sends for its copies (full and changes). */
+export const COPY_WITH = COPY_EXTRAS.join(',');
 export type CopyQuery = z.infer<typeof CopyQuery>;
 export const ChangesQuery = CopyQuery.extend({ since: z.coerce.number().int().nonnegative() });
 export const ChangesResponse = z.object({

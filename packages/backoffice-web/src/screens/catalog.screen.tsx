@@ -49,7 +49,9 @@ export function CatalogScreen() {
                   <td className="mono">{p.sku}</td>
                   <td>{p.label}</td>
                   <td>{p.category}</td>
-                  <td className="num" data-testid={`price-${p.sku}`}>{formatEuros(p.priceCents, lang)}</td>
+                  <td className="num" data-testid={`price-${p.sku}`}>
+                    {p.openPriceMaxCents !== null ? t('catalog.openPriceShown', { max: formatEuros(p.openPriceMaxCents, lang) }) : formatEuros(p.priceCents, lang)}
+                  </td>
                   <td className="num">{formatRate(p.vatRate, lang)}</td>
                   <td className="mono small">{p.barcodes.join(' ')}</td>
                   <td className="actions">
@@ -69,15 +71,43 @@ export function CatalogScreen() {
   );
 }
 
+/** The open-price fields of a product form: checked → the cap typed in euros (above 0); else none. */
+type OpenPriceForm = { openPrice: boolean; cap: string };
+function openPriceFields(f: OpenPriceForm): { openPrice: boolean; openPriceMaxCents: number | null } | null {
+  if (!f.openPrice) return { openPrice: false, openPriceMaxCents: null };
+  const cap = parseEuros(f.cap);
+  return cap === null || cap === 0 ? null : { openPrice: true, openPriceMaxCents: cap };
+}
+
+/** "Open price" with its cap: a checkbox, and the cap's field once checked. */
+function OpenPriceInputs({ f, sku, onChange }: { f: OpenPriceForm; sku: string; onChange(f: OpenPriceForm): void }) {
+  const { t } = useI18n();
+  return (
+    <span className="open-price">
+      <label>
+        <input type="checkbox" data-testid={`open-price-${sku}`} checked={f.openPrice} onChange={(e) => onChange({ ...f, openPrice: e.target.checked })} /> {t('catalog.openPrice')}
+      </label>
+      {f.openPrice && (
+        <input className="short" data-testid={`open-price-max-${sku}`} aria-label={t('catalog.openPriceMax')} placeholder={t('catalog.openPriceMax')} value={f.cap} onChange={(e) => onChange({ ...f, cap: e.target.value })} />
+      )}
+    </span>
+  );
+}
+
 function ProductEditor({ p, onDone }: { p: Product; onDone(): void }) {
   const { t } = useI18n();
-  const [f, setF] = useState({ label: p.label, price: formatDecimalEuros(p.priceCents), vatRate: p.vatRate, category: p.category, barcodes: p.barcodes.join(' ') });
+  const [f, setF] = useState({
+    label: p.label, price: formatDecimalEuros(p.priceCents), vatRate: p.vatRate, category: p.category, barcodes: p.barcodes.join(' '),
+    openPrice: p.openPrice, cap: p.openPriceMaxCents !== null ? formatDecimalEuros(p.openPriceMaxCents) : '',
+  });
   const [error, setError] = useState<string | null>(null);
   async function save() {
     const priceCents = parseEuros(f.price);
     if (priceCents === null) return setError(t('catalog.invalidPrice'));
+    const open = openPriceFields(f);
+    if (open === null) return setError(t('catalog.invalidCap'));
     try {
-      await api('PUT', `/api/products/${encodeURIComponent(p.sku)}`, { label: f.label, priceCents, vatRate: f.vatRate, category: f.category, barcodes: f.barcodes.split(/\s+/).filter(Boolean) });
+      await api('PUT', `/api/products/${encodeURIComponent(p.sku)}`, { label: f.label, priceCents, vatRate: f.vatRate, category: f.category, barcodes: f.barcodes.split(/\s+/).filter(Boolean), ...open });
       onDone();
     } catch (e) {
       setError(errorText(t, e));
@@ -88,7 +118,10 @@ function ProductEditor({ p, onDone }: { p: Product; onDone(): void }) {
       <td className="mono">{p.sku}</td>
       <td><input aria-label={t('catalog.label')} value={f.label} onChange={(e) => setF({ ...f, label: e.target.value })} /></td>
       <td><input aria-label={t('catalog.category')} value={f.category} onChange={(e) => setF({ ...f, category: e.target.value })} /></td>
-      <td><input aria-label={t('catalog.price')} inputMode="decimal" data-testid={`price-input-${p.sku}`} className="short" value={f.price} onChange={(e) => setF({ ...f, price: e.target.value })} /></td>
+      <td>
+        <input aria-label={t('catalog.price')} inputMode="decimal" data-testid={`price-input-${p.sku}`} className="short" value={f.price} onChange={(e) => setF({ ...f, price: e.target.value })} />
+        <OpenPriceInputs f={f} sku={p.sku} onChange={(o) => setF({ ...f, ...o })} />
+      </td>
       <td>
         <select aria-label={t('catalog.vat')} value={f.vatRate} onChange={(e) => setF({ ...f, vatRate: Number(e.target.value) })}>
           {[...new Set([...VAT_RATES, p.vatRate])].map((r) => <option key={r} value={r}>{formatRate(r, 'fr')}</option>)}
@@ -106,7 +139,8 @@ function ProductEditor({ p, onDone }: { p: Product; onDone(): void }) {
 
 function NewProduct({ onCreated }: { onCreated(): void }) {
   const { t } = useI18n();
-  const [f, setF] = useState({ sku: '', label: '', price: '', vatRate: 2000, category: '', barcodes: '' });
+  const blank = { sku: '', label: '', price: '', vatRate: 2000, category: '', barcodes: '', openPrice: false, cap: '' };
+  const [f, setF] = useState(blank);
   const [error, setError] = useState<string | null>(null);
   return (
     <Section title={t('catalog.newProduct')}>
@@ -114,11 +148,14 @@ function NewProduct({ onCreated }: { onCreated(): void }) {
         className="inline-form"
         onSubmit={async (e) => {
           e.preventDefault();
-          const priceCents = parseEuros(f.price);
+          // An open-price item needs no catalog price (0 when left empty).
+          const priceCents = f.openPrice && !f.price.trim() ? 0 : parseEuros(f.price);
           if (priceCents === null) return setError(t('catalog.invalidPrice'));
+          const open = openPriceFields(f);
+          if (open === null) return setError(t('catalog.invalidCap'));
           try {
-            await api('POST', '/api/products', { sku: f.sku, label: f.label, priceCents, vatRate: f.vatRate, category: f.category, barcodes: f.barcodes.split(/\s+/).filter(Boolean) });
-            setF({ sku: '', label: '', price: '', vatRate: 2000, category: '', barcodes: '' });
+            await api('POST', '/api/products', { sku: f.sku, label: f.label, priceCents, vatRate: f.vatRate, category: f.category, barcodes: f.barcodes.split(/\s+/).filter(Boolean), ...open });
+            setF(blank);
             setError(null);
             onCreated();
           } catch (err) {
@@ -134,6 +171,7 @@ function NewProduct({ onCreated }: { onCreated(): void }) {
         </select>
         <input aria-label={t('catalog.category')} placeholder={t('catalog.category')} value={f.category} onChange={(e) => setF({ ...f, category: e.target.value })} />
         <input aria-label={t('catalog.barcodes')} placeholder={t('catalog.barcodes')} value={f.barcodes} onChange={(e) => setF({ ...f, barcodes: e.target.value })} />
+        <OpenPriceInputs f={f} sku="new" onChange={(o) => setF({ ...f, ...o })} />
         <button type="submit">{t('catalog.create')}</button>
       </form>
       <ErrorLine error={error} />
@@ -156,7 +194,7 @@ function importReasonText(t: T, reason: string): string {
   const taken = /^(\S+) already belongs to (\S+)$/.exec(rest);
   if (taken) return t('catalog.reasonBarcodeTaken', { code: taken[1]!, sku: taken[2]! });
   if (/appears earlier in the file$/.test(rest)) return t('catalog.reasonSkuRepeated', { field });
-  if (reason.startsWith('price: ')) return t('catalog.reasonPrice', { field });
+  if (reason.startsWith('price: ') || reason.startsWith('openPriceMax: ')) return t('catalog.reasonPrice', { field });
   if (reason.startsWith('vat: ')) return t('catalog.reasonVat', { field });
   return t('catalog.reasonInvalid', { field });
 }

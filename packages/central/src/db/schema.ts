@@ -95,6 +95,8 @@ export interface ProductsTable {
   active: number;
   change_version: number;
   updated_at: string;
+  /** The cap of an open-price item (the cashier types the price); null for a product at its catalog price. */
+  open_price_max_cents: number | null;
 }
 
 export interface BarcodesTable {

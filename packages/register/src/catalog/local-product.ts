@@ -13,5 +13,6 @@ export function toLocalProduct(r: ProductRowWithStock): LocalProduct {
     category: r.category,
     barcodes: JSON.parse(r.barcodes) as string[],
     stock: r.quantity ?? null,
+    openPriceMaxCents: r.open_price_max_cents ?? null,
   };
 }

@@ -225,6 +225,14 @@ const m0014MealVouchers: Migration = {
   },
 };
 
+// Open-price items (issue 12): the cap of an open-price item, from the copy's product line (null = a
+// product sold at its catalog price). Copy staging tables follow the live table's schema by themselves.
+const m0015OpenPrice: Migration = {
+  async up(db: Kysely<any>) {
+    await sql`ALTER TABLE products ADD COLUMN open_price_max_cents INTEGER`.execute(db);
+  },
+};
+
 export const registerMigrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_sos_copy': m0002SosCopy,
@@ -241,4 +249,5 @@ export const registerMigrations: Record<string, Migration> = {
   '0012_till_customers': m0012TillCustomers,
   '0013_archive_uploads': m0013ArchiveUploads,
   '0014_meal_vouchers': m0014MealVouchers,
+  '0015_open_price': m0015OpenPrice,
 };

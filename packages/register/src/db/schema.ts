@@ -68,6 +68,8 @@ export interface ProductTable {
   /** JSON array, in the order central sent it (checksummed as is). */
   barcodes: string;
   active: number;
+  /** The cap of an open-price item (the cashier types the price); null for a product at its catalog price. */
+  open_price_max_cents: number | null;
 }
 
 export interface BarcodeTable {

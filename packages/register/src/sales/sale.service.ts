@@ -1,4 +1,4 @@
-import { buildReturnLines, checkMealVouchers, priceLines, settlePayments, spreadTicketDiscount, type LineInput, type Payment, type PricedCart } from '@comptoir/domain';
+import { buildReturnLines, checkMealVouchers, linePrice, priceLines, settlePayments, spreadTicketDiscount, type LineInput, type Payment, type PricedCart } from '@comptoir/domain';
 import {
   ComptoirError,
   creditNoteReference,
@@ -65,7 +65,8 @@ function priced(cart: ReturnType<typeof priceLines>, code: 'SALE_REFUSED' | 'RET
  *   0. the first sale of a business day first closes the business days left open (automatic Zs,
  *      closure.service.ts `withDaysClosed`);
  *   1. idempotency: a known `clientSaleId` returns the ticket already made (created=false);
- *   2. pricing from the SOS copy (SKU, then barcode), customer check, payment settlement;
+ *   2. pricing from the SOS copy (SKU, then barcode; an open-price item at the price the cashier
+ *      typed, domain `linePrice`), customer check, payment settlement;
  *   3. chain head → next number → signature → record + outbox row (appendRecord);
  *   4. ticket row + stock movements;
  * commit; then a push is scheduled (never awaited: a sale never waits for the network).
@@ -93,10 +94,13 @@ export function createSale(
     for (let i = 0; i < req.lines.length; i++) {
       const l = req.lines[i]!;
       const p = findProduct(ctx, l.sku);
+      // The catalog price, or the price the cashier typed for an open-price item (at most its cap).
+      const price = linePrice({ priceCents: p.price_cents, openPriceMaxCents: p.open_price_max_cents }, l.unitPriceCents);
+      if (!price.ok) throw new ComptoirError(price.code, price.message, { sku: p.sku, line: i, ...(p.open_price_max_cents !== null ? { maxCents: p.open_price_max_cents } : {}) });
       inputs[i] = {
         sku: p.sku,
         label: p.label,
-        unitPriceCents: p.price_cents,
+        unitPriceCents: price.value,
         vatRate: p.vat_rate,
         quantity: l.quantity,
         discountCents: l.discountCents ?? 0,

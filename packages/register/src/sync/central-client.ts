@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import {
   ARCHIVE_FILE_TYPE,
   ArchiveFileReceipt,
+  COPY_WITH,
   ChangesResponse,
   EnrolResponse,
   ErrorBody,
@@ -130,9 +131,9 @@ export class CentralClient {
    * an idle deadline between chunks and a total deadline.
    */
   async snapshotStream(totalMs = 300_000, idleMs = 15_000): Promise<AsyncIterable<Buffer>> {
-    // `with=references,till`: the store line carries the store code and its registers (ticket
-    // references) and the meal-voucher cap; the payment methods include meal vouchers.
-    const path = '/api/sync/snapshot/stream?with=references,till';
+    // `with=references,till,open-price`: the store line carries the store code and its registers (ticket
+    // references) and the meal-voucher cap; the payment methods include meal vouchers; open-price items their cap.
+    const path = `/api/sync/snapshot/stream?with=${COPY_WITH}`;
     let res;
     try {
       res = await request(new URL(path, this.opts.baseUrl), {
@@ -224,7 +225,7 @@ export class CentralClient {
   }
 
   changes(since: number): Promise<ChangesResponse> {
-    return this.call('GET', `/api/sync/changes?since=${since}&with=references,till`, undefined, ChangesResponse, 30_000, true, 10_000);
+    return this.call('GET', `/api/sync/changes?since=${since}&with=${COPY_WITH}`, undefined, ChangesResponse, 30_000, true, 10_000);
   }
 
   close(): Promise<void> {

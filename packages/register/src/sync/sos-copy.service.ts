@@ -66,7 +66,7 @@ export function readCopy(ctx: RegisterContext): CopyBody {
       (r) => r.method,
     ),
     products: (
-      db.prepare('SELECT sku, label, price_cents, vat_rate, category, barcodes, active FROM products').all() as ProductTable[]
+      db.prepare('SELECT sku, label, price_cents, vat_rate, category, barcodes, active, open_price_max_cents FROM products').all() as ProductTable[]
     ).map((r) => ({
       sku: r.sku,
       label: r.label,
@@ -75,6 +75,7 @@ export function readCopy(ctx: RegisterContext): CopyBody {
       category: r.category,
       barcodes: JSON.parse(r.barcodes) as string[],
       active: r.active === 1,
+      ...(r.open_price_max_cents !== null ? { openPriceMaxCents: r.open_price_max_cents } : {}),
     })),
     customers: (
       db.prepare('SELECT id, name, email, phone, active FROM customers').all() as {
@@ -173,14 +174,14 @@ function upsertStore(ctx: RegisterContext, s: Snapshot['store']): void {
 function upsertProducts(ctx: RegisterContext, products: readonly CopyProduct[]): void {
   if (products.length === 0) return;
   const up = ctx.sqlite.prepare(
-    `INSERT INTO products (sku, label, price_cents, vat_rate, category, barcodes, active) VALUES (?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO products (sku, label, price_cents, vat_rate, category, barcodes, active, open_price_max_cents) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (sku) DO UPDATE SET label = excluded.label, price_cents = excluded.price_cents, vat_rate = excluded.vat_rate,
-       category = excluded.category, barcodes = excluded.barcodes, active = excluded.active`,
+       category = excluded.category, barcodes = excluded.barcodes, active = excluded.active, open_price_max_cents = excluded.open_price_max_cents`,
   );
   const delCodes = ctx.sqlite.prepare('DELETE FROM barcodes WHERE sku = ?');
   const code = ctx.sqlite.prepare('INSERT OR IGNORE INTO barcodes (code, sku) VALUES (?, ?)');
   for (const p of products) {
-    up.run(p.sku, p.label, p.priceCents, p.vatRate, p.category, JSON.stringify(p.barcodes), p.active ? 1 : 0);
+    up.run(p.sku, p.label, p.priceCents, p.vatRate, p.category, JSON.stringify(p.barcodes), p.active ? 1 : 0, p.openPriceMaxCents ?? null);
     delCodes.run(p.sku);
     for (const c of p.barcodes) code.run(c, p.sku);
   }

@@ -23,6 +23,7 @@ import { archiveFilesMigration } from './0020-archive-files';
 import { stockCountsMigration } from './0021-stock-counts';
 import { monthPartitionsMigration } from './0022-month-partitions';
 import { mealVouchersMigration } from './0023-meal-vouchers';
+import { openPriceMigration } from './0024-open-price';
 
 /** Every migration of the central database, by name (applied in name order). */
 export function centralMigrations(dialect: DialectName): Record<string, Migration> {
@@ -50,6 +51,7 @@ export function centralMigrations(dialect: DialectName): Record<string, Migratio
     '0021-stock-counts': stockCountsMigration(dialect),
     '0022-month-partitions': monthPartitionsMigration(dialect),
     '0023-meal-vouchers': mealVouchersMigration(dialect),
+    '0024-open-price': openPriceMigration(dialect),
   };
 }
 

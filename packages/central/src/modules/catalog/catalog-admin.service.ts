@@ -15,7 +15,7 @@ import { parseEuros, parseVatPercent } from '@comptoir/domain';
 import { nowIso, type Ctx } from '../../context';
 import { nextChangeVersion } from '../../db/change-version';
 import { allBarcodes } from './product.repository';
-import { getProduct } from './product.service';
+import { getProduct, openPriceCap } from './product.service';
 
 /** Full edit of a product and its barcodes, under a new change version (registers pull it). */
 export async function putProduct(ctx: Ctx, sku: string, req: PutProductRequest): Promise<Product> {
@@ -30,7 +30,10 @@ export async function putProduct(ctx: Ctx, sku: string, req: PutProductRequest):
     const version = await nextChangeVersion(trx);
     await trx
       .updateTable('products')
-      .set({ label: req.label, price_cents: req.priceCents, vat_rate: req.vatRate, category: req.category, change_version: version, updated_at: nowIso(ctx) })
+      .set({
+        label: req.label, price_cents: req.priceCents, vat_rate: req.vatRate, category: req.category, open_price_max_cents: req.openPriceMaxCents,
+        change_version: version, updated_at: nowIso(ctx),
+      })
       .where('sku', '=', sku)
       .execute();
     await trx.deleteFrom('barcodes').where('sku', '=', sku).execute();
@@ -57,7 +60,7 @@ export async function exportCatalogCsv(ctx: Ctx): Promise<string> {
     ctx.db.selectFrom('products').selectAll().where('active', '=', 1).orderBy('sku').execute(),
     allBarcodes(ctx),
   ]);
-  const records = rows.map((p) => [p.sku, p.label, Number(p.price_cents), Number(p.vat_rate), p.category, (codes.get(p.sku) ?? []).join('|')]);
+  const records = rows.map((p) => [p.sku, p.label, Number(p.price_cents), Number(p.vat_rate), p.category, (codes.get(p.sku) ?? []).join('|'), openPriceCap(p) ?? '']);
   // csv-stringify quotes what needs it (`;`, quotes, line breaks) and, here, commas too: a
   // spreadsheet that guesses the separator never splits a label. A label that starts like a formula
   // is written `'=…` (spreadsheet-cell.ts); the import reads it back without the `'`.
@@ -74,7 +77,10 @@ type Parsed = { line: number; row: CsvProductRow };
 const OWNER_COLUMNS = [
   { column: 'price', exact: 'priceCents', parse: parseEuros, expected: 'euros, e.g. 1,50 or 1.50' },
   { column: 'vat', exact: 'vatRate', parse: parseVatPercent, expected: 'a percentage, e.g. 20, 20 % or 5,5' },
+  { column: 'openPriceMax', exact: 'openPriceMaxCents', parse: parseEuros, expected: 'empty, or the open-price cap in euros, e.g. 50 or 49,99' },
 ] as const;
+/** Owner-friendly columns a file must have (either form); the others are optional. */
+const REQUIRED_OWNER_COLUMNS = OWNER_COLUMNS.filter((c) => c.exact !== 'openPriceMaxCents');
 
 /** Fills the exact columns of a record from its owner-friendly ones; the reasons a value is refused. */
 function fromOwnerColumns(record: Record<string, string>): string[] {
@@ -93,11 +99,12 @@ function fromOwnerColumns(record: Record<string, string>): string[] {
  * CSV import (create or update by sku). Phases:
  *  1. parse (delimiter `;` or `,`, from the header line); a file that is not CSV, lacks a required
  *     column or is too big is refused whole (400, nothing stored);
- *  2. read the owner-friendly columns (price in euros, vat in percent) into the exact ones, then
+ *  2. read the owner-friendly columns (price in euros, vat in percent, open-price cap in euros) into the exact ones, then
  *     validate each row with zod (CsvProductRow); duplicates of a sku or barcode inside the file
  *     are rejected after their first occurrence;
  *  3. in ONE transaction: reject rows whose barcode belongs to another product, then upsert the
- *     accepted rows and replace their barcodes, all under one new change version.
+ *     accepted rows and replace their barcodes, all under one new change version (the open-price cap
+ *     of an existing product changes only when the file has an open-price column).
  * Invariant: a rejected row stores nothing; the report names its line and every reason.
  */
 export async function importCatalogCsv(ctx: Ctx, csv: string, firstLine: number): Promise<ImportResult> {
@@ -112,11 +119,12 @@ export async function importCatalogCsv(ctx: Ctx, csv: string, firstLine: number)
   const header = headerLine.replace(/^\uFEFF/, '').split(delimiter).map((h) => h.trim().replace(/^"|"$/g, ''));
   const missing = [
     ...['sku', 'label'].filter((c) => !header.includes(c)),
-    ...OWNER_COLUMNS.filter((c) => !header.includes(c.exact) && !header.includes(c.column)).map((c) => c.column),
+    ...REQUIRED_OWNER_COLUMNS.filter((c) => !header.includes(c.exact) && !header.includes(c.column)).map((c) => c.column),
   ];
   if (missing.length > 0) {
     throw new ComptoirError('VALIDATION', `Missing column(s): ${missing.join(', ')} (expected sku;label;price;vat;category;barcodes, or ${CSV_COLUMNS.join(';')})`, { missing });
   }
+  const openPriceColumn = header.includes('openPriceMaxCents') || header.includes('openPriceMax');
   if (records.length > MAX_IMPORT_ROWS) throw new ComptoirError('VALIDATION', `At most ${MAX_IMPORT_ROWS} rows per request (got ${records.length})`);
 
   const rejected: RejectedRow[] = [];
@@ -182,7 +190,7 @@ export async function importCatalogCsv(ctx: Ctx, csv: string, firstLine: number)
         .values(
           good.slice(i, i + 1000).map(({ row }) => ({
             sku: row.sku, label: row.label, price_cents: row.priceCents, vat_rate: row.vatRate, category: row.category,
-            active: 1, change_version: version, updated_at: at,
+            open_price_max_cents: row.openPriceMaxCents, active: 1, change_version: version, updated_at: at,
           })),
         )
         .onConflict((oc) =>
@@ -191,6 +199,8 @@ export async function importCatalogCsv(ctx: Ctx, csv: string, firstLine: number)
             price_cents: eb.ref('excluded.price_cents'),
             vat_rate: eb.ref('excluded.vat_rate'),
             category: eb.ref('excluded.category'),
+            // A file without the open-price column leaves an existing product's cap as it is.
+            ...(openPriceColumn ? { open_price_max_cents: eb.ref('excluded.open_price_max_cents') } : {}),
             active: 1,
             change_version: eb.ref('excluded.change_version'),
             updated_at: eb.ref('excluded.updated_at'),

@@ -12,7 +12,14 @@ export function toProduct(r: ProductRow, barcodes: string[]): Product {
     vatRate: Number(r.vat_rate),
     category: r.category,
     barcodes,
+    openPrice: r.open_price_max_cents !== null,
+    openPriceMaxCents: openPriceCap(r),
   };
+}
+
+/** The cap of an open-price item (bigint: a string on PostgreSQL), null for a product at its catalog price. */
+export function openPriceCap(r: Pick<ProductRow, 'open_price_max_cents'>): number | null {
+  return r.open_price_max_cents === null ? null : Number(r.open_price_max_cents);
 }
 
 export async function listProducts(
@@ -50,6 +57,7 @@ export async function createProduct(ctx: Ctx, req: CreateProductRequest): Promis
         price_cents: req.priceCents,
         vat_rate: req.vatRate,
         category: req.category,
+        open_price_max_cents: req.openPriceMaxCents,
         active: 1,
         change_version: version,
         updated_at: nowIso(ctx),

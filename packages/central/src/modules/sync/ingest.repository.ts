@@ -1,6 +1,6 @@
 import { CompiledQuery, sql, type Insertable } from 'kysely';
 import { CHAINS } from '@comptoir/protocol';
-import { GENESIS_SIGNATURE } from '@comptoir/domain';
+import { GENESIS_SIGNATURE, type PricedProduct } from '@comptoir/domain';
 import type { Ctx } from '../../context';
 import { insertChunked } from '../../db/batch';
 import type { CentralDb, ChainHeadsTable } from '../../db/schema';
@@ -62,12 +62,12 @@ export async function advanceHead(ctx: Ctx, registerId: string, chain: string, h
     .execute();
 }
 
-/** Central price of each product named (one query); absent = unknown product. */
-export async function productPrices(ctx: Ctx, skus: string[]): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
+/** Central price (or open-price cap) of each product named (one query); absent = unknown product. */
+export async function productPrices(ctx: Ctx, skus: string[]): Promise<Map<string, PricedProduct>> {
+  const out = new Map<string, PricedProduct>();
   for (let i = 0; i < skus.length; i += 10000) {
-    const rows = await ctx.db.selectFrom('products').select(['sku', 'price_cents']).where('sku', 'in', skus.slice(i, i + 10000)).execute();
-    for (const r of rows) out.set(r.sku, Number(r.price_cents));
+    const rows = await ctx.db.selectFrom('products').select(['sku', 'price_cents', 'open_price_max_cents']).where('sku', 'in', skus.slice(i, i + 10000)).execute();
+    for (const r of rows) out.set(r.sku, { priceCents: Number(r.price_cents), openPriceMaxCents: r.open_price_max_cents === null ? null : Number(r.open_price_max_cents) });
   }
   return out;
 }

@@ -4,6 +4,7 @@ import {
   GENESIS_SIGNATURE,
   keyRotationOf,
   keyValidityProblem,
+  priceAllowed,
   ticketTotalsMismatch,
   type ChainHeads,
   type KeyRotation,
@@ -188,7 +189,7 @@ export async function pushRecords(
  * Rows to insert for accepted records, and the stock deltas per sku. Reads the named products and
  * their stock once for the whole batch. Anomalies (flagged, never refused):
  * `unknown_product:SKU`, `price_differs:SKU:central=X:ticket=Y` (sales only: a return refunds the
- * original price), `negative_stock:SKU` (the ticket takes the store's stock below zero),
+ * original price; for an open-price item X is `open-max-CAP` and only a price above it, or 0, differs), `negative_stock:SKU` (the ticket takes the store's stock below zero),
  * `totals_mismatch:STEP` (the ticket's arithmetic, re-done with the domain's functions, disagrees
  * with what it states: STEP is the first of `lines`, `vat`, `total`, `payments` that differs).
  * Training tickets are records only: no ticket row, no stock movement (never counted in totals).
@@ -242,8 +243,10 @@ async function buildEffects(
     payload.lines.forEach((line, index) => {
       const central = prices.get(line.sku);
       if (central === undefined) pushOnce(anomalies, `unknown_product:${line.sku}`);
-      else if (payload.kind === 'sale' && central !== line.unitPriceCents) {
-        pushOnce(anomalies, `price_differs:${line.sku}:central=${central}:ticket=${line.unitPriceCents}`);
+      else if (payload.kind === 'sale' && !priceAllowed(central, line.unitPriceCents)) {
+        // An open-price item's typed price is its own; only one above the cap (or of 0) differs.
+        const expected = central.openPriceMaxCents === null ? String(central.priceCents) : `open-max-${central.openPriceMaxCents}`;
+        pushOnce(anomalies, `price_differs:${line.sku}:central=${expected}:ticket=${line.unitPriceCents}`);
       }
       // Sales take stock out, returns put it back (return lines may carry negative quantities).
       const delta = payload.kind === 'sale' ? -Math.abs(line.quantity) : Math.abs(line.quantity);

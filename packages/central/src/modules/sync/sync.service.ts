@@ -4,6 +4,7 @@ import {
   type CopyCashier,
   type CopyCustomer,
   type CopyDocument,
+  type CopyExtras,
   type CopyProduct,
   type HeartbeatRequest,
   type HeartbeatResponse,
@@ -18,6 +19,7 @@ import { currentChangeVersion } from '../../db/change-version';
 import type { CentralDb, CustomerRow, ProductRow, StoreRow, UserRow } from '../../db/schema';
 import { toStore } from '../stores/store-list.service';
 import { allBarcodes, barcodesOf } from '../catalog/product.repository';
+import { openPriceCap } from '../catalog/product.service';
 import { parseSchedule } from '../registers/register.service';
 import { readHeads } from './ingest.repository';
 import { SET_BY_ADMIN, heartbeatAdvertisedUrl } from '../registers/advertised-url';
@@ -29,8 +31,8 @@ export function copyPaymentMethods(extras: CopyExtras): PaymentMethod[] {
 }
 
 /** What a register asked for beyond the copy of older releases (`?with=`, protocol `copyExtrasOf`). */
-export type CopyExtras = { references: boolean; till: boolean };
-export const NO_COPY_EXTRAS: CopyExtras = { references: false, till: false };
+export type { CopyExtras };
+export const NO_COPY_EXTRAS: CopyExtras = { references: false, till: false, openPrice: false };
 
 /**
  * Heartbeat: the register reports its state (fleet view columns), central answers with the
@@ -146,7 +148,13 @@ async function headsOf(ctx: Ctx, registerId: string): Promise<Record<string, num
   return heads;
 }
 
-function toCopyProduct(p: ProductRow, barcodes: string[]): CopyProduct {
+/**
+ * A product as a register's copy holds it. An open-price item carries its cap only to a register
+ * that asked (`extras.openPrice`); to an older one it is inactive (left out of a full copy, sent
+ * as deactivated in changes): a till that cannot ask the price never sells it at a catalog price.
+ */
+function toCopyProduct(p: ProductRow, barcodes: string[], extras: CopyExtras): CopyProduct {
+  const cap = openPriceCap(p);
   return {
     sku: p.sku,
     label: p.label,
@@ -154,7 +162,8 @@ function toCopyProduct(p: ProductRow, barcodes: string[]): CopyProduct {
     vatRate: Number(p.vat_rate),
     category: p.category,
     barcodes,
-    active: p.active === 1,
+    active: p.active === 1 && (cap === null || extras.openPrice),
+    ...(cap !== null && extras.openPrice ? { openPriceMaxCents: cap } : {}),
   };
 }
 function toCopyCustomer(c: CustomerRow): CopyCustomer {
@@ -253,7 +262,7 @@ export async function readCopyBody(ctx: Ctx, storeId: string, registerId: string
       body: {
         store: await copyStoreLine(db, store, extras),
         paymentMethods: copyPaymentMethods(extras),
-        products: products.map((p) => toCopyProduct(p, codes.get(p.sku) ?? [])),
+        products: products.map((p) => toCopyProduct(p, codes.get(p.sku) ?? [], extras)).filter((p) => p.active),
         customers: customers.map(toCopyCustomer),
         cashiers: users.map(toCopyCashier),
         stock: stock.map((s) => ({ sku: s.sku, quantity: Number(s.quantity) })),
@@ -338,7 +347,7 @@ export async function changesSince(ctx: Ctx, storeId: string, since: number, ext
     return {
       changeVersion,
       store: store ? await copyStoreLine(db, store, extras) : null,
-      products: products.map((p) => toCopyProduct(p, codes.get(p.sku) ?? [])),
+      products: products.map((p) => toCopyProduct(p, codes.get(p.sku) ?? [], extras)),
       customers: customers.map(toCopyCustomer),
       cashiers: users.map(toCopyCashier),
       // Recent documents travel with full copies only; a register's own tickets are local anyway.

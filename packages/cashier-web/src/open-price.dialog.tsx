@@ -1,0 +1,85 @@
+import { useState, type KeyboardEvent } from 'react';
+import type { LocalProduct } from '@comptoir/protocol';
+import { formatEuros, parseEuros } from '@comptoir/domain/money';
+import { useScreen } from './screen.context';
+
+/**
+ * The price of an open-price item (a catalog item flagged open price, with a cap), typed by the
+ * cashier when the item is scanned or tapped. Like the payment, the dialog owns the keyboard while
+ * open: focus in the amount field (euros, comma or dot), Enter confirms a price above 0 and at most
+ * the cap, Escape cancels (nothing is added); the background is inert and a scan typed into it is
+ * ignored (DialogScanGuard). The register checks the price again when the sale is posted.
+ */
+export function OpenPriceDialog(props: { product: LocalProduct; quantity: number; onDone: (unitPriceCents: number) => void; onCancel: () => void }) {
+  const { t, lang } = useScreen();
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const cap = props.product.openPriceMaxCents ?? 0;
+
+  function confirm() {
+    const cents = parseEuros(text);
+    if (cents === null || cents === 0) return setError(t('badAmount'));
+    if (cents > cap) return setError(t('openPriceAboveCap', { max: formatEuros(cap, lang) }));
+    props.onDone(cents);
+  }
+
+  function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      props.onCancel();
+    } else if (e.key === 'Enter' && !(e.target instanceof HTMLButtonElement)) {
+      e.preventDefault();
+      confirm();
+    }
+  }
+
+  return (
+    <div
+      className="modal"
+      role="dialog"
+      aria-modal="true"
+      aria-label={t('openPriceTitle')}
+      data-testid="open-price-dialog"
+      onKeyDown={onKeyDown}
+      onMouseDown={(e) => e.target === e.currentTarget && e.preventDefault()}
+    >
+      <div className="modal-card open-price">
+        <h2>
+          {t('openPriceTitle')} — <span data-testid="open-price-label">{props.product.label}</span>
+          {props.quantity > 1 && ` × ${props.quantity}`}
+        </h2>
+        <label className="amount">
+          {t('openPriceAmount')}
+          <input
+            autoFocus
+            data-testid="open-price-input"
+            inputMode="decimal"
+            autoComplete="off"
+            placeholder="0,00"
+            value={text}
+            onChange={(e) => {
+              setText(e.target.value);
+              setError(null);
+            }}
+          />
+        </label>
+        <p className="hint" data-testid="open-price-cap" data-cents={cap}>
+          {t('openPriceCap', { max: formatEuros(cap, lang) })}
+        </p>
+        {error && (
+          <p className="error" role="alert" data-testid="open-price-error">
+            {error}
+          </p>
+        )}
+        <div className="modal-actions">
+          <button className="secondary" data-testid="open-price-cancel" onClick={props.onCancel}>
+            {t('cancel')} ({t('escKey')})
+          </button>
+          <button className="primary big" data-testid="open-price-confirm" onClick={confirm}>
+            {t('openPriceConfirm')} (↵)
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
