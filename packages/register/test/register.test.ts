@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { eventually, http } from '@comptoir/testing';
 import { verifyRecord } from '@comptoir/domain';
-import { type Product, type Snapshot } from '@comptoir/protocol';
+import { COPY_WITH, type Product, type Snapshot } from '@comptoir/protocol';
 import { snapshotChecksum } from '@comptoir/protocol/node';
 import { createSale, readCopy, type RunningRegister } from '../src/index';
 import { DEMO_CUSTOMER, DEMO_SKUS, FAR_SCHEDULE, TestCentral, assertIntegratedExactlyOnce } from './support/central';
@@ -54,7 +54,7 @@ describe('register agent (enrolled, connected)', () => {
   const status = async () => (await api(reg.url, 'GET', '/api/status')).body;
   /** What central serves as this register's copy right now (its own sync API, the register's token). */
   const centralSnapshot = async (): Promise<Snapshot> => {
-    const r = await http<Snapshot>(central.url, 'GET', '/api/sync/snapshot?with=references', { token: reg.ctx.identity!.token });
+    const r = await http<Snapshot>(central.url, 'GET', `/api/sync/snapshot?with=${COPY_WITH}`, { token: reg.ctx.identity!.token });
     assert.equal(r.status, 200);
     return r.body;
   };
