@@ -1,69 +1,34 @@
 // test-runner: heavy — drives Chromium (a CPU-heavy browser beside the server it tests): never beside another heavy file.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { assertAccessible, http, launchChromium, readmeScreenshot, startCentralProcess, tempDir, type CentralProcess, type Credentials } from '@comptoir/testing';
+import type { Page } from 'playwright-core';
+import { assertAccessible, http, readmeScreenshot } from '@comptoir/testing';
+import { ARTIFACTS, closeAll, login, openBrowser, shot, startShop, textMatching, type Shop, type ShopBrowser } from './support/backoffice-browser';
 
 // The stock count screen (Inventaire, issue 12 item 8) in a real Chromium at 1024×768, against a
 // real seeded central process: a manager counts a category with the keyboard, saves part of it,
 // sees a delivery made meanwhile accounted for, is asked to confirm, and posts ONE adjustment.
 
-const WEB_DIR = resolve(fileURLToPath(import.meta.url), '../..');
-const ARTIFACTS = resolve(WEB_DIR, '../../test-artifacts');
-
-let central: CentralProcess;
-let cleanup: (() => Promise<void>) | undefined;
-let browser: Browser | undefined;
+let shop: Shop;
+let ui: ShopBrowser | undefined;
 let page: Page;
-let creds: Credentials;
 let adminToken: string;
 
-async function textMatching(locator: Locator, re: RegExp, timeoutMs = 10_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const text = (await locator.textContent()) ?? '';
-    if (re.test(text) || Date.now() > deadline) {
-      assert.match(text, re);
-      return text;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 const focusedTestId = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null);
-const level = async (sku: string) => (await http(central.url, 'GET', `/api/stock/${sku}?storeId=${creds.storeId}`, { token: adminToken })).body.quantity as number;
+const level = async (sku: string) => (await http(shop.centralUrl, 'GET', `/api/stock/${sku}?storeId=${shop.storeId}`, { token: adminToken })).body.quantity as number;
 
 before(async () => {
-  if (!existsSync(join(WEB_DIR, 'dist', 'index.html'))) {
-    const r = spawnSync(process.execPath, [resolve(WEB_DIR, '../../node_modules/vite/bin/vite.js'), 'build'], { cwd: WEB_DIR, stdio: 'inherit' });
-    assert.equal(r.status, 0, 'vite build');
-  }
-  const dir = await tempDir('comptoir-inventory-');
-  cleanup = dir.cleanup;
-  central = await startCentralProcess({ dataDir: dir.path });
-  creds = central.credentials();
-  adminToken = (await http(central.url, 'POST', '/api/auth/login', { body: creds.admin })).body.token;
-  browser = await launchChromium();
-  // A shop's browser in France: French locale, the store's time zone (as backoffice.e2e.test.ts).
-  page = await (await browser.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris', viewport: { width: 1024, height: 768 } })).newPage();
+  shop = await startShop('central');
+  adminToken = shop.adminToken;
+  ui = await openBrowser();
+  page = ui.page;
 });
 
-after(async () => {
-  await browser?.close();
-  await central?.handle.stop();
-  await cleanup?.();
-});
+after(() => closeAll(ui, shop));
 
 describe('stock count screen (Inventaire) in a browser at 1024×768', () => {
   it('a manager counts a category with the keyboard, a delivery meanwhile is accounted for, and posts one adjustment after confirming', async () => {
-    await page.goto(`${central.url}/`);
-    await page.getByTestId('username').fill(creds.manager.username);
-    await page.getByTestId('password').fill(creds.manager.password);
-    await page.getByTestId('password').press('Enter');
+    await login(page, shop.centralUrl, shop.manager);
     await page.getByTestId('nav-inventory').click();
     await textMatching(page.locator('h1').first(), /^Inventaire$/);
     await page.getByTestId('inventory-category').selectOption('Presse');
@@ -97,12 +62,12 @@ describe('stock count screen (Inventaire) in a browser at 1024×768', () => {
     await readmeScreenshot(page, 'backoffice-inventory-1024x768', ARTIFACTS);
     await page.getByTestId('count-save').click();
     await textMatching(page.getByTestId('inventory-notice'), /Comptages enregistrés/);
-    const countId = (await http(central.url, 'GET', '/api/stock-counts?status=open', { token: adminToken })).body.items[0].id as string;
-    assert.equal((await http(central.url, 'GET', `/api/stock-counts/${countId}`, { token: adminToken })).body.countedCount, 5, 'a partial save');
+    const countId = (await http(shop.centralUrl, 'GET', '/api/stock-counts?status=open', { token: adminToken })).body.items[0].id as string;
+    assert.equal((await http(shop.centralUrl, 'GET', `/api/stock-counts/${countId}`, { token: adminToken })).body.countedCount, 5, 'a partial save');
 
     // Meanwhile, 3 copies of line 10 are delivered (a reception in the back office).
     const delivered = skus[9]!;
-    assert.equal((await http(central.url, 'POST', '/api/stock/receptions', { token: adminToken, body: { storeId: creds.storeId, lines: [{ sku: delivered, quantity: 3 }] } })).status, 201);
+    assert.equal((await http(shop.centralUrl, 'POST', '/api/stock/receptions', { token: adminToken, body: { storeId: shop.storeId, lines: [{ sku: delivered, quantity: 3 }] } })).status, 201);
     // Reopened from the list of the store's counts: the delivery is in the expected quantity.
     await page.getByTestId(`row-menu-count-${countId}`).click(); // the row's actions are behind its menu
     await page.getByTestId(`count-open-${countId}`).click();
@@ -130,7 +95,7 @@ describe('stock count screen (Inventaire) in a browser at 1024×768', () => {
     await assertAccessible(page, 'inventory: count sheet with the confirmation');
     await page.getByTestId('count-confirm-no').click();
     assert.equal(await page.getByTestId('count-confirm').count(), 0);
-    assert.equal((await http(central.url, 'GET', `/api/stock-counts/${countId}`, { token: adminToken })).body.status, 'open', 'cancelled: not posted');
+    assert.equal((await http(shop.centralUrl, 'GET', `/api/stock-counts/${countId}`, { token: adminToken })).body.status, 'open', 'cancelled: not posted');
 
     const before = { short: await level(skus[1]!), delivered: await level(delivered) };
     await page.getByTestId('count-post').click();
@@ -142,8 +107,8 @@ describe('stock count screen (Inventaire) in a browser at 1024×768', () => {
     await page.locator(`[data-testid="count-row-${countId}"][data-status="posted"]`).waitFor();
 
     // Central holds ONE adjustment with every line, by the manager; the levels moved by the differences.
-    const posted = (await http(central.url, 'GET', `/api/stock-counts/${countId}`, { token: adminToken })).body;
-    assert.equal(posted.adjustment.postedBy, creds.manager.username);
+    const posted = (await http(shop.centralUrl, 'GET', `/api/stock-counts/${countId}`, { token: adminToken })).body;
+    assert.equal(posted.adjustment.postedBy, shop.manager.username);
     assert.equal(posted.adjustment.lines.length, 20);
     assert.deepEqual(
       posted.adjustment.lines.filter((l: { delta: number }) => l.delta !== 0).map((l: { sku: string; delta: number }) => [l.sku, l.delta]).sort(),
@@ -151,8 +116,7 @@ describe('stock count screen (Inventaire) in a browser at 1024×768', () => {
     );
     assert.deepEqual([await level(skus[1]!), await level(delivered)], [before.short - 2, before.delivered + 1]);
     await assertAccessible(page, 'inventory: posted count');
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: join(ARTIFACTS, 'backoffice-inventory-posted.png'), fullPage: true });
+    await shot(page, 'inventory-posted');
 
     // In English too.
     await page.getByTestId('lang').selectOption('en');
@@ -163,7 +127,7 @@ describe('stock count screen (Inventaire) in a browser at 1024×768', () => {
   });
 
   it('an open count of the category is resumed, not duplicated; a refusal is shown in French from its code', async () => {
-    const opened = await http(central.url, 'POST', '/api/stock-counts', { token: adminToken, body: { storeId: creds.storeId, category: 'Boissons' } });
+    const opened = await http(shop.centralUrl, 'POST', '/api/stock-counts', { token: adminToken, body: { storeId: shop.storeId, category: 'Boissons' } });
     assert.equal(opened.status, 201);
     await page.getByTestId('inventory-category').selectOption('Boissons');
     await page.getByTestId('inventory-resume').click();
@@ -173,7 +137,7 @@ describe('stock count screen (Inventaire) in a browser at 1024×768', () => {
     await page.getByTestId('count-confirm-yes').click();
     const refused = await textMatching(page.getByTestId('error'), /Des articles ne sont pas encore comptés/);
     assert.doesNotMatch(refused, /STOCK_COUNT_INCOMPLETE|not counted/);
-    assert.equal((await http(central.url, 'GET', `/api/stock-counts/${opened.body.id}`, { token: adminToken })).body.status, 'open');
-    assert.equal((await http(central.url, 'GET', '/api/stock-counts?status=open&category=Boissons', { token: adminToken })).body.total, 1, 'resumed, not a second count');
+    assert.equal((await http(shop.centralUrl, 'GET', `/api/stock-counts/${opened.body.id}`, { token: adminToken })).body.status, 'open');
+    assert.equal((await http(shop.centralUrl, 'GET', '/api/stock-counts?status=open&category=Boissons', { token: adminToken })).body.total, 1, 'resumed, not a second count');
   });
 });

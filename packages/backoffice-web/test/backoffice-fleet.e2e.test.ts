@@ -1,0 +1,243 @@
+// test-runner: heavy — drives Chromium (a CPU-heavy browser beside the servers it tests): never beside another heavy file.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import type { Page } from 'playwright-core';
+import { assertAccessible, eventually, http } from '@comptoir/testing';
+import { PROTOCOL_VERSION } from '@comptoir/protocol';
+import { checkSidebarScreen, closeAll, openBrowser, readmeShot, screenTitle, shot, startShop, textMatching, VIEWPORT, type ScreenCheck, type Shop, type ShopBrowser } from './support/backoffice-browser';
+
+// The back office's fleet screens in a real browser against a real `comptoir demo` (central + 2
+// registers in their own process, links cuttable from the back office): signing in and out, the
+// fleet's link state and row actions, the copy schedule, a manager's rights, the event journal (JET).
+
+let info: Shop;
+let ui: ShopBrowser | undefined;
+let page: Page;
+let adminToken: string;
+
+const row = (id: string) => `[data-testid="fleet-row-${id}"]`;
+
+before(async () => {
+  info = await startShop('demo');
+  adminToken = info.adminToken;
+  ui = await openBrowser();
+  page = ui.page;
+});
+
+after(() => closeAll(ui, info));
+
+describe('back office in a browser: fleet, registers, journal', () => {
+  it('logs in with username and password (Enter submits); a wrong password is refused', async () => {
+    await page.goto(`${info.centralUrl}/`);
+    await page.getByTestId('username').fill(info.admin.username);
+    await page.getByTestId('password').fill('wrong-password');
+    await page.getByTestId('password').press('Enter');
+    // Read from its code, in French: no raw code, no English server text.
+    const refused = await textMatching(page.getByTestId('error'), /Identifiant ou mot de passe incorrect/);
+    assert.doesNotMatch(refused, /INVALID_CREDENTIALS|Unknown user|password/);
+    await assertAccessible(page, 'login: refused');
+    await page.getByTestId('password').fill(info.admin.password);
+    await page.getByTestId('password').press('Enter');
+    await page.getByTestId('nav-fleet').waitFor();
+    await textMatching(page.getByTestId('who'), /admin/);
+  });
+
+  it('the fleet row of a register switches to autonomous when its link is cut, and back when restored', async () => {
+    const reg = info.registers[0]!;
+    await page.getByTestId('nav-fleet').click();
+    await page.waitForSelector(`${row(reg.id)}[data-mode="connected"]`);
+    // Each row shows the version its register runs; one version in the demo fleet: no mix flagged.
+    await page.waitForSelector(`[data-testid="fleet-version-${reg.id}"][data-protocol="${PROTOCOL_VERSION}"]`);
+    assert.match(await page.getByTestId(`fleet-version-${reg.id}`).innerText(), /\d+\.\d+\.\d+/);
+    assert.equal(await page.getByTestId('fleet-mixed-versions').count(), 0);
+    await shot(page, 'fleet-connected');
+    await page.getByTestId(`row-menu-${reg.id}`).click();
+    await page.getByTestId(`link-toggle-${reg.id}`).click();
+    await page.waitForSelector(`${row(reg.id)}[data-mode="autonomous"]`, { timeout: 20_000 });
+    assert.equal(await page.locator(row(reg.id)).getAttribute('data-link'), 'false');
+    await shot(page, 'fleet-autonomous');
+    // The other register is untouched.
+    assert.equal(await page.locator(row(info.registers[1]!.id)).getAttribute('data-mode'), 'connected');
+    // An honest back office (issue 12 §6): every page says the register is out of touch since when,
+    // its pending count is no longer known, and the dashboard marks its store's figures.
+    await textMatching(page.getByTestId(`outage-${reg.id}`), new RegExp(`^${reg.name} sans contact depuis \\d{2}:\\d{2} — chiffres incomplets$`), 15_000);
+    await textMatching(page.getByTestId(`fleet-pending-${reg.id}`), /^inconnu \(dernier connu : \d+\)$/);
+    assert.equal(await page.getByTestId(`outage-${info.registers[1]!.id}`).count(), 0, 'the connected register is not in the banner');
+    await readmeShot(page, 'fleet');
+    await page.getByTestId('nav-dashboard').click();
+    await textMatching(page.getByTestId(`dash-incomplete-${info.storeId}`), new RegExp(reg.name));
+    await page.getByTestId(`outage-${reg.id}`).waitFor();
+    await shot(page, 'dashboard-outage');
+    await page.getByTestId('nav-fleet').click();
+    await page.getByTestId(`row-menu-${reg.id}`).click();
+    await page.getByTestId(`link-toggle-${reg.id}`).click();
+    await page.waitForSelector(`${row(reg.id)}[data-mode="connected"]`, { timeout: 30_000 });
+    assert.equal(await page.locator(row(reg.id)).getAttribute('data-online'), 'true');
+    await page.getByTestId('outage-banner').waitFor({ state: 'detached', timeout: 15_000 });
+    await textMatching(page.getByTestId(`fleet-pending-${reg.id}`), /^\d+$/);
+  });
+
+  it('a schedule change made in the fleet view reaches the register', async () => {
+    const reg = info.registers[0]!;
+    await page.getByTestId('nav-fleet').click();
+    // The owner's editor: times of day and days of the week (the demo's 06:00 and 13:00 every day).
+    await page.getByTestId(`schedule-edit-${reg.id}`).click();
+    assert.equal(await page.getByTestId(`schedule-time-${reg.id}-0`).inputValue(), '06:00');
+    await page.getByTestId(`schedule-time-${reg.id}-0`).fill('05:30');
+    await page.getByTestId(`schedule-time-${reg.id}-1`).fill('14:00');
+    await page.getByTestId(`schedule-day-${reg.id}-6`).uncheck();
+    await page.getByTestId(`schedule-day-${reg.id}-0`).uncheck();
+    const preview = await textMatching(page.getByTestId(`schedule-preview-${reg.id}`), /05:30.*lundi à vendredi/);
+    assert.match(preview, /14:00/);
+    await shot(page, 'fleet-schedule');
+    await page.getByTestId(`schedule-save-${reg.id}`).click();
+    const weekdays = ['0 30 5 * * 1-5', '0 0 14 * * 1-5'];
+    const status = await eventually(
+      'register status shows the new schedule',
+      async () => {
+        const s = (await http(reg.url, 'GET', '/api/status')).body;
+        return JSON.stringify(s.sosSchedule) === JSON.stringify(weekdays) ? s : null;
+      },
+      20_000,
+    );
+    assert.deepEqual(status.sosSchedule, weekdays);
+    // Cron stays available ("advanced"), with its plain-language reading.
+    await page.getByTestId(`schedule-edit-${reg.id}`).click();
+    await page.getByTestId(`schedule-advanced-${reg.id}`).click();
+    assert.equal(await page.getByTestId(`schedule-input-${reg.id}`).inputValue(), weekdays.join('\n'));
+    await page.getByTestId(`schedule-input-${reg.id}`).fill('0 30 5 * * *\n0 0 14 * * 1-5');
+    await textMatching(page.getByTestId(`schedule-preview-${reg.id}`), /Tous les jours à 05:30/);
+    await page.getByTestId(`schedule-save-${reg.id}`).click();
+    await eventually('the cron schedule reaches the register', async () =>
+      JSON.stringify((await http(reg.url, 'GET', '/api/status')).body.sosSchedule) === JSON.stringify(['0 30 5 * * *', '0 0 14 * * 1-5']), 20_000);
+    // A bad expression is refused with a clear message and nothing changes.
+    await page.getByTestId(`schedule-edit-${reg.id}`).click();
+    await page.getByTestId(`schedule-advanced-${reg.id}`).waitFor();
+    if ((await page.getByTestId(`schedule-input-${reg.id}`).count()) === 0) await page.getByTestId(`schedule-advanced-${reg.id}`).click();
+    await page.getByTestId(`schedule-input-${reg.id}`).fill('every morning');
+    await page.getByTestId(`schedule-save-${reg.id}`).click();
+    const refused = await textMatching(page.getByTestId('error').first(), /Planification illisible : « every morning »/);
+    assert.doesNotMatch(refused, /VALIDATION|Invalid|expected/);
+    const fleet = (await http(info.centralUrl, 'GET', '/api/fleet', { token: adminToken })).body;
+    assert.deepEqual(fleet.items.find((r: { id: string }) => r.id === reg.id).sosSchedule, ['0 30 5 * * *', '0 0 14 * * 1-5']);
+  });
+
+  it('fleet row actions sit in a menu that fits at 1024 px; an admin revokes a register and issues an enrol code, after confirming', async () => {
+    const created = await http(info.centralUrl, 'POST', '/api/registers', { token: adminToken, body: { name: 'Caisse de secours', storeId: info.storeId } });
+    assert.equal(created.status, 201);
+    const id = created.body.id as string;
+    const revokedAt = async () => (await http(info.centralUrl, 'GET', '/api/registers', { token: adminToken })).body.items.find((r: { id: string }) => r.id === id).revokedAt;
+    await page.setViewportSize({ width: 1024, height: 768 });
+    try {
+      await page.getByTestId('nav-fleet').click();
+      await page.getByTestId(`row-menu-${id}`).waitFor();
+      for (const r of [...info.registers.map((x) => x.id), id]) {
+        const box = await page.getByTestId(`row-menu-${r}`).boundingBox();
+        assert.ok(box && box.x >= 0 && box.x + box.width <= 1024, `the actions of ${r} are on screen at 1024 px (${JSON.stringify(box)})`);
+      }
+      // Revoke: asks first; "Annuler" changes nothing.
+      await page.getByTestId(`row-menu-${id}`).click();
+      await page.getByTestId(`revoke-${id}`).click();
+      await textMatching(page.getByTestId(`confirm-${id}`), /Révoquer Caisse de secours \?/);
+      await shot(page, 'fleet-1024-confirm');
+      await page.getByTestId(`confirm-no-${id}`).click();
+      assert.equal(await page.getByTestId(`confirm-${id}`).count(), 0);
+      assert.equal(await revokedAt(), null, 'cancelled: not revoked');
+      await page.getByTestId(`row-menu-${id}`).click();
+      await page.getByTestId(`revoke-${id}`).click();
+      await page.getByTestId(`confirm-yes-${id}`).click();
+      await page.getByTestId(`fleet-revoked-${id}`).waitFor();
+      assert.ok(await revokedAt(), 'central holds the revocation');
+      // A new enrolment code: shown once, and it really enrols a replacement till (new key).
+      await page.getByTestId(`row-menu-${id}`).click();
+      await page.getByTestId(`enrol-code-${id}`).click();
+      await page.getByTestId(`confirm-yes-${id}`).click();
+      const code = (await page.getByTestId(`enrol-value-${id}`).textContent())?.trim() ?? '';
+      assert.match(code, /^[A-Z0-9]{6,}$/);
+      await shot(page, 'fleet-1024-enrol-code');
+      const publicKeyPem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+      const enrolled = await http(info.centralUrl, 'POST', '/api/registers/enrol', { body: { enrolCode: code, publicKeyPem } });
+      assert.equal(enrolled.status, 200, JSON.stringify(enrolled.body));
+      assert.equal(enrolled.body.registerId, id);
+      assert.equal(await revokedAt(), null, 're-enrolled: trusted again');
+    } finally {
+      await page.setViewportSize(VIEWPORT);
+    }
+  });
+
+  it('a manager sees the row menu without the admin actions (revoke, enrol code), and no stores screen', async () => {
+    const other = await ui!.newPage();
+    try {
+      await other.goto(`${info.centralUrl}/`);
+      await other.getByTestId('username').fill(info.manager.username);
+      await other.getByTestId('password').fill(info.manager.password);
+      await other.getByTestId('password').press('Enter');
+      await other.getByTestId('nav-fleet').click();
+      const reg = info.registers[0]!;
+      await other.getByTestId(`row-menu-${reg.id}`).click();
+      await other.getByTestId(`copy-now-${reg.id}`).waitFor();
+      assert.equal(await other.getByTestId(`revoke-${reg.id}`).count(), 0);
+      assert.equal(await other.getByTestId(`enrol-code-${reg.id}`).count(), 0);
+      // Stores are the admin's: no such screen for a manager, and central refuses a manager's writes.
+      assert.equal(await other.getByTestId('nav-stores').count(), 0);
+      const managerToken = (await http(info.centralUrl, 'POST', '/api/auth/login', { body: info.manager })).body.token;
+      assert.equal((await http(info.centralUrl, 'PATCH', `/api/stores/${info.storeId}`, { token: managerToken, body: { name: 'X' } })).status, 403);
+      assert.equal((await http(info.centralUrl, 'POST', '/api/stores', { token: managerToken, body: { name: 'X', address: 'Y', siret: '91234567500033', vatNumber: 'FR65912345675', timezone: 'Europe/Paris' } })).status, 403);
+    } finally {
+      await other.context().close();
+    }
+  });
+
+  it('the event journal (JET) lists the registers\' coded events, filters by register, code and day, and shows the key ids', async () => {
+    const reg = info.registers[0]!;
+    await page.getByTestId('nav-journal').click();
+    await textMatching(page.locator('h1').first(), /Journal des événements techniques/);
+    await page.locator('[data-testid="events"] tbody tr').first().waitFor();
+    // Code 260 (enrolment, data initialisation): one per register, from every register.
+    await page.getByTestId('events-code').selectOption('260');
+    await eventually('only enrolments listed', async () => {
+      const codes = await page.locator('[data-testid="events"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-code')));
+      return codes.length >= info.registers.length && codes.every((c) => c === '260') ? codes : null;
+    });
+    await textMatching(page.getByTestId('events'), /Enrôlement \(initialisation des données\)/);
+    // One register: its events only, and its signing key, as central's key list gives it.
+    await page.getByTestId('events-code').selectOption('');
+    await page.getByTestId('events-register').selectOption(reg.id);
+    const keys = (await http(info.centralUrl, 'GET', `/api/registers/${reg.id}/keys`, { token: adminToken })).body.items as { keyId: string }[];
+    assert.ok(keys.length >= 1);
+    await textMatching(page.getByTestId('register-keys'), new RegExp(keys[0]!.keyId));
+    await textMatching(page.getByTestId('register-keys'), new RegExp(`--key-id ${keys[0]!.keyId}`));
+    const rows = await eventually('the register\'s events', async () => {
+      const ids = await page.locator('[data-testid="events"] tbody tr').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-testid')));
+      return ids.length > 0 && ids.every((id) => id?.startsWith(`event-${reg.id}-`)) ? ids : null;
+    });
+    assert.ok(rows.length >= 3, 'enrolment, key start, software start at least');
+    await shot(page, 'journal');
+    // A day after today: nothing yet.
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    // Typed as a French reader writes it (DD/MM/YYYY), whatever the browser's own date format.
+    const day = `${String(tomorrow.getDate()).padStart(2, '0')}/${String(tomorrow.getMonth() + 1).padStart(2, '0')}/${tomorrow.getFullYear()}`;
+    await page.getByTestId('events-from').fill(day);
+    await textMatching(page.locator('main'), /Aucun événement/);
+    await page.getByTestId('events-from').fill('');
+  });
+
+  // Issue 12 §2 and §9: every screen of the back office at 1024×768, in French, with its tables and
+  // row menus checked and no serious or critical axe violation; here the fleet and the journal.
+  const SCREENS: ScreenCheck[] = [
+    { nav: 'fleet', title: /Parc de caisses/, ready: '[data-testid^="fleet-row-"]', menus: 1 },
+    { nav: 'journal', title: /Journal des événements techniques/, ready: '[data-testid="events"] tbody tr', menus: 0 },
+  ];
+  for (const s of SCREENS) it(screenTitle(s), () => checkSidebarScreen(page, s));
+
+  it('logging out ends the session on central: its token answers 401 afterwards', async () => {
+    const session = await page.evaluate(() => sessionStorage.getItem('comptoir.backoffice.session'));
+    const token = (JSON.parse(session ?? '{}') as { token?: string }).token;
+    assert.ok(token, 'the page holds a session');
+    assert.equal((await http(info.centralUrl, 'GET', '/api/registers', { token })).status, 200);
+    await page.getByTestId('logout').click();
+    await page.getByTestId('username').waitFor();
+    assert.equal((await http(info.centralUrl, 'GET', '/api/registers', { token })).status, 401);
+  });
+});
