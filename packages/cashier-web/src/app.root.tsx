@@ -9,6 +9,7 @@ import { NewCustomerDialog } from './new-customer.dialog';
 import { DialogScanGuard } from './dialog-scan.guard';
 import { savedLang, translator, type Lang } from './i18n.messages';
 import { HeldSalesDialog } from './held-sales.dialog';
+import { dialogOpen } from './keyboard.dialog';
 import { LoginScreen } from './login.screen';
 import { PaymentPanel } from './payment.panel';
 import { OpenPriceDialog } from './open-price.dialog';
@@ -111,7 +112,7 @@ export function App() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       // An open dialog owns the keyboard (its own Enter and Escape): no shortcut reaches behind it.
-      if (!session || document.querySelector('[role="dialog"]')) return;
+      if (!session || dialogOpen()) return;
       const go = (fn: () => void) => {
         e.preventDefault();
         fn();

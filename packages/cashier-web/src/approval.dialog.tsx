@@ -2,6 +2,7 @@ import { createContext, useCallback, useContext, useRef, useState, type ReactNod
 import type { Approval } from '@comptoir/protocol';
 import { ApiError } from './api.client';
 import { errorText, hasMessage } from './i18n.messages';
+import { KeyboardDialog } from './keyboard.dialog';
 import { useScreen } from './screen.context';
 
 /**
@@ -89,7 +90,8 @@ function ApprovalDialog({ pending }: { pending: Pending }) {
     return hasMessage(key) ? t(key) : r;
   });
   return (
-    <div className="modal approval" role="dialog" aria-label={t('approvalTitle')} data-testid="approval-dialog">
+    // Above any other dialog (class approval); Escape cancels as the cancel button does, Enter is the form's.
+    <KeyboardDialog testId="approval-dialog" className="approval" label={t('approvalTitle')} onCancel={() => pending.resolve(null)}>
       <form
         className="modal-card approval-card"
         onSubmit={(e) => {
@@ -130,6 +132,6 @@ function ApprovalDialog({ pending }: { pending: Pending }) {
           </button>
         </div>
       </form>
-    </div>
+    </KeyboardDialog>
   );
 }

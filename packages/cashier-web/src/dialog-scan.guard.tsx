@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import { useEffect, useState } from 'react';
+import { dialogOpen } from './keyboard.dialog';
 import { useScreen } from './screen.context';
 
 /**
@@ -17,8 +18,6 @@ export const SCAN_MIN_CHARS = 6;
 export const SCAN_MAX_GAP_MS = 50;
 
 type Burst = { count: number; last: number; field: HTMLInputElement | HTMLTextAreaElement | null; before: string };
-
-const dialogOpen = () => document.querySelector('[role="dialog"]') !== null;
 
 /** Puts a React-controlled field back to `value` (the native setter, then the input event React listens to). */
 function restoreField(el: HTMLInputElement | HTMLTextAreaElement, value: string): void {

@@ -4,11 +4,13 @@ import { api } from './api.client';
 import { errorText } from './i18n.messages';
 import { formatEuros } from '@comptoir/domain/money';
 import { formatTime } from './money.format';
+import { KeyboardDialog } from './keyboard.dialog';
 import { useScreen } from './screen.context';
 
 /**
  * The sales on hold of this register (kept in its database, so a restart keeps them): one is
- * recalled into the empty sale screen (recalling takes it off the list, on the register). Escape closes.
+ * recalled into the empty sale screen (recalling takes it off the list, on the register). It owns the
+ * keyboard (KeyboardDialog): Escape closes; Enter is the focused button's (close, or a recall).
  */
 export function HeldSalesDialog(props: { canRecall: boolean; onRecall: (sale: HeldSale) => void; onClose: () => void }) {
   const { t, lang, status } = useScreen();
@@ -28,14 +30,7 @@ export function HeldSalesDialog(props: { canRecall: boolean; onRecall: (sale: He
   }
 
   return (
-    <div
-      className="modal"
-      role="dialog"
-      aria-modal="true"
-      aria-labelledby="held-title"
-      data-testid="held-dialog"
-      onKeyDown={(e) => e.key === 'Escape' && (e.preventDefault(), props.onClose())}
-    >
+    <KeyboardDialog testId="held-dialog" labelledBy="held-title" onCancel={props.onClose}>
       <div className="modal-card">
         <h2 id="held-title">{t('heldTitle')}</h2>
         {!props.canRecall && <p className="hint">{t('heldCartNotEmpty')}</p>}
@@ -66,6 +61,6 @@ export function HeldSalesDialog(props: { canRecall: boolean; onRecall: (sale: He
           </button>
         </div>
       </div>
-    </div>
+    </KeyboardDialog>
   );
 }

@@ -2,12 +2,13 @@ import { useState, type FormEvent } from 'react';
 import type { LocalCustomer } from '@comptoir/protocol';
 import { api } from './api.client';
 import { errorText } from './i18n.messages';
+import { KeyboardDialog } from './keyboard.dialog';
 import { useScreen } from './screen.context';
 
 /**
  * "Nouveau client": a customer created at the till (name required, e-mail and phone optional,
  * checked by the register), in the register's copy at once and sent to central by the register.
- * Keyboard: the dialog owns it like the payment dialog (the background is inert, a scan is ignored
+ * Keyboard: the dialog owns it like the payment dialog (KeyboardDialog; the background is inert, a scan is ignored
  * by DialogScanGuard): focus in the name, Enter creates, Escape cancels. Empty fields are not sent.
  */
 export function NewCustomerDialog(props: { onCreated: (c: LocalCustomer) => void; onClose: () => void }) {
@@ -34,15 +35,8 @@ export function NewCustomerDialog(props: { onCreated: (c: LocalCustomer) => void
   }
 
   return (
-    <div
-      className="modal"
-      role="dialog"
-      aria-modal="true"
-      aria-labelledby="new-customer-title"
-      data-testid="new-customer-dialog"
-      onKeyDown={(e) => e.key === 'Escape' && (e.preventDefault(), props.onClose())}
-      onMouseDown={(e) => e.target === e.currentTarget && e.preventDefault()}
-    >
+    // Enter is the form's own (its submit creates the customer).
+    <KeyboardDialog testId="new-customer-dialog" labelledBy="new-customer-title" onCancel={props.onClose}>
       <form className="modal-card new-customer" noValidate onSubmit={(e) => void submit(e)}>
         <h2 id="new-customer-title">{t('newCustomer')}</h2>
         <label>
@@ -71,6 +65,6 @@ export function NewCustomerDialog(props: { onCreated: (c: LocalCustomer) => void
           </button>
         </div>
       </form>
-    </div>
+    </KeyboardDialog>
   );
 }

@@ -1,12 +1,13 @@
-import { useState, type KeyboardEvent } from 'react';
+import { useState } from 'react';
 import type { LocalProduct } from '@comptoir/protocol';
 import { formatEuros, parseEuros } from '@comptoir/domain/money';
+import { KeyboardDialog } from './keyboard.dialog';
 import { useScreen } from './screen.context';
 
 /**
  * The price of an open-price item (a catalog item flagged open price, with a cap), typed by the
  * cashier when the item is scanned or tapped. Like the payment, the dialog owns the keyboard while
- * open: focus in the amount field (euros, comma or dot), Enter confirms a price above 0 and at most
+ * open (KeyboardDialog): focus in the amount field (euros, comma or dot), Enter confirms a price above 0 and at most
  * the cap, Escape cancels (nothing is added); the background is inert and a scan typed into it is
  * ignored (DialogScanGuard). The register checks the price again when the sale is posted.
  */
@@ -23,26 +24,8 @@ export function OpenPriceDialog(props: { product: LocalProduct; quantity: number
     props.onDone(cents);
   }
 
-  function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
-    if (e.key === 'Escape') {
-      e.preventDefault();
-      props.onCancel();
-    } else if (e.key === 'Enter' && !(e.target instanceof HTMLButtonElement)) {
-      e.preventDefault();
-      confirm();
-    }
-  }
-
   return (
-    <div
-      className="modal"
-      role="dialog"
-      aria-modal="true"
-      aria-label={t('openPriceTitle')}
-      data-testid="open-price-dialog"
-      onKeyDown={onKeyDown}
-      onMouseDown={(e) => e.target === e.currentTarget && e.preventDefault()}
-    >
+    <KeyboardDialog testId="open-price-dialog" label={t('openPriceTitle')} onCancel={props.onCancel} onEnter={confirm}>
       <div className="modal-card open-price">
         <h2>
           {t('openPriceTitle')} — <span data-testid="open-price-label">{props.product.label}</span>
@@ -80,6 +63,6 @@ export function OpenPriceDialog(props: { product: LocalProduct; quantity: number
           </button>
         </div>
       </div>
-    </div>
+    </KeyboardDialog>
   );
 }

@@ -1,9 +1,10 @@
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { PaymentMethod, SaleResponse } from '@comptoir/protocol';
 import { api } from './api.client';
 import { useApproval } from './approval.dialog';
 import { cartTotal, saleLines, ticketDiscountOf, type Cart } from './cart.state';
 import { errorText } from './i18n.messages';
+import { KeyboardDialog } from './keyboard.dialog';
 import { formatEuros, parseEuros } from '@comptoir/domain/money';
 import { DEFAULT_MEAL_VOUCHER_CAP_CENTS, mealVoucherCents, mealVoucherTender } from '@comptoir/domain/meal-voucher';
 import { useScreen } from './screen.context';
@@ -29,7 +30,9 @@ function quickCash(due: number): number[] {
  * Keyboard: the dialog owns it while open (the background is inert, a scan is ignored by
  * DialogScanGuard). Focus is in the amount field and comes back to it after each tender; Enter there
  * tenders the amount typed in cash (the rest due when nothing is typed), and once nothing is left to
- * pay Enter confirms; Escape cancels.
+ * pay Enter confirms; Escape cancels (KeyboardDialog).
+ * A refused tender (an amount that does not read, a meal voucher above the cap or what is due, a
+ * spent avoir) clears the amount typed: the next tender never takes a refused amount by surprise.
  * A meal voucher (architecture §24) is refused above what remains due (no change is given on it) or
  * above the store's cap per ticket, with the register's own words for it; the register checks again.
  */
@@ -49,6 +52,12 @@ export function PaymentPanel(props: { cart: Cart; onDone: (sale: SaleResponse) =
   const change = Math.max(0, paid - total);
   const hasCard = tenders.some((p) => p.method === 'card');
 
+  /** A refusal: said in words, and the amount typed is cleared (it was refused; the cashier types again). */
+  function refuse(message: string) {
+    setError(message);
+    setAmountText('');
+  }
+
   // The store's meal-voucher cap per ticket (its SOS copy); the legal default until it answers.
   const [voucherCapCents, setVoucherCapCents] = useState(DEFAULT_MEAL_VOUCHER_CAP_CENTS);
   useEffect(() => {
@@ -57,11 +66,11 @@ export function PaymentPanel(props: { cart: Cart; onDone: (sale: SaleResponse) =
   function addMealVoucher() {
     const typed = amountText.trim() ? parseEuros(amountText) : null;
     amountRef.current?.focus();
-    if (amountText.trim() && typed === null) return setError(t('badAmount'));
+    if (amountText.trim() && typed === null) return refuse(t('badAmount'));
     // Nothing typed: what is due, within what the cap still allows on this ticket.
     const capLeft = voucherCapCents - mealVoucherCents(tenders);
     const taken = mealVoucherTender(due, mealVoucherCents(tenders), typed ?? (capLeft > 0 ? Math.min(due, capLeft) : due), voucherCapCents);
-    if (!taken.ok) return setError(errorText(t, { code: 'PAYMENT_REFUSED', details: { reason: taken.code } }));
+    if (!taken.ok) return refuse(errorText(t, { code: 'PAYMENT_REFUSED', details: { reason: taken.code } }));
     setTenders((ts) => [...ts, { method: 'meal_voucher', amountCents: taken.value }]);
     setAmountText('');
     setError(null);
@@ -70,7 +79,7 @@ export function PaymentPanel(props: { cart: Cart; onDone: (sale: SaleResponse) =
   function addTender(method: PaymentMethod, amount?: number) {
     const typed = amountText.trim() ? parseEuros(amountText) : null;
     amountRef.current?.focus();
-    if (amount === undefined && amountText.trim() && typed === null) return setError(t('badAmount'));
+    if (amount === undefined && amountText.trim() && typed === null) return refuse(t('badAmount'));
     const cents = amount ?? typed ?? due;
     if (cents <= 0) return;
     setTenders((ts) => [...ts, { method, amountCents: cents }]);
@@ -86,29 +95,23 @@ export function PaymentPanel(props: { cart: Cart; onDone: (sale: SaleResponse) =
     try {
       const note = await api.creditNote(creditRef.trim());
       const cents = Math.min(typed ?? due, due, note.balanceCents);
-      if (cents <= 0) return setError(t('err.CREDIT_NOTE_SPENT'));
+      if (cents <= 0) return refuse(t('err.CREDIT_NOTE_SPENT'));
       setTenders((ts) => [...ts, { method: 'credit_note', amountCents: cents, reference: note.reference }]);
       setCreditRef(null);
       setAmountText('');
       setError(null);
       amountRef.current?.focus();
     } catch (e) {
-      setError(errorText(t, e));
+      refuse(errorText(t, e));
     }
   }
 
   const canConfirm = !busy && !(total > 0 && due > 0);
 
-  function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
-    if (e.key === 'Escape') {
-      e.preventDefault();
-      if (!busy) props.onCancel();
-    } else if (e.key === 'Enter' && !(e.target instanceof HTMLButtonElement)) {
-      // A focused button keeps its own Enter (it clicks); everywhere else Enter is the payment's.
-      e.preventDefault();
-      if (amountText.trim() || due > 0) addTender('cash');
-      else if (canConfirm) void confirm();
-    }
+  // Enter (outside a button) is the payment's: the amount typed (or the rest due) in cash, or confirm.
+  function onEnter() {
+    if (amountText.trim() || due > 0) addTender('cash');
+    else if (canConfirm) void confirm();
   }
 
   async function confirm() {
@@ -135,16 +138,7 @@ export function PaymentPanel(props: { cart: Cart; onDone: (sale: SaleResponse) =
   }
 
   return (
-    <div
-      className="modal"
-      role="dialog"
-      aria-modal="true"
-      aria-label={t('payment')}
-      data-testid="payment-dialog"
-      onKeyDown={onKeyDown}
-      // A click beside the card keeps the focus where it was (the keyboard stays the payment's).
-      onMouseDown={(e) => e.target === e.currentTarget && e.preventDefault()}
-    >
+    <KeyboardDialog testId="payment-dialog" label={t('payment')} onCancel={() => !busy && props.onCancel()} onEnter={onEnter}>
       <div className="modal-card payment">
         <h2>
           {t('payment')} — {t('total')} <span data-testid="payment-total">{formatEuros(total, lang)}</span>
@@ -255,6 +249,6 @@ export function PaymentPanel(props: { cart: Cart; onDone: (sale: SaleResponse) =
           </button>
         </div>
       </div>
-    </div>
+    </KeyboardDialog>
   );
 }

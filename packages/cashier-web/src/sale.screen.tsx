@@ -4,6 +4,7 @@ import type { LocalProduct, ShelfCategory } from '@comptoir/protocol';
 import { api } from './api.client';
 import { cartTotal, lineTotal, ticketDiscountOf, type Cart, type CartAction, type CartLine } from './cart.state';
 import { errorText } from './i18n.messages';
+import { dialogOpen } from './keyboard.dialog';
 import { formatDecimalEuros, formatEuros, formatRate, parseEuros } from '@comptoir/domain/money';
 import { parseTicketReference } from '@comptoir/domain/ticket-reference';
 import { ticketDiscountCents, type TicketDiscount } from '@comptoir/domain/ticket-discount';
@@ -85,7 +86,7 @@ export function SaleScreen(props: {
   // — never while a dialog is open (it owns the keyboard; a scan there is ignored, see DialogScanGuard).
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (document.querySelector('[role="dialog"]')) return;
+      if (dialogOpen()) return;
       const el = document.activeElement;
       const typing = el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement;
       if (!typing && e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey) props.searchRef.current?.focus();

@@ -1,0 +1,53 @@
+/// <reference lib="dom" />
+import type { KeyboardEvent, ReactNode } from 'react';
+
+/**
+ * The one modal wrapper of the cashier screen: a dialog that owns the keyboard while it is open.
+ * - `role="dialog"` + `aria-modal`: named by `label` (aria-label) or `labelledBy` (an id in it).
+ * - Escape calls `onCancel` (the dialog decides whether it may close now, e.g. not while posting).
+ * - Enter, anywhere but on a button (a focused button keeps its own Enter: it clicks), calls
+ *   `onEnter` when given; without it Enter is left to the dialog's own form (its submit).
+ * - A mousedown beside the card (on the backdrop) keeps the focus where it was, so the keyboard
+ *   stays the dialog's.
+ * - While any such dialog is in the page (`dialogOpen()`), the sale screen's scan capture and the app's
+ *   shortcuts stand aside, and DialogScanGuard swallows a scan typed into the dialog; the app makes
+ *   the screen behind it inert.
+ */
+export function dialogOpen(): boolean {
+  return document.querySelector('[role="dialog"]') !== null;
+}
+
+export function KeyboardDialog(props: {
+  testId: string;
+  label?: string;
+  labelledBy?: string;
+  /** More classes beside `modal` (e.g. `approval`, drawn above another dialog). */
+  className?: string;
+  onCancel: () => void;
+  onEnter?: () => void;
+  children: ReactNode;
+}) {
+  function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      props.onCancel();
+    } else if (e.key === 'Enter' && props.onEnter && !(e.target instanceof HTMLButtonElement)) {
+      e.preventDefault();
+      props.onEnter();
+    }
+  }
+  return (
+    <div
+      className={props.className ? `modal ${props.className}` : 'modal'}
+      role="dialog"
+      aria-modal="true"
+      aria-label={props.label}
+      aria-labelledby={props.labelledBy}
+      data-testid={props.testId}
+      onKeyDown={onKeyDown}
+      onMouseDown={(e) => e.target === e.currentTarget && e.preventDefault()}
+    >
+      {props.children}
+    </div>
+  );
+}
