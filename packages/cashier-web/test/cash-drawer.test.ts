@@ -2,9 +2,9 @@
 /// <reference lib="dom" />
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { DEMO_MANAGER_AT_TILL, http, launchChromium } from '@comptoir/testing';
-import { approve, assertAccessible, ensureBuilt, screenshot, startDemo, waitForText, type DemoShop } from './support/cashier-browser';
+import type { Page } from 'playwright-core';
+import { DEMO_MANAGER_AT_TILL, http } from '@comptoir/testing';
+import { approve, assertAccessible, openCashierPage, screenshot, waitForText, type CashierPage, type DemoShop } from './support/cashier-browser';
 
 /**
  * The cash drawer on the cashier screen, in a real Chromium against a real demo shop: the float
@@ -12,36 +12,26 @@ import { approve, assertAccessible, ensureBuilt, screenshot, startDemo, waitForT
  * (each approved by a manager's PIN), a cash sale, then the count by coins and notes at closing,
  * 1.50 short; every figure checked against the register's own API.
  */
+let cashier: CashierPage;
 let shop: DemoShop;
-let browser: Browser;
 let page: Page;
 let reg: { id: string; url: string };
 let apiToken: string;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 before(async () => {
-  ensureBuilt();
-  shop = await startDemo(1);
+  cashier = await openCashierPage();
+  ({ shop, page, pageErrors } = cashier);
   reg = shop.registers[0]!;
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
   apiToken = (await http(reg.url, 'POST', '/api/auth/login', { body: shop.cashier })).body.token;
 });
 
-after(async () => {
-  await browser?.close();
-  await shop?.stop();
-});
+after(() => cashier?.close());
 
 const drawer = async () => (await http(reg.url, 'GET', '/api/cash/drawer', { token: apiToken })).body;
 
 test('float at the first login, a paid-out, a no-sale, training mode, a cash sale, the count by denomination at closing', async () => {
-  await page.goto(reg.url);
-  await page.getByTestId('login-input').fill(shop.cashier.login);
-  await page.getByTestId('pin-input').fill(shop.cashier.pin);
-  await page.getByTestId('pin-input').press('Enter');
+  await cashier.signIn();
   // First login of the day: the float is asked for (a banner: selling is never blocked).
   await page.getByTestId('float-prompt').waitFor();
   await page.getByTestId('float-amount').fill('150');

@@ -2,10 +2,9 @@
 /// <reference lib="dom" />
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '@comptoir/testing';
+import type { Page } from 'playwright-core';
 import { DEMO_MANAGER_AT_TILL, eventually, http } from '@comptoir/testing';
-import { approve, assertAccessible, ensureBuilt, screenshot, setLink as setDemoLink, startDemo, waitForText, type DemoShop } from './support/cashier-browser';
+import { approve, assertAccessible, openCashierPage, screenshot, setLink as setDemoLink, waitForText, type CashierPage, type DemoShop } from './support/cashier-browser';
 
 /**
  * The cashier screen in a real browser against a real demo shop (central + one register, each in
@@ -15,33 +14,25 @@ import { approve, assertAccessible, ensureBuilt, screenshot, setLink as setDemoL
  * before each test the screen is brought back to a signed-in, empty sale screen with the link up
  * when the previous one left it elsewhere (a dialog open, lines in the cart, the link cut).
  */
+let cashier: CashierPage;
 let shop: DemoShop;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let reg: { id: string; url: string };
 let apiToken: string;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 type Product = { sku: string; label: string; priceCents: number; barcodes: string[] };
 let catalog: Product[];
 
 before(async () => {
-  ensureBuilt();
-  shop = await startDemo(1);
-  reg = shop.registers[0]!;
-  browser = await launchChromium();
   // A screen whose own clock is on another time zone than the store's: times shown must be the shop's.
-  context = await browser.newContext({ viewport: { width: 1024, height: 768 }, timezoneId: 'Asia/Tokyo' });
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  cashier = await openCashierPage({ context: { timezoneId: 'Asia/Tokyo' } });
+  ({ shop, page, pageErrors } = cashier);
+  reg = shop.registers[0]!;
   apiToken = (await http(reg.url, 'POST', '/api/auth/login', { body: shop.cashier })).body.token;
   catalog = (await http(shop.centralUrl, 'GET', '/api/products?limit=200', { token: shop.adminToken })).body.items;
 });
 
-after(async () => {
-  await browser?.close();
-  await shop?.stop();
-});
+after(() => cashier?.close());
 
 let signedIn = false;
 let linkCut = false;

@@ -2,9 +2,9 @@
 /// <reference lib="dom" />
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { DEMO_MANAGER_AT_TILL, http, launchChromium } from '@comptoir/testing';
-import { assertAccessible, ensureBuilt, startDemo, waitForText, type DemoShop } from './support/cashier-browser';
+import type { Page } from 'playwright-core';
+import { DEMO_MANAGER_AT_TILL, http } from '@comptoir/testing';
+import { assertAccessible, openCashierPage, waitForText, type CashierPage, type DemoShop } from './support/cashier-browser';
 
 /**
  * Paying with an avoir (architecture §19) on the cashier screen, in a real Chromium against a real
@@ -12,28 +12,21 @@ import { assertAccessible, ensureBuilt, startDemo, waitForText, type DemoShop } 
  * ("Avoir" in the payment dialog, the reference typed, at most what is left), the rest by card; a
  * second try beyond what is left says so; every figure checked against the register's own API.
  */
+let cashier: CashierPage;
 let shop: DemoShop;
-let browser: Browser;
 let page: Page;
 let reg: { id: string; url: string };
 let token: string;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 before(async () => {
-  ensureBuilt();
-  shop = await startDemo(1);
+  cashier = await openCashierPage();
+  ({ shop, page, pageErrors } = cashier);
   reg = shop.registers[0]!;
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
   token = (await http(reg.url, 'POST', '/api/auth/login', { body: shop.cashier })).body.token;
 });
 
-after(async () => {
-  await browser?.close();
-  await shop?.stop();
-});
+after(() => cashier?.close());
 
 test('a return refunded as an avoir, then a sale paid with part of it and the rest by card', async () => {
   const product = (await http(shop.centralUrl, 'GET', '/api/products?limit=1', { token: shop.adminToken })).body.items[0];
@@ -47,13 +40,8 @@ test('a return refunded as an avoir, then a sale paid with part of it and the re
   const reference = ret.body.payments[0].reference as string;
   const avoir = 2 * product.priceCents;
 
-  await page.goto(reg.url);
-  await page.getByTestId('login-input').fill(shop.cashier.login);
-  await page.getByTestId('pin-input').fill(shop.cashier.pin);
-  await page.getByTestId('pin-input').press('Enter');
-  await page.getByTestId('product-search').waitFor();
   // The float is asked at the first login of the day (a banner): later.
-  await page.getByTestId('float-later').click({ timeout: 5_000 }).catch(() => undefined);
+  await cashier.signIn({ floatLater: true });
 
   // Three units of the product: more than the avoir, so the rest is paid by card.
   await page.getByTestId('product-search').fill(product.sku);
@@ -86,10 +74,16 @@ test('a return refunded as an avoir, then a sale paid with part of it and the re
   await page.getByTestId('product-search').fill(product.sku);
   await page.getByTestId('product-search').press('Enter');
   await page.getByTestId('pay').click();
+  await page.getByTestId('payment-amount').fill('1');
   await page.getByTestId('pay-credit-note').click();
   await page.getByTestId('credit-note-reference').fill(reference);
   await page.getByTestId('credit-note-apply').click();
   await waitForText(page, 'payment-error', /avoir/i);
   assert.equal(await page.getByTestId('tender').count(), 0);
+  // The amount typed for the refused avoir is cleared: a card now takes what is due, not 1 €.
+  assert.equal(await page.getByTestId('payment-amount').inputValue(), '');
+  await page.getByTestId('pay-card').click();
+  await page.locator('[data-testid="payment-due"][data-cents="0"]').waitFor();
+  assert.deepEqual(await page.getByTestId('tender').evaluateAll((els) => els.map((e) => e.getAttribute('data-method'))), ['card']);
   assert.deepEqual(pageErrors, []);
 });

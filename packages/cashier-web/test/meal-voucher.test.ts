@@ -2,40 +2,34 @@
 /// <reference lib="dom" />
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { eventually, http, launchChromium } from '@comptoir/testing';
-import { assertAccessible, ensureBuilt, setLink, startDemo, waitForText, type DemoShop } from './support/cashier-browser';
+import type { Page } from 'playwright-core';
+import { eventually, http } from '@comptoir/testing';
+import { assertAccessible, openCashierPage, setLink, waitForText, type CashierPage, type DemoShop } from './support/cashier-browser';
 
 /**
  * Paying with meal vouchers (titres-restaurant, architecture §24) on the cashier screen, in a real
  * Chromium against a real demo shop (cap 25,00 € per ticket, the default): a voucher above the cap
- * or above what is due is refused in French and nothing is tendered; 25,00 € of vouchers and the rest
+ * or above what is due is refused in French, nothing is tendered and the amount typed is cleared (the
+ * card that follows takes what is due, not the refused amount); 25,00 € of vouchers and the rest
  * by card makes one ticket the register signed with both tenders; with the link cut, a ticket paid
  * wholly in vouchers still goes through (the cap comes with the SOS copy).
  */
 const WINE = { sku: 'BOI-005', priceCents: 790 };
+let cashier: CashierPage;
 let shop: DemoShop;
-let browser: Browser;
 let page: Page;
 let reg: { id: string; url: string };
 let token: string;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 before(async () => {
-  ensureBuilt();
-  shop = await startDemo(1);
+  cashier = await openCashierPage();
+  ({ shop, page, pageErrors } = cashier);
   reg = shop.registers[0]!;
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
   token = (await http(reg.url, 'POST', '/api/auth/login', { body: shop.cashier })).body.token;
 });
 
-after(async () => {
-  await browser?.close();
-  await shop?.stop();
-});
+after(() => cashier?.close());
 
 async function scan(sku: string, times: number, totalCents: number): Promise<void> {
   for (let i = 0; i < times; i++) {
@@ -53,12 +47,7 @@ async function voucher(euros: string): Promise<void> {
 test('part in meal vouchers (cap and no change enforced), the rest by card; then offline, wholly in vouchers', async () => {
   const product = (await http(shop.centralUrl, 'GET', `/api/products/${WINE.sku}`, { token: shop.adminToken })).body;
   assert.equal(product.priceCents, WINE.priceCents, 'the demo wine');
-  await page.goto(reg.url);
-  await page.getByTestId('login-input').fill(shop.cashier.login);
-  await page.getByTestId('pin-input').fill(shop.cashier.pin);
-  await page.getByTestId('pin-input').press('Enter');
-  await page.getByTestId('product-search').waitFor();
-  await page.getByTestId('float-later').click({ timeout: 5_000 }).catch(() => undefined);
+  await cashier.signIn({ floatLater: true });
 
   const total = 4 * WINE.priceCents; // 31,60 €: more than the cap
   await scan(WINE.sku, 4, total);
@@ -73,8 +62,14 @@ test('part in meal vouchers (cap and no change enforced), the rest by card; then
   await voucher('0,01');
   await waitForText(page, 'payment-error', /plafond/);
   assert.equal(await page.getByTestId('tender').count(), 1);
-  await page.getByTestId('payment-amount').fill(''); // the refused amount stays typed for a correction: the card takes what is due
+  // The refused amount is not kept: the card that follows takes what is due, not the 0,01 € refused.
+  assert.equal(await page.getByTestId('payment-amount').inputValue(), '', 'a refused amount is cleared');
   await page.getByTestId('pay-card').click();
+  await page.locator('[data-testid="payment-due"][data-cents="0"]').waitFor();
+  assert.deepEqual(
+    await page.getByTestId('tender').evaluateAll((els) => els.map((e) => [e.getAttribute('data-method'), e.querySelector('span:nth-child(2)')?.textContent?.replace(/\s/g, ' ')])),
+    [['meal_voucher', '25,00 €'], ['card', '6,60 €']],
+  );
   await page.getByTestId('confirm-payment').click();
   const number = Number(await waitForText(page, 'receipt-number', /^\d+$/));
   assert.match(await page.locator('.receipt-payments').innerText(), /Titre-restaurant/);
@@ -89,6 +84,7 @@ test('part in meal vouchers (cap and no change enforced), the rest by card; then
   await voucher('10');
   await waitForText(page, 'payment-error', /reste à payer/);
   assert.equal(await page.getByTestId('tender').count(), 0);
+  assert.equal(await page.getByTestId('payment-amount').inputValue(), '', 'the refused 10 € is cleared');
 
   // Link cut: the cap is the SOS copy's; the whole ticket in vouchers (nothing typed = what is due).
   await page.getByTestId('payment-cancel').click();

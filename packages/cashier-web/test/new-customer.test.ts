@@ -2,9 +2,9 @@
 /// <reference lib="dom" />
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { eventually, http, launchChromium } from '@comptoir/testing';
-import { assertAccessible, ensureBuilt, screenshot, startDemo, waitForText, type DemoShop } from './support/cashier-browser';
+import type { Page } from 'playwright-core';
+import { eventually, http } from '@comptoir/testing';
+import { assertAccessible, openCashierPage, screenshot, waitForText, type CashierPage, type DemoShop } from './support/cashier-browser';
 
 /**
  * "Nouveau client" at the till (issue 12 §4, docs/architecture.md §16) in a real browser against a
@@ -13,36 +13,26 @@ import { assertAccessible, ensureBuilt, screenshot, startDemo, waitForText, type
  * the customer, attaches it to the sale in progress and the ticket names it; the empty customer
  * search lists it first; central holds it once.
  */
+let cashier: CashierPage;
 let shop: DemoShop;
-let browser: Browser;
 let page: Page;
 let reg: { id: string; name: string; url: string };
+let pageErrors: string[];
 
 before(async () => {
-  ensureBuilt();
-  shop = await startDemo(1);
+  cashier = await openCashierPage();
+  ({ shop, page, pageErrors } = cashier);
   reg = shop.registers[0]!;
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
-  page = await context.newPage();
 });
 
-after(async () => {
-  await browser?.close();
-  await shop?.stop();
-});
+after(() => cashier?.close());
 
 async function centralCustomers(q: string): Promise<{ id: string; name: string }[]> {
   return (await http(shop.centralUrl, 'GET', `/api/customers?q=${encodeURIComponent(q)}`, { token: shop.adminToken })).body.items;
 }
 
 test('a customer created at the till is attached to the sale, named by its ticket, listed first and held once by central', async () => {
-  await page.goto(reg.url);
-  await waitForText(page, 'connection-mode', /Connecté/);
-  await page.getByTestId('login-input').fill(shop.cashier.login);
-  await page.getByTestId('pin-input').fill(shop.cashier.pin);
-  await page.getByTestId('pin-input').press('Enter');
-  await page.getByTestId('product-search').waitFor();
+  await cashier.signIn();
   await page.getByTestId('product-tile').first().click();
   await page.getByTestId('tab-customers').click();
   await page.getByTestId('customer-new').click();
@@ -93,4 +83,5 @@ test('a customer created at the till is attached to the sale, named by its ticke
     return items.length > 0 ? items : null;
   }, 30_000);
   assert.deepEqual(atCentral.map((c) => [c.id, c.name]), [[local[0].id, 'Zoé Martin']]);
+  assert.deepEqual(pageErrors, [], 'no uncaught error in the page');
 });

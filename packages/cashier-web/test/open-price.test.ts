@@ -2,10 +2,10 @@
 /// <reference lib="dom" />
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Product } from '@comptoir/protocol';
-import { eventually, http, launchChromium } from '@comptoir/testing';
-import { assertAccessible, ensureBuilt, screenshot, startDemo, waitForText, type DemoShop } from './support/cashier-browser';
+import { eventually, http } from '@comptoir/testing';
+import { assertAccessible, openCashierPage, screenshot, waitForText, type CashierPage, type DemoShop } from './support/cashier-browser';
 
 /**
  * Selling an open-price item (issue 12 item 4) on the cashier screen, in a real Chromium against a
@@ -15,17 +15,17 @@ import { assertAccessible, ensureBuilt, screenshot, startDemo, waitForText, type
  * confirms — with the amount typed in euros with a comma or a dot, and the quantity multiplier
  * (`2*` then the scan) applied; the ticket the register signs holds the prices typed.
  */
+let cashier: CashierPage;
 let shop: DemoShop;
-let browser: Browser;
 let page: Page;
 let reg: { id: string; url: string };
 let token: string;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 const OPEN = { sku: 'DIVERS-WEB', label: 'Article divers', priceCents: 0, vatRate: 2000, category: 'Divers', barcodes: ['2990000000024'], openPrice: true, openPriceMaxCents: 5000 };
 
 before(async () => {
-  ensureBuilt();
-  shop = await startDemo(1);
+  cashier = await openCashierPage();
+  ({ shop, page, pageErrors } = cashier);
   reg = shop.registers[0]!;
   const created = await http(shop.centralUrl, 'POST', '/api/products', { token: shop.adminToken, body: OPEN });
   assert.equal(created.status, 201, JSON.stringify(created.body));
@@ -35,16 +35,9 @@ before(async () => {
     const r = await http(reg.url, 'GET', `/api/products?q=${OPEN.sku}`, { token });
     return r.body.items?.[0]?.openPriceMaxCents === 5000;
   }, 30_000);
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
 });
 
-after(async () => {
-  await browser?.close();
-  await shop?.stop();
-});
+after(() => cashier?.close());
 
 /** The keystrokes of a barcode scanner (a keyboard wedge): the characters in one burst, then Enter. */
 async function scanKeystrokes(code: string) {
@@ -57,12 +50,7 @@ const cartLines = () =>
 
 test('an open-price item: scanned or tapped, its price typed in a dialog that owns the keyboard, sold and signed at that price', async () => {
   const other = ((await http(shop.centralUrl, 'GET', '/api/products?limit=50', { token: shop.adminToken })).body.items as Product[]).find((p) => p.barcodes.length > 0 && !p.openPrice)!;
-  await page.goto(reg.url);
-  await page.getByTestId('login-input').fill(shop.cashier.login);
-  await page.getByTestId('pin-input').fill(shop.cashier.pin);
-  await page.getByTestId('pin-input').press('Enter');
-  await page.getByTestId('product-search').waitFor();
-  await page.getByTestId('float-later').click({ timeout: 5_000 }).catch(() => undefined);
+  await cashier.signIn({ floatLater: true });
 
   // A scan of the item: the price dialog, the focus in its amount; nothing in the cart yet.
   await page.getByTestId('product-search').click();

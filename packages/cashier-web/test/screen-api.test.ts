@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEMO_MANAGER_AT_TILL, http } from '@comptoir/testing';
-import { startDemo, type DemoShop } from './support/cashier-browser';
+import { startDemo, type DemoShop } from './support/demo-shop';
 
 /**
  * The register endpoints the cashier screen uses, over real HTTP against a demo register:

@@ -2,9 +2,9 @@
 /// <reference lib="dom" />
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { DEMO_MANAGER_AT_TILL, eventually, http, launchChromium } from '@comptoir/testing';
-import { approve, assertAccessible, ensureBuilt, screenshot, startDemo, waitForText, type DemoShop } from './support/cashier-browser';
+import type { Page } from 'playwright-core';
+import { DEMO_MANAGER_AT_TILL, eventually, http } from '@comptoir/testing';
+import { approve, assertAccessible, openCashierPage, screenshot, waitForText, type CashierPage, type DemoShop } from './support/cashier-browser';
 
 /**
  * Unambiguous tickets (issue 12, docs/architecture.md §18) in a real browser against a real demo
@@ -12,9 +12,10 @@ import { approve, assertAccessible, ensureBuilt, screenshot, startDemo, waitForT
  * barcode of it; that reference scanned into the sale screen of register 1 opens the ticket — one
  * of its own, or one sold at register 2, read through central — for a return.
  */
+let cashier: CashierPage;
 let shop: DemoShop;
-let browser: Browser;
 let page: Page;
+let pageErrors: string[];
 type Reg = { id: string; name: string; url: string };
 let r1: Reg;
 let r2: Reg;
@@ -24,21 +25,15 @@ type Product = { sku: string; label: string; priceCents: number };
 let catalog: Product[];
 
 before(async () => {
-  ensureBuilt();
-  shop = await startDemo(2);
+  cashier = await openCashierPage({ registers: 2 });
+  ({ shop, page, pageErrors } = cashier);
   [r1, r2] = shop.registers as [Reg, Reg];
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
-  page = await context.newPage();
   token1 = (await http(r1.url, 'POST', '/api/auth/login', { body: shop.cashier })).body.token;
   token2 = (await http(r2.url, 'POST', '/api/auth/login', { body: shop.cashier })).body.token;
   catalog = (await http(shop.centralUrl, 'GET', '/api/products?limit=50', { token: shop.adminToken })).body.items;
 });
 
-after(async () => {
-  await browser?.close();
-  await shop?.stop();
-});
+after(() => cashier?.close());
 
 async function sellOne(reg: Reg, token: string, product: Product, quantity = 1): Promise<number> {
   const sale = await http(reg.url, 'POST', '/api/sales', {
@@ -81,12 +76,7 @@ test('each register of the store numbers its tickets under the store code and it
 });
 
 test('the receipt on screen prints the reference and its Code 128 barcode', async () => {
-  await page.goto(r1.url);
-  await waitForText(page, 'connection-mode', /Connecté/);
-  await page.getByTestId('login-input').fill(shop.cashier.login);
-  await page.getByTestId('pin-input').fill(shop.cashier.pin);
-  await page.getByTestId('pin-input').press('Enter');
-  await page.getByTestId('product-search').waitFor();
+  await cashier.signIn({ register: r1 });
   await page.getByTestId('product-tile').first().click();
   await page.getByTestId('pay').click();
   await page.getByTestId('payment-amount').press('Enter');
@@ -229,4 +219,5 @@ test('an empty customer search shows the customers seen most recently first', as
   await page.getByTestId('customer-search').fill('Camille');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="customer-row"]').length === 1);
   assert.equal(await page.getByTestId('recent-customers').count(), 0, 'a search is not "recent"');
+  assert.deepEqual(pageErrors, [], 'no uncaught error in the page');
 });

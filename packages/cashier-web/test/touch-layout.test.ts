@@ -2,9 +2,9 @@
 /// <reference lib="dom" />
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { http, launchChromium, readmeScreenshot } from '@comptoir/testing';
-import { ARTIFACTS_DIR, assertAccessible, ensureBuilt, startDemo, waitForText, type DemoShop } from './support/cashier-browser';
+import type { Page } from 'playwright-core';
+import { http, readmeScreenshot } from '@comptoir/testing';
+import { ARTIFACTS_DIR, assertAccessible, openCashierPage, type CashierPage } from './support/cashier-browser';
 
 /**
  * The touch layout of the sale screen (issue 12) on the usual till, 1024×768, and on 1920×1080:
@@ -12,33 +12,22 @@ import { ARTIFACTS_DIR, assertAccessible, ensureBuilt, startDemo, waitForText, t
  * their tile, the cart shows at least 6 lines and follows the line just added. The screenshots it
  * takes are the README's (docs/screens/, rewritten with COMPTOIR_UPDATE_SCREENS=1: readmeScreenshot).
  */
-let shop: DemoShop;
-let browser: Browser;
+let cashier: CashierPage;
 
 before(async () => {
-  ensureBuilt();
-  shop = await startDemo(1);
-  browser = await launchChromium();
+  cashier = await openCashierPage();
   // The day's float is counted: the first-login float banner (which takes the top of the screen until
   // answered) does not show, so what is measured is the selling layout.
-  const reg = shop.registers[0]!;
-  const token = (await http(reg.url, 'POST', '/api/auth/login', { body: shop.cashier })).body.token;
+  const reg = cashier.shop.registers[0]!;
+  const token = (await http(reg.url, 'POST', '/api/auth/login', { body: cashier.shop.cashier })).body.token;
   const float = await http(reg.url, 'POST', '/api/cash/movements', { token, body: { kind: 'float', amountCents: 15000, reason: 'fond de caisse' } });
   assert.equal(float.status, 201, JSON.stringify(float.body));
 });
-after(async () => {
-  await browser?.close();
-  await shop?.stop();
-});
+after(() => cashier?.close());
 
 async function signedIn(width: number, height: number): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width, height } })).newPage();
-  await page.goto(shop.registers[0]!.url);
-  await waitForText(page, 'connection-mode', /Connecté/);
-  await page.getByTestId('login-input').fill(shop.cashier.login);
-  await page.getByTestId('pin-input').fill(shop.cashier.pin);
-  await page.getByTestId('pin-input').press('Enter');
-  await page.getByTestId('product-search').waitFor();
+  const page = await cashier.newPage({ viewport: { width, height } });
+  await cashier.signIn({ page });
   return page;
 }
 
@@ -113,5 +102,6 @@ for (const [width, height] of [[1024, 768], [1920, 1080]] as const) {
     await page.getByTestId('tab-sell').click();
     await page.getByTestId('cart-clear').click();
     await page.context().close();
+    assert.deepEqual(cashier.pageErrors, [], 'no uncaught error in the page');
   });
 }

@@ -1,14 +1,16 @@
 /// <reference lib="dom" />
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
-import { eventually, http, spawnComptoir, tempDir, type ChildHandle } from '@comptoir/testing';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { launchChromium } from '@comptoir/testing';
+import { startDemo, type DemoShop } from './demo-shop';
 
-// A real shop and a real browser for the cashier screen's tests: `comptoir demo` in its own
-// process (central + registers on embedded SQLite, links that can be cut), a real Chromium
-// (Debian's, or the one npm installed: @comptoir/testing's launchChromium) driven by playwright-core.
+// A real shop and a real browser for the cashier screen's tests: the demo (demo-shop.ts), a real
+// Chromium (Debian's, or the one npm installed: @comptoir/testing's launchChromium) driven by playwright-core.
+
+export { setLink, startDemo, type DemoShop } from './demo-shop';
 
 const PACKAGE_DIR = resolve(fileURLToPath(import.meta.url), '../../..');
 export const ARTIFACTS_DIR = resolve(PACKAGE_DIR, '../../test-artifacts/cashier-web');
@@ -20,50 +22,72 @@ export function ensureBuilt(): void {
   if (r.status !== 0) throw new Error('vite build of @comptoir/cashier-web failed');
 }
 
-export interface DemoShop {
-  centralUrl: string;
-  adminToken: string;
-  cashier: { login: string; pin: string };
-  registers: { id: string; name: string; url: string }[];
-  dataDir: string;
-  stop(): Promise<void>;
+/** The usual till's screen: the page size of every cashier browser test unless it measures another. */
+export const TILL_VIEWPORT = { width: 1024, height: 768 } as const;
+
+export interface CashierPage {
+  shop: DemoShop;
+  browser: Browser;
+  /** A 1024×768 page (or the viewport asked for), not yet on any register. */
+  page: Page;
+  /** Uncaught errors of every page opened here (a test ends by asserting there are none). */
+  pageErrors: string[];
+  /** One more page (its own context: its own session storage), its errors caught into `pageErrors`. */
+  newPage(options?: BrowserContextOptions): Promise<Page>;
+  /**
+   * Opens a register's screen (the first by default) and signs the demo cashier in: waits for the
+   * banner to say connected, types login and PIN, Enter, the sale screen. `floatLater` answers the
+   * first-login float prompt with "later" when it shows.
+   */
+  signIn(options?: { page?: Page; register?: { url: string }; floatLater?: boolean }): Promise<void>;
+  /** The browser closed, the demo stopped and its data removed. */
+  close(): Promise<void>;
 }
 
-export async function startDemo(registers = 1): Promise<DemoShop> {
-  const dir = await tempDir('comptoir-cashier-web-');
-  let demo: ChildHandle | undefined;
+/**
+ * The set-up of a cashier browser test: a demo shop (`registers` tills), a real Chromium, a page at
+ * 1024×768 (`context` adds or overrides context options, e.g. a time zone) catching page errors.
+ */
+export async function openCashierPage(options: { registers?: number; context?: BrowserContextOptions } = {}): Promise<CashierPage> {
+  ensureBuilt();
+  const shop = await startDemo(options.registers ?? 1);
+  let browser: Browser | undefined;
   try {
-    demo = spawnComptoir(['demo', '--data', dir.path, '--port', '0', '--registers', String(registers)], {
-      name: 'demo',
-      env: { COMPTOIR_LOG_LEVEL: 'warn' },
-    });
-    const file = join(dir.path, 'demo.json');
-    const info = await eventually('demo.json written', async () => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null), 60_000);
-    const login = await http(info.centralUrl, 'POST', '/api/auth/login', { body: info.admin });
-    if (login.status !== 200) throw new Error(`admin login: ${JSON.stringify(login.body)}`);
-    const handle = demo;
+    browser = await launchChromium();
+    const opened = browser;
+    const pageErrors: string[] = [];
+    const newPage = async (contextOptions: BrowserContextOptions = {}) => {
+      const page = await (await opened.newContext({ viewport: TILL_VIEWPORT, ...contextOptions })).newPage();
+      page.on('pageerror', (e) => pageErrors.push(String(e)));
+      return page;
+    };
+    const page = await newPage(options.context);
     return {
-      centralUrl: info.centralUrl,
-      adminToken: login.body.token,
-      cashier: info.cashier,
-      registers: info.registers,
-      dataDir: dir.path,
-      async stop() {
-        await handle.stop();
-        await dir.cleanup();
+      shop,
+      browser,
+      page,
+      pageErrors,
+      newPage,
+      async signIn(o = {}) {
+        const p = o.page ?? page;
+        await p.goto((o.register ?? shop.registers[0]!).url);
+        await waitForText(p, 'connection-mode', /Connecté|connected/i, 30_000);
+        await p.getByTestId('login-input').fill(shop.cashier.login);
+        await p.getByTestId('pin-input').fill(shop.cashier.pin);
+        await p.getByTestId('pin-input').press('Enter');
+        await p.getByTestId('product-search').waitFor();
+        if (o.floatLater) await p.getByTestId('float-later').click({ timeout: 5_000 }).catch(() => undefined);
+      },
+      async close() {
+        await opened.close();
+        await shop.stop();
       },
     };
   } catch (e) {
-    await demo?.stop();
-    await dir.cleanup();
+    await browser?.close();
+    await shop.stop();
     throw e;
   }
-}
-
-/** Cuts (up=false) or restores the demo link of a register, through the central API. */
-export async function setLink(shop: DemoShop, registerId: string, up: boolean): Promise<void> {
-  const r = await http(shop.centralUrl, 'POST', `/api/demo/links/${registerId}`, { token: shop.adminToken, body: { up } });
-  if (r.status !== 200) throw new Error(`link ${up ? 'restore' : 'cut'}: ${r.status} ${JSON.stringify(r.body)}`);
 }
 
 /** Waits until the element's text matches `re` (a condition, not a duration: fails with the last text). */
