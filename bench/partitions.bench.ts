@@ -15,7 +15,9 @@ import { fmt, line, summarize } from './stats';
  * pushed one by one). Then, through the real HTTP API of a real central process:
  *  - ingest: 5 fresh registers push 2,000 signed tickets each, in batches of MAX_PUSH_BATCH, at once;
  *  - the back office's documents page (GET /api/documents, what its screen asks: the store, 50 a
- *    page), first page, a month's page (from/to), and page 20; `rounds` times each.
+ *    page, bounded total), first page, a month's page (from/to), and page 20 by cursor; and, in the
+ *    same run, what it asked before keyset pages: the first page with an exact total
+ *    (`exactTotal=true`) and page 20 by offset; `rounds` times each.
  * The same in one run on a database of the same data WITHOUT partitioning (the baseline): the same
  * migrations, then the five tables replaced by plain tables of the same columns and indexes.
  */
@@ -26,8 +28,13 @@ export interface PartitionsResult {
   ingestTicketsPerSecond: number;
   ingestBatch: ReturnType<typeof summarize>;
   firstPage: ReturnType<typeof summarize>;
+  /** The first page with `exactTotal=true`: the exact count the page made before keyset pages. */
+  firstPageExact: ReturnType<typeof summarize>;
   monthPage: ReturnType<typeof summarize>;
+  /** Page 20 by the cursor of page 19 (what the screen asks). */
   page20: ReturnType<typeof summarize>;
+  /** Page 20 by offset 950 (what it asked before). */
+  page20Offset: ReturnType<typeof summarize>;
   databaseMb: number;
 }
 
@@ -60,21 +67,32 @@ export async function benchPartitions(server: PostgresServer, opts: { tickets: n
     const products = (await http(central.url, 'GET', '/api/products?limit=200', { token: admin })).body.items;
 
     // The documents page: the store's newest 50, a month's first 50 (a year ago), page 20.
-    const page = async (query: string) => {
-      const t = performance.now();
+    const get = async (query: string) => {
       const res = await http(central.url, 'GET', `/api/documents?storeId=${storeId}&limit=50&${query}`, { token: admin, timeoutMs: 120_000 });
       if (res.status !== 200 || res.body.items.length !== 50) throw new Error(`documents ${query}: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+      return res.body as { nextCursor: string | null; items: { number: number }[] };
+    };
+    const page = async (query: string) => {
+      const t = performance.now();
+      await get(query);
       return performance.now() - t;
     };
+    let cursor20 = '';
+    for (let p = 1; p < 20; p++) cursor20 = (await get(cursor20 ? `cursor=${cursor20}` : 'offset=0')).nextCursor ?? '';
+    const byCursor = await get(`cursor=${cursor20}`);
+    const byOffset = await get('offset=950');
+    if (JSON.stringify(byCursor.items) !== JSON.stringify(byOffset.items)) throw new Error('page 20 by cursor differs from page 20 by offset');
     const yearAgo = new Date(Date.now() - 365 * 86400_000);
     const monthStart = `${yearAgo.toISOString().slice(0, 7)}-01`;
     const monthEnd = new Date(Date.UTC(yearAgo.getUTCFullYear(), yearAgo.getUTCMonth() + 1, 0)).toISOString().slice(0, 10);
-    const times = { first: [] as number[], month: [] as number[], page20: [] as number[] };
+    const times = { first: [] as number[], firstExact: [] as number[], month: [] as number[], page20: [] as number[], page20Offset: [] as number[] };
     for (let i = 0; i < 3; i++) await page('offset=0'); // warm-up (plans, caches)
     for (let i = 0; i < rounds; i++) {
       times.first.push(await page('offset=0'));
+      times.firstExact.push(await page('offset=0&exactTotal=true'));
       times.month.push(await page(`from=${monthStart}&to=${monthEnd}&offset=0`));
-      times.page20.push(await page('offset=950'));
+      times.page20.push(await page(`cursor=${cursor20}`));
+      times.page20Offset.push(await page('offset=950'));
     }
 
     // Ingest through the API, tickets of today (the current month's partition).
@@ -105,8 +123,10 @@ export async function benchPartitions(server: PostgresServer, opts: { tickets: n
       ingestTicketsPerSecond: (5 * 2000) / ingestSeconds,
       ingestBatch: summarize(batchTimes),
       firstPage: summarize(times.first),
+      firstPageExact: summarize(times.firstExact),
       monthPage: summarize(times.month),
       page20: summarize(times.page20),
+      page20Offset: summarize(times.page20Offset),
       databaseMb: Number(size.rows[0]!.mb),
     };
   } finally {
@@ -172,7 +192,9 @@ async function generate(db: pg.Client, storeId: string, n: number): Promise<void
 export function printPartitions(r: PartitionsResult): void {
   line(`partitions, ${r.label}: ${r.tickets.toLocaleString('en')} tickets stored`, `generated in ${r.generateSeconds.toFixed(0)} s, database ${r.databaseMb} MB`);
   line('  ingest through POST /api/sync/push (5 × 2,000 tickets)', `${r.ingestTicketsPerSecond.toFixed(0)} tickets/s (batch p50 ${fmt(r.ingestBatch.p50)}, p99 ${fmt(r.ingestBatch.p99)})`);
-  line('  documents page 1 (store, newest 50)', `p50 ${fmt(r.firstPage.p50)}  p99 ${fmt(r.firstPage.p99)}`);
+  line('  documents page 1 (store, newest 50, bounded total)', `p50 ${fmt(r.firstPage.p50)}  p99 ${fmt(r.firstPage.p99)}`);
+  line('  documents page 1 with exactTotal=true (before)', `p50 ${fmt(r.firstPageExact.p50)}  p99 ${fmt(r.firstPageExact.p99)}`);
   line('  documents page 1 of one month (from/to)', `p50 ${fmt(r.monthPage.p50)}  p99 ${fmt(r.monthPage.p99)}`);
-  line('  documents page 20 (offset 950)', `p50 ${fmt(r.page20.p50)}  p99 ${fmt(r.page20.p99)}`);
+  line('  documents page 20 by cursor', `p50 ${fmt(r.page20.p50)}  p99 ${fmt(r.page20.p99)}`);
+  line('  documents page 20 by offset 950 (before)', `p50 ${fmt(r.page20Offset.p50)}  p99 ${fmt(r.page20Offset.p99)}`);
 }

@@ -56,6 +56,9 @@ describe('back office in a browser: documents, closures, dashboard, accounting',
     assert.equal(await docRow.getAttribute('data-offline'), 'true');
     await textMatching(docRow, /Prix différent du prix central/);
     await textMatching(page.getByTestId(`doc-integrated-${reg.id}-${sale.body.number}`), /\d{2}\/\d{2}\/\d{4}/);
+    // Keyset pages: one page, an exact count under the bound, no next page.
+    await textMatching(page.getByTestId('pager-range'), /^1–(\d+) \/ \1$/);
+    assert.equal(await page.getByTestId('pager').getByRole('button', { name: 'Suivant' }).isDisabled(), true);
     await shot(page, 'documents-offline');
     await page.getByTestId(`doc-link-${reg.id}-${sale.body.number}`).click();
     await page.getByTestId('document-detail').waitFor();

@@ -117,7 +117,18 @@ for (const dialect of DIALECTS) {
       assert.equal((await c.call('GET', `/api/documents?anomalies=true`, c.managerToken)).json.total, 2);
       assert.equal((await c.call('GET', `/api/documents?from=2099-01-01`, c.managerToken)).json.total, 0);
       assert.equal((await c.call('GET', `/api/documents?storeId=${c.storeId}&from=2025-03-14&to=2025-03-14`, c.managerToken)).json.total, 3);
-      for (const bad of ['from=14/03/2025', 'soldOffline=maybe', 'limit=0', 'limit=5000', 'offset=-1']) {
+      // Keyset pages: limit+1 read, nextCursor until the last page, the same rows as one page.
+      assert.equal(all.json.totalExact, true);
+      assert.equal(all.json.nextCursor, null);
+      const first = await c.call('GET', '/api/documents?limit=2', c.managerToken);
+      assert.equal(first.json.total, 3);
+      assert.equal(typeof first.json.nextCursor, 'string');
+      const second = await c.call('GET', `/api/documents?limit=2&cursor=${first.json.nextCursor}`, c.managerToken);
+      assert.equal(second.status, 200, JSON.stringify(second.json));
+      assert.equal(second.json.nextCursor, null);
+      const key = (d: any) => `${d.registerId}/${d.number}`;
+      assert.deepEqual([...first.json.items, ...second.json.items].map(key), all.json.items.map(key));
+      for (const bad of ['from=14/03/2025', 'soldOffline=maybe', 'limit=0', 'limit=5000', 'offset=-1', 'cursor=nope', `cursor=${first.json.nextCursor}&offset=2`, 'exactTotal=maybe']) {
         const r = await c.call('GET', `/api/documents?${bad}`, c.managerToken);
         assert.equal(r.status, 400, bad);
         assert.equal(r.json.error.code, 'VALIDATION');

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql, type Kysely } from 'kysely';
 import { openDatabase } from '@comptoir/db';
-import type { SignedRecord, TicketPayload } from '@comptoir/protocol';
+import { DOCUMENTS_TOTAL_BOUND, type SignedRecord, type TicketPayload } from '@comptoir/protocol';
 import { migrateCentral } from '../src/db/migrations';
 import type { CentralDb } from '../src/db/schema';
 import { MonthPartitions, partitionName, PARTITIONED_TABLES } from '../src/db/month-partitions';
@@ -129,6 +129,42 @@ describe('month partitions: a central upgraded with data [postgres]', onDialect(
     assert.equal(detail.json.lines.length, 2);
     assert.equal(detail.json.payments.length, 1);
     assert.equal(detail.json.vat.length, 1);
+  });
+
+  it('counts a store\'s documents only up to the bound on its first page, and walks every ticket by cursor, ties included', async () => {
+    // 1,005 more tickets (rows only, as generated data), 7 per second: ties on sold_at, ordered by register then number.
+    await sql`INSERT INTO tickets (register_id, number, store_id, kind, total_cents, sold_at, sold_offline, integrated_at, customer_id, cashier_id, original_register_id, original_number, anomalies, signature)
+      SELECT ${reg.id}, 100 + i, ${c.storeId}, 'sale', 120, to_char(timestamp '2025-02-01' + (i / 7) * interval '1 second', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 0,
+        '2025-02-01T00:00:00.000Z', NULL, 'c1', NULL, NULL, '[]', 'sig' || i FROM generate_series(1, 1005) AS i`.execute(c.db);
+    const first = await c.call('GET', `/api/documents?storeId=${c.storeId}&limit=50`, c.adminToken);
+    assert.equal(first.status, 200, JSON.stringify(first.json));
+    assert.equal(first.json.items.length, 50);
+    assert.equal(first.json.total, DOCUMENTS_TOTAL_BOUND);
+    assert.equal(first.json.totalExact, false);
+    const exact = await c.call('GET', `/api/documents?storeId=${c.storeId}&limit=1000&exactTotal=true`, c.adminToken);
+    assert.equal(exact.json.total, 1015);
+    assert.equal(exact.json.totalExact, true);
+    const rest = await c.call('GET', `/api/documents?storeId=${c.storeId}&limit=1000&offset=1000&exactTotal=true`, c.adminToken);
+    const inOrder = [...exact.json.items, ...rest.json.items].map((d: any) => `${d.soldAt} ${d.number}`);
+    assert.equal(inOrder.length, 1015);
+    // By cursor, 50 at a time (the screen's pages): the same tickets in the same order, none twice.
+    const walked: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res: any = await c.call('GET', `/api/documents?storeId=${c.storeId}&limit=50${cursor ? `&cursor=${cursor}` : ''}`, c.adminToken);
+      assert.equal(res.status, 200, JSON.stringify(res.json));
+      walked.push(...res.json.items.map((d: any) => `${d.soldAt} ${d.number}`));
+      cursor = res.json.nextCursor;
+      pages++;
+    } while (cursor && pages < 100);
+    assert.equal(pages, 21);
+    assert.deepEqual(walked, inOrder);
+    // A month's page still counts exactly (under the bound).
+    const january = await c.call('GET', `/api/documents?storeId=${c.storeId}&from=2025-01-01&to=2025-01-31&limit=50`, c.adminToken);
+    assert.equal(january.json.total, 4);
+    assert.equal(january.json.totalExact, true);
+    assert.equal(january.json.nextCursor, null);
   });
 });
 

@@ -124,9 +124,22 @@ export const DocumentsQuery = z.object({
   soldOffline: BoolParam.optional(),
   /** Only tickets carrying anomalies. */
   anomalies: BoolParam.optional(),
+  /**
+   * The next page after a previous answer's `nextCursor` (keyset: the page after that ticket in
+   * the list's order, whatever arrived meanwhile). With a cursor, `offset` must be 0.
+   */
+  cursor: z.string().max(400).optional(),
+  /** Count every matching ticket (linear in them): `total` exact, `totalExact` true. Default: bounded. */
+  exactTotal: BoolParam.optional(),
   ...Page,
 });
 export type DocumentsQuery = z.infer<typeof DocumentsQuery>;
+
+/**
+ * Without `exactTotal`, the documents list counts at most this many tickets past the page's
+ * offset: a larger list answers `total` = that bound (plus the offset) and `totalExact: false`.
+ */
+export const DOCUMENTS_TOTAL_BOUND = 1000;
 
 export const DocumentSummary = CentralTicket.extend({
   registerName: z.string().nullable(),
@@ -135,7 +148,14 @@ export const DocumentSummary = CentralTicket.extend({
   integrationDelayMs: z.number().int(),
 });
 export type DocumentSummary = z.infer<typeof DocumentSummary>;
-export const DocumentsResponse = z.object({ items: z.array(DocumentSummary), total: z.number().int() });
+export const DocumentsResponse = z.object({
+  items: z.array(DocumentSummary),
+  /** The matching tickets; when `totalExact` is false, a lower bound (there are more than this). */
+  total: z.number().int(),
+  totalExact: z.boolean(),
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: z.string().nullable(),
+});
 export type DocumentsResponse = z.infer<typeof DocumentsResponse>;
 
 /** Where a ticket sits in its register's signed chain. */

@@ -4,7 +4,7 @@ import { api, qs } from '../api.client';
 import { formatEuros } from '@comptoir/domain/money';
 import { dateTime, duration } from '../format';
 import { anomalyText, useI18n } from '../i18n';
-import { DayInput, ErrorLine, Link, Pager, useLoad } from '../ui/common';
+import { CursorPager, DayInput, ErrorLine, Link, useLoad } from '../ui/common';
 import { TableScroll } from '../ui/row-menu';
 
 const PAGE = 50;
@@ -30,13 +30,15 @@ export function DocumentsScreen({ initial }: { initial: URLSearchParams }) {
     soldOffline: initial.get('soldOffline') ?? '',
     anomalies: initial.get('anomalies') ?? '',
   });
-  const [offset, setOffset] = useState(0);
+  // Keyset pages: cursors[k] starts page k (page 0 has none); no offset, so a page costs the same deep in the list.
+  const [cursors, setCursors] = useState<string[]>([]);
+  const cursor = cursors[cursors.length - 1];
   const stores = useLoad(() => api<{ items: Store[] }>('GET', '/api/stores'), []);
   const fleet = useLoad(() => api<FleetResponse>('GET', '/api/fleet'), []);
   const customers = useLoad(() => api<{ items: { id: string; name: string }[] }>('GET', '/api/customers?limit=1000'), []);
-  const docs = useLoad(() => api<DocumentsResponse>('GET', `/api/documents${qs({ ...f, limit: PAGE, offset })}`), [JSON.stringify(f), offset], 5000);
+  const docs = useLoad(() => api<DocumentsResponse>('GET', `/api/documents${qs({ ...f, limit: PAGE, cursor: cursor ?? '' })}`), [JSON.stringify(f), cursor], 5000);
   const set = (k: keyof Filters) => (e: { target: { value: string } }) => {
-    setOffset(0);
+    setCursors([]);
     setF({ ...f, [k]: e.target.value });
   };
   return (
@@ -88,11 +90,20 @@ export function DocumentsScreen({ initial }: { initial: URLSearchParams }) {
             <option value="false">{t('docs.no')}</option>
           </select>
         </label>
-        <button onClick={() => setF({ storeId: '', registerId: '', customerId: '', from: '', to: '', soldOffline: '', anomalies: '' })}>{t('docs.reset')}</button>
+        <button onClick={() => { setCursors([]); setF({ storeId: '', registerId: '', customerId: '', from: '', to: '', soldOffline: '', anomalies: '' }); }}>{t('docs.reset')}</button>
       </div>
       <ErrorLine error={docs.error} />
       <DocumentTable items={docs.data?.items ?? []} />
-      <Pager offset={offset} limit={PAGE} total={docs.data?.total ?? 0} onChange={setOffset} />
+      <CursorPager
+        page={cursors.length}
+        limit={PAGE}
+        shown={docs.data?.items.length ?? 0}
+        total={docs.data?.total ?? 0}
+        totalExact={docs.data?.totalExact ?? true}
+        nextCursor={docs.data?.nextCursor ?? null}
+        onPrev={() => setCursors(cursors.slice(0, -1))}
+        onNext={(c) => setCursors([...cursors, c])}
+      />
     </div>
   );
 }

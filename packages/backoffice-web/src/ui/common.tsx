@@ -67,6 +67,39 @@ export function Pager({ offset, limit, total, onChange }: { offset: number; limi
   );
 }
 
+/**
+ * Pages of a keyset-paginated list (`nextCursor`): "Suivant" asks for the page after the last row,
+ * "Précédent" goes back to a cursor already seen. `total` is shown as "plus de N" when the server
+ * stopped counting (`totalExact` false).
+ */
+export function CursorPager({ page, limit, shown, total, totalExact, nextCursor, onPrev, onNext }: {
+  page: number;
+  limit: number;
+  shown: number;
+  total: number;
+  totalExact: boolean;
+  nextCursor: string | null;
+  onPrev(): void;
+  onNext(cursor: string): void;
+}) {
+  const { t, lang } = useI18n();
+  const first = page * limit;
+  const count = new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB').format(total);
+  return (
+    <div className="pager" data-testid="pager">
+      <button disabled={page === 0} onClick={onPrev}>
+        {t('docs.prev_page')}
+      </button>
+      <span data-testid="pager-range" title={totalExact ? undefined : t('docs.totalBounded', { n: count })}>
+        {shown === 0 ? 0 : first + 1}–{first + shown} / {totalExact ? count : t('docs.moreThan', { n: count })}
+      </span>
+      <button disabled={nextCursor === null} onClick={() => nextCursor !== null && onNext(nextCursor)}>
+        {t('docs.next_page')}
+      </button>
+    </div>
+  );
+}
+
 export function Section({ title, children, actions }: { title: string; children: ReactNode; actions?: ReactNode }) {
   return (
     <section className="card">

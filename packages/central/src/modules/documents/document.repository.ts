@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Ctx } from '../../context';
 import { whereStoreIn } from '../stores/store-scope';
 import type { DocumentsQuery } from '@comptoir/protocol';
@@ -10,7 +11,7 @@ function nextDayStart(day: string): string {
   return new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000).toISOString();
 }
 
-export type DocumentFilter = Omit<DocumentsQuery, 'limit' | 'offset'> & {
+export type DocumentFilter = Omit<DocumentsQuery, 'limit' | 'offset' | 'cursor' | 'exactTotal'> & {
   reviewStatus?: 'open' | 'acknowledged' | 'all';
   /** Exactly one ticket of `registerId`. */
   number?: number;
@@ -44,10 +45,48 @@ function filtered(ctx: Ctx, f: DocumentFilter) {
   return q;
 }
 
-/** A page of tickets, most recent sale first, with register and customer names and any review. */
-export async function findDocuments(ctx: Ctx, f: DocumentFilter, limit: number, offset: number) {
+/** Where a page ends in the list's order (sold_at desc, register_id asc, number desc): the next starts after it. */
+export interface DocumentCursor {
+  soldAt: string;
+  registerId: string;
+  number: number;
+}
+
+/**
+ * A page of tickets, most recent sale first, with register and customer names and any review.
+ * `after`: keyset pagination (the rows after that ticket in the list's order), read as the head of
+ * `tickets_store_idx` without skipping rows; `limit + 1` rows are read to know whether a page follows.
+ * `total`: an exact count (linear in the matching tickets) or, with `countBound`, a count that
+ * stops at `offset + countBound` (`exact` false when there are more).
+ */
+export async function findDocuments(
+  ctx: Ctx,
+  f: DocumentFilter,
+  page: { limit: number; offset: number; after?: DocumentCursor; countBound?: number },
+) {
+  let rowsQuery = filtered(ctx, f);
+  const after = page.after;
+  if (after) {
+    rowsQuery = rowsQuery
+      .where('tickets.sold_at', '<=', after.soldAt) // a range on the index's first column, and partition pruning
+      .where((eb) =>
+        eb.or([
+          eb('tickets.sold_at', '<', after.soldAt),
+          eb('tickets.register_id', '>', after.registerId),
+          eb.and([eb('tickets.register_id', '=', after.registerId), eb('tickets.number', '<', after.number)]),
+        ]),
+      );
+  }
+  const bound = page.countBound === undefined ? undefined : page.offset + page.countBound;
+  const counted =
+    bound === undefined
+      ? filtered(ctx, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+      : ctx.db
+          .selectFrom(filtered(ctx, f).select(sql<number>`1`.as('one')).limit(bound + 1).as('bounded'))
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow();
   const [rows, count] = await Promise.all([
-    filtered(ctx, f)
+    rowsQuery
       .selectAll('tickets')
       .select([
         'registers.name as register_name',
@@ -59,12 +98,18 @@ export async function findDocuments(ctx: Ctx, f: DocumentFilter, limit: number, 
       .orderBy('tickets.sold_at', 'desc')
       .orderBy('tickets.register_id')
       .orderBy('tickets.number', 'desc')
-      .limit(limit)
-      .offset(offset)
+      .limit(page.limit + 1)
+      .offset(page.offset)
       .execute(),
-    filtered(ctx, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    counted,
   ]);
-  return { rows, total: Number(count.n) };
+  const more = rows.length > page.limit;
+  if (more) rows.pop();
+  const n = Number(count.n);
+  const capped = bound !== undefined && n > bound;
+  const last = rows[rows.length - 1];
+  const next: DocumentCursor | null = more && last ? { soldAt: last.sold_at, registerId: last.register_id, number: Number(last.number) } : null;
+  return { rows, total: capped ? bound : n, exact: !capped, next };
 }
 export type DocumentRow = Awaited<ReturnType<typeof findDocuments>>['rows'][number];
 

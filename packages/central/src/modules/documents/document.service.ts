@@ -1,9 +1,9 @@
-import { ComptoirError, type CustomerDetail, type DocumentDetail, type DocumentSummary, type DocumentsQuery, type PatchCustomerRequest, type Customer } from '@comptoir/protocol';
+import { ComptoirError, DOCUMENTS_TOTAL_BOUND, type CustomerDetail, type DocumentsResponse, type DocumentDetail, type DocumentSummary, type DocumentsQuery, type PatchCustomerRequest, type Customer } from '@comptoir/protocol';
 import type { Ctx } from '../../context';
 import { nextChangeVersion } from '../../db/change-version';
 import { getTicket, toTicket } from '../tickets/ticket.service';
 import { assertStoreNamed, seesStore } from '../stores/store-scope';
-import { findChainPosition, findDocuments, type DocumentFilter, type DocumentRow } from './document.repository';
+import { findChainPosition, findDocuments, type DocumentCursor, type DocumentFilter, type DocumentRow } from './document.repository';
 
 export function toDocument(r: DocumentRow): DocumentSummary & { review: DocumentDetail['review'] } {
   return {
@@ -15,11 +15,40 @@ export function toDocument(r: DocumentRow): DocumentSummary & { review: Document
   };
 }
 
-export async function listDocuments(ctx: Ctx, query: DocumentsQuery & { reviewStatus?: DocumentFilter['reviewStatus'] }) {
-  const { limit, offset, ...filter } = query;
+/** The opaque `cursor` of the documents list: where the previous page ended (base64url JSON). */
+export function encodeDocumentCursor(c: DocumentCursor): string {
+  return Buffer.from(JSON.stringify([c.soldAt, c.registerId, c.number])).toString('base64url');
+}
+export function decodeDocumentCursor(text: string): DocumentCursor {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    parsed = null;
+  }
+  const [soldAt, registerId, number] = Array.isArray(parsed) && parsed.length === 3 ? parsed : [];
+  if (typeof soldAt !== 'string' || Number.isNaN(Date.parse(soldAt)) || typeof registerId !== 'string' || !Number.isSafeInteger(number) || number < 1)
+    throw new ComptoirError('VALIDATION', 'cursor: not a cursor this list gave (nextCursor)', { field: 'cursor' });
+  return { soldAt, registerId, number };
+}
+
+/**
+ * The documents list. Bounded by default (`DOCUMENTS_TOTAL_BOUND`: the back office's hot path
+ * costs a page, not the store's whole history); `exactTotal` counts every match. The review queue
+ * and a customer's page ask for an exact count (anomalies and one customer's tickets are few).
+ */
+export async function listDocuments(
+  ctx: Ctx,
+  query: DocumentsQuery & { reviewStatus?: DocumentFilter['reviewStatus'] },
+  options: { exactTotal?: boolean } = {},
+): Promise<DocumentsResponse & { items: ReturnType<typeof toDocument>[] }> {
+  const { limit, offset, cursor, exactTotal, ...filter } = query;
   if (filter.storeId) assertStoreNamed(ctx, filter.storeId);
-  const { rows, total } = await findDocuments(ctx, filter, limit, offset);
-  return { items: rows.map(toDocument), total };
+  if (cursor !== undefined && offset !== 0) throw new ComptoirError('VALIDATION', 'offset: 0 with a cursor (the cursor says where the page starts)', { field: 'offset' });
+  const after = cursor === undefined ? undefined : decodeDocumentCursor(cursor);
+  const exact = exactTotal === true || options.exactTotal === true;
+  const { rows, total, exact: totalExact, next } = await findDocuments(ctx, filter, { limit, offset, after, countBound: exact ? undefined : DOCUMENTS_TOTAL_BOUND });
+  return { items: rows.map(toDocument), total, totalExact, nextCursor: next ? encodeDocumentCursor(next) : null };
 }
 
 /** One ticket with lines, payments, VAT, its place in the signed chain and any review. */
@@ -27,7 +56,7 @@ export async function getDocument(ctx: Ctx, registerId: string, number: number):
   // getTicket validates the key and loads lines, payments and VAT; the summary adds names and review.
   const ticket = await getTicket(ctx, registerId, number);
   const [{ rows }, chain] = await Promise.all([
-    findDocuments(ctx, { registerId, number }, 1, 0),
+    findDocuments(ctx, { registerId, number }, { limit: 1, offset: 0 }),
     findChainPosition(ctx, registerId, number),
   ]);
   const summary = toDocument(rows[0]!);
@@ -52,7 +81,7 @@ export async function getDocument(ctx: Ctx, registerId: string, number: number):
 export async function getCustomerDetail(ctx: Ctx, id: string, page: { limit: number; offset: number }): Promise<CustomerDetail> {
   const c = await ctx.db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
   if (!c || !seesStore(ctx, c.store_id)) throw new ComptoirError('NOT_FOUND', `Unknown customer ${id}`, { customerId: id });
-  const docs = await listDocuments(ctx, { customerId: id, ...page });
+  const docs = await listDocuments(ctx, { customerId: id, ...page }, { exactTotal: true });
   return { id: c.id, storeId: c.store_id, name: c.name, email: c.email, phone: c.phone, documents: docs.items, documentsTotal: docs.total };
 }
 

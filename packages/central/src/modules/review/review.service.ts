@@ -5,7 +5,7 @@ import { seesStore } from '../stores/store-scope';
 
 /** Tickets flagged with anomalies, open (not yet acknowledged) by default, newest first. */
 export async function reviewQueue(ctx: Ctx, query: { status: 'open' | 'acknowledged' | 'all'; limit: number; offset: number }): Promise<ReviewResponse> {
-  const { items, total } = await listDocuments(ctx, { anomalies: true, reviewStatus: query.status, limit: query.limit, offset: query.offset });
+  const { items, total } = await listDocuments(ctx, { anomalies: true, reviewStatus: query.status, limit: query.limit, offset: query.offset }, { exactTotal: true });
   return { items: items as ReviewItem[], total };
 }
 
