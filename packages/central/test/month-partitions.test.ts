@@ -8,6 +8,7 @@ import type { CentralDb } from '../src/db/schema';
 import { MonthPartitions, partitionName, PARTITIONED_TABLES } from '../src/db/month-partitions';
 import { verifyCentralChains } from '../src/modules/sync/verify-chains';
 import { archiveBody, archiveDigest, verifyArchive } from '@comptoir/domain';
+import { runComptoir } from '@comptoir/testing';
 import { onDialect, startTestCentral, stopSharedPostgres, type TestCentral } from './fixtures/central';
 import type { FakeRegister } from './fixtures/records';
 
@@ -52,6 +53,8 @@ async function partitionsOf(db: Kysely<any>, table: string): Promise<string[]> {
 }
 
 const push = (c: TestCentral, reg: FakeRegister, records: SignedRecord[]) => c.call('POST', '/api/sync/push', reg.token, { records });
+/** The real `comptoir verify --database-url` on the test central's database. */
+const verifyCentral = (c: TestCentral) => runComptoir(['verify', '--database-url', c.location]);
 
 describe('month partitions: a central upgraded with data [postgres]', onDialect('postgres'), () => {
   let c: TestCentral;
@@ -374,6 +377,15 @@ describe('month partitions: purge of archived months [postgres]', onDialect('pos
     assert.equal(next.json.integrated, 1);
   });
 
+  it('comptoir verify passes after the purge: each purged chain from its first record held, anchored by the archive that holds the one before', async () => {
+    const res = await verifyCentral(c);
+    assert.equal(res.code, 0, res.output);
+    assert.match(res.output, new RegExp(`ok +register ${a.id} chain ticket: 3 records \\(purged up to 4, anchored by archive 2 \\(2024-11\\)\\)`));
+    assert.match(res.output, new RegExp(`ok +register ${a.id} chain event: 1 records \\(purged up to 2, anchored by archive 2 \\(2024-11\\)\\)`));
+    assert.match(res.output, new RegExp(`ok +register ${a.id} chain archive: 2 records\n`), 'a chain held from 1 has no anchor');
+    assert.match(res.output, /all \d+ chains verify/);
+  });
+
   it('purges December once its archive is there', async () => {
     const refused = await purge('2025-01');
     assert.equal(refused.status, 409);
@@ -390,6 +402,28 @@ describe('month partitions: purge of archived months [postgres]', onDialect('pos
     const kept = await c.app.inject({ method: 'GET', url: `/api/archives/${a.id}/1/register-file`, headers: { authorization: `Bearer ${c.adminToken}` } });
     assert.equal(kept.statusCode, 200);
     assert.ok(verifyArchive(kept.body).ok);
+    const verified = await verifyCentral(c);
+    assert.equal(verified.code, 0, verified.output);
+    assert.match(verified.output, new RegExp(`ok +register ${a.id} chain ticket: 1 records \\(purged up to 6, anchored by archive 3 \\(2024-12\\)\\)`));
+  });
+
+  it('comptoir verify still fails on a record held after the purge that was altered', async () => {
+    await sql`ALTER TABLE records DISABLE TRIGGER USER`.execute(c.db);
+    try {
+      const first = await c.db.selectFrom('records').select('payload').where('register_id', '=', a.id).where('chain', '=', 'ticket').where('number', '=', 7).executeTakeFirstOrThrow();
+      const payload = JSON.parse(first.payload);
+      await sql`UPDATE records SET payload = ${JSON.stringify({ ...payload, totalCents: payload.totalCents - 100 })} WHERE register_id = ${a.id} AND chain = 'ticket' AND number = 7`.execute(c.db);
+      const res = await verifyCentral(c);
+      assert.equal(res.code, 1, res.output);
+      assert.match(res.output, new RegExp(`BROKEN register ${a.id} chain ticket: 1 records \\(purged up to 6, anchored by archive 3 \\(2024-12\\)\\) — record 7: its signature does not verify`));
+      // The first record held no longer following the archive's last one: broken as well.
+      await sql`UPDATE records SET payload = ${first.payload}, prev_signature = ${'0'.repeat(128)} WHERE register_id = ${a.id} AND chain = 'ticket' AND number = 7`.execute(c.db);
+      const relinked = await verifyCentral(c);
+      assert.equal(relinked.code, 1, relinked.output);
+      assert.match(relinked.output, new RegExp(`BROKEN register ${a.id} chain ticket: .* — record 7: its previous signature is not the previous record's signature`));
+    } finally {
+      await sql`ALTER TABLE records ENABLE TRIGGER USER`.execute(c.db);
+    }
   });
 });
 

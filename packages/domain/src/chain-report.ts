@@ -8,7 +8,14 @@ export type ChainReport = {
   ok: boolean;
   /** Where and why the chain breaks. */
   problem?: string;
+  /** Where a chain held only in part was checked from (its purged months: what anchored it). */
+  note?: string;
 };
+
+/** One line of `comptoir verify` (and of a backup's check) for a chain's verdict. */
+export function chainReportLine(r: ChainReport): string {
+  return `${r.ok ? 'ok   ' : 'BROKEN'} register ${r.registerId} chain ${r.chain}: ${r.records} records${r.note ? ` (${r.note})` : ''}${r.problem ? ` — ${r.problem}` : ''}`;
+}
 
 const REASONS = {
   gap: 'a number is missing (the chain must be gapless from 1)',

@@ -24,7 +24,7 @@ export {
   type SigningKeyPair,
 } from './signing';
 export { keyRotationDetails, keyRotationOf, type KeyRotation } from './key-rotation';
-export { reportChain, type ChainAnchor, type ChainReport } from './chain-report';
+export { chainReportLine, reportChain, type ChainAnchor, type ChainReport } from './chain-report';
 export { ARCHIVE_FORMAT, archiveBody, archiveDigest, archiveFile, archiveHeaderKeys, archiveKindOf, keyFingerprint, verifyArchive, verifyArchiveSequence, type ArchiveCheck, type ArchiveHead, type ArchiveIdentity, type ArchiveKind, type ArchiveRange } from './archive';
 export {
   DEFAULT_BUSINESS_DAY_CUTOFF,

@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { verifyCentralChains } from '@comptoir/central';
 import { verifyRegisterChains } from '@comptoir/register';
-import type { ChainReport } from '@comptoir/domain';
+import { chainReportLine, type ChainReport } from '@comptoir/domain';
 import { BackupConfig, RestoreConfig, parseConfig } from '../config';
 
 // `comptoir backup` / `comptoir restore` for the SQLite databases of central and registers.
@@ -52,7 +52,7 @@ async function verifyCopy(file: string, kind: Kind): Promise<string[]> {
   }
   if (integrity !== 'ok') return [`integrity_check: ${integrity}`];
   const reports: ChainReport[] = kind === 'register' ? await verifyRegisterChains(file) : await verifyCentralChains(file);
-  for (const r of reports) console.log(`${r.ok ? 'ok   ' : 'BROKEN'} register ${r.registerId} chain ${r.chain}: ${r.records} records${r.problem ? ` — ${r.problem}` : ''}`);
+  for (const r of reports) console.log(chainReportLine(r));
   return reports.filter((r) => !r.ok).map((r) => `chain ${r.chain} of ${r.registerId}: ${r.problem}`);
 }
 

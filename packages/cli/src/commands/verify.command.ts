@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyCentralChains } from '@comptoir/central';
 import { verifyRegisterChains } from '@comptoir/register';
-import { recomputeClosures, verifyArchive, verifyArchiveSequence, type ArchiveCheck, type ChainReport } from '@comptoir/domain';
+import { recomputeClosures, verifyArchive, verifyArchiveSequence, type ArchiveCheck, chainReportLine, type ChainReport } from '@comptoir/domain';
 import { ConfigError, VerifyConfig, parseConfig } from '../config';
 
 /**
@@ -40,7 +40,7 @@ export async function runVerify(flags: Record<string, unknown>): Promise<void> {
     process.exit(2);
   }
   for (const r of reports) {
-    console.log(`${r.ok ? 'ok   ' : 'BROKEN'} register ${r.registerId} chain ${r.chain}: ${r.records} records${r.problem ? ` — ${r.problem}` : ''}`);
+    console.log(chainReportLine(r));
   }
   const broken = reports.filter((r) => !r.ok).length;
   console.log(broken === 0 ? `all ${reports.length} chains verify` : `${broken} chain(s) broken`);

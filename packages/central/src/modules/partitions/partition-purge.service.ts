@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { ComptoirError, type ArchivePayload, type PartitionsResponse, type PurgeResponse } from '@comptoir/protocol';
-import { verifyArchive } from '@comptoir/domain';
+import { verifyArchive, type ArchiveCheck } from '@comptoir/domain';
 import { nowIso, type Ctx } from '../../context';
 import { monthOf, monthsWithPartitions, PARTITION_LOCK_KEY, PARTITIONED_TABLES, partitionName } from '../../db/month-partitions';
 import { registerKeys } from '../registers/register-keys.service';
@@ -149,14 +149,14 @@ export async function purgeMonths(ctx: Ctx, before: string): Promise<PurgeRespon
 /**
  * The archive's file as the register sent it and central keeps it (archive_files) verifies on its
  * own (domain verifyArchive), is the file of this archive record, and is signed under keys central
- * registered for the register.
+ * registered for the register. Also what `comptoir verify` anchors a purged chain on.
  */
-async function verifyKeptFile(
-  ctx: Ctx,
+export async function verifyKeptFile(
+  ctx: Pick<Ctx, 'db'>,
   registerId: string,
   number: number,
   signature: string,
-): Promise<{ ok: true; sha256: string } | { ok: false; reason: 'archive_file_missing' | 'archive_broken'; problem: string }> {
+): Promise<{ ok: true; sha256: string; file: Extract<ArchiveCheck, { ok: true }> } | { ok: false; reason: 'archive_file_missing' | 'archive_broken'; problem: string }> {
   const kept = await ctx.db.selectFrom('archive_files').select(['content']).where('register_id', '=', registerId).where('number', '=', number).executeTakeFirst();
   if (!kept) return { ok: false, reason: 'archive_file_missing', problem: `central keeps no file of archive ${number} (the register has not sent it)` };
   const content = Buffer.from(kept.content);
@@ -168,5 +168,5 @@ async function verifyKeptFile(
   const registered = new Set((await registerKeys(ctx, registerId)).map((k) => k.keyId));
   const foreign = check.keyIds.find((id) => !registered.has(id));
   if (foreign) return { ok: false, reason: 'archive_broken', problem: `signed under key ${foreign}, which central never registered for this register` };
-  return { ok: true, sha256: createHash('sha256').update(content).digest('hex') };
+  return { ok: true, sha256: createHash('sha256').update(content).digest('hex'), file: check };
 }
