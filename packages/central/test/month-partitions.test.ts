@@ -407,6 +407,34 @@ describe('month partitions: purge of archived months [postgres]', onDialect('pos
     assert.match(verified.output, new RegExp(`ok +register ${a.id} chain ticket: 1 records \\(purged up to 6, anchored by archive 3 \\(2024-12\\)\\)`));
   });
 
+  it('integrates a restored till\'s re-push of purged records as replays (no alert, nothing stored, no month made again), and refuses another record claiming a purged number', async () => {
+    const alerts = async () => Number((await c.db.selectFrom('tamper_alerts').select((eb) => eb.fn.countAll<number>().as('n')).where('register_id', '=', a.id).executeTakeFirstOrThrow()).n);
+    const alertsBefore = await alerts();
+    const ticketsBefore = await rowsPerPartition(c.db, 'tickets', a.id);
+    // What a till restored from an old backup holds and sends again: October and November, their archives, December.
+    const held = await c.db.selectFrom('records').select(['chain', 'number']).where('register_id', '=', a.id).where('chain', '=', 'archive').orderBy('number').execute();
+    assert.equal(held.length, 3);
+    const again = [...monthOfA['2024-10']!, ...monthOfA['2024-11']!, ...monthOfA['2024-12']!];
+    const res = await push(c, a, again);
+    assert.equal(res.status, 200, JSON.stringify(res.json));
+    assert.equal(res.json.integrated, 0);
+    assert.equal(res.json.replayed, again.length);
+    assert.equal(await alerts(), alertsBefore);
+    assert.deepEqual(await rowsPerPartition(c.db, 'tickets', a.id), ticketsBefore);
+    for (const month of ['2024-10', '2024-11', '2024-12']) assert.ok(!(await partitionsOf(c.db, 'records')).includes(partitionName('records', month)), `${month} not made again`);
+    // Another record, validly signed, claiming purged ticket #3 (November): refused and flagged.
+    const original = monthOfA['2024-11']![0]!;
+    assert.equal(original.number, 3);
+    const { signature: _signed, ...unsigned } = original;
+    const forged = a.sign({ ...unsigned, payload: { ...(original.payload as TicketPayload), totalCents: 1 } } as never);
+    const refused = await push(c, a, [forged]);
+    assert.equal(refused.status, 422, JSON.stringify(refused.json));
+    assert.equal(refused.json.error.code, 'TAMPER_ALERT');
+    assert.deepEqual(refused.json.error.details, { chain: 'ticket', number: 3, reason: 'replay_signature_differs' });
+    assert.equal(await alerts(), alertsBefore + 1);
+    assert.deepEqual(await rowsPerPartition(c.db, 'tickets', a.id), ticketsBefore);
+  });
+
   it('comptoir verify still fails on a record held after the purge that was altered', async () => {
     await sql`ALTER TABLE records DISABLE TRIGGER USER`.execute(c.db);
     try {

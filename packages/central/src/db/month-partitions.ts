@@ -63,9 +63,13 @@ export function partitionName(table: string, month: string): string {
  */
 export async function createMonthPartitions(trx: Kysely<any>, months: Iterable<string>): Promise<string[]> {
   await sql`SELECT pg_advisory_xact_lock(${PARTITION_LOCK_KEY})`.execute(trx);
+  // A purged month is not made again (a restored till re-pushing its records, which are replays; a
+  // late record of that month lands in DEFAULT). partition_purges comes last in migration 0022.
+  const table = await sql<{ r: string | null }>`SELECT to_regclass('partition_purges')::text AS r`.execute(trx);
+  const purged = new Set(table.rows[0]?.r ? (await sql<{ month: string }>`SELECT month FROM partition_purges`.execute(trx)).rows.map((p) => p.month) : []);
   const created: string[] = [];
   for (const month of new Set(months)) {
-    if (!MONTH.test(month)) continue;
+    if (!MONTH.test(month) || purged.has(month)) continue;
     // A month has all five partitions or none (made together here, dropped together by a purge).
     const exists = await sql<{ r: string | null }>`SELECT to_regclass(${partitionName('records', month)})::text AS r`.execute(trx);
     if (exists.rows[0]?.r) continue;

@@ -14,6 +14,7 @@ import { verifySignatures } from './signature-pool';
 import { ensureMonthPartitions } from '../../db/month-partitions';
 import { nowIso, type Ctx } from '../../context';
 import { recordTamperAlert, type TamperReason } from '../tamper/tamper.service';
+import { purgedRecords, type PurgedRecord } from '../partitions/purged-records.service';
 import { countPeerReservations, countPushedReturns } from '../returns/store-return.service';
 import { countPeerCreditNotes, countPushedCreditNotes } from '../credit-notes/credit-note.service';
 import {
@@ -108,6 +109,10 @@ export async function pushRecords(
       }
       const stored = new Map<string, Map<number, string>>();
       for (const [chain, numbers] of replayNumbers) stored.set(chain, await storedSignatures(tctx, registerId, chain, numbers));
+      // Below the head but no longer held: a purged month's (PostgreSQL, §22). A restored old till
+      // re-pushing it is a replay when the purge's verified archive holds that very record.
+      const gone = new Map([...replayNumbers].map(([chain, numbers]) => [chain, numbers.filter((n) => !stored.get(chain)?.has(n))] as const).filter(([, n]) => n.length > 0));
+      const purged = gone.size > 0 && ctx.dialect === 'postgres' ? await purgedRecords(tctx, registerId, gone) : new Map<string, Map<number, PurgedRecord>>();
 
       // Walk in order.
       const accepted: number[] = [];
@@ -118,7 +123,7 @@ export async function pushRecords(
         const head: Head = heads.get(r.chain) ?? { number: 0, signature: GENESIS_SIGNATURE };
         const signature = raw[i]!.signature;
         if (r.number <= head.number) {
-          const held = stored.get(r.chain)?.get(r.number) ?? inBatch.get(`${r.chain}#${r.number}`);
+          const held = stored.get(r.chain)?.get(r.number) ?? inBatch.get(`${r.chain}#${r.number}`) ?? purged.get(r.chain)?.get(r.number)?.signature;
           if (held === signature) {
             replayed++;
             return;
