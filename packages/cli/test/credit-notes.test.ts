@@ -6,7 +6,7 @@ import { DEMO_MANAGER_AT_TILL, eventually, http, onDialect, startPostgres, type 
 import { centralTickets, openShop, someProducts, waitForDrained, waitForMode, type Shop, type ShopRegister } from './support/shop';
 
 /**
- * Credit notes (avoirs, docs/architecture.md §18) on real processes: central (SQLite, then
+ * Credit notes (avoirs, docs/architecture.md §19) on real processes: central (SQLite, then
  * PostgreSQL) and two registers A and B.
  *  - connected: a return at A refunds as an avoir (its reference on the ticket); B spends part of it,
  *    a tender beyond what is left is refused 409 CREDIT_NOTE_SPENT at either till, A spends the rest;

@@ -42,7 +42,7 @@ async function customerToInvoice(ctx: Ctx, doc: DocumentDetail, asked: string | 
 }
 
 /**
- * The PDF of a ticket's signed invoice (docs/architecture.md §22). Phases: load the ticket (store
+ * The PDF of a ticket's signed invoice (docs/architecture.md §20). Phases: load the ticket (store
  * scope, 404) → its invoice as signed: the one central holds, or the one its register issues now
  * when asked (documents/ticket-invoice.service.ts: a customer other than the invoice's → 409, no
  * register → 503) → lay out the PDF from that record only (its number, seller, customer, lines, VAT,
