@@ -7,7 +7,7 @@ import { buildCentral } from '../src/app';
 import { DIALECTS, onDialect, startTestCentral, stopSharedPostgres, type TestCentral } from './fixtures/central';
 import type { FakeRegister } from './fixtures/records';
 import type { InvoicePayload, SignedRecord } from '@comptoir/protocol';
-import { hasPdftotext, pdfText } from '@comptoir/testing';
+import { hasPdftotext, pdfText, PDFTOTEXT } from '@comptoir/testing';
 
 after(stopSharedPostgres);
 
@@ -174,10 +174,10 @@ for (const dialect of DIALECTS) {
       assert.match(pdf.subarray(-64).toString('latin1'), /%%EOF/);
       // The invoice's text is read back with pdftotext (Debian poppler-utils, installed by .ci/run):
       // missing, the test fails, unless the run opts out explicitly (then it is reported skipped).
-      if (!hasPdftotext() && process.env.COMPTOIR_TEST_NO_PDFTOTEXT === '1') {
-        t.skip('COMPTOIR_TEST_NO_PDFTOTEXT=1: the PDF text is not checked');
+      if (!hasPdftotext() && PDFTOTEXT.optedOut) {
+        t.skip(PDFTOTEXT.reason);
       } else {
-        assert.ok(hasPdftotext(), 'pdftotext is needed to read the invoice back (apt-get install poppler-utils, or COMPTOIR_TEST_NO_PDFTOTEXT=1)');
+        assert.ok(hasPdftotext(), PDFTOTEXT.missing('pdftotext is needed to read the invoice back (apt-get install poppler-utils)'));
         const text = pdfText(pdf);
         assert.match(text, /FACTURE/);
         assert.match(text, new RegExp(`N° ${(invoice.payload as InvoicePayload).reference}`));

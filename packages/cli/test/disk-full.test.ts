@@ -5,7 +5,7 @@ import { mkdirSync, statfsSync } from 'node:fs';
 import { open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { eventually, http, startCentralProcess, startFaultProxy, startRegisterProcess, tempDir, type CentralProcess, type FaultProxy, type RegisterProcess, type TempDir } from '@comptoir/testing';
+import { eventually, http, optOut, startCentralProcess, startFaultProxy, startRegisterProcess, tempDir, type CentralProcess, type FaultProxy, type RegisterProcess, type TempDir } from '@comptoir/testing';
 import { cashierLogin, centralTickets, registerStatus, someProducts, waitForDrained, type Shop, type ShopRegister } from './support/shop';
 import { runVerify } from './support/verify';
 
@@ -19,9 +19,7 @@ import { runVerify } from './support/verify';
 const asRoot = process.getuid?.() === 0;
 // Without root the tmpfs cannot be mounted: the file fails (never a silent skip) unless the run opts
 // out, and then its tests are counted as skipped.
-const NO_DISK_FULL_VAR = 'COMPTOIR_TEST_NO_DISK_FULL';
-const optedOut = process.env[NO_DISK_FULL_VAR] === '1';
-const skip = optedOut ? `${NO_DISK_FULL_VAR}=1: disk-full tests skipped` : false;
+const diskFull = optOut('COMPTOIR_TEST_NO_DISK_FULL', 'disk-full tests skipped');
 let dir: TempDir;
 let central: CentralProcess;
 let reg: ShopRegister;
@@ -54,8 +52,8 @@ async function fill(path: string): Promise<string> {
 }
 
 before(async () => {
-  if (optedOut) return;
-  assert.ok(asRoot, `the disk-full tests mount a size-limited tmpfs and need root: run as root, or opt out with ${NO_DISK_FULL_VAR}=1`);
+  if (diskFull.optedOut) return;
+  assert.ok(asRoot, diskFull.missing('the disk-full tests mount a size-limited tmpfs and need root: run as root'));
   dir = await tempDir('comptoir-disk-full-');
   mountTmpfs(join(dir.path, 'central'), '256m');
   mountTmpfs(join(dir.path, 'register'), '64m');
@@ -71,7 +69,7 @@ before(async () => {
 });
 let shop: Shop;
 after(async () => {
-  if (optedOut || !asRoot) return;
+  if (diskFull.optedOut || !asRoot) return;
   await reg?.process.handle.stop();
   await link?.close();
   await central?.handle.stop();
@@ -82,7 +80,7 @@ after(async () => {
 
 const saleOf = (sku: string) => ({ lines: [{ sku, quantity: 1 }], payments: [{ method: 'cash', amountCents: 100_000 }] });
 
-test('the till disk full: a clear refusal, nothing half-written, selling again once space returns', { skip }, async () => {
+test('the till disk full: a clear refusal, nothing half-written, selling again once space returns', diskFull.options(), async () => {
   const [p] = await someProducts(shop, 1);
   assert.ok(p);
   await link.setMode({ kind: 'refuse' }); // the sales wait in the outbox: it must survive the full disk too
@@ -132,7 +130,7 @@ test('the till disk full: a clear refusal, nothing half-written, selling again o
   assert.equal((await runVerify(reg.process.dataDir)).code, 0);
 });
 
-test("central's database full during ingest: the register keeps its outbox, nothing lost", { skip }, async () => {
+test("central's database full during ingest: the register keeps its outbox, nothing lost", diskFull.options(), async () => {
   const [p] = await someProducts(shop, 1);
   assert.ok(p);
   const before = (await centralTickets(shop, reg.id)).length;

