@@ -187,6 +187,11 @@ for (const dialect of DIALECTS) {
         assert.match(text, /Boulangerie Test/);
         assert.match(text, /12345678900011/);
         assert.match(text, /chaîne invoice n° 1/);
+        // The payment method by its name in the clients' shared catalogue (method.*), in each language.
+        assert.match(text, /Règlements: Espèces 0,99 €/);
+        const english = await c.app.inject({ method: 'GET', url: `/api/documents/${reg.id}/2/invoice.pdf?lang=en`, headers: { authorization: `Bearer ${c.managerToken}` } });
+        assert.equal(english.statusCode, 200, english.body);
+        assert.match(pdfText(english.rawPayload), /Payments: Cash 0,99 €/);
       }
       const other = await c.call('POST', '/api/customers', c.adminToken, { name: 'M. Martin' });
       const fixed = await c.call('GET', `/api/documents/${reg.id}/2/invoice.pdf?customerId=${other.json.id}`, c.managerToken);

@@ -1,6 +1,7 @@
 import PDFDocument from 'pdfkit';
 import { formatEuros, formatRate } from '@comptoir/domain';
 import { ComptoirError, type DocumentDetail } from '@comptoir/protocol';
+import { SHARED_MESSAGES } from '@comptoir/protocol/i18n';
 import type { Ctx } from '../../context';
 import { assertStoreObject } from '../stores/store-scope';
 import { getDocument } from './document.service';
@@ -9,20 +10,19 @@ import { askRegisterForInvoice, forCustomer, storedTicketInvoice } from './ticke
 /** Amounts as on the receipt (plain spaces: PDFKit's standard fonts have no narrow no-break space). */
 const euros = (cents: number): string => formatEuros(cents, 'fr', { plain: true });
 
+/** The PDF's words; payment methods are named from the clients' shared catalogue (`method.*`), as in the sales journal's CSV. */
 const TEXT = {
   fr: {
     title: 'FACTURE', ref: 'N°', issuedAt: 'Date d’émission', from: 'Établie d’après le ticket', register: 'caisse', soldAt: 'Vente du',
     customer: 'Client', item: 'Article', qty: 'Qté', unit: 'PU TTC', total: 'Total TTC', vat: 'TVA', base: 'Base HT',
     amount: 'Montant TVA', payments: 'Règlements', grand: 'Total TTC', exclVat: 'Total HT', vatTotal: 'Total TVA',
     signed: 'Facture signée, chaîne invoice', siret: 'SIRET', vatNo: 'N° TVA',
-    cash: 'Espèces', card: 'Carte', cheque: 'Chèque', credit_note: 'Avoir', meal_voucher: 'Titre-restaurant',
   },
   en: {
     title: 'INVOICE', ref: 'No.', issuedAt: 'Issued on', from: 'Made from ticket', register: 'register', soldAt: 'Sold on',
     customer: 'Customer', item: 'Item', qty: 'Qty', unit: 'Unit incl. VAT', total: 'Total incl. VAT', vat: 'VAT', base: 'Net',
     amount: 'VAT amount', payments: 'Payments', grand: 'Total incl. VAT', exclVat: 'Total excl. VAT', vatTotal: 'Total VAT',
     signed: 'Signed invoice, chain invoice', siret: 'SIRET', vatNo: 'VAT no.',
-    cash: 'Cash', card: 'Card', cheque: 'Cheque', credit_note: 'Credit note', meal_voucher: 'Meal voucher',
   },
 } as const;
 
@@ -113,7 +113,7 @@ export async function invoicePdf(
   y += 16;
   pdf.font('Helvetica-Bold').fontSize(12).text(`${t.grand} ${euros(p.totalCents)}`, 300, y, { width: 245, align: 'right' });
   y += 24;
-  pdf.font('Helvetica').fontSize(9).text(`${t.payments}: ${p.payments.map((m) => `${t[m.method]} ${euros(m.amountCents)}`).join(', ')}`, 50, y);
+  pdf.font('Helvetica').fontSize(9).text(`${t.payments}: ${p.payments.map((m) => `${SHARED_MESSAGES[opts.lang][`method.${m.method}`]} ${euros(m.amountCents)}`).join(', ')}`, 50, y);
   y += 24;
   pdf.fontSize(7).fillColor('#555').text(`${t.signed} n° ${invoice.number}: ${invoice.signature.slice(0, 64)}…`, 50, y, { width: 495 });
   pdf.end();
