@@ -142,7 +142,8 @@ async function runPool(batch, n, serial, heavy = new Set()) {
   const queue = [...batch];
   const runs = [];
   let heavyRunning = false;
-  let ended = () => {};
+  // Workers waiting for a file to end (only heavy files left while one runs): all woken at each end.
+  const waiting = [];
   const next = () => {
     const i = queue.findIndex((f) => !(heavyRunning && heavy.has(f)));
     return i < 0 ? undefined : queue.splice(i, 1)[0];
@@ -151,26 +152,17 @@ async function runPool(batch, n, serial, heavy = new Set()) {
     while (queue.length > 0) {
       const file = next();
       if (file === undefined) {
-        await new Promise((resolve) => (ended = chain(ended, resolve)));
+        await new Promise((resolve) => waiting.push(resolve));
         continue;
       }
       if (heavy.has(file)) heavyRunning = true;
       runs.push(await runFile(file, serial));
       if (heavy.has(file)) heavyRunning = false;
-      const wake = ended;
-      ended = () => {};
-      wake();
+      for (const wake of waiting.splice(0)) wake();
     }
   };
   await Promise.all(Array.from({ length: Math.min(n, batch.length) }, worker));
   return runs;
-}
-
-function chain(a, b) {
-  return () => {
-    a();
-    b();
-  };
 }
 
 /**
