@@ -207,13 +207,22 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       const link = await startFaultProxy({ target: { host: '127.0.0.1', port: central.port } });
       const clock = FAKETIME_LIB ? fakeClock(join(dir.path, `${name}.faketime`)) : null;
       const env = clock?.env ?? {};
-      const proc = await startRegisterProcess({ dataDir: join(dir.path, name), centralUrl: link.url, enrolCode: created.body.enrolCode, heartbeatMs: 250, env, name });
+      let proc: RegisterProcess;
+      try {
+        proc = await startRegisterProcess({ dataDir: join(dir.path, name), centralUrl: link.url, enrolCode: created.body.enrolCode, heartbeatMs: 250, env, name });
+      } catch (e) {
+        await link.close().catch(() => undefined);
+        throw e;
+      }
+      // In the teardown's list before anything else can fail: a register left running (say its
+      // enrolment timed out on a loaded machine) would keep this process, and the test file, alive.
+      const till: Till = { index: i, name, id: created.body.id, process: proc, link, clock, token: '', down: false };
+      tills.push(till);
       await eventually(`${name} enrolled and connected`, async () => {
         const s = await http(proc.url, 'GET', '/api/status');
         return s.body.enrolled && s.body.mode === 'connected';
       }, 30_000);
-      const login = await http(proc.url, 'POST', '/api/auth/login', { body: creds.cashier });
-      tills.push({ index: i, name, id: created.body.id, process: proc, link, clock, token: login.body.token, down: false });
+      till.token = (await http(proc.url, 'POST', '/api/auth/login', { body: creds.cashier })).body.token;
     }
 
     const backup = async () => {
