@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type LaunchOptions, type Page } from 'playwright-core';
+import type { Browser, LaunchOptions, Page } from 'playwright-core';
 
 export const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 
@@ -79,6 +79,9 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Brows
   // The system's fontconfig is used as is: pointing FONTCONFIG_PATH at the package's own fonts.conf
   // makes the headless shell abort on the first text it draws (SkFontMgr_FontConfigInterface).
   const { path } = await chromiumExecutable();
+  // Loaded here, not at the top: playwright-core costs about half a second of CPU to load, paid by
+  // every test process that imports @comptoir/testing, and most of them never launch a browser.
+  const { chromium } = await import('playwright-core');
   return chromium.launch({
     headless: true,
     ...options,
