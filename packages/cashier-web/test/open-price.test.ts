@@ -1,4 +1,4 @@
-// test-runner: serial — drives Chromium (a CPU-heavy browser beside the servers it tests): runs alone.
+// test-runner: heavy — drives Chromium (a CPU-heavy browser beside the servers it tests): never beside another heavy file.
 /// <reference lib="dom" />
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
