@@ -34,6 +34,8 @@ const DEFAULT_CONCURRENCY = 2;
 const DURATIONS = join('node_modules', '.cache', 'comptoir-tests', 'durations.json');
 const BASELINE = join('scripts', 'test-durations.json');
 const TYPECHECK = 'typecheck (npm run typecheck)';
+// USER_HZ of /proc/self/stat: 100 on every Linux architecture Node supports.
+const CLOCK_TICKS = 100;
 
 const args = process.argv.slice(2);
 const unitOnly = args.includes('--unit');
@@ -108,6 +110,7 @@ try {
   const parallel = [...selected.filter((f) => !serial.includes(f)), ...(typecheck ? [TYPECHECK] : [])];
   const known = readDurations();
   const startedAt = Date.now();
+  const cpuAtStart = childrenCpuSeconds();
   const runs = [...(await runPool(slowestFirst(parallel, known), concurrency, false, heavy)), ...(await runPool(slowestFirst(serial, known), 1, true))];
   saveDurations(known, runs);
 
@@ -116,7 +119,11 @@ try {
   const failedFiles = runs.filter((r) => r.failed);
   if (failedFiles.length > 0) status = 1;
   const wall = (Date.now() - startedAt) / 1000;
-  console.log(`\ntests: ${runs.length} jobs in ${wall.toFixed(0)} s (${parallel.length} side by side, ${concurrency} at a time, ${heavy.size} of them heavy, one heavy at a time; ${serial.length} alone after them); slowest:`);
+  const cpu = childrenCpuSeconds() - cpuAtStart;
+  // The files' CPU (with the servers and browsers they ran and waited for) against the wall time: near
+  // the number of cores, the machine was busy all along and more files side by side cannot help.
+  const busy = Number.isFinite(cpu) ? `, ${cpu.toFixed(0)} s of CPU (${(cpu / wall).toFixed(2)} cores on average)` : '';
+  console.log(`\ntests: ${runs.length} jobs in ${wall.toFixed(0)} s${busy} (${parallel.length} side by side, ${concurrency} at a time, ${heavy.size} of them heavy, one heavy at a time; ${serial.length} alone after them); slowest:`);
   for (const r of [...runs].sort((a, b) => b.ms - a.ms).slice(0, 12)) console.log(`  ${seconds(r.ms).padStart(6)}  ${r.file}${r.serial ? ' (serial)' : ''}${outsideTests(r)}`);
   for (const r of failedFiles) console.log(`✖ ${r.file}${r.crashed ? ` (exit ${r.code}: crashed or timed out)` : ''}`);
   if (results.cancelled > 0) console.log(`\n${results.cancelled} cancelled (a file crashed or timed out)`);
@@ -225,6 +232,20 @@ async function runTypecheck() {
 function outsideTests(r) {
   const outside = r.ms - r.testMs;
   return Number.isFinite(outside) && outside > 3000 ? ` (${seconds(outside)} outside its tests)` : '';
+}
+
+/**
+ * CPU seconds (user + system) of the processes this one has waited for (and of those they waited
+ * for): the test files, their servers and browsers, the typecheck. Linux only (/proc); NaN elsewhere.
+ */
+function childrenCpuSeconds() {
+  try {
+    // Fields after the command name: cutime and cstime are the 14th and 15th (see proc(5)).
+    const fields = readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /s, '').split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
 }
 
 function seconds(ms) {
