@@ -53,8 +53,9 @@ type Ctx = { db: Kysely<CentralDb>; dialect: DialectName; log: Pick<Logger, 'war
  * - A read started before a forget never fills the cache after it: fills carry a stamp taken
  *   before their read (`stamp`, `headsStamp`) and are dropped when it moved.
  * - A register's state and last-seen time reach the database late by at most `flushMs`; the fleet
- *   view of this instance shows the unwritten ones over the rows (`unwrittenOf`), so a till never
- *   looks silent or stale here because of the batching. Closing the app flushes.
+ *   view of this instance shows the unwritten ones over the rows (`unwrittenOf`), including those of
+ *   the flush under way until its transaction commits, so a till never looks silent or stale here
+ *   because of the batching. Closing the app flushes.
  * - Nothing here is authoritative: losing it all (a restart) costs the fleet load and one batched
  *   write per till.
  */
@@ -108,6 +109,9 @@ export class FleetPresence {
   private readonly rows = new Map<string, RowEntry>();
   private readonly headsReading = new Set<string>();
   private flushing: Promise<void> = Promise.resolve();
+  /** What the flush under way is writing: still shown by `unwrittenOf` until its transaction commits. */
+  private writingSeen = new Map<string, string>();
+  private writingStates = new Map<string, PendingState>();
   private readonly flushMs: number;
   private readonly stateRefreshMs: number;
   private readonly headsRefreshMs: number;
@@ -263,11 +267,13 @@ export class FleetPresence {
 
   /** What this instance has not written yet of the register's row (the fleet view shows it over the row). */
   unwrittenOf(registerId: string): { columns: Record<string, unknown>; lastSeenAt: string } | undefined {
+    // Queued since the flush under way began, over what that flush is writing (not committed yet:
+    // a read of the row now sees the row before it).
     const p = this.pending.get(registerId);
-    const seen = this.seen.get(registerId);
-    if (!p && !seen) return undefined;
-    const lastSeenAt = [p?.at, seen].filter((x): x is string => !!x).sort().pop()!;
-    return { columns: p?.columns ?? {}, lastSeenAt };
+    const writing = this.writingStates.get(registerId);
+    const times = [p?.at, this.seen.get(registerId), writing?.at, this.writingSeen.get(registerId)].filter((x): x is string => !!x);
+    if (times.length === 0) return undefined;
+    return { columns: { ...writing?.columns, ...p?.columns }, lastSeenAt: times.sort().pop()! };
   }
 
   // --- heads ---------------------------------------------------------------------------------
@@ -401,6 +407,8 @@ export class FleetPresence {
     if (this.seen.size === 0 && this.pending.size === 0) return;
     const batch = [...this.seen];
     const states = [...this.pending];
+    this.writingSeen = this.seen;
+    this.writingStates = this.pending;
     this.seen = new Map();
     this.pending = new Map();
     try {
@@ -423,6 +431,9 @@ export class FleetPresence {
       for (const [id, at] of batch) if (!this.seen.has(id) && !this.pending.has(id)) this.seen.set(id, at);
       for (const [id, state] of states) if (!this.pending.has(id)) this.pending.set(id, state);
       this.baseCtx().log.warn({ err: e, registers: batch.length + states.length }, 'presence: heartbeat states not written; retrying at the next flush');
+    } finally {
+      this.writingSeen = new Map();
+      this.writingStates = new Map();
     }
   }
 }

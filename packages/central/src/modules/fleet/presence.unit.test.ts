@@ -97,3 +97,23 @@ test("SQLite: tokens are remembered while the file's data_version stays; another
   p.rememberToken('hash', { registerId: 'r1', storeId: 's1' }, p.stamp());
   assert.deepEqual(p.registerOfToken('hash'), { registerId: 'r1', storeId: 's1' });
 });
+
+test('a state being flushed is still shown over the row until the flush commits (a fleet read meanwhile sees the row before it)', async () => {
+  let commit!: () => void;
+  const committed = new Promise<void>((done) => (commit = done));
+  const written: string[] = [];
+  // A database whose transaction stays open until the test commits it.
+  const ctx = { db: { transaction: () => ({ execute: async (fn: (trx: unknown) => Promise<void>) => { await fn({}); await committed; } }) }, log: { warn() {} } };
+  const p = new FleetPresence(() => ctx as never, {});
+  p.queueState('r1', 'k2', '[]', p.stamp(), { write: async () => void written.push('r1'), columns: { mode: 'autonomous' }, at: '2026-01-01T00:00:02.000Z' });
+  const flushed = p.flush();
+  await sleep(10);
+  assert.deepEqual(written, ['r1'], 'the flush is under way');
+  assert.deepEqual(p.unwrittenOf('r1'), { columns: { mode: 'autonomous' }, lastSeenAt: '2026-01-01T00:00:02.000Z' }, 'not committed yet: still shown');
+  // A newer heartbeat while the flush is open is shown over it.
+  p.markSeen('r1', '2026-01-01T00:00:03.000Z');
+  assert.deepEqual(p.unwrittenOf('r1'), { columns: { mode: 'autonomous' }, lastSeenAt: '2026-01-01T00:00:03.000Z' });
+  commit();
+  await flushed;
+  assert.deepEqual(p.unwrittenOf('r1'), { columns: {}, lastSeenAt: '2026-01-01T00:00:03.000Z' }, 'committed: only the newer last-seen time is left to write');
+});

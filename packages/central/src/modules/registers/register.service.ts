@@ -81,7 +81,9 @@ export async function listRegisters(ctx: Ctx): Promise<{ items: FleetRegister[];
 
 function withUnwritten<R extends { id: string; last_seen_at: string | null }>(ctx: Ctx, r: R): R {
   const unwritten = ctx.presence?.unwrittenOf(r.id);
-  if (!unwritten || (r.last_seen_at !== null && unwritten.lastSeenAt <= r.last_seen_at)) return r;
+  // A tie goes to the unwritten state: it was queued after what this instance wrote at that same
+  // instant (two heartbeats within one millisecond, or a frozen clock), so it is the newer one.
+  if (!unwritten || (r.last_seen_at !== null && unwritten.lastSeenAt < r.last_seen_at)) return r;
   return { ...r, ...unwritten.columns, last_seen_at: unwritten.lastSeenAt };
 }
 
