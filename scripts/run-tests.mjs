@@ -18,6 +18,8 @@
 // when it ends, headed by its duration, and the run ends with the slowest files. A file whose first
 // lines hold `test-runner: serial` runs alone after the others; one that holds `test-runner: heavy`
 // (a browser, the chaos run) runs side by side with the others but never beside another heavy one.
+// A file that runs longer than COMPTOIR_TEST_FILE_TIMEOUT_S (default 900) is killed with its process
+// group and fails the run.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
@@ -25,6 +27,18 @@ import { spawn, spawnSync } from 'node:child_process';
 
 // Files side by side (COMPTOIR_TEST_CONCURRENCY overrides): measured in docs/testing.md.
 const DEFAULT_CONCURRENCY = 2;
+
+// A file still running after this long has hung (the slowest, the chaos run, takes ~4 min on a loaded
+// machine): it is killed with its process group and fails the run. COMPTOIR_TEST_FILE_TIMEOUT_S overrides.
+const FILE_TIMEOUT_MS = 1000 * (Number(process.env.COMPTOIR_TEST_FILE_TIMEOUT_S) || 900);
+/** Process groups of the files running now: ended with the runner if it is interrupted. */
+const running = new Set();
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    for (const pid of running) killGroup(pid);
+    process.exit(130);
+  });
+}
 
 // Files start slowest first (by their last measured duration; unknown ones first of all), so the
 // long end-to-end files do not start last and leave the other slot idle at the end of the run.
@@ -182,12 +196,25 @@ async function runFile(file, serial) {
   const dir = mkdtempSync(join(tmpdir(), 'comptoir-tests-'));
   const tap = join(dir, 'results.tap');
   const started = Date.now();
+  // Its own process group (detached), so that a file that hangs is ended with every process it
+  // started (servers, browsers) after FILE_TIMEOUT_MS, and counted as failed instead of hanging the run.
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, file],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' } },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' }, detached: true },
   );
+  running.add(child.pid);
+  let timedOut = false;
+  const watchdog = setTimeout(() => {
+    timedOut = true;
+    killGroup(child.pid);
+  }, FILE_TIMEOUT_MS);
   const { code, output } = await finished(child);
+  clearTimeout(watchdog);
+  running.delete(child.pid);
+  // Whatever the file left behind in its group (a server its exit hooks did not stop) goes with it.
+  killGroup(child.pid);
+  if (timedOut) output.push(Buffer.from(`\n${file}: ended after ${seconds(FILE_TIMEOUT_MS)} (COMPTOIR_TEST_FILE_TIMEOUT_S), with every process it started\n`));
   const ms = Date.now() - started;
   const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
   rmSync(dir, { recursive: true, force: true });
@@ -205,6 +232,15 @@ async function runFile(file, serial) {
   process.stdout.write(`\n${failed ? '✖' : '✔'} ${file} (${seconds(ms)}${serial ? ', serial' : ''})\n`);
   process.stdout.write(Buffer.concat(output));
   return { file, ms, testMs, code, counts, failed, crashed, serial };
+}
+
+/** SIGKILL to a file's process group (nothing left to kill is fine). */
+function killGroup(pid) {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // the group is gone already
+  }
 }
 
 /** A child's exit code (1 when killed by a signal) and everything it wrote, both streams in order. */
