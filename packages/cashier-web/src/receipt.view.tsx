@@ -66,8 +66,18 @@ export function ReceiptView({ receipt }: { receipt: Receipt }) {
               <td className="num">{money(l.totalCents)}</td>
             </tr>
           ))}
+          {ticket.giftCard && (
+            <tr>
+              <td>
+                {t('giftCardLine')} <span data-testid="receipt-gift-card">{ticket.giftCard.reference}</span>
+                <div className="receipt-sub">{t('giftCardOutsideVat')}</div>
+              </td>
+              <td className="num">{money(ticket.giftCard.amountCents)}</td>
+            </tr>
+          )}
         </tbody>
       </table>
+      {ticket.giftCard && <TicketBarcode value={ticket.giftCard.reference} testId="receipt-gift-card-barcode" />}
       <div className="receipt-total">
         <span>{t('total')} TTC</span>
         <strong>{money(ticket.totalCents)}</strong>

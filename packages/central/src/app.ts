@@ -19,7 +19,7 @@ import { stockRoutes } from './modules/stock/stock.routes';
 import { syncRoutes } from './modules/sync/sync.routes';
 import { storeReturnRoutes } from './modules/returns/store-return.routes';
 import { tillCustomerRoutes } from './modules/customers/till-customer.routes';
-import { creditNoteRoutes } from './modules/credit-notes/credit-note.routes';
+import { storedValueRoutes } from './modules/credit-notes/stored-value.routes';
 import { installProtocolGate } from './modules/sync/protocol-gate';
 import { FleetPresence, type PresenceOptions } from './modules/fleet/presence';
 import { AdmissionGate, DEFAULT_ADMISSION, type AdmissionLimits } from './modules/sync/admission';
@@ -164,7 +164,7 @@ export function buildCentral(deps: CentralDeps): FastifyInstance {
     syncRoutes(api, routeDeps);
     storeReturnRoutes(api, routeDeps);
     tillCustomerRoutes(api, routeDeps);
-    creditNoteRoutes(api, routeDeps);
+    storedValueRoutes(api, routeDeps);
     sosRoutes(api, routeDeps, baseCtx, deps.dialect === 'postgres' ? deps.databaseUrl : undefined);
     if (deps.demoLinks) demoRoutes(api, deps.demoLinks, routeDeps);
     // Last: the back office's API, then its web app (the SPA fallback answers GETs no route took).

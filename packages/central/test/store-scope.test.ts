@@ -49,6 +49,9 @@ const NOT_STORE_BOUND = new Set([
   'GET /api/sync/credit-notes/:reference', // a register token: avoirs of its own store only (404 otherwise)
   'POST /api/sync/credit-notes/spend',
   'DELETE /api/sync/credit-notes/spend/:reservationId',
+  'GET /api/sync/gift-cards/:reference', // a register token: gift cards of its own store only (404 otherwise)
+  'POST /api/sync/gift-cards/spend',
+  'DELETE /api/sync/gift-cards/spend/:reservationId',
   'POST /api/sync/customers', // a register token: into its own store, never linked across stores (till-customers.test.ts)
   'PUT /api/registers/:id/advertised-url', // admin only
   'POST /api/registers/:id/revoke', // admin only

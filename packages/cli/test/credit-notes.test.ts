@@ -1,9 +1,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { DEMO_MANAGER_AT_TILL, eventually, http, onDialect, startPostgres, type PostgresServer } from '@comptoir/testing';
-import { centralTickets, openShop, someProducts, waitForDrained, waitForMode, type Shop, type ShopRegister } from './support/shop';
+import { centralTickets, knowsRegister, openShop, someProducts, waitForDrained, waitForMode, type Shop, type ShopRegister } from './support/shop';
 
 /**
  * Credit notes (avoirs, docs/architecture.md §19) on real processes: central (SQLite, then
@@ -20,15 +18,6 @@ after(async () => pg?.stop());
 
 const call = (reg: ShopRegister, method: 'GET' | 'POST', path: string, body?: unknown) => http(reg.process.url, method, path, { token: reg.cashierToken, body });
 
-/** True once `reg` lists `other` (with its URL) among the store's registers (its own file, read-only). */
-function knows(reg: ShopRegister, other: ShopRegister): boolean {
-  const db = new Database(join(reg.process.dataDir, 'register.sqlite'), { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare('SELECT 1 FROM store_registers WHERE register_id = ? AND url IS NOT NULL').get(other.id) !== undefined;
-  } finally {
-    db.close();
-  }
-}
 
 for (const dialect of ['sqlite', 'postgres'] as const) {
   describe(`credit notes at any register of the store [${dialect}]`, onDialect(dialect), () => {
@@ -84,7 +73,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const ref3 = await issue();
       await Promise.all([waitForDrained(a), waitForDrained(b)]);
       // Each register learns the other's address and key from central while connected.
-      await eventually('A and B know each other', async () => knows(a, b) && knows(b, a));
+      await eventually('A and B know each other', async () => knowsRegister(a, b) && knowsRegister(b, a));
       await shop.central.handle.stop();
       await Promise.all([waitForMode(a, 'autonomous'), waitForMode(b, 'autonomous')]);
       const viaLan = await pay(b, ref2, half);

@@ -46,6 +46,8 @@ export function defaultAccount(key: AccountKey): Account {
       return { num: '419100', label: 'Avoirs clients à utiliser' };
     case 'payment:meal_voucher':
       return { num: '511600', label: 'Titres-restaurant à encaisser' };
+    case 'payment:gift_card':
+      return { num: '419700', label: 'Clients - cartes cadeaux' };
     case 'cash_short':
       return { num: '658000', label: 'Écarts de caisse (manquants)' };
     case 'cash_over':

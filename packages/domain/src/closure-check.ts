@@ -27,7 +27,7 @@ export type ClosureRecomputation =
 
 /** The fields a closure states that its tickets determine (v1 closures: the first six). */
 const COMMON = ['ticketCount', 'saleCount', 'returnCount', 'totalCents', 'payments', 'vat'] as const;
-const V2 = ['salesCents', 'returnsCents', 'vatSales', 'vatReturns'] as const;
+const V2 = ['salesCents', 'returnsCents', 'vatSales', 'vatReturns', 'giftCardsIssuedCents'] as const;
 
 const same = (a: unknown, b: unknown): boolean => canonicalize(a) === canonicalize(b);
 const show = (v: unknown): string => (typeof v === 'number' ? String(v) : (canonicalize(v) ?? 'undefined'));

@@ -4,8 +4,9 @@ import { err, ok, type Result } from './result';
 /**
  * `credit_note`: an avoir — issued as a refund of a return, spent as a tender (docs/architecture.md §19).
  * `meal_voucher`: titres-restaurant (paper or card), no change given, capped per ticket (meal-voucher.ts, §24).
+ * `gift_card`: a carte cadeau — sold on a ticket of its own, spent as a tender like an avoir, no change given (gift-card.ts, §25).
  */
-export const PAYMENT_METHODS = ['cash', 'card', 'cheque', 'credit_note', 'meal_voucher'] as const;
+export const PAYMENT_METHODS = ['cash', 'card', 'cheque', 'credit_note', 'meal_voucher', 'gift_card'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
 export type Payment = { method: PaymentMethod; amountCents: number };

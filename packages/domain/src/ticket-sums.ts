@@ -3,7 +3,9 @@ import type { VatLine } from './cart';
 // The sums a closure signs and an X report reads, over signed ticket payloads: per payment method
 // (counted once per ticket; cash net of the change given back; refunds negative), per VAT rate, and
 // sales and returns apart (a return's total and VAT are negative; `returnsCents` is their absolute
-// value). One definition for the register that signs a Z and the verifier that recomputes it.
+// value). A gift card's sale is no sale: its amount is apart (`giftCardsIssuedCents`), outside the
+// sales, the total and the grand totals, while the money that paid it is in the payments (the
+// drawer holds it). One definition for the register that signs a Z and the verifier that recomputes it.
 
 /** What of a signed ticket payload the sums read. */
 export type SummedTicket<M extends string = string> = {
@@ -12,6 +14,8 @@ export type SummedTicket<M extends string = string> = {
   changeCents: number;
   payments: readonly { method: M; amountCents: number }[];
   vat: readonly VatLine[];
+  /** A gift card's sale (§25): the card it issues. */
+  giftCard?: { amountCents: number };
 };
 
 export type PaymentSum<M extends string = string> = { method: M; amountCents: number; count: number };
@@ -27,6 +31,8 @@ export type TicketSums<M extends string = string> = {
   returnsCents: number;
   vatSales: VatLine[];
   vatReturns: VatLine[];
+  /** Gift cards sold; absent when none (so the sums of tickets without any are as before). */
+  giftCardsIssuedCents?: number;
 };
 
 export const NO_TICKET_SUMS: TicketSums<never> = {
@@ -55,6 +61,9 @@ export function ticketSums<M extends string>(t: SummedTicket<M>, cash: M): Ticke
     const acc = payments.get(cash) ?? { method: cash, amountCents: 0, count: 1 };
     acc.amountCents -= t.changeCents;
     payments.set(cash, acc);
+  }
+  if (t.giftCard) {
+    return { ...NO_TICKET_SUMS, ticketCount: 1, payments: [...payments.values()], giftCardsIssuedCents: t.giftCard.amountCents };
   }
   const sale = t.kind === 'sale';
   const vat = t.vat.map((v) => ({ ...v }));
@@ -106,6 +115,7 @@ export function addTicketSums<M extends string>(a: TicketSums<M>, b: TicketSums<
     returnsCents: a.returnsCents + b.returnsCents,
     vatSales: addVat(a.vatSales, b.vatSales),
     vatReturns: addVat(a.vatReturns, b.vatReturns),
+    ...(a.giftCardsIssuedCents || b.giftCardsIssuedCents ? { giftCardsIssuedCents: (a.giftCardsIssuedCents ?? 0) + (b.giftCardsIssuedCents ?? 0) } : {}),
   };
 }
 

@@ -8,6 +8,8 @@ export type StatedTicket = {
   totalCents: number;
   payments: readonly Payment[];
   changeCents: number;
+  /** A gift card's sale (§25): no line, no VAT; its total is the card's amount. */
+  giftCard?: { amountCents: number };
 };
 
 /** The first step of a ticket's arithmetic that disagrees with what the domain computes. */
@@ -20,6 +22,13 @@ export type TotalsStep = 'lines' | 'vat' | 'total' | 'payments';
  * Pure: a disagreement is a business anomaly for the caller to flag, never an error.
  */
 export function ticketTotalsMismatch(t: StatedTicket): TotalsStep | null {
+  if (t.giftCard) {
+    if (t.lines.length > 0) return 'lines';
+    if (t.vat.length > 0) return 'vat';
+    if (t.totalCents !== t.giftCard.amountCents) return 'total';
+    const settledCard = settlePayments(t.totalCents, t.payments);
+    return settledCard.ok && settledCard.value.changeCents === t.changeCents ? null : 'payments';
+  }
   const priced = priceLines(t.lines);
   if (!priced.ok) return 'lines';
   const cart = priced.value;

@@ -22,7 +22,7 @@ function assertErr(r: Result<unknown>, code: string): string {
 
 describe('settlePayments: sales', () => {
   it('lists the methods', () => {
-    assert.deepEqual([...PAYMENT_METHODS], ['cash', 'card', 'cheque', 'credit_note', 'meal_voucher']);
+    assert.deepEqual([...PAYMENT_METHODS], ['cash', 'card', 'cheque', 'credit_note', 'meal_voucher', 'gift_card']);
   });
   it('settles exact payments without change', () => {
     assert.deepEqual(value(settlePayments(1000, [card(600), cheque(400)])), { payments: [card(600), cheque(400)], changeCents: 0 });

@@ -29,6 +29,8 @@ export const Store = z.object({
   code: z.string(),
   /** Cap of meal vouchers (titres-restaurant) per ticket, cents: 2500 (25,00 €, the legal daily cap) unless changed. */
   mealVoucherCapCents: z.number().int().nonnegative(),
+  /** The most a gift card may be sold for, cents: 50000 (500,00 €) unless changed. */
+  giftCardMaxCents: z.number().int().positive(),
 });
 export type Store = z.infer<typeof Store>;
 
@@ -63,10 +65,12 @@ const StoreFields = {
   code: z.string().trim().toUpperCase().pipe(z.string().regex(/^[A-Z][A-Z0-9]{0,5}$/, 'a short code such as S01 (1 to 6 capitals or digits)')),
   /** Meal vouchers accepted per ticket, cents (0 = none; at most 1 000,00 €). */
   mealVoucherCapCents: z.number().int().min(0).max(100_000),
+  /** Gift cards are sold for at most this, cents (1 to 1 000 000 = 10 000,00 €). */
+  giftCardMaxCents: z.number().int().min(1).max(1_000_000),
 };
 /** `POST /api/stores` (admin): a new store of the chain. */
 export const CreateStoreRequest = z
-  .object({ ...StoreFields, businessDayCutoff: StoreFields.businessDayCutoff.optional(), fiscalYearStartMonth: StoreFields.fiscalYearStartMonth.optional(), code: StoreFields.code.optional(), mealVoucherCapCents: StoreFields.mealVoucherCapCents.optional() })
+  .object({ ...StoreFields, businessDayCutoff: StoreFields.businessDayCutoff.optional(), fiscalYearStartMonth: StoreFields.fiscalYearStartMonth.optional(), code: StoreFields.code.optional(), mealVoucherCapCents: StoreFields.mealVoucherCapCents.optional(), giftCardMaxCents: StoreFields.giftCardMaxCents.optional() })
   .strict();
 export type CreateStoreRequest = z.infer<typeof CreateStoreRequest>;
 /** `PATCH /api/stores/:id` (admin): any of the store's fields. */
@@ -318,8 +322,12 @@ export const DashboardStore = z.object({
   storeId: Id,
   storeName: z.string(),
   timezone: z.string(),
+  /** The day's sales and returns (a gift card's sale is no sale: see `giftCardsIssuedCents`). */
   tickets: z.number().int(),
   totalCents: Cents,
+  /** Gift cards sold that day (§25): their amount and how many, apart from the turnover. */
+  giftCardsIssuedCents: Cents,
+  giftCardsIssued: z.number().int().nonnegative(),
   /** 24 buckets, local hours of the store. */
   perHour: z.array(z.object({ hour: z.number().int(), tickets: z.number().int(), totalCents: Cents })),
   offlineTickets: z.number().int(),

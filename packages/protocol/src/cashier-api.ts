@@ -35,6 +35,8 @@ export const ReceiptStore = z.object({
   softwareVersion: z.string(),
   /** Meal vouchers accepted per ticket, cents (the store's setting, 2500 by default): the payment dialog's check. */
   mealVoucherCapCents: z.number().int().nonnegative(),
+  /** The most a gift card may be sold for, cents (the store's setting, 50000 by default). */
+  giftCardMaxCents: z.number().int().positive(),
 });
 export type ReceiptStore = z.infer<typeof ReceiptStore>;
 

@@ -21,7 +21,9 @@ export function canonicalLineText(line: SnapshotDataLine): string {
       const references = s.code === undefined && s.registers === undefined ? {} : { code: s.code, registers: s.registers?.map((r) => ({ id: r.id, name: r.name, number: r.number })) };
       // The meal-voucher cap only in the copies of registers that asked for it (`?with=till`): older ones hash as before.
       const cap = s.mealVoucherCapCents === undefined ? {} : { mealVoucherCapCents: s.mealVoucherCapCents };
-      return JSON.stringify({ t: 'store', r: { id: s.id, name: s.name, address: s.address, siret: s.siret, vatNumber: s.vatNumber, timezone: s.timezone, businessDayCutoff: s.businessDayCutoff, fiscalYearStartMonth: s.fiscalYearStartMonth, ...references, ...cap } });
+      // The gift-card cap likewise, only for registers that asked (`?with=gift-card`).
+      const giftCard = s.giftCardMaxCents === undefined ? {} : { giftCardMaxCents: s.giftCardMaxCents };
+      return JSON.stringify({ t: 'store', r: { id: s.id, name: s.name, address: s.address, siret: s.siret, vatNumber: s.vatNumber, timezone: s.timezone, businessDayCutoff: s.businessDayCutoff, fiscalYearStartMonth: s.fiscalYearStartMonth, ...references, ...cap, ...giftCard } });
     }
     case 'paymentMethod':
       return JSON.stringify({ t: 'paymentMethod', r: line.r });

@@ -30,6 +30,8 @@ export const ERROR_CODES = {
   RETURN_ALREADY_REFUNDED: 409,
   /** The credit note (avoir) has less left than this tender asks (spent already, at this or another till): nothing written. */
   CREDIT_NOTE_SPENT: 409,
+  /** The gift card has less left than this tender asks (spent already, at this or another till): nothing written. */
+  GIFT_CARD_SPENT: 409,
   /** This ticket cannot be invoiced (a return, a training ticket, training mode on): nothing written (details.reason). */
   INVOICE_REFUSED: 422,
   /** The ticket's invoice exists already, for another customer: an invoice's customer is fixed at its first issue (details.invoiceNumber, customerId). */

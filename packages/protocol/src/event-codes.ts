@@ -49,6 +49,8 @@ export const EVENT_CODES = {
   return_released_for_peer: 1201,
   credit_note_reserved_for_peer: 1210,
   credit_note_released_for_peer: 1211,
+  gift_card_reserved_for_peer: 1220,
+  gift_card_released_for_peer: 1221,
 } as const satisfies Record<EventType, number>;
 
 /** The code of a kind of event. */

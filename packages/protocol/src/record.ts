@@ -15,7 +15,7 @@ export type Chain = z.infer<typeof Chain>;
  * `credit_note`: an avoir, issued by a return's refund and spent as a tender (docs/architecture.md §19).
  * `meal_voucher`: titres-restaurant, no change given, capped per ticket by the store (§24).
  */
-export const PaymentMethod = z.enum(['cash', 'card', 'cheque', 'credit_note', 'meal_voucher']);
+export const PaymentMethod = z.enum(['cash', 'card', 'cheque', 'credit_note', 'meal_voucher', 'gift_card']);
 export type PaymentMethod = z.infer<typeof PaymentMethod>;
 
 export const TicketLine = z.object({
@@ -40,10 +40,14 @@ export type VatLine = z.infer<typeof VatLine>;
 
 /** A credit note's reference: `AV-` + the issuing register's first 8 id characters + `-` + the return ticket's number. */
 export const CreditNoteReference = z.string().trim().toUpperCase().regex(/^AV-[0-9A-F]{8}-\d{1,12}$/, 'a credit note reference looks like AV-1A2B3C4D-42');
+/** A gift card's reference: `CC-` + the issuing register's first 8 id characters + `-` + the number of the ticket that sold it. */
+export const GiftCardReference = z.string().trim().toUpperCase().regex(/^CC-[0-9A-F]{8}-\d{1,12}$/, 'a gift card reference looks like CC-1A2B3C4D-42');
+/** The reference a tender names: an avoir's or a gift card's. */
+export const TenderReference = z.string().trim().toUpperCase().regex(/^(AV|CC)-[0-9A-F]{8}-\d{1,12}$/, 'a reference looks like AV-1A2B3C4D-42 (credit note) or CC-1A2B3C4D-42 (gift card)');
 export const TicketPayment = z.object({
   method: PaymentMethod,
   amountCents: Cents,
-  /** A credit note: the one this refund issues (a return) or this tender spends (a sale). */
+  /** A credit note or a gift card: the avoir this refund issues (a return) or what this tender spends (a sale). */
   reference: z.string().max(40).optional(),
   /** A credit note spent: the reservation that checked it (central, or its issuing register on the LAN). */
   reservationId: z.string().min(1).max(80).optional(),
@@ -74,8 +78,9 @@ export const TicketPayload = z.object({
   cashierId: Id,
   customerId: Id.nullable(),
   soldOffline: z.boolean(),
-  lines: z.array(TicketLine).min(1),
-  vat: z.array(VatLine).min(1),
+  /** At least one line, except on a gift card's sale (`giftCard`): no goods, no VAT (§25). */
+  lines: z.array(TicketLine),
+  vat: z.array(VatLine),
   totalCents: Cents,
   payments: z.array(TicketPayment),
   changeCents: Cents.nonnegative(),
@@ -87,6 +92,11 @@ export const TicketPayload = z.object({
   reservationId: z.string().uuid().optional(),
   /** Present when the ticket needed a manager's approval. */
   approvedBy: ApprovedBy.optional(),
+  /**
+   * A gift card's sale (§25): the card this ticket issues, its only line; such a ticket has no goods
+   * line and no VAT (a multi-purpose voucher bears VAT when spent) and is no turnover.
+   */
+  giftCard: z.object({ reference: GiftCardReference, amountCents: Cents.positive() }).optional(),
 });
 export type TicketPayload = z.infer<typeof TicketPayload>;
 
@@ -120,6 +130,8 @@ export const EVENT_TYPES = [
   /** Part of one of this register's credit notes reserved for a sale at another register over the LAN (central down). */
   'credit_note_reserved_for_peer',
   'credit_note_released_for_peer',
+  'gift_card_reserved_for_peer',
+  'gift_card_released_for_peer',
   /** The cash drawer opened without a sale ("no sale", manager-approved; details: who asked, who approved, why). */
   'drawer_opened_no_sale',
 ] as const;
@@ -175,6 +187,8 @@ export const DayTotals = TicketTotals.extend({
   vatSales: z.array(VatLine),
   /** Per VAT rate, return tickets only (negative amounts, as the tickets carry them). */
   vatReturns: z.array(VatLine),
+  /** Gift cards sold (§25): their amount, outside the sales and the grand totals; absent when none. */
+  giftCardsIssuedCents: Cents.positive().optional(),
 });
 export type DayTotals = z.infer<typeof DayTotals>;
 
@@ -320,8 +334,9 @@ export const InvoicePayload = z.object({
   seller: z.object({ storeId: Id, name: z.string().max(200), address: z.string().max(500), siret: z.string().max(40), vatNumber: z.string().max(40) }),
   customer: z.object({ id: Id, name: z.string().max(200), email: z.string().max(200).nullable(), phone: z.string().max(60).nullable() }),
   ticket: z.object({ number: z.number().int().positive(), soldAt: IsoDateTime, signature: z.string().min(1).max(200) }),
-  lines: z.array(TicketLine).min(1),
-  vat: z.array(VatLine).min(1),
+  /** At least one line, except on a gift card's sale (`giftCard`): no goods, no VAT (§25). */
+  lines: z.array(TicketLine),
+  vat: z.array(VatLine),
   /** Sum of the VAT lines' bases (total excluding VAT). */
   totalExclVatCents: Cents,
   /** Sum of the VAT lines' VAT. */

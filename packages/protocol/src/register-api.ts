@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Cents, Id, IsoDateTime, Sku } from './common';
-import { CreditNoteReference, CashMovementKind, CashMovementPayload, DenominationCount, EURO_DENOMINATIONS, PaymentMethod, TicketLine, TicketPayment, VatLine } from './record';
+import { GiftCardReference, TenderReference, CashMovementKind, CashMovementPayload, DenominationCount, EURO_DENOMINATIONS, PaymentMethod, TicketLine, TicketPayment, VatLine } from './record';
 import { RegisterMode, SosCopyKind } from './sync';
 import { JournalEvent } from './event-codes';
 
@@ -68,8 +68,8 @@ export const SaleLineRequest = z.object({
 export const SalePaymentRequest = z.object({
   method: PaymentMethod,
   amountCents: Cents.positive(),
-  /** With `credit_note`: the avoir's reference (printed on the return's receipt). */
-  reference: CreditNoteReference.optional(),
+  /** With `credit_note`: the avoir's reference (printed on the return's receipt); with `gift_card`: the card's (CC-…). */
+  reference: TenderReference.optional(),
 });
 
 /**
@@ -91,6 +91,20 @@ export const SaleRequest = z.object({
   approval: Approval.optional(),
 });
 export type SaleRequest = z.infer<typeof SaleRequest>;
+
+/**
+ * `POST /api/gift-cards` (a cashier): sells a gift card (§25). The ticket's one line is the card:
+ * no goods, no VAT. `amountCents` above 0 and at most the store's cap (422 PAYMENT_REFUSED, reason
+ * GIFT_CARD_AMOUNT / GIFT_CARD_MAX), paid by cash, card or cheque (reason GIFT_CARD_TENDER).
+ */
+export const SellGiftCardRequest = z.object({
+  amountCents: z.number().int(),
+  payments: z.array(z.object({ method: PaymentMethod, amountCents: Cents.positive() })).min(1).max(20),
+  /** Idempotency key chosen by the screen: a retried POST returns the ticket already made. */
+  clientSaleId: z.string().uuid().optional(),
+});
+export type SellGiftCardRequest = z.infer<typeof SellGiftCardRequest>;
+export const GiftCardReferenceParams = z.object({ reference: GiftCardReference });
 
 export const ReturnRequest = z.object({
   original: z.object({ registerId: Id.optional(), number: z.number().int().positive() }),
@@ -118,6 +132,8 @@ export const LocalTicket = z.object({
   /** When the central server acknowledged it; null while it waits in the outbox. */
   integratedAt: IsoDateTime.nullable(),
   original: z.object({ registerId: Id, number: z.number().int() }).nullable(),
+  /** A gift card's sale: the card it issued (§25). */
+  giftCard: z.object({ reference: z.string(), amountCents: Cents.positive() }).optional(),
 });
 export type LocalTicket = z.infer<typeof LocalTicket>;
 
@@ -159,6 +175,8 @@ export const SaleResponse = z.object({
   soldAt: IsoDateTime,
   /** A training ticket (training mode): numbered in the `training` chain, never counted, "TICKET DE FORMATION — NON VALABLE". */
   training: z.boolean(),
+  /** A gift card's sale: the card it issued (its reference is printed with its Code 128). */
+  giftCard: z.object({ reference: z.string(), amountCents: Cents.positive() }).optional(),
 });
 export type SaleResponse = z.infer<typeof SaleResponse>;
 

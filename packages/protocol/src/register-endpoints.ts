@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { endpoint } from './api-client';
 import { listOf } from './common';
-import { CreditNote } from './peer-api';
+import { CreditNote, GiftCard } from './peer-api';
 import { JournalEventsResponse } from './event-codes';
 import {
   CashierLoginRequest,
@@ -20,6 +20,7 @@ import {
   ReturnRequest,
   SaleRequest,
   SaleResponse,
+  SellGiftCardRequest,
   SosCopyResult,
   TrainingRequest,
   TrainingState,
@@ -75,6 +76,8 @@ export const registerEndpoints = {
   archives: endpoint('GET', '/api/archives', { response: z.object({ items: z.array(Archive) }) }),
   drawer: endpoint('GET', '/api/cash/drawer', { response: DrawerState }),
   creditNote: endpoint('GET', '/api/credit-notes/:reference', { response: CreditNote }),
+  giftCard: endpoint('GET', '/api/gift-cards/:reference', { response: GiftCard }),
+  sellGiftCard: endpoint('POST', '/api/gift-cards', { body: SellGiftCardRequest, response: SaleResponse }),
   cashMovement: endpoint('POST', '/api/cash/movements', { body: CashMovementRequest, response: CashMovement }),
   openDrawer: endpoint('POST', '/api/cash/drawer/open', { body: DrawerOpenRequest, response: DrawerOpening }),
   holdSale: endpoint('POST', '/api/held-sales', { body: HoldSaleRequest, response: HeldSale }),

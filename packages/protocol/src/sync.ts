@@ -113,6 +113,8 @@ export const StoreIdentity = z.object({
    * ask for the till extras (`?with=references,till`), like the fields above; absent: the default 2500.
    */
   mealVoucherCapCents: z.number().int().nonnegative().optional(),
+  /** The most one gift card may be sold for, cents (§25). Sent only with `?with=…,gift-card`; absent: the default 50000. */
+  giftCardMaxCents: z.number().int().positive().optional(),
 });
 export type StoreIdentity = z.infer<typeof StoreIdentity>;
 
@@ -231,20 +233,22 @@ export type Snapshot = z.infer<typeof Snapshot>;
  * `till`: the meal-voucher cap in the store line and `meal_voucher` in the payment methods (§24);
  * `open-price`: open-price items come with their cap (`openPriceMaxCents`); without it, central leaves
  * them out of a full copy and sends them as inactive in changes: a till that cannot ask the price never sells one.
+ * `gift-card`: the store's gift-card cap in the store line and `gift_card` in the payment methods (§25).
  * An older register asks for less and gets exactly the lines it hashes, so its copies keep verifying.
  */
-export const COPY_EXTRAS = ['references', 'till', 'open-price'] as const;
+export const COPY_EXTRAS = ['references', 'till', 'open-price', 'gift-card'] as const;
 export type CopyExtra = (typeof COPY_EXTRAS)[number];
-export const CopyQuery = z.object({ with: z.string().max(100).regex(/^(references|till|open-price)(,(references|till|open-price))*$/, 'a comma-separated list of: references, till, open-price').optional() });
+export const CopyQuery = z.object({ with: z.string().max(100).regex(/^(references|till|open-price|gift-card)(,(references|till|open-price|gift-card))*$/, 'a comma-separated list of: references, till, open-price, gift-card').optional() });
 /** The extras a `?with=` names. */
 export function copyExtrasOf(w: string | undefined): CopyExtras {
   const names = new Set((w ?? '').split(','));
-  return { references: names.has('references'), till: names.has('till'), openPrice: names.has('open-price') };
+  return { references: names.has('references'), till: names.has('till'), openPrice: names.has('open-price'), giftCard: names.has('gift-card') };
 }
 export interface CopyExtras {
   references: boolean;
   till: boolean;
   openPrice: boolean;
+  giftCard: boolean;
 }
 /** The `?with=` a register of this release sends for its copies (full and changes). */
 export const COPY_WITH = COPY_EXTRAS.join(',');

@@ -25,6 +25,9 @@ test('canonical text of each kind of line: fixed keys in the schema order, nothi
     [{ t: 'store', r: { ...store, mealVoucherCapCents: 0 } }, '{"t":"store","r":{"id":"s1","name":"Boutique","address":"1 rue","siret":"123","vatNumber":"FR1","timezone":"Europe/Paris","businessDayCutoff":"04:00","fiscalYearStartMonth":1,"mealVoucherCapCents":0}}'],
     [{ t: 'paymentMethod', r: 'card' }, '{"t":"paymentMethod","r":"card"}'],
     [{ t: 'paymentMethod', r: 'meal_voucher' }, '{"t":"paymentMethod","r":"meal_voucher"}'],
+    // `with=gift-card`: the gift-card cap after the meal-voucher cap, and the method; absent, the line reads as before.
+    [{ t: 'store', r: { ...store, mealVoucherCapCents: 2500, giftCardMaxCents: 30000 } }, '{"t":"store","r":{"id":"s1","name":"Boutique","address":"1 rue","siret":"123","vatNumber":"FR1","timezone":"Europe/Paris","businessDayCutoff":"04:00","fiscalYearStartMonth":1,"mealVoucherCapCents":2500,"giftCardMaxCents":30000}}'],
+    [{ t: 'paymentMethod', r: 'gift_card' }, '{"t":"paymentMethod","r":"gift_card"}'],
     [{ t: 'product', r: product('A') }, '{"t":"product","r":{"sku":"A","label":"P A","priceCents":130,"vatRate":550,"category":"Pain","barcodes":["b-A"],"active":true}}'],
     [{ t: 'customer', r: customer('c1') }, '{"t":"customer","r":{"id":"c1","name":"C c1","email":"c1@x","phone":null,"active":true}}'],
     [{ t: 'cashier', r: cashier('k1') }, '{"t":"cashier","r":{"id":"k1","login":"lk1","displayName":"K k1","role":"cashier","pinHash":"h","active":true}}'],

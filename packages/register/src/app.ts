@@ -9,7 +9,7 @@ import { catalogRoutes } from './catalog/catalog.routes';
 import { statusRoutes } from './status/status.routes';
 import { remoteCopyRoutes } from './sync/remote-copy.routes';
 import { peerReturnRoutes } from './returns/peer-return.routes';
-import { creditNoteRoutes } from './credit-notes/credit-note.routes';
+import { storedValueRoutes } from './credit-notes/stored-value.routes';
 import { cashierScreenRoutes } from './web/cashier-screen.routes';
 import type { AgentHandle } from './sync/register-agent';
 import { installMetricsEndpoint } from '@comptoir/metrics';
@@ -54,7 +54,7 @@ export function buildRegister(deps: RegisterDeps): FastifyInstance {
     statusRoutes(api, deps.agent);
     remoteCopyRoutes(api, deps.agent);
     peerReturnRoutes(api, deps.ctx);
-    creditNoteRoutes(api, deps.ctx);
+    storedValueRoutes(api, deps.ctx);
     cashierScreenRoutes(api, deps.ctx, deps.cashierWebDir);
   });
   return app;

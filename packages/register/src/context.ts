@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { CreditNote, SpendCreditNoteRequest, PeerReserveRequest, RegisterMode, ReleaseReturnResponse, ReserveReturnRequest, ReturnableTicket, StoreRegister } from '@comptoir/protocol';
+import type { StoredValue, StoredValueKind, SpendCreditNoteRequest, PeerReserveRequest, RegisterMode, ReleaseReturnResponse, ReserveReturnRequest, ReturnableTicket, StoreRegister } from '@comptoir/protocol';
 import type { RegisterDatabase } from './db/schema';
 import { prepareStatements, type Statements } from './db/statements';
 
@@ -23,9 +23,10 @@ export interface StoreReturnsCentral {
   storeTicket(registerId: string, number: number): Promise<ReturnableTicket>;
   reserveReturn(body: ReserveReturnRequest): Promise<ReturnableTicket>;
   releaseReturn(reservationId: string): Promise<{ released: number }>;
-  creditNote(reference: string): Promise<CreditNote>;
-  reserveCreditNote(body: SpendCreditNoteRequest): Promise<CreditNote>;
-  releaseCreditNote(reservationId: string): Promise<{ released: number }>;
+  /** Avoirs and gift cards (one mechanism, credit-notes/stored-value.service.ts). */
+  storedValue(kind: StoredValueKind, reference: string): Promise<StoredValue>;
+  reserveStoredValue(kind: StoredValueKind, body: SpendCreditNoteRequest): Promise<StoredValue>;
+  releaseStoredValue(kind: StoredValueKind, reservationId: string): Promise<{ released: number }>;
 }
 
 /** Another register of the store, asked over the LAN while central is down (returns/peer-client.ts; throws PeerCallError). */
@@ -33,9 +34,9 @@ export interface StoreReturnsPeers {
   ticket(peer: StoreRegister, number: number): Promise<ReturnableTicket>;
   reserveReturn(peer: StoreRegister, body: PeerReserveRequest): Promise<ReturnableTicket>;
   releaseReturn(peer: StoreRegister, reservationId: string): Promise<ReleaseReturnResponse>;
-  creditNote(peer: StoreRegister, reference: string): Promise<CreditNote>;
-  spendCreditNote(peer: StoreRegister, body: SpendCreditNoteRequest): Promise<CreditNote>;
-  releaseCreditNote(peer: StoreRegister, reservationId: string): Promise<ReleaseReturnResponse>;
+  storedValue(kind: StoredValueKind, peer: StoreRegister, reference: string): Promise<StoredValue>;
+  spendStoredValue(kind: StoredValueKind, peer: StoreRegister, body: SpendCreditNoteRequest): Promise<StoredValue>;
+  releaseStoredValue(kind: StoredValueKind, peer: StoreRegister, reservationId: string): Promise<ReleaseReturnResponse>;
 }
 
 /**

@@ -24,7 +24,7 @@ const cash = (amountCents: number) => ({ method: 'cash', amountCents });
 const sample: Receipt = {
   store: {
     storeId: 'store-1', name: 'Épicerie du Port', address: '1 rue du Test, Paris', siret: '12345678900011', vatNumber: 'FR00123456789',
-    timezone: 'Europe/Paris', registerId: 'reg-1', registerName: 'Caisse 1', softwareName: 'Comptoir', softwareVersion: '9.8.7', mealVoucherCapCents: 2500,
+    timezone: 'Europe/Paris', registerId: 'reg-1', registerName: 'Caisse 1', softwareName: 'Comptoir', softwareVersion: '9.8.7', mealVoucherCapCents: 2500, giftCardMaxCents: 50000,
   },
   ticket: {
     registerId: 'reg-1', number: 42, kind: 'sale', totalCents: 123456, soldAt: '2026-03-14T08:05:09.000Z', soldOffline: false,

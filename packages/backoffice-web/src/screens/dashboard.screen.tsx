@@ -31,6 +31,9 @@ export function DashboardScreen() {
           <div className="kpis" data-testid={`dash-${s.storeId}`}>
             <div className="kpi"><span>{t('dash.total')}</span><strong data-testid="dash-total">{formatEuros(s.totalCents, lang)}</strong></div>
             <div className="kpi"><span>{t('dash.tickets')}</span><strong>{s.tickets}</strong></div>
+            {s.giftCardsIssued > 0 && (
+              <div className="kpi"><span>{t('dash.giftCards')}</span><strong data-testid="dash-gift-cards">{formatEuros(s.giftCardsIssuedCents, lang)} ({s.giftCardsIssued})</strong></div>
+            )}
             <div className="kpi">
               <span>{t('dash.offline')}</span>
               <strong><Link to={`/documents?soldOffline=true&from=${dash.data!.date}&to=${dash.data!.date}`}>{s.offlineTickets}</Link></strong>

@@ -19,6 +19,8 @@ export interface StoresTable {
   code: Generated<string>;
   /** Cap of meal vouchers (titres-restaurant) per ticket, cents (migration 0023; default 2500). */
   meal_voucher_cap_cents: Generated<number>;
+  /** Most a gift card is sold for, cents (migration 0025; default 50000). */
+  gift_card_max_cents: Generated<number>;
   change_version: number;
 }
 
@@ -285,9 +287,12 @@ export interface CreditNotesTable {
   reference: string;
   store_id: string;
   register_id: string;
+  /** The issuing ticket's number (a return for an avoir, the card's sale for a gift card). */
   return_number: number;
   amount_cents: number;
   issued_at: string;
+  /** `credit_note` or `gift_card` (migration 0025). */
+  kind: Generated<'credit_note' | 'gift_card'>;
 }
 
 export interface CreditNoteSpendsTable {

@@ -134,12 +134,22 @@ export async function sell(reg: ShopRegister, items: { sku: string; priceCents: 
   return { ...res, ms: performance.now() - started };
 }
 
-/** The events of the register's own signed event chain, read from its file (read-only), in order. */
-export function registerEvents(reg: ShopRegister): string[] {
+/** Reads the register's own file (read-only), then closes it. */
+export function readRegisterFile<T>(reg: ShopRegister, read: (db: Database.Database) => T): T {
   const db = new Database(join(reg.process.dataDir, 'register.sqlite'), { readonly: true, fileMustExist: true });
   try {
-    return (db.prepare("SELECT payload FROM records WHERE chain = 'event' ORDER BY number").all() as { payload: string }[]).map((r) => JSON.parse(r.payload).event);
+    return read(db);
   } finally {
     db.close();
   }
+}
+
+/** The events of the register's own signed event chain, read from its file (read-only), in order. */
+export function registerEvents(reg: ShopRegister): string[] {
+  return readRegisterFile(reg, (db) => (db.prepare("SELECT payload FROM records WHERE chain = 'event' ORDER BY number").all() as { payload: string }[]).map((r) => JSON.parse(r.payload).event));
+}
+
+/** True once `reg` lists `other` (with its URL) among the store's registers (its own file, read-only). */
+export function knowsRegister(reg: ShopRegister, other: ShopRegister): boolean {
+  return readRegisterFile(reg, (db) => db.prepare('SELECT 1 FROM store_registers WHERE register_id = ? AND url IS NOT NULL').get(other.id) !== undefined);
 }

@@ -7,7 +7,7 @@ import type { PaymentMethod, ClosurePeriod } from '../record';
 import type { RegisterMode, SosCopyKind } from '../sync';
 
 /** `details.reason` of a refusal (domain error codes, approval and availability reasons). */
-const REASONS = ['CART_EMPTY', 'CART_MIXED_SIGNS', 'CART_TOTAL_INVALID', 'LINE_DISCOUNT_INVALID', 'LINE_PRICE_INVALID', 'LINE_QUANTITY_INVALID', 'LINE_VAT_INVALID', 'PAYMENT_AMOUNT_INVALID', 'PAYMENT_METHOD_INVALID', 'PAYMENT_SHORT', 'MEAL_VOUCHER_OVER_DUE', 'MEAL_VOUCHER_CAP', 'MEAL_VOUCHER_REFUND', 'RETURN_EMPTY', 'RETURN_LINE_UNKNOWN', 'RETURN_QUANTITY_INVALID', 'UNBALANCED', 'training', 'central_unreachable', 'invalid_approval', 'not_a_manager', 'manager_required'] as const;
+const REASONS = ['CART_EMPTY', 'CART_MIXED_SIGNS', 'CART_TOTAL_INVALID', 'LINE_DISCOUNT_INVALID', 'LINE_PRICE_INVALID', 'LINE_QUANTITY_INVALID', 'LINE_VAT_INVALID', 'PAYMENT_AMOUNT_INVALID', 'PAYMENT_METHOD_INVALID', 'PAYMENT_SHORT', 'MEAL_VOUCHER_OVER_DUE', 'MEAL_VOUCHER_CAP', 'MEAL_VOUCHER_REFUND', 'GIFT_CARD_AMOUNT', 'GIFT_CARD_MAX', 'GIFT_CARD_TENDER', 'GIFT_CARD_OVER_DUE', 'GIFT_CARD_REFUND', 'gift_card_reference', 'gift_card_return', 'RETURN_EMPTY', 'RETURN_LINE_UNKNOWN', 'RETURN_QUANTITY_INVALID', 'UNBALANCED', 'training', 'central_unreachable', 'invalid_approval', 'not_a_manager', 'manager_required'] as const;
 
 type SharedKey =
   | `err.${ErrorCode}`
@@ -27,7 +27,7 @@ const FIELD_NAMES = [
   'login', 'name', 'email', 'phone', 'quantity', 'delta', 'reason', 'note', 'storeId', 'registerId', 'from', 'to', 'amountCents',
   'lines', 'payments', 'method', 'siret', 'vatNumber', 'timezone', 'address', 'customerId', 'limit', 'offset', 'account', 'code',
   'countedCashCents', 'discountBp', 'url', 'active', 'row', 'price', 'vat', 'businessDayCutoff', 'fiscalYearStartMonth',
-  'counted', 'mealVoucherCapCents',
+  'counted', 'mealVoucherCapCents', 'giftCardMaxCents',
   'openPriceMaxCents', 'openPriceMax', 'unitPriceCents',
 ] as const;
 type FieldName = (typeof FIELD_NAMES)[number];
@@ -57,6 +57,7 @@ const fr: Record<SharedKey, string> = {
   'err.RETURN_REFUSED': 'Retour refusé',
   'err.RETURN_ALREADY_REFUNDED': 'Ces articles ont déjà été remboursés',
   'err.CREDIT_NOTE_SPENT': 'Il ne reste pas assez sur cet avoir',
+  'err.GIFT_CARD_SPENT': 'Il ne reste pas assez sur cette carte cadeau',
   'err.STOCK_COUNT_OPEN': 'Un inventaire de cette catégorie est déjà en cours dans ce magasin',
   'err.STOCK_COUNT_POSTED': 'Cet inventaire est déjà validé : il ne peut plus changer',
   'err.STOCK_COUNT_INCOMPLETE': 'Des articles ne sont pas encore comptés',
@@ -137,12 +138,14 @@ const fr: Record<SharedKey, string> = {
   'field.businessDayCutoff': 'Fin de la journée de vente',
   'field.fiscalYearStartMonth': 'Début de l’exercice',
   'field.mealVoucherCapCents': 'Plafond titres-restaurant',
+  'field.giftCardMaxCents': 'Montant maximal d’une carte cadeau',
   'field.counted': 'Quantité comptée',
   'method.cash': 'Espèces',
   'method.card': 'Carte',
   'method.cheque': 'Chèque',
   'method.credit_note': 'Avoir',
   'method.meal_voucher': 'Titre-restaurant',
+  'method.gift_card': 'Carte cadeau',
   'role.admin': 'Administrateur',
   'role.manager': 'Gérant',
   'role.cashier': 'Caissier',
@@ -170,6 +173,13 @@ const fr: Record<SharedKey, string> = {
   'reason.MEAL_VOUCHER_OVER_DUE': 'un titre-restaurant ne dépasse pas le reste à payer (pas de rendu de monnaie)',
   'reason.MEAL_VOUCHER_CAP': 'plafond des titres-restaurant par ticket dépassé',
   'reason.MEAL_VOUCHER_REFUND': 'un remboursement ne se fait pas en titres-restaurant',
+  'reason.GIFT_CARD_AMOUNT': 'le montant d’une carte cadeau est supérieur à zéro',
+  'reason.GIFT_CARD_MAX': 'montant au-delà du maximum d’une carte cadeau dans ce magasin',
+  'reason.GIFT_CARD_TENDER': 'une carte cadeau se paie en espèces, carte bancaire ou chèque',
+  'reason.GIFT_CARD_OVER_DUE': 'une carte cadeau ne dépasse pas le reste à payer (pas de rendu de monnaie)',
+  'reason.GIFT_CARD_REFUND': 'un remboursement ne se fait pas sur une carte cadeau',
+  'reason.gift_card_reference': 'référence de carte cadeau manquante ou invalide',
+  'reason.gift_card_return': 'la vente d’une carte cadeau ne se rembourse pas',
   'reason.RETURN_EMPTY': 'rien à rendre',
   'reason.RETURN_LINE_UNKNOWN': 'article absent du ticket d’origine',
   'reason.RETURN_QUANTITY_INVALID': 'quantité supérieure à ce qui reste à rendre',
@@ -204,6 +214,7 @@ const en: Record<SharedKey, string> = {
   'err.RETURN_REFUSED': 'Return refused',
   'err.RETURN_ALREADY_REFUNDED': 'These items were already refunded',
   'err.CREDIT_NOTE_SPENT': 'Not enough left on this credit note',
+  'err.GIFT_CARD_SPENT': 'Not enough left on this gift card',
   'err.STOCK_COUNT_OPEN': 'A stock count of this category is already open in this store',
   'err.STOCK_COUNT_POSTED': 'This stock count is posted already: it can no longer change',
   'err.STOCK_COUNT_INCOMPLETE': 'Some products are not counted yet',
@@ -284,12 +295,14 @@ const en: Record<SharedKey, string> = {
   'field.businessDayCutoff': 'End of the business day',
   'field.fiscalYearStartMonth': 'Start of the fiscal year',
   'field.mealVoucherCapCents': 'Meal-voucher cap',
+  'field.giftCardMaxCents': 'Gift card maximum',
   'field.counted': 'Counted quantity',
   'method.cash': 'Cash',
   'method.card': 'Card',
   'method.cheque': 'Cheque',
   'method.credit_note': 'Credit note',
   'method.meal_voucher': 'Meal voucher',
+  'method.gift_card': 'Gift card',
   'role.admin': 'Administrator',
   'role.manager': 'Manager',
   'role.cashier': 'Cashier',
@@ -317,6 +330,13 @@ const en: Record<SharedKey, string> = {
   'reason.MEAL_VOUCHER_OVER_DUE': 'a meal voucher may not exceed what is due (no change is given)',
   'reason.MEAL_VOUCHER_CAP': 'above the meal-voucher cap per ticket',
   'reason.MEAL_VOUCHER_REFUND': 'a refund is never made in meal vouchers',
+  'reason.GIFT_CARD_AMOUNT': 'a gift card is sold for more than zero',
+  'reason.GIFT_CARD_MAX': 'above this store’s gift card maximum',
+  'reason.GIFT_CARD_TENDER': 'a gift card is paid by cash, card or cheque',
+  'reason.GIFT_CARD_OVER_DUE': 'a gift card may not exceed what is due (no change is given)',
+  'reason.GIFT_CARD_REFUND': 'a refund is never made on a gift card',
+  'reason.gift_card_reference': 'gift card reference missing or invalid',
+  'reason.gift_card_return': 'a gift card’s sale is not refunded',
   'reason.RETURN_EMPTY': 'nothing to return',
   'reason.RETURN_LINE_UNKNOWN': 'item not on the original ticket',
   'reason.RETURN_QUANTITY_INVALID': 'more than what is left to return',

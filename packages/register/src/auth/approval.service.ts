@@ -1,4 +1,4 @@
-import { DEFAULT_MEAL_VOUCHER_CAP_CENTS } from '@comptoir/domain';
+import { DEFAULT_GIFT_CARD_MAX_CENTS, DEFAULT_MEAL_VOUCHER_CAP_CENTS } from '@comptoir/domain';
 import { ComptoirError, type Approval, type ApprovedBy } from '@comptoir/protocol';
 import type { RegisterContext } from '../context';
 import { checkPin, type Actor } from './auth.service';
@@ -72,19 +72,21 @@ export interface StoreRules {
   cashierDiscountLimitBp: number;
   returnsNeedApproval: boolean;
   mealVoucherCapCents: number;
+  giftCardMaxCents: number;
 }
 
 export function storeRules(ctx: RegisterContext): StoreRules {
-  const row = ctx.sqlite.prepare('SELECT cashier_discount_limit_bp, returns_need_approval, meal_voucher_cap_cents FROM copy_store LIMIT 1').get() as
-    | { cashier_discount_limit_bp: number; returns_need_approval: number; meal_voucher_cap_cents: number | null }
+  const row = ctx.sqlite.prepare('SELECT cashier_discount_limit_bp, returns_need_approval, meal_voucher_cap_cents, gift_card_max_cents FROM copy_store LIMIT 1').get() as
+    | { cashier_discount_limit_bp: number; returns_need_approval: number; meal_voucher_cap_cents: number | null; gift_card_max_cents: number | null }
     | undefined;
   return row
     ? {
         cashierDiscountLimitBp: row.cashier_discount_limit_bp,
         returnsNeedApproval: row.returns_need_approval === 1,
         mealVoucherCapCents: row.meal_voucher_cap_cents ?? DEFAULT_MEAL_VOUCHER_CAP_CENTS,
+        giftCardMaxCents: row.gift_card_max_cents ?? DEFAULT_GIFT_CARD_MAX_CENTS,
       }
-    : { cashierDiscountLimitBp: 1000, returnsNeedApproval: true, mealVoucherCapCents: DEFAULT_MEAL_VOUCHER_CAP_CENTS };
+    : { cashierDiscountLimitBp: 1000, returnsNeedApproval: true, mealVoucherCapCents: DEFAULT_MEAL_VOUCHER_CAP_CENTS, giftCardMaxCents: DEFAULT_GIFT_CARD_MAX_CENTS };
 }
 
 /** True when one line's discount is above the cashier limit (basis points of the line's gross amount). */

@@ -233,6 +233,16 @@ const m0015OpenPrice: Migration = {
   },
 };
 
+// Gift cards (issue 12, docs/architecture.md §25): the store's cap on a card's amount from the copy's
+// store line; null in a copy made before (the rule then uses the default, 500,00 €). The cards and
+// their spends need no table of their own: a card is a signed ticket, its spends are in
+// `credit_note_spends` beside the avoirs' (the reference's prefix tells them apart).
+const m0016GiftCards: Migration = {
+  async up(db: Kysely<any>) {
+    await sql`ALTER TABLE copy_store ADD COLUMN gift_card_max_cents INTEGER`.execute(db);
+  },
+};
+
 export const registerMigrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_sos_copy': m0002SosCopy,
@@ -250,4 +260,5 @@ export const registerMigrations: Record<string, Migration> = {
   '0013_archive_uploads': m0013ArchiveUploads,
   '0014_meal_vouchers': m0014MealVouchers,
   '0015_open_price': m0015OpenPrice,
+  '0016_gift_cards': m0016GiftCards,
 };

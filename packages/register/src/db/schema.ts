@@ -45,6 +45,8 @@ export interface CopyStoreTable {
   registers: string | null;
   /** Meal vouchers accepted per ticket, cents; null in a copy from before (migration 0014_meal_vouchers). */
   meal_voucher_cap_cents: number | null;
+  /** Most a gift card is sold for, cents; null in a copy from before (migration 0016_gift_cards). */
+  gift_card_max_cents: number | null;
 }
 
 /** Consecutive failed logins per key (`login:<login>`, `addr:<address>`); see domain login-throttle. */

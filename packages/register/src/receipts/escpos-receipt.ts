@@ -13,7 +13,7 @@ export interface EscPosOptions {
   columns?: number;
 }
 
-const METHOD: Record<PaymentMethod, string> = { cash: 'Espèces', card: 'Carte', cheque: 'Chèque', credit_note: 'Avoir', meal_voucher: 'Titre-restaurant' };
+const METHOD: Record<PaymentMethod, string> = { cash: 'Espèces', card: 'Carte', cheque: 'Chèque', credit_note: 'Avoir', meal_voucher: 'Titre-restaurant', gift_card: 'Carte cadeau' };
 
 /** 123456 → "1 234,56 €" (plain spaces: a printer's code page has no narrow no-break space). */
 export function euros(cents: number): string {
@@ -67,6 +67,12 @@ export function encodeReceiptEscPos(receipt: Receipt, opts: EscPosOptions = {}):
     let detail = `  ${l.quantity} x ${euros(l.unitPriceCents)} (TVA ${formatRate(l.vatRate)})`;
     if (l.discountCents > 0) detail += ` - Remise ${euros(l.discountCents)}`;
     e.line(detail);
+  }
+  if (ticket.giftCard) {
+    // A gift card's sale (§25): the card is the ticket's one line, outside VAT; its reference and Code 128 are what the customer spends.
+    row(`Carte cadeau ${ticket.giftCard.reference}`, euros(ticket.giftCard.amountCents));
+    e.line('  Hors champ de TVA (due à l\'utilisation)');
+    e.align('center').barcode(ticket.giftCard.reference, 'code128', { height: 60, width: 2, text: false }).line(ticket.giftCard.reference).align('left');
   }
   e.rule();
 

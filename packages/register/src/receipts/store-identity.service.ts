@@ -1,4 +1,4 @@
-import { DEFAULT_MEAL_VOUCHER_CAP_CENTS } from '@comptoir/domain';
+import { DEFAULT_GIFT_CARD_MAX_CENTS, DEFAULT_MEAL_VOUCHER_CAP_CENTS } from '@comptoir/domain';
 import { ComptoirError, type ReceiptStore } from '@comptoir/protocol';
 import type { RegisterContext } from '../context';
 import type { CopyStoreTable } from '../db/schema';
@@ -24,6 +24,7 @@ export function readStoreIdentity(ctx: RegisterContext): ReceiptStore {
     softwareName: SOFTWARE.name,
     softwareVersion: SOFTWARE.version,
     mealVoucherCapCents: row.meal_voucher_cap_cents ?? DEFAULT_MEAL_VOUCHER_CAP_CENTS,
+    giftCardMaxCents: row.gift_card_max_cents ?? DEFAULT_GIFT_CARD_MAX_CENTS,
   };
 }
 

@@ -1,7 +1,7 @@
 import { Agent, request } from 'undici';
 import type { z } from 'zod';
 import { signPeerRequest } from '@comptoir/domain';
-import { CreditNote, ErrorBody, PROTOCOL_HEADER, type SpendCreditNoteRequest, PROTOCOL_VERSION, ReleaseReturnResponse, ReturnableTicket, type PeerReserveRequest, type StoreRegister } from '@comptoir/protocol';
+import { STORED_VALUE_KINDS, storedValueFromWire, storedValueSchema, type StoredValue, type StoredValueKind, ErrorBody, PROTOCOL_HEADER, type SpendCreditNoteRequest, PROTOCOL_VERSION, ReleaseReturnResponse, ReturnableTicket, type PeerReserveRequest, type StoreRegister } from '@comptoir/protocol';
 import type { Identity } from '../context';
 
 // Register → register calls on the shop's LAN (docs/architecture.md §17): this register asks the
@@ -42,16 +42,16 @@ export class PeerClient {
     return this.call(peer, 'DELETE', `/api/peer/returns/${reservationId}`, undefined, ReleaseReturnResponse);
   }
 
-  creditNote(peer: StoreRegister, reference: string): Promise<CreditNote> {
-    return this.call(peer, 'GET', `/api/peer/credit-notes/${encodeURIComponent(reference)}`, undefined, CreditNote);
+  async storedValue(kind: StoredValueKind, peer: StoreRegister, reference: string): Promise<StoredValue> {
+    return storedValueFromWire(await this.call(peer, 'GET', `/api/peer/${STORED_VALUE_KINDS[kind].path}/${encodeURIComponent(reference)}`, undefined, storedValueSchema(kind)));
   }
 
-  spendCreditNote(peer: StoreRegister, body: SpendCreditNoteRequest): Promise<CreditNote> {
-    return this.call(peer, 'POST', '/api/peer/credit-notes/spend', body, CreditNote);
+  async spendStoredValue(kind: StoredValueKind, peer: StoreRegister, body: SpendCreditNoteRequest): Promise<StoredValue> {
+    return storedValueFromWire(await this.call(peer, 'POST', `/api/peer/${STORED_VALUE_KINDS[kind].path}/spend`, body, storedValueSchema(kind)));
   }
 
-  releaseCreditNote(peer: StoreRegister, reservationId: string): Promise<ReleaseReturnResponse> {
-    return this.call(peer, 'DELETE', `/api/peer/credit-notes/spend/${reservationId}`, undefined, ReleaseReturnResponse);
+  releaseStoredValue(kind: StoredValueKind, peer: StoreRegister, reservationId: string): Promise<ReleaseReturnResponse> {
+    return this.call(peer, 'DELETE', `/api/peer/${STORED_VALUE_KINDS[kind].path}/spend/${reservationId}`, undefined, ReleaseReturnResponse);
   }
 
   close(): Promise<void> {

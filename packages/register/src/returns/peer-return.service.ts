@@ -1,5 +1,5 @@
 import { buildReturnLines } from '@comptoir/domain';
-import { ComptoirError, eventPayload, type PeerReserveRequest, type ReturnableTicket, type TicketPayload } from '@comptoir/protocol';
+import { ComptoirError, eventPayload, refuseGiftCardReturn, type PeerReserveRequest, type ReturnableTicket, type TicketPayload } from '@comptoir/protocol';
 import { appendRecord } from '../chain/record-chain';
 import type { RegisterContext } from '../context';
 import { CentralCallError } from '../sync/central-client';
@@ -70,7 +70,9 @@ function reserveLocally(ctx: RegisterContext, caller: string, req: PeerReserveRe
     }
     const original = ctx.q.ticketByNumber.get(req.number);
     if (!original || original.kind !== 'sale') throw new ComptoirError('NOT_FOUND', `No sale numbered ${req.number} on this register`);
-    const sold = (JSON.parse(ctx.q.recordByKey.get('ticket', req.number)!.payload) as TicketPayload).lines;
+    const payload = JSON.parse(ctx.q.recordByKey.get('ticket', req.number)!.payload) as TicketPayload;
+    refuseGiftCardReturn(payload, req.number);
+    const sold = payload.lines;
     const already: Record<number, number> = {};
     for (const r of ctx.q.returnedByLine.all(req.number)) already[r.line_no] = r.quantity;
     const check = buildReturnLines(sold, already, lines);

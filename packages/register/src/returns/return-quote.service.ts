@@ -1,5 +1,5 @@
 import { buildReturnLines, priceLines } from '@comptoir/domain';
-import { ComptoirError, type ReturnableTicket, type ReturnQuote, type ReturnQuoteRequest, type TicketPayload } from '@comptoir/protocol';
+import { ComptoirError, refuseGiftCardReturn, type ReturnableTicket, type ReturnQuote, type ReturnQuoteRequest, type TicketPayload } from '@comptoir/protocol';
 import type { RegisterContext } from '../context';
 import { getTicket } from '../sales/ticket.service';
 import { storeTicket } from './store-return.service';
@@ -26,6 +26,7 @@ export async function returnableTicket(ctx: RegisterContext, number: number, reg
   }
   const ticket = await getTicket(ctx, number);
   if (ticket.kind !== 'sale') throw new ComptoirError('RETURN_REFUSED', `Ticket ${number} is a return, not a sale`);
+  refuseGiftCardReturn(ticket, number);
   const already = returnedSoFar(ctx, number);
   return { ticket, lines: ticket.lines.map((l) => ({ lineNo: l.lineNo, sold: l.quantity, returned: already[l.lineNo] ?? 0 })) };
 }

@@ -1,14 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from '@comptoir/http';
-import { LocalTicket, LocalTicketsQuery, ReturnRequest, SaleRequest, SaleResponse, TicketNumberParams, listOf } from '@comptoir/protocol';
+import { LocalTicket, LocalTicketsQuery, ReturnRequest, SaleRequest, SaleResponse, SellGiftCardRequest, TicketNumberParams, listOf } from '@comptoir/protocol';
 import type { RegisterContext } from '../context';
 import type { RegisterMetrics } from '../status/register-metrics.service';
 import { actorOf } from '../auth/session.guard';
 import { approverOf } from '../auth/approval.service';
-import { createSale } from './sale.service';
+import { createSale, sellGiftCard } from './sale.service';
 import { returnTicket } from '../returns/store-return.service';
 import { getTicket, listTickets } from './ticket.service';
-import { sellWithCreditNotes } from '../credit-notes/credit-note-tender.service';
+import { sellWithStoredValues } from '../credit-notes/stored-value-tender.service';
 
 /** 201 for a new sale or return, 200 for a replay of the same clientSaleId (same body). */
 const SaleAnswers = { 200: SaleResponse, 201: SaleResponse };
@@ -18,7 +18,13 @@ export function saleRoutes(app: FastifyInstance, ctx: RegisterContext, metrics: 
   api.post('/api/sales', { config: { access: 'cashier' }, schema: { body: SaleRequest, response: SaleAnswers } }, async (req, reply) => {
     const actor = actorOf(req);
     const approver = await approverOf(ctx, actor, req.body.approval, req.ip);
-    const out = await sellWithCreditNotes(ctx, req.body, approver, (creditNotes) => metrics.commit('sale', () => createSale(ctx, req.body, actor, approver, creditNotes)));
+    const out = await sellWithStoredValues(ctx, req.body, approver, (storedValues) => metrics.commit('sale', () => createSale(ctx, req.body, actor, approver, storedValues)));
+    return reply.code(out.created ? 201 : 200).send(out.sale);
+  });
+
+  /** A gift card's sale (§25): a signed ticket whose one line is the card, its reference CC-<register>-<number>. */
+  api.post('/api/gift-cards', { config: { access: 'cashier' }, schema: { body: SellGiftCardRequest, response: SaleAnswers } }, async (req, reply) => {
+    const out = metrics.commit('sale', () => sellGiftCard(ctx, req.body, actorOf(req)));
     return reply.code(out.created ? 201 : 200).send(out.sale);
   });
 

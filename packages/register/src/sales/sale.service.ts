@@ -1,11 +1,14 @@
-import { buildReturnLines, checkMealVouchers, linePrice, priceLines, settlePayments, spreadTicketDiscount, type LineInput, type Payment, type PricedCart } from '@comptoir/domain';
+import { buildReturnLines, checkGiftCardAmount, checkGiftCardSaleTenders, checkGiftCardTenders, checkMealVouchers, linePrice, priceLines, settlePayments, spreadTicketDiscount, type LineInput, type Payment, type PricedCart } from '@comptoir/domain';
 import {
   ComptoirError,
   creditNoteReference,
+  giftCardReference,
+  refuseGiftCardReturn,
   type ApprovedBy,
   type ReturnRequest,
   type SaleRequest,
   type SaleResponse,
+  type SellGiftCardRequest,
   type TicketPayload,
 } from '@comptoir/protocol';
 import type { Actor } from '../auth/auth.service';
@@ -16,7 +19,7 @@ import { customerInUse } from '../customers/till-customer.service';
 import type { ProductRow } from '../db/statements';
 import { withDaysClosed } from '../closures/closure.service';
 import { trainingEnabled } from '../training/training.service';
-import { signedTender, type CreditNoteTender } from '../credit-notes/credit-note.service';
+import { isStoredValueMethod, signedTender, type CheckedStoredValues } from '../credit-notes/stored-value.service';
 
 export type SaleOutcome = { created: boolean; sale: SaleResponse };
 
@@ -42,11 +45,14 @@ function checkMethods(ctx: RegisterContext, payments: readonly { method: string 
   }
 }
 
-/** Settles a ticket's tenders (domain settlePayments) and holds them to the meal-voucher rules with the store's cap (§24). */
+/** Settles a ticket's tenders (domain settlePayments) and holds them to the meal-voucher rules with the store's cap (§24) and the gift-card rules (§25). */
 function settled(ctx: RegisterContext, totalCents: number, payments: readonly Payment[]) {
   // The vouchers first: one above the total is refused as such (settlePayments would only say that card-like tenders cannot be overpaid).
   const vouchers = checkMealVouchers(totalCents, payments, storeRules(ctx).mealVoucherCapCents);
   if (!vouchers.ok) throw new ComptoirError('PAYMENT_REFUSED', vouchers.message, { reason: vouchers.code });
+  // Likewise gift cards: no change out of a card, never a refund on one.
+  const cards = checkGiftCardTenders(totalCents, payments);
+  if (!cards.ok) throw new ComptoirError('PAYMENT_REFUSED', cards.message, { reason: cards.code });
   const s = settlePayments(totalCents, payments);
   if (!s.ok) throw new ComptoirError('PAYMENT_REFUSED', s.message, { reason: s.code });
   return s.value;
@@ -78,18 +84,16 @@ export function createSale(
   req: SaleRequest,
   actor: Actor,
   approver: Approver | null = null,
-  /** Avoir tenders checked before the transaction (credit-note.service.ts), and the approvals they need. */
-  creditNotes: { tenders: readonly CreditNoteTender[]; reasons: readonly string[] } = { tenders: [], reasons: [] },
+  /** Avoir and gift-card tenders checked before the transaction (stored-value.service.ts), and the approvals they need. */
+  storedValues: Readonly<CheckedStoredValues> = { tenders: [], reasons: [] },
 ): SaleOutcome {
   const identity = requireIdentity(ctx);
   const training = trainingEnabled(ctx);
   // A training sale is no sale: it closes no business day (a plain transaction).
   const inTransaction = training ? (work: () => SaleOutcome) => ctx.sqlite.transaction(work)() : (work: () => SaleOutcome) => withDaysClosed(ctx, actor.cashierId, work);
   const outcome = inTransaction((): SaleOutcome => {
-    if (req.clientSaleId && !training) {
-      const known = ctx.q.ticketByClientSaleId.get(req.clientSaleId);
-      if (known) return { created: false, sale: loadSaleResponse(ctx, known.number) };
-    }
+    const replay = training ? null : replayOf(ctx, req.clientSaleId);
+    if (replay) return replay;
     const inputs: LineInput[] = new Array(req.lines.length);
     for (let i = 0; i < req.lines.length; i++) {
       const l = req.lines[i]!;
@@ -122,14 +126,14 @@ export function createSale(
       ? inputs.some((l) => discountAboveLimit({ ...l, discountCents: l.discountCents ?? 0 }, limitBp)) ||
         discountAboveLimit({ unitPriceCents: 1, quantity: sumGross(cart), discountCents: cart.lines.reduce((s, l) => s + l.discountCents, 0) }, limitBp)
       : cart.lines.some((l) => discountAboveLimit(l, limitBp));
-    const approvedBy = requireApproval(approver, [...(overLimit ? ['discount'] : []), ...creditNotes.reasons]);
+    const approvedBy = requireApproval(approver, [...(overLimit ? ['discount'] : []), ...storedValues.reasons]);
     checkMethods(ctx, req.payments);
-    const unreferenced = req.payments.findIndex((p, i) => p.method === 'credit_note' && !creditNotes.tenders.some((t) => t.index === i));
-    if (unreferenced >= 0 && !training) throw new ComptoirError('PAYMENT_REFUSED', 'A credit note tender must be checked first (reference)', { reason: 'credit_note_reference' });
+    const unreferenced = req.payments.find((p, i) => isStoredValueMethod(p.method) && !storedValues.tenders.some((t) => t.index === i));
+    if (unreferenced && !training) throw new ComptoirError('PAYMENT_REFUSED', `A ${unreferenced.method === 'gift_card' ? 'gift card' : 'credit note'} tender must be checked first (reference)`, { reason: `${unreferenced.method}_reference` });
     const settlement = settled(ctx, cart.totalCents, req.payments);
-    if (training && req.payments.some((p) => p.method === 'credit_note')) throw new ComptoirError('PAYMENT_REFUSED', 'No credit note in training mode', { reason: 'training' });
+    if (training && req.payments.some((p) => isStoredValueMethod(p.method))) throw new ComptoirError('PAYMENT_REFUSED', 'No credit note or gift card in training mode', { reason: 'training' });
     const payments = settlement.payments.map((p, i) => {
-      const t = creditNotes.tenders.find((x) => x.index === i);
+      const t = storedValues.tenders.find((x) => x.index === i);
       return t ? signedTender(ctx, p, t) : p;
     });
 
@@ -143,6 +147,43 @@ export function createSale(
       clientSaleId: req.clientSaleId ?? null,
       training,
       approvedBy,
+    }).outcome;
+  });
+  if (outcome.created) ctx.recordsAppended();
+  return outcome;
+}
+
+/**
+ * Sells a gift card (§25): a ticket of the `ticket` chain whose one line is the card — no goods, no
+ * VAT (a multi-purpose voucher bears VAT when spent), no turnover — paid by cash, card or cheque.
+ * Same transaction discipline as a sale; its reference names this register and the ticket's number.
+ * Refusals (422 PAYMENT_REFUSED, nothing written): amount ≤ 0 (GIFT_CARD_AMOUNT), above the store's
+ * cap (GIFT_CARD_MAX), paid otherwise than by money (GIFT_CARD_TENDER), payments short (PAYMENT_SHORT).
+ */
+export function sellGiftCard(ctx: RegisterContext, req: SellGiftCardRequest, actor: Actor): SaleOutcome {
+  const identity = requireIdentity(ctx);
+  if (trainingEnabled(ctx)) throw new ComptoirError('SALE_REFUSED', 'No gift card is sold in training mode: leave training mode first', { reason: 'training' });
+  const outcome = withDaysClosed(ctx, actor.cashierId, (): SaleOutcome => {
+    const replay = replayOf(ctx, req.clientSaleId);
+    if (replay) return replay;
+    const amount = checkGiftCardAmount(req.amountCents, storeRules(ctx).giftCardMaxCents);
+    if (!amount.ok) throw new ComptoirError('PAYMENT_REFUSED', amount.message, { reason: amount.code, maxCents: storeRules(ctx).giftCardMaxCents });
+    const tenders = checkGiftCardSaleTenders(req.payments);
+    if (!tenders.ok) throw new ComptoirError('PAYMENT_REFUSED', tenders.message, { reason: tenders.code });
+    checkMethods(ctx, req.payments);
+    const settlement = settled(ctx, amount.value, req.payments);
+    const number = (ctx.q.chainHead.get('ticket')?.number ?? 0) + 1;
+    return commitTicket(ctx, identity, actor, {
+      kind: 'sale',
+      customerId: null,
+      cart: { lines: [], vat: [], totalCents: amount.value },
+      payments: settlement.payments,
+      changeCents: settlement.changeCents,
+      original: null,
+      giftCard: { reference: giftCardReference(identity.registerId, number), amountCents: amount.value },
+      clientSaleId: req.clientSaleId ?? null,
+      training: false,
+      approvedBy: undefined,
     }).outcome;
   });
   if (outcome.created) ctx.recordsAppended();
@@ -172,10 +213,8 @@ export function createReturn(ctx: RegisterContext, req: ReturnRequest, actor: Ac
   const identity = requireIdentity(ctx);
   if (trainingEnabled(ctx)) throw new ComptoirError('RETURN_REFUSED', 'Returns are not available in training mode: leave training mode first', { reason: 'training' });
   const outcome = withDaysClosed(ctx, actor.cashierId, (): SaleOutcome => {
-    if (req.clientSaleId) {
-      const known = ctx.q.ticketByClientSaleId.get(req.clientSaleId);
-      if (known) return { created: false, sale: loadSaleResponse(ctx, known.number) };
-    }
+    const replay = replayOf(ctx, req.clientSaleId);
+    if (replay) return replay;
     const registerId = req.original.registerId ?? identity.registerId;
     const own = registerId === identity.registerId;
     let lines: TicketPayload['lines'];
@@ -186,7 +225,9 @@ export function createReturn(ctx: RegisterContext, req: ReturnRequest, actor: Ac
       if (!original || original.kind !== 'sale') {
         throw new ComptoirError('RETURN_REFUSED', `No sale numbered ${req.original.number} on this register`);
       }
-      lines = loadTicketPayload(ctx, original.number).lines;
+      const sold = loadTicketPayload(ctx, original.number);
+      refuseGiftCardReturn(sold, req.original.number);
+      lines = sold.lines;
       customerId = original.customer_id;
       for (const r of ctx.q.returnedByLine.all(original.number)) already[r.line_no] = r.quantity;
     } else {
@@ -250,6 +291,7 @@ function commitTicket(
     original: TicketPayload['original'];
     returnedLines?: TicketPayload['returnedLines'];
     reservationId?: string;
+    giftCard?: TicketPayload['giftCard'];
     clientSaleId: string | null;
     training: boolean;
     approvedBy: ApprovedBy | undefined;
@@ -273,6 +315,7 @@ function commitTicket(
     ...(t.returnedLines ? { returnedLines: t.returnedLines } : {}),
     ...(t.reservationId ? { reservationId: t.reservationId } : {}),
     ...(t.approvedBy ? { approvedBy: t.approvedBy } : {}),
+    ...(t.giftCard ? { giftCard: t.giftCard } : {}),
   };
   if (t.training) {
     // The training chain only: no ticket row (numbers, returns, documents), no stock movement.
@@ -325,6 +368,7 @@ function response(registerId: string, number: number, signature: string, p: Tick
     signature,
     soldAt,
     training,
+    ...(p.giftCard ? { giftCard: p.giftCard } : {}),
   };
 }
 
@@ -332,6 +376,12 @@ function loadTicketPayload(ctx: RegisterContext, number: number): TicketPayload 
   const row = ctx.q.recordByKey.get('ticket', number);
   if (!row) throw new ComptoirError('INTERNAL', `Ticket ${number} has no record`);
   return JSON.parse(row.payload) as TicketPayload;
+}
+
+/** Phase 1 of every ticket (inside its transaction): a known `clientSaleId` answers the ticket already made (created=false). */
+function replayOf(ctx: RegisterContext, clientSaleId: string | undefined): SaleOutcome | null {
+  const known = clientSaleId ? ctx.q.ticketByClientSaleId.get(clientSaleId) : undefined;
+  return known ? { created: false, sale: loadSaleResponse(ctx, known.number) } : null;
 }
 
 function loadSaleResponse(ctx: RegisterContext, number: number): SaleResponse {

@@ -37,6 +37,7 @@ function toTicket(registerId: string, row: Row): LocalTicket {
       row.original_register_id && row.original_number
         ? { registerId: row.original_register_id, number: row.original_number }
         : null,
+    ...(p.giftCard ? { giftCard: p.giftCard } : {}),
   };
 }
 

@@ -15,7 +15,11 @@ import {
   ReturnableTicket,
   ReturnedUnitsResponse,
   StoreRegistersResponse,
-  CreditNote,
+  STORED_VALUE_KINDS,
+  storedValueFromWire,
+  storedValueSchema,
+  type StoredValue,
+  type StoredValueKind,
   TillCustomersAnswer,
   type TillCustomersPush,
   type SpendCreditNoteRequest,
@@ -206,17 +210,19 @@ export class CentralClient {
     return this.call('GET', `/api/sync/returned-units${q}`, undefined, ReturnedUnitsResponse, Math.max(this.opts.requestTimeoutMs * 4, 3_000));
   }
 
-  creditNote(reference: string): Promise<CreditNote> {
-    return this.call('GET', `/api/sync/credit-notes/${encodeURIComponent(reference)}`, undefined, CreditNote, Math.max(this.opts.requestTimeoutMs * 2, 2_000));
+  /** An avoir or a gift card with what is left of it (`/api/sync/credit-notes/…`, `/api/sync/gift-cards/…`). */
+  async storedValue(kind: StoredValueKind, reference: string): Promise<StoredValue> {
+    const path = `/api/sync/${STORED_VALUE_KINDS[kind].path}/${encodeURIComponent(reference)}`;
+    return storedValueFromWire(await this.call('GET', path, undefined, storedValueSchema(kind), Math.max(this.opts.requestTimeoutMs * 2, 2_000)));
   }
 
-  /** Reserves part or all of an avoir for a sale (central refuses 409 CREDIT_NOTE_SPENT beyond what is left). */
-  reserveCreditNote(body: SpendCreditNoteRequest): Promise<CreditNote> {
-    return this.call('POST', '/api/sync/credit-notes/spend', body, CreditNote, Math.max(this.opts.requestTimeoutMs * 2, 2_000));
+  /** Reserves part or all of an avoir or a gift card for a sale (central refuses 409 CREDIT_NOTE_SPENT / GIFT_CARD_SPENT beyond what is left). */
+  async reserveStoredValue(kind: StoredValueKind, body: SpendCreditNoteRequest): Promise<StoredValue> {
+    return storedValueFromWire(await this.call('POST', `/api/sync/${STORED_VALUE_KINDS[kind].path}/spend`, body, storedValueSchema(kind), Math.max(this.opts.requestTimeoutMs * 2, 2_000)));
   }
 
-  releaseCreditNote(reservationId: string): Promise<ReleaseReturnResponse> {
-    return this.call('DELETE', `/api/sync/credit-notes/spend/${reservationId}`, undefined, ReleaseReturnResponse, Math.max(this.opts.requestTimeoutMs * 2, 2_000));
+  releaseStoredValue(kind: StoredValueKind, reservationId: string): Promise<ReleaseReturnResponse> {
+    return this.call('DELETE', `/api/sync/${STORED_VALUE_KINDS[kind].path}/spend/${reservationId}`, undefined, ReleaseReturnResponse, Math.max(this.opts.requestTimeoutMs * 2, 2_000));
   }
 
   /** An archive file, as written (its bytes, NDJSON): central keeps it once its archive record is integrated. Big files: a long deadline. */

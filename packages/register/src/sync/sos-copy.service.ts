@@ -60,6 +60,7 @@ export function readCopy(ctx: RegisterContext): CopyBody {
             ? { code: store.code ?? undefined, registers: store.registers ? (JSON.parse(store.registers) as NonNullable<CopyBody['store']['registers']>) : undefined }
             : {}),
           ...(store.meal_voucher_cap_cents !== null ? { mealVoucherCapCents: store.meal_voucher_cap_cents } : {}),
+          ...(store.gift_card_max_cents !== null ? { giftCardMaxCents: store.gift_card_max_cents } : {}),
         }
       : { id: '', name: '', address: '', siret: '', vatNumber: '', timezone: '', businessDayCutoff: '04:00', fiscalYearStartMonth: 1 },
     paymentMethods: (db.prepare('SELECT method FROM copy_payment_methods').all() as { method: CopyBody['paymentMethods'][number] }[]).map(
@@ -162,12 +163,12 @@ export async function pullChanges(ctx: RegisterContext, client: CentralClient): 
 function upsertStore(ctx: RegisterContext, s: Snapshot['store']): void {
   ctx.sqlite
     .prepare(
-      `INSERT OR REPLACE INTO copy_store (id, name, address, siret, vat_number, timezone, business_day_cutoff, fiscal_year_start_month, code, registers, meal_voucher_cap_cents)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR REPLACE INTO copy_store (id, name, address, siret, vat_number, timezone, business_day_cutoff, fiscal_year_start_month, code, registers, meal_voucher_cap_cents, gift_card_max_cents)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       s.id, s.name, s.address, s.siret, s.vatNumber, s.timezone, s.businessDayCutoff, s.fiscalYearStartMonth,
-      s.code ?? null, s.registers ? JSON.stringify(s.registers) : null, s.mealVoucherCapCents ?? null,
+      s.code ?? null, s.registers ? JSON.stringify(s.registers) : null, s.mealVoucherCapCents ?? null, s.giftCardMaxCents ?? null,
     );
 }
 

@@ -114,8 +114,8 @@ async function receiveIntoStaging(
   const db = ctx.sqlite;
   const ins = {
     store: db.prepare(
-      `INSERT INTO ${stagingName('copy_store')} (id, name, address, siret, vat_number, timezone, business_day_cutoff, fiscal_year_start_month, code, registers, meal_voucher_cap_cents)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO ${stagingName('copy_store')} (id, name, address, siret, vat_number, timezone, business_day_cutoff, fiscal_year_start_month, code, registers, meal_voucher_cap_cents, gift_card_max_cents)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     paymentMethod: db.prepare(`INSERT INTO ${stagingName('copy_payment_methods')} (method) VALUES (?)`),
     product: db.prepare(
@@ -135,7 +135,7 @@ async function receiveIntoStaging(
         case 'store':
           ins.store.run(
             l.r.id, l.r.name, l.r.address, l.r.siret, l.r.vatNumber, l.r.timezone, l.r.businessDayCutoff, l.r.fiscalYearStartMonth,
-            l.r.code ?? null, l.r.registers ? JSON.stringify(l.r.registers) : null, l.r.mealVoucherCapCents ?? null,
+            l.r.code ?? null, l.r.registers ? JSON.stringify(l.r.registers) : null, l.r.mealVoucherCapCents ?? null, l.r.giftCardMaxCents ?? null,
           );
           break;
         case 'paymentMethod':

@@ -24,6 +24,7 @@ import { stockCountsMigration } from './0021-stock-counts';
 import { monthPartitionsMigration } from './0022-month-partitions';
 import { mealVouchersMigration } from './0023-meal-vouchers';
 import { openPriceMigration } from './0024-open-price';
+import { giftCardsMigration } from './0025-gift-cards';
 
 /** Every migration of the central database, by name (applied in name order). */
 export function centralMigrations(dialect: DialectName): Record<string, Migration> {
@@ -52,6 +53,7 @@ export function centralMigrations(dialect: DialectName): Record<string, Migratio
     '0022-month-partitions': monthPartitionsMigration(dialect),
     '0023-meal-vouchers': mealVouchersMigration(dialect),
     '0024-open-price': openPriceMigration(dialect),
+    '0025-gift-cards': giftCardsMigration(dialect),
   };
 }
 

@@ -29,6 +29,21 @@ export interface AccountingTicket {
   vat: { rate: number; baseCents: number; vatCents: number; totalCents: number }[];
   /** As tendered (the change is not deducted here). */
   payments: { method: PaymentMethod; amountCents: number }[];
+  /** A gift card's sale (§25): the card it issued; such a ticket has no VAT line and is no sale. */
+  giftCardCents?: number;
+}
+
+/** The gift cards a register's tickets `lo..hi` issued, by ticket number (`credit_notes` of kind gift_card). */
+export async function giftCardsIssued(ctx: Ctx, registerId: string, lo: number, hi: number): Promise<Map<number, number>> {
+  const rows = await ctx.db
+    .selectFrom('credit_notes')
+    .select(['return_number', 'amount_cents'])
+    .where('register_id', '=', registerId)
+    .where('kind', '=', 'gift_card')
+    .where('return_number', '>=', lo)
+    .where('return_number', '<=', hi)
+    .execute();
+  return new Map(rows.map((r) => [Number(r.return_number), Number(r.amount_cents)]));
 }
 
 export async function storeRegisters(ctx: Ctx, storeId: string): Promise<StoreRegister[]> {
@@ -74,9 +89,10 @@ export async function ticketsInRange(
   if (tickets.length === 0) return [];
   const lo = Number(tickets[0]!.number);
   const hi = Number(tickets[tickets.length - 1]!.number);
-  const [vat, payments] = await Promise.all([
+  const [vat, payments, cards] = await Promise.all([
     ctx.db.selectFrom('ticket_vat').select(['number', 'rate', 'base_cents', 'vat_cents', 'total_cents']).where('register_id', '=', registerId).where('number', '>=', lo).where('number', '<=', hi).orderBy('number').orderBy('rate', 'desc').execute(),
     ctx.db.selectFrom('ticket_payments').select(['number', 'method', 'amount_cents']).where('register_id', '=', registerId).where('number', '>=', lo).where('number', '<=', hi).orderBy('number').orderBy('seq').execute(),
+    giftCardsIssued(ctx, registerId, lo, hi),
   ]);
   const byNumber = new Map<number, AccountingTicket>();
   for (const t of tickets) {
@@ -90,6 +106,7 @@ export async function ticketsInRange(
       original: t.original_register_id !== null && t.original_number !== null ? { registerId: t.original_register_id, number: Number(t.original_number) } : null,
       vat: [],
       payments: [],
+      ...(cards.has(number) ? { giftCardCents: cards.get(number)! } : {}),
     });
   }
   for (const v of vat) byNumber.get(Number(v.number))?.vat.push({ rate: v.rate, baseCents: Number(v.base_cents), vatCents: Number(v.vat_cents), totalCents: Number(v.total_cents) });

@@ -11,7 +11,8 @@ import { chartOf } from './chart.service';
 // Choice: ONE ENTRY PER TICKET (EcritureNum 1, 2, … in the file's chronological order), so every
 // line of the accountant's file points at one signed ticket (PieceRef "<register> n°<number>"):
 // payments debited (530 cash net of change, 5115 cards, 5112 cheques), sales per VAT rate and VAT
-// collected per rate credited; a return is the mirror. Each Z whose drawer count differs adds one
+// collected per rate credited; a return is the mirror. A gift card's sale debits the money received and
+// credits the card's account (payment:gift_card, 419700), which its spends debit later. Each Z whose drawer count differs adds one
 // entry (658 shortage / 758 excess against 530) after the day's tickets. Training tickets are never
 // tickets at central, so they never appear. Sales journal "VE".
 //
@@ -55,7 +56,10 @@ export async function fecExport(ctx: Ctx, q: AccountingPeriodQuery): Promise<Fec
     flushDifferences(t.day);
     const ref = `${t.registerName} n°${t.number}`;
     const original = t.original ? ` (ticket ${period.registers.find((r) => r.id === t.original!.registerId)?.name ?? t.original.registerId} n°${t.original.number})` : '';
-    const r = ticketEntry({ day: t.day, pieceRef: ref, label: t.kind === 'sale' ? `Vente ${ref}` : `Retour ${ref}${original}`, vat: t.vat, payments: t.netPayments }, chart);
+    // A gift card's sale (§25): the money received against the card's account (419700 by default), no sales, no VAT.
+    const payments = t.giftCardCents ? [...t.netPayments, { method: 'gift_card' as const, amountCents: -t.giftCardCents }] : t.netPayments;
+    const label = t.giftCardCents ? `Carte cadeau ${ref}` : t.kind === 'sale' ? `Vente ${ref}` : `Retour ${ref}${original}`;
+    const r = ticketEntry({ day: t.day, pieceRef: ref, label, vat: t.vat, payments }, chart);
     if (!r.ok) throw new ComptoirError('INTERNAL', r.message, { registerId: t.registerId, number: t.number });
     entries.push(r.value);
   }

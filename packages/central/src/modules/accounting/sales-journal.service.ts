@@ -13,11 +13,17 @@ import { readStorePeriod, type PeriodTicket, type StorePeriod } from './accounti
 type Totals = Omit<JournalDay, 'day' | 'closed' | 'drawers'>;
 
 function emptyTotals(): Totals {
-  return { ticketCount: 0, salesCents: 0, returnsCents: 0, netCents: 0, vat: [], payments: [], cashDifferenceCents: null };
+  return { ticketCount: 0, salesCents: 0, returnsCents: 0, netCents: 0, giftCardsIssuedCents: 0, vat: [], payments: [], cashDifferenceCents: null };
 }
 
 function addTicket(t: Totals, ticket: PeriodTicket): void {
   t.ticketCount += 1;
+  // A gift card's sale is no sale (§25): apart, its money in the payments.
+  if (ticket.giftCardCents) {
+    t.giftCardsIssuedCents += ticket.giftCardCents;
+    for (const p of ticket.netPayments) addPayment(t, p.method, p.amountCents);
+    return;
+  }
   if (ticket.kind === 'sale') t.salesCents += ticket.totalCents;
   else t.returnsCents += Math.abs(ticket.totalCents);
   t.netCents += ticket.totalCents;
@@ -113,6 +119,7 @@ export function journalCsv(j: SalesJournal): string {
     'Ventes TTC',
     'Retours TTC',
     'Net TTC',
+    'Cartes cadeaux émises',
     ...rates.flatMap((r) => [`Base HT ${formatRate(r)}`, `TVA ${formatRate(r)}`]),
     ...methods.map((m) => `Règlements ${methodName(m)}`),
     'Écart de caisse',
@@ -124,6 +131,7 @@ export function journalCsv(j: SalesJournal): string {
     euros(t.salesCents),
     euros(t.returnsCents),
     euros(t.netCents),
+    euros(t.giftCardsIssuedCents),
     ...rates.flatMap((r) => {
       const v = t.vat.find((x) => x.rate === r);
       return [euros(v?.baseCents ?? 0), euros(v?.vatCents ?? 0)];

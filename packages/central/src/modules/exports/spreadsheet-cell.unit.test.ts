@@ -31,7 +31,7 @@ test('what is written is read back as it was (the catalog round-trips)', () => {
 });
 
 test('the sales journal CSV keeps negative amounts as numbers and has no live formula', () => {
-  const totals = { ticketCount: 2, salesCents: 1000, returnsCents: 250, netCents: 750, vat: [{ rate: 2000, baseCents: 625, vatCents: 125, totalCents: 750 }], payments: [{ method: 'cash' as const, amountCents: -250 }], cashDifferenceCents: -1250 };
+  const totals = { ticketCount: 2, salesCents: 1000, returnsCents: 250, netCents: 750, giftCardsIssuedCents: 0, vat: [{ rate: 2000, baseCents: 625, vatCents: 125, totalCents: 750 }], payments: [{ method: 'cash' as const, amountCents: -250 }], cashDifferenceCents: -1250 };
   const csv = journalCsv({ storeId: 's1', from: '2026-01-01', to: '2026-01-01', days: [{ day: '2026-01-01', closed: true, drawers: [], ...totals }], totals });
   const rows = parse(csv, { delimiter: ';', bom: true }) as string[][];
   assert.ok(rows.flat().includes('-12,50'), 'the cash difference stays a number');

@@ -1,5 +1,6 @@
 import { buildReturnLines } from '@comptoir/domain';
-import { ComptoirError, type EventPayload, type ReserveReturnRequest, type ReturnableTicket, type ReturnedUnitsResponse, type StoreRegistersResponse, type TicketPayload } from '@comptoir/protocol';
+import { ComptoirError, refuseGiftCardReturn, type EventPayload, type ReserveReturnRequest, type ReturnableTicket, type ReturnedUnitsResponse, type StoreRegistersResponse, type TicketPayload } from '@comptoir/protocol';
+import { spendsOfStoredValuesOf } from '../credit-notes/stored-value.repository';
 import { nowIso, type Ctx } from '../../context';
 import { httpOrigin } from '../registers/advertised-url';
 import {
@@ -73,6 +74,7 @@ export async function reserveReturn(ctx: Ctx, reg: Register, req: ReserveReturnR
     const tctx: Ctx = { ...ctx, db: trx };
     const t = await originalInStore(tctx, reg, req.original, true);
     if (t.kind !== 'sale') throw new ComptoirError('RETURN_REFUSED', `Ticket ${req.original.number} is a return, not a sale`);
+    refuseGiftCardReturn(t.payload, req.original.number);
     const held = await reservationRows(tctx, req.reservationId);
     if (held.length > 0) {
       if (held[0]!.returning_register_id !== reg.registerId || held[0]!.original_register_id !== req.original.registerId || Number(held[0]!.original_number) !== req.original.number) {
@@ -194,11 +196,12 @@ export async function storeRegisters(ctx: Ctx, reg: Register): Promise<StoreRegi
   };
 }
 
-/** Units of the caller's tickets other registers returned through central (the caller stays authoritative for them offline). */
+/** Units of the caller's tickets other registers returned through central, and spends of its avoirs and gift cards by them (the caller stays authoritative for both offline). */
 export async function returnedUnits(ctx: Ctx, reg: Register, since: string | undefined): Promise<ReturnedUnitsResponse> {
-  const rows = await returnedUnitsOfTicketsOf(ctx, reg.registerId, since);
+  const [rows, spends] = await Promise.all([returnedUnitsOfTicketsOf(ctx, reg.registerId, since), spendsOfStoredValuesOf(ctx, reg.registerId, since)]);
   return {
     serverTime: nowIso(ctx),
+    storedValueSpends: spends.map((s) => ({ reservationId: s.reservation_id, reference: s.reference, amountCents: Number(s.amount_cents), spendingRegisterId: s.spending_register_id, createdAt: s.created_at })),
     items: rows.map((r) => ({
       reservationId: r.reservation_id,
       lineNo: r.line_no,

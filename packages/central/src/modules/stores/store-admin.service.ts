@@ -43,6 +43,7 @@ export async function createStore(ctx: Ctx, req: CreateStoreRequest): Promise<St
         ...(req.businessDayCutoff !== undefined ? { business_day_cutoff: req.businessDayCutoff } : {}),
         ...(req.fiscalYearStartMonth !== undefined ? { fiscal_year_start_month: req.fiscalYearStartMonth } : {}),
         ...(req.mealVoucherCapCents !== undefined ? { meal_voucher_cap_cents: req.mealVoucherCapCents } : {}),
+        ...(req.giftCardMaxCents !== undefined ? { gift_card_max_cents: req.giftCardMaxCents } : {}),
         change_version: version,
       })
       .execute();
@@ -66,6 +67,7 @@ export async function patchStore(ctx: Ctx, id: string, req: PatchStoreRequest): 
         ...(req.businessDayCutoff !== undefined ? { business_day_cutoff: req.businessDayCutoff } : {}),
         ...(req.fiscalYearStartMonth !== undefined ? { fiscal_year_start_month: req.fiscalYearStartMonth } : {}),
         ...(req.mealVoucherCapCents !== undefined ? { meal_voucher_cap_cents: req.mealVoucherCapCents } : {}),
+        ...(req.giftCardMaxCents !== undefined ? { gift_card_max_cents: req.giftCardMaxCents } : {}),
         ...(req.code !== undefined ? { code: req.code } : {}),
         change_version: version,
       })

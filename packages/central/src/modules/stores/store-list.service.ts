@@ -16,6 +16,7 @@ export function toStore(s: StoreRow): Store {
     fiscalYearStartMonth: s.fiscal_year_start_month,
     code: s.code,
     mealVoucherCapCents: Number(s.meal_voucher_cap_cents),
+    giftCardMaxCents: Number(s.gift_card_max_cents),
   };
 }
 

@@ -16,7 +16,7 @@ import { nowIso, type Ctx } from '../../context';
 import { recordTamperAlert, type TamperReason } from '../tamper/tamper.service';
 import { purgedRecords, type PurgedRecord } from '../partitions/purged-records.service';
 import { countPeerReservations, countPushedReturns } from '../returns/store-return.service';
-import { countPeerCreditNotes, countPushedCreditNotes } from '../credit-notes/credit-note.service';
+import { countPeerStoredValues, countPushedStoredValues } from '../credit-notes/stored-value.service';
 import {
   addStockDeltas,
   advanceHead,
@@ -166,8 +166,8 @@ export async function pushRecords(
         });
         await countPushedReturns(tctx, register, pushedTickets);
         await countPeerReservations(tctx, register, pushedEvents);
-        await countPushedCreditNotes(tctx, register, pushedTickets, integratedAt);
-        await countPeerCreditNotes(tctx, register, pushedEvents, integratedAt);
+        await countPushedStoredValues(tctx, register, pushedTickets, integratedAt);
+        await countPeerStoredValues(tctx, register, pushedEvents, integratedAt);
         await addStockDeltas(tctx, storeId, rows.deltas);
         for (const chain of advanced) await advanceHead(tctx, registerId, chain, heads.get(chain)!);
         for (const { rotation, at } of acceptedRotations) {

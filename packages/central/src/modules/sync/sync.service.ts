@@ -24,15 +24,15 @@ import { parseSchedule } from '../registers/register.service';
 import { readHeads } from './ingest.repository';
 import { SET_BY_ADMIN, heartbeatAdvertisedUrl } from '../registers/advertised-url';
 
-/** Payment methods every register of a store accepts; `meal_voucher` only for registers that ask for the till extras (§24). */
+/** Payment methods every register of a store accepts; `meal_voucher` only for registers that ask for the till extras (§24), `gift_card` for those asking `gift-card` (§25). */
 const COPY_PAYMENT_METHODS = ['cash', 'card', 'cheque', 'credit_note'] as const;
 export function copyPaymentMethods(extras: CopyExtras): PaymentMethod[] {
-  return extras.till ? [...COPY_PAYMENT_METHODS, 'meal_voucher'] : [...COPY_PAYMENT_METHODS];
+  return [...COPY_PAYMENT_METHODS, ...(extras.till ? (['meal_voucher'] as const) : []), ...(extras.giftCard ? (['gift_card'] as const) : [])];
 }
 
 /** What a register asked for beyond the copy of older releases (`?with=`, protocol `copyExtrasOf`). */
 export type { CopyExtras };
-export const NO_COPY_EXTRAS: CopyExtras = { references: false, till: false, openPrice: false };
+export const NO_COPY_EXTRAS: CopyExtras = { references: false, till: false, openPrice: false, giftCard: false };
 
 /**
  * Heartbeat: the register reports its state (fleet view columns), central answers with the
@@ -207,12 +207,12 @@ export interface CopyRead {
 /**
  * The store line of the copy. With `references` (registers from issue 12 on ask for it) it also
  * carries the store's code and its registers' numbers (ticket references, docs/architecture.md §18);
- * with `till`, the meal-voucher cap (§24); without, exactly the fields older registers hash, so
+ * with `till`, the meal-voucher cap (§24); with `gift-card`, the gift-card cap (§25); without, exactly the fields older registers hash, so
  * their copies keep verifying.
  */
 async function copyStoreLine(db: Kysely<CentralDb>, store: StoreRow, extras: CopyExtras): Promise<StoreIdentity> {
-  const { code, mealVoucherCapCents, ...base } = toStore(store);
-  const identity = extras.till ? { ...base, mealVoucherCapCents } : base;
+  const { code, mealVoucherCapCents, giftCardMaxCents, ...base } = toStore(store);
+  const identity = { ...base, ...(extras.till ? { mealVoucherCapCents } : {}), ...(extras.giftCard ? { giftCardMaxCents } : {}) };
   if (!extras.references) return identity;
   const registers = await db
     .selectFrom('registers')

@@ -1,9 +1,9 @@
 import type { Ctx } from '../../context';
 
-// SQL of credit notes (credit-note.service.ts).
+// SQL of stored values — avoirs and gift cards, one table for both (stored-value.service.ts).
 
-/** The credit note's row; on PostgreSQL locked (FOR UPDATE) until the transaction ends. */
-export async function creditNoteRow(ctx: Ctx, reference: string, lock: boolean) {
+/** The stored value's row; on PostgreSQL locked (FOR UPDATE) until the transaction ends. */
+export async function storedValueRow(ctx: Ctx, reference: string, lock: boolean) {
   return ctx.db
     .selectFrom('credit_notes')
     .selectAll()
@@ -25,10 +25,13 @@ export async function spendRow(ctx: Ctx, reservationId: string) {
   return ctx.db.selectFrom('credit_note_spends').selectAll().where('reservation_id', '=', reservationId).executeTakeFirst();
 }
 
-export async function insertCreditNote(ctx: Ctx, row: { reference: string; storeId: string; registerId: string; returnNumber: number; amountCents: number; issuedAt: string }): Promise<void> {
+export async function insertStoredValue(
+  ctx: Ctx,
+  row: { kind: 'credit_note' | 'gift_card'; reference: string; storeId: string; registerId: string; ticketNumber: number; amountCents: number; issuedAt: string },
+): Promise<void> {
   await ctx.db
     .insertInto('credit_notes')
-    .values({ reference: row.reference, store_id: row.storeId, register_id: row.registerId, return_number: row.returnNumber, amount_cents: row.amountCents, issued_at: row.issuedAt })
+    .values({ kind: row.kind, reference: row.reference, store_id: row.storeId, register_id: row.registerId, return_number: row.ticketNumber, amount_cents: row.amountCents, issued_at: row.issuedAt })
     .onConflict((oc) => oc.column('reference').doNothing())
     .execute();
 }
@@ -71,4 +74,17 @@ export async function deleteUnusedSpend(ctx: Ctx, reservationId: string, registe
     .$if(registerId !== null, (q) => q.where('spending_register_id', '=', registerId!))
     .executeTakeFirst();
   return Number(r.numDeletedRows);
+}
+
+/** Spends (used or reserved) of `registerId`'s stored values by OTHER registers, created at or after `since`. */
+export async function spendsOfStoredValuesOf(ctx: Ctx, registerId: string, since: string | undefined) {
+  return ctx.db
+    .selectFrom('credit_note_spends as s')
+    .innerJoin('credit_notes as v', 'v.reference', 's.reference')
+    .select(['s.reservation_id', 's.reference', 's.amount_cents', 's.spending_register_id', 's.created_at'])
+    .where('v.register_id', '=', registerId)
+    .where('s.spending_register_id', '!=', registerId)
+    .$if(since !== undefined, (q) => q.where('s.created_at', '>=', since!))
+    .orderBy('s.created_at')
+    .execute();
 }
