@@ -69,6 +69,20 @@ describe('ESC/POS receipt encoding', () => {
     assert.ok(!without.commands.some((c) => c.startsWith('GS k')), 'no barcode without a reference');
   });
 
+  test("a gift card's sale prints the card as its line, outside VAT, with the card's reference and its Code 128", () => {
+    const card: Receipt = {
+      ...sample,
+      ticket: { ...sample.ticket, lines: [], vat: [], totalCents: 5000, payments: [{ method: 'cash', amountCents: 5000 }], changeCents: 0, giftCard: { reference: 'CC-1A2B3C4D-42', amountCents: 5000 } },
+    };
+    const { text, commands } = decodeEscPos(encodeReceiptEscPos(card));
+    assert.ok(text.includes('Carte cadeau CC-1A2B3C4D-42'), text);
+    assert.ok(text.includes('50,00 €') && text.includes('Hors champ de TVA'), text);
+    assert.ok(commands.includes('GS k 73 {BCC-1A2B3C4D-42'), commands.join('\n'));
+    assert.ok(text.split('\n').every((l) => l.length <= 48), 'fits 48 columns');
+    const spent = decodeEscPos(encodeReceiptEscPos({ ...sample, ticket: { ...sample.ticket, payments: [{ method: 'gift_card', amountCents: sample.ticket.totalCents, reference: 'CC-1A2B3C4D-42' }] } }));
+    assert.ok(spent.text.includes('Carte cadeau CC-1A2B3C4D-42'), 'a spend names the card on the payment line');
+  });
+
   test('a reprint says DUPLICATA, with its number and signature extract', () => {
     const dup: Receipt = { ...sample, duplicate: { number: 3, printedAt: '2026-03-14T10:00:00.000Z', cashierName: 'Bob', signatureExtract: 'WXYZ' } };
     const { text, commands } = decodeEscPos(encodeReceiptEscPos(dup));
