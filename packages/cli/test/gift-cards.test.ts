@@ -72,6 +72,8 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const receipt = await call(a, 'GET', `/api/tickets/${sold.body.number}/receipt`);
       assert.equal(receipt.status, 200, JSON.stringify(receipt.body));
       assert.deepEqual(receipt.body.ticket.giftCard, { reference: ref1, amountCents: card1Cents });
+      const invoice = await call(a, 'POST', `/api/tickets/${sold.body.number}/invoice`, { customerId: '00000000-0000-4000-8000-000000000000' });
+      assert.deepEqual([invoice.status, invoice.body.error?.code, invoice.body.error?.details?.reason], [422, 'INVOICE_REFUSED', 'gift_card'], JSON.stringify(invoice.body));
       const card2 = await call(a, 'POST', '/api/gift-cards', { amountCents: price, payments: [{ method: 'card', amountCents: price }] });
       assert.equal(card2.status, 201, JSON.stringify(card2.body));
       const ref2 = card2.body.giftCard.reference as string;

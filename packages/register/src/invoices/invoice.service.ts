@@ -113,6 +113,8 @@ export function issueInvoice(ctx: RegisterContext, ticketNumber: number, custome
       .get(ticketNumber) as { kind: string; customer_id: string | null; payload: string; signature: string; recorded_at: string } | undefined;
     if (!ticket) throw new ComptoirError('NOT_FOUND', `No ticket numbered ${ticketNumber}`);
     if (ticket.kind !== 'sale') throw new ComptoirError('INVOICE_REFUSED', 'A return is not invoiced: only a sale is', { reason: 'return' });
+    // A gift card's sale (§25) sells no goods and bears no VAT: the invoice is the one of what the card buys.
+    if ((JSON.parse(ticket.payload) as { giftCard?: unknown }).giftCard) throw new ComptoirError('INVOICE_REFUSED', 'A gift card sale is not invoiced: the sale it pays for is', { reason: 'gift_card' });
     const forCustomer = customerId ?? ticket.customer_id;
     if (!forCustomer) {
       throw new ComptoirError('VALIDATION', 'This ticket has no customer: say which customer to invoice (customerId)', { issues: [{ path: 'customerId', message: 'required' }] });
