@@ -75,6 +75,31 @@ describe('back office in a browser: catalog, stock, customers, stores, users', (
     assert.deepEqual([p.openPrice, p.openPriceMaxCents, p.priceCents], [true, 2550, 200]);
   });
 
+  it('meal vouchers: an admin unticks "Titre-restaurant" on a non-food item in the catalog editor; the row says so; the CSV column sets it too', async () => {
+    const created = await http(info.centralUrl, 'POST', '/api/products', { token: adminToken, body: { sku: 'MVB1', label: 'Bougie', priceCents: 900, vatRate: 2000, category: 'Maison' } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.equal(created.body.mealVoucherEligible, true, 'eligible by default');
+    await page.getByTestId('nav-catalog').click();
+    await page.getByTestId('catalog-search').fill('MVB1');
+    assert.equal(await page.getByTestId('no-meal-voucher-MVB1').count(), 0);
+    await page.getByTestId('row-menu-product-MVB1').click();
+    await page.getByTestId('edit-MVB1').click();
+    assert.equal(await page.getByTestId('meal-voucher-eligible-MVB1').isChecked(), true);
+    await page.getByTestId('meal-voucher-eligible-MVB1').uncheck();
+    await page.getByTestId('save-MVB1').click();
+    await textMatching(page.getByTestId('no-meal-voucher-MVB1'), /hors titre-restaurant/);
+    const p = (await http(info.centralUrl, 'GET', '/api/products/MVB1', { token: adminToken })).body;
+    assert.deepEqual([p.mealVoucherEligible, p.priceCents, p.label], [false, 900, 'Bougie'], 'only the flag changed');
+
+    const csv = ['sku;label;price;vat;titre_restaurant', 'MVB1;Bougie;9;20;oui', 'MVB2;Briquet;2;20;non', 'MVB3;Vase;5;20;bof'].join('\n');
+    await page.getByTestId('catalog-search').fill('');
+    await page.getByTestId('import-file').setInputFiles({ name: 'titres.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.waitForSelector('[data-testid="import-report"][data-rejected="1"]');
+    await textMatching(page.getByTestId('import-rejected-4'), /MVB3.*oui ou non/);
+    const flags = await Promise.all(['MVB1', 'MVB2'].map(async (sku) => (await http(info.centralUrl, 'GET', `/api/products/${sku}`, { token: adminToken })).body.mealVoucherEligible));
+    assert.deepEqual(flags, [true, false]);
+  });
+
   it('an admin creates a store and edits it; a bad SIRET is refused with its field, in French, and stores nothing', async () => {
     const stores = async () => (await http(info.centralUrl, 'GET', '/api/stores', { token: adminToken })).body.items as { id: string; name: string; siret: string; businessDayCutoff: string; fiscalYearStartMonth: number; mealVoucherCapCents: number }[];
     const before = await stores();

@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import type { LocalCustomer, LocalProduct, SaleRequest } from '@comptoir/protocol';
 import { spreadTicketDiscount, ticketDiscountCents, type TicketDiscount } from '@comptoir/domain/ticket-discount';
+import { mealVoucherEligibleCents } from '@comptoir/domain/meal-voucher';
 
 // The sale being built on screen. Pure state transitions (a reducer); the register prices the
 // sale again from its own copy when it is posted, so these totals are a preview only.
@@ -17,6 +18,8 @@ export type CartLine = {
   discountCents: number;
   /** An open-price item: `unitPriceCents` is the price the cashier typed, sent with the sale (the register checks the cap). */
   openPrice?: boolean;
+  /** `false`: meal vouchers may not pay for this item (not food, §24); absent = eligible (a cart saved before, too). */
+  mealVoucherEligible?: false;
 };
 
 /** `ticketDiscount`: on the whole ticket, spread over the lines by the register (and here for the preview). */
@@ -45,6 +48,15 @@ export function ticketDiscountOf(c: Cart): number {
   return spread.ok ? ticketDiscountCents(linesTotal(c), c.ticketDiscount) : 0;
 }
 export const cartTotal = (c: Cart) => linesTotal(c) - ticketDiscountOf(c);
+/**
+ * What meal vouchers may pay of the cart (§24): its eligible lines after their discounts and their
+ * share of the ticket discount, spread as the register spreads it (which checks again).
+ */
+export function cartMealVoucherEligible(c: Cart): number {
+  const spread = c.ticketDiscount && ticketDiscountOf(c) > 0 ? spreadTicketDiscount(c.lines, c.ticketDiscount) : null;
+  const lines = spread?.ok ? spread.value : c.lines;
+  return mealVoucherEligibleCents(lines.map((l, i) => ({ totalCents: l.unitPriceCents * l.quantity - (l.discountCents ?? 0), mealVoucherEligible: c.lines[i]!.mealVoucherEligible !== false })));
+}
 
 export function cartReducer(cart: Cart, a: CartAction): Cart {
   switch (a.type) {
@@ -65,6 +77,7 @@ export function cartReducer(cart: Cart, a: CartAction): Cart {
         quantity: n,
         discountCents: 0,
         ...(open ? { openPrice: true } : {}),
+        ...(a.product.mealVoucherEligible === false ? { mealVoucherEligible: false as const } : {}),
       };
       return { ...cart, lines: [...cart.lines, line], nextKey: cart.nextKey + 1 };
     }

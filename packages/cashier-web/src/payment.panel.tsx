@@ -2,11 +2,11 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { PaymentMethod, SaleResponse } from '@comptoir/protocol';
 import { api } from './api.client';
 import { useApproval } from './approval.dialog';
-import { cartTotal, saleLines, ticketDiscountOf, type Cart } from './cart.state';
+import { cartMealVoucherEligible, cartTotal, saleLines, ticketDiscountOf, type Cart } from './cart.state';
 import { errorText } from './i18n.messages';
 import { KeyboardDialog } from './keyboard.dialog';
 import { formatEuros, parseEuros } from '@comptoir/domain/money';
-import { DEFAULT_MEAL_VOUCHER_CAP_CENTS, mealVoucherCents, mealVoucherTender } from '@comptoir/domain/meal-voucher';
+import { DEFAULT_MEAL_VOUCHER_CAP_CENTS, mealVoucherCents, mealVoucherDefaultCents, mealVoucherTender } from '@comptoir/domain/meal-voucher';
 import { useScreen } from './screen.context';
 
 type Tender = { method: PaymentMethod; amountCents: number; reference?: string };
@@ -31,15 +31,18 @@ function quickCash(due: number): number[] {
  * DialogScanGuard). Focus is in the amount field and comes back to it after each tender; Enter there
  * tenders the amount typed in cash (the rest due when nothing is typed), and once nothing is left to
  * pay Enter confirms; Escape cancels (KeyboardDialog).
- * A refused tender (an amount that does not read, a meal voucher above the cap or what is due, a
- * spent avoir) clears the amount typed: the next tender never takes a refused amount by surprise.
- * A meal voucher (architecture §24) is refused above what remains due (no change is given on it) or
- * above the store's cap per ticket, with the register's own words for it; the register checks again.
+ * A refused tender (an amount that does not read, a meal voucher above the cap, the eligible items or
+ * what is due, a spent avoir) clears the amount typed: the next tender never takes a refused amount by surprise.
+ * A meal voucher (architecture §24) is refused above what remains due (no change is given on it),
+ * above the store's cap per ticket or above what the cart's food items come to (eligible lines), with
+ * the register's own words for it; with nothing typed it tenders what those limits still allow. The
+ * register checks again.
  */
 export function PaymentPanel(props: { cart: Cart; onDone: (sale: SaleResponse) => void; onCancel: () => void }) {
   const { t, lang } = useScreen();
   const withApproval = useApproval();
   const total = cartTotal(props.cart);
+  const voucherEligible = cartMealVoucherEligible(props.cart);
   const [tenders, setTenders] = useState<Tender[]>([]);
   const [amountText, setAmountText] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -67,9 +70,11 @@ export function PaymentPanel(props: { cart: Cart; onDone: (sale: SaleResponse) =
     const typed = amountText.trim() ? parseEuros(amountText) : null;
     amountRef.current?.focus();
     if (amountText.trim() && typed === null) return refuse(t('badAmount'));
-    // Nothing typed: what is due, within what the cap still allows on this ticket.
-    const capLeft = voucherCapCents - mealVoucherCents(tenders);
-    const taken = mealVoucherTender(due, mealVoucherCents(tenders), typed ?? (capLeft > 0 ? Math.min(due, capLeft) : due), voucherCapCents);
+    // Nothing typed: what is due, within what the cap and the eligible items still allow on this ticket
+    // (nothing left: the amount due, refused with the reason).
+    const soFar = mealVoucherCents(tenders);
+    const allowed = mealVoucherDefaultCents(due, soFar, voucherCapCents, voucherEligible);
+    const taken = mealVoucherTender(due, soFar, typed ?? (allowed > 0 ? allowed : due), voucherCapCents, voucherEligible);
     if (!taken.ok) return refuse(errorText(t, { code: 'PAYMENT_REFUSED', details: { reason: taken.code } }));
     setTenders((ts) => [...ts, { method: 'meal_voucher', amountCents: taken.value }]);
     setAmountText('');

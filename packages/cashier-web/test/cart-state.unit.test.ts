@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LocalProduct } from '@comptoir/protocol';
-import { cartReducer, cartTotal, emptyCart, lineTotal, saleLines, type Cart, type CartAction } from '../src/cart.state';
+import { cartMealVoucherEligible, cartReducer, cartTotal, emptyCart, lineTotal, saleLines, type Cart, type CartAction } from '../src/cart.state';
 
 // The cashier screen's sale in progress: a pure reducer, checked action by action.
-const product = (sku: string, priceCents: number, openPriceMaxCents: number | null = null): LocalProduct => ({ sku, label: `P ${sku}`, priceCents, vatRate: 550, category: 'Pain', barcodes: [], stock: null, openPriceMaxCents });
+const product = (sku: string, priceCents: number, openPriceMaxCents: number | null = null, mealVoucherEligible = true): LocalProduct => ({ sku, label: `P ${sku}`, priceCents, vatRate: 550, category: 'Pain', barcodes: [], stock: null, openPriceMaxCents, mealVoucherEligible });
 const run = (...actions: CartAction[]): Cart => actions.reduce(cartReducer, emptyCart);
 
 test('adding a product makes a line of one; scanning it again adds a unit to that line', () => {
@@ -72,4 +72,21 @@ test('an open-price item is added only with a typed price within its cap, each p
   assert.deepEqual(c.lines.map((l) => [l.sku, l.quantity, l.unitPriceCents, l.openPrice === true]), [['DIVERS', 1, 1250, true], ['DIVERS', 2, 1250, true], ['A', 1, 130, false]]);
   assert.equal(cartTotal(c), 3 * 1250 + 130);
   assert.deepEqual(saleLines(c), [{ sku: 'DIVERS', quantity: 1, unitPriceCents: 1250 }, { sku: 'DIVERS', quantity: 2, unitPriceCents: 1250 }, { sku: 'A', quantity: 1 }]);
+});
+
+test('meal vouchers: the cart says what its food items come to, after line and ticket discounts (§24)', () => {
+  // A sandwich 8,00 € (food) discounted 1,00 €, a magazine 15,00 € (not food).
+  let c = run({ type: 'add', product: product('SANDWICH', 800) }, { type: 'discount', key: 1, discountCents: 100 }, { type: 'add', product: product('MAG', 1500, null, false) });
+  assert.deepEqual(c.lines.map((l) => l.mealVoucherEligible), [undefined, false], 'only the non-eligible line carries the flag');
+  assert.equal(cartMealVoucherEligible(c), 700);
+  assert.equal(cartTotal(c), 2200);
+  // 10 % on the ticket (2,20 €), spread pro rata: the sandwich's share is 0,70 €.
+  c = cartReducer(c, { type: 'ticketDiscount', discount: { percentBp: 1000 } });
+  assert.equal(cartTotal(c), 1980);
+  assert.equal(cartMealVoucherEligible(c), 630);
+  // A second scan of the magazine joins its line and keeps it non-eligible; a cart of food only is wholly eligible.
+  c = cartReducer(c, { type: 'add', product: product('MAG', 1500, null, false) });
+  assert.deepEqual(c.lines.map((l) => [l.sku, l.quantity, l.mealVoucherEligible]), [['SANDWICH', 1, undefined], ['MAG', 2, false]]);
+  const food = run({ type: 'add', product: product('A', 130) }, { type: 'add', product: product('B', 250) });
+  assert.equal(cartMealVoucherEligible(food), cartTotal(food));
 });

@@ -12,7 +12,9 @@ import { assertAccessible, openCashierPage, setLink, waitForText, type CashierPa
  * or above what is due is refused in French, nothing is tendered and the amount typed is cleared (the
  * card that follows takes what is due, not the refused amount); 25,00 € of vouchers and the rest
  * by card makes one ticket the register signed with both tenders; with the link cut, a ticket paid
- * wholly in vouchers still goes through (the cap comes with the SOS copy).
+ * wholly in vouchers still goes through (the cap comes with the SOS copy). A ticket mixing food and an
+ * item central marks as not payable in vouchers: the voucher button tenders the food line only, more
+ * is refused in French and in English (§24).
  */
 const WINE = { sku: 'BOI-005', priceCents: 790 };
 let cashier: CashierPage;
@@ -99,5 +101,54 @@ test('part in meal vouchers (cap and no change enforced), the rest by card; then
   assert.deepEqual(sold.payments.map((p: any) => [p.method, p.amountCents]), [['meal_voucher', WINE.priceCents]]);
   assert.equal(sold.soldOffline, true);
   await setLink(shop, reg.id, true);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('a ticket mixing food and a non-food item: vouchers tender at most the food line; the refusal in French, then in English', async () => {
+  await eventually('register connected', async () => (await http(reg.url, 'GET', '/api/status')).body.mode === 'connected', 30_000);
+  const coffee = (await http(shop.centralUrl, 'GET', '/api/products/EPI-005', { token: shop.adminToken })).body as { sku: string; priceCents: number };
+  const created = await http(shop.centralUrl, 'POST', '/api/products', {
+    token: shop.adminToken,
+    body: { sku: 'MAG-WEB', label: 'Magazine déco', priceCents: 1500, vatRate: 2000, category: 'Presse', mealVoucherEligible: false },
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  await eventually('the magazine at the till, not eligible', async () => {
+    const found = (await http(reg.url, 'GET', '/api/products?q=MAG-WEB', { token })).body.items as { sku: string; mealVoucherEligible: boolean }[];
+    return found.some((p) => p.sku === 'MAG-WEB' && p.mealVoucherEligible === false);
+  }, 30_000);
+
+  await page.getByTestId('new-sale').click();
+  assert.ok(coffee.priceCents < 1000, 'the demo coffee costs less than 10,00 €');
+  const total = coffee.priceCents + 1500;
+  await page.getByTestId('product-search').fill(coffee.sku);
+  await page.getByTestId('product-search').press('Enter');
+  await page.getByTestId('product-search').fill('MAG-WEB');
+  await page.getByTestId('product-search').press('Enter');
+  await page.locator(`[data-testid="cart-total"][data-cents="${total}"]`).waitFor();
+  await page.getByTestId('pay').click();
+  await voucher(''); // nothing typed: the food line only (under the cap of 25,00 €)
+  await page.locator(`[data-testid="payment-due"][data-cents="${total - coffee.priceCents}"]`).waitFor();
+  await voucher('0,01');
+  await waitForText(page, 'payment-error', /ne paient que les produits alimentaires/);
+  assert.equal(await page.getByTestId('tender').count(), 1, 'nothing more tendered');
+  await page.getByTestId('payment-cancel').click();
+
+  // In English: the same refusal in English words, never a raw code.
+  await page.getByTestId('lang-toggle').click();
+  await page.getByTestId('pay').click();
+  await voucher('10'); // under the cap and under what is due, above the food line
+  const english = await waitForText(page, 'payment-error', /only pay for the food items/);
+  assert.doesNotMatch(english, /MEAL_VOUCHER|alimentaires/);
+  assert.equal(await page.getByTestId('tender').count(), 0);
+  await page.getByTestId('payment-amount').fill('');
+  await page.getByTestId('pay-meal-voucher').click();
+  await page.locator(`[data-testid="payment-due"][data-cents="1500"]`).waitFor();
+  await page.getByTestId('pay-card').click();
+  await page.getByTestId('confirm-payment').click();
+  const number = Number(await waitForText(page, 'receipt-number', /^\d+$/));
+  const paid = (await http(reg.url, 'GET', `/api/tickets/${number}`, { token })).body;
+  assert.deepEqual(paid.payments.map((p: any) => [p.method, p.amountCents]), [['meal_voucher', coffee.priceCents], ['card', 1500]]);
+  await page.getByTestId('new-sale').click();
+  await page.getByTestId('lang-toggle').click(); // back to French
   assert.deepEqual(pageErrors, []);
 });

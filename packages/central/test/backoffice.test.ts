@@ -282,8 +282,8 @@ for (const dialect of DIALECTS) {
       const exp = await c.app.inject({ method: 'GET', url: '/api/catalog/export.csv', headers: { authorization: `Bearer ${c.managerToken}` } });
       assert.equal(exp.statusCode, 200);
       assert.match(exp.headers['content-type'] as string, /text\/csv/);
-      assert.match(exp.body, /^sku;label;priceCents;vatRate;category;barcodes;openPriceMaxCents\n/);
-      assert.match(exp.body, /NEW4;"Pain; aux noix";380;550;Boulangerie;3000000000028\|3000000000035;\n/);
+      assert.match(exp.body, /^sku;label;priceCents;vatRate;category;barcodes;openPriceMaxCents;titre_restaurant\n/);
+      assert.match(exp.body, /NEW4;"Pain; aux noix";380;550;Boulangerie;3000000000028\|3000000000035;;oui\n/);
       const again = await c.app.inject({ method: 'POST', url: '/api/catalog/import', headers: { authorization: `Bearer ${c.adminToken}`, 'content-type': 'text/csv' }, payload: exp.body });
       const againRes = JSON.parse(again.body);
       assert.equal(againRes.rejected.length, 0, JSON.stringify(againRes.rejected));

@@ -104,9 +104,9 @@ for (const dialect of DIALECTS) {
       assert.equal((await c.call('GET', '/api/products/LIBRE4', c.managerToken)).json.openPriceMaxCents, 1500);
 
       const exp = await c.app.inject({ method: 'GET', url: '/api/catalog/export.csv', headers: { authorization: `Bearer ${c.managerToken}` } });
-      assert.match(exp.body, /^sku;label;priceCents;vatRate;category;barcodes;openPriceMaxCents\n/);
-      assert.match(exp.body, /\nLIBRE1;Fleurs au poids;0;2000;Fleurs;;4999\n/);
-      assert.match(exp.body, /\nBAGUETTE;Produit BAGUETTE;130;550;Boulangerie;;\n/, 'an empty cap for a product at its catalog price');
+      assert.match(exp.body, /^sku;label;priceCents;vatRate;category;barcodes;openPriceMaxCents;titre_restaurant\n/);
+      assert.match(exp.body, /\nLIBRE1;Fleurs au poids;0;2000;Fleurs;;4999;oui\n/);
+      assert.match(exp.body, /\nBAGUETTE;Produit BAGUETTE;130;550;Boulangerie;;;oui\n/, 'an empty cap for a product at its catalog price');
       const again = JSON.parse((await csvImport(c, exp.body)).body);
       assert.equal(again.rejected.length, 0, JSON.stringify(again.rejected));
       assert.equal((await c.call('GET', '/api/products/LIBRE1', c.managerToken)).json.openPriceMaxCents, 4999, 'round-trips');

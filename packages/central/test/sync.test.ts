@@ -132,7 +132,7 @@ for (const dialect of DIALECTS) {
     it('products: create, list with barcodes and search, conflicts', async () => {
       const created = await c.call('POST', '/api/products', c.adminToken, { sku: 'CROISSANT', label: 'Croissant pur beurre', priceCents: 120, vatRate: 550, category: 'Boulangerie', barcodes: ['3760010000076'] });
       assert.equal(created.status, 201);
-      assert.deepEqual(created.json, { sku: 'CROISSANT', label: 'Croissant pur beurre', priceCents: 120, vatRate: 550, category: 'Boulangerie', barcodes: ['3760010000076'], openPrice: false, openPriceMaxCents: null });
+      assert.deepEqual(created.json, { sku: 'CROISSANT', label: 'Croissant pur beurre', priceCents: 120, vatRate: 550, category: 'Boulangerie', barcodes: ['3760010000076'], openPrice: false, openPriceMaxCents: null, mealVoucherEligible: true });
       assert.equal((await c.call('POST', '/api/products', c.adminToken, { sku: 'CROISSANT', label: 'x', priceCents: 1, vatRate: 550 })).status, 409);
       assert.equal((await c.call('POST', '/api/products', c.adminToken, { sku: 'X', label: 'x', priceCents: -1, vatRate: 550 })).status, 400);
       // The catalog is the chain's: a manager may not add to it or change a price (403, nothing stored).

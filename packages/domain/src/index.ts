@@ -70,4 +70,15 @@ export { spreadTicketDiscount, ticketDiscountCents, type TicketDiscount } from '
 export { NO_TICKET_SUMS, addTicketSums, sumTicketSums, ticketSums, type PaymentSum, type SummedTicket, type TicketSums } from './ticket-sums';
 export { recomputeClosures, type ClosureRecomputation } from './closure-check';
 export { DEFAULT_GIFT_CARD_MAX_CENTS, GIFT_CARD_ERRORS, GIFT_CARD_SALE_METHODS, checkGiftCardAmount, checkGiftCardSaleTenders, checkGiftCardTenders, giftCardCents } from './gift-card';
-export { DEFAULT_MEAL_VOUCHER_CAP_CENTS, MEAL_VOUCHER_ERRORS, checkMealVouchers, mealVoucherCents, mealVoucherTender } from './meal-voucher';
+export {
+  DEFAULT_MEAL_VOUCHER_CAP_CENTS,
+  MEAL_VOUCHER_ERRORS,
+  checkMealVouchers,
+  mealVoucherBreaches,
+  mealVoucherCents,
+  mealVoucherDefaultCents,
+  mealVoucherEligibleCents,
+  mealVoucherLimitCents,
+  mealVoucherTender,
+  type VoucherLine,
+} from './meal-voucher';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Cents, Id, IsoDateTime, OpenPriceFields, OpenPriceMaxCents, Sku, VatRate, openPriceRule } from './common';
+import { Cents, Id, IsoDateTime, MealVoucherEligibleField, OpenPriceFields, OpenPriceMaxCents, Sku, VatRate, openPriceRule } from './common';
 import { CentralTicket, Customer, FleetRegister, Role } from './central-api';
 import { RegisterMode } from './sync';
 
@@ -211,6 +211,7 @@ export const PutProductRequest = z.object({
   category: z.string().trim().max(100),
   barcodes: z.array(Barcode).max(20),
   ...OpenPriceFields,
+  ...MealVoucherEligibleField,
 }).superRefine(openPriceRule);
 export type PutProductRequest = z.infer<typeof PutProductRequest>;
 
@@ -240,10 +241,22 @@ export const CsvProductRow = z.object({
     .trim()
     .default('')
     .pipe(z.union([z.literal('').transform(() => null), z.string().regex(/^\d{1,12}$/, 'empty, or the cap in whole cents').transform(Number).pipe(OpenPriceMaxCents)])),
+  /**
+   * `titre_restaurant`: may meal vouchers pay for it (food only, §24)? `oui`/`non`, `1`/`0`,
+   * `true`/`false` (`yes`/`no`), any case; empty = oui (the default). Optional column: a file without
+   * it leaves each existing product's flag as it is (catalog-admin.service.ts).
+   */
+  titre_restaurant: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .default('')
+    .pipe(z.enum(['', 'oui', 'non', '1', '0', 'true', 'false', 'yes', 'no'], { message: 'oui or non (also 1/0, true/false)' }))
+    .transform((v) => !['non', '0', 'false', 'no'].includes(v)),
 });
 export type CsvProductRow = z.infer<typeof CsvProductRow>;
 /** The columns of the catalog CSV (export writes them; import needs at least sku, label, priceCents, vatRate). */
-export const CSV_COLUMNS = ['sku', 'label', 'priceCents', 'vatRate', 'category', 'barcodes', 'openPriceMaxCents'] as const;
+export const CSV_COLUMNS = ['sku', 'label', 'priceCents', 'vatRate', 'category', 'barcodes', 'openPriceMaxCents', 'titre_restaurant'] as const;
 
 export const ImportQuery = z.object({
   /** Line number (1-based, in the whole file) of the first data row of this chunk: for the report. */

@@ -177,6 +177,8 @@ export const HeldSaleLine = z.object({
   discountCents: Cents.nonnegative(),
   /** An open-price item: `unitPriceCents` is the price the cashier typed, sent again with the sale once recalled. */
   openPrice: z.boolean().optional(),
+  /** `false`: meal vouchers may not pay for this line (absent = eligible), kept so a recalled sale tenders vouchers right. */
+  mealVoucherEligible: z.literal(false).optional(),
 });
 export type HeldSaleLine = z.infer<typeof HeldSaleLine>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Cents, Id, IsoDateTime, OpenPriceFields, OpenPriceMaxCents, Sku, VatRate, openPriceRule } from './common';
+import { Cents, Id, IsoDateTime, MealVoucherEligibleField, OpenPriceFields, OpenPriceMaxCents, Sku, VatRate, openPriceRule } from './common';
 import { RegisterMode, SosCopyKind } from './sync';
 import { ArchivePayload, ClosurePayload, TicketLine, TicketPayment, VatLine } from './record';
 
@@ -72,6 +72,8 @@ export const Product = z.object({
   openPrice: z.boolean(),
   /** The cap of an open-price item; null for a product sold at its catalog price. */
   openPriceMaxCents: OpenPriceMaxCents.nullable(),
+  /** Meal vouchers may pay for it (food only, §24); true unless the shop says otherwise. */
+  mealVoucherEligible: z.boolean(),
 });
 export type Product = z.infer<typeof Product>;
 
@@ -83,6 +85,7 @@ export const CreateProductRequest = z.object({
   category: z.string().trim().max(100).default(''),
   barcodes: z.array(z.string().regex(/^[0-9A-Za-z-]{1,64}$/)).max(20).default([]),
   ...OpenPriceFields,
+  ...MealVoucherEligibleField,
 }).superRefine(openPriceRule);
 export type CreateProductRequest = z.infer<typeof CreateProductRequest>;
 

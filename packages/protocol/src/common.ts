@@ -20,6 +20,11 @@ export function openPriceRule(p: { openPrice: boolean; openPriceMaxCents: number
   if (p.openPrice && p.openPriceMaxCents === null) ctx.addIssue({ code: 'custom', path: ['openPriceMaxCents'], message: 'an open-price item needs its cap' });
   if (!p.openPrice && p.openPriceMaxCents !== null) ctx.addIssue({ code: 'custom', path: ['openPriceMaxCents'], message: 'a cap is only for an open-price item' });
 }
+/**
+ * Meal vouchers may pay for this item (food: Code du travail R3262-4, docs/architecture.md §24).
+ * Default true: every item of a shop that never sets it stays payable in vouchers, as before.
+ */
+export const MealVoucherEligibleField = { mealVoucherEligible: z.boolean().default(true) };
 export const IsoDateTime = z.iso.datetime({ offset: true });
 export const Sku = z.string().trim().min(1).max(64);
 

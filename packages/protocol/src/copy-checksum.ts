@@ -31,8 +31,8 @@ export function canonicalLineText(line: SnapshotDataLine): string {
       const p = line.r;
       return JSON.stringify({
         t: 'product',
-        // The cap only when there is one: a line without it hashes exactly as before open-price items.
-        r: { sku: p.sku, label: p.label, priceCents: p.priceCents, vatRate: p.vatRate, category: p.category, barcodes: p.barcodes, active: p.active, ...(p.openPriceMaxCents !== undefined ? { openPriceMaxCents: p.openPriceMaxCents } : {}) },
+        // The cap only when there is one, the meal-voucher flag only when false: any other line hashes exactly as before.
+        r: { sku: p.sku, label: p.label, priceCents: p.priceCents, vatRate: p.vatRate, category: p.category, barcodes: p.barcodes, active: p.active, ...(p.openPriceMaxCents !== undefined ? { openPriceMaxCents: p.openPriceMaxCents } : {}), ...(p.mealVoucherEligible === false ? { mealVoucherEligible: false } : {}) },
       });
     }
     case 'customer': {

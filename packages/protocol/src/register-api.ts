@@ -197,6 +197,8 @@ export const LocalProduct = z.object({
   stock: z.number().int().nullable(),
   /** An open-price item's cap (the screen asks the price); null for a product at its catalog price. */
   openPriceMaxCents: z.number().int().positive().nullable(),
+  /** Meal vouchers may pay for it (food only, §24): the payment dialog tenders at most the eligible lines' total. */
+  mealVoucherEligible: z.boolean(),
 });
 export type LocalProduct = z.infer<typeof LocalProduct>;
 export const LocalSearchQuery = z.object({

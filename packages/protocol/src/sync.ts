@@ -132,6 +132,12 @@ export const CopyProduct = z.object({
    * line hashes as before and older registers' copies keep verifying (copy-checksum.ts).
    */
   openPriceMaxCents: OpenPriceMaxCents.optional(),
+  /**
+   * `false` only on an item meal vouchers may not pay for (§24), sent only to registers that ask
+   * (`?with=…,meal-voucher-eligible`); absent = eligible, so every other line hashes as before and an
+   * older register (which cannot read it) gets exactly the lines it hashes.
+   */
+  mealVoucherEligible: z.literal(false).optional(),
 });
 export type CopyProduct = z.infer<typeof CopyProduct>;
 
@@ -233,22 +239,26 @@ export type Snapshot = z.infer<typeof Snapshot>;
  * `till`: the meal-voucher cap in the store line and `meal_voucher` in the payment methods (§24);
  * `open-price`: open-price items come with their cap (`openPriceMaxCents`); without it, central leaves
  * them out of a full copy and sends them as inactive in changes: a till that cannot ask the price never sells one.
+ * `meal-voucher-eligible`: an item meal vouchers may not pay for says so (`mealVoucherEligible: false`);
+ * without it every item is eligible at that register (central flags a ticket whose vouchers exceed its eligible total);
  * `gift-card`: the store's gift-card cap in the store line and `gift_card` in the payment methods (§25).
  * An older register asks for less and gets exactly the lines it hashes, so its copies keep verifying.
  */
-export const COPY_EXTRAS = ['references', 'till', 'open-price', 'gift-card'] as const;
+export const COPY_EXTRAS = ['references', 'till', 'open-price', 'gift-card', 'meal-voucher-eligible'] as const;
 export type CopyExtra = (typeof COPY_EXTRAS)[number];
-export const CopyQuery = z.object({ with: z.string().max(100).regex(/^(references|till|open-price|gift-card)(,(references|till|open-price|gift-card))*$/, 'a comma-separated list of: references, till, open-price, gift-card').optional() });
+const EXTRA = `(${COPY_EXTRAS.join('|')})`;
+export const CopyQuery = z.object({ with: z.string().max(100).regex(new RegExp(`^${EXTRA}(,${EXTRA})*$`), `a comma-separated list of: ${COPY_EXTRAS.join(', ')}`).optional() });
 /** The extras a `?with=` names. */
 export function copyExtrasOf(w: string | undefined): CopyExtras {
   const names = new Set((w ?? '').split(','));
-  return { references: names.has('references'), till: names.has('till'), openPrice: names.has('open-price'), giftCard: names.has('gift-card') };
+  return { references: names.has('references'), till: names.has('till'), openPrice: names.has('open-price'), giftCard: names.has('gift-card'), mealVoucherEligible: names.has('meal-voucher-eligible') };
 }
 export interface CopyExtras {
   references: boolean;
   till: boolean;
   openPrice: boolean;
   giftCard: boolean;
+  mealVoucherEligible: boolean;
 }
 /** The `?with=` a register of this release sends for its copies (full and changes). */
 export const COPY_WITH = COPY_EXTRAS.join(',');

@@ -5,10 +5,14 @@
 // vouchers above the cap, or a refund in vouchers are refused with coded reasons and nothing is
 // written; an accepted one is signed in the ticket and counted apart in the X report and the Z; with the link
 // cut, the cap of the SOS copy still holds and the ticket reaches central once the link is back.
+// Eligible products: an item central marks as not payable in vouchers (not food) reaches the till in its
+// copy (full and changes); the vouchers of a ticket are limited to its eligible lines after line and
+// ticket discounts (`MEAL_VOUCHER_NOT_ELIGIBLE`), online and offline.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually, http } from '@comptoir/testing';
 import type { Product } from '@comptoir/protocol';
+import { mealVoucherEligibleCents, priceLines, spreadTicketDiscount } from '@comptoir/domain';
 import type { RunningRegister } from '../src/index';
 import { DEMO_SKUS, centralPerFile, type TestCentral } from './support/central';
 import { startEnrolledRegister, type EnrolledRegister } from './support/enrolled-register';
@@ -21,6 +25,9 @@ describe('meal vouchers at the till', () => {
   let central: TestCentral;
   let env: EnrolledRegister;
   let wine: Product;
+  let coffee: Product;
+  /** The vouchers of the eligible-products sale accepted below (the Z counts them). */
+  let eligibleSaleVouchers = 0;
 
   const setCap = async (mealVoucherCapCents: number) => {
     const patched = await http(central.url, 'PATCH', `/api/stores/${central.storeId}`, { token: central.adminToken, body: { mealVoucherCapCents } });
@@ -31,8 +38,14 @@ describe('meal vouchers at the till', () => {
   before(async () => {
     central = await centralOfFile();
     wine = await central.product(DEMO_SKUS.wine);
+    coffee = await central.product(DEMO_SKUS.coffee);
     // The store's cap, changed at central before the register's first copy.
     await setCap(1800);
+    // A magazine meal vouchers may not pay for (not food), in the register's first copy; a lighter, eligible for now.
+    for (const [sku, label, mealVoucherEligible] of [['MAG-TR', 'Magazine', false], ['BIC-TR', 'Briquet', true]] as const) {
+      const created = await http(central.url, 'POST', '/api/products', { token: central.adminToken, body: { sku, label, priceCents: 1500, vatRate: 2000, category: 'Bazar', mealVoucherEligible } });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+    }
     env = await startEnrolledRegister(central, 'Caisse titres');
   });
   after(async () => {
@@ -88,6 +101,52 @@ describe('meal vouchers at the till', () => {
     assert.equal(ticketCount(), before + 1, 'only the card sale was written');
   });
 
+  const sellMixed = (vouchers: number, extra: Record<string, unknown> = {}, other = 'MAG-TR', total = coffee.priceCents + 1500) =>
+    api(env.reg.url, 'POST', '/api/sales', {
+      token: env.token,
+      body: { lines: [{ sku: coffee.sku, quantity: 1 }, { sku: other, quantity: 1 }], payments: [{ method: 'meal_voucher', amountCents: vouchers }, { method: 'card', amountCents: total - vouchers }], ...extra },
+    });
+  const localEligible = async (sku: string) => {
+    const found = await api(env.reg.url, 'GET', `/api/products?q=${encodeURIComponent(sku)}`, { token: env.token });
+    return (found.body.items as { sku: string; mealVoucherEligible: boolean }[]).find((p) => p.sku === sku)?.mealVoucherEligible;
+  };
+
+  test('eligible products: vouchers pay at most the eligible lines, after line and ticket discounts; the flag comes with the copy', async () => {
+    assert.ok(coffee.priceCents < 1800, 'a coffee is under the cap, so the eligible total binds');
+    assert.equal(await localEligible('MAG-TR'), false, 'the first copy says the magazine is not eligible');
+    assert.equal(await localEligible(coffee.sku), true);
+    const before = ticketCount();
+    const over = await sellMixed(coffee.priceCents + 1);
+    assert.equal(over.status, 422, JSON.stringify(over.body));
+    assert.deepEqual([over.body.error.code, over.body.error.details.reason], ['PAYMENT_REFUSED', 'MEAL_VOUCHER_NOT_ELIGIBLE']);
+    assert.match(over.body.error.message, /food only/);
+    // 5 % off the whole ticket: the coffee's line carries its share, so vouchers pay less of it.
+    const ticketDiscount = { percentBp: 500 };
+    const spread = spreadTicketDiscount([
+      { sku: coffee.sku, label: '', unitPriceCents: coffee.priceCents, vatRate: coffee.vatRate, quantity: 1 },
+      { sku: 'MAG-TR', label: '', unitPriceCents: 1500, vatRate: 2000, quantity: 1 },
+    ], ticketDiscount);
+    assert.ok(spread.ok);
+    const cart = priceLines(spread.value);
+    assert.ok(cart.ok);
+    const eligible = mealVoucherEligibleCents(cart.value.lines.map((l, i) => ({ totalCents: l.totalCents, mealVoucherEligible: i === 0 })));
+    assert.ok(eligible < coffee.priceCents, 'the discount lowers what vouchers may pay');
+    const discountedOver = await sellMixed(eligible + 1, { ticketDiscount }, 'MAG-TR', cart.value.totalCents);
+    assert.equal(discountedOver.body.error?.details?.reason, 'MEAL_VOUCHER_NOT_ELIGIBLE', JSON.stringify(discountedOver.body));
+    assert.equal(ticketCount(), before, 'nothing written');
+    const sale = await sellMixed(eligible, { ticketDiscount }, 'MAG-TR', cart.value.totalCents);
+    assert.equal(sale.status, 201, JSON.stringify(sale.body));
+    eligibleSaleVouchers = eligible;
+
+    // The lighter becomes non-eligible at central: the till learns it with its changes.
+    assert.equal((await sellMixed(coffee.priceCents + 100, {}, 'BIC-TR')).status, 201, 'eligible so far: vouchers may pay for it');
+    eligibleSaleVouchers += coffee.priceCents + 100;
+    const put = await http(central.url, 'PUT', '/api/products/BIC-TR', { token: central.adminToken, body: { label: 'Briquet', priceCents: 1500, vatRate: 2000, category: 'Bazar', barcodes: [], mealVoucherEligible: false } });
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+    await eventually('the lighter non-eligible at the till', async () => (await localEligible('BIC-TR')) === false, 30_000);
+    assert.equal((await sellMixed(coffee.priceCents + 100, {}, 'BIC-TR')).body.error?.details?.reason, 'MEAL_VOUCHER_NOT_ELIGIBLE');
+  });
+
   test('a new cap set at central reaches the till with its changes', async () => {
     await setCap(1500);
     await eventually('cap 15,00 € at the till', async () => (await capAtTill()) === 1500, 30_000);
@@ -102,6 +161,10 @@ describe('meal vouchers at the till', () => {
     const capped = await sell(3, [{ method: 'meal_voucher', amountCents: 1501 }, { method: 'card', amountCents: 3 * wine.priceCents - 1501 }]);
     assert.equal(capped.status, 422);
     assert.equal(capped.body.error.details.reason, 'MEAL_VOUCHER_CAP');
+    // The eligible items of the copy still bound the vouchers.
+    const notFood = await sellMixed(coffee.priceCents + 1);
+    assert.equal(notFood.status, 422);
+    assert.equal(notFood.body.error.details.reason, 'MEAL_VOUCHER_NOT_ELIGIBLE');
     assert.equal(ticketCount(), before);
     const sale = await sell(2, [{ method: 'meal_voucher', amountCents: 1500 }, { method: 'cash', amountCents: 2000 }]);
     assert.equal(sale.status, 201, JSON.stringify(sale.body));
@@ -120,7 +183,7 @@ describe('meal vouchers at the till', () => {
     const z = await api(env.reg.url, 'POST', '/api/closures/day', { token: env.token, body: { approval: central.manager } });
     assert.equal(z.status, 201, JSON.stringify(z.body));
     const payments = z.body.payload.payments as { method: string; amountCents: number; count: number }[];
-    assert.deepEqual(payments.find((p) => p.method === 'meal_voucher'), { method: 'meal_voucher', amountCents: 1800 + 1500, count: 2 });
+    assert.deepEqual(payments.find((p) => p.method === 'meal_voucher'), { method: 'meal_voucher', amountCents: 1800 + 1500 + eligibleSaleVouchers, count: 4 });
     assert.ok(payments.some((p) => p.method === 'card') && payments.some((p) => p.method === 'cash'), JSON.stringify(payments));
   });
 });

@@ -47,7 +47,10 @@ export function CatalogScreen() {
               ) : (
                 <tr key={p.sku} data-testid={`product-${p.sku}`}>
                   <td className="mono">{p.sku}</td>
-                  <td>{p.label}</td>
+                  <td>
+                    {p.label}
+                    {!p.mealVoucherEligible && <span className="muted small" data-testid={`no-meal-voucher-${p.sku}`}> · {t('catalog.noMealVoucher')}</span>}
+                  </td>
                   <td>{p.category}</td>
                   <td className="num" data-testid={`price-${p.sku}`}>
                     {p.openPriceMaxCents !== null ? t('catalog.openPriceShown', { max: formatEuros(p.openPriceMaxCents, lang) }) : formatEuros(p.priceCents, lang)}
@@ -94,11 +97,21 @@ function OpenPriceInputs({ f, sku, onChange }: { f: OpenPriceForm; sku: string; 
   );
 }
 
+/** "Meal vouchers accepted" (food only, §24): checked by default, so a shop that never unticks it changes nothing. */
+function MealVoucherInput({ checked, sku, onChange }: { checked: boolean; sku: string; onChange(v: boolean): void }) {
+  const { t } = useI18n();
+  return (
+    <label className="small">
+      <input type="checkbox" data-testid={`meal-voucher-eligible-${sku}`} checked={checked} onChange={(e) => onChange(e.target.checked)} /> {t('catalog.mealVoucherEligible')}
+    </label>
+  );
+}
+
 function ProductEditor({ p, onDone }: { p: Product; onDone(): void }) {
   const { t } = useI18n();
   const [f, setF] = useState({
     label: p.label, price: formatDecimalEuros(p.priceCents), vatRate: p.vatRate, category: p.category, barcodes: p.barcodes.join(' '),
-    openPrice: p.openPrice, cap: p.openPriceMaxCents !== null ? formatDecimalEuros(p.openPriceMaxCents) : '',
+    openPrice: p.openPrice, cap: p.openPriceMaxCents !== null ? formatDecimalEuros(p.openPriceMaxCents) : '', mealVoucherEligible: p.mealVoucherEligible,
   });
   const [error, setError] = useState<string | null>(null);
   async function save() {
@@ -107,7 +120,7 @@ function ProductEditor({ p, onDone }: { p: Product; onDone(): void }) {
     const open = openPriceFields(f);
     if (open === null) return setError(t('catalog.invalidCap'));
     try {
-      await api('PUT', `/api/products/${encodeURIComponent(p.sku)}`, { label: f.label, priceCents, vatRate: f.vatRate, category: f.category, barcodes: f.barcodes.split(/\s+/).filter(Boolean), ...open });
+      await api('PUT', `/api/products/${encodeURIComponent(p.sku)}`, { label: f.label, priceCents, vatRate: f.vatRate, category: f.category, barcodes: f.barcodes.split(/\s+/).filter(Boolean), ...open, mealVoucherEligible: f.mealVoucherEligible });
       onDone();
     } catch (e) {
       setError(errorText(t, e));
@@ -117,7 +130,10 @@ function ProductEditor({ p, onDone }: { p: Product; onDone(): void }) {
     <tr className="editor-row" data-testid={`product-editor-${p.sku}`}>
       <td className="mono">{p.sku}</td>
       <td><input aria-label={t('catalog.label')} value={f.label} onChange={(e) => setF({ ...f, label: e.target.value })} /></td>
-      <td><input aria-label={t('catalog.category')} value={f.category} onChange={(e) => setF({ ...f, category: e.target.value })} /></td>
+      <td>
+        <input aria-label={t('catalog.category')} value={f.category} onChange={(e) => setF({ ...f, category: e.target.value })} />
+        <MealVoucherInput checked={f.mealVoucherEligible} sku={p.sku} onChange={(v) => setF({ ...f, mealVoucherEligible: v })} />
+      </td>
       <td>
         <input aria-label={t('catalog.price')} inputMode="decimal" data-testid={`price-input-${p.sku}`} className="short" value={f.price} onChange={(e) => setF({ ...f, price: e.target.value })} />
         <OpenPriceInputs f={f} sku={p.sku} onChange={(o) => setF({ ...f, ...o })} />
@@ -139,7 +155,7 @@ function ProductEditor({ p, onDone }: { p: Product; onDone(): void }) {
 
 function NewProduct({ onCreated }: { onCreated(): void }) {
   const { t } = useI18n();
-  const blank = { sku: '', label: '', price: '', vatRate: 2000, category: '', barcodes: '', openPrice: false, cap: '' };
+  const blank = { sku: '', label: '', price: '', vatRate: 2000, category: '', barcodes: '', openPrice: false, cap: '', mealVoucherEligible: true };
   const [f, setF] = useState(blank);
   const [error, setError] = useState<string | null>(null);
   return (
@@ -154,7 +170,7 @@ function NewProduct({ onCreated }: { onCreated(): void }) {
           const open = openPriceFields(f);
           if (open === null) return setError(t('catalog.invalidCap'));
           try {
-            await api('POST', '/api/products', { sku: f.sku, label: f.label, priceCents, vatRate: f.vatRate, category: f.category, barcodes: f.barcodes.split(/\s+/).filter(Boolean), ...open });
+            await api('POST', '/api/products', { sku: f.sku, label: f.label, priceCents, vatRate: f.vatRate, category: f.category, barcodes: f.barcodes.split(/\s+/).filter(Boolean), ...open, mealVoucherEligible: f.mealVoucherEligible });
             setF(blank);
             setError(null);
             onCreated();
@@ -172,6 +188,7 @@ function NewProduct({ onCreated }: { onCreated(): void }) {
         <input aria-label={t('catalog.category')} placeholder={t('catalog.category')} value={f.category} onChange={(e) => setF({ ...f, category: e.target.value })} />
         <input aria-label={t('catalog.barcodes')} placeholder={t('catalog.barcodes')} value={f.barcodes} onChange={(e) => setF({ ...f, barcodes: e.target.value })} />
         <OpenPriceInputs f={f} sku="new" onChange={(o) => setF({ ...f, ...o })} />
+        <MealVoucherInput checked={f.mealVoucherEligible} sku="new" onChange={(v) => setF({ ...f, mealVoucherEligible: v })} />
         <button type="submit">{t('catalog.create')}</button>
       </form>
       <ErrorLine error={error} />
@@ -196,6 +213,7 @@ function importReasonText(t: T, reason: string): string {
   if (/appears earlier in the file$/.test(rest)) return t('catalog.reasonSkuRepeated', { field });
   if (reason.startsWith('price: ') || reason.startsWith('openPriceMax: ')) return t('catalog.reasonPrice', { field });
   if (reason.startsWith('vat: ')) return t('catalog.reasonVat', { field });
+  if (reason.startsWith('titre_restaurant: ')) return t('catalog.reasonMealVoucher', { field });
   return t('catalog.reasonInvalid', { field });
 }
 

@@ -99,6 +99,8 @@ export interface ProductsTable {
   updated_at: string;
   /** The cap of an open-price item (the cashier types the price); null for a product at its catalog price. */
   open_price_max_cents: number | null;
+  /** 1: meal vouchers may pay for it (food, §24); 0: not. Default 1 (migration 0025). */
+  meal_voucher_eligible: Generated<number>;
 }
 
 export interface BarcodesTable {

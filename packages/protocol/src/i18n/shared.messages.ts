@@ -7,7 +7,7 @@ import type { PaymentMethod, ClosurePeriod } from '../record';
 import type { RegisterMode, SosCopyKind } from '../sync';
 
 /** `details.reason` of a refusal (domain error codes, approval and availability reasons). */
-const REASONS = ['CART_EMPTY', 'CART_MIXED_SIGNS', 'CART_TOTAL_INVALID', 'LINE_DISCOUNT_INVALID', 'LINE_PRICE_INVALID', 'LINE_QUANTITY_INVALID', 'LINE_VAT_INVALID', 'PAYMENT_AMOUNT_INVALID', 'PAYMENT_METHOD_INVALID', 'PAYMENT_SHORT', 'MEAL_VOUCHER_OVER_DUE', 'MEAL_VOUCHER_CAP', 'MEAL_VOUCHER_REFUND', 'GIFT_CARD_AMOUNT', 'GIFT_CARD_MAX', 'GIFT_CARD_TENDER', 'GIFT_CARD_OVER_DUE', 'GIFT_CARD_REFUND', 'gift_card_reference', 'gift_card_return', 'RETURN_EMPTY', 'RETURN_LINE_UNKNOWN', 'RETURN_QUANTITY_INVALID', 'UNBALANCED', 'training', 'central_unreachable', 'invalid_approval', 'not_a_manager', 'manager_required'] as const;
+const REASONS = ['CART_EMPTY', 'CART_MIXED_SIGNS', 'CART_TOTAL_INVALID', 'LINE_DISCOUNT_INVALID', 'LINE_PRICE_INVALID', 'LINE_QUANTITY_INVALID', 'LINE_VAT_INVALID', 'PAYMENT_AMOUNT_INVALID', 'PAYMENT_METHOD_INVALID', 'PAYMENT_SHORT', 'MEAL_VOUCHER_OVER_DUE', 'MEAL_VOUCHER_CAP', 'MEAL_VOUCHER_NOT_ELIGIBLE', 'MEAL_VOUCHER_REFUND', 'GIFT_CARD_AMOUNT', 'GIFT_CARD_MAX', 'GIFT_CARD_TENDER', 'GIFT_CARD_OVER_DUE', 'GIFT_CARD_REFUND', 'gift_card_reference', 'gift_card_return', 'RETURN_EMPTY', 'RETURN_LINE_UNKNOWN', 'RETURN_QUANTITY_INVALID', 'UNBALANCED', 'training', 'central_unreachable', 'invalid_approval', 'not_a_manager', 'manager_required'] as const;
 
 type SharedKey =
   | `err.${ErrorCode}`
@@ -28,7 +28,7 @@ const FIELD_NAMES = [
   'lines', 'payments', 'method', 'siret', 'vatNumber', 'timezone', 'address', 'customerId', 'limit', 'offset', 'account', 'code',
   'countedCashCents', 'discountBp', 'url', 'active', 'row', 'price', 'vat', 'businessDayCutoff', 'fiscalYearStartMonth',
   'counted', 'mealVoucherCapCents', 'giftCardMaxCents',
-  'openPriceMaxCents', 'openPriceMax', 'unitPriceCents',
+  'openPriceMaxCents', 'openPriceMax', 'unitPriceCents', 'mealVoucherEligible', 'titre_restaurant',
 ] as const;
 type FieldName = (typeof FIELD_NAMES)[number];
 
@@ -93,6 +93,8 @@ const fr: Record<SharedKey, string> = {
   'field.priceCents': 'Prix',
   'field.openPriceMaxCents': 'Plafond du prix libre',
   'field.openPriceMax': 'Plafond du prix libre',
+  'field.mealVoucherEligible': 'Titre-restaurant accepté',
+  'field.titre_restaurant': 'Titre-restaurant accepté',
   'field.unitPriceCents': 'Prix saisi',
   'field.vatRate': 'TVA',
   'field.category': 'Catégorie',
@@ -172,6 +174,7 @@ const fr: Record<SharedKey, string> = {
   'reason.PAYMENT_SHORT': 'les règlements ne couvrent pas le total',
   'reason.MEAL_VOUCHER_OVER_DUE': 'un titre-restaurant ne dépasse pas le reste à payer (pas de rendu de monnaie)',
   'reason.MEAL_VOUCHER_CAP': 'plafond des titres-restaurant par ticket dépassé',
+  'reason.MEAL_VOUCHER_NOT_ELIGIBLE': 'les titres-restaurant ne paient que les produits alimentaires du ticket',
   'reason.MEAL_VOUCHER_REFUND': 'un remboursement ne se fait pas en titres-restaurant',
   'reason.GIFT_CARD_AMOUNT': 'le montant d’une carte cadeau est supérieur à zéro',
   'reason.GIFT_CARD_MAX': 'montant au-delà du maximum d’une carte cadeau dans ce magasin',
@@ -250,6 +253,8 @@ const en: Record<SharedKey, string> = {
   'field.priceCents': 'Price',
   'field.openPriceMaxCents': 'Open-price cap',
   'field.openPriceMax': 'Open-price cap',
+  'field.mealVoucherEligible': 'Meal vouchers accepted',
+  'field.titre_restaurant': 'Meal vouchers accepted',
   'field.unitPriceCents': 'Typed price',
   'field.vatRate': 'VAT',
   'field.category': 'Category',
@@ -329,6 +334,7 @@ const en: Record<SharedKey, string> = {
   'reason.PAYMENT_SHORT': 'the payments do not cover the total',
   'reason.MEAL_VOUCHER_OVER_DUE': 'a meal voucher may not exceed what is due (no change is given)',
   'reason.MEAL_VOUCHER_CAP': 'above the meal-voucher cap per ticket',
+  'reason.MEAL_VOUCHER_NOT_ELIGIBLE': 'meal vouchers only pay for the food items of the ticket',
   'reason.MEAL_VOUCHER_REFUND': 'a refund is never made in meal vouchers',
   'reason.GIFT_CARD_AMOUNT': 'a gift card is sold for more than zero',
   'reason.GIFT_CARD_MAX': 'above this store’s gift card maximum',

@@ -27,7 +27,7 @@ export async function searchProducts(ctx: RegisterContext, s: Search): Promise<{
     );
   }
   const rows = await query
-    .select(['p.sku', 'p.label', 'p.price_cents', 'p.vat_rate', 'p.category', 'p.barcodes', 's.quantity', 'p.open_price_max_cents'])
+    .select(['p.sku', 'p.label', 'p.price_cents', 'p.vat_rate', 'p.category', 'p.barcodes', 's.quantity', 'p.open_price_max_cents', 'p.meal_voucher_eligible'])
     .orderBy('p.label')
     .orderBy('p.sku')
     .limit(s.limit)

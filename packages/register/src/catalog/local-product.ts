@@ -14,5 +14,6 @@ export function toLocalProduct(r: ProductRowWithStock): LocalProduct {
     barcodes: JSON.parse(r.barcodes) as string[],
     stock: r.quantity ?? null,
     openPriceMaxCents: r.open_price_max_cents ?? null,
+    mealVoucherEligible: r.meal_voucher_eligible !== 0,
   };
 }

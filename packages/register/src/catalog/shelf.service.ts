@@ -6,7 +6,7 @@ import { toLocalProduct, type ProductRowWithStock } from './local-product';
 // Invariant: a scan lookup is two indexed point reads (SKU primary key, then barcode primary key):
 // its cost does not grow with the catalog.
 
-const COLUMNS = 'p.sku, p.label, p.price_cents, p.vat_rate, p.category, p.barcodes, s.quantity, p.open_price_max_cents';
+const COLUMNS = 'p.sku, p.label, p.price_cents, p.vat_rate, p.category, p.barcodes, s.quantity, p.open_price_max_cents, p.meal_voucher_eligible';
 
 export function createShelfService(ctx: RegisterContext) {
   const bySku = ctx.sqlite.prepare<[string], ProductRowWithStock>(

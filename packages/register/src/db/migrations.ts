@@ -243,6 +243,14 @@ const m0016GiftCards: Migration = {
   },
 };
 
+// Meal vouchers pay for food only (issue 12, §24): 0 on an item the copy says they may not pay for
+// (`mealVoucherEligible: false`); 1, the default, for every other item and every row of a copy from before.
+const m0017MealVoucherEligible: Migration = {
+  async up(db: Kysely<any>) {
+    await sql`ALTER TABLE products ADD COLUMN meal_voucher_eligible INTEGER NOT NULL DEFAULT 1`.execute(db);
+  },
+};
+
 export const registerMigrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_sos_copy': m0002SosCopy,
@@ -261,4 +269,5 @@ export const registerMigrations: Record<string, Migration> = {
   '0014_meal_vouchers': m0014MealVouchers,
   '0015_open_price': m0015OpenPrice,
   '0016_gift_cards': m0016GiftCards,
+  '0017_meal_voucher_eligible': m0017MealVoucherEligible,
 };

@@ -72,6 +72,8 @@ export interface ProductTable {
   active: number;
   /** The cap of an open-price item (the cashier types the price); null for a product at its catalog price. */
   open_price_max_cents: number | null;
+  /** 1: meal vouchers may pay for it (food, §24), the default; 0: the copy says they may not. */
+  meal_voucher_eligible: number;
 }
 
 export interface BarcodeTable {

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 
 // Prepared statements of the hot paths (sale, return, chain append, outbox), compiled once at start.
 
-export type ProductRow = { sku: string; label: string; price_cents: number; vat_rate: number; active: number; open_price_max_cents: number | null };
+export type ProductRow = { sku: string; label: string; price_cents: number; vat_rate: number; active: number; open_price_max_cents: number | null; meal_voucher_eligible: number };
 export type HeadRow = { number: number; signature: string; recorded_at: string };
 export type RecordRow = {
   chain: string;
@@ -18,10 +18,10 @@ export type RecordRow = {
 export function prepareStatements(db: Database.Database) {
   return {
     productBySku: db.prepare<[string], ProductRow>(
-      'SELECT sku, label, price_cents, vat_rate, active, open_price_max_cents FROM products WHERE sku = ?',
+      'SELECT sku, label, price_cents, vat_rate, active, open_price_max_cents, meal_voucher_eligible FROM products WHERE sku = ?',
     ),
     productByBarcode: db.prepare<[string], ProductRow>(
-      `SELECT p.sku, p.label, p.price_cents, p.vat_rate, p.active, p.open_price_max_cents FROM barcodes b JOIN products p ON p.sku = b.sku
+      `SELECT p.sku, p.label, p.price_cents, p.vat_rate, p.active, p.open_price_max_cents, p.meal_voucher_eligible FROM barcodes b JOIN products p ON p.sku = b.sku
        WHERE b.code = ? ORDER BY p.active DESC, p.sku LIMIT 1`,
     ),
     customerActive: db.prepare<[string], { id: string }>('SELECT id FROM customers WHERE id = ? AND active = 1'),

@@ -1,4 +1,4 @@
-import { buildReturnLines, checkGiftCardAmount, checkGiftCardSaleTenders, checkGiftCardTenders, checkMealVouchers, linePrice, priceLines, settlePayments, spreadTicketDiscount, type LineInput, type Payment, type PricedCart } from '@comptoir/domain';
+import { buildReturnLines, checkGiftCardAmount, checkGiftCardSaleTenders, checkGiftCardTenders, checkMealVouchers, linePrice, mealVoucherEligibleCents, priceLines, settlePayments, spreadTicketDiscount, type LineInput, type Payment, type PricedCart } from '@comptoir/domain';
 import {
   ComptoirError,
   creditNoteReference,
@@ -45,10 +45,14 @@ function checkMethods(ctx: RegisterContext, payments: readonly { method: string 
   }
 }
 
-/** Settles a ticket's tenders (domain settlePayments) and holds them to the meal-voucher rules with the store's cap (§24) and the gift-card rules (§25). */
-function settled(ctx: RegisterContext, totalCents: number, payments: readonly Payment[]) {
+/**
+ * Settles a ticket's tenders (domain settlePayments) and holds them to the meal-voucher rules (§24) —
+ * the store's cap and `eligibleCents`, what the lines meal vouchers may pay for come to (a return: its
+ * total) — and the gift-card rules (§25).
+ */
+function settled(ctx: RegisterContext, totalCents: number, payments: readonly Payment[], eligibleCents: number) {
   // The vouchers first: one above the total is refused as such (settlePayments would only say that card-like tenders cannot be overpaid).
-  const vouchers = checkMealVouchers(totalCents, payments, storeRules(ctx).mealVoucherCapCents);
+  const vouchers = checkMealVouchers(totalCents, payments, storeRules(ctx).mealVoucherCapCents, eligibleCents);
   if (!vouchers.ok) throw new ComptoirError('PAYMENT_REFUSED', vouchers.message, { reason: vouchers.code });
   // Likewise gift cards: no change out of a card, never a refund on one.
   const cards = checkGiftCardTenders(totalCents, payments);
@@ -95,9 +99,12 @@ export function createSale(
     const replay = training ? null : replayOf(ctx, req.clientSaleId);
     if (replay) return replay;
     const inputs: LineInput[] = new Array(req.lines.length);
+    /** Per line: may meal vouchers pay for it (the copy's flag, food only, §24)? */
+    const voucherEligible: boolean[] = new Array(req.lines.length);
     for (let i = 0; i < req.lines.length; i++) {
       const l = req.lines[i]!;
       const p = findProduct(ctx, l.sku);
+      voucherEligible[i] = p.meal_voucher_eligible !== 0;
       // The catalog price, or the price the cashier typed for an open-price item (at most its cap).
       const price = linePrice({ priceCents: p.price_cents, openPriceMaxCents: p.open_price_max_cents }, l.unitPriceCents);
       if (!price.ok) throw new ComptoirError(price.code, price.message, { sku: p.sku, line: i, ...(p.open_price_max_cents !== null ? { maxCents: p.open_price_max_cents } : {}) });
@@ -130,7 +137,9 @@ export function createSale(
     checkMethods(ctx, req.payments);
     const unreferenced = req.payments.find((p, i) => isStoredValueMethod(p.method) && !storedValues.tenders.some((t) => t.index === i));
     if (unreferenced && !training) throw new ComptoirError('PAYMENT_REFUSED', `A ${unreferenced.method === 'gift_card' ? 'gift card' : 'credit note'} tender must be checked first (reference)`, { reason: `${unreferenced.method}_reference` });
-    const settlement = settled(ctx, cart.totalCents, req.payments);
+    // What the eligible lines come to after line and ticket discounts: the most vouchers may pay (with the cap).
+    const eligibleCents = mealVoucherEligibleCents(cart.lines.map((l, i) => ({ totalCents: l.totalCents, mealVoucherEligible: voucherEligible[i]! })));
+    const settlement = settled(ctx, cart.totalCents, req.payments, eligibleCents);
     if (training && req.payments.some((p) => isStoredValueMethod(p.method))) throw new ComptoirError('PAYMENT_REFUSED', 'No credit note or gift card in training mode', { reason: 'training' });
     const payments = settlement.payments.map((p, i) => {
       const t = storedValues.tenders.find((x) => x.index === i);
@@ -171,7 +180,7 @@ export function sellGiftCard(ctx: RegisterContext, req: SellGiftCardRequest, act
     const tenders = checkGiftCardSaleTenders(req.payments);
     if (!tenders.ok) throw new ComptoirError('PAYMENT_REFUSED', tenders.message, { reason: tenders.code });
     checkMethods(ctx, req.payments);
-    const settlement = settled(ctx, amount.value, req.payments);
+    const settlement = settled(ctx, amount.value, req.payments, amount.value);
     const number = (ctx.q.chainHead.get('ticket')?.number ?? 0) + 1;
     return commitTicket(ctx, identity, actor, {
       kind: 'sale',
@@ -242,7 +251,7 @@ export function createReturn(ctx: RegisterContext, req: ReturnRequest, actor: Ac
     const cart = priced(priceLines(built), 'RETURN_REFUSED');
     checkMethods(ctx, req.refunds);
     const refunds = req.refunds.map((r) => ({ method: r.method, amountCents: -r.amountCents }));
-    const settlement = settled(ctx, cart.totalCents, refunds);
+    const settlement = settled(ctx, cart.totalCents, refunds, cart.totalCents);
     // A refund as an avoir: this return ticket issues it; its reference names this register and the ticket's number.
     if (settlement.payments.filter((p) => p.method === 'credit_note').length > 1) {
       throw new ComptoirError('PAYMENT_REFUSED', 'A return issues at most one credit note', { reason: 'credit_note_once' });

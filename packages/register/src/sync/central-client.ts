@@ -135,8 +135,9 @@ export class CentralClient {
    * an idle deadline between chunks and a total deadline.
    */
   async snapshotStream(totalMs = 300_000, idleMs = 15_000): Promise<AsyncIterable<Buffer>> {
-    // `with=references,till,open-price`: the store line carries the store code and its registers (ticket
-    // references) and the meal-voucher cap; the payment methods include meal vouchers; open-price items their cap.
+    // `with=references,till,open-price,meal-voucher-eligible`: the store line carries the store code and its registers (ticket
+    // references) and the meal-voucher cap; the payment methods include meal vouchers; open-price items their cap;
+    // items meal vouchers may not pay for say so.
     const path = `/api/sync/snapshot/stream?with=${COPY_WITH}`;
     let res;
     try {

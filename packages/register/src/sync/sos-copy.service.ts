@@ -67,7 +67,7 @@ export function readCopy(ctx: RegisterContext): CopyBody {
       (r) => r.method,
     ),
     products: (
-      db.prepare('SELECT sku, label, price_cents, vat_rate, category, barcodes, active, open_price_max_cents FROM products').all() as ProductTable[]
+      db.prepare('SELECT sku, label, price_cents, vat_rate, category, barcodes, active, open_price_max_cents, meal_voucher_eligible FROM products').all() as ProductTable[]
     ).map((r) => ({
       sku: r.sku,
       label: r.label,
@@ -77,6 +77,7 @@ export function readCopy(ctx: RegisterContext): CopyBody {
       barcodes: JSON.parse(r.barcodes) as string[],
       active: r.active === 1,
       ...(r.open_price_max_cents !== null ? { openPriceMaxCents: r.open_price_max_cents } : {}),
+      ...(r.meal_voucher_eligible === 0 ? { mealVoucherEligible: false as const } : {}),
     })),
     customers: (
       db.prepare('SELECT id, name, email, phone, active FROM customers').all() as {
@@ -175,14 +176,15 @@ function upsertStore(ctx: RegisterContext, s: Snapshot['store']): void {
 function upsertProducts(ctx: RegisterContext, products: readonly CopyProduct[]): void {
   if (products.length === 0) return;
   const up = ctx.sqlite.prepare(
-    `INSERT INTO products (sku, label, price_cents, vat_rate, category, barcodes, active, open_price_max_cents) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO products (sku, label, price_cents, vat_rate, category, barcodes, active, open_price_max_cents, meal_voucher_eligible) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (sku) DO UPDATE SET label = excluded.label, price_cents = excluded.price_cents, vat_rate = excluded.vat_rate,
-       category = excluded.category, barcodes = excluded.barcodes, active = excluded.active, open_price_max_cents = excluded.open_price_max_cents`,
+       category = excluded.category, barcodes = excluded.barcodes, active = excluded.active, open_price_max_cents = excluded.open_price_max_cents,
+       meal_voucher_eligible = excluded.meal_voucher_eligible`,
   );
   const delCodes = ctx.sqlite.prepare('DELETE FROM barcodes WHERE sku = ?');
   const code = ctx.sqlite.prepare('INSERT OR IGNORE INTO barcodes (code, sku) VALUES (?, ?)');
   for (const p of products) {
-    up.run(p.sku, p.label, p.priceCents, p.vatRate, p.category, JSON.stringify(p.barcodes), p.active ? 1 : 0, p.openPriceMaxCents ?? null);
+    up.run(p.sku, p.label, p.priceCents, p.vatRate, p.category, JSON.stringify(p.barcodes), p.active ? 1 : 0, p.openPriceMaxCents ?? null, p.mealVoucherEligible === false ? 0 : 1);
     delCodes.run(p.sku);
     for (const c of p.barcodes) code.run(c, p.sku);
   }

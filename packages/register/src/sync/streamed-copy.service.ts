@@ -119,7 +119,7 @@ async function receiveIntoStaging(
     ),
     paymentMethod: db.prepare(`INSERT INTO ${stagingName('copy_payment_methods')} (method) VALUES (?)`),
     product: db.prepare(
-      `INSERT INTO ${stagingName('products')} (sku, label, price_cents, vat_rate, category, barcodes, active, open_price_max_cents) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO ${stagingName('products')} (sku, label, price_cents, vat_rate, category, barcodes, active, open_price_max_cents, meal_voucher_eligible) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     barcode: db.prepare(`INSERT OR IGNORE INTO ${stagingName('barcodes')} (code, sku) VALUES (?, ?)`),
     customer: db.prepare(`INSERT INTO ${stagingName('customers')} (id, name, email, phone, active) VALUES (?, ?, ?, ?, ?)`),
@@ -142,7 +142,7 @@ async function receiveIntoStaging(
           ins.paymentMethod.run(l.r);
           break;
         case 'product':
-          ins.product.run(l.r.sku, l.r.label, l.r.priceCents, l.r.vatRate, l.r.category, JSON.stringify(l.r.barcodes), l.r.active ? 1 : 0, l.r.openPriceMaxCents ?? null);
+          ins.product.run(l.r.sku, l.r.label, l.r.priceCents, l.r.vatRate, l.r.category, JSON.stringify(l.r.barcodes), l.r.active ? 1 : 0, l.r.openPriceMaxCents ?? null, l.r.mealVoucherEligible === false ? 0 : 1);
           for (const c of l.r.barcodes) ins.barcode.run(c, l.r.sku);
           break;
         case 'customer':

@@ -25,6 +25,7 @@ import { monthPartitionsMigration } from './0022-month-partitions';
 import { mealVouchersMigration } from './0023-meal-vouchers';
 import { openPriceMigration } from './0024-open-price';
 import { giftCardsMigration } from './0025-gift-cards';
+import { mealVoucherEligibleMigration } from './0026-meal-voucher-eligible';
 
 /** Every migration of the central database, by name (applied in name order). */
 export function centralMigrations(dialect: DialectName): Record<string, Migration> {
@@ -54,6 +55,7 @@ export function centralMigrations(dialect: DialectName): Record<string, Migratio
     '0023-meal-vouchers': mealVouchersMigration(dialect),
     '0024-open-price': openPriceMigration(dialect),
     '0025-gift-cards': giftCardsMigration(dialect),
+    '0026-meal-voucher-eligible': mealVoucherEligibleMigration(dialect),
   };
 }
 

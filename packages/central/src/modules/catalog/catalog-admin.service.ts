@@ -15,7 +15,7 @@ import { parseEuros, parseVatPercent } from '@comptoir/domain';
 import { nowIso, type Ctx } from '../../context';
 import { nextChangeVersion } from '../../db/change-version';
 import { allBarcodes } from './product.repository';
-import { getProduct, openPriceCap } from './product.service';
+import { getProduct, mealVoucherEligible, openPriceCap } from './product.service';
 
 /** Full edit of a product and its barcodes, under a new change version (registers pull it). */
 export async function putProduct(ctx: Ctx, sku: string, req: PutProductRequest): Promise<Product> {
@@ -32,7 +32,7 @@ export async function putProduct(ctx: Ctx, sku: string, req: PutProductRequest):
       .updateTable('products')
       .set({
         label: req.label, price_cents: req.priceCents, vat_rate: req.vatRate, category: req.category, open_price_max_cents: req.openPriceMaxCents,
-        change_version: version, updated_at: nowIso(ctx),
+        meal_voucher_eligible: req.mealVoucherEligible ? 1 : 0, change_version: version, updated_at: nowIso(ctx),
       })
       .where('sku', '=', sku)
       .execute();
@@ -60,7 +60,7 @@ export async function exportCatalogCsv(ctx: Ctx): Promise<string> {
     ctx.db.selectFrom('products').selectAll().where('active', '=', 1).orderBy('sku').execute(),
     allBarcodes(ctx),
   ]);
-  const records = rows.map((p) => [p.sku, p.label, Number(p.price_cents), Number(p.vat_rate), p.category, (codes.get(p.sku) ?? []).join('|'), openPriceCap(p) ?? '']);
+  const records = rows.map((p) => [p.sku, p.label, Number(p.price_cents), Number(p.vat_rate), p.category, (codes.get(p.sku) ?? []).join('|'), openPriceCap(p) ?? '', mealVoucherEligible(p) ? 'oui' : 'non']);
   // csv-stringify quotes what needs it (`;`, quotes, line breaks) and, here, commas too: a
   // spreadsheet that guesses the separator never splits a label. A label that starts like a formula
   // is written `'=…` (spreadsheet-cell.ts); the import reads it back without the `'`.
@@ -104,7 +104,7 @@ function fromOwnerColumns(record: Record<string, string>): string[] {
  *     are rejected after their first occurrence;
  *  3. in ONE transaction: reject rows whose barcode belongs to another product, then upsert the
  *     accepted rows and replace their barcodes, all under one new change version (the open-price cap
- *     of an existing product changes only when the file has an open-price column).
+ *     and the meal-voucher flag of an existing product change only when the file has their column).
  * Invariant: a rejected row stores nothing; the report names its line and every reason.
  */
 export async function importCatalogCsv(ctx: Ctx, csv: string, firstLine: number): Promise<ImportResult> {
@@ -125,6 +125,7 @@ export async function importCatalogCsv(ctx: Ctx, csv: string, firstLine: number)
     throw new ComptoirError('VALIDATION', `Missing column(s): ${missing.join(', ')} (expected sku;label;price;vat;category;barcodes, or ${CSV_COLUMNS.join(';')})`, { missing });
   }
   const openPriceColumn = header.includes('openPriceMaxCents') || header.includes('openPriceMax');
+  const mealVoucherColumn = header.includes('titre_restaurant');
   if (records.length > MAX_IMPORT_ROWS) throw new ComptoirError('VALIDATION', `At most ${MAX_IMPORT_ROWS} rows per request (got ${records.length})`);
 
   const rejected: RejectedRow[] = [];
@@ -190,7 +191,7 @@ export async function importCatalogCsv(ctx: Ctx, csv: string, firstLine: number)
         .values(
           good.slice(i, i + 1000).map(({ row }) => ({
             sku: row.sku, label: row.label, price_cents: row.priceCents, vat_rate: row.vatRate, category: row.category,
-            open_price_max_cents: row.openPriceMaxCents, active: 1, change_version: version, updated_at: at,
+            open_price_max_cents: row.openPriceMaxCents, meal_voucher_eligible: row.titre_restaurant ? 1 : 0, active: 1, change_version: version, updated_at: at,
           })),
         )
         .onConflict((oc) =>
@@ -201,6 +202,8 @@ export async function importCatalogCsv(ctx: Ctx, csv: string, firstLine: number)
             category: eb.ref('excluded.category'),
             // A file without the open-price column leaves an existing product's cap as it is.
             ...(openPriceColumn ? { open_price_max_cents: eb.ref('excluded.open_price_max_cents') } : {}),
+            // Likewise the meal-voucher flag (a new product without the column is eligible: the default).
+            ...(mealVoucherColumn ? { meal_voucher_eligible: eb.ref('excluded.meal_voucher_eligible') } : {}),
             active: 1,
             change_version: eb.ref('excluded.change_version'),
             updated_at: eb.ref('excluded.updated_at'),

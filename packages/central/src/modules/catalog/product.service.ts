@@ -14,7 +14,13 @@ export function toProduct(r: ProductRow, barcodes: string[]): Product {
     barcodes,
     openPrice: r.open_price_max_cents !== null,
     openPriceMaxCents: openPriceCap(r),
+    mealVoucherEligible: mealVoucherEligible(r),
   };
+}
+
+/** Meal vouchers may pay for it (food, §24); an integer column (a string on some drivers). */
+export function mealVoucherEligible(r: Pick<ProductRow, 'meal_voucher_eligible'>): boolean {
+  return Number(r.meal_voucher_eligible) === 1;
 }
 
 /** The cap of an open-price item (bigint: a string on PostgreSQL), null for a product at its catalog price. */
@@ -58,6 +64,7 @@ export async function createProduct(ctx: Ctx, req: CreateProductRequest): Promis
         vat_rate: req.vatRate,
         category: req.category,
         open_price_max_cents: req.openPriceMaxCents,
+        meal_voucher_eligible: req.mealVoucherEligible ? 1 : 0,
         active: 1,
         change_version: version,
         updated_at: nowIso(ctx),

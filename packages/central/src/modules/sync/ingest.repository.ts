@@ -1,6 +1,6 @@
 import { CompiledQuery, sql, type Insertable } from 'kysely';
 import { CHAINS } from '@comptoir/protocol';
-import { GENESIS_SIGNATURE, type PricedProduct } from '@comptoir/domain';
+import { DEFAULT_MEAL_VOUCHER_CAP_CENTS, GENESIS_SIGNATURE, type PricedProduct } from '@comptoir/domain';
 import type { Ctx } from '../../context';
 import { insertChunked } from '../../db/batch';
 import type { CentralDb, ChainHeadsTable } from '../../db/schema';
@@ -62,14 +62,33 @@ export async function advanceHead(ctx: Ctx, registerId: string, chain: string, h
     .execute();
 }
 
-/** Central price (or open-price cap) of each product named (one query); absent = unknown product. */
-export async function productPrices(ctx: Ctx, skus: string[]): Promise<Map<string, PricedProduct>> {
-  const out = new Map<string, PricedProduct>();
+/** A product as ingest checks a ticket line against it: its price (or open-price cap) and whether meal vouchers may pay for it. */
+export type IngestProduct = PricedProduct & { mealVoucherEligible: boolean };
+
+/** Central price (or open-price cap) and meal-voucher flag of each product named (one query); absent = unknown product. */
+export async function productPrices(ctx: Ctx, skus: string[]): Promise<Map<string, IngestProduct>> {
+  const out = new Map<string, IngestProduct>();
   for (let i = 0; i < skus.length; i += 10000) {
-    const rows = await ctx.db.selectFrom('products').select(['sku', 'price_cents', 'open_price_max_cents']).where('sku', 'in', skus.slice(i, i + 10000)).execute();
-    for (const r of rows) out.set(r.sku, { priceCents: Number(r.price_cents), openPriceMaxCents: r.open_price_max_cents === null ? null : Number(r.open_price_max_cents) });
+    const rows = await ctx.db
+      .selectFrom('products')
+      .select(['sku', 'price_cents', 'open_price_max_cents', 'meal_voucher_eligible'])
+      .where('sku', 'in', skus.slice(i, i + 10000))
+      .execute();
+    for (const r of rows) {
+      out.set(r.sku, {
+        priceCents: Number(r.price_cents),
+        openPriceMaxCents: r.open_price_max_cents === null ? null : Number(r.open_price_max_cents),
+        mealVoucherEligible: Number(r.meal_voucher_eligible) === 1,
+      });
+    }
   }
   return out;
+}
+
+/** The store's meal-voucher cap per ticket, cents (stores.meal_voucher_cap_cents, §24). */
+export async function storeMealVoucherCap(ctx: Ctx, storeId: string): Promise<number> {
+  const row = await ctx.db.selectFrom('stores').select('meal_voucher_cap_cents').where('id', '=', storeId).executeTakeFirst();
+  return row ? Number(row.meal_voucher_cap_cents) : DEFAULT_MEAL_VOUCHER_CAP_CENTS;
 }
 
 export async function stockQuantities(ctx: Ctx, storeId: string, skus: string[]): Promise<Map<string, number>> {

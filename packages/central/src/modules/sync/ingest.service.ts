@@ -4,6 +4,9 @@ import {
   GENESIS_SIGNATURE,
   keyRotationOf,
   keyValidityProblem,
+  mealVoucherBreaches,
+  mealVoucherCents,
+  mealVoucherEligibleCents,
   priceAllowed,
   ticketTotalsMismatch,
   type ChainHeads,
@@ -24,6 +27,7 @@ import {
   lockHeads,
   productPrices,
   stockQuantities,
+  storeMealVoucherCap,
   storedSignatures,
   type Head,
   type IngestRows,
@@ -196,7 +200,10 @@ export async function pushRecords(
  * `unknown_product:SKU`, `price_differs:SKU:central=X:ticket=Y` (sales only: a return refunds the
  * original price; for an open-price item X is `open-max-CAP` and only a price above it, or 0, differs), `negative_stock:SKU` (the ticket takes the store's stock below zero),
  * `totals_mismatch:STEP` (the ticket's arithmetic, re-done with the domain's functions, disagrees
- * with what it states: STEP is the first of `lines`, `vat`, `total`, `payments` that differs).
+ * with what it states: STEP is the first of `lines`, `vat`, `total`, `payments` that differs),
+ * `meal_voucher_over_cap:V/CAP` and `meal_voucher_not_eligible:V/ELIGIBLE` (a sale's meal vouchers V,
+ * in cents, above the store's cap per ticket or above the total of its lines central's catalog marks
+ * eligible: a signed ticket, maybe made offline with an older copy, is never refused for it, §24).
  * Training tickets are records only: no ticket row, no stock movement (never counted in totals).
  * An invoice also gets its row in `invoices` (the back office's index by ticket).
  */
@@ -238,7 +245,7 @@ async function buildEffects(
   if (tickets.length === 0) return { rows, deltas };
 
   const skus = [...new Set(tickets.flatMap((t) => t.payload.lines.map((l) => l.sku)))];
-  const [prices, stock] = await Promise.all([productPrices(ctx, skus), stockQuantities(ctx, storeId, skus)]);
+  const [prices, stock, voucherCap] = await Promise.all([productPrices(ctx, skus), stockQuantities(ctx, storeId, skus), storeMealVoucherCap(ctx, storeId)]);
 
   for (const { record, payload, signature } of tickets) {
     const anomalies: string[] = [];
@@ -287,6 +294,7 @@ async function buildEffects(
     });
     const mismatch = ticketTotalsMismatch(payload);
     if (mismatch) anomalies.push(`totals_mismatch:${mismatch}`);
+    if (payload.kind === 'sale') anomalies.push(...mealVoucherFlags(payload, voucherCap, prices));
     payload.payments.forEach((p, seq) =>
       rows.payments.push({ register_id: registerId, number, ...partitionKey, seq: seq + 1, method: p.method, amount_cents: p.amountCents }),
     );
@@ -311,6 +319,19 @@ async function buildEffects(
     });
   }
   return { rows, deltas };
+}
+
+/**
+ * The meal-voucher flags of a pushed sale (§24): its vouchers against the store's cap and the total
+ * of the lines central's catalog marks eligible (an unknown product counts as eligible: it is flagged
+ * as unknown already). Flags only; what a register sold is never refused here.
+ */
+function mealVoucherFlags(payload: TicketPayload, capCents: number, products: ReadonlyMap<string, { mealVoucherEligible: boolean }>): string[] {
+  const eligible = mealVoucherEligibleCents(payload.lines.map((l) => ({ totalCents: l.totalCents, mealVoucherEligible: products.get(l.sku)?.mealVoucherEligible ?? true })));
+  const vouchers = mealVoucherCents(payload.payments);
+  return mealVoucherBreaches(payload.totalCents, payload.payments, capCents, eligible).flatMap((b) =>
+    b === 'MEAL_VOUCHER_CAP' ? [`meal_voucher_over_cap:${vouchers}/${capCents}`] : b === 'MEAL_VOUCHER_NOT_ELIGIBLE' ? [`meal_voucher_not_eligible:${vouchers}/${eligible}`] : [],
+  );
 }
 
 function pushOnce(list: string[], item: string): void {

@@ -19,7 +19,7 @@ import { currentChangeVersion } from '../../db/change-version';
 import type { CentralDb, CustomerRow, ProductRow, StoreRow, UserRow } from '../../db/schema';
 import { toStore } from '../stores/store-list.service';
 import { allBarcodes, barcodesOf } from '../catalog/product.repository';
-import { openPriceCap } from '../catalog/product.service';
+import { mealVoucherEligible, openPriceCap } from '../catalog/product.service';
 import { parseSchedule } from '../registers/register.service';
 import { readHeads } from './ingest.repository';
 import { SET_BY_ADMIN, heartbeatAdvertisedUrl } from '../registers/advertised-url';
@@ -32,7 +32,7 @@ export function copyPaymentMethods(extras: CopyExtras): PaymentMethod[] {
 
 /** What a register asked for beyond the copy of older releases (`?with=`, protocol `copyExtrasOf`). */
 export type { CopyExtras };
-export const NO_COPY_EXTRAS: CopyExtras = { references: false, till: false, openPrice: false, giftCard: false };
+export const NO_COPY_EXTRAS: CopyExtras = { references: false, till: false, openPrice: false, giftCard: false, mealVoucherEligible: false };
 
 /**
  * Heartbeat: the register reports its state (fleet view columns), central answers with the
@@ -152,6 +152,8 @@ async function headsOf(ctx: Ctx, registerId: string): Promise<Record<string, num
  * A product as a register's copy holds it. An open-price item carries its cap only to a register
  * that asked (`extras.openPrice`); to an older one it is inactive (left out of a full copy, sent
  * as deactivated in changes): a till that cannot ask the price never sells it at a catalog price.
+ * An item meal vouchers may not pay for says so (`mealVoucherEligible: false`) only to a register
+ * that asked (`extras.mealVoucherEligible`); an eligible item's line is the same for every register.
  */
 function toCopyProduct(p: ProductRow, barcodes: string[], extras: CopyExtras): CopyProduct {
   const cap = openPriceCap(p);
@@ -164,6 +166,7 @@ function toCopyProduct(p: ProductRow, barcodes: string[], extras: CopyExtras): C
     barcodes,
     active: p.active === 1 && (cap === null || extras.openPrice),
     ...(cap !== null && extras.openPrice ? { openPriceMaxCents: cap } : {}),
+    ...(extras.mealVoucherEligible && !mealVoucherEligible(p) ? { mealVoucherEligible: false as const } : {}),
   };
 }
 function toCopyCustomer(c: CustomerRow): CopyCustomer {
