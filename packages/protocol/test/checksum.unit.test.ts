@@ -29,6 +29,10 @@ test('canonical text of each kind of line: fixed keys in the schema order, nothi
     [{ t: 'store', r: { ...store, mealVoucherCapCents: 2500, giftCardMaxCents: 30000 } }, '{"t":"store","r":{"id":"s1","name":"Boutique","address":"1 rue","siret":"123","vatNumber":"FR1","timezone":"Europe/Paris","businessDayCutoff":"04:00","fiscalYearStartMonth":1,"mealVoucherCapCents":2500,"giftCardMaxCents":30000}}'],
     [{ t: 'paymentMethod', r: 'gift_card' }, '{"t":"paymentMethod","r":"gift_card"}'],
     [{ t: 'product', r: product('A') }, '{"t":"product","r":{"sku":"A","label":"P A","priceCents":130,"vatRate":550,"category":"Pain","barcodes":["b-A"],"active":true}}'],
+    // `with=meal-voucher-eligible`: only a non-eligible item says so, last (after an open-price cap); an eligible line reads as before.
+    [{ t: 'product', r: { ...product('A'), mealVoucherEligible: false } }, '{"t":"product","r":{"sku":"A","label":"P A","priceCents":130,"vatRate":550,"category":"Pain","barcodes":["b-A"],"active":true,"mealVoucherEligible":false}}'],
+    [{ t: 'product', r: { ...product('A'), openPriceMaxCents: 900, mealVoucherEligible: false } }, '{"t":"product","r":{"sku":"A","label":"P A","priceCents":130,"vatRate":550,"category":"Pain","barcodes":["b-A"],"active":true,"openPriceMaxCents":900,"mealVoucherEligible":false}}'],
+    [{ t: 'product', r: { ...product('A'), mealVoucherEligible: undefined } }, '{"t":"product","r":{"sku":"A","label":"P A","priceCents":130,"vatRate":550,"category":"Pain","barcodes":["b-A"],"active":true}}'],
     [{ t: 'customer', r: customer('c1') }, '{"t":"customer","r":{"id":"c1","name":"C c1","email":"c1@x","phone":null,"active":true}}'],
     [{ t: 'cashier', r: cashier('k1') }, '{"t":"cashier","r":{"id":"k1","login":"lk1","displayName":"K k1","role":"cashier","pinHash":"h","active":true}}'],
     [{ t: 'stock', r: { ...stock('A', -2), extra: true } as never }, '{"t":"stock","r":{"sku":"A","quantity":-2}}'],

@@ -155,7 +155,7 @@ function ProductEditor({ p, onDone }: { p: Product; onDone(): void }) {
 
 function NewProduct({ onCreated }: { onCreated(): void }) {
   const { t } = useI18n();
-  const blank = { sku: '', label: '', price: '', vatRate: 2000, category: '', barcodes: '', openPrice: false, cap: '', mealVoucherEligible: true };
+  const blank = { sku: '', label: '', price: '', vatRate: 2000, category: '', barcodes: '', openPrice: false, cap: '' };
   const [f, setF] = useState(blank);
   const [error, setError] = useState<string | null>(null);
   return (
@@ -170,7 +170,7 @@ function NewProduct({ onCreated }: { onCreated(): void }) {
           const open = openPriceFields(f);
           if (open === null) return setError(t('catalog.invalidCap'));
           try {
-            await api('POST', '/api/products', { sku: f.sku, label: f.label, priceCents, vatRate: f.vatRate, category: f.category, barcodes: f.barcodes.split(/\s+/).filter(Boolean), ...open, mealVoucherEligible: f.mealVoucherEligible });
+            await api('POST', '/api/products', { sku: f.sku, label: f.label, priceCents, vatRate: f.vatRate, category: f.category, barcodes: f.barcodes.split(/\s+/).filter(Boolean), ...open });
             setF(blank);
             setError(null);
             onCreated();
@@ -188,7 +188,6 @@ function NewProduct({ onCreated }: { onCreated(): void }) {
         <input aria-label={t('catalog.category')} placeholder={t('catalog.category')} value={f.category} onChange={(e) => setF({ ...f, category: e.target.value })} />
         <input aria-label={t('catalog.barcodes')} placeholder={t('catalog.barcodes')} value={f.barcodes} onChange={(e) => setF({ ...f, barcodes: e.target.value })} />
         <OpenPriceInputs f={f} sku="new" onChange={(o) => setF({ ...f, ...o })} />
-        <MealVoucherInput checked={f.mealVoucherEligible} sku="new" onChange={(v) => setF({ ...f, mealVoucherEligible: v })} />
         <button type="submit">{t('catalog.create')}</button>
       </form>
       <ErrorLine error={error} />
