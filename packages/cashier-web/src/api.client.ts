@@ -9,6 +9,7 @@ import type {
   ReturnQuoteRequest,
   ReturnRequest,
   SaleRequest,
+  SellGiftCardRequest,
   TrainingRequest,
 } from '@comptoir/protocol';
 
@@ -52,6 +53,8 @@ export const api = {
   closeDay: (body?: CloseDayRequest) => register.call(e.closeDay, { body }),
   drawer: () => register.call(e.drawer),
   creditNote: (reference: string) => register.call(e.creditNote, { params: { reference } }),
+  giftCard: (reference: string) => register.call(e.giftCard, { params: { reference } }),
+  sellGiftCard: (body: SellGiftCardRequest) => register.call(e.sellGiftCard, { body }),
   cashMovement: (body: CashMovementRequest) => register.call(e.cashMovement, { body }),
   openDrawer: (body: DrawerOpenRequest) => register.call(e.openDrawer, { body }),
   setTraining: (body: TrainingRequest) => register.call(e.setTraining, { body }),

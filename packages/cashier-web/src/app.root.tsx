@@ -7,6 +7,7 @@ import { ConnectionBanner } from './connection.banner';
 import { CustomersScreen } from './customers.screen';
 import { NewCustomerDialog } from './new-customer.dialog';
 import { DialogScanGuard } from './dialog-scan.guard';
+import { GiftCardSaleDialog } from './gift-card-sale.dialog';
 import { savedLang, translator, type Lang } from './i18n.messages';
 import { HeldSalesDialog } from './held-sales.dialog';
 import { dialogOpen } from './keyboard.dialog';
@@ -55,6 +56,7 @@ export function App() {
   const [done, setDone] = useState<SaleResponse | null>(null);
   const [showHeld, setShowHeld] = useState(false);
   const [creatingCustomer, setCreatingCustomer] = useState(false);
+  const [sellingCard, setSellingCard] = useState(false);
   const [pricing, setPricing] = useState<{ product: LocalProduct; quantity: number } | null>(null);
   // A receipt's reference scanned on the sale screen: the Returns tab opens with that ticket.
   const [scannedTicket, setScannedTicket] = useState<{ reference: string; at: number } | null>(null);
@@ -147,7 +149,7 @@ export function App() {
   }
 
   // While a dialog of the sale is open, everything behind it is inert: no focus, no click, no key.
-  const behindDialog = paying || done !== null || showHeld || creatingCustomer || pricing !== null;
+  const behindDialog = paying || done !== null || showHeld || creatingCustomer || pricing !== null || sellingCard;
   const screen = useMemo(() => ({ lang, t, status, session }), [lang, t, status, session]);
   return (
     <ScreenContext.Provider value={screen}>
@@ -199,6 +201,7 @@ export function App() {
             />
           ) : tab === 'sell' ? (
             <SaleScreen cart={cart} dispatch={dispatch} searchRef={searchRef} onPay={() => setPaying(true)} onPickCustomer={() => setTab('customers')} onShowHeld={() => setShowHeld(true)}
+              onSellGiftCard={() => setSellingCard(true)}
               onOpenPrice={askPrice}
               onTicketReference={(reference) => {
                 setScannedTicket({ reference, at: Date.now() });
@@ -234,6 +237,19 @@ export function App() {
               backToSearch();
             }}
             onCancel={backToSearch}
+          />
+        )}
+        {session && sellingCard && (
+          <GiftCardSaleDialog
+            onDone={(sale) => {
+              // A card's own ticket: the sale in progress (if any) stays in the cart.
+              setSellingCard(false);
+              setDone(sale);
+            }}
+            onCancel={() => {
+              setSellingCard(false);
+              setTimeout(() => searchRef.current?.focus(), 0);
+            }}
           />
         )}
         {session && done && <TicketDoneModal sale={done} onClose={closeDone} />}

@@ -9,7 +9,9 @@ import { useScreen } from './screen.context';
  * the sale screen's capture is off (see sale.screen.tsx) and the background is inert, and this
  * guard catches the burst inside the dialog itself: at the Enter that ends a burst, the Enter is
  * swallowed (it would confirm the dialog), the characters of the burst are taken back out of the
- * field they landed in, and the cashier reads that the scan was ignored.
+ * field they landed in, and the cashier reads that the scan was ignored — except in a field made
+ * for a scan (`data-scan-target`, e.g. a gift card's reference in the payment dialog): there the
+ * scan is what the cashier meant, and its Enter goes on to the field.
  *
  * A burst: at least SCAN_MIN_CHARS printable keys, each within SCAN_MAX_GAP_MS of the one before
  * (a scanner types a character every few ms; a hand, even a fast one, leaves 50 ms and more).
@@ -53,7 +55,9 @@ export function DialogScanGuard() {
         burst.last = now;
         return;
       }
-      if (e.key === 'Enter' && burst.count >= SCAN_MIN_CHARS && now - burst.last <= SCAN_MAX_GAP_MS * 4) {
+      // A field made for a scan (`data-scan-target`: an avoir's or a gift card's reference) keeps it.
+      const scanTarget = burst.field?.dataset.scanTarget !== undefined;
+      if (e.key === 'Enter' && !scanTarget && burst.count >= SCAN_MIN_CHARS && now - burst.last <= SCAN_MAX_GAP_MS * 4) {
         e.preventDefault();
         e.stopImmediatePropagation();
         if (burst.field && burst.field.isConnected) restoreField(burst.field, burst.before);

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { LocalProduct } from '@comptoir/protocol';
 import { formatEuros, parseEuros } from '@comptoir/domain/money';
+import { AmountEntry } from './amount-entry.view';
 import { KeyboardDialog } from './keyboard.dialog';
 import { useScreen } from './screen.context';
 
@@ -31,29 +32,18 @@ export function OpenPriceDialog(props: { product: LocalProduct; quantity: number
           {t('openPriceTitle')} — <span data-testid="open-price-label">{props.product.label}</span>
           {props.quantity > 1 && ` × ${props.quantity}`}
         </h2>
-        <label className="amount">
-          {t('openPriceAmount')}
-          <input
-            autoFocus
-            data-testid="open-price-input"
-            inputMode="decimal"
-            autoComplete="off"
-            placeholder="0,00"
-            value={text}
-            onChange={(e) => {
-              setText(e.target.value);
-              setError(null);
-            }}
-          />
-        </label>
-        <p className="hint" data-testid="open-price-cap" data-cents={cap}>
-          {t('openPriceCap', { max: formatEuros(cap, lang) })}
-        </p>
-        {error && (
-          <p className="error" role="alert" data-testid="open-price-error">
-            {error}
-          </p>
-        )}
+        <AmountEntry
+          id="open-price"
+          label={t('openPriceAmount')}
+          value={text}
+          onChange={(v) => {
+            setText(v);
+            setError(null);
+          }}
+          capCents={cap}
+          capText={t('openPriceCap', { max: formatEuros(cap, lang) })}
+          error={error}
+        />
         <div className="modal-actions">
           <button className="secondary" data-testid="open-price-cancel" onClick={props.onCancel}>
             {t('cancel')} ({t('escKey')})

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { PaymentMethod, SaleResponse } from '@comptoir/protocol';
-import { api } from './api.client';
+import { CreditNoteReference, GiftCardReference, type PaymentMethod, type SaleResponse } from '@comptoir/protocol';
+import { api, ApiError } from './api.client';
 import { useApproval } from './approval.dialog';
 import { cartMealVoucherEligible, cartTotal, saleLines, ticketDiscountOf, type Cart } from './cart.state';
 import { errorText } from './i18n.messages';
@@ -9,7 +9,22 @@ import { formatEuros, parseEuros } from '@comptoir/domain/money';
 import { DEFAULT_MEAL_VOUCHER_CAP_CENTS, mealVoucherCents, mealVoucherDefaultCents, mealVoucherTender } from '@comptoir/domain/meal-voucher';
 import { useScreen } from './screen.context';
 
-type Tender = { method: PaymentMethod; amountCents: number; reference?: string };
+/** A tender of the dialog; `unchecked` (screen only, never sent): a stored value nobody could check, the register asks a manager. */
+type Tender = { method: PaymentMethod; amountCents: number; reference?: string; unchecked?: true };
+
+/**
+ * The stored-value tenders (an avoir §19, a gift card §25): a reference scanned or typed, looked up
+ * for what is left of it. `uncheckedReason`: the register's `details.reason` when nobody (central,
+ * the issuing register) can be asked; the tender is then taken unchecked and the sale needs a manager.
+ */
+type StoredMethod = 'credit_note' | 'gift_card';
+const STORED: Record<
+  StoredMethod,
+  { testId: string; placeholder: string; label: 'creditNoteReference' | 'giftCardReference'; spent: 'err.CREDIT_NOTE_SPENT' | 'err.GIFT_CARD_SPENT'; unknown: 'creditNoteUnknown' | 'giftCardUnknown'; badReference: 'creditNoteBadReference' | 'giftCardBadReference'; uncheckedReason: string; valid: (ref: string) => boolean; lookUp: (ref: string) => Promise<{ reference: string; balanceCents: number }> }
+> = {
+  credit_note: { testId: 'credit-note', placeholder: 'AV-…', label: 'creditNoteReference', spent: 'err.CREDIT_NOTE_SPENT', unknown: 'creditNoteUnknown', badReference: 'creditNoteBadReference', uncheckedReason: 'credit_note_unchecked', valid: (r) => CreditNoteReference.safeParse(r).success, lookUp: api.creditNote },
+  gift_card: { testId: 'gift-card', placeholder: 'CC-…', label: 'giftCardReference', spent: 'err.GIFT_CARD_SPENT', unknown: 'giftCardUnknown', badReference: 'giftCardBadReference', uncheckedReason: 'gift_card_unchecked', valid: (r) => GiftCardReference.safeParse(r).success, lookUp: api.giftCard },
+};
 
 /** Next banknote amounts above `due` (quick cash buttons). */
 function quickCash(due: number): number[] {
@@ -23,7 +38,7 @@ function quickCash(due: number): number[] {
 }
 
 /**
- * Payment. Phases: tenders are added (cash, card, cheque, avoir, meal voucher; several = mixed) → the cashier confirms
+ * Payment. Phases: tenders are added (cash, card, cheque, avoir, gift card, meal voucher; several = mixed) → the cashier confirms
  * (for a card: once the external terminal accepted it) → one POST /api/sales with an idempotency
  * key, so a retry after a lost answer never records the sale twice. Refusals are shown as the
  * register words them; nothing is recorded then.
@@ -37,9 +52,14 @@ function quickCash(due: number): number[] {
  * above the store's cap per ticket or above what the cart's food items come to (eligible lines), with
  * the register's own words for it; with nothing typed it tenders what those limits still allow. The
  * register checks again.
+ * An avoir or a gift card (STORED): its reference typed or scanned into its field (a scan there is
+ * taken, not ignored: `data-scan-target`), looked up; it tenders at most what is left of it (less
+ * what this dialog already tendered of it) and what is due (no change). Spent, unknown or not a
+ * reference: refused in words. Nobody can check it: tendered unchecked, and at confirm the register
+ * asks a manager's approval (withApproval).
  */
 export function PaymentPanel(props: { cart: Cart; onDone: (sale: SaleResponse) => void; onCancel: () => void }) {
-  const { t, lang } = useScreen();
+  const { t, lang, status } = useScreen();
   const withApproval = useApproval();
   const total = cartTotal(props.cart);
   const voucherEligible = cartMealVoucherEligible(props.cart);
@@ -92,24 +112,40 @@ export function PaymentPanel(props: { cart: Cart; onDone: (sale: SaleResponse) =
     setError(null);
   }
 
-  // An avoir (architecture §19): its reference is looked up first; it tenders at most what is left of it.
-  const [creditRef, setCreditRef] = useState<string | null>(null);
-  async function addCreditNote() {
-    if (!creditRef?.trim()) return;
+  // An avoir or a gift card: the reference field open for one of them (null: closed).
+  const [stored, setStored] = useState<{ method: StoredMethod; text: string } | null>(null);
+  async function addStoredValue() {
+    if (!stored?.text.trim()) return;
+    const kind = STORED[stored.method];
     const typed = amountText.trim() ? parseEuros(amountText) : null;
+    if (amountText.trim() && typed === null) return refuse(t('badAmount'));
+    const wanted = Math.min(typed ?? due, due);
+    if (wanted <= 0) return;
+    let reference = stored.text.trim().toUpperCase();
+    if (!kind.valid(reference)) return refuse(t(kind.badReference));
+    let left: number | null;
     try {
-      const note = await api.creditNote(creditRef.trim());
-      const cents = Math.min(typed ?? due, due, note.balanceCents);
-      if (cents <= 0) return refuse(t('err.CREDIT_NOTE_SPENT'));
-      setTenders((ts) => [...ts, { method: 'credit_note', amountCents: cents, reference: note.reference }]);
-      setCreditRef(null);
-      setAmountText('');
-      setError(null);
-      amountRef.current?.focus();
+      const value = await kind.lookUp(reference);
+      reference = value.reference;
+      left = value.balanceCents - tenders.reduce((s, p) => (p.reference === reference ? s + p.amountCents : s), 0);
     } catch (e) {
-      refuse(errorText(t, e));
+      // "Nobody can check it" is believed only while the register is cut from central: connected,
+      // central's own "not found" is the answer (a made-up reference names no register of the store).
+      const unchecked = e instanceof ApiError && e.code === 'UNAVAILABLE_OFFLINE' && e.details?.reason === kind.uncheckedReason;
+      if (!unchecked || status?.mode === 'connected') {
+        return refuse((e instanceof ApiError && e.code === 'NOT_FOUND') || unchecked ? t(kind.unknown) : errorText(t, e));
+      }
+      left = null; // nobody to ask: the register will want a manager's approval
     }
+    if (left !== null && left <= 0) return refuse(t(kind.spent));
+    const cents = left === null ? wanted : Math.min(wanted, left);
+    setTenders((ts) => [...ts, { method: stored.method, amountCents: cents, reference, ...(left === null ? { unchecked: true as const } : {}) }]);
+    setStored(null);
+    setAmountText('');
+    setError(null);
+    amountRef.current?.focus();
   }
+  const toggleStored = (method: StoredMethod) => setStored(stored?.method === method ? null : { method, text: '' });
 
   const canConfirm = !busy && !(total > 0 && due > 0);
 
@@ -128,7 +164,7 @@ export function PaymentPanel(props: { cart: Cart; onDone: (sale: SaleResponse) =
         api.sell({
           lines: saleLines(props.cart),
           ...(props.cart.ticketDiscount && ticketDiscountOf(props.cart) > 0 ? { ticketDiscount: props.cart.ticketDiscount } : {}),
-          payments: tenders,
+          payments: tenders.map(({ unchecked: _unchecked, ...p }) => p),
           clientSaleId,
           ...(props.cart.customer ? { customerId: props.cart.customer.id } : {}),
           ...(approval ? { approval } : {}),
@@ -177,31 +213,41 @@ export function PaymentPanel(props: { cart: Cart; onDone: (sale: SaleResponse) =
           <button className="method" data-testid="pay-cheque" disabled={due === 0} onClick={() => addTender('cheque', amountText ? undefined : due)}>
             {t('cheque')}
           </button>
-          <button className="method" data-testid="pay-credit-note" disabled={due === 0} onClick={() => setCreditRef(creditRef === null ? '' : null)}>
+          <button className="method" data-testid="pay-credit-note" disabled={due === 0} aria-pressed={stored?.method === 'credit_note'} onClick={() => toggleStored('credit_note')}>
             {t('credit_note')}
+          </button>
+          <button className="method" data-testid="pay-gift-card" disabled={due === 0} aria-pressed={stored?.method === 'gift_card'} onClick={() => toggleStored('gift_card')}>
+            {t('gift_card')}
           </button>
           <button className="method" data-testid="pay-meal-voucher" disabled={due === 0} onClick={addMealVoucher}>
             {t('meal_voucher')}
           </button>
         </div>
-        {creditRef !== null && (
+        {stored && (
           <div className="credit-note">
             <input
-              data-testid="credit-note-reference"
-              aria-label={t('creditNoteReference')}
-              placeholder="AV-…"
+              key={stored.method}
+              autoFocus
+              data-testid={`${STORED[stored.method].testId}-reference`}
+              // A scanned reference is what this field is for: DialogScanGuard lets its Enter through.
+              data-scan-target=""
+              aria-label={t(STORED[stored.method].label)}
+              placeholder={STORED[stored.method].placeholder}
               autoComplete="off"
-              value={creditRef}
-              onChange={(e) => setCreditRef(e.target.value)}
+              value={stored.text}
+              onChange={(e) => {
+                setStored({ method: stored.method, text: e.target.value });
+                setError(null);
+              }}
               onKeyDown={(e) => {
                 if (e.key === 'Enter') {
                   e.preventDefault();
                   e.stopPropagation();
-                  void addCreditNote();
+                  void addStoredValue();
                 }
               }}
             />
-            <button className="secondary" data-testid="credit-note-apply" onClick={() => void addCreditNote()}>
+            <button className="secondary" data-testid={`${STORED[stored.method].testId}-apply`} onClick={() => void addStoredValue()}>
               {t('confirm')}
             </button>
           </div>
@@ -218,7 +264,11 @@ export function PaymentPanel(props: { cart: Cart; onDone: (sale: SaleResponse) =
         <ul className="tenders" data-testid="tenders">
           {tenders.map((p, i) => (
             <li key={i} data-testid="tender" data-method={p.method}>
-              <span>{t(p.method)}{p.reference ? ` ${p.reference}` : ''}</span>
+              <span>
+                {t(p.method)}
+                {p.reference ? ` ${p.reference}` : ''}
+                {p.unchecked && <em data-testid="tender-unchecked"> ({t('tenderUnchecked')})</em>}
+              </span>
               <span>{formatEuros(p.amountCents, lang)}</span>
               <button
                 className="small danger"

@@ -22,6 +22,8 @@ export function SaleScreen(props: {
   onPay: () => void;
   onPickCustomer: () => void;
   onShowHeld: () => void;
+  /** "Carte cadeau": a gift card sold on its own ticket (GiftCardSaleDialog); the cart stays. */
+  onSellGiftCard: () => void;
   onTicketReference: (reference: string) => void;
   /** An open-price item scanned or tapped: the app asks its price (OpenPriceDialog), then adds it. */
   onOpenPrice: (product: LocalProduct, quantity: number) => void;
@@ -288,6 +290,9 @@ export function SaleScreen(props: {
           </button>
           <button className="secondary" data-testid="cart-clear" disabled={cart.lines.length === 0} onClick={() => dispatch({ type: 'clear' })}>
             {t('clearCart')}
+          </button>
+          <button className="secondary" data-testid="sell-gift-card" onClick={props.onSellGiftCard}>
+            {t('gift_card')}
           </button>
           <button className="primary big pay" data-testid="pay" disabled={cart.lines.length === 0} onClick={props.onPay}>
             {t('pay')} (F4)
