@@ -88,6 +88,19 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
           ...(approval ? { approval } : {}),
         });
 
+      // A made-up reference (its prefix names no register of the store) is unknown, online and
+      // offline, and never taken on a manager's approval.
+      const madeUp = `CC-${[a.id, b.id].some((id) => id.startsWith('0'.repeat(8))) ? 'f'.repeat(8).toUpperCase() : '0'.repeat(8)}-1`;
+      const unknownCard = async (reg: ShopRegister) => {
+        const looked = await call(reg, 'GET', `/api/gift-cards/${madeUp}`);
+        assert.deepEqual([looked.status, looked.body.error?.code], [404, 'NOT_FOUND'], JSON.stringify(looked.body));
+        const before = await ticketCount(reg);
+        const sale = await pay(reg, madeUp, 1, price, DEMO_MANAGER_AT_TILL);
+        assert.deepEqual([sale.status, sale.body.error?.code], [404, 'NOT_FOUND'], JSON.stringify(sale.body));
+        assert.equal(await ticketCount(reg), before, 'nothing stored');
+      };
+      await unknownCard(b);
+
       // Connected: central decides.
       await waitForDrained(a);
       const looked = await call(b, 'GET', `/api/gift-cards/${ref1}`);
@@ -127,6 +140,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
 
       // A gone too: nobody can check ref2 — refused without a manager, taken with one, flagged later.
       await a.process.handle.stop();
+      await unknownCard(b);
       const refused = await pay(b, ref2, 1, price);
       assert.equal(refused.status, 403, JSON.stringify(refused.body));
       assert.deepEqual([refused.body.error.code, refused.body.error.details.reasons], ['APPROVAL_REQUIRED', ['gift_card_unchecked']]);

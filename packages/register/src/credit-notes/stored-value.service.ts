@@ -89,6 +89,11 @@ export function ownStoredValue(ctx: RegisterContext, kind: StoredValueKind, refe
 }
 
 const notIssuedHere = (kind: StoredValueKind, reference: string) => new ComptoirError('NOT_FOUND', `No ${WORDS[kind]} ${reference} issued by this register`);
+/**
+ * A reference whose prefix names no register of the store (in the copy) was issued by none: it is
+ * unknown, never "unchecked" (a made-up reference must not be taken on a manager's approval).
+ */
+const noSuchIssuer = (kind: StoredValueKind, reference: string) => new ComptoirError('NOT_FOUND', `No register of this store issues ${WORDS[kind]} ${reference}`);
 
 /**
  * Records a spend of one of this register's stored values. MUST run inside the caller's transaction
@@ -135,7 +140,8 @@ export async function lookUpStoredValue(ctx: RegisterContext, kind: StoredValueK
     return own;
   }
   const peer = storeRegisterByPrefix(ctx, p.registerPrefix);
-  if (!peer?.url || !ctx.peers) throw new ComptoirError('UNAVAILABLE_OFFLINE', `${WORDS[kind]} ${ref}: neither central nor its issuing register can be asked`, { reason: `${kind}_unchecked` });
+  if (!peer) throw noSuchIssuer(kind, ref);
+  if (!peer.url || !ctx.peers) throw new ComptoirError('UNAVAILABLE_OFFLINE', `${WORDS[kind]} ${ref}: neither central nor its issuing register can be asked`, { reason: `${kind}_unchecked` });
   try {
     return await ctx.peers.storedValue(kind, peer, ref);
   } catch (e) {
@@ -178,8 +184,9 @@ export async function checkStoredValueTenders(ctx: RegisterContext, req: SaleReq
         continue;
       }
       const peer = storeRegisterByPrefix(ctx, p.registerPrefix);
+      if (!peer) throw noSuchIssuer(kind, reference);
       try {
-        if (!peer?.url || !ctx.peers) throw new PeerCallError('network', 'issuing register unknown');
+        if (!peer.url || !ctx.peers) throw new PeerCallError('network', 'issuing register has no address');
         const peers = ctx.peers;
         await peers.spendStoredValue(kind, peer, body);
         tenders.push({ ...base, reservedElsewhere: true, release: () => peers.releaseStoredValue(kind, peer, reservationId).then(() => undefined) });
