@@ -11,6 +11,7 @@ export { onProcessExit } from './exit-hooks';
 export { startPostgres, hasPostgres, onDialect, postgresOptedOut, postgresBinDir, postgresWithDumpTools, NO_POSTGRES_VAR, type PostgresServer } from './postgres';
 export { assertAccessible, chromiumExecutable, launchChromium, readmeScreenshot, README_SCREENS_DIR, SYSTEM_CHROMIUM, type ChromiumExecutable } from './browser';
 export { spawnNode, waitForHttp, type ChildHandle } from './process';
+export { ensureWebBuilt } from './web-build';
 export { COMPTOIR_BIN, spawnComptoir, runComptoir, startCentralProcess, startRegisterProcess, http, eventually, DEMO_MANAGER_AT_TILL, type CentralProcess, type RegisterProcess, type Credentials } from './comptoir';
 export { endpointsOutsideDocument, type OpenApiDocument } from './openapi-endpoints';
 export { promSample, scrapeMetrics } from './prometheus';

@@ -1,11 +1,10 @@
 /// <reference lib="dom" />
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { assertAccessible, eventually, http, launchChromium, readmeScreenshot, spawnComptoir, startCentralProcess, tempDir, type ChildHandle } from '@comptoir/testing';
+import { assertAccessible, ensureWebBuilt, eventually, http, launchChromium, readmeScreenshot, spawnComptoir, startCentralProcess, tempDir, type ChildHandle } from '@comptoir/testing';
 
 // A real shop and a real browser for the back office's tests (the twin of cashier-web's
 // test/support/cashier-browser.ts): `comptoir demo` (central + 2 registers in their own process,
@@ -22,11 +21,9 @@ export const VIEWPORT = { width: 1024, height: 768 } as const;
 /** The browser of a shop in France: French locale, the store's time zone (Europe/Paris in the demo). */
 export const SHOP_BROWSER = { locale: 'fr-FR', timezoneId: 'Europe/Paris' } as const;
 
-/** The central server serves dist/: builds it when missing (`npm test` builds it first; this keeps a lone run honest). */
+/** The central server serves dist/: built when missing or older than its sources (`npm test` builds it first). */
 export function ensureBuilt(): void {
-  if (existsSync(join(WEB_DIR, 'dist', 'index.html'))) return;
-  const r = spawnSync(process.execPath, [resolve(WEB_DIR, '../../node_modules/vite/bin/vite.js'), 'build'], { cwd: WEB_DIR, stdio: 'inherit' });
-  assert.equal(r.status, 0, 'vite build of @comptoir/backoffice-web');
+  ensureWebBuilt(WEB_DIR);
 }
 
 export interface Shop {

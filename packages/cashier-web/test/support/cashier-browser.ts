@@ -1,10 +1,9 @@
 /// <reference lib="dom" />
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import { launchChromium } from '@comptoir/testing';
+import { ensureWebBuilt, launchChromium } from '@comptoir/testing';
 import { startDemo, type DemoShop } from './demo-shop';
 
 // A real shop and a real browser for the cashier screen's tests: the demo (demo-shop.ts), a real
@@ -15,11 +14,9 @@ export { setLink, startDemo, type DemoShop } from './demo-shop';
 const PACKAGE_DIR = resolve(fileURLToPath(import.meta.url), '../../..');
 export const ARTIFACTS_DIR = resolve(PACKAGE_DIR, '../../test-artifacts/cashier-web');
 
-/** Builds the screen when dist/ is missing (CI builds it first; this keeps a lone test run honest). */
+/** Builds the screen when dist/ is missing or older than its sources (`npm test` builds it first). */
 export function ensureBuilt(): void {
-  if (existsSync(join(PACKAGE_DIR, 'dist', 'index.html'))) return;
-  const r = spawnSync('npx', ['vite', 'build'], { cwd: PACKAGE_DIR, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('vite build of @comptoir/cashier-web failed');
+  ensureWebBuilt(PACKAGE_DIR);
 }
 
 /** The usual till's screen: the page size of every cashier browser test unless it measures another. */
