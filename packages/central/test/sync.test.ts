@@ -73,6 +73,31 @@ for (const dialect of DIALECTS) {
       assert.equal(bad.status, 400);
     });
 
+    it('till customers waiting at the register: reported apart from the records, unknown (null) for a register that does not say', async () => {
+      const mine = async () => (await c.call('GET', '/api/registers', c.managerToken)).json.items.find((r: any) => r.id === reg.id);
+      // Each heartbeat a second after the last (the fleet shows the newest state by its time).
+      const beat = (body: object) => {
+        c.now.value = new Date(c.now.value.getTime() + 1000);
+        return c.call('POST', '/api/sync/heartbeat', reg.token, body);
+      };
+      // A register of an older release: no pendingCustomers in its heartbeat.
+      assert.equal((await beat(HEARTBEAT)).status, 200);
+      assert.equal((await mine()).pendingCustomers, null, 'not reported: unknown, not 0');
+      assert.equal((await beat({ ...HEARTBEAT, pendingCustomers: 3 })).status, 200);
+      const me = await mine();
+      assert.deepEqual([me.pendingRecords, me.pendingCustomers], [7, 3]);
+      const fleet = await c.call('GET', '/api/fleet', c.managerToken);
+      assert.equal(fleet.json.items.find((r: any) => r.id === reg.id).pendingCustomers, 3, 'the back office fleet view carries it');
+      for (const pendingCustomers of [-1, 1.5, 'deux']) {
+        const bad = await beat({ ...HEARTBEAT, pendingCustomers });
+        assert.equal(bad.status, 400, String(pendingCustomers));
+        assert.equal(bad.json.error.code, 'VALIDATION');
+      }
+      assert.equal((await mine()).pendingCustomers, 3, 'a refused heartbeat stores nothing');
+      assert.equal((await beat({ ...HEARTBEAT, pendingCustomers: 0 })).status, 200);
+      assert.equal((await mine()).pendingCustomers, 0);
+    });
+
     it('validates SOS schedules with croner and carries them in the next heartbeat', async () => {
       const bad = await c.call('PUT', `/api/registers/${reg.id}/sos-schedule`, c.managerToken, { cron: ['0 30 12 * * *', 'every day at noon'] });
       assert.equal(bad.status, 400);

@@ -52,6 +52,9 @@ export const FleetRegister = z.object({
   revokedAt: IsoDateTime.nullable().optional(),
   /** When the pending one-time enrolment code expires; null when no code is pending. */
   enrolCodeExpiresAt: IsoDateTime.nullable().optional(),
+  // ---- till customers (issue 12) ----
+  /** Customers created at the till waiting to be pushed, as last reported; null when the register does not report it (older release) or was never seen. */
+  pendingCustomers: z.number().int().nonnegative().nullable().optional(),
 });
 export type FleetRegister = z.infer<typeof FleetRegister>;
 

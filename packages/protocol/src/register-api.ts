@@ -14,6 +14,8 @@ export const RegisterStatus = z.object({
   mode: RegisterMode,
   autonomousSince: IsoDateTime.nullable(),
   pendingRecords: z.number().int().nonnegative(),
+  /** Customers created at this till not yet pushed to central (a queue apart from the records'). */
+  pendingCustomers: z.number().int().nonnegative().optional(),
   reintegration: z.object({ done: z.number().int(), total: z.number().int() }).nullable(),
   lastSosCopyAt: IsoDateTime.nullable(),
   lastSosCopyKind: SosCopyKind.nullable(),

@@ -71,6 +71,11 @@ export const HeartbeatRequest = z.object({
   softwareVersion: z.string().min(1).max(50).regex(/^[0-9A-Za-z.+-]+$/, 'a version such as 0.2.0').optional(),
   /** The sync protocol the register speaks (the header says the same). */
   protocolVersion: z.number().int().positive().max(9999).optional(),
+  /**
+   * Customers created at the till still waiting to be pushed (their own queue, not records: they are
+   * not in `pendingRecords`). Optional: registers before it do not report it, centrals before it ignore it.
+   */
+  pendingCustomers: z.number().int().nonnegative().optional(),
 });
 export type HeartbeatRequest = z.infer<typeof HeartbeatRequest>;
 

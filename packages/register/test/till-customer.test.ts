@@ -4,7 +4,8 @@
 // while the link is black-holed is sold to and invoiced offline, pushed after reintegration, and a
 // push replayed (its answer "lost") is still one customer at central; a customer with the e-mail (any
 // case) or the phone (any spelling) of an existing customer is linked by central to that one, and
-// the till names that one from then on. An empty search lists the customers just created first.
+// the till names that one from then on. An empty search lists the customers just created first. A
+// customer still waiting is counted apart from the records (`pendingCustomers`), up to the fleet.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually } from '@comptoir/testing';
@@ -106,6 +107,30 @@ describe('customers created at the till', () => {
     const copy = await api(env.reg.url, 'POST', '/api/sos-copy', { token: env.token });
     assert.equal(copy.status, 200, JSON.stringify(copy.body));
     assert.equal((await api(env.reg.url, 'GET', '/api/customers?q=Hors', { token: env.token })).body.items[0]?.id, id);
+  });
+
+  test('a customer still waiting for central is counted apart from the records: in the status, the heartbeat and the fleet, until it is pushed', async () => {
+    const fleetRow = () => central.fleetRow(env.registerId);
+    await eventually('nothing waiting', async () => env.reg.status().pendingCustomers === 0 && (await fleetRow()).pendingCustomers === 0, 30_000);
+    // A queued customer central refuses (an e-mail the till's own check would have refused: the
+    // stand-in for any push that keeps failing while heartbeats are answered): it stays in the queue.
+    const id = '00000000-0000-4000-8000-00000000c0de';
+    env.reg.ctx.sqlite
+      .prepare('INSERT INTO till_customers (id, name, email, phone, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(id, 'Refusé Pour Le Moment', 'pas-un-mail', null, new Date().toISOString());
+    const records = env.reg.status().pendingRecords;
+    assert.equal(env.reg.status().pendingCustomers, 1);
+    assert.equal(env.reg.status().pendingRecords, records, 'not a record: the outbox count is unchanged');
+    await eventually('the fleet shows the waiting customer', async () => (await fleetRow()).pendingCustomers === 1, 30_000);
+    // Still waiting a few heartbeats later (the push is retried and refused each time).
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.equal(tillRow(env.reg, id)?.pushed_at, null);
+    assert.equal((await fleetRow()).pendingCustomers, 1);
+    // Corrected: pushed at the next heartbeat, and the count goes back to 0 on both sides.
+    env.reg.ctx.sqlite.prepare('UPDATE till_customers SET email = NULL WHERE id = ?').run(id);
+    await pushed(env.reg, id);
+    assert.equal(env.reg.status().pendingCustomers, 0);
+    await eventually('the fleet shows none waiting', async () => (await fleetRow()).pendingCustomers === 0, 30_000);
   });
 
   test('the same e-mail (any case) or phone (any spelling) as a customer of the store: linked to that one, named from then on', async () => {

@@ -9,7 +9,7 @@ const MAX_PARAMS = 30000;
 const INTEGER_COLUMNS = new Set([
   'number', 'total_cents', 'sold_offline', 'original_number', 'line_no', 'quantity', 'unit_price_cents',
   'vat_rate', 'discount_cents', 'seq', 'amount_cents', 'rate', 'base_cents', 'vat_cents', 'delta',
-  'ticket_number', 'price_cents', 'active', 'change_version', 'last_number', 'value', 'pending_records',
+  'ticket_number', 'price_cents', 'active', 'change_version', 'last_number', 'value', 'pending_records', 'pending_customers',
   'change_version_seen', 'open_price_max_cents', 'meal_voucher_eligible',
 ]);
 

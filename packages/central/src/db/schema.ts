@@ -38,6 +38,8 @@ export interface RegistersTable {
   last_seen_at: string | null;
   autonomous_since: string | null;
   pending_records: Generated<number>;
+  /** Till customers waiting to be pushed, as last reported; null when the register never reported it (migration 0027). */
+  pending_customers: number | null;
   last_sos_copy_at: string | null;
   last_sos_copy_kind: string | null;
   sos_checksum: string | null;
@@ -99,7 +101,7 @@ export interface ProductsTable {
   updated_at: string;
   /** The cap of an open-price item (the cashier types the price); null for a product at its catalog price. */
   open_price_max_cents: number | null;
-  /** 1: meal vouchers may pay for it (food, §24); 0: not. Default 1 (migration 0025). */
+  /** 1: meal vouchers may pay for it (food, §24); 0: not. Default 1 (migration 0026). */
   meal_voucher_eligible: Generated<number>;
 }
 

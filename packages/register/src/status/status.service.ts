@@ -2,6 +2,7 @@ import type { RegisterStatus } from '@comptoir/protocol';
 import type { RegisterContext } from '../context';
 import { businessDay } from '@comptoir/domain';
 import { trainingEnabled } from '../training/training.service';
+import { waitingTillCustomerCount } from '../customers/till-customer.service';
 
 /** What the link side knows (absent when the register is not enrolled: no link at all). */
 export interface LinkState {
@@ -37,6 +38,7 @@ export function readStatus(ctx: RegisterContext, link: LinkState | null): Regist
     mode: link?.mode ?? 'autonomous',
     autonomousSince: link?.autonomousSince ?? null,
     pendingRecords: ctx.q.outboxCount.get()!.n,
+    pendingCustomers: waitingTillCustomerCount(ctx),
     reintegration: link?.reintegration ?? null,
     lastSosCopyAt: meta.last_copy_at,
     lastSosCopyKind: meta.last_copy_kind,

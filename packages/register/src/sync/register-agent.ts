@@ -9,6 +9,7 @@ import { enrol } from './enrolment.service';
 import { LinkMonitor } from './link-monitor';
 import { OutboxPusher } from './outbox';
 import { CustomerOutbox } from './customer-outbox';
+import { waitingTillCustomerCount } from '../customers/till-customer.service';
 import { ArchiveUploader } from './archive-upload';
 import { pullChanges, toComptoir } from './sos-copy.service';
 import { runStreamedCopy } from './streamed-copy.service';
@@ -268,6 +269,7 @@ export class RegisterAgent implements AgentHandle {
     return {
       mode: this.link?.mode ?? 'connected',
       pendingRecords: this.ctx.q.outboxCount.get()!.n,
+      pendingCustomers: waitingTillCustomerCount(this.ctx),
       lastSosCopyAt: m.last_copy_at,
       lastSosCopyKind: m.last_copy_kind as HeartbeatRequest['lastSosCopyKind'],
       sosChecksum: m.last_copy_checksum,

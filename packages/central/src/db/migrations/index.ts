@@ -26,6 +26,7 @@ import { mealVouchersMigration } from './0023-meal-vouchers';
 import { openPriceMigration } from './0024-open-price';
 import { giftCardsMigration } from './0025-gift-cards';
 import { mealVoucherEligibleMigration } from './0026-meal-voucher-eligible';
+import { pendingCustomersMigration } from './0027-pending-customers';
 
 /** Every migration of the central database, by name (applied in name order). */
 export function centralMigrations(dialect: DialectName): Record<string, Migration> {
@@ -56,6 +57,7 @@ export function centralMigrations(dialect: DialectName): Record<string, Migratio
     '0024-open-price': openPriceMigration(dialect),
     '0025-gift-cards': giftCardsMigration(dialect),
     '0026-meal-voucher-eligible': mealVoucherEligibleMigration(dialect),
+    '0027-pending-customers': pendingCustomersMigration(dialect),
   };
 }
 

@@ -6,7 +6,7 @@ import { nextChangeVersion } from '../../db/change-version';
 
 const FLEET_COLUMNS = [
   'registers.id', 'registers.name', 'registers.store_id', 'registers.enrolled_at', 'registers.mode',
-  'registers.last_seen_at', 'registers.autonomous_since', 'registers.pending_records', 'registers.last_sos_copy_at',
+  'registers.last_seen_at', 'registers.autonomous_since', 'registers.pending_records', 'registers.pending_customers', 'registers.last_sos_copy_at',
   'registers.last_sos_copy_kind', 'registers.sos_checksum', 'registers.sos_schedule',
   'registers.change_version_seen', 'registers.sos_counts', 'registers.next_sos_copy_at', 'registers.advertised_url',
   'registers.software_version', 'registers.protocol_version', 'registers.revoked_at', 'registers.enrol_code_expires_at',

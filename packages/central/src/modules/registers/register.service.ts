@@ -257,6 +257,7 @@ function toFleet(r: FleetRow, nowMs: number, changeVersion: number): FleetRegist
     lastSeenAt: lastSeen,
     autonomousSince: r.autonomous_since,
     pendingRecords: Number(r.pending_records),
+    pendingCustomers: r.pending_customers === null ? null : Number(r.pending_customers),
     lastSosCopyAt: r.last_sos_copy_at,
     lastSosCopyKind: (r.last_sos_copy_kind as FleetRegister['lastSosCopyKind']) ?? null,
     sosChecksum: r.sos_checksum,

@@ -55,6 +55,8 @@ export async function heartbeat(
   const state = {
     mode: req.mode,
     pending_records: req.pendingRecords,
+    // A register before issue 12 does not report it: recorded as unknown (null), not as 0.
+    pending_customers: req.pendingCustomers ?? null,
     last_sos_copy_at: req.lastSosCopyAt,
     last_sos_copy_kind: req.lastSosCopyKind,
     sos_checksum: req.sosChecksum,
