@@ -5,6 +5,7 @@ import type { Lang } from './format';
 import { I18n, translatorFor } from './i18n';
 import { Link, navigate } from './ui/common';
 import { OutageWatch } from './ui/outage-banner';
+import { StoreClockProvider } from './ui/store-clock';
 import { LoginScreen } from './screens/login.screen';
 import { FleetScreen } from './screens/fleet.screen';
 import { DocumentsScreen } from './screens/documents.screen';
@@ -175,7 +176,9 @@ export function App() {
           </div>
         </nav>
         <main className="main">
-          <OutageWatch>{screen}</OutageWatch>
+          <StoreClockProvider>
+            <OutageWatch>{screen}</OutageWatch>
+          </StoreClockProvider>
         </main>
       </div>
     </I18n.Provider>

@@ -4,9 +4,96 @@
 
 export type Lang = 'fr' | 'en';
 
-export function dateTime(iso: string | null | undefined, lang: Lang): string {
+// ---- instants, on the store's clocks (issue 12) ----
+// A back office in Paris may look at a store in Martinique: every instant of a store's documents,
+// closures, stock, heartbeats is shown in THAT store's time zone (`Store.timezone`), as its tills and
+// receipts show it, and carries its UTC offset ("22:45 (UTC−4)") whenever that differs from the
+// browser's at that instant, so a time is never read on the wrong clock. No zone known (the stores
+// not loaded yet, or a zone this browser does not know): the browser's, without a suffix.
+
+/** The browser's own IANA time zone. */
+export function browserTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+function knownZone(zone: string | null | undefined): zone is string {
+  if (!zone) return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The wall-clock fields of instant `d` in `zone`. */
+function wallClock(d: Date, zone: string): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(d);
+  const n = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return { year: n('year'), month: n('month'), day: n('day'), hour: n('hour'), minute: n('minute'), second: n('second') };
+}
+
+/** Minutes `zone` is ahead of UTC at instant `d` (−240 in Martinique, 60 or 120 in Paris). */
+export function zoneOffsetMinutes(d: Date, zone: string): number {
+  const w = wallClock(d, zone);
+  const wallAsUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
+  return Math.round((wallAsUtc - Math.floor(d.getTime() / 1000) * 1000) / 60_000);
+}
+
+/** "UTC−4", "UTC+5:30", "UTC" (a true minus sign, as French typography and Intl write it). */
+export function offsetLabel(minutes: number): string {
+  if (minutes === 0) return 'UTC';
+  const abs = Math.abs(minutes);
+  const hm = abs % 60 === 0 ? String(abs / 60) : `${Math.floor(abs / 60)}:${String(abs % 60).padStart(2, '0')}`;
+  return `UTC${minutes < 0 ? '\u2212' : '+'}${hm}`;
+}
+
+/** The calendar day (YYYY-MM-DD) of instant `d` in `zone`. */
+export function dayIn(d: Date, zone: string): string {
+  const w = wallClock(d, knownZone(zone) ? zone : browserTimeZone());
+  return `${w.year}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
+}
+
+/** The instant (ISO) local midnight of `day` (YYYY-MM-DD) starts in `zone`, `days` later. */
+export function dayStartIn(day: string, zone: string | null | undefined, days = 0): string {
+  const z = knownZone(zone) ? zone : browserTimeZone();
+  const [y, m, dd] = day.split('-').map(Number) as [number, number, number];
+  const midnightUtc = Date.UTC(y, m - 1, dd + days);
+  // The offset at the guess, then at the corrected instant (they differ across a DST change).
+  let t = midnightUtc - zoneOffsetMinutes(new Date(midnightUtc), z) * 60_000;
+  t = midnightUtc - zoneOffsetMinutes(new Date(t), z) * 60_000;
+  return new Date(t).toISOString();
+}
+
+export interface Clock {
+  /** The store's IANA zone; null/undefined/unknown: the browser's. */
+  zone?: string | null | undefined;
+  /** The browser's zone (given by tests; the real one otherwise). */
+  here?: string;
+}
+
+/** Formats instant `d` with `options` in the store's zone, plus " (UTC−4)" when the browser's offset differs then. */
+function onStoreClock(d: Date, lang: Lang, options: Intl.DateTimeFormatOptions, clock: Clock): string {
+  const here = clock.here ?? browserTimeZone();
+  const zone = knownZone(clock.zone) ? clock.zone : here;
+  const text = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { ...options, timeZone: zone }).format(d);
+  const offset = zoneOffsetMinutes(d, zone);
+  return offset === zoneOffsetMinutes(d, here) ? text : `${text} (${offsetLabel(offset)})`;
+}
+
+/** An instant as date and time on the store's clock: "03/12/2026 17:45:12 (UTC−4)"; '—' for none. */
+export function dateTime(iso: string | null | undefined, lang: Lang, clock: Clock = {}): string {
   if (!iso) return '—';
-  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'short', timeStyle: 'medium' }).format(new Date(iso));
+  return onStoreClock(new Date(iso), lang, { dateStyle: 'short', timeStyle: 'medium' }, clock);
+}
+
+/** When a register was last heard from, on its store's clock: "22:45" that store's today, "01/12/2026 22:45" before. */
+export function lastContact(iso: string | null | undefined, lang: Lang, clock: Clock = {}, now = new Date()): string | null {
+  if (!iso) return null;
+  const d = new Date(iso);
+  const zone = knownZone(clock.zone) ? clock.zone : (clock.here ?? browserTimeZone());
+  const sameDay = dayIn(d, zone) === dayIn(now, zone);
+  return onStoreClock(d, lang, sameDay ? { timeStyle: 'short' } : { dateStyle: 'short', timeStyle: 'short' }, clock);
 }
 
 export function duration(ms: number | null | undefined, lang: Lang): string {

@@ -335,6 +335,8 @@ export const DashboardStore = z.object({
   storeId: Id,
   storeName: z.string(),
   timezone: z.string(),
+  /** The store's local day shown: the day asked, else the store's today in its own time zone. */
+  date: Day,
   /** The day's sales and returns (a gift card's sale is no sale: see `giftCardsIssuedCents`). */
   tickets: z.number().int(),
   totalCents: Cents,
@@ -356,6 +358,7 @@ export const DashboardStore = z.object({
   topProducts: z.array(z.object({ sku: z.string(), label: z.string(), quantity: z.number().int(), totalCents: z.number().int() })),
 });
 export type DashboardStore = z.infer<typeof DashboardStore>;
+/** `date`: the day asked, else the first store's today (each store's own day is its `date`). */
 export const DashboardResponse = z.object({ date: Day, stores: z.array(DashboardStore) });
 export type DashboardResponse = z.infer<typeof DashboardResponse>;
 

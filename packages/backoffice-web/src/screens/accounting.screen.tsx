@@ -2,14 +2,15 @@ import { useState } from 'react';
 import type { ChartOfAccounts, SalesJournal, Store } from '@comptoir/protocol';
 import { api, apiBlob, qs } from '../api.client';
 import { formatEuros, formatRate } from '@comptoir/domain/money';
-import type { Lang } from '../format';
+import { browserTimeZone, dayIn, type Lang } from '../format';
 import { useI18n, type MessageKey, type T } from '../i18n';
+import { useStoreClock } from '../ui/store-clock';
 import { DayInput, ErrorLine, errorText, Section, useLoad } from '../ui/common';
 import { TableScroll } from '../ui/row-menu';
 
-/** Today on the browser's clock, YYYY-MM-DD. */
-function todayIso(): string {
-  return new Intl.DateTimeFormat('en-CA').format(new Date());
+/** Today on the stores' clock (the zone they share; else the browser's), YYYY-MM-DD. */
+function todayIso(zone: string | undefined): string {
+  return dayIn(new Date(), zone ?? browserTimeZone());
 }
 
 /** First day of the month of a YYYY-MM-DD date. */
@@ -24,8 +25,9 @@ function monthStart(day: string): string {
  */
 export function AccountingScreen() {
   const { t, lang } = useI18n();
-  const [from, setFrom] = useState(() => monthStart(todayIso()));
-  const [to, setTo] = useState(() => todayIso());
+  const zone = useStoreClock().zoneOf();
+  const [from, setFrom] = useState(() => monthStart(todayIso(zone)));
+  const [to, setTo] = useState(() => todayIso(zone));
   const [storeId, setStoreId] = useState('');
   const stores = useLoad(() => api<{ items: Store[] }>('GET', '/api/stores'), []);
   const period = qs({ storeId: storeId || undefined, from, to });

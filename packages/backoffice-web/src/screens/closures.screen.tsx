@@ -2,14 +2,15 @@ import { useState } from 'react';
 import type { CentralArchive, CentralClosure, FleetResponse } from '@comptoir/protocol';
 import { api, apiBlob, qs } from '../api.client';
 import { formatEuros, formatRate } from '@comptoir/domain/money';
-import { dateTime } from '../format';
 import { useI18n } from '../i18n';
+import { useStoreClock } from '../ui/store-clock';
 import { ErrorLine, errorText, Section, useLoad } from '../ui/common';
 import { RowAction, RowMenu, TableScroll } from '../ui/row-menu';
 
 /** The daily closures (Z) the registers signed and pushed: what the accountant checks each day. */
 export function ClosuresScreen() {
   const { t, lang } = useI18n();
+  const clock = useStoreClock();
   const [registerId, setRegisterId] = useState('');
   const fleet = useLoad(() => api<FleetResponse>('GET', '/api/fleet'), []);
   const list = useLoad(() => api<{ items: CentralClosure[] }>('GET', `/api/closures${qs({ registerId: registerId || undefined, limit: 200 })}`), [registerId], 10_000);
@@ -79,7 +80,7 @@ export function ClosuresScreen() {
                 ))}
               </td>
               <td className="num">{formatEuros(c.payload.grandTotalCents, lang)}</td>
-              <td>{dateTime(c.integratedAt, lang)}</td>
+              <td>{clock.dateTime(c.integratedAt, c)}</td>
             </tr>
           ))}
         </tbody>
@@ -108,7 +109,7 @@ export function ClosuresScreen() {
               <td>{a.payload.periodKey}</td>
               <td className="num">{a.payload.recordCount}</td>
               <td><code>{a.payload.sha256.slice(0, 16)}…</code></td>
-              <td>{dateTime(a.integratedAt, lang)}</td>
+              <td>{clock.dateTime(a.integratedAt, a)}</td>
               <td className="actions">
                 <RowMenu label={t('row.actionsOf', { name: `${nameOf(a.registerId)} ${a.payload.periodKey}` })} testId={`row-menu-archive-${a.registerId}-${a.number}`}>
                   <RowAction testId={`archive-download-${a.registerId}-${a.number}`} onSelect={() => void download(a, 'file')}>{t('closures.download')}</RowAction>

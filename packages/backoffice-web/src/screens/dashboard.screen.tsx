@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { DashboardResponse, DashboardStore } from '@comptoir/protocol';
 import { api, qs } from '../api.client';
 import { formatEuros } from '@comptoir/domain/money';
-import { duration } from '../format';
+import { browserTimeZone, duration, isoToDay, offsetLabel, zoneOffsetMinutes } from '../format';
 import { useI18n, type MessageKey } from '../i18n';
 import { DayInput, ErrorLine, Link, Section, useLoad } from '../ui/common';
 import { useOutOfTouch } from '../ui/outage-banner';
@@ -22,6 +22,7 @@ export function DashboardScreen() {
       <ErrorLine error={dash.error} />
       {dash.data?.stores.map((s) => (
         <Section key={s.storeId} title={s.storeName}>
+          <StoreDay s={s} />
           {outOfTouch.some((r) => r.storeId === s.storeId) && (
             <p className="notice warn" data-testid={`dash-incomplete-${s.storeId}`}>
               {t('outage.incomplete')}{' '}
@@ -36,7 +37,7 @@ export function DashboardScreen() {
             )}
             <div className="kpi">
               <span>{t('dash.offline')}</span>
-              <strong><Link to={`/documents?soldOffline=true&from=${dash.data!.date}&to=${dash.data!.date}`}>{s.offlineTickets}</Link></strong>
+              <strong><Link to={`/documents?soldOffline=true&from=${s.date}&to=${s.date}`}>{s.offlineTickets}</Link></strong>
             </div>
             <div className="kpi"><span>{t('dash.delayAvg')}</span><strong>{duration(s.offlineDelayMs?.avg, lang)}</strong></div>
             <div className="kpi"><span>{t('dash.delayMax')}</span><strong>{duration(s.offlineDelayMs?.max, lang)}</strong></div>
@@ -68,6 +69,27 @@ export function DashboardScreen() {
         </Section>
       ))}
     </div>
+  );
+}
+
+/**
+ * The store's own day and clock, said when they are not the browser's: a manager in Paris looking at
+ * a store in Martinique reads "Journée du 03/12/2026, heure du magasin (America/Martinique, UTC−4)".
+ */
+function StoreDay({ s }: { s: DashboardStore }) {
+  const { t } = useI18n();
+  const now = new Date();
+  let offset: number;
+  try {
+    offset = zoneOffsetMinutes(now, s.timezone);
+  } catch {
+    return null;
+  }
+  if (offset === zoneOffsetMinutes(now, browserTimeZone())) return null;
+  return (
+    <p className="muted small" data-testid={`dash-day-${s.storeId}`}>
+      {t('dash.storeDay', { day: isoToDay(s.date), zone: `${s.timezone}, ${offsetLabel(offset)}` })}
+    </p>
   );
 }
 

@@ -2,13 +2,15 @@ import { useState } from 'react';
 import type { DocumentDetail } from '@comptoir/protocol';
 import { api, apiBlob, qs } from '../api.client';
 import { formatEuros, formatRate } from '@comptoir/domain/money';
-import { dateTime, duration } from '../format';
+import { duration } from '../format';
 import { anomalyText, useI18n } from '../i18n';
+import { useStoreClock } from '../ui/store-clock';
 import { ErrorLine, errorText, Link, Section, useLoad } from '../ui/common';
 import { TableScroll } from '../ui/row-menu';
 
 export function DocumentDetailScreen({ registerId, number }: { registerId: string; number: number }) {
   const { t, lang } = useI18n();
+  const clock = useStoreClock();
   const doc = useLoad(() => api<DocumentDetail>('GET', `/api/documents/${encodeURIComponent(registerId)}/${number}`), [registerId, number]);
   const customers = useLoad(() => api<{ items: { id: string; name: string }[] }>('GET', '/api/customers?limit=1000'), []);
   const [invoiceTo, setInvoiceTo] = useState('');
@@ -36,14 +38,14 @@ export function DocumentDetailScreen({ registerId, number }: { registerId: strin
         {d.kind === 'sale' ? t('docs.sale') : t('docs.return')} n° {d.number} — {d.registerName ?? d.registerId}
       </h1>
       <div className="facts card">
-        <div><span>{t('docs.soldAt')}</span><strong>{dateTime(d.soldAt, lang)}</strong></div>
-        <div><span>{t('docs.integratedAt')}</span><strong data-testid="detail-integrated">{dateTime(d.integratedAt, lang)}</strong></div>
+        <div><span>{t('docs.soldAt')}</span><strong>{clock.dateTime(d.soldAt, d)}</strong></div>
+        <div><span>{t('docs.integratedAt')}</span><strong data-testid="detail-integrated">{clock.dateTime(d.integratedAt, d)}</strong></div>
         <div><span>{t('docs.delay')}</span><strong>{duration(d.integrationDelayMs, lang)}</strong></div>
         <div><span>{t('docs.offline')}</span><strong data-testid="detail-offline">{d.soldOffline ? t('docs.yes') : t('docs.no')}</strong></div>
         <div><span>{t('docs.customer')}</span><strong>{d.customerId ? <Link to={`/customers/${encodeURIComponent(d.customerId)}`}>{d.customerName ?? d.customerId}</Link> : '—'}</strong></div>
         <div><span>{t('docs.total')}</span><strong>{formatEuros(d.totalCents, lang)}</strong></div>
         <div><span>{t('docs.anomalies')}</span><strong>{d.anomalies.length ? d.anomalies.map((a) => anomalyText(t, a)).join(', ') : '—'}</strong></div>
-        {d.review && <div><span>{t('docs.reviewed')}</span><strong>{d.review.acknowledgedBy} · {dateTime(d.review.acknowledgedAt, lang)}</strong></div>}
+        {d.review && <div><span>{t('docs.reviewed')}</span><strong>{d.review.acknowledgedBy} · {clock.dateTime(d.review.acknowledgedAt, d)}</strong></div>}
       </div>
       <Section title={t('docs.lines')}>
         <TableScroll label={t('docs.lines')}>

@@ -2,8 +2,9 @@ import { useState } from 'react';
 import type { DocumentsResponse, DocumentSummary, FleetResponse, Store } from '@comptoir/protocol';
 import { api, qs } from '../api.client';
 import { formatEuros } from '@comptoir/domain/money';
-import { dateTime, duration } from '../format';
+import { duration } from '../format';
 import { anomalyText, useI18n } from '../i18n';
+import { useStoreClock } from '../ui/store-clock';
 import { CursorPager, DayInput, ErrorLine, Link, useLoad } from '../ui/common';
 import { TableScroll } from '../ui/row-menu';
 
@@ -110,6 +111,7 @@ export function DocumentsScreen({ initial }: { initial: URLSearchParams }) {
 
 export function DocumentTable({ items }: { items: DocumentSummary[] }) {
   const { t, lang } = useI18n();
+  const clock = useStoreClock();
   if (items.length === 0) return <p className="muted">{t('docs.none')}</p>;
   return (
     <TableScroll label={t('docs.title')}>
@@ -138,9 +140,9 @@ export function DocumentTable({ items }: { items: DocumentSummary[] }) {
             </td>
             <td>{d.kind === 'sale' ? t('docs.sale') : t('docs.return')}</td>
             <td>{d.customerId ? <Link to={`/customers/${encodeURIComponent(d.customerId)}`}>{d.customerName ?? d.customerId}</Link> : '—'}</td>
-            <td>{dateTime(d.soldAt, lang)}</td>
+            <td>{clock.dateTime(d.soldAt, d)}</td>
             <td data-testid={`doc-integrated-${d.registerId}-${d.number}`}>
-              {dateTime(d.integratedAt, lang)}
+              {clock.dateTime(d.integratedAt, d)}
               {d.soldOffline && <div className="muted small">+{duration(d.integrationDelayMs, lang)}</div>}
             </td>
             <td>{d.soldOffline ? <span className="badge warn">{t('docs.yes')}</span> : t('docs.no')}</td>

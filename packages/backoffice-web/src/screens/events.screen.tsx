@@ -1,19 +1,20 @@
 import { useState } from 'react';
 import { EVENT_CODES, type EventType, type FleetResponse, type JournalEventsResponse, type RegisterKeysResponse } from '@comptoir/protocol';
 import { api, qs } from '../api.client';
-import { dateTime } from '../format';
 import { useI18n, type MessageKey, type T } from '../i18n';
+import { useStoreClock } from '../ui/store-clock';
+import { dayStartIn } from '../format';
 import { DayInput, ErrorLine, Section, useLoad } from '../ui/common';
 import { TableScroll } from '../ui/row-menu';
 
 const LIMIT = 500;
 
-/** A local calendar day (ISO, from DayInput) as the UTC instant of its midnight; `days` later. */
-function dayStart(day: string, days = 0): string | undefined {
-  if (!day) return undefined;
-  const d = new Date(`${day}T00:00:00`);
-  d.setDate(d.getDate() + days);
-  return d.toISOString();
+/**
+ * A calendar day (ISO, from DayInput) as the instant its midnight starts on the store's clock (of the
+ * register chosen, or the zone all the user's stores share; else the browser's), `days` later.
+ */
+function dayStart(day: string, zone: string | undefined, days = 0): string | undefined {
+  return day ? dayStartIn(day, zone, days) : undefined;
 }
 
 function eventName(t: T, event: string): string {
@@ -28,13 +29,15 @@ function eventName(t: T, event: string): string {
  */
 export function EventsScreen() {
   const { t, lang } = useI18n();
+  const clock = useStoreClock();
   const [registerId, setRegisterId] = useState('');
   const [code, setCode] = useState('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const fleet = useLoad(() => api<FleetResponse>('GET', '/api/fleet'), []);
-  const query = { registerId: registerId || undefined, code: code || undefined, from: dayStart(from), to: dayStart(to, 1), limit: LIMIT };
-  const list = useLoad(() => api<JournalEventsResponse>('GET', `/api/events${qs(query)}`), [registerId, code, from, to], 10_000);
+  const zone = clock.zoneOf({ registerId: registerId || undefined });
+  const query = { registerId: registerId || undefined, code: code || undefined, from: dayStart(from, zone), to: dayStart(to, zone, 1), limit: LIMIT };
+  const list = useLoad(() => api<JournalEventsResponse>('GET', `/api/events${qs(query)}`), [registerId, code, from, to, zone], 10_000);
   const nameOf = (id: string) => fleet.data?.items.find((r) => r.id === id)?.name ?? id;
   const codes = (Object.entries(EVENT_CODES) as [EventType, number][]).sort((a, b) => a[1] - b[1]);
 
@@ -97,7 +100,7 @@ export function EventsScreen() {
                 <tr key={`${e.registerId}-${e.number}`} data-testid={`event-${e.registerId}-${e.number}`} data-code={e.code}>
                   <td>{nameOf(e.registerId)}</td>
                   <td className="num">{e.number}</td>
-                  <td>{dateTime(e.recordedAt, lang)}</td>
+                  <td>{clock.dateTime(e.recordedAt, e)}</td>
                   <td className="num mono">{e.code}</td>
                   <td>{eventName(t, e.event)}</td>
                   <td className="small mono">
@@ -105,7 +108,7 @@ export function EventsScreen() {
                       .map(([k, v]) => `${k}=${String(v)}`)
                       .join(' · ')}
                   </td>
-                  <td>{dateTime(e.integratedAt, lang)}</td>
+                  <td>{clock.dateTime(e.integratedAt, e)}</td>
                 </tr>
               ))}
             </tbody>
@@ -119,6 +122,7 @@ export function EventsScreen() {
 /** Every key the register ever signed with (append-only at central), newest last. */
 function RegisterKeys({ registerId, name }: { registerId: string; name: string }) {
   const { t, lang } = useI18n();
+  const clock = useStoreClock();
   const keys = useLoad(() => api<RegisterKeysResponse>('GET', `/api/registers/${encodeURIComponent(registerId)}/keys`), [registerId]);
   return (
     <Section title={t('events.keysOf', { register: name })}>
@@ -143,8 +147,8 @@ function RegisterKeys({ registerId, name }: { registerId: string; name: string }
                   </code>
                   <div className="small muted mono">comptoir verify --archive … --key-id {k.keyId}</div>
                 </td>
-                <td>{dateTime(k.validFrom, lang)}</td>
-                <td>{k.validTo ? dateTime(k.validTo, lang) : t('events.current')}</td>
+                <td>{clock.dateTime(k.validFrom, { registerId })}</td>
+                <td>{k.validTo ? clock.dateTime(k.validTo, { registerId }) : t('events.current')}</td>
               </tr>
             ))}
           </tbody>

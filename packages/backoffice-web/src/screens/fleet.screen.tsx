@@ -3,8 +3,9 @@ import type { FleetResponse, FleetView, Store } from '@comptoir/protocol';
 import { api } from '../api.client';
 import { cronPreview } from '../cron-preview';
 import { fromCron, toCron, WEEK, type SimpleSchedule } from '../copy-schedule';
-import { dateTime, duration } from '../format';
+import { duration } from '../format';
 import { useI18n, type T } from '../i18n';
+import { useStoreClock } from '../ui/store-clock';
 import { ErrorLine, errorText, Section, TIME_FIELD, useLoad } from '../ui/common';
 import { PendingCount } from '../ui/outage-banner';
 import { RowAction, RowMenu, TableScroll } from '../ui/row-menu';
@@ -102,6 +103,7 @@ type Confirm = 'revoke' | 'enrol';
 
 function FleetRow({ r, isAdmin, demo, current, onChanged }: { r: FleetView; isAdmin: boolean; demo: boolean; current: number | null; onChanged(): void }) {
   const { t, lang } = useI18n();
+  const clock = useStoreClock();
   const [editing, setEditing] = useState(false);
   const [confirm, setConfirm] = useState<Confirm | null>(null);
   const [enrol, setEnrol] = useState<{ code: string; expiresAt: string } | null>(null);
@@ -129,7 +131,7 @@ function FleetRow({ r, isAdmin, demo, current, onChanged }: { r: FleetView; isAd
           <strong>{r.name}</strong>
           {r.linkUp === false && <div className="badge warn">{t('fleet.linkDown')}</div>}
           {revoked && (
-            <div className="badge danger" data-testid={`fleet-revoked-${r.id}`} title={dateTime(r.revokedAt, lang)}>
+            <div className="badge danger" data-testid={`fleet-revoked-${r.id}`} title={clock.dateTime(r.revokedAt, r)}>
               {t('fleet.revoked')}
             </div>
           )}
@@ -144,15 +146,15 @@ function FleetRow({ r, isAdmin, demo, current, onChanged }: { r: FleetView; isAd
             </div>
           )}
         </td>
-        <td>{dateTime(r.lastSeenAt, lang)}</td>
-        <td data-testid={`fleet-pending-${r.id}`} className={r.pendingRecords > 0 ? 'num warn-text' : 'num'}>
+        <td>{clock.dateTime(r.lastSeenAt, r)}</td>
+        <td data-testid={`fleet-pending-${r.id}`} className={r.pendingRecords > 0 || (r.pendingCustomers ?? 0) > 0 ? 'num warn-text' : 'num'}>
           <PendingCount r={r} />
         </td>
         <td>
           {r.lastSosCopyAt ? (
             <>
               <div>
-                {dateTime(r.lastSosCopyAt, lang)}{r.lastSosCopyKind ? ` · ${t(`copyKind.${r.lastSosCopyKind}`)}` : ''}
+                {clock.dateTime(r.lastSosCopyAt, r)}{r.lastSosCopyKind ? ` · ${t(`copyKind.${r.lastSosCopyKind}`)}` : ''}
               </div>
               <div className="muted small mono" title={r.sosChecksum ?? ''}>
                 {r.sosChecksum?.slice(0, 16)}…
@@ -252,7 +254,7 @@ function FleetRow({ r, isAdmin, demo, current, onChanged }: { r: FleetView; isAd
           <td colSpan={9}>
             <div className="notice" data-testid={`enrol-result-${r.id}`}>
               {t('fleet.enrolCodeIs', { register: r.name })} <strong className="mono" data-testid={`enrol-value-${r.id}`}>{enrol.code}</strong>{' '}
-              <span className="small">{t('fleet.enrolExpires', { at: dateTime(enrol.expiresAt, lang) })}</span>
+              <span className="small">{t('fleet.enrolExpires', { at: clock.dateTime(enrol.expiresAt, r) })}</span>
               <div className="small mono">comptoir register --central … --enrol {enrol.code}</div>
               <button onClick={() => setEnrol(null)}>{t('fleet.close')}</button>
             </div>

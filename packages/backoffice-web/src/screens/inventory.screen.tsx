@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { StockCount, StockCountsResponse, Store } from '@comptoir/protocol';
 import { api, ApiError, qs } from '../api.client';
-import { dateTime } from '../format';
 import { useI18n } from '../i18n';
+import { useStoreClock } from '../ui/store-clock';
 import { ErrorLine, errorText, Section, useLoad } from '../ui/common';
 import { RowAction, RowMenu, TableScroll } from '../ui/row-menu';
 
@@ -18,7 +18,8 @@ function parsed(draft: string): number | null | 'invalid' {
 }
 
 export function InventoryScreen() {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
+  const clock = useStoreClock();
   const stores = useLoad(() => api<{ items: Store[] }>('GET', '/api/stores'), []);
   const categories = useLoad(() => api<{ items: { name: string; products: number }[] }>('GET', '/api/catalog/categories'), []);
   const [storeId, setStoreId] = useState('');
@@ -135,11 +136,11 @@ export function InventoryScreen() {
           actions={<span className="small muted" data-testid="count-progress">{t('inventory.progress', { counted: count.lines.filter((l) => differenceOf(l) !== null).length, total: count.lines.length })}</span>}
         >
           <p className="small muted">
-            {t('inventory.startedBy', { date: dateTime(count.startedAt, lang), user: count.startedBy })} · {t('inventory.rule')}
+            {t('inventory.startedBy', { date: clock.dateTime(count.startedAt, count), user: count.startedBy })} · {t('inventory.rule')}
           </p>
           {posted && count.adjustment && (
             <p className="notice" data-testid="count-posted">
-              {t('inventory.posted', { date: dateTime(count.adjustment.postedAt, lang), user: count.adjustment.postedBy, differences: count.adjustment.lines.filter((l) => l.delta !== 0).length })}
+              {t('inventory.posted', { date: clock.dateTime(count.adjustment.postedAt, count), user: count.adjustment.postedBy, differences: count.adjustment.lines.filter((l) => l.delta !== 0).length })}
             </p>
           )}
           <TableScroll label={t('inventory.sheet', { category: count.category })}>
@@ -231,8 +232,8 @@ export function InventoryScreen() {
                   <tr key={c.id} data-testid={`count-row-${c.id}`} data-status={c.status} className={count?.id === c.id ? 'selected' : ''}>
                     <td>{c.category}</td>
                     <td>{t(`inventory.status.${c.status}`)}</td>
-                    <td>{dateTime(c.startedAt, lang)} · {c.startedBy}</td>
-                    <td>{c.postedAt ? `${dateTime(c.postedAt, lang)} · ${c.postedBy ?? ''}` : '—'}</td>
+                    <td>{clock.dateTime(c.startedAt, c)} · {c.startedBy}</td>
+                    <td>{c.postedAt ? `${clock.dateTime(c.postedAt, c)} · ${c.postedBy ?? ''}` : '—'}</td>
                     <td className="num">{c.countedCount} / {c.lineCount}</td>
                     <td className="actions">
                       <RowMenu label={t('row.actionsOf', { name: c.category })} testId={`row-menu-count-${c.id}`}>

@@ -2,13 +2,14 @@ import { useState } from 'react';
 import type { ReviewResponse } from '@comptoir/protocol';
 import { api, qs } from '../api.client';
 import { formatEuros } from '@comptoir/domain/money';
-import { dateTime } from '../format';
 import { anomalyText, useI18n } from '../i18n';
+import { useStoreClock } from '../ui/store-clock';
 import { ErrorLine, errorText, Link, Pager, Section, useLoad } from '../ui/common';
 import { RowAction, RowMenu, TableScroll } from '../ui/row-menu';
 
 export function ReviewScreen() {
   const { t, lang } = useI18n();
+  const clock = useStoreClock();
   const [status, setStatus] = useState<'open' | 'acknowledged'>('open');
   const [offset, setOffset] = useState(0);
   const list = useLoad(() => api<ReviewResponse>('GET', `/api/review${qs({ status, limit: 50, offset })}`), [status, offset], 5000);
@@ -41,10 +42,10 @@ export function ReviewScreen() {
             <tr key={`${d.registerId}/${d.number}`} data-testid={`review-${d.registerId}-${d.number}`}>
               <td>{d.registerName}</td>
               <td><Link to={`/documents/${encodeURIComponent(d.registerId)}/${d.number}`}>n° {d.number}</Link></td>
-              <td>{dateTime(d.soldAt, lang)}</td>
+              <td>{clock.dateTime(d.soldAt, d)}</td>
               <td className="num">{formatEuros(d.totalCents, lang)}</td>
               <td>{d.anomalies.map((a) => <div key={a} className="badge danger">{anomalyText(t, a)}</div>)}</td>
-              <td>{d.review ? `${t('review.by')} ${d.review.acknowledgedBy}, ${dateTime(d.review.acknowledgedAt, lang)}${d.review.note ? ` — ${d.review.note}` : ''}` : t('review.toCheck')}</td>
+              <td>{d.review ? `${t('review.by')} ${d.review.acknowledgedBy}, ${clock.dateTime(d.review.acknowledgedAt, d)}${d.review.note ? ` — ${d.review.note}` : ''}` : t('review.toCheck')}</td>
               <td className="actions">
                 {!d.review && (
                   <RowMenu label={t('row.actionsOf', { name: `${d.registerName} n° ${d.number}` })} testId={`row-menu-review-${d.registerId}-${d.number}`}>

@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import type { MovementsResponse, StockListResponse, Store } from '@comptoir/protocol';
 import { api, qs } from '../api.client';
-import { dateTime } from '../format';
 import { useI18n } from '../i18n';
+import { useStoreClock } from '../ui/store-clock';
 import { ErrorLine, errorText, Pager, Section, useLoad } from '../ui/common';
 import { TableScroll } from '../ui/row-menu';
 
@@ -54,7 +54,8 @@ export function StockScreen() {
 }
 
 function Ledger({ sku, storeId, onChanged }: { sku: string; storeId: string; onChanged(): void }) {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
+  const clock = useStoreClock();
   const ledger = useLoad(() => api<MovementsResponse>('GET', `/api/stock/${encodeURIComponent(sku)}/movements${qs({ storeId, limit: 200 })}`), [sku, storeId]);
   const [qty, setQty] = useState('');
   const [note, setNote] = useState('');
@@ -93,7 +94,7 @@ function Ledger({ sku, storeId, onChanged }: { sku: string; storeId: string; onC
         <tbody>
           {ledger.data?.items.map((m) => (
             <tr key={m.id}>
-              <td>{dateTime(m.createdAt, lang)}</td>
+              <td>{clock.dateTime(m.createdAt, m)}</td>
               <td>{t(`stock.reasons.${m.reason}`)}{m.ticketNumber !== null ? ` n° ${m.ticketNumber}` : ''}</td>
               <td className="num">{m.delta > 0 ? `+${m.delta}` : m.delta}</td>
               <td>{m.note ?? ''}</td>

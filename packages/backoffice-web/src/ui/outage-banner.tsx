@@ -1,9 +1,9 @@
 import { createContext, useContext, useMemo, type ReactNode } from 'react';
 import type { FleetResponse, FleetView } from '@comptoir/protocol';
 import { api } from '../api.client';
-import type { Lang } from '../format';
 import { useI18n } from '../i18n';
 import { useLoad } from './common';
+import { useStoreClock } from './store-clock';
 
 // An honest back office during outages (issue 12 §6). While a register of the user's stores is out
 // of touch with central (enrolled, and silent or not online by central's clock), its sales since then
@@ -33,15 +33,6 @@ export function isOutOfTouch(r: Pick<FleetView, 'enrolled' | 'silent' | 'online'
   return r.enrolled && (r.silent || !r.online);
 }
 
-/** The time a register was last heard from: "22:45" today, "01/12/2026 22:45" before. */
-export function lastContact(iso: string | null, lang: Lang, now = new Date()): string | null {
-  if (!iso) return null;
-  const d = new Date(iso);
-  const locale = lang === 'fr' ? 'fr-FR' : 'en-GB';
-  const sameDay = d.toDateString() === now.toDateString();
-  return new Intl.DateTimeFormat(locale, sameDay ? { timeStyle: 'short' } : { dateStyle: 'short', timeStyle: 'short' }).format(d);
-}
-
 /** Polls the fleet for the whole shell and shows the banner above every screen. */
 export function OutageWatch({ children }: { children: ReactNode }) {
   const fleet = useLoad(() => api<FleetResponse>('GET', '/api/fleet'), [], POLL_MS);
@@ -62,21 +53,37 @@ export function OutageWatch({ children }: { children: ReactNode }) {
 }
 
 function OutageBanner({ out }: { out: OutOfTouch[] }) {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
+  const clock = useStoreClock();
   if (out.length === 0) return null;
   return (
     <div className="notice warn outage-banner" role="status" data-testid="outage-banner">
       {out.map((r) => (
         <div key={r.id} data-testid={`outage-${r.id}`}>
-          {r.lastSeenAt ? t('outage.line', { register: r.name, since: lastContact(r.lastSeenAt, lang) ?? '' }) : t('outage.lineNever', { register: r.name })}
+          {r.lastSeenAt ? t('outage.line', { register: r.name, since: clock.lastContact(r.lastSeenAt, r) ?? '' }) : t('outage.lineNever', { register: r.name })}
         </div>
       ))}
     </div>
   );
 }
 
-/** "inconnu (dernier connu : 3)": a pending count central cannot know while the register is silent. */
-export function PendingCount({ r }: { r: Pick<FleetView, 'enrolled' | 'silent' | 'online' | 'pendingRecords'> }) {
+/**
+ * "inconnu (dernier connu : 3)": a pending count central cannot know while the register is silent.
+ * Below it, the customers created at the till still to be sent (their own queue, not records), when
+ * the register reports them (releases before it do not: nothing is shown).
+ */
+export function PendingCount({ r }: { r: Pick<FleetView, 'enrolled' | 'silent' | 'online' | 'pendingRecords' | 'pendingCustomers'> }) {
   const { t } = useI18n();
-  return <>{isOutOfTouch(r) ? t('outage.pendingUnknown', { last: r.pendingRecords }) : r.pendingRecords}</>;
+  const stale = isOutOfTouch(r);
+  const customers = r.pendingCustomers ?? 0;
+  return (
+    <>
+      {stale ? t('outage.pendingUnknown', { last: r.pendingRecords }) : r.pendingRecords}
+      {customers > 0 && (
+        <div className="small" data-testid="pending-customers">
+          {stale ? t('outage.pendingCustomersUnknown', { last: customers }) : t('outage.pendingCustomers', { n: customers })}
+        </div>
+      )}
+    </>
+  );
 }

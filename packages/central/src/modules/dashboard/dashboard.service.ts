@@ -11,7 +11,7 @@ export function localDayHour(iso: string, timeZone: string): { day: string; hour
 }
 
 /**
- * Sales of one local day per store (the store's time zone): ticket count, total, per local hour,
+ * Sales of one local day per store (the store's time zone; the day asked, else each store's today): ticket count, total, per local hour,
  * and the day's offline tickets with their integration delay (integrated − sold). Phases: read the
  * tickets sold within ±1 day of the UTC day (covers every time zone), keep those of the local day.
  */
@@ -21,11 +21,13 @@ export async function dashboard(ctx: Ctx, query: { date?: string | undefined; st
   if (query.storeId) storesQ = storesQ.where('id', '=', query.storeId);
   const stores = await storesQ.execute();
   const now = ctx.clock().toISOString();
-  const date = query.date ?? localDayHour(now, stores[0]?.timezone ?? 'UTC').day;
-  const start = new Date(Date.parse(`${date}T00:00:00.000Z`) - 86_400_000).toISOString();
-  const end = new Date(Date.parse(`${date}T00:00:00.000Z`) + 2 * 86_400_000).toISOString();
+  // No day asked: each store's own today (a store in Martinique is still on yesterday at 02:00 in Paris).
+  const dayOf = (timezone: string) => query.date ?? localDayHour(now, timezone).day;
   const out: DashboardStore[] = [];
   for (const s of stores) {
+    const date = dayOf(s.timezone);
+    const start = new Date(Date.parse(`${date}T00:00:00.000Z`) - 86_400_000).toISOString();
+    const end = new Date(Date.parse(`${date}T00:00:00.000Z`) + 2 * 86_400_000).toISOString();
     const rows = await ctx.db
       .selectFrom('tickets')
       // A gift card's sale (§25) is no turnover: told apart by the card it issued.
@@ -69,6 +71,7 @@ export async function dashboard(ctx: Ctx, query: { date?: string | undefined; st
       storeId: s.id,
       storeName: s.name,
       timezone: s.timezone,
+      date,
       tickets,
       totalCents,
       giftCardsIssuedCents,
@@ -82,7 +85,7 @@ export async function dashboard(ctx: Ctx, query: { date?: string | undefined; st
       ...breakdowns,
     });
   }
-  return { date, stores: out };
+  return { date: dayOf(stores[0]?.timezone ?? 'UTC'), stores: out };
 }
 
 /**
