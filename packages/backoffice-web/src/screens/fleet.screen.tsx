@@ -1,4 +1,4 @@
-import { Fragment, useState } from 'react';
+import { Fragment, useRef, useState } from 'react';
 import type { FleetResponse, FleetView, Store } from '@comptoir/protocol';
 import { api } from '../api.client';
 import { cronPreview } from '../cron-preview';
@@ -106,6 +106,12 @@ function FleetRow({ r, isAdmin, demo, current, onChanged }: { r: FleetView; isAd
   const clock = useStoreClock();
   const [editing, setEditing] = useState(false);
   const [confirm, setConfirm] = useState<Confirm | null>(null);
+  // The confirmation, once closed (answered, cancelled or Escape), gives the focus back to the row's menu button.
+  const menuButton = useRef<HTMLButtonElement>(null);
+  const closeConfirm = () => {
+    setConfirm(null);
+    requestAnimationFrame(() => menuButton.current?.focus());
+  };
   const [enrol, setEnrol] = useState<{ code: string; expiresAt: string } | null>(null);
   const revoked = Boolean(r.revokedAt);
   const idPath = encodeURIComponent(r.id);
@@ -135,6 +141,9 @@ function FleetRow({ r, isAdmin, demo, current, onChanged }: { r: FleetView; isAd
               {t('fleet.revoked')}
             </div>
           )}
+          {/* An action's outcome under the register's name: the pinned actions column stays one button wide. */}
+          {message && <div className="ok small" role="status">{message}</div>}
+          <ErrorLine error={error} />
         </td>
         <td>
           <span className={`badge mode ${mode}`} data-testid={`fleet-mode-${r.id}`}>
@@ -157,7 +166,7 @@ function FleetRow({ r, isAdmin, demo, current, onChanged }: { r: FleetView; isAd
                 {clock.dateTime(r.lastSosCopyAt, r)}{r.lastSosCopyKind ? ` · ${t(`copyKind.${r.lastSosCopyKind}`)}` : ''}
               </div>
               <div className="muted small mono" title={r.sosChecksum ?? ''}>
-                {r.sosChecksum?.slice(0, 16)}…
+                {r.sosChecksum?.slice(0, 8)}…
               </div>
               {r.copyStale && <span className="badge warn">{t('fleet.staleCopy')} ({duration(r.copyAgeMs, lang)})</span>}
             </>
@@ -191,7 +200,7 @@ function FleetRow({ r, isAdmin, demo, current, onChanged }: { r: FleetView; isAd
           </button>
         </td>
         <td className="actions">
-          <RowMenu label={t('fleet.actionsOf', { register: r.name })} testId={`row-menu-${r.id}`}>
+          <RowMenu label={t('fleet.actionsOf', { register: r.name })} testId={`row-menu-${r.id}`} triggerRef={menuButton}>
             <RowAction testId={`copy-now-${r.id}`} onSelect={() => void act(() => api('POST', `/api/registers/${idPath}/copy-now`), t('fleet.copyRequested'))}>
               {t('fleet.copyNow')}
             </RowAction>
@@ -211,14 +220,22 @@ function FleetRow({ r, isAdmin, demo, current, onChanged }: { r: FleetView; isAd
               </RowAction>
             )}
           </RowMenu>
-          {message && <div className="ok small">{message}</div>}
-          <ErrorLine error={error} />
         </td>
       </tr>
       {confirm && (
         <tr className="editor-row">
           <td colSpan={9}>
-            <div className="confirm" role="alertdialog" aria-labelledby={`confirm-${r.id}`} data-testid={`confirm-${r.id}`}>
+            <div
+              className="confirm"
+              role="alertdialog"
+              aria-labelledby={`confirm-${r.id}`}
+              data-testid={`confirm-${r.id}`}
+              onKeyDown={(e) => {
+                if (e.key !== 'Escape') return;
+                e.stopPropagation();
+                closeConfirm();
+              }}
+            >
               <p id={`confirm-${r.id}`}>
                 <strong>{confirm === 'revoke' ? t('fleet.revokeConfirm', { register: r.name }) : t('fleet.enrolConfirm', { register: r.name })}</strong>
                 <br />
@@ -230,7 +247,7 @@ function FleetRow({ r, isAdmin, demo, current, onChanged }: { r: FleetView; isAd
                 autoFocus
                 onClick={() => {
                   const what = confirm;
-                  setConfirm(null);
+                  closeConfirm();
                   void act(async () => {
                     if (what === 'revoke') await api('POST', `/api/registers/${idPath}/revoke`);
                     else {
@@ -242,7 +259,7 @@ function FleetRow({ r, isAdmin, demo, current, onChanged }: { r: FleetView; isAd
               >
                 {confirm === 'revoke' ? t('fleet.revoke') : t('fleet.enrolCode')}
               </button>
-              <button data-testid={`confirm-no-${r.id}`} onClick={() => setConfirm(null)}>
+              <button data-testid={`confirm-no-${r.id}`} onClick={closeConfirm}>
                 {t('fleet.cancel')}
               </button>
             </div>

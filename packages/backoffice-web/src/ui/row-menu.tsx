@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import type { ReactNode, Ref } from 'react';
 import * as Menu from '@radix-ui/react-dropdown-menu';
 
 // A table row's actions behind one menu button, so every row fits at 1024 px (issue 12 §2).
@@ -7,14 +7,33 @@ import * as Menu from '@radix-ui/react-dropdown-menu';
 // the button). The menu is drawn in a portal beside <body> and kept inside the viewport, so a table
 // that scrolls inside its card never clips it.
 
-export function RowMenu({ label, testId, children }: { label: string; testId: string; children: ReactNode }) {
+// An action that opens a confirmation (role="alertdialog") moves the focus into it; the menu, closing
+// just after, must not take it back to its button (Radix focuses the button on close by default). The
+// confirmation gives it back when it closes (`triggerRef`, fleet.screen.tsx).
+
+/** Whether the focus is in a dialog (a confirmation an action just opened). */
+function focusInDialog(): boolean {
+  return Boolean(document.activeElement?.closest('[role="alertdialog"], [role="dialog"]'));
+}
+
+export function RowMenu({ label, testId, children, triggerRef }: { label: string; testId: string; children: ReactNode; triggerRef?: Ref<HTMLButtonElement> }) {
   return (
     <Menu.Root modal={false}>
-      <Menu.Trigger className="row-menu-button" aria-label={label} title={label} data-testid={testId}>
+      <Menu.Trigger ref={triggerRef} className="row-menu-button" aria-label={label} title={label} data-testid={testId}>
         <span aria-hidden="true">⋯</span>
       </Menu.Trigger>
       <Menu.Portal>
-        <Menu.Content className="row-menu" aria-label={label} data-testid={`${testId}-items`} align="end" sideOffset={4} collisionPadding={8}>
+        <Menu.Content
+          className="row-menu"
+          aria-label={label}
+          data-testid={`${testId}-items`}
+          align="end"
+          sideOffset={4}
+          collisionPadding={8}
+          onCloseAutoFocus={(e) => {
+            if (focusInDialog()) e.preventDefault();
+          }}
+        >
           {children}
         </Menu.Content>
       </Menu.Portal>
