@@ -9,7 +9,8 @@ import { checkSidebarScreen, closeAll, openBrowser, readmeShot, screenTitle, sho
 
 // The back office's fleet screens in a real browser against a real `comptoir demo` (central + 2
 // registers in their own process, links cuttable from the back office): signing in and out, the
-// fleet's link state and row actions, the copy schedule, a manager's rights, the event journal (JET).
+// fleet's link state and row actions, the copy schedule, a manager's rights, the event journal (JET),
+// a store in another time zone than the browser's, the till customers still to send.
 
 let info: Shop;
 let ui: ShopBrowser | undefined;
@@ -17,6 +18,33 @@ let page: Page;
 let adminToken: string;
 
 const row = (id: string) => `[data-testid="fleet-row-${id}"]`;
+
+/**
+ * At 1024×768 the fleet fits its card: the table does not scroll sideways, and no cell (header
+ * included) reaches under the pinned actions column (issue 12 §2).
+ */
+async function assertFleetFits(p: Page, storeId: string): Promise<void> {
+  const m = await p.getByTestId(`fleet-${storeId}`).evaluate((table) => {
+    const wrap = table.closest('.table-wrap')!;
+    const overlaps: string[] = [];
+    for (const tr of Array.from(table.querySelectorAll('tr'))) {
+      const actions = tr.querySelector('.actions');
+      if (!actions) continue;
+      const left = actions.getBoundingClientRect().left;
+      for (const cell of Array.from(tr.children)) {
+        if (cell === actions) continue;
+        const r = cell.getBoundingClientRect();
+        // Its box, and what its content needs (scrollWidth: text wider than the cell spills over).
+        if (r.right > left + 0.5 || r.left + cell.scrollWidth > left + 0.5) overlaps.push(`${tr.getAttribute('data-testid') ?? 'header'}: ${(cell.textContent ?? '').slice(0, 30)}`);
+      }
+    }
+    return { scrollWidth: wrap.scrollWidth, clientWidth: wrap.clientWidth, overlaps };
+  });
+  assert.ok(m.scrollWidth <= m.clientWidth, `the fleet table fits its card at 1024 px (${m.scrollWidth} > ${m.clientWidth})`);
+  assert.deepEqual(m.overlaps, [], 'no cell under the pinned actions column');
+}
+
+const fleetRowOf = async (id: string) => (await http(info.centralUrl, 'GET', '/api/fleet', { token: adminToken })).body.items.find((r: { id: string }) => r.id === id);
 
 before(async () => {
   info = await startShop('demo');
@@ -64,6 +92,8 @@ describe('back office in a browser: fleet, registers, journal', () => {
     await textMatching(page.getByTestId(`outage-${reg.id}`), new RegExp(`^${reg.name} sans contact depuis \\d{2}:\\d{2} — chiffres incomplets$`), 15_000);
     await textMatching(page.getByTestId(`fleet-pending-${reg.id}`), /^inconnu \(dernier connu : \d+\)$/);
     assert.equal(await page.getByTestId(`outage-${info.registers[1]!.id}`).count(), 0, 'the connected register is not in the banner');
+    // Its widest state (link-cut badge, unknown pending count, silent for…): still fits at 1024 px.
+    await assertFleetFits(page, info.storeId);
     await readmeShot(page, 'fleet');
     await page.getByTestId('nav-dashboard').click();
     await textMatching(page.getByTestId(`dash-incomplete-${info.storeId}`), new RegExp(reg.name));
@@ -136,14 +166,36 @@ describe('back office in a browser: fleet, registers, journal', () => {
         const box = await page.getByTestId(`row-menu-${r}`).boundingBox();
         assert.ok(box && box.x >= 0 && box.x + box.width <= 1024, `the actions of ${r} are on screen at 1024 px (${JSON.stringify(box)})`);
       }
+      await assertFleetFits(page, info.storeId);
       // Revoke: asks first; "Annuler" changes nothing.
+      const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? null);
+      const focusInConfirm = () => page.getByTestId(`confirm-${id}`).evaluate((el) => el.contains(document.activeElement));
       await page.getByTestId(`row-menu-${id}`).click();
       await page.getByTestId(`revoke-${id}`).click();
       await textMatching(page.getByTestId(`confirm-${id}`), /Révoquer Caisse de secours \?/);
+      // The focus lands in the confirmation and stays there once the menu has closed (issue 12 §2).
+      await eventually('the focus is in the confirmation', focusInConfirm);
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(await focused(), `confirm-yes-${id}`, 'still in the confirmation after the menu closed');
       await shot(page, 'fleet-1024-confirm');
+      // Escape closes it, nothing done, and the focus is back on the row's menu button.
+      await page.keyboard.press('Escape');
+      await page.getByTestId(`confirm-${id}`).waitFor({ state: 'detached' });
+      await eventually('the focus is back on the menu button', async () => (await focused()) === `row-menu-${id}`);
+      assert.equal(await revokedAt(), null, 'Escape: not revoked');
+      // The same from the keyboard alone: Enter on the button, the action, Enter.
+      await page.keyboard.press('Enter');
+      await page.getByTestId(`revoke-${id}`).waitFor();
+      await page.getByTestId(`revoke-${id}`).focus();
+      await page.keyboard.press('Enter');
+      await page.getByTestId(`confirm-${id}`).waitFor();
+      await eventually('the focus is in the confirmation (keyboard)', focusInConfirm);
+      await new Promise((r) => setTimeout(r, 200));
+      assert.ok(await focusInConfirm(), 'still in the confirmation after the menu closed (keyboard)');
       await page.getByTestId(`confirm-no-${id}`).click();
       assert.equal(await page.getByTestId(`confirm-${id}`).count(), 0);
       assert.equal(await revokedAt(), null, 'cancelled: not revoked');
+      await eventually('cancelled: the focus is back on the menu button', async () => (await focused()) === `row-menu-${id}`);
       await page.getByTestId(`row-menu-${id}`).click();
       await page.getByTestId(`revoke-${id}`).click();
       await page.getByTestId(`confirm-yes-${id}`).click();
@@ -221,6 +273,74 @@ describe('back office in a browser: fleet, registers, journal', () => {
     await page.getByTestId('events-from').fill(day);
     await textMatching(page.locator('main'), /Aucun événement/);
     await page.getByTestId('events-from').fill('');
+  });
+
+  it("a store in another time zone: a browser in Paris reads its times on the store's clock, with its offset (issue 12 §6)", async () => {
+    const reg = info.registers[0]!;
+    const setZone = async (timezone: string) => assert.equal((await http(info.centralUrl, 'PATCH', `/api/stores/${info.storeId}`, { token: adminToken, body: { timezone } })).status, 200);
+    const onClock = (zone: string, iso: string | Date, options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat('fr-FR', { timeZone: zone, ...options }).format(new Date(iso));
+    const fleetRow = async () => (await http(info.centralUrl, 'GET', '/api/fleet', { token: adminToken })).body.items.find((r: { id: string }) => r.id === reg.id);
+    const esc = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const copyCell = () => page.locator(`${row(reg.id)} td`).nth(4);
+    // The last copy's time as the fleet row shows it, on `zone`'s clock (read again while the screen catches up).
+    const copyShown = (zone: string, suffix: string) =>
+      eventually(`the last copy's time on the ${zone} clock`, async () => {
+        const at = (await fleetRow()).lastSosCopyAt as string;
+        const text = (await copyCell().textContent()) ?? '';
+        return text.startsWith(`${onClock(zone, at, { dateStyle: 'short', timeStyle: 'medium' })}${suffix} · `) ? text : null;
+      }, 15_000);
+    await setZone('America/Martinique');
+    try {
+      await page.reload();
+      await page.getByTestId('nav-fleet').click();
+      // The copy made at enrolment (a fixed instant): 4 h behind Paris in December, and said so.
+      await copyShown('America/Martinique', ' (UTC\u22124)');
+      // Cut off: the banner's "sans contact depuis" is the store's time of its last heartbeat.
+      assert.equal((await http(info.centralUrl, 'POST', `/api/demo/links/${reg.id}`, { token: adminToken, body: { up: false } })).status, 200);
+      await page.getByTestId(`outage-${reg.id}`).waitFor({ timeout: 20_000 });
+      const lastSeenAt = (await fleetRow()).lastSeenAt as string;
+      const since = onClock('America/Martinique', lastSeenAt, { timeStyle: 'short' });
+      await textMatching(page.getByTestId(`outage-${reg.id}`), new RegExp(`^${esc(reg.name)} sans contact depuis ${esc(since)} \\(UTC\u22124\\) — chiffres incomplets$`));
+      assert.notEqual(since, onClock('Europe/Paris', lastSeenAt, { timeStyle: 'short' }), 'not the browser\'s clock');
+      // The dashboard's day is the store's, and says whose clock it is.
+      await page.getByTestId('nav-dashboard').click();
+      await textMatching(page.getByTestId(`dash-day-${info.storeId}`), new RegExp(`^Journée du ${esc(onClock('America/Martinique', new Date(), { dateStyle: 'short' }))}, heure du magasin \\(America/Martinique, UTC\u22124\\)$`));
+      await shot(page, 'dashboard-other-zone');
+    } finally {
+      await http(info.centralUrl, 'POST', `/api/demo/links/${reg.id}`, { token: adminToken, body: { up: true } });
+      await setZone('Europe/Paris');
+    }
+    // Back on the browser's own zone: the same instants without an offset, and no day line.
+    await page.reload();
+    await page.getByTestId('nav-fleet').click();
+    await copyShown('Europe/Paris', '');
+    await page.waitForSelector(`${row(reg.id)}[data-mode="connected"]`, { timeout: 30_000 });
+    await page.getByTestId('nav-dashboard').click();
+    await page.getByTestId(`dash-${info.storeId}`).waitFor();
+    assert.equal(await page.getByTestId(`dash-day-${info.storeId}`).count(), 0);
+  });
+
+  it('the pending column shows the till customers still to send, apart from the records', async () => {
+    const reg = info.registers[1]!;
+    await page.getByTestId('nav-fleet').click();
+    // As central serves it: a current register reports 0, and nothing more is shown.
+    await textMatching(page.getByTestId(`fleet-pending-${reg.id}`), /^0$/);
+    assert.equal((await (await fleetRowOf(reg.id)).pendingCustomers), 0);
+    // The screen's rendering of a count central holds (how a till's count reaches central is
+    // register/test/till-customer.test.ts): central's real answer, with 2 waiting customers.
+    await page.route('**/api/fleet', async (route) => {
+      const res = await route.fetch();
+      const body = await res.json();
+      for (const r of body.items) if (r.id === reg.id) r.pendingCustomers = 2;
+      await route.fulfill({ response: res, json: body });
+    });
+    try {
+      await textMatching(page.getByTestId(`fleet-pending-${reg.id}`), /^0\+ 2 client\(s\) créé\(s\) à la caisse à envoyer$/);
+      assert.match((await page.getByTestId(`fleet-pending-${reg.id}`).getAttribute('class')) ?? '', /warn-text/);
+    } finally {
+      await page.unroute('**/api/fleet');
+    }
+    await textMatching(page.getByTestId(`fleet-pending-${reg.id}`), /^0$/);
   });
 
   // Issue 12 §2 and §9: every screen of the back office at 1024×768, in French, with its tables and
