@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { assertAccessible, eventually, http } from '@comptoir/testing';
-import { assertOnScreen, at1024, checkScreen, checkSidebarScreen, closeAll, login, openBrowser, readmeShot, screenTitle, shot, startShop, textMatching, type ScreenCheck, type Shop, type ShopBrowser } from './support/backoffice-browser';
+import { assertFitsItsCard, assertOnScreen, at1024, checkScreen, checkSidebarScreen, closeAll, login, openBrowser, readmeShot, screenTitle, shot, startShop, textMatching, type ScreenCheck, type Shop, type ShopBrowser } from './support/backoffice-browser';
 
 // The back office's catalog and shop screens in a real browser against a real seeded central process
 // (no register needed): CSV imports (10,000 rows; owner words), open-price items, stock, the count
@@ -194,11 +194,12 @@ describe('back office in a browser: catalog, stock, customers, stores, users', (
   ];
   for (const s of SCREENS) it(screenTitle(s), () => checkSidebarScreen(page, s));
 
-  it('editing a catalog row at 1024×768 keeps the table in its card, right of the sidebar, with its save button on screen', () =>
+  it('editing a catalog row at 1024×768 keeps the table in its card, right of the sidebar, with its save button on screen and nothing under it', () =>
     at1024(page, async () => {
       await page.getByTestId('nav-catalog').click();
       const rows = page.locator('[data-testid="catalog"] tbody tr');
       await rows.first().waitFor();
+      await assertFitsItsCard(page, 'catalog', 'the catalog');
       const sku = ((await rows.first().getAttribute('data-testid')) ?? '').replace(/^product-/, '');
       await page.getByTestId(`row-menu-product-${sku}`).click();
       await page.getByTestId(`edit-${sku}`).click();
@@ -207,6 +208,8 @@ describe('back office in a browser: catalog, stock, customers, stores, users', (
       assertOnScreen(await page.getByTestId(`save-${sku}`).boundingBox(), side.x + side.width, 'the save button');
       const label = page.getByTestId(`product-editor-${sku}`).getByRole('textbox', { name: 'Libellé' });
       assertOnScreen(await label.boundingBox(), side.x + side.width, 'the label field');
+      // Its save and cancel buttons one above the other: the rest of the row is not under them.
+      await assertFitsItsCard(page, 'catalog', 'the catalog, one row edited');
       await checkScreen(page, 'catalog, one row edited');
       await readmeShot(page, 'catalog');
       await page.setViewportSize({ width: 1024, height: 768 });

@@ -5,7 +5,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { assertAccessible, eventually, http } from '@comptoir/testing';
 import { PROTOCOL_VERSION } from '@comptoir/protocol';
-import { checkSidebarScreen, closeAll, openBrowser, readmeShot, screenTitle, shot, startShop, textMatching, VIEWPORT, type ScreenCheck, type Shop, type ShopBrowser } from './support/backoffice-browser';
+import { assertFitsItsCard, checkSidebarScreen, closeAll, openBrowser, readmeShot, screenTitle, shot, startShop, textMatching, VIEWPORT, type ScreenCheck, type Shop, type ShopBrowser } from './support/backoffice-browser';
 
 // The back office's fleet screens in a real browser against a real `comptoir demo` (central + 2
 // registers in their own process, links cuttable from the back office): signing in and out, the
@@ -18,31 +18,6 @@ let page: Page;
 let adminToken: string;
 
 const row = (id: string) => `[data-testid="fleet-row-${id}"]`;
-
-/**
- * At 1024×768 the fleet fits its card: the table does not scroll sideways, and no cell (header
- * included) reaches under the pinned actions column (issue 12 §2).
- */
-async function assertFleetFits(p: Page, storeId: string): Promise<void> {
-  const m = await p.getByTestId(`fleet-${storeId}`).evaluate((table) => {
-    const wrap = table.closest('.table-wrap')!;
-    const overlaps: string[] = [];
-    for (const tr of Array.from(table.querySelectorAll('tr'))) {
-      const actions = tr.querySelector('.actions');
-      if (!actions) continue;
-      const left = actions.getBoundingClientRect().left;
-      for (const cell of Array.from(tr.children)) {
-        if (cell === actions) continue;
-        const r = cell.getBoundingClientRect();
-        // Its box, and what its content needs (scrollWidth: text wider than the cell spills over).
-        if (r.right > left + 0.5 || r.left + cell.scrollWidth > left + 0.5) overlaps.push(`${tr.getAttribute('data-testid') ?? 'header'}: ${(cell.textContent ?? '').slice(0, 30)}`);
-      }
-    }
-    return { scrollWidth: wrap.scrollWidth, clientWidth: wrap.clientWidth, overlaps };
-  });
-  assert.ok(m.scrollWidth <= m.clientWidth, `the fleet table fits its card at 1024 px (${m.scrollWidth} > ${m.clientWidth})`);
-  assert.deepEqual(m.overlaps, [], 'no cell under the pinned actions column');
-}
 
 const fleetRowOf = async (id: string) => (await http(info.centralUrl, 'GET', '/api/fleet', { token: adminToken })).body.items.find((r: { id: string }) => r.id === id);
 
@@ -93,7 +68,7 @@ describe('back office in a browser: fleet, registers, journal', () => {
     await textMatching(page.getByTestId(`fleet-pending-${reg.id}`), /^inconnu \(dernier connu : \d+\)$/);
     assert.equal(await page.getByTestId(`outage-${info.registers[1]!.id}`).count(), 0, 'the connected register is not in the banner');
     // Its widest state (link-cut badge, unknown pending count, silent for…): still fits at 1024 px.
-    await assertFleetFits(page, info.storeId);
+    await assertFitsItsCard(page, `fleet-${info.storeId}`, 'the fleet');
     await readmeShot(page, 'fleet');
     await page.getByTestId('nav-dashboard').click();
     await textMatching(page.getByTestId(`dash-incomplete-${info.storeId}`), new RegExp(reg.name));
@@ -166,7 +141,7 @@ describe('back office in a browser: fleet, registers, journal', () => {
         const box = await page.getByTestId(`row-menu-${r}`).boundingBox();
         assert.ok(box && box.x >= 0 && box.x + box.width <= 1024, `the actions of ${r} are on screen at 1024 px (${JSON.stringify(box)})`);
       }
-      await assertFleetFits(page, info.storeId);
+      await assertFitsItsCard(page, `fleet-${info.storeId}`, 'the fleet');
       // Revoke: asks first; "Annuler" changes nothing.
       const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? null);
       const focusInConfirm = () => page.getByTestId(`confirm-${id}`).evaluate((el) => el.contains(document.activeElement));

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { buildCentral } from '../src/app';
-import { ADMIN, DIALECTS, onDialect, startTestCentral, stopSharedPostgres, type TestCentral } from './fixtures/central';
+import { DIALECTS, onDialect, startTestCentral, stopSharedPostgres, type TestCentral } from './fixtures/central';
 import type { FakeRegister } from './fixtures/records';
 import type { InvoicePayload, SignedRecord } from '@comptoir/protocol';
 import { hasPdftotext, pdfText, PDFTOTEXT } from '@comptoir/testing';
@@ -406,26 +406,17 @@ for (const dialect of DIALECTS) {
     });
 
     it("dashboard without a day: each store's own today in its time zone", async () => {
-      const created = await c.call('POST', '/api/stores', c.adminToken, { name: 'Comptoir Fort-de-France', address: '1 rue Victor Hugo, Fort-de-France', siret: '912 345 675 00033', vatNumber: 'FR65912345675', timezone: 'America/Martinique' });
+      const created = await c.call('POST', '/api/stores', c.adminToken, { name: 'Comptoir Pago Pago', address: '1 Main Street, Pago Pago', siret: '912 345 675 00033', vatNumber: 'FR65912345675', timezone: 'Pacific/Pago_Pago' });
       assert.equal(created.status, 201, JSON.stringify(created.json));
-      const saved = c.now.value;
-      // 02:30 UTC: 03:30 on the 15th in Paris, still 22:30 on the 14th in Martinique (UTC−4).
-      c.now.value = new Date('2025-03-15T02:30:00.000Z');
-      try {
-        // A session of that moment (the fixture's began at 09:00 on the 14th, past its 12 h since).
-        const login = await c.call('POST', '/api/auth/login', null, ADMIN);
-        assert.equal(login.status, 200);
-        const token = login.json.token as string;
-        const r = await c.call('GET', '/api/dashboard', token);
-        assert.equal(r.status, 200, JSON.stringify(r.json));
-        const day = (id: string) => r.json.stores.find((s: any) => s.storeId === id)?.date;
-        assert.deepEqual([day(c.storeId), day(created.json.id)], ['2025-03-15', '2025-03-14']);
-        const asked = await c.call('GET', '/api/dashboard?date=2025-03-14', token);
-        assert.deepEqual(asked.json.stores.map((s: any) => s.date), ['2025-03-14', '2025-03-14'], 'a day asked is that day in every store');
-        assert.equal(asked.json.date, '2025-03-14');
-      } finally {
-        c.now.value = saved;
-      }
+      // Central's clock: 09:00 UTC on the 14th, 10:00 that day in Paris, still 22:00 on the 13th in Pago Pago (UTC−11).
+      assert.equal(c.now.value.toISOString(), '2025-03-14T09:00:00.000Z');
+      const r = await c.call('GET', '/api/dashboard', c.adminToken);
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+      const day = (id: string) => r.json.stores.find((s: any) => s.storeId === id)?.date;
+      assert.deepEqual([day(c.storeId), day(created.json.id)], ['2025-03-14', '2025-03-13']);
+      const asked = await c.call('GET', '/api/dashboard?date=2025-03-14', c.adminToken);
+      assert.deepEqual(asked.json.stores.map((s: any) => s.date), ['2025-03-14', '2025-03-14'], 'a day asked is that day in every store');
+      assert.equal(asked.json.date, '2025-03-14');
     });
 
     it('review queue: flagged tickets acknowledged once, with who and when', async () => {

@@ -162,6 +162,31 @@ export function assertOnScreen(box: { x: number; y: number; width: number; heigh
 }
 
 /**
+ * The table (by its data-testid) fits its card: it does not scroll sideways, and no cell of a row
+ * with an actions column (the header included) reaches under that pinned column, by its box or by
+ * content spilling out of it (issue 12 §2: the fleet's version column used to sit under it at 1024 px).
+ */
+export async function assertFitsItsCard(page: Page, tableTestId: string, what: string): Promise<void> {
+  const m = await page.getByTestId(tableTestId).evaluate((table) => {
+    const wrap = table.closest('.table-wrap')!;
+    const under: string[] = [];
+    for (const tr of Array.from(table.querySelectorAll('tr'))) {
+      const actions = tr.querySelector(':scope > .actions');
+      if (!actions) continue;
+      const left = actions.getBoundingClientRect().left;
+      for (const cell of Array.from(tr.children)) {
+        if (cell === actions) continue;
+        const r = cell.getBoundingClientRect();
+        if (r.right > left + 0.5 || r.left + cell.scrollWidth > left + 0.5) under.push(`${tr.getAttribute('data-testid') ?? 'header'}: ${(cell.textContent ?? '').slice(0, 30)}`);
+      }
+    }
+    return { scrollWidth: wrap.scrollWidth, clientWidth: wrap.clientWidth, under };
+  });
+  assert.ok(m.scrollWidth <= m.clientWidth, `${what}: the table fits its card (${m.scrollWidth} > ${m.clientWidth})`);
+  assert.deepEqual(m.under, [], `${what}: no cell under the pinned actions column`);
+}
+
+/**
  * The screen as it is, at 1024×768: the page never scrolls sideways (a wide table scrolls inside its
  * card), every table sits between the sidebar and the right edge, and in every table with row actions
  * the menu button of the last row is on screen without scrolling the table sideways, is a menu button
