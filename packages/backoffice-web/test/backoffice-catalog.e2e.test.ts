@@ -131,6 +131,8 @@ describe('back office in a browser: catalog, stock, customers, stores, users', (
     assert.equal(created.mealVoucherCapCents, 2500);
     await textMatching(page.getByTestId(`store-siret-${created.id}`), /^91234567500025$/);
     await textMatching(page.getByTestId(`store-cutoff-${created.id}`), /^05:00$/);
+    // Two stores, every column: the table fits its card at 1024 px, nothing under the actions column.
+    await at1024(page, () => assertFitsItsCard(page, 'stores', 'the stores'));
     // Edited: the new name and fiscal year; the fields left alone are not sent, so they stay.
     await page.getByTestId(`row-menu-store-${created.id}`).click();
     await page.getByTestId(`store-edit-${created.id}`).click();

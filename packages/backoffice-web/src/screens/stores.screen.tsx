@@ -60,8 +60,10 @@ export function StoresScreen() {
                 <th>{t('stores.code')}</th>
                 <th>{t('field.name')}</th>
                 <th>{t('field.address')}</th>
-                <th>{t('field.siret')}</th>
-                <th>{t('field.vatNumber')}</th>
+                {/* SIRET and VAT number in one column, one above the other: the table fits at 1024 px. */}
+                <th>
+                  {t('field.siret')} / {t('field.vatNumber')}
+                </th>
                 <th>{t('field.timezone')}</th>
                 <th>{t('field.businessDayCutoff')}</th>
                 <th>{t('field.fiscalYearStartMonth')}</th>
@@ -75,9 +77,12 @@ export function StoresScreen() {
                   <td className="mono">{s.code}</td>
                   <td data-testid={`store-name-${s.id}`}>{s.name}</td>
                   <td>{s.address}</td>
-                  <td className="mono" data-testid={`store-siret-${s.id}`}>{s.siret}</td>
-                  <td className="mono">{s.vatNumber}</td>
-                  <td>{s.timezone}</td>
+                  <td className="mono">
+                    <div data-testid={`store-siret-${s.id}`}>{s.siret}</div>
+                    <div>{s.vatNumber}</div>
+                  </td>
+                  {/* A zone may wrap after its slashes (a zero-width space after each). */}
+                  <td>{s.timezone.replaceAll('/', '/\u200b')}</td>
                   <td data-testid={`store-cutoff-${s.id}`}>{s.businessDayCutoff}</td>
                   <td>{monthName(s.fiscalYearStartMonth, lang)}</td>
                   <td data-testid={`store-meal-voucher-cap-${s.id}`}>{formatEuros(s.mealVoucherCapCents, lang)}</td>
