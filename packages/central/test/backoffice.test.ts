@@ -408,15 +408,21 @@ for (const dialect of DIALECTS) {
     it("dashboard without a day: each store's own today in its time zone", async () => {
       const created = await c.call('POST', '/api/stores', c.adminToken, { name: 'Comptoir Pago Pago', address: '1 Main Street, Pago Pago', siret: '912 345 675 00033', vatNumber: 'FR65912345675', timezone: 'Pacific/Pago_Pago' });
       assert.equal(created.status, 201, JSON.stringify(created.json));
-      // Central's clock: 09:00 UTC on the 14th, 10:00 that day in Paris, still 22:00 on the 13th in Pago Pago (UTC−11).
-      assert.equal(c.now.value.toISOString(), '2025-03-14T09:00:00.000Z');
-      const r = await c.call('GET', '/api/dashboard', c.adminToken);
-      assert.equal(r.status, 200, JSON.stringify(r.json));
-      const day = (id: string) => r.json.stores.find((s: any) => s.storeId === id)?.date;
-      assert.deepEqual([day(c.storeId), day(created.json.id)], ['2025-03-14', '2025-03-13']);
-      const asked = await c.call('GET', '/api/dashboard?date=2025-03-14', c.adminToken);
-      assert.deepEqual(asked.json.stores.map((s: any) => s.date), ['2025-03-14', '2025-03-14'], 'a day asked is that day in every store');
-      assert.equal(asked.json.date, '2025-03-14');
+      const saved = c.now.value;
+      // 10:00 UTC on the 14th (the fixture's sessions began at 09:00): 11:00 that day in Paris, still
+      // 23:00 on the 13th in Pago Pago (UTC−11).
+      c.now.value = new Date('2025-03-14T10:00:00.000Z');
+      try {
+        const r = await c.call('GET', '/api/dashboard', c.adminToken);
+        assert.equal(r.status, 200, JSON.stringify(r.json));
+        const day = (id: string) => r.json.stores.find((s: any) => s.storeId === id)?.date;
+        assert.deepEqual([day(c.storeId), day(created.json.id)], ['2025-03-14', '2025-03-13']);
+        const asked = await c.call('GET', '/api/dashboard?date=2025-03-14', c.adminToken);
+        assert.deepEqual(asked.json.stores.map((s: any) => s.date), ['2025-03-14', '2025-03-14'], 'a day asked is that day in every store');
+        assert.equal(asked.json.date, '2025-03-14');
+      } finally {
+        c.now.value = saved;
+      }
     });
 
     it('review queue: flagged tickets acknowledged once, with who and when', async () => {
