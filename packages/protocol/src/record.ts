@@ -381,5 +381,11 @@ export const SignedRecord = z
   .refine((r) => PAYLOAD_TYPE_OF_CHAIN[r.chain] === r.payload.type, {
     message: 'payload type does not belong to this chain',
     path: ['payload', 'type'],
+  })
+  // A ticket has at least one line, except a gift card's sale (no goods: §25). Here rather than in
+  // TicketPayload, which the discriminated union of payloads needs as a plain object.
+  .refine((r) => r.payload.type !== 'ticket' || r.payload.lines.length > 0 || (r.payload.kind === 'sale' && r.payload.giftCard !== undefined), {
+    message: 'a ticket has at least one line (only a gift card sale has none)',
+    path: ['payload', 'lines'],
   });
 export type SignedRecord = z.infer<typeof SignedRecord>;
