@@ -12,12 +12,18 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[], every?: numb
   loadRef.current = load;
   const tRef = useRef(t);
   tRef.current = t;
+  // Only the latest request's answer is shown: two loads in flight (a change of filter, then a reload
+  // after a write) may answer out of order, and the older one must not overwrite the newer.
+  const latest = useRef(0);
   const reload = useCallback(async () => {
+    const mine = ++latest.current;
     try {
-      setData(await loadRef.current());
+      const next = await loadRef.current();
+      if (mine !== latest.current) return;
+      setData(next);
       setError(null);
     } catch (e) {
-      setError(errorText(tRef.current, e));
+      if (mine === latest.current) setError(errorText(tRef.current, e));
     }
   }, []);
   useEffect(() => {
