@@ -24,8 +24,14 @@ export function InventoryScreen() {
   const categories = useLoad(() => api<{ items: { name: string; products: number }[] }>('GET', '/api/catalog/categories'), []);
   const [storeId, setStoreId] = useState('');
   const [category, setCategory] = useState('');
+  // The store shown in the picker: the one chosen, else the list's first. Counts are started in it AND
+  // listed for it (listing with no store let central pick its default store, another one).
+  const effectiveStore = storeId || stores.data?.items[0]?.id || '';
   // Read again on each choice of category: a count opened meanwhile (another screen) is offered for resuming.
-  const counts = useLoad(() => api<StockCountsResponse>('GET', `/api/stock-counts${qs({ storeId, limit: 20 })}`), [storeId, category]);
+  const counts = useLoad(
+    async () => (effectiveStore ? api<StockCountsResponse>('GET', `/api/stock-counts${qs({ storeId: effectiveStore, limit: 20 })}`) : null),
+    [effectiveStore, category],
+  );
   const [count, setCount] = useState<StockCount | null>(null);
   const [drafts, setDrafts] = useState<Record<string, string>>({});
   const [confirming, setConfirming] = useState(false);
@@ -35,7 +41,6 @@ export function InventoryScreen() {
   const inputs = useRef<(HTMLInputElement | null)[]>([]);
   const saveButton = useRef<HTMLButtonElement | null>(null);
 
-  const effectiveStore = storeId || stores.data?.items[0]?.id || '';
   const openOfCategory = counts.data?.items.find((c) => c.status === 'open' && c.category === category);
   const dirty = count ? count.lines.filter((l) => l.sku in drafts && parsed(drafts[l.sku]!) !== l.counted) : [];
   const invalid = dirty.filter((l) => parsed(drafts[l.sku]!) === 'invalid');
