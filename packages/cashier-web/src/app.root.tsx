@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
-import type { LocalProduct, RegisterStatus, SaleResponse } from '@comptoir/protocol';
+import type { LocalProduct, Receipt, RegisterStatus, SaleResponse } from '@comptoir/protocol';
 import { api, onSessionLost, setToken } from './api.client';
 import { ApprovalProvider } from './approval.dialog';
 import { cartReducer, loadCart, saveCart } from './cart.state';
@@ -7,6 +7,7 @@ import { ConnectionBanner } from './connection.banner';
 import { CustomersScreen } from './customers.screen';
 import { NewCustomerDialog } from './new-customer.dialog';
 import { DialogScanGuard } from './dialog-scan.guard';
+import { DuplicateModal } from './duplicate.modal';
 import { GiftCardSaleDialog } from './gift-card-sale.dialog';
 import { savedLang, translator, type Lang } from './i18n.messages';
 import { HeldSalesDialog } from './held-sales.dialog';
@@ -54,6 +55,7 @@ export function App() {
   const [cart, dispatch] = useReducer(cartReducer, undefined, loadCart);
   const [paying, setPaying] = useState(false);
   const [done, setDone] = useState<SaleResponse | null>(null);
+  const [duplicate, setDuplicate] = useState<Receipt | null>(null);
   const [showHeld, setShowHeld] = useState(false);
   const [creatingCustomer, setCreatingCustomer] = useState(false);
   const [sellingCard, setSellingCard] = useState(false);
@@ -103,6 +105,7 @@ export function App() {
     setSession(null);
     setLocked(lock);
     setPaying(false);
+    setDuplicate(null);
   }
 
   async function lockScreen() {
@@ -149,7 +152,7 @@ export function App() {
   }
 
   // While a dialog of the sale is open, everything behind it is inert: no focus, no click, no key.
-  const behindDialog = paying || done !== null || showHeld || creatingCustomer || pricing !== null || sellingCard;
+  const behindDialog = paying || done !== null || duplicate !== null || showHeld || creatingCustomer || pricing !== null || sellingCard;
   const screen = useMemo(() => ({ lang, t, status, session }), [lang, t, status, session]);
   return (
     <ScreenContext.Provider value={screen}>
@@ -209,7 +212,7 @@ export function App() {
               }}
             />
           ) : tab === 'returns' ? (
-            <ReturnsScreen key={scannedTicket?.at ?? 0} initialReference={scannedTicket?.reference} onDone={afterTicket} />
+            <ReturnsScreen key={scannedTicket?.at ?? 0} initialReference={scannedTicket?.reference} onDone={afterTicket} onDuplicate={setDuplicate} />
           ) : tab === 'customers' ? (
             <CustomersScreen
               onAttach={(c) => {
@@ -253,6 +256,7 @@ export function App() {
           />
         )}
         {session && done && <TicketDoneModal sale={done} onClose={closeDone} />}
+        {session && duplicate && <DuplicateModal receipt={duplicate} onClose={() => setDuplicate(null)} />}
         {session && showHeld && (
           <HeldSalesDialog
             canRecall={cart.lines.length === 0}

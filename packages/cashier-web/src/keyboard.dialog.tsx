@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import type { KeyboardEvent, ReactNode } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 
 /**
  * The one modal wrapper of the cashier screen: a dialog that owns the keyboard while it is open.
@@ -9,6 +9,9 @@ import type { KeyboardEvent, ReactNode } from 'react';
  *   `onEnter` when given; without it Enter is left to the dialog's own form (its submit).
  * - A mousedown beside the card (on the backdrop) keeps the focus where it was, so the keyboard
  *   stays the dialog's.
+ * - Focus: on open it is in the dialog (the child's `autoFocus` field or button; without one, its
+ *   first button or field, else the dialog itself); on close it goes back to what had it before
+ *   the dialog opened (the button that opened it), unless the caller put it elsewhere (e.g. the search).
  * - While any such dialog is in the page (`dialogOpen()`), the sale screen's scan capture and the app's
  *   shortcuts stand aside, and DialogScanGuard swallows a scan typed into the dialog; the app makes
  *   the screen behind it inert.
@@ -27,6 +30,24 @@ export function KeyboardDialog(props: {
   onEnter?: () => void;
   children: ReactNode;
 }) {
+  // What had the focus before the dialog opened: read at the first render, before the dialog's
+  // autoFocus takes it (the commit), so the focus can go back to it on close.
+  const [opener] = useState(() => document.activeElement);
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.contains(document.activeElement)) {
+      const first = dialog.querySelector<HTMLElement>('[autofocus], input:not([disabled]), button:not([disabled]), select, textarea');
+      (first ?? dialog).focus();
+    }
+    return () => {
+      // Closed: the focus was in the dialog (gone now, so on the body) → back to the opener if it is
+      // still in the page; an element the caller focused (or a next dialog's autoFocus) keeps it.
+      const now = document.activeElement;
+      if ((now === null || now === document.body) && opener instanceof HTMLElement && opener.isConnected) opener.focus();
+    };
+  }, [opener]);
+
   function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
     if (e.key === 'Escape') {
       e.preventDefault();
@@ -44,6 +65,8 @@ export function KeyboardDialog(props: {
       aria-label={props.label}
       aria-labelledby={props.labelledBy}
       data-testid={props.testId}
+      ref={ref}
+      tabIndex={-1}
       onKeyDown={onKeyDown}
       onMouseDown={(e) => e.target === e.currentTarget && e.preventDefault()}
     >

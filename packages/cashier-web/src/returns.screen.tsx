@@ -1,6 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { LocalTicket, PaymentMethod, Receipt, ReturnableTicket, ReturnQuote, SaleResponse } from '@comptoir/protocol';
-import { ReceiptView } from './receipt.view';
 import { api } from './api.client';
 import { useApproval } from './approval.dialog';
 import { errorText } from './i18n.messages';
@@ -21,7 +20,7 @@ interface Target {
  * quantities to return, refund. The refund amount is quoted by the register with the same rules
  * it applies when recording (discount shares included); the return is a negative ticket.
  */
-export function ReturnsScreen(props: { onDone: (sale: SaleResponse) => void; initialReference?: string }) {
+export function ReturnsScreen(props: { onDone: (sale: SaleResponse) => void; onDuplicate: (receipt: Receipt) => void; initialReference?: string }) {
   const { t, lang, status } = useScreen();
   const withApproval = useApproval();
   const [numberText, setNumberText] = useState('');
@@ -32,13 +31,15 @@ export function ReturnsScreen(props: { onDone: (sale: SaleResponse) => void; ini
   const [recent, setRecent] = useState<LocalTicket[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [duplicate, setDuplicate] = useState<Receipt | null>(null);
 
-  /** A reprint of any of this register's tickets (a signed record of the `duplicate` chain), then printed. */
+  /**
+   * A reprint of any of this register's tickets (a signed record of the `duplicate` chain), then
+   * printed; the app shows it (DuplicateModal, beside the other dialogs: the screen behind is inert).
+   */
   async function printDuplicate(number: number) {
     setError(null);
     try {
-      setDuplicate(await api.duplicate(number));
+      props.onDuplicate(await api.duplicate(number));
       setTimeout(() => window.print(), 0);
     } catch (e) {
       setError(errorText(t, e));
@@ -228,26 +229,6 @@ export function ReturnsScreen(props: { onDone: (sale: SaleResponse) => void; ini
               </li>
             ))}
           </ul>
-        </div>
-      )}
-      {duplicate && (
-        <div className="modal" role="dialog" aria-label={t('printDuplicate')}>
-          <div className="modal-card done">
-            <div className="done-head">
-              <h2>{t('duplicata')}</h2>
-              <div className="modal-actions vertical">
-                <button className="primary big" data-testid="duplicate-close" autoFocus onClick={() => setDuplicate(null)}>
-                  {t('close')}
-                </button>
-                <button className="secondary" onClick={() => window.print()}>
-                  {t('print')}
-                </button>
-              </div>
-            </div>
-            <div className="receipt-paper print-area">
-              <ReceiptView receipt={duplicate} />
-            </div>
-          </div>
         </div>
       )}
     </div>

@@ -3,10 +3,15 @@ import type { Receipt, SaleResponse } from '@comptoir/protocol';
 import { api } from './api.client';
 import { errorText } from './i18n.messages';
 import { formatEuros } from '@comptoir/domain/money';
+import { KeyboardDialog } from './keyboard.dialog';
 import { ReceiptView } from './receipt.view';
 import { useScreen } from './screen.context';
 
-/** After a sale or a refund: its number, the change to give back, the receipt, print and reprint. */
+/**
+ * After a sale or a refund: its number, the change to give back, the receipt, print and reprint.
+ * Keyboard: the dialog owns it like the others (KeyboardDialog: the background is inert, a scan is
+ * ignored): focus on "new sale", Enter or Escape closes it (the next sale, the focus in the search).
+ */
 export function TicketDoneModal(props: { sale: SaleResponse; onClose: () => void }) {
   const { t, lang } = useScreen();
   const { sale } = props;
@@ -29,10 +34,10 @@ export function TicketDoneModal(props: { sale: SaleResponse; onClose: () => void
   }
 
   return (
-    <div className="modal" role="dialog">
+    <KeyboardDialog testId="ticket-done-dialog" labelledBy="ticket-done-title" onCancel={props.onClose} onEnter={props.onClose}>
       <div className="modal-card done">
         <div className="done-head">
-          <h2>{sale.kind === 'return' ? t('returnDone') : t('saleDone')}</h2>
+          <h2 id="ticket-done-title">{sale.kind === 'return' ? t('returnDone') : t('saleDone')}</h2>
           <p className="done-number">
             {t('ticketNo')} <strong data-testid="receipt-number">{sale.number}</strong>
           </p>
@@ -67,6 +72,6 @@ export function TicketDoneModal(props: { sale: SaleResponse; onClose: () => void
           {receipt && <ReceiptView receipt={receipt} />}
         </div>
       </div>
-    </div>
+    </KeyboardDialog>
   );
 }

@@ -4,7 +4,7 @@ import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { DEMO_MANAGER_AT_TILL, eventually, http } from '@comptoir/testing';
-import { approve, assertAccessible, openCashierPage, screenshot, setLink as setDemoLink, waitForText, type CashierPage, type DemoShop } from './support/cashier-browser';
+import { approve, assertAccessible, assertDialogOwnsKeyboard, openCashierPage, screenshot, setLink as setDemoLink, waitForText, type CashierPage, type DemoShop } from './support/cashier-browser';
 
 /**
  * The cashier screen in a real browser against a real demo shop (central + one register, each in
@@ -281,11 +281,19 @@ test('the payment dialog owns the keyboard: a scan into it is ignored (cart and 
   assert.equal(ticket.totalCents, p1.priceCents);
   assert.equal(ticket.changeCents, 5000 - p1.priceCents);
 
-  // The ticket-done dialog too: a scan there neither starts the next sale nor adds to it.
+  // The ticket-done dialog owns the keyboard too: a modal dialog named by its title, the focus on
+  // "new sale", the screen behind inert; a scan there neither starts the next sale nor adds to it.
+  await assertDialogOwnsKeyboard(page, 'ticket-done-dialog', 'new-sale');
+  assert.match((await page.getByRole('dialog', { name: /Vente enregistrée|Sale recorded/ }).textContent()) ?? '', new RegExp(String(n)));
+  await assertAccessible(page, 'ticket-done dialog');
   await scanKeystrokes(p2.barcodes[0]!);
   await waitForText(page, 'scan-ignored', new RegExp(p2.barcodes[0]!));
   assert.equal(await page.getByTestId('receipt-number').count(), 1, 'the dialog is still open');
-  await newSale();
+  await waitForCart([]);
+  // Escape closes it: the next sale, the focus in the search, the cart still empty.
+  await page.keyboard.press('Escape');
+  await page.getByTestId('ticket-done-dialog').waitFor({ state: 'detached' });
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'product-search');
   await waitForCart([]);
 });
 

@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { DEMO_MANAGER_AT_TILL, eventually, http } from '@comptoir/testing';
-import { approve, assertAccessible, openCashierPage, screenshot, waitForText, type CashierPage, type DemoShop } from './support/cashier-browser';
+import { approve, assertAccessible, assertDialogOwnsKeyboard, openCashierPage, screenshot, waitForText, type CashierPage, type DemoShop } from './support/cashier-browser';
 
 /**
  * Unambiguous tickets (issue 12, docs/architecture.md §18) in a real browser against a real demo
@@ -155,7 +155,27 @@ test('a duplicata of an older ticket, picked from the history: a signed duplicat
   assert.equal(again.status, 201);
   assert.equal(again.body.duplicate.number, dupNumber + 1);
   assert.equal(again.body.ticket.number, older);
+  // The duplicata dialog owns the keyboard like the others: modal, named, the focus on "close", the
+  // returns screen behind inert.
+  await assertDialogOwnsKeyboard(page, 'duplicate-dialog', 'duplicate-close');
+  await assertAccessible(page, 'duplicata dialog');
+  // A scan while it is open (another ticket's reference, in one burst + Enter) is ignored: the
+  // dialog stays open and the returns screen still shows the same ticket.
+  const other = ref(1, older + 1);
+  await page.keyboard.type(other);
+  await page.keyboard.press('Enter');
+  await waitForText(page, 'scan-ignored', new RegExp(other));
+  assert.equal(await page.getByTestId('duplicate-dialog').count(), 1, 'the Enter of the scan did not close the dialog');
+  assert.equal(await page.getByTestId('return-ticket').getAttribute('data-number'), String(older), 'the scan opened no other ticket');
+  // Escape closes it, the focus back on the button that opened it.
+  await page.keyboard.press('Escape');
+  await page.getByTestId('duplicate-dialog').waitFor({ state: 'detached' });
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'print-duplicate');
+  assert.equal(await page.getByRole('dialog').count(), 0);
+  // Opened again, its close button closes it too.
+  await page.getByTestId('print-duplicate').click();
   await page.getByTestId('duplicate-close').click();
+  await page.getByTestId('duplicate-dialog').waitFor({ state: 'detached' });
   assert.equal(await page.getByRole('dialog').count(), 0);
 });
 

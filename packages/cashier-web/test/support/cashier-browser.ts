@@ -102,6 +102,36 @@ export async function waitForText(page: Page, testId: string, re: RegExp, timeou
   return (await page.getByTestId(testId).first().textContent()) ?? '';
 }
 
+/**
+ * The dialog `testId` owns the keyboard as every dialog of the cashier screen must (KeyboardDialog):
+ * a modal dialog (`role="dialog"`, `aria-modal="true"`) with an accessible name, the focus in it on
+ * `focusedTestId`, and nothing focusable outside it that is not inert (the screen behind takes no
+ * Tab, no click, no key). Fails saying which of these does not hold.
+ */
+export async function assertDialogOwnsKeyboard(page: Page, testId: string, focusedTestId: string): Promise<void> {
+  const dialog = page.getByTestId(testId);
+  await dialog.waitFor();
+  if ((await dialog.getAttribute('role')) !== 'dialog') throw new Error(`${testId}: not role="dialog"`);
+  if ((await dialog.getAttribute('aria-modal')) !== 'true') throw new Error(`${testId}: not aria-modal="true"`);
+  const name = await dialog.evaluate((el) => {
+    const by = el.getAttribute('aria-labelledby');
+    return (by ? document.getElementById(by)?.textContent : el.getAttribute('aria-label'))?.trim() ?? '';
+  });
+  if (!name) throw new Error(`${testId}: no accessible name (aria-label or aria-labelledby)`);
+  try {
+    await page.waitForFunction((id) => document.activeElement?.getAttribute('data-testid') === id, focusedTestId, { timeout: 5_000, polling: 50 });
+  } catch (e) {
+    const at = await page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? null);
+    throw new Error(`${testId}: the focus is not on ${focusedTestId} (it is on ${at})`, { cause: e });
+  }
+  const reachable = await dialog.evaluate((el) =>
+    Array.from(document.querySelectorAll<HTMLElement>('button, input, select, textarea, a[href], [tabindex]'))
+      .filter((x) => !el.contains(x) && !x.closest('[inert]') && !x.hasAttribute('disabled'))
+      .map((x) => x.getAttribute('data-testid') ?? x.outerHTML.slice(0, 80)),
+  );
+  if (reachable.length > 0) throw new Error(`${testId}: the screen behind is still reachable: ${reachable.join(', ')}`);
+}
+
 /** Types a manager's login and PIN in the approval dialog (approval.dialog.tsx) and confirms. */
 export async function approve(page: Page, who: { login: string; pin: string }): Promise<void> {
   await page.getByTestId('approval-dialog').waitFor();
