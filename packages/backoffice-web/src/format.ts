@@ -2,6 +2,8 @@
 // rates `formatRate` (`@comptoir/domain/money`), the one set of rules shared with the cashier screen
 // and receipts.
 
+import { dayStartIn as zonedDayStart, zoneOffsetMinutes } from '@comptoir/domain/business-day';
+
 export type Lang = 'fr' | 'en';
 
 // ---- instants, on the store's clocks (issue 12) ----
@@ -33,12 +35,8 @@ function wallClock(d: Date, zone: string): { year: number; month: number; day: n
   return { year: n('year'), month: n('month'), day: n('day'), hour: n('hour'), minute: n('minute'), second: n('second') };
 }
 
-/** Minutes `zone` is ahead of UTC at instant `d` (−240 in Martinique, 60 or 120 in Paris). */
-export function zoneOffsetMinutes(d: Date, zone: string): number {
-  const w = wallClock(d, zone);
-  const wallAsUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
-  return Math.round((wallAsUtc - Math.floor(d.getTime() / 1000) * 1000) / 60_000);
-}
+// Minutes a zone is ahead of UTC at an instant: the domain's, shared with central's day filters.
+export { zoneOffsetMinutes };
 
 /** "UTC−4", "UTC+5:30", "UTC" (a true minus sign, as French typography and Intl write it). */
 export function offsetLabel(minutes: number): string {
@@ -54,15 +52,9 @@ export function dayIn(d: Date, zone: string): string {
   return `${w.year}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
 }
 
-/** The instant (ISO) local midnight of `day` (YYYY-MM-DD) starts in `zone`, `days` later. */
+/** The instant (ISO) local midnight of `day` (YYYY-MM-DD) starts in `zone` (unknown: the browser's), `days` later. */
 export function dayStartIn(day: string, zone: string | null | undefined, days = 0): string {
-  const z = knownZone(zone) ? zone : browserTimeZone();
-  const [y, m, dd] = day.split('-').map(Number) as [number, number, number];
-  const midnightUtc = Date.UTC(y, m - 1, dd + days);
-  // The offset at the guess, then at the corrected instant (they differ across a DST change).
-  let t = midnightUtc - zoneOffsetMinutes(new Date(midnightUtc), z) * 60_000;
-  t = midnightUtc - zoneOffsetMinutes(new Date(t), z) * 60_000;
-  return new Date(t).toISOString();
+  return zonedDayStart(day, knownZone(zone) ? zone : browserTimeZone(), days);
 }
 
 export interface Clock {

@@ -250,7 +250,7 @@ describe('back office in a browser: fleet, registers, journal', () => {
     await page.getByTestId('events-from').fill('');
   });
 
-  it("a store in another time zone: a browser in Paris reads its times on the store's clock, with its offset (issue 12 §6)", async () => {
+  it("a store in another time zone: a browser in Paris reads its times on the store's clock, with its offset (issue 12 §6); the dashboard's offline tickets link lands on the store's day", async () => {
     const reg = info.registers[0]!;
     const setZone = async (timezone: string) => assert.equal((await http(info.centralUrl, 'PATCH', `/api/stores/${info.storeId}`, { token: adminToken, body: { timezone } })).status, 200);
     const onClock = (zone: string, iso: string | Date, options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat('fr-FR', { timeZone: zone, ...options }).format(new Date(iso));
@@ -281,6 +281,33 @@ describe('back office in a browser: fleet, registers, journal', () => {
       await page.getByTestId('nav-dashboard').click();
       await textMatching(page.getByTestId(`dash-day-${info.storeId}`), new RegExp(`^Journée du ${esc(onClock('America/Martinique', new Date(), { dateStyle: 'short' }))}, heure du magasin \\(America/Martinique, UTC\u22124\\)$`));
       await shot(page, 'dashboard-other-zone');
+      // A ticket sold while cut off, integrated once the link is back: the dashboard's "offline
+      // tickets" link lands on the documents of that store's day (its clock, not UTC's), the ones it counted.
+      await eventually('register autonomous', async () => (await http(reg.url, 'GET', '/api/status')).body.mode === 'autonomous', 20_000);
+      const cashier = (await http(reg.url, 'POST', '/api/auth/login', { body: info.cashier })).body.token;
+      const product = (await http(info.centralUrl, 'GET', '/api/products?limit=1', { token: adminToken })).body.items[0];
+      const sale = await http(reg.url, 'POST', '/api/sales', { token: cashier, body: { lines: [{ sku: product.sku, quantity: 1 }], payments: [{ method: 'card', amountCents: product.priceCents }] } });
+      assert.equal(sale.status, 201, JSON.stringify(sale.body));
+      assert.equal(sale.body.soldOffline, true);
+      assert.equal((await http(info.centralUrl, 'POST', `/api/demo/links/${reg.id}`, { token: adminToken, body: { up: true } })).status, 200);
+      const storeDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Martinique', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(sale.body.soldAt));
+      const counted = await eventually('the offline ticket counted on the dashboard', async () => {
+        const dash = (await http(info.centralUrl, 'GET', `/api/dashboard?storeId=${info.storeId}`, { token: adminToken })).body.stores[0];
+        const docs = (await http(info.centralUrl, 'GET', `/api/documents?soldOffline=true&storeId=${info.storeId}&from=${storeDay}&to=${storeDay}`, { token: adminToken })).body;
+        return dash.date === storeDay && docs.items.some((d: { registerId: string; number: number }) => d.registerId === reg.id && d.number === sale.body.number) ? (dash.offlineTickets as number) : null;
+      }, 30_000);
+      const link = page.getByTestId(`dash-offline-${info.storeId}`);
+      await textMatching(link, new RegExp(`^${counted}$`)); // the screen refreshes every 5 s
+      await link.click();
+      await page.getByTestId(`doc-${reg.id}-${sale.body.number}`).waitFor({ timeout: 20_000 });
+      const url = new URL(page.url());
+      assert.deepEqual(
+        [url.pathname, url.searchParams.get('soldOffline'), url.searchParams.get('storeId'), url.searchParams.get('from'), url.searchParams.get('to')],
+        ['/documents', 'true', info.storeId, storeDay, storeDay],
+      );
+      assert.equal(await page.getByTestId('filter-from').inputValue(), storeDay.split('-').reverse().join('/'));
+      await textMatching(page.getByTestId('pager-range'), new RegExp(`^1–${counted} / ${counted}$`));
+      assert.equal(await page.locator('[data-testid^="doc-"][data-offline="true"]').count(), counted, 'the tickets the dashboard counted, all offline');
     } finally {
       await http(info.centralUrl, 'POST', `/api/demo/links/${reg.id}`, { token: adminToken, body: { up: true } });
       await setZone('Europe/Paris');

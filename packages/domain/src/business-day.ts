@@ -70,3 +70,38 @@ export function periodDays(key: string, startMonth: number = DEFAULT_FISCAL_YEAR
   }
   throw new RangeError(`periodDays: ${JSON.stringify(key)} is neither YYYY-MM nor YYYY`);
 }
+
+// ---- a calendar day on a store's clock ----
+
+const wallFormats = new Map<string, Intl.DateTimeFormat>();
+function wallFormat(timeZone: string): Intl.DateTimeFormat {
+  let f = wallFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    wallFormats.set(timeZone, f);
+  }
+  return f;
+}
+
+/** Minutes `timeZone` is ahead of UTC at instant `at` (−240 in Martinique, 60 or 120 in Paris, 660 in Nouméa). */
+export function zoneOffsetMinutes(at: Date, timeZone: string): number {
+  const p: Record<string, number> = {};
+  for (const part of wallFormat(timeZone).formatToParts(at)) p[part.type] = Number(part.value);
+  const wallAsUtc = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
+  return Math.round((wallAsUtc - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
+}
+
+/**
+ * The instant (ISO, UTC) at which local midnight of `day` (YYYY-MM-DD), `days` later, falls in
+ * `timeZone`: a store's calendar day is [dayStartIn(day, zone), dayStartIn(day, zone, 1)) — 04:00Z
+ * to 04:00Z the next day in Martinique, 13:00Z the day before to 13:00Z in Nouméa, 23 or 25 hours
+ * across a DST change. Throws (RangeError) on a time zone Intl does not know.
+ */
+export function dayStartIn(day: string, timeZone: string, days = 0): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const midnightUtc = Date.UTC(y, m - 1, d + days);
+  // The offset at the guess, then at the corrected instant (they differ across a DST change).
+  let t = midnightUtc - zoneOffsetMinutes(new Date(midnightUtc), timeZone) * 60_000;
+  t = midnightUtc - zoneOffsetMinutes(new Date(t), timeZone) * 60_000;
+  return new Date(t).toISOString();
+}

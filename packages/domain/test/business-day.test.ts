@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { addDays, businessDay, cutoffMinutes, fiscalYearOf, monthOf, periodDays } from '../src/business-day';
+import { addDays, businessDay, cutoffMinutes, dayStartIn, fiscalYearOf, monthOf, periodDays, zoneOffsetMinutes } from '../src/business-day';
 
 describe('businessDay', () => {
   it('belongs to the previous date before the cutoff, in the store time zone', () => {
@@ -31,6 +31,36 @@ describe('businessDay', () => {
         assert.ok(a <= b, `${a} > ${b}`);
         const local = businessDay(new Date(t), z, '00:00');
         assert.ok(a === local || a === addDays(local, -1));
+      }),
+    );
+  });
+});
+
+describe('a calendar day on a store clock (dayStartIn)', () => {
+  it('starts at local midnight, far from UTC either way and across a DST change', () => {
+    assert.equal(dayStartIn('2025-03-14', 'America/Martinique'), '2025-03-14T04:00:00.000Z');
+    assert.equal(dayStartIn('2025-03-14', 'America/Martinique', 1), '2025-03-15T04:00:00.000Z');
+    assert.equal(dayStartIn('2025-03-14', 'Pacific/Noumea'), '2025-03-13T13:00:00.000Z');
+    assert.equal(dayStartIn('2025-12-31', 'Pacific/Noumea', 1), '2025-12-31T13:00:00.000Z', 'into the next year');
+    assert.equal(dayStartIn('2026-03-29', 'Europe/Paris'), '2026-03-28T23:00:00.000Z');
+    assert.equal(dayStartIn('2026-03-29', 'Europe/Paris', 1), '2026-03-29T22:00:00.000Z', 'a 23-hour day');
+    assert.equal(dayStartIn('2026-10-25', 'Europe/Paris', 1), '2026-10-25T23:00:00.000Z', 'a 25-hour day');
+    assert.equal(dayStartIn('2026-07-01', 'UTC'), '2026-07-01T00:00:00.000Z');
+    assert.equal(zoneOffsetMinutes(new Date('2025-03-14T12:00:00Z'), 'Pacific/Noumea'), 660);
+    assert.throws(() => dayStartIn('2025-03-14', 'Mars/Olympus'), RangeError);
+  });
+
+  it('is the local date of every instant of that day, and of none outside (property)', () => {
+    const zones = ['Europe/Paris', 'America/Martinique', 'Pacific/Noumea', 'Pacific/Pago_Pago', 'Asia/Kolkata', 'America/New_York'];
+    const local = (at: number, zone: string) => new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(at));
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2030, 0, 1) }), fc.constantFrom(...zones), (at, zone) => {
+        const day = local(at, zone);
+        const start = Date.parse(dayStartIn(day, zone));
+        const end = Date.parse(dayStartIn(day, zone, 1));
+        assert.ok(start <= at && at < end, `${new Date(at).toISOString()} in [${dayStartIn(day, zone)}, ${dayStartIn(day, zone, 1)})`);
+        assert.equal(local(start, zone), day);
+        assert.equal(local(start - 1, zone), addDays(day, -1));
       }),
     );
   });

@@ -121,10 +121,10 @@ export const DocumentsQuery = z.object({
   storeId: Id.optional(),
   registerId: Id.optional(),
   customerId: Id.optional(),
-  /** Sold on or after this day (UTC). */
-  from: Day.optional(),
-  /** Sold on or before this day (UTC). */
-  to: Day.optional(),
+  /** Sold on or after this day, on the store's clock: from 00:00 in the ticket's store's time zone. */
+  from: Day.optional().describe("Sold on or after this day (YYYY-MM-DD) on the store's clock: from 00:00 in the time zone of the ticket's store"),
+  /** Sold on or before this day, on the store's clock: until 24:00 in the ticket's store's time zone. */
+  to: Day.optional().describe("Sold on or before this day (YYYY-MM-DD) on the store's clock: until 24:00 in the time zone of the ticket's store"),
   soldOffline: BoolParam.optional(),
   /** Only tickets carrying anomalies. */
   anomalies: BoolParam.optional(),

@@ -37,7 +37,7 @@ export function DashboardScreen() {
             )}
             <div className="kpi">
               <span>{t('dash.offline')}</span>
-              <strong><Link to={`/documents?soldOffline=true&from=${s.date}&to=${s.date}`}>{s.offlineTickets}</Link></strong>
+              <strong><Link testId={`dash-offline-${s.storeId}`} to={`/documents${qs({ soldOffline: 'true', storeId: s.storeId, from: s.date, to: s.date })}`}>{s.offlineTickets}</Link></strong>
             </div>
             <div className="kpi"><span>{t('dash.delayAvg')}</span><strong>{duration(s.offlineDelayMs?.avg, lang)}</strong></div>
             <div className="kpi"><span>{t('dash.delayMax')}</span><strong>{duration(s.offlineDelayMs?.max, lang)}</strong></div>

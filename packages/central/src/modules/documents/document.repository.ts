@@ -3,15 +3,19 @@ import type { Ctx } from '../../context';
 import { whereStoreIn } from '../stores/store-scope';
 import type { DocumentsQuery } from '@comptoir/protocol';
 
-/** Day bounds as stored ISO strings (UTC): `from` inclusive, `to` inclusive of the whole day. */
-function dayStart(day: string): string {
-  return `${day}T00:00:00.000Z`;
-}
-function nextDayStart(day: string): string {
-  return new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000).toISOString();
+/**
+ * Sold within [from, until) (ISO instants) — for the tickets of `storeIds` only when given: a day
+ * filter is each store's own calendar day (document.service.ts turns days into these bounds).
+ */
+export interface SoldWithin {
+  storeIds?: string[];
+  from?: string;
+  until?: string;
 }
 
-export type DocumentFilter = Omit<DocumentsQuery, 'limit' | 'offset' | 'cursor' | 'exactTotal'> & {
+export type DocumentFilter = Omit<DocumentsQuery, 'limit' | 'offset' | 'cursor' | 'exactTotal' | 'from' | 'to'> & {
+  /** Sold within one of these (none: no ticket). */
+  soldWithin?: SoldWithin[];
   reviewStatus?: 'open' | 'acknowledged' | 'all';
   /** Exactly one ticket of `registerId`. */
   number?: number;
@@ -36,8 +40,29 @@ function filtered(ctx: Ctx, f: DocumentFilter) {
     const id = f.customerId;
     q = q.where((eb) => eb.or([eb('tickets.customer_id', '=', id), eb('till_customers.customer_id', '=', id)]));
   }
-  if (f.from) q = q.where('tickets.sold_at', '>=', dayStart(f.from));
-  if (f.to) q = q.where('tickets.sold_at', '<', nextDayStart(f.to));
+  if (f.soldWithin) {
+    const ranges = f.soldWithin;
+    if (ranges.length === 0) q = q.where(sql<boolean>`1 = 0`);
+    // The envelope of the ranges on sold_at alone (the index's first column, and partition pruning),
+    // then each range for its stores when they are not one for all.
+    const froms = ranges.map((r) => r.from);
+    const untils = ranges.map((r) => r.until);
+    if (ranges.length > 0 && froms.every((x) => x !== undefined)) q = q.where('tickets.sold_at', '>=', froms.reduce((a, b) => (a < b ? a : b)));
+    if (ranges.length > 0 && untils.every((x) => x !== undefined)) q = q.where('tickets.sold_at', '<', untils.reduce((a, b) => (a > b ? a : b)));
+    if (ranges.length > 1 || ranges[0]?.storeIds) {
+      q = q.where((eb) =>
+        eb.or(
+          ranges.map((r) =>
+            eb.and([
+              ...(r.storeIds ? [eb('tickets.store_id', 'in', r.storeIds)] : []),
+              ...(r.from !== undefined ? [eb('tickets.sold_at', '>=', r.from)] : []),
+              ...(r.until !== undefined ? [eb('tickets.sold_at', '<', r.until)] : []),
+            ]),
+          ),
+        ),
+      );
+    }
+  }
   if (f.soldOffline !== undefined) q = q.where('tickets.sold_offline', '=', f.soldOffline ? 1 : 0);
   if (f.anomalies !== undefined) q = q.where('tickets.anomalies', f.anomalies ? '<>' : '=', '[]');
   if (f.reviewStatus === 'open') q = q.where('ticket_reviews.register_id', 'is', null);

@@ -2,8 +2,9 @@ import { ComptoirError, DOCUMENTS_TOTAL_BOUND, type CustomerDetail, type Documen
 import type { Ctx } from '../../context';
 import { nextChangeVersion } from '../../db/change-version';
 import { getTicket, toTicket } from '../tickets/ticket.service';
-import { assertStoreNamed, seesStore } from '../stores/store-scope';
-import { findChainPosition, findDocuments, type DocumentCursor, type DocumentFilter, type DocumentRow } from './document.repository';
+import { assertStoreNamed, seesStore, whereStoreIn } from '../stores/store-scope';
+import { dayStartIn } from '@comptoir/domain/business-day';
+import { findChainPosition, findDocuments, type DocumentCursor, type DocumentFilter, type DocumentRow, type SoldWithin } from './document.repository';
 
 export function toDocument(r: DocumentRow): DocumentSummary & { review: DocumentDetail['review'] } {
   return {
@@ -33,6 +34,25 @@ export function decodeDocumentCursor(text: string): DocumentCursor {
 }
 
 /**
+ * `from`/`to` days as the instants they are on each store's clock (architecture §23): a day runs from
+ * 00:00 to 24:00 in the store's time zone, so the stores the list may show are grouped by zone, one
+ * range per zone (one store named, or all in one zone: one range for all).
+ */
+async function storeDayRanges(ctx: Ctx, storeId: string | undefined, from: string | undefined, to: string | undefined): Promise<SoldWithin[] | undefined> {
+  if (from === undefined && to === undefined) return undefined;
+  let q = whereStoreIn(ctx, ctx.db.selectFrom('stores').select(['id', 'timezone']), 'id');
+  if (storeId) q = q.where('id', '=', storeId);
+  const byZone = new Map<string, string[]>();
+  for (const s of await q.execute()) byZone.set(s.timezone, [...(byZone.get(s.timezone) ?? []), s.id]);
+  const bounds = (zone: string) => ({
+    ...(from !== undefined ? { from: dayStartIn(from, zone) } : {}),
+    ...(to !== undefined ? { until: dayStartIn(to, zone, 1) } : {}),
+  });
+  if (byZone.size === 1) return [bounds([...byZone.keys()][0]!)];
+  return [...byZone].map(([zone, storeIds]) => ({ storeIds, ...bounds(zone) }));
+}
+
+/**
  * The documents list. Bounded by default (`DOCUMENTS_TOTAL_BOUND`: the back office's hot path
  * costs a page, not the store's whole history); `exactTotal` counts every match. The review queue
  * and a customer's page ask for an exact count (anomalies and one customer's tickets are few).
@@ -42,8 +62,10 @@ export async function listDocuments(
   query: DocumentsQuery & { reviewStatus?: DocumentFilter['reviewStatus'] },
   options: { exactTotal?: boolean } = {},
 ): Promise<DocumentsResponse & { items: ReturnType<typeof toDocument>[] }> {
-  const { limit, offset, cursor, exactTotal, ...filter } = query;
-  if (filter.storeId) assertStoreNamed(ctx, filter.storeId);
+  const { limit, offset, cursor, exactTotal, from, to, ...rest } = query;
+  if (rest.storeId) assertStoreNamed(ctx, rest.storeId);
+  const soldWithin = await storeDayRanges(ctx, rest.storeId, from, to);
+  const filter: DocumentFilter = soldWithin ? { ...rest, soldWithin } : rest;
   if (cursor !== undefined && offset !== 0) throw new ComptoirError('VALIDATION', 'offset: 0 with a cursor (the cursor says where the page starts)', { field: 'offset' });
   const after = cursor === undefined ? undefined : decodeDocumentCursor(cursor);
   const exact = exactTotal === true || options.exactTotal === true;
