@@ -1,8 +1,9 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { businessDay } from '@comptoir/domain';
-import { DEMO_MANAGER_AT_TILL, http, onDialect, startPostgres, type PostgresServer } from '@comptoir/testing';
-import { openShop, waitForDrained, type Shop } from './support/shop';
+import { DEMO_MANAGER_AT_TILL, http, onDialect } from '@comptoir/testing';
+import { fecNetCents, readFec } from './support/fec';
+import { openTwoRegisterShop, stopShopPostgres, waitForDrained, type Shop } from './support/shop';
 
 /**
  * The accountant's views against the registers' own Z, end to end: a real central server (SQLite,
@@ -10,18 +11,10 @@ import { openShop, waitForDrained, type Shop } from './support/shop';
  * rates, a return), each signs its day Z; central's FEC and sales journal of that day must equal,
  * account by account and to the cent, the sum of the two Z.
  */
-let pg: PostgresServer | null = null;
-after(async () => pg?.stop());
+after(stopShopPostgres);
 
 // The business day of now in the demo store (Europe/Paris, cutoff 04:00): at 01:00 it is still yesterday.
 const today = () => businessDay(new Date(), 'Europe/Paris', '04:00');
-
-/** Amount "1234,56" → cents. */
-function cents(a: string): number {
-  const m = /^(\d+),(\d{2})$/.exec(a);
-  assert.ok(m, `FEC amount ${a}`);
-  return Number(m[1]) * 100 + Number(m[2]);
-}
 
 for (const dialect of ['sqlite', 'postgres'] as const) {
   describe(`FEC and sales journal equal the Z [${dialect}]`, onDialect(dialect), () => {
@@ -29,8 +22,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     after(async () => shop?.cleanup());
 
     it('two registers sell, return and close; the FEC and the journal equal their Z', async () => {
-      const databaseUrl = dialect === 'postgres' ? await (pg ??= await startPostgres()).createDatabase(`fec_${process.pid}`) : undefined;
-      shop = await openShop({ registers: 2, heartbeatMs: 250, ...(databaseUrl ? { databaseUrl } : {}) });
+      shop = await openTwoRegisterShop(dialect, 'fec');
       const all = (await http(shop.central.url, 'GET', '/api/products?limit=200', { token: shop.adminToken })).body.items as { sku: string; priceCents: number; vatRate: number }[];
       const byRate = new Map<number, { sku: string; priceCents: number }>();
       for (const p of all) if (!byRate.has(p.vatRate) && p.priceCents > 0) byRate.set(p.vatRate, p);
@@ -84,20 +76,19 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       }
 
       // The FEC of that day: every line 18 fields, balanced entries, accounts equal to the Z.
-      const res = await fetch(`${shop.central.url}/api/accounting/fec?from=${day}&to=${day}`, { headers: { authorization: `Bearer ${shop.adminToken}` } });
-      assert.equal(res.status, 200);
+      const fec = await readFec(shop, day);
+      assert.equal(fec.status, 200);
       const siren = (await http(shop.central.url, 'GET', '/api/stores', { token: shop.adminToken })).body.items[0].siret.replace(/\s+/g, '').slice(0, 9);
-      assert.equal(res.headers.get('content-disposition'), `attachment; filename="${siren}FEC${day.replaceAll('-', '')}.txt"`);
-      const text = new TextDecoder('iso-8859-15').decode(await res.arrayBuffer());
-      assert.ok(text.endsWith('\r\n'));
-      const rows = text.slice(0, -2).split('\r\n').slice(1).map((l) => l.split('\t'));
+      assert.equal(fec.contentDisposition, `attachment; filename="${siren}FEC${day.replaceAll('-', '')}.txt"`);
+      assert.ok(fec.text.endsWith('\r\n'));
+      const rows = fec.rows;
       assert.equal(new Set(rows.map((r) => r[2])).size, 4, 'one entry per ticket (no drawer counted, no difference entry)');
       const entries = new Map<string, number>();
       const byAccount = new Map<string, number>();
       for (const r of rows) {
         assert.equal(r.length, 18);
         assert.equal(r[3], day.replaceAll('-', ''));
-        const net = cents(r[12]!) - cents(r[11]!);
+        const net = fecNetCents(r);
         entries.set(r[2]!, (entries.get(r[2]!) ?? 0) + net);
         byAccount.set(r[4]!, (byAccount.get(r[4]!) ?? 0) + net);
       }

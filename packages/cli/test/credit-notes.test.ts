@@ -1,7 +1,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO_MANAGER_AT_TILL, eventually, http, onDialect, startPostgres, type PostgresServer } from '@comptoir/testing';
-import { centralTickets, knowsRegister, openShop, someProducts, waitForDrained, waitForMode, type Shop, type ShopRegister } from './support/shop';
+import { DEMO_MANAGER_AT_TILL, eventually, http, onDialect } from '@comptoir/testing';
+import { centralTickets, knowsRegister, openTwoRegisterShop, someProducts, stopShopPostgres, waitForDrained, waitForMode, type Shop, type ShopRegister } from './support/shop';
 
 /**
  * Credit notes (avoirs, docs/architecture.md §19) on real processes: central (SQLite, then
@@ -13,8 +13,7 @@ import { centralTickets, knowsRegister, openShop, someProducts, waitForDrained, 
  *  - central and A both gone: B refuses an avoir it cannot check (403 without a manager's approval)
  *    and takes it with one; central flags that sale credit_note_unchecked when it arrives.
  */
-let pg: PostgresServer | null = null;
-after(async () => pg?.stop());
+after(stopShopPostgres);
 
 const call = (reg: ShopRegister, method: 'GET' | 'POST', path: string, body?: unknown) => http(reg.process.url, method, path, { token: reg.cashierToken, body });
 
@@ -25,8 +24,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     after(async () => shop?.cleanup());
 
     it('issued by a return, spent in parts once, through central, over the LAN, or unchecked and flagged', async () => {
-      const databaseUrl = dialect === 'postgres' ? await (pg ??= await startPostgres()).createDatabase(`credit_notes_${process.pid}`) : undefined;
-      shop = await openShop({ registers: 2, heartbeatMs: 250, ...(databaseUrl ? { databaseUrl } : {}) });
+      shop = await openTwoRegisterShop(dialect, 'credit_notes');
       const [a, b] = shop.registers as [ShopRegister, ShopRegister];
       const [p] = await someProducts(shop, 1);
       const price = p!.priceCents;

@@ -1,7 +1,8 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEMO_MANAGER_AT_TILL, eventually, http, onDialect, startPostgres, type PostgresServer } from '@comptoir/testing';
-import { centralTickets, knowsRegister, openShop, readRegisterFile, someProducts, waitForDrained, waitForMode, type Shop, type ShopRegister } from './support/shop';
+import { DEMO_MANAGER_AT_TILL, eventually, http, onDialect } from '@comptoir/testing';
+import { readFec, fecNetCents } from './support/fec';
+import { centralTickets, knowsRegister, openTwoRegisterShop, readRegisterFile, someProducts, stopShopPostgres, waitForDrained, waitForMode, type Shop, type ShopRegister } from './support/shop';
 
 /**
  * Gift cards (cartes cadeaux, docs/architecture.md §25) on real processes: central (SQLite, then
@@ -17,8 +18,7 @@ import { centralTickets, knowsRegister, openShop, readRegisterFile, someProducts
  *  - the Z of A counts the cards apart from the sales (`giftCardsIssuedCents`), and central's
  *    journal, FEC (419700) and dashboard agree with the Zs.
  */
-let pg: PostgresServer | null = null;
-after(async () => pg?.stop());
+after(stopShopPostgres);
 
 const call = (reg: ShopRegister, method: 'GET' | 'POST', path: string, body?: unknown) => http(reg.process.url, method, path, { token: reg.cashierToken, body });
 const ticketCount = async (reg: ShopRegister) => (await call(reg, 'GET', '/api/tickets?limit=1')).body.total as number;
@@ -27,21 +27,13 @@ const ticketCount = async (reg: ShopRegister) => (await call(reg, 'GET', '/api/t
 /** True once `reg` counts the spend `reservationId` among those of its stored values (its own file, read-only). */
 const counts = (reg: ShopRegister, reservationId: string) => readRegisterFile(reg, (db) => db.prepare('SELECT 1 FROM credit_note_spends WHERE reservation_id = ?').get(reservationId) !== undefined);
 
-/** FEC amount "1234,56" → cents. */
-function cents(a: string): number {
-  const m = /^(\d+),(\d{2})$/.exec(a);
-  assert.ok(m, `FEC amount ${a}`);
-  return Number(m[1]) * 100 + Number(m[2]);
-}
-
 for (const dialect of ['sqlite', 'postgres'] as const) {
   describe(`gift cards at any register of the store [${dialect}]`, onDialect(dialect), () => {
     let shop: Shop;
     after(async () => shop?.cleanup());
 
     it('sold on a ticket of their own, spent in parts once, through central, over the LAN, or unchecked and flagged; counted apart in the Z, the journal and the FEC', async () => {
-      const databaseUrl = dialect === 'postgres' ? await (pg ??= await startPostgres()).createDatabase(`gift_cards_${process.pid}`) : undefined;
-      shop = await openShop({ registers: 2, heartbeatMs: 250, ...(databaseUrl ? { databaseUrl } : {}) });
+      shop = await openTwoRegisterShop(dialect, 'gift_cards');
       const [a, b] = shop.registers as [ShopRegister, ShopRegister];
       const [p] = await someProducts(shop, 1);
       const price = p!.priceCents;
@@ -191,14 +183,12 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       assert.ok(col('Cartes cadeaux émises') > 0 && col('Règlements Carte cadeau') > 0, header!.join(';'));
       const euros = (c: number) => `${Math.floor(c / 100)},${String(c % 100).padStart(2, '0')}`;
       assert.deepEqual([total![0], total![col('Cartes cadeaux émises')], total![col('Règlements Carte cadeau')]], ['TOTAL', euros(card1Cents + price), euros(4 * price)]);
-      const res = await fetch(`${shop.central.url}/api/accounting/fec?from=${day}&to=${day}`, { headers: { authorization: `Bearer ${shop.adminToken}` } });
-      assert.equal(res.status, 200);
-      const text = new TextDecoder('iso-8859-15').decode(await res.arrayBuffer());
-      const rows = text.slice(0, -2).split('\r\n').slice(1).map((l) => l.split('\t'));
+      const { status, rows } = await readFec(shop, day);
+      assert.equal(status, 200);
       const entries = new Map<string, number>();
       let cardAccount = 0;
       for (const r of rows) {
-        const net = cents(r[12]!) - cents(r[11]!);
+        const net = fecNetCents(r);
         entries.set(r[2]!, (entries.get(r[2]!) ?? 0) + net);
         if (r[4] === '419700') {
           assert.equal(r[5], 'Clients - cartes cadeaux', 'the default label (ISO 8859-15 has no en dash)');
@@ -214,7 +204,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       assert.deepEqual(chart.body.items.find((i: any) => i.key === 'payment:gift_card'), { key: 'payment:gift_card', num: '419700', label: 'Clients - cartes cadeaux', isDefault: true });
       const put = await http(shop.central.url, 'PUT', '/api/accounting/accounts', { token: shop.adminToken, body: { items: [{ key: 'payment:gift_card', num: '419800', label: 'Cartes cadeaux' }] } });
       assert.equal(put.status, 200, JSON.stringify(put.body));
-      const fec2 = new TextDecoder('iso-8859-15').decode(await (await fetch(`${shop.central.url}/api/accounting/fec?from=${day}&to=${day}`, { headers: { authorization: `Bearer ${shop.adminToken}` } })).arrayBuffer());
+      const fec2 = (await readFec(shop, day)).text;
       assert.ok(fec2.includes('\t419800\tCartes cadeaux\t') && !fec2.includes('419700'), 'the edited account in the FEC');
 
       const dash = await http(shop.central.url, 'GET', `/api/dashboard?date=${day}`, { token: shop.adminToken });

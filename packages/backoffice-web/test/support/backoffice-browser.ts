@@ -21,11 +21,6 @@ export const VIEWPORT = { width: 1024, height: 768 } as const;
 /** The browser of a shop in France: French locale, the store's time zone (Europe/Paris in the demo). */
 export const SHOP_BROWSER = { locale: 'fr-FR', timezoneId: 'Europe/Paris' } as const;
 
-/** The central server serves dist/: built when missing or older than its sources (`npm test` builds it first). */
-export function ensureBuilt(): void {
-  ensureWebBuilt(WEB_DIR);
-}
-
 export interface Shop {
   centralUrl: string;
   admin: { username: string; password: string };
@@ -44,7 +39,7 @@ export interface Shop {
  * faster, for the screens that need none).
  */
 export async function startShop(kind: 'demo' | 'central'): Promise<Shop> {
-  ensureBuilt();
+  ensureWebBuilt(WEB_DIR); // the central server serves dist/: built when missing or older than its sources (`npm test` builds it first)
   const dir = await tempDir(`comptoir-backoffice-${kind}-`);
   let handle: ChildHandle | undefined;
   try {

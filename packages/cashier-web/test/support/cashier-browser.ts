@@ -14,11 +14,6 @@ export { setLink, startDemo, type DemoShop } from './demo-shop';
 const PACKAGE_DIR = resolve(fileURLToPath(import.meta.url), '../../..');
 export const ARTIFACTS_DIR = resolve(PACKAGE_DIR, '../../test-artifacts/cashier-web');
 
-/** Builds the screen when dist/ is missing or older than its sources (`npm test` builds it first). */
-export function ensureBuilt(): void {
-  ensureWebBuilt(PACKAGE_DIR);
-}
-
 /** The usual till's screen: the page size of every cashier browser test unless it measures another. */
 export const TILL_VIEWPORT = { width: 1024, height: 768 } as const;
 
@@ -46,7 +41,7 @@ export interface CashierPage {
  * 1024×768 (`context` adds or overrides context options, e.g. a time zone) catching page errors.
  */
 export async function openCashierPage(options: { registers?: number; context?: BrowserContextOptions } = {}): Promise<CashierPage> {
-  ensureBuilt();
+  ensureWebBuilt(PACKAGE_DIR); // the screen built when dist/ is missing or older than its sources (`npm test` builds it first)
   const shop = await startDemo(options.registers ?? 1);
   let browser: Browser | undefined;
   try {

@@ -1,4 +1,4 @@
-import { http, eventually, startCentralProcess, startRegisterProcess, startFaultProxy, tempDir, type CentralProcess, type RegisterProcess, type FaultProxy } from '@comptoir/testing';
+import { http, eventually, startCentralProcess, startPostgres, startRegisterProcess, startFaultProxy, tempDir, type CentralProcess, type PostgresServer, type RegisterProcess, type FaultProxy } from '@comptoir/testing';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -152,4 +152,25 @@ export function registerEvents(reg: ShopRegister): string[] {
 /** True once `reg` lists `other` (with its URL) among the store's registers (its own file, read-only). */
 export function knowsRegister(reg: ShopRegister, other: ShopRegister): boolean {
   return readRegisterFile(reg, (db) => db.prepare('SELECT 1 FROM store_registers WHERE register_id = ? AND url IS NOT NULL').get(other.id) !== undefined);
+}
+
+// The file's one PostgreSQL server for the store-wide tests (started on first use, see below).
+let postgres: PostgresServer | null = null;
+
+/**
+ * The two-register shop of the store-wide tests (gift cards, credit notes, the FEC): central on
+ * `dialect` — PostgreSQL: a database of its own named `database` (plus the process id) on the file's
+ * one server, started on first use; stop it with `stopShopPostgres` after the file — and registers
+ * A and B, heartbeats every 250 ms.
+ */
+export async function openTwoRegisterShop(dialect: 'sqlite' | 'postgres', database: string): Promise<Shop & { registers: [ShopRegister, ShopRegister] }> {
+  const databaseUrl = dialect === 'postgres' ? await (postgres ??= await startPostgres()).createDatabase(`${database}_${process.pid}`) : undefined;
+  const shop = await openShop({ registers: 2, heartbeatMs: 250, ...(databaseUrl ? { databaseUrl } : {}) });
+  return shop as Shop & { registers: [ShopRegister, ShopRegister] };
+}
+
+/** Stops the PostgreSQL server `openTwoRegisterShop` started, if it did. */
+export async function stopShopPostgres(): Promise<void> {
+  await postgres?.stop();
+  postgres = null;
 }
