@@ -51,7 +51,7 @@ export function TicketDoneModal(props: { sale: SaleResponse; onClose: () => void
           {error && <p className="error" role="alert">{error}</p>}
           <div className="modal-actions vertical">
             <button className="primary big" data-testid="new-sale" autoFocus onClick={props.onClose}>
-              {t('newSale')} (Entrée)
+              {t('newSale')} ({t('enterKey')})
             </button>
             <button className="secondary" data-testid="print-receipt" onClick={() => window.print()}>
               {t('print')}
