@@ -19,7 +19,10 @@
 // lines hold `test-runner: serial` runs alone after the others; one that holds `test-runner: heavy`
 // (a browser, the chaos run) runs side by side with the others but never beside another heavy one.
 // A file that runs longer than COMPTOIR_TEST_FILE_TIMEOUT_S (default 900) is killed with its process
-// group and fails the run.
+// group and fails the run. Each file gets its own range of TCP ports (COMPTOIR_TEST_PORT_BASE and
+// COMPTOIR_TEST_PORT_COUNT, claimed from PortRanges of packages/testing/src/ports.ts for as long as it
+// runs; the runner keeps one for its PostgreSQL): freePort() hands them out, so no two files, nor two
+// runners side by side, are ever handed the same port.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
@@ -79,7 +82,13 @@ if (selected.length === 0) {
 }
 const needsWorld = selected.some((f) => !isUnit(f));
 
+const { register } = await import('tsx/esm/api');
+register();
+const { PortRanges } = await import('../packages/testing/src/ports.ts');
+const portRanges = new PortRanges();
 const env = { ...process.env };
+// The runner's own range (its PostgreSQL's port); every file gets another one in runFile.
+Object.assign(process.env, (await portRanges.claim()).env);
 const notes = [];
 let postgres = null;
 let status = 0;
@@ -91,8 +100,6 @@ try {
       const built = spawnSync(process.execPath, [script], { stdio: 'inherit' });
       if (built.status !== 0) throw new Failure(`${script} failed`);
     }
-    const { register } = await import('tsx/esm/api');
-    register();
     const testing = await import('@comptoir/testing');
     if (testing.postgresOptedOut()) {
       notes.push(`PostgreSQL: none (${testing.NO_POSTGRES_VAR}=1): its suites are reported skipped`);
@@ -195,13 +202,14 @@ async function runFile(file, serial) {
   if (file === TYPECHECK) return runTypecheck();
   const dir = mkdtempSync(join(tmpdir(), 'comptoir-tests-'));
   const tap = join(dir, 'results.tap');
+  const ports = await portRanges.claim();
   const started = Date.now();
   // Its own process group (detached), so that a file that hangs is ended with every process it
   // started (servers, browsers) after FILE_TIMEOUT_MS, and counted as failed instead of hanging the run.
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, file],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' }, detached: true },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, ...ports.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' }, detached: true },
   );
   running.add(child.pid);
   let timedOut = false;
@@ -214,6 +222,7 @@ async function runFile(file, serial) {
   running.delete(child.pid);
   // Whatever the file left behind in its group (a server its exit hooks did not stop) goes with it.
   killGroup(child.pid);
+  await ports.release();
   if (timedOut) output.push(Buffer.from(`\n${file}: ended after ${seconds(FILE_TIMEOUT_MS)} (COMPTOIR_TEST_FILE_TIMEOUT_S), with every process it started\n`));
   const ms = Date.now() - started;
   const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';

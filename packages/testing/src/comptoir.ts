@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { createApiClient, type HttpMethod } from '@comptoir/protocol';
@@ -59,35 +59,21 @@ export async function startCentralProcess(opts: {
   /** Extra environment of the central process (e.g. COMPTOIR_METRICS_TOKEN). */
   env?: Record<string, string>;
 }): Promise<CentralProcess> {
-  const seeded = opts.seed ?? true;
-  const credentialsFile = join(opts.dataDir, 'credentials.json');
-  const spawnOn = async (port: number) => {
-    const args = ['central', '--data', opts.dataDir, '--port', String(port)];
-    if (opts.databaseUrl) args.push('--database-url', opts.databaseUrl);
-    if (seeded) args.push('--seed', 'demo');
+  const port = opts.port ?? (await freePort());
+  const url = `http://127.0.0.1:${port}`;
+  const args = ['central', '--data', opts.dataDir, '--port', String(port)];
+  if (opts.databaseUrl) args.push('--database-url', opts.databaseUrl);
+  if (opts.seed ?? true) args.push('--seed', 'demo');
+  const spawnIt = async () => {
     const handle = spawnComptoir(args, { name: opts.name ?? 'central', env: { COMPTOIR_LOG_LEVEL: 'warn', ...opts.env } });
-    await waitForHttp(`http://127.0.0.1:${port}/api/health`, { child: handle, timeoutMs: 30_000 });
+    await waitForHttp(`${url}/api/health`, { child: handle, timeoutMs: 30_000 });
     return handle;
   };
-  // freePort() reserves nothing: a file running beside this one may be handed the same port and
-  // bind it first, and then ITS /api/health answers for ours. A seeded central writes
-  // credentials.json before it listens, so a health answer while that file is missing came from
-  // another process (or ours lost the bind): stop ours and start again on another port.
-  let port = opts.port ?? (await freePort());
-  let handle = await spawnOn(port);
-  for (let attempt = 1; seeded && opts.port === undefined && !existsSync(credentialsFile); attempt++) {
-    await handle.stop();
-    if (attempt > 3) throw new Error(`central in ${opts.dataDir}: /api/health answered on ${attempt} ports without its credentials.json: not ours`);
-    port = await freePort();
-    handle = await spawnOn(port);
-  }
-  const url = `http://127.0.0.1:${port}`;
-  const spawnIt = () => spawnOn(port);
   const central: CentralProcess = {
     url,
     port,
     dataDir: opts.dataDir,
-    handle,
+    handle: await spawnIt(),
     credentials: () => JSON.parse(readFileSync(join(opts.dataDir, 'credentials.json'), 'utf8')) as Credentials,
     async restart() {
       central.handle = await spawnIt();

@@ -1,6 +1,6 @@
 // Test helpers for Comptoir: real processes, real sockets, real databases.
-// The cuttable link lives in its own package (the demo ships it); re-exported for the tests.
-export { startFaultProxy } from '@comptoir/link-proxy';
+// The cuttable link lives in its own package (the demo ships it); the tests' one listens on a port of the file's range.
+export { startFaultProxy } from './fault-proxy';
 export type { FaultMode, FaultProxy, FaultProxyOptions, FaultProxyStats, FaultTarget } from '@comptoir/link-proxy';
 export { fuzzHttp, fuzzRuns, routesOf, sendByInject, tablesFingerprint, type FuzzRequest, type FuzzRoute, type FuzzTarget, type FuzzStats } from './fuzz/http-fuzz';
 export { freePort } from './ports';

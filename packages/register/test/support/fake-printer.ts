@@ -2,6 +2,7 @@
 // connection) and decodes ESC/POS: ESC/FS/GS commands are stripped and listed, the text is read in
 // code page 858. Used by the receipt tests and the drawer's no-sale kick.
 import { createServer, type Server, type Socket } from 'node:net';
+import { freePort } from '@comptoir/testing';
 
 /** Bytes above 0x7F that French receipts use, in code page 858 (the rest decode as "?"). */
 const CP858: Record<number, string> = {
@@ -82,11 +83,10 @@ export class FakePrinter {
   }
 }
 
-/** A port with nothing listening on it (a printer that is switched off). */
-export async function deadPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
+/**
+ * A port with nothing listening on it (a printer that is switched off): one of this test file's range,
+ * which no other process of the run is handed (a port the kernel picked and released could be taken).
+ */
+export function deadPort(): Promise<number> {
+  return freePort();
 }
