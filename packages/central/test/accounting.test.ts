@@ -197,7 +197,7 @@ for (const dialect of DIALECTS) {
         assert.equal((await c.call('GET', url, a.token)).status, 403, url);
       }
       assert.equal((await c.call('PUT', '/api/accounting/accounts', cashierToken, { items: [{ key: 'payment:cash', num: '531000', label: 'X' }] })).status, 403);
-      for (const qs of ['from=2025-03-01', 'from=2025-03-31&to=2025-03-01', 'from=01/03/2025&to=2025-03-31', 'from=2020-01-01&to=2025-03-31']) {
+      for (const qs of ['from=2025-03-01', 'from=2025-03-31&to=2025-03-01', 'from=01/03/2025&to=2025-03-31', 'from=2025-02-30&to=2025-03-31', 'from=2020-01-01&to=2025-03-31']) {
         const r = await c.call('GET', `/api/accounting/fec?${qs}`, c.managerToken);
         assert.equal(r.status, 400, qs);
         assert.equal(r.json.error.code, 'VALIDATION');

@@ -108,13 +108,15 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(await listed(`soldOffline=true&storeId=${martinique}&from=${store.date}&to=${store.date}`), key(regs.martinique, 2));
     });
 
-    it("the OpenAPI document says whose clock the days are on; a malformed day is still 400", async () => {
+    it("the OpenAPI document says whose clock the days are on; a malformed day, or one that does not exist, is 400", async () => {
       const doc = await c.call('GET', '/api/openapi.json', null);
       const params: { name: string; description?: string }[] = doc.json.paths['/api/documents'].get.parameters;
       for (const name of ['from', 'to']) assert.match(params.find((p) => p.name === name)?.description ?? '', /store's clock/, name);
-      const bad = await c.call('GET', '/api/documents?from=14/03/2025', c.adminToken);
-      assert.equal(bad.status, 400);
-      assert.equal(bad.json.error.code, 'VALIDATION');
+      for (const day of ['14/03/2025', '2025-02-30', '2025-13-01']) {
+        const bad = await c.call('GET', `/api/documents?from=${day}`, c.adminToken);
+        assert.equal(bad.status, 400, day);
+        assert.equal(bad.json.error.code, 'VALIDATION', day);
+      }
     });
   });
 }

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { Cents, Id, VatRate } from './common';
+import { Cents, Id, IsoDay, VatRate } from './common';
 import { PaymentMethod } from './record';
 
 // Accounting at central (issue 11): the per-store chart of accounts, the FEC, the sales journal.
 
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
+
 
 /** What an account is for: `sales:<rate>`, `vat:<rate>` (rate in basis points), `payment:<method>`, `cash_short`, `cash_over`. */
 // The methods from the one enum (a new method has its account key without touching this line).
@@ -35,14 +35,14 @@ export type PutAccountsRequest = z.infer<typeof PutAccountsRequest>;
 
 /** A store and a period of store-local days, both ends included (at most about a fiscal year and a half). */
 export const AccountingPeriodQuery = z
-  .object({ storeId: Id.optional(), from: Day, to: Day })
+  .object({ storeId: Id.optional(), from: IsoDay, to: IsoDay })
   .refine((q) => q.from <= q.to, { message: '`from` must not be after `to`', path: ['from'] })
   .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 550 * 86_400_000, { message: 'a period of at most 550 days', path: ['to'] });
 export type AccountingPeriodQuery = z.infer<typeof AccountingPeriodQuery>;
 
 export const JournalDay = z.object({
   /** Store-local business day: the day of the Z that closes the tickets (their sale date until closed). */
-  day: Day,
+  day: IsoDay,
   /** Whether every register that sold that day has closed it (Z signed and pushed). */
   closed: z.boolean(),
   ticketCount: z.number().int().nonnegative(),
@@ -74,8 +74,8 @@ export type JournalDay = z.infer<typeof JournalDay>;
 /** `GET /api/accounting/journal?storeId&from&to`: the sales journal and VAT summary, per day. */
 export const SalesJournal = z.object({
   storeId: Id,
-  from: Day,
-  to: Day,
+  from: IsoDay,
+  to: IsoDay,
   days: z.array(JournalDay),
   totals: JournalDay.omit({ day: true, closed: true, drawers: true }),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Cents, Id, IsoDateTime, MealVoucherEligibleField, OpenPriceFields, OpenPriceMaxCents, Sku, VatRate, openPriceRule } from './common';
+import { Cents, Id, IsoDateTime, IsoDay, MealVoucherEligibleField, OpenPriceFields, OpenPriceMaxCents, Sku, VatRate, openPriceRule } from './common';
 import { CentralTicket, Customer, FleetRegister, Role } from './central-api';
 import { RegisterMode } from './sync';
 
@@ -10,7 +10,7 @@ const Page = {
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   offset: z.coerce.number().int().min(0).default(0),
 };
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
+
 const BoolParam = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 // ---- stores ----
@@ -122,9 +122,9 @@ export const DocumentsQuery = z.object({
   registerId: Id.optional(),
   customerId: Id.optional(),
   /** Sold on or after this day, on the store's clock: from 00:00 in the ticket's store's time zone. */
-  from: Day.optional().describe("Sold on or after this day (YYYY-MM-DD) on the store's clock: from 00:00 in the time zone of the ticket's store"),
+  from: IsoDay.optional().describe("Sold on or after this day (YYYY-MM-DD) on the store's clock: from 00:00 in the time zone of the ticket's store"),
   /** Sold on or before this day, on the store's clock: until 24:00 in the ticket's store's time zone. */
-  to: Day.optional().describe("Sold on or before this day (YYYY-MM-DD) on the store's clock: until 24:00 in the time zone of the ticket's store"),
+  to: IsoDay.optional().describe("Sold on or before this day (YYYY-MM-DD) on the store's clock: until 24:00 in the time zone of the ticket's store"),
   soldOffline: BoolParam.optional(),
   /** Only tickets carrying anomalies. */
   anomalies: BoolParam.optional(),
@@ -330,13 +330,13 @@ export const PatchUserRequest = z
 export type PatchUserRequest = z.infer<typeof PatchUserRequest>;
 
 // ---- dashboard ----
-export const DashboardQuery = z.object({ date: Day.optional(), storeId: Id.optional() });
+export const DashboardQuery = z.object({ date: IsoDay.optional(), storeId: Id.optional() });
 export const DashboardStore = z.object({
   storeId: Id,
   storeName: z.string(),
   timezone: z.string(),
   /** The store's local day shown: the day asked, else the store's today in its own time zone. */
-  date: Day,
+  date: IsoDay,
   /** The day's sales and returns (a gift card's sale is no sale: see `giftCardsIssuedCents`). */
   tickets: z.number().int(),
   totalCents: Cents,
@@ -359,7 +359,7 @@ export const DashboardStore = z.object({
 });
 export type DashboardStore = z.infer<typeof DashboardStore>;
 /** `date`: the day asked, else the first store's today (each store's own day is its `date`). */
-export const DashboardResponse = z.object({ date: Day, stores: z.array(DashboardStore) });
+export const DashboardResponse = z.object({ date: IsoDay, stores: z.array(DashboardStore) });
 export type DashboardResponse = z.infer<typeof DashboardResponse>;
 
 // ---- review queue ----

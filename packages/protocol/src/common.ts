@@ -26,6 +26,8 @@ export function openPriceRule(p: { openPrice: boolean; openPriceMaxCents: number
  */
 export const MealVoucherEligibleField = { mealVoucherEligible: z.boolean().default(true) };
 export const IsoDateTime = z.iso.datetime({ offset: true });
+/** A calendar day, YYYY-MM-DD, that exists (2025-02-30 is refused, never rolled over to March). */
+export const IsoDay = z.iso.date({ error: 'a date YYYY-MM-DD that exists' });
 export const Sku = z.string().trim().min(1).max(64);
 
 export const Pagination = z.object({
