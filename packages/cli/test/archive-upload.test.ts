@@ -2,9 +2,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { DEMO_MANAGER_AT_TILL, eventually, fakeClock, http, launchChromium, onFaketime, tempDir, type FakeClock, type TempDir } from '@comptoir/testing';
+import { DEMO_MANAGER_AT_TILL, ensureWebBuilt, eventually, fakeClock, http, launchChromium, onFaketime, tempDir, type FakeClock, type TempDir } from '@comptoir/testing';
 import { moveRegisterClock } from './support/faketime-shop';
 import { cashierLogin, openShop, sell, someProducts, waitForDrained, waitForMode, type CatalogItem, type Shop } from './support/shop';
 import { runComptoir } from './support/verify';
@@ -100,6 +101,8 @@ test('month and year archives signed offline reach central once the link is back
   assert.match(checked.output, /^2 archives consecutive$/m);
 
   // The store's manager takes the fiscal year's file from the back office ("Fichier de la caisse").
+  // Central serves the back office's dist/: built when missing or older than its sources (a lone run of this file).
+  ensureWebBuilt(resolve(fileURLToPath(import.meta.url), '../../../backoffice-web'));
   const browser = await launchChromium();
   try {
     const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
