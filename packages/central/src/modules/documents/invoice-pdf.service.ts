@@ -1,4 +1,3 @@
-import PDFDocument from 'pdfkit';
 import { formatEuros, formatRate } from '@comptoir/domain';
 import { ComptoirError, type DocumentDetail } from '@comptoir/protocol';
 import { SHARED_MESSAGES } from '@comptoir/protocol/i18n';
@@ -25,6 +24,14 @@ const TEXT = {
     signed: 'Signed invoice, chain invoice', siret: 'SIRET', vatNo: 'VAT no.',
   },
 } as const;
+
+/**
+ * PDFKit (with fontkit and its tables: the heaviest package central loads) is loaded the first time
+ * an invoice is laid out, not with the server: most processes never print one (issue 8, test CPU).
+ */
+type PdfDocumentClass = typeof import('pdfkit');
+let pdfKit: Promise<PdfDocumentClass> | undefined;
+const loadPdfKit = (): Promise<PdfDocumentClass> => (pdfKit ??= import('pdfkit').then((m) => m.default));
 
 const utc = (iso: string): string => `${iso.replace('T', ' ').slice(0, 19)} UTC`;
 
@@ -63,6 +70,7 @@ export async function invoicePdf(
   const p = invoice.payload;
   const t = TEXT[opts.lang];
 
+  const PDFDocument = await loadPdfKit();
   const pdf = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `${t.title} ${p.reference}`, Author: p.seller.name } });
   const chunks: Buffer[] = [];
   pdf.on('data', (c: Buffer) => chunks.push(c));
