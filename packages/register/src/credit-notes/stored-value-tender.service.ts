@@ -1,7 +1,7 @@
 import type { SaleRequest } from '@comptoir/protocol';
 import type { Approver } from '../auth/approval.service';
 import type { RegisterContext } from '../context';
-import type { SaleOutcome } from '../sales/sale.service';
+import { checkSaleTenders, type SaleOutcome } from '../sales/sale.service';
 import { trainingEnabled } from '../training/training.service';
 import { checkStoredValueTenders, isStoredValueMethod, releaseTenders, type CheckedStoredValues } from './stored-value.service';
 
@@ -19,6 +19,10 @@ export async function sellWithStoredValues(
   if (!req.payments.some((p) => isStoredValueMethod(p.method)) || trainingEnabled(ctx)) return commit({ tenders: [], reasons: [] });
   const known = req.clientSaleId !== undefined && ctx.q.ticketByClientSaleId.get(req.clientSaleId) !== undefined;
   if (known) return commit({ tenders: [], reasons: [] });
+  // The tender rules first (no change out of a card, the meal-voucher cap…): a tender refused for its
+  // amount must leave no reservation behind. A reservation freed later is still learned by the issuing
+  // register if it read central's spends meanwhile (GET /api/sync/returned-units) and kept as spent.
+  checkSaleTenders(ctx, req);
   const checked = await checkStoredValueTenders(ctx, req, approver);
   try {
     return commit(checked);

@@ -70,6 +70,51 @@ function priced(cart: ReturnType<typeof priceLines>, code: 'SALE_REFUSED' | 'RET
 }
 
 /**
+ * A sale request priced from the SOS copy (phase 2 of createSale, reads only): its lines at the
+ * catalog price (or the typed price of an open-price item), the whole-ticket discount spread over
+ * them, and what meal vouchers may pay of it. Refusals are thrown (SALE_REFUSED, unknown SKU…).
+ */
+export function priceSale(ctx: RegisterContext, req: SaleRequest): { inputs: LineInput[]; spread: boolean; cart: PricedCart; eligibleCents: number } {
+  const inputs: LineInput[] = new Array(req.lines.length);
+  /** Per line: may meal vouchers pay for it (the copy's flag, food only, §24)? */
+  const voucherEligible: boolean[] = new Array(req.lines.length);
+  for (let i = 0; i < req.lines.length; i++) {
+    const l = req.lines[i]!;
+    const p = findProduct(ctx, l.sku);
+    voucherEligible[i] = p.meal_voucher_eligible !== 0;
+    // The catalog price, or the price the cashier typed for an open-price item (at most its cap).
+    const price = linePrice({ priceCents: p.price_cents, openPriceMaxCents: p.open_price_max_cents }, l.unitPriceCents);
+    if (!price.ok) throw new ComptoirError(price.code, price.message, { sku: p.sku, line: i, ...(p.open_price_max_cents !== null ? { maxCents: p.open_price_max_cents } : {}) });
+    inputs[i] = {
+      sku: p.sku,
+      label: p.label,
+      unitPriceCents: price.value,
+      vatRate: p.vat_rate,
+      quantity: l.quantity,
+      discountCents: l.discountCents ?? 0,
+    };
+  }
+  // A whole-ticket discount becomes each line's share (to the cent); the per-line approval rule then applies to it.
+  const spread = req.ticketDiscount ? spreadTicketDiscount(inputs, req.ticketDiscount) : null;
+  if (spread && !spread.ok) throw new ComptoirError('SALE_REFUSED', spread.message, { reason: spread.code });
+  const cart = priced(priceLines(spread ? spread.value : inputs), 'SALE_REFUSED');
+  // What the eligible lines come to after line and ticket discounts: the most vouchers may pay (with the cap).
+  const eligibleCents = mealVoucherEligibleCents(cart.lines.map((l, i) => ({ totalCents: l.totalCents, mealVoucherEligible: voucherEligible[i]! })));
+  return { inputs, spread: spread !== null, cart, eligibleCents };
+}
+
+/**
+ * The tender rules a sale's payments must meet, checked before any avoir or gift card is reserved
+ * (stored-value-tender.service.ts): a tender refused for its amount (no change out of a card, meal
+ * vouchers over the cap…) must never leave a reservation behind, at central or at the issuing till.
+ */
+export function checkSaleTenders(ctx: RegisterContext, req: SaleRequest): void {
+  const { cart, eligibleCents } = priceSale(ctx, req);
+  checkMethods(ctx, req.payments);
+  settled(ctx, cart.totalCents, req.payments, eligibleCents);
+}
+
+/**
  * Records a sale. Phases, all in ONE synchronous SQLite transaction (nothing else can run on the
  * connection meanwhile, so numbering is gapless and duplicate-free under any concurrency):
  *   0. the first sale of a business day first closes the business days left open (automatic Zs,
@@ -98,34 +143,12 @@ export function createSale(
   const outcome = inTransaction((): SaleOutcome => {
     const replay = training ? null : replayOf(ctx, req.clientSaleId);
     if (replay) return replay;
-    const inputs: LineInput[] = new Array(req.lines.length);
-    /** Per line: may meal vouchers pay for it (the copy's flag, food only, §24)? */
-    const voucherEligible: boolean[] = new Array(req.lines.length);
-    for (let i = 0; i < req.lines.length; i++) {
-      const l = req.lines[i]!;
-      const p = findProduct(ctx, l.sku);
-      voucherEligible[i] = p.meal_voucher_eligible !== 0;
-      // The catalog price, or the price the cashier typed for an open-price item (at most its cap).
-      const price = linePrice({ priceCents: p.price_cents, openPriceMaxCents: p.open_price_max_cents }, l.unitPriceCents);
-      if (!price.ok) throw new ComptoirError(price.code, price.message, { sku: p.sku, line: i, ...(p.open_price_max_cents !== null ? { maxCents: p.open_price_max_cents } : {}) });
-      inputs[i] = {
-        sku: p.sku,
-        label: p.label,
-        unitPriceCents: price.value,
-        vatRate: p.vat_rate,
-        quantity: l.quantity,
-        discountCents: l.discountCents ?? 0,
-      };
-    }
+    const { inputs, spread, cart, eligibleCents } = priceSale(ctx, req);
     // A customer created at this till and since linked by central to an existing one names that one.
     const customerId = req.customerId === undefined ? undefined : customerInUse(ctx, req.customerId);
     if (customerId !== undefined && !ctx.q.customerActive.get(customerId)) {
       throw new ComptoirError('UNKNOWN_CUSTOMER', `Unknown customer: ${req.customerId}`);
     }
-    // A whole-ticket discount becomes each line's share (to the cent); the per-line approval rule then applies to it.
-    const spread = req.ticketDiscount ? spreadTicketDiscount(inputs, req.ticketDiscount) : null;
-    if (spread && !spread.ok) throw new ComptoirError('SALE_REFUSED', spread.message, { reason: spread.code });
-    const cart = priced(priceLines(spread ? spread.value : inputs), 'SALE_REFUSED');
     const limitBp = storeRules(ctx).cashierDiscountLimitBp;
     // A line's own discount is judged on its line; a ticket discount on the whole ticket (its cent
     // rounding on a small line never asks for a manager by itself).
@@ -137,8 +160,6 @@ export function createSale(
     checkMethods(ctx, req.payments);
     const unreferenced = req.payments.find((p, i) => isStoredValueMethod(p.method) && !storedValues.tenders.some((t) => t.index === i));
     if (unreferenced && !training) throw new ComptoirError('PAYMENT_REFUSED', `A ${unreferenced.method === 'gift_card' ? 'gift card' : 'credit note'} tender must be checked first (reference)`, { reason: `${unreferenced.method}_reference` });
-    // What the eligible lines come to after line and ticket discounts: the most vouchers may pay (with the cap).
-    const eligibleCents = mealVoucherEligibleCents(cart.lines.map((l, i) => ({ totalCents: l.totalCents, mealVoucherEligible: voucherEligible[i]! })));
     const settlement = settled(ctx, cart.totalCents, req.payments, eligibleCents);
     if (training && req.payments.some((p) => isStoredValueMethod(p.method))) throw new ComptoirError('PAYMENT_REFUSED', 'No credit note or gift card in training mode', { reason: 'training' });
     const payments = settlement.payments.map((p, i) => {
