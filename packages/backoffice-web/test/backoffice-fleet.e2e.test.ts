@@ -241,10 +241,9 @@ describe('back office in a browser: fleet, registers, journal', () => {
     });
     assert.ok(rows.length >= 3, 'enrolment, key start, software start at least');
     await shot(page, 'journal');
-    // A day after today: nothing yet.
-    const tomorrow = new Date(Date.now() + 86_400_000);
-    // Typed as a French reader writes it (DD/MM/YYYY), whatever the browser's own date format.
-    const day = `${String(tomorrow.getDate()).padStart(2, '0')}/${String(tomorrow.getMonth() + 1).padStart(2, '0')}/${tomorrow.getFullYear()}`;
+    // A day after today on the store's clock (the demo store is in Europe/Paris; the journal's days are
+    // the store's, §23): nothing yet. Typed as a French reader writes it (DD/MM/YYYY).
+    const day = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: '2-digit', month: '2-digit', year: 'numeric' }).format(new Date(Date.now() + 86_400_000));
     await page.getByTestId('events-from').fill(day);
     await textMatching(page.locator('main'), /Aucun événement/);
     await page.getByTestId('events-from').fill('');

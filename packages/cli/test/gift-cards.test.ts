@@ -207,7 +207,10 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const fec2 = (await readFec(shop, day)).text;
       assert.ok(fec2.includes('\t419800\tCartes cadeaux\t') && !fec2.includes('419700'), 'the edited account in the FEC');
 
-      const dash = await http(shop.central.url, 'GET', `/api/dashboard?date=${day}`, { token: shop.adminToken });
+      // The dashboard's day is the store's calendar day (Europe/Paris for the demo store), not the Z's
+      // business day: between midnight and the 04:00 cutoff the two differ.
+      const calendarDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+      const dash = await http(shop.central.url, 'GET', `/api/dashboard?date=${calendarDay}`, { token: shop.adminToken });
       assert.equal(dash.status, 200, JSON.stringify(dash.body));
       const store = dash.body.stores.find((s: any) => s.storeId === shop.storeId);
       assert.deepEqual([store.giftCardsIssuedCents, store.giftCardsIssued, store.totalCents], [card1Cents + price, 2, 4 * price]);
