@@ -2,7 +2,7 @@
 // rates `formatRate` (`@comptoir/domain/money`), the one set of rules shared with the cashier screen
 // and receipts.
 
-import { dayStartIn as zonedDayStart, zoneOffsetMinutes } from '@comptoir/domain/business-day';
+import { dayStartIn as zonedDayStart, wallClock, zoneOffsetMinutes } from '@comptoir/domain/business-day';
 
 export type Lang = 'fr' | 'en';
 
@@ -26,13 +26,6 @@ function knownZone(zone: string | null | undefined): zone is string {
   } catch {
     return false;
   }
-}
-
-/** The wall-clock fields of instant `d` in `zone`. */
-function wallClock(d: Date, zone: string): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(d);
-  const n = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return { year: n('year'), month: n('month'), day: n('day'), hour: n('hour'), minute: n('minute'), second: n('second') };
 }
 
 // Minutes a zone is ahead of UTC at an instant: the domain's, shared with central's day filters.

@@ -16,15 +16,22 @@ export function cutoffMinutes(cutoff: string): number | null {
   return m ? Number(m[1]) * 60 + Number(m[2]) : null;
 }
 
-const formats = new Map<string, Intl.DateTimeFormat>();
-function localFormat(timeZone: string): Intl.DateTimeFormat {
-  let f = formats.get(timeZone);
+const wallFormats = new Map<string, Intl.DateTimeFormat>();
+/** The wall-clock fields of instant `at` in `timeZone` (one formatter per zone, kept). Throws (RangeError) on a time zone Intl does not know. */
+export function wallClock(at: Date, timeZone: string): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
+  let f = wallFormats.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
-    formats.set(timeZone, f);
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    wallFormats.set(timeZone, f);
   }
-  return f;
+  const p: Record<string, number> = {};
+  for (const part of f.formatToParts(at)) p[part.type] = Number(part.value);
+  return { year: p.year!, month: p.month!, day: p.day!, hour: p.hour!, minute: p.minute!, second: p.second! };
 }
+
+/** The calendar day (YYYY-MM-DD) of a wall clock. */
+export const wallDay = (w: { year: number; month: number; day: number }): string =>
+  `${String(w.year).padStart(4, '0')}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
 
 /** The date `days` after (before, when negative) an ISO date. */
 export function addDays(day: string, days: number): string {
@@ -39,10 +46,9 @@ export function addDays(day: string, days: number): string {
 export function businessDay(at: Date, timeZone: string, cutoff: string = DEFAULT_BUSINESS_DAY_CUTOFF): string {
   const minutes = cutoffMinutes(cutoff);
   if (minutes === null) throw new RangeError(`businessDay: malformed cutoff ${JSON.stringify(cutoff)} (HH:MM expected)`);
-  const p: Record<string, string> = {};
-  for (const part of localFormat(timeZone).formatToParts(at)) p[part.type] = part.value;
-  const date = `${p.year}-${p.month}-${p.day}`;
-  return Number(p.hour) * 60 + Number(p.minute) < minutes ? addDays(date, -1) : date;
+  const w = wallClock(at, timeZone);
+  const date = wallDay(w);
+  return w.hour * 60 + w.minute < minutes ? addDays(date, -1) : date;
 }
 
 /** YYYY-MM of a day. */
@@ -73,21 +79,10 @@ export function periodDays(key: string, startMonth: number = DEFAULT_FISCAL_YEAR
 
 // ---- a calendar day on a store's clock ----
 
-const wallFormats = new Map<string, Intl.DateTimeFormat>();
-function wallFormat(timeZone: string): Intl.DateTimeFormat {
-  let f = wallFormats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
-    wallFormats.set(timeZone, f);
-  }
-  return f;
-}
-
 /** Minutes `timeZone` is ahead of UTC at instant `at` (−240 in Martinique, 60 or 120 in Paris, 660 in Nouméa). */
 export function zoneOffsetMinutes(at: Date, timeZone: string): number {
-  const p: Record<string, number> = {};
-  for (const part of wallFormat(timeZone).formatToParts(at)) p[part.type] = Number(part.value);
-  const wallAsUtc = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
+  const w = wallClock(at, timeZone);
+  const wallAsUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
   return Math.round((wallAsUtc - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
 }
 

@@ -1,13 +1,13 @@
 import type { DashboardResponse, DashboardStore, PaymentMethod } from '@comptoir/protocol';
 import type { Ctx } from '../../context';
 import { paymentsNetOfChange } from '@comptoir/domain';
+import { wallClock, wallDay } from '@comptoir/domain/business-day';
 import { assertStoreNamed, whereStoreIn } from '../stores/store-scope';
 
-/** The local calendar day and hour of an instant in a time zone. */
+/** The local calendar day and hour of an instant in a time zone (the domain's cached wall clock: called per ticket). */
 export function localDayHour(iso: string, timeZone: string): { day: string; hour: number } {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(iso));
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '00';
-  return { day: `${get('year')}-${get('month')}-${get('day')}`, hour: Number(get('hour')) };
+  const w = wallClock(new Date(iso), timeZone);
+  return { day: wallDay(w), hour: w.hour };
 }
 
 /**
