@@ -1,9 +1,10 @@
 import { after, before, describe, it } from 'node:test';
+import { randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { snapshotChecksum } from '@comptoir/protocol/node';
-import type { Snapshot } from '@comptoir/protocol';
+import type { Snapshot, TicketPayload } from '@comptoir/protocol';
 import { DIALECTS, onDialect, startTestCentral, stopSharedPostgres, type TestCentral } from './fixtures/central';
-import type { FakeRegister } from './fixtures/records';
+import { ticketPayload, type FakeRegister } from './fixtures/records';
 
 after(stopSharedPostgres);
 
@@ -60,6 +61,39 @@ for (const dialect of DIALECTS) {
       assert.equal(changes.json.store.giftCardMaxCents, 20_000, 'the registers learn a new cap through their changes pull');
       const oldChanges = await c.call('GET', `/api/sync/changes?since=${since}&with=references,till`, reg.token);
       assert.equal('giftCardMaxCents' in oldChanges.json.store, false);
+    });
+
+    it('a reservation freed after its sale was refused is reported freed to the issuing register, which may have read it as spent', async () => {
+      // Register `reg` sells a 20,00 € card; another till of the store spends it through central.
+      const other = await c.enrolRegister('Caisse 2');
+      const card = reg.giftCardSale(2000);
+      const reference = (card.payload as TicketPayload).giftCard!.reference;
+      const pushed = await c.call('POST', '/api/sync/push', reg.token, { records: [card] });
+      assert.equal(pushed.status, 200, JSON.stringify(pushed.json));
+      const since = new Date(c.now.value.getTime() - 60_000).toISOString();
+      const reservationId = randomUUID();
+      const units = async () => (await c.call('GET', `/api/sync/returned-units?since=${encodeURIComponent(since)}`, reg.token)).json;
+
+      const reserved = await c.call('POST', '/api/sync/gift-cards/spend', other.token, { reservationId, reference, amountCents: 700 });
+      assert.equal(reserved.status, 201, JSON.stringify(reserved.json));
+      assert.equal(reserved.json.balanceCents, 1300);
+      const seen = await units();
+      const spend = seen.storedValueSpends.find((s: { reservationId: string }) => s.reservationId === reservationId);
+      assert.deepEqual([spend?.amountCents, spend?.spendingRegisterId], [700, other.id], 'the issuing register learns the reservation as a spend');
+      assert.deepEqual(seen.releasedStoredValueSpends, [], 'nothing freed yet');
+
+      // The sale is refused after the reserve: the spending till frees it.
+      const freed = await c.call('DELETE', `/api/sync/gift-cards/spend/${reservationId}`, other.token);
+      assert.deepEqual([freed.status, freed.json.released], [200, 1]);
+      const after = await units();
+      assert.equal(after.storedValueSpends.some((s: { reservationId: string }) => s.reservationId === reservationId), false);
+      assert.deepEqual(after.releasedStoredValueSpends, [{ reservationId, createdAt: spend.createdAt }], 'the release names the spend it freed');
+      assert.equal((await c.call('GET', `/api/sync/gift-cards/${reference}`, other.token)).json.balanceCents, 2000);
+      // Freed by someone else, or twice: nothing more.
+      assert.equal((await c.call('DELETE', `/api/sync/gift-cards/spend/${reservationId}`, other.token)).json.released, 0);
+      assert.equal((await units()).releasedStoredValueSpends.length, 1);
+      // A register of another till's card reads none of it.
+      assert.deepEqual((await c.call('GET', `/api/sync/returned-units?since=${encodeURIComponent(since)}`, other.token)).json.releasedStoredValueSpends, []);
     });
 
     it("the card's account is in the store's chart: 419700 by default", async () => {

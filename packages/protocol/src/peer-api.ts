@@ -52,6 +52,12 @@ export const ReturnedUnitsResponse = z.object({
   serverTime: IsoDateTime,
   /** Spends of the caller's stored values by other registers since `since` (absent from older centrals). */
   storedValueSpends: z.array(StoredValueSpend).optional(),
+  /**
+   * Spends of `storedValueSpends` freed since `since` (the sale that reserved them was refused after
+   * the reserve): each names its reservation and the spend's `createdAt`, so that a later spend under
+   * the same id is not freed by it (absent from older centrals).
+   */
+  releasedStoredValueSpends: z.array(z.object({ reservationId: StoredValueSpend.shape.reservationId, createdAt: IsoDateTime })).optional(),
 });
 export type ReturnedUnitsResponse = z.infer<typeof ReturnedUnitsResponse>;
 

@@ -310,6 +310,15 @@ export interface CreditNoteSpendsTable {
   created_at: string;
 }
 
+/** A freed reservation of an avoir or a gift card, kept for the issuing register (migration 0028; rows only inserted). */
+export interface CreditNoteReleasesTable {
+  reservation_id: string;
+  /** `created_at` of the spend row it freed. */
+  spend_created_at: string;
+  reference: string;
+  released_at: string;
+}
+
 /** The `invoice` chain's records, indexed by ticket (migration 0018); the signed payload stays in `records`. */
 export interface InvoicesTable {
   register_id: string;
@@ -399,6 +408,7 @@ export interface CentralDb {
   registers: RegistersTable;
   credit_notes: CreditNotesTable;
   credit_note_spends: CreditNoteSpendsTable;
+  credit_note_releases: CreditNoteReleasesTable;
   invoices: InvoicesTable;
   users: UsersTable;
   sessions: SessionsTable;

@@ -20,8 +20,8 @@ export async function sellWithStoredValues(
   const known = req.clientSaleId !== undefined && ctx.q.ticketByClientSaleId.get(req.clientSaleId) !== undefined;
   if (known) return commit({ tenders: [], reasons: [] });
   // The tender rules first (no change out of a card, the meal-voucher cap…): a tender refused for its
-  // amount must leave no reservation behind. A reservation freed later is still learned by the issuing
-  // register if it read central's spends meanwhile (GET /api/sync/returned-units) and kept as spent.
+  // amount must leave no reservation behind. One freed later (the sale refused after the reserve) is
+  // reported freed to the issuing register by its next pull (releasedStoredValueSpends, §19).
   checkSaleTenders(ctx, req);
   const checked = await checkStoredValueTenders(ctx, req, approver);
   try {

@@ -6,7 +6,7 @@ import type { RegisterContext } from '../context';
 // §17): refreshed from central while connected (after each copy and every few heartbeats), read
 // when central is gone. Phases of a refresh: fetch the registers (URL, keys) → fetch the units of
 // this register's tickets other registers returned through central since the last pull (and the
-// spends of its avoirs and gift cards by them), minus an overlap (rows are keyed by reservation and line: seen twice, counted once) → store both in one
+// spends of its avoirs and gift cards by them, and those of them freed since), minus an overlap (rows are keyed by reservation and line: seen twice, counted once) → store both in one
 // transaction. Invariant: a register never calls or trusts a peer its copy does not list.
 
 /** Overlap of two pulls of returned units: a row committed late at central (long transaction) is not missed. */
@@ -32,6 +32,12 @@ export async function refreshStoreRegisters(ctx: RegisterContext, central: Store
     );
     for (const u of units.items) unit.run(u.reservationId, u.lineNo, u.originalNumber, u.quantity, u.returningRegisterId, u.createdAt);
     // Spends of this register's avoirs and gift cards by other registers through central (§19, §25): counted here too, so that offline this register never lets spend again what central let another till spend. Keyed by reservation: seen twice, counted once.
+    // First those central freed since (their sale refused after the reserve): no longer counted. Only a
+    // spend learned from central goes (another till's, stamped with central's time): this register's own
+    // rows and the LAN reservations it made for peers carry its own time, and a later spend under the
+    // same id carries another; freeing before inserting lets such a later spend in.
+    const freed = ctx.sqlite.prepare('DELETE FROM credit_note_spends WHERE reservation_id = ? AND created_at = ? AND spending_register_id != ?');
+    for (const r of units.releasedStoredValueSpends ?? []) freed.run(r.reservationId, r.createdAt, ctx.identity?.registerId ?? '');
     const spend = ctx.sqlite.prepare('INSERT OR IGNORE INTO credit_note_spends (reservation_id, reference, amount_cents, spending_register_id, created_at) VALUES (?, ?, ?, ?, ?)');
     for (const s of units.storedValueSpends ?? []) spend.run(s.reservationId, s.reference, s.amountCents, s.spendingRegisterId, s.createdAt);
     ctx.sqlite.prepare('UPDATE register_meta SET returned_units_since = ? WHERE id = 1').run(next);

@@ -27,6 +27,7 @@ import { openPriceMigration } from './0024-open-price';
 import { giftCardsMigration } from './0025-gift-cards';
 import { mealVoucherEligibleMigration } from './0026-meal-voucher-eligible';
 import { pendingCustomersMigration } from './0027-pending-customers';
+import { storedValueReleasesMigration } from './0028-stored-value-releases';
 
 /** Every migration of the central database, by name (applied in name order). */
 export function centralMigrations(dialect: DialectName): Record<string, Migration> {
@@ -58,6 +59,7 @@ export function centralMigrations(dialect: DialectName): Record<string, Migratio
     '0025-gift-cards': giftCardsMigration(dialect),
     '0026-meal-voucher-eligible': mealVoucherEligibleMigration(dialect),
     '0027-pending-customers': pendingCustomersMigration(dialect),
+    '0028-stored-value-releases': storedValueReleasesMigration(dialect),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Ctx } from '../../context';
+import { nowIso, type Ctx } from '../../context';
 
 // SQL of stored values — avoirs and gift cards, one table for both (stored-value.service.ts).
 
@@ -66,14 +66,40 @@ export async function useSpend(ctx: Ctx, reservationId: string, registerId: stri
   return Number(r.numUpdatedRows);
 }
 
+/**
+ * Frees a reservation not used by a pushed sale: its spend row goes, and the release is kept
+ * (`credit_note_releases`) for the issuing register, which may have learned the spend meanwhile.
+ * Answers how many rows it freed. Run inside the caller's transaction when there is one.
+ */
 export async function deleteUnusedSpend(ctx: Ctx, reservationId: string, registerId: string | null): Promise<number> {
-  const r = await ctx.db
+  const freed = await ctx.db
     .deleteFrom('credit_note_spends')
     .where('reservation_id', '=', reservationId)
     .where('ticket_number', 'is', null)
     .$if(registerId !== null, (q) => q.where('spending_register_id', '=', registerId!))
-    .executeTakeFirst();
-  return Number(r.numDeletedRows);
+    .returning(['reservation_id', 'reference', 'created_at'])
+    .execute();
+  if (freed.length > 0) {
+    const releasedAt = nowIso(ctx);
+    await ctx.db
+      .insertInto('credit_note_releases')
+      .values(freed.map((f) => ({ reservation_id: f.reservation_id, spend_created_at: f.created_at, reference: f.reference, released_at: releasedAt })))
+      .onConflict((oc) => oc.columns(['reservation_id', 'spend_created_at']).doNothing())
+      .execute();
+  }
+  return freed.length;
+}
+
+/** Reservations of `registerId`'s stored values by OTHER registers freed at or after `since`. */
+export async function releasesOfStoredValuesOf(ctx: Ctx, registerId: string, since: string | undefined) {
+  return ctx.db
+    .selectFrom('credit_note_releases as r')
+    .innerJoin('credit_notes as v', 'v.reference', 'r.reference')
+    .select(['r.reservation_id', 'r.spend_created_at', 'r.released_at'])
+    .where('v.register_id', '=', registerId)
+    .$if(since !== undefined, (q) => q.where('r.released_at', '>=', since!))
+    .orderBy('r.released_at')
+    .execute();
 }
 
 /** Spends (used or reserved) of `registerId`'s stored values by OTHER registers, created at or after `since`. */

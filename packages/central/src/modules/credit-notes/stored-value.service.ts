@@ -54,7 +54,8 @@ export async function reserveStoredValue(ctx: Ctx, kind: StoredValueKind, reg: R
 }
 
 export async function releaseStoredValue(ctx: Ctx, _kind: StoredValueKind, reg: Register, reservationId: string): Promise<{ released: number }> {
-  return { released: await deleteUnusedSpend(ctx, reservationId, reg.registerId) };
+  // The spend row goes and its release is kept (for the issuing register), together.
+  return { released: await ctx.db.transaction().execute((trx) => deleteUnusedSpend({ ...ctx, db: trx }, reservationId, reg.registerId)) };
 }
 
 /**

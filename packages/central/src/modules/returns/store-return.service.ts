@@ -1,6 +1,6 @@
 import { buildReturnLines } from '@comptoir/domain';
 import { ComptoirError, refuseGiftCardReturn, type EventPayload, type ReserveReturnRequest, type ReturnableTicket, type ReturnedUnitsResponse, type StoreRegistersResponse, type TicketPayload } from '@comptoir/protocol';
-import { spendsOfStoredValuesOf } from '../credit-notes/stored-value.repository';
+import { releasesOfStoredValuesOf, spendsOfStoredValuesOf } from '../credit-notes/stored-value.repository';
 import { nowIso, type Ctx } from '../../context';
 import { httpOrigin } from '../registers/advertised-url';
 import {
@@ -196,12 +196,13 @@ export async function storeRegisters(ctx: Ctx, reg: Register): Promise<StoreRegi
   };
 }
 
-/** Units of the caller's tickets other registers returned through central, and spends of its avoirs and gift cards by them (the caller stays authoritative for both offline). */
+/** Units of the caller's tickets other registers returned through central, and spends of its avoirs and gift cards by them, with those freed since (the caller stays authoritative for both offline). */
 export async function returnedUnits(ctx: Ctx, reg: Register, since: string | undefined): Promise<ReturnedUnitsResponse> {
-  const [rows, spends] = await Promise.all([returnedUnitsOfTicketsOf(ctx, reg.registerId, since), spendsOfStoredValuesOf(ctx, reg.registerId, since)]);
+  const [rows, spends, releases] = await Promise.all([returnedUnitsOfTicketsOf(ctx, reg.registerId, since), spendsOfStoredValuesOf(ctx, reg.registerId, since), releasesOfStoredValuesOf(ctx, reg.registerId, since)]);
   return {
     serverTime: nowIso(ctx),
     storedValueSpends: spends.map((s) => ({ reservationId: s.reservation_id, reference: s.reference, amountCents: Number(s.amount_cents), spendingRegisterId: s.spending_register_id, createdAt: s.created_at })),
+    releasedStoredValueSpends: releases.map((r) => ({ reservationId: r.reservation_id, createdAt: r.spend_created_at })),
     items: rows.map((r) => ({
       reservationId: r.reservation_id,
       lineNo: r.line_no,
