@@ -50,6 +50,12 @@ export type StoredValueSpend = z.infer<typeof StoredValueSpend>;
 export const ReturnedUnitsResponse = z.object({
   items: z.array(ReturnedUnit),
   serverTime: IsoDateTime,
+  /**
+   * Reservations of `items` freed since `since` (no return used them): each names its reservation and
+   * the `createdAt` of its rows, so that a later reservation under the same id is not freed by it
+   * (absent from older centrals).
+   */
+  releasedReservations: z.array(z.object({ reservationId: ReturnedUnit.shape.reservationId, createdAt: IsoDateTime })).optional(),
   /** Spends of the caller's stored values by other registers since `since` (absent from older centrals). */
   storedValueSpends: z.array(StoredValueSpend).optional(),
   /**

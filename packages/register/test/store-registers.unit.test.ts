@@ -14,7 +14,7 @@ const RES_B = '0b9e1c7e-2f6a-4e53-8c1b-1a2b3c4d5e02';
 const REF = 'GC-REG-UNIT-000001';
 
 /** Central as the refresh sees it: each pull answers the next of `answers`; the `since` asked is kept. */
-function fakeCentral(answers: Omit<ReturnedUnitsResponse, 'serverTime' | 'items'>[]) {
+function fakeCentral(answers: Partial<Omit<ReturnedUnitsResponse, 'serverTime'>>[]) {
   const asked: (string | null)[] = [];
   const central: StoreRegistersCentral = {
     async storeRegisters() {
@@ -81,4 +81,32 @@ test("a spend central freed is no longer counted; the register's own spends and 
   assert.deepEqual(spends(ctx).map((s: any) => `${s.id}:${s.cents}`), [`${RES_A}:650`, 'lan-1:200', 'own-1:300']);
   // Each pull asks from the last server time minus the overlap.
   assert.deepEqual(asked, [null, '2026-12-07T09:55:00.000Z', '2026-12-07T09:55:00.000Z']);
+});
+
+const units = (ctx: RegisterContext) =>
+  ctx.sqlite.prepare('SELECT reservation_id AS id, line_no AS line, quantity AS qty, created_at AS at FROM store_returned_units ORDER BY reservation_id, line_no').all();
+
+test('a return reservation central freed no longer counts; a later reservation under the same id does', async () => {
+  const ctx = await registerContext();
+  const unit = (reservationId: string, lineNo: number, quantity: number, createdAt: string) => ({ reservationId, lineNo, originalNumber: 7, quantity, returningRegisterId: OTHER, createdAt });
+  const { central } = fakeCentral([
+    // Pull 1: another till reserved 2 units of line 1 and 1 of line 2 of ticket 7, and 1 more of line 1.
+    { items: [unit(RES_A, 1, 2, '2026-12-07T09:00:00.000Z'), unit(RES_A, 2, 1, '2026-12-07T09:00:00.000Z'), unit(RES_B, 1, 1, '2026-12-07T09:01:00.000Z')], releasedReservations: [] },
+    // Pull 2: RES_A freed (its return failed), then reserved again under the same id for 1 unit;
+    // a release of RES_B at another time frees nothing.
+    {
+      items: [unit(RES_B, 1, 1, '2026-12-07T09:01:00.000Z'), unit(RES_A, 1, 1, '2026-12-07T09:05:00.000Z')],
+      releasedReservations: [
+        { reservationId: RES_A, createdAt: '2026-12-07T09:00:00.000Z' },
+        { reservationId: RES_B, createdAt: '2026-12-07T09:02:00.000Z' },
+      ],
+    },
+  ]);
+  await refreshStoreRegisters(ctx, central);
+  assert.deepEqual(units(ctx).map((u: any) => `${u.id}/${u.line}:${u.qty}`), [`${RES_A}/1:2`, `${RES_A}/2:1`, `${RES_B}/1:1`]);
+  await refreshStoreRegisters(ctx, central);
+  assert.deepEqual(units(ctx), [
+    { id: RES_A, line: 1, qty: 1, at: '2026-12-07T09:05:00.000Z' },
+    { id: RES_B, line: 1, qty: 1, at: '2026-12-07T09:01:00.000Z' },
+  ]);
 });

@@ -287,6 +287,15 @@ export interface ReturnedUnitsTable {
   created_at: string;
 }
 
+/** A reservation of `returned_units` freed before any return used it (migration 0029, §17). */
+export interface ReturnedUnitReleasesTable {
+  reservation_id: string;
+  /** `created_at` of the reservation's rows it freed. */
+  reserved_at: string;
+  original_register_id: string;
+  released_at: string;
+}
+
 export interface CreditNotesTable {
   reference: string;
   store_id: string;
@@ -433,6 +442,7 @@ export interface CentralDb {
   stock_movement_notes: StockMovementNotesTable;
   store_accounts: StoreAccountsTable;
   returned_units: ReturnedUnitsTable;
+  returned_unit_releases: ReturnedUnitReleasesTable;
   stock_counts: StockCountsTable;
   stock_count_lines: StockCountLinesTable;
   stock_adjustments: StockAdjustmentsTable;

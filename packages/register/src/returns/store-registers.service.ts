@@ -6,7 +6,7 @@ import type { RegisterContext } from '../context';
 // §17): refreshed from central while connected (after each copy and every few heartbeats), read
 // when central is gone. Phases of a refresh: fetch the registers (URL, keys) → fetch the units of
 // this register's tickets other registers returned through central since the last pull (and the
-// spends of its avoirs and gift cards by them, and those of them freed since), minus an overlap (rows are keyed by reservation and line: seen twice, counted once) → store both in one
+// spends of its avoirs and gift cards by them; and the reservations of both freed since), minus an overlap (rows are keyed by reservation and line: seen twice, counted once) → store both in one
 // transaction. Invariant: a register never calls or trusts a peer its copy does not list.
 
 /** Overlap of two pulls of returned units: a row committed late at central (long transaction) is not missed. */
@@ -30,6 +30,11 @@ export async function refreshStoreRegisters(ctx: RegisterContext, central: Store
       `INSERT INTO store_returned_units (reservation_id, line_no, original_number, quantity, returning_register_id, created_at)
        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (reservation_id, line_no) DO UPDATE SET quantity = excluded.quantity`,
     );
+    // First the reservations central freed since (no return used them): their units no longer count.
+    // Only a row learned from central matches (its id and central's time); freeing before the upsert
+    // lets a later reservation under the same id in.
+    const freedUnits = ctx.sqlite.prepare('DELETE FROM store_returned_units WHERE reservation_id = ? AND created_at = ?');
+    for (const r of units.releasedReservations ?? []) freedUnits.run(r.reservationId, r.createdAt);
     for (const u of units.items) unit.run(u.reservationId, u.lineNo, u.originalNumber, u.quantity, u.returningRegisterId, u.createdAt);
     // Spends of this register's avoirs and gift cards by other registers through central (§19, §25): counted here too, so that offline this register never lets spend again what central let another till spend. Keyed by reservation: seen twice, counted once.
     // First those central freed since (their sale refused after the reserve): no longer counted. Only a

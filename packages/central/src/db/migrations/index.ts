@@ -28,6 +28,7 @@ import { giftCardsMigration } from './0025-gift-cards';
 import { mealVoucherEligibleMigration } from './0026-meal-voucher-eligible';
 import { pendingCustomersMigration } from './0027-pending-customers';
 import { storedValueReleasesMigration } from './0028-stored-value-releases';
+import { returnReleasesMigration } from './0029-return-releases';
 
 /** Every migration of the central database, by name (applied in name order). */
 export function centralMigrations(dialect: DialectName): Record<string, Migration> {
@@ -60,6 +61,7 @@ export function centralMigrations(dialect: DialectName): Record<string, Migratio
     '0026-meal-voucher-eligible': mealVoucherEligibleMigration(dialect),
     '0027-pending-customers': pendingCustomersMigration(dialect),
     '0028-stored-value-releases': storedValueReleasesMigration(dialect),
+    '0029-return-releases': returnReleasesMigration(dialect),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { TicketPayload } from '@comptoir/protocol';
-import type { Ctx } from '../../context';
+import { nowIso, type Ctx } from '../../context';
 
 // SQL of returns at any register of the store (store-return.service.ts).
 
@@ -79,15 +79,44 @@ export async function useReservation(ctx: Ctx, reservationId: string, registerId
   return Number(r.numUpdatedRows);
 }
 
-/** Deletes a reservation no return ticket used (the register's own return failed after reserving). */
+/** Deletes a reservation no return ticket used (the register's own return failed after reserving); answers how many rows it freed. */
 export async function deleteUnusedReservation(ctx: Ctx, reservationId: string, registerId: string): Promise<number> {
-  const r = await ctx.db
+  const freed = await ctx.db
     .deleteFrom('returned_units')
     .where('reservation_id', '=', reservationId)
     .where('returning_register_id', '=', registerId)
     .where('return_number', 'is', null)
-    .executeTakeFirst();
-  return Number(r.numDeletedRows);
+    .returning(['reservation_id', 'original_register_id', 'created_at'])
+    .execute();
+  await keepReleases(ctx, freed);
+  return freed.length;
+}
+
+/**
+ * Keeps the reservations just freed (`returned_unit_releases`) for the issuing register, which may
+ * have learned their units meanwhile: one row per reservation and creation time, whatever its lines.
+ * Run inside the caller's transaction when there is one.
+ */
+async function keepReleases(ctx: Ctx, freed: { reservation_id: string; original_register_id: string; created_at: string }[]): Promise<void> {
+  if (freed.length === 0) return;
+  const releasedAt = nowIso(ctx);
+  const rows = new Map(freed.map((f) => [`${f.reservation_id}\n${f.created_at}`, { reservation_id: f.reservation_id, reserved_at: f.created_at, original_register_id: f.original_register_id, released_at: releasedAt }]));
+  await ctx.db
+    .insertInto('returned_unit_releases')
+    .values([...rows.values()])
+    .onConflict((oc) => oc.columns(['reservation_id', 'reserved_at']).doNothing())
+    .execute();
+}
+
+/** Reservations of units of `registerId`'s tickets freed at or after `since` (reservations by other registers only ever reach it). */
+export async function releasesOfReturnsOf(ctx: Ctx, registerId: string, since: string | undefined) {
+  return ctx.db
+    .selectFrom('returned_unit_releases')
+    .select(['reservation_id', 'reserved_at'])
+    .where('original_register_id', '=', registerId)
+    .$if(since !== undefined, (q) => q.where('released_at', '>=', since!))
+    .orderBy('released_at')
+    .execute();
 }
 
 /** The other registers of a store (not revoked), with their advertised URL and every key they had. */
@@ -121,8 +150,14 @@ export async function returnedUnitsOfTicketsOf(ctx: Ctx, registerId: string, sin
 
 /** Frees the rows of a reservation no return ticket used, whoever holds it (a LAN reservation released at the issuing register). */
 export async function deleteUnusedReservationRows(ctx: Ctx, reservationId: string): Promise<number> {
-  const r = await ctx.db.deleteFrom('returned_units').where('reservation_id', '=', reservationId).where('return_number', 'is', null).executeTakeFirst();
-  return Number(r.numDeletedRows);
+  const freed = await ctx.db
+    .deleteFrom('returned_units')
+    .where('reservation_id', '=', reservationId)
+    .where('return_number', 'is', null)
+    .returning(['reservation_id', 'original_register_id', 'created_at'])
+    .execute();
+  await keepReleases(ctx, freed);
+  return freed.length;
 }
 
 /** Adds an anomaly to a ticket's list (review may annotate `anomalies`, the one column that is not append-only). */

@@ -6,6 +6,7 @@ import { httpOrigin } from '../registers/advertised-url';
 import {
   deleteUnusedReservation,
   deleteUnusedReservationRows,
+  releasesOfReturnsOf,
   flagTicket,
   returnedUnitsOfTicketsOf,
   storeRegisterRows,
@@ -108,7 +109,8 @@ export async function reserveReturn(ctx: Ctx, reg: Register, req: ReserveReturnR
 
 /** Frees a reservation that no return used (the register's return failed after reserving). */
 export async function releaseReturn(ctx: Ctx, reg: Register, reservationId: string): Promise<{ released: number }> {
-  return { released: await deleteUnusedReservation(ctx, reservationId, reg.registerId) };
+  // The rows go and their release is kept (for the issuing register), together.
+  return { released: await ctx.db.transaction().execute((trx) => deleteUnusedReservation({ ...ctx, db: trx }, reservationId, reg.registerId)) };
 }
 
 /**
@@ -196,13 +198,19 @@ export async function storeRegisters(ctx: Ctx, reg: Register): Promise<StoreRegi
   };
 }
 
-/** Units of the caller's tickets other registers returned through central, and spends of its avoirs and gift cards by them, with those freed since (the caller stays authoritative for both offline). */
+/** Units of the caller's tickets other registers returned through central, and spends of its avoirs and gift cards by them, with the reservations of both freed since (the caller stays authoritative for both offline). */
 export async function returnedUnits(ctx: Ctx, reg: Register, since: string | undefined): Promise<ReturnedUnitsResponse> {
-  const [rows, spends, releases] = await Promise.all([returnedUnitsOfTicketsOf(ctx, reg.registerId, since), spendsOfStoredValuesOf(ctx, reg.registerId, since), releasesOfStoredValuesOf(ctx, reg.registerId, since)]);
+  const [rows, freedReturns, spends, releases] = await Promise.all([
+    returnedUnitsOfTicketsOf(ctx, reg.registerId, since),
+    releasesOfReturnsOf(ctx, reg.registerId, since),
+    spendsOfStoredValuesOf(ctx, reg.registerId, since),
+    releasesOfStoredValuesOf(ctx, reg.registerId, since),
+  ]);
   return {
     serverTime: nowIso(ctx),
     storedValueSpends: spends.map((s) => ({ reservationId: s.reservation_id, reference: s.reference, amountCents: Number(s.amount_cents), spendingRegisterId: s.spending_register_id, createdAt: s.created_at })),
     releasedStoredValueSpends: releases.map((r) => ({ reservationId: r.reservation_id, createdAt: r.spend_created_at })),
+    releasedReservations: freedReturns.map((r) => ({ reservationId: r.reservation_id, createdAt: r.reserved_at })),
     items: rows.map((r) => ({
       reservationId: r.reservation_id,
       lineNo: r.line_no,
