@@ -101,7 +101,7 @@ describe('back office in a browser: catalog, stock, customers, stores, users', (
   });
 
   it('an admin creates a store and edits it; a bad SIRET is refused with its field, in French, and stores nothing', async () => {
-    const stores = async () => (await http(info.centralUrl, 'GET', '/api/stores', { token: adminToken })).body.items as { id: string; name: string; siret: string; businessDayCutoff: string; fiscalYearStartMonth: number; mealVoucherCapCents: number }[];
+    const stores = async () => (await http(info.centralUrl, 'GET', '/api/stores', { token: adminToken })).body.items as { id: string; name: string; siret: string; businessDayCutoff: string; fiscalYearStartMonth: number; mealVoucherCapCents: number; giftCardMaxCents: number }[];
     const before = await stores();
     await page.getByTestId('nav-stores').click();
     await page.getByTestId(`store-${info.storeId}`).waitFor();
@@ -113,6 +113,7 @@ describe('back office in a browser: catalog, stock, customers, stores, users', (
     await form('vatNumber').fill('FR32123456789');
     assert.equal(await form('timezone').inputValue(), 'Europe/Paris');
     assert.equal(await form('mealVoucherCap').inputValue(), '25,00', 'the legal cap by default');
+    assert.equal(await form('giftCardMax').inputValue(), '500,00', "central's default most a card is sold for");
     await form('businessDayCutoff').fill('05:00');
     await form('save').click();
     // The refusal read from its code and field, in French: no raw code, no validator English.
@@ -129,6 +130,8 @@ describe('back office in a browser: catalog, stock, customers, stores, users', (
     assert.equal(created.siret, '91234567500025');
     assert.equal(created.businessDayCutoff, '05:00');
     assert.equal(created.mealVoucherCapCents, 2500);
+    assert.equal(created.giftCardMaxCents, 50_000);
+    await textMatching(page.getByTestId(`store-gift-card-max-${created.id}`), /^500,00\s€$/);
     await textMatching(page.getByTestId(`store-siret-${created.id}`), /^91234567500025$/);
     await textMatching(page.getByTestId(`store-cutoff-${created.id}`), /^05:00$/);
     // Two stores, every column: the table fits its card at 1024 px, nothing under the actions column.
@@ -147,12 +150,26 @@ describe('back office in a browser: catalog, stock, customers, stores, users', (
     assert.equal(await edit('mealVoucherCap').getAttribute('aria-invalid'), 'true');
     assert.equal((await stores()).find((s) => s.id === created.id)!.name, 'Comptoir Bastille', 'nothing sent');
     await edit('mealVoucherCap').fill('19,5');
+    // So is the most a gift card is sold for: no amount refused on the spot, 0 refused by central
+    // with its field named; nothing stored either time.
+    await edit('giftCardMax').fill('beaucoup');
+    await edit('save').click();
+    await textMatching(page.getByTestId('error'), /Montant maximal d’une carte cadeau invalide/);
+    assert.equal(await edit('giftCardMax').getAttribute('aria-invalid'), 'true');
+    assert.equal(await edit('mealVoucherCap').getAttribute('aria-invalid'), null);
+    await edit('giftCardMax').fill('0');
+    await edit('save').click();
+    await textMatching(page.getByTestId('error'), /^Saisie invalide — à corriger : « Montant maximal d’une carte cadeau »$/);
+    assert.equal(await edit('giftCardMax').getAttribute('aria-invalid'), 'true');
+    assert.equal((await stores()).find((s) => s.id === created.id)!.name, 'Comptoir Bastille', 'nothing stored');
+    await edit('giftCardMax').fill('150');
     await edit('save').click();
     await textMatching(page.getByTestId(`store-name-${created.id}`), /^Comptoir Bastille \(Paris 11e\)$/);
     assert.equal(await page.getByTestId('store-edit-form').count(), 0, 'the form closes once saved');
     const edited = (await stores()).find((s) => s.id === created.id)!;
-    assert.deepEqual([edited.name, edited.fiscalYearStartMonth, edited.businessDayCutoff, edited.siret, edited.mealVoucherCapCents], ['Comptoir Bastille (Paris 11e)', 4, '05:00', '91234567500025', 1950]);
+    assert.deepEqual([edited.name, edited.fiscalYearStartMonth, edited.businessDayCutoff, edited.siret, edited.mealVoucherCapCents, edited.giftCardMaxCents], ['Comptoir Bastille (Paris 11e)', 4, '05:00', '91234567500025', 1950, 15_000]);
     await textMatching(page.getByTestId(`store-meal-voucher-cap-${created.id}`), /^19,50\s€$/);
+    await textMatching(page.getByTestId(`store-gift-card-max-${created.id}`), /^150,00\s€$/);
     await textMatching(page.getByTestId(`store-${created.id}`), /avril/);
     await page.getByTestId(`row-menu-store-${created.id}`).click();
     await page.getByTestId(`store-edit-${created.id}`).click();

@@ -10,23 +10,31 @@ import { RowAction, RowMenu, TableScroll } from '../ui/row-menu';
 // time zone, and the NF525 calendar settings (business-day cutoff, first month of the fiscal year).
 // Admin only (POST/PATCH /api/stores are admin-only on central; a manager's navigation has no such
 // screen): the admin creates and edits them. Central validates; a refusal is shown from its code and
-// fields, and the fields it names are marked invalid. The meal-voucher cap (architecture §24) is
-// typed in euros and sent in cents; the till applies it per ticket (it cannot know a person).
+// fields, and the fields it names are marked invalid. The meal-voucher cap (architecture §24) and the
+// most a gift card may be sold for (§25) are typed in euros and sent in cents; the till applies the
+// first per ticket (it cannot know a person), the second to each card it sells, offline too.
 
 type Form = {
   name: string; code: string; address: string; siret: string; vatNumber: string; timezone: string; businessDayCutoff: string; fiscalYearStartMonth: number;
   /** Euros as typed (`25,00`); sent as `mealVoucherCapCents`. */
   mealVoucherCap: string;
+  /** Euros as typed (`500,00`); sent as `giftCardMaxCents`. */
+  giftCardMax: string;
 };
 type Field = keyof Form;
 
-const EMPTY: Form = { name: '', code: '', address: '', siret: '', vatNumber: '', timezone: 'Europe/Paris', businessDayCutoff: '04:00', fiscalYearStartMonth: 1, mealVoucherCap: '25,00' };
-const formOf = (s: Store): Form => ({ name: s.name, code: s.code, address: s.address, siret: s.siret, vatNumber: s.vatNumber, timezone: s.timezone, businessDayCutoff: s.businessDayCutoff, fiscalYearStartMonth: s.fiscalYearStartMonth, mealVoucherCap: formatDecimalEuros(s.mealVoucherCapCents) });
+const EMPTY: Form = { name: '', code: '', address: '', siret: '', vatNumber: '', timezone: 'Europe/Paris', businessDayCutoff: '04:00', fiscalYearStartMonth: 1, mealVoucherCap: '25,00', giftCardMax: '500,00' };
+const formOf = (s: Store): Form => ({ name: s.name, code: s.code, address: s.address, siret: s.siret, vatNumber: s.vatNumber, timezone: s.timezone, businessDayCutoff: s.businessDayCutoff, fiscalYearStartMonth: s.fiscalYearStartMonth, mealVoucherCap: formatDecimalEuros(s.mealVoucherCapCents), giftCardMax: formatDecimalEuros(s.giftCardMaxCents) });
 
-/** The form as central's fields (the cap in cents; null when the cap typed is no amount). */
-function fieldsOf({ mealVoucherCap, ...rest }: Form) {
+/** The form as central's fields (the amounts in cents), or the amount field whose text is no amount. */
+type AmountField = 'mealVoucherCapCents' | 'giftCardMaxCents';
+type StoreFields = Omit<Form, 'mealVoucherCap' | 'giftCardMax'> & Record<AmountField, number>;
+function fieldsOf({ mealVoucherCap, giftCardMax, ...rest }: Form): { fields: StoreFields } | { bad: AmountField } {
   const mealVoucherCapCents = parseEuros(mealVoucherCap);
-  return mealVoucherCapCents === null ? null : { ...rest, mealVoucherCapCents };
+  const giftCardMaxCents = parseEuros(giftCardMax);
+  if (mealVoucherCapCents === null) return { bad: 'mealVoucherCapCents' };
+  if (giftCardMaxCents === null) return { bad: 'giftCardMaxCents' };
+  return { fields: { ...rest, mealVoucherCapCents, giftCardMaxCents } };
 }
 
 function monthName(month: number, lang: string): string {
@@ -67,7 +75,10 @@ export function StoresScreen() {
                 <th>{t('field.timezone')}</th>
                 <th>{t('field.businessDayCutoff')}</th>
                 <th>{t('field.fiscalYearStartMonth')}</th>
-                <th>{t('stores.mealVoucherCap')}</th>
+                {/* The two amounts in one column, one above the other (as SIRET and VAT number). */}
+                <th>
+                  {t('stores.mealVoucherCap')} / {t('stores.giftCardMax')}
+                </th>
                 <th className="actions"><span className="sr-only">{t('fleet.actions')}</span></th>
               </tr>
             </thead>
@@ -85,7 +96,10 @@ export function StoresScreen() {
                   <td>{s.timezone.replaceAll('/', '/\u200b')}</td>
                   <td data-testid={`store-cutoff-${s.id}`}>{s.businessDayCutoff}</td>
                   <td>{monthName(s.fiscalYearStartMonth, lang)}</td>
-                  <td data-testid={`store-meal-voucher-cap-${s.id}`}>{formatEuros(s.mealVoucherCapCents, lang)}</td>
+                  <td>
+                    <div data-testid={`store-meal-voucher-cap-${s.id}`}>{formatEuros(s.mealVoucherCapCents, lang)}</div>
+                    <div data-testid={`store-gift-card-max-${s.id}`}>{formatEuros(s.giftCardMaxCents, lang)}</div>
+                  </td>
                   <td className="actions">
                     <RowMenu label={t('row.actionsOf', { name: s.name })} testId={`row-menu-store-${s.id}`}>
                       <RowAction testId={`store-edit-${s.id}`} onSelect={() => { setCreating(false); setEditing(s.id); }}>
@@ -115,17 +129,19 @@ function StoreForm({ store, onSaved, onCancel }: { store?: Store; onSaved(): voi
   const prefix = store ? `store-edit-form` : 'store-new-form';
 
   async function save() {
-    const fields = fieldsOf(f);
-    if (!fields) {
-      setError(t('stores.badCap'));
-      setInvalid(new Set(['mealVoucherCapCents']));
+    const parsed = fieldsOf(f);
+    if ('bad' in parsed) {
+      setError(t(parsed.bad === 'mealVoucherCapCents' ? 'stores.badCap' : 'stores.badGiftCardMax'));
+      setInvalid(new Set([parsed.bad]));
       return;
     }
+    const fields = parsed.fields;
     setBusy(true);
     try {
       if (store) {
         const before = fieldsOf(initial);
-        const changes = Object.fromEntries(Object.entries(fields).filter(([k, v]) => before?.[k as keyof typeof fields] !== v)) as PatchStoreRequest;
+        const was = 'fields' in before ? before.fields : undefined;
+        const changes = Object.fromEntries(Object.entries(fields).filter(([k, v]) => was?.[k as keyof typeof fields] !== v)) as PatchStoreRequest;
         if (Object.keys(changes).length > 0) await api<Store>('PATCH', `/api/stores/${encodeURIComponent(store.id)}`, changes);
       } else {
         const { code, ...rest } = fields;
@@ -141,7 +157,7 @@ function StoreForm({ store, onSaved, onCancel }: { store?: Store; onSaved(): voi
     }
   }
 
-  const input = (field: Exclude<Field, 'fiscalYearStartMonth' | 'mealVoucherCap'>, extra: Record<string, unknown> = {}) => (
+  const input = (field: Exclude<Field, 'fiscalYearStartMonth' | 'mealVoucherCap' | 'giftCardMax'>, extra: Record<string, unknown> = {}) => (
     <label>
       {t(field === 'code' ? 'stores.code' : `field.${field}`)}
       <input
@@ -152,6 +168,26 @@ function StoreForm({ store, onSaved, onCancel }: { store?: Store; onSaved(): voi
         {...extra}
       />
     </label>
+  );
+
+  /** An amount typed in euros (`field` of the form, `apiField` in central's refusals), its help under it. */
+  const amount = (field: 'mealVoucherCap' | 'giftCardMax', apiField: AmountField, label: string, help: string) => (
+    <>
+      <label>
+        {label}
+        <input
+          data-testid={`${prefix}-${field}`}
+          className="short"
+          inputMode="decimal"
+          required
+          value={f[field]}
+          aria-invalid={invalid.has(apiField) || undefined}
+          aria-describedby={`${prefix}-${field}-help`}
+          onChange={(e) => setF({ ...f, [field]: e.target.value })}
+        />
+      </label>
+      <p className="muted small full" id={`${prefix}-${field}-help`}>{help}</p>
+    </>
   );
 
   return (
@@ -181,20 +217,8 @@ function StoreForm({ store, onSaved, onCancel }: { store?: Store; onSaved(): voi
           </select>
         </label>
         <p className="muted small full" id={`${prefix}-cutoff-help`}>{t('stores.cutoffHelp')}</p>
-        <label>
-          {t('stores.mealVoucherCap')}
-          <input
-            data-testid={`${prefix}-mealVoucherCap`}
-            className="short"
-            inputMode="decimal"
-            required
-            value={f.mealVoucherCap}
-            aria-invalid={invalid.has('mealVoucherCapCents') || undefined}
-            aria-describedby={`${prefix}-cap-help`}
-            onChange={(e) => setF({ ...f, mealVoucherCap: e.target.value })}
-          />
-        </label>
-        <p className="muted small full" id={`${prefix}-cap-help`}>{t('stores.capHelp')}</p>
+        {amount('mealVoucherCap', 'mealVoucherCapCents', t('stores.mealVoucherCap'), t('stores.capHelp'))}
+        {amount('giftCardMax', 'giftCardMaxCents', t('field.giftCardMaxCents'), t('stores.giftCardHelp'))}
         <div className="full">
           <button type="submit" data-testid={`${prefix}-save`} disabled={busy}>{store ? t('fleet.save') : t('stores.create')}</button>
           <button type="button" onClick={onCancel}>{t('fleet.cancel')}</button>
