@@ -26,9 +26,9 @@ type Field = keyof Form;
 const EMPTY: Form = { name: '', code: '', address: '', siret: '', vatNumber: '', timezone: 'Europe/Paris', businessDayCutoff: '04:00', fiscalYearStartMonth: 1, mealVoucherCap: '25,00', giftCardMax: '500,00' };
 const formOf = (s: Store): Form => ({ name: s.name, code: s.code, address: s.address, siret: s.siret, vatNumber: s.vatNumber, timezone: s.timezone, businessDayCutoff: s.businessDayCutoff, fiscalYearStartMonth: s.fiscalYearStartMonth, mealVoucherCap: formatDecimalEuros(s.mealVoucherCapCents), giftCardMax: formatDecimalEuros(s.giftCardMaxCents) });
 
-/** The form as central's fields (the amounts in cents), or the amount field whose text is no amount. */
 type AmountField = 'mealVoucherCapCents' | 'giftCardMaxCents';
 type StoreFields = Omit<Form, 'mealVoucherCap' | 'giftCardMax'> & Record<AmountField, number>;
+/** The form as central's fields (the amounts in cents), or the amount field whose text is no amount. */
 function fieldsOf({ mealVoucherCap, giftCardMax, ...rest }: Form): { fields: StoreFields } | { bad: AmountField } {
   const mealVoucherCapCents = parseEuros(mealVoucherCap);
   const giftCardMaxCents = parseEuros(giftCardMax);
