@@ -98,7 +98,7 @@ env.TSX_TSCONFIG_PATH ??= fileURLToPath(new URL('./tsconfig.tests.json', import.
 // V8's code cache on disk for every process of the run (Node 22.1+; Node 20 ignores it): the test
 // files, tsx, the bundles of central and the register, started again and again, are compiled once
 // instead of once per process (measured in docs/testing.md). COMPTOIR_TEST_COMPILE_CACHE=0 turns it off.
-if (process.env.COMPTOIR_TEST_COMPILE_CACHE !== '0') env.NODE_COMPILE_CACHE ??= resolve(join('node_modules', '.cache', 'comptoir-tests', 'compile-cache'));
+if (process.env.COMPTOIR_TEST_COMPILE_CACHE !== '0') env.NODE_COMPILE_CACHE ??= resolve(dirname(DURATIONS), 'compile-cache');
 const notes = [];
 let postgres = null;
 let status = 0;

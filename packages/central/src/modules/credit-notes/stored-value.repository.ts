@@ -90,7 +90,7 @@ export async function deleteUnusedSpend(ctx: Ctx, reservationId: string, registe
   return freed.length;
 }
 
-/** Reservations of `registerId`'s stored values by OTHER registers freed at or after `since`. */
+/** Reservations of `registerId`'s stored values freed at or after `since` (its own among them: the register never deletes its own rows for them). */
 export async function releasesOfStoredValuesOf(ctx: Ctx, registerId: string, since: string | undefined) {
   return ctx.db
     .selectFrom('credit_note_releases as r')

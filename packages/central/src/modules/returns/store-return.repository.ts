@@ -108,7 +108,7 @@ async function keepReleases(ctx: Ctx, freed: { reservation_id: string; original_
     .execute();
 }
 
-/** Reservations of units of `registerId`'s tickets freed at or after `since` (reservations by other registers only ever reach it). */
+/** Reservations of units of `registerId`'s tickets freed at or after `since` (its own among them: it never learned those, so they free nothing there). */
 export async function releasesOfReturnsOf(ctx: Ctx, registerId: string, since: string | undefined) {
   return ctx.db
     .selectFrom('returned_unit_releases')
